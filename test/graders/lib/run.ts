@@ -1,0 +1,81 @@
+// Process helpers for graders and tests: run a command (or a program through the real tsrun)
+// with a hang guard, capture its output, and kill its whole process group on timeout.
+import { spawn } from "node:child_process";
+import * as net from "node:net";
+import * as path from "node:path";
+import { fileURLToPath } from "node:url";
+
+export const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
+export const tsrunBin = path.join(projectRoot, "launcher/bin/tsrun.mjs");
+
+export interface RunResult {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+  timedOut: boolean;
+  ms: number;
+}
+
+export interface RunOptions {
+  cwd?: string;
+  env?: NodeJS.ProcessEnv;
+  input?: string;
+  /** Hang guard in milliseconds (not a benchmark); the process group is killed past it. */
+  timeoutMs?: number;
+}
+
+export function runCommand(cmd: string, args: string[], options: RunOptions = {}): Promise<RunResult> {
+  const started = Date.now();
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, {
+      cwd: options.cwd ?? projectRoot,
+      env: { ...process.env, ...options.env },
+      stdio: ["pipe", "pipe", "pipe"],
+      detached: true,
+    });
+    let stdout = "";
+    let stderr = "";
+    let timedOut = false;
+    child.stdout.setEncoding("utf8").on("data", (d) => (stdout += d));
+    child.stderr.setEncoding("utf8").on("data", (d) => (stderr += d));
+    child.stdin.on("error", () => {});
+    child.stdin.end(options.input ?? "");
+    const timer = setTimeout(() => {
+      timedOut = true;
+      try {
+        process.kill(-child.pid!, "SIGKILL");
+      } catch {}
+    }, options.timeoutMs ?? 60_000);
+    child.on("error", (err) => {
+      clearTimeout(timer);
+      reject(err);
+    });
+    child.on("close", (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code, signal, stdout, stderr, timedOut, ms: Date.now() - started });
+    });
+  });
+}
+
+/** Runs `tsrun -np N [args] program [programArgs]` through the real launcher. */
+export function runTsrun(
+  np: number,
+  program: string,
+  options: RunOptions & { tsrunArgs?: string[]; programArgs?: string[] } = {},
+): Promise<RunResult> {
+  const args = [tsrunBin, "-np", String(np), ...(options.tsrunArgs ?? []), program, ...(options.programArgs ?? [])];
+  return runCommand(process.execPath, args, options);
+}
+
+/** A TCP port free on 127.0.0.1 at the time of the call. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
