@@ -1,0 +1,81 @@
+// Salad exercise S2, the master (seeds 000 "maitre.py" and 002 "master.py"): an RPC service exposing
+// give_task and receive_result, and nothing else. Workers (worker.ts, separate processes) ask for a fruit,
+// prepare it and hand back the result; when every fruit is back the salad is ready and the master stops.
+//
+//   npx tsx exercises/salad/rpc/master.ts [--port 18861] [--time-scale X]
+//
+// Output: `LISTENING <port>` once workers may connect, `GIVEN <id> <fruit> to <worker>`,
+// `PREPARED <id> <fruit> by <worker>` per result, `REFUSED <name>` per unexposed call, then `TOTAL <units>`.
+import { parseArgs } from "node:util";
+import { preparedLine, saladTasks, timeScale, totalLine, type Task } from "../fruits.ts";
+import { serveRpc } from "./rpc.ts";
+
+/** The master's state; only the `exposed_` methods can be called over the network. */
+export class MasterService {
+  private readonly tasksToDo: Task[];
+  private readonly tasksBeingDone = new Map<number, { task: Task; worker: string }>();
+  private startedAt: number | undefined;
+
+  constructor(
+    tasks: Task[],
+    private readonly log: (line: string) => void,
+    private readonly onReady: (elapsedMs: number) => void,
+  ) {
+    this.tasksToDo = [...tasks];
+  }
+
+  /** A worker asks for work: one task, or null when nothing is left to hand out. */
+  exposed_give_task(worker: string): Task | null {
+    this.startedAt ??= performance.now();
+    const task = this.tasksToDo.pop();
+    if (!task) return null;
+    this.tasksBeingDone.set(task.id, { task, worker: String(worker) });
+    this.log(`GIVEN ${task.id} ${task.fruit} to ${worker}`);
+    return task;
+  }
+
+  /** A worker hands back a prepared fruit. Throws (the caller gets the message) for a task nobody holds. */
+  exposed_receive_result(worker: string, task: Task, result: string): boolean {
+    const held = this.tasksBeingDone.get(task?.id);
+    if (!held) throw new Error(`task ${task?.id} is not being prepared: it was never given out or is already back`);
+    this.tasksBeingDone.delete(task.id);
+    this.log(`1 ${held.task.fruit} préparée reçue de ${worker} (${result})`);
+    this.log(preparedLine(held.task, String(worker)));
+    if (this.isDone()) this.onReady(performance.now() - (this.startedAt ?? performance.now()));
+    return true;
+  }
+
+  /** Not exposed: a worker calling it is refused. */
+  isDone(): boolean {
+    return this.tasksToDo.length === 0 && this.tasksBeingDone.size === 0;
+  }
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: { port: { type: "string", default: "18861" }, "time-scale": { type: "string" } },
+    strict: true,
+  });
+  const port = Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be 0..65535, got "${values.port}"`);
+  const scale = timeScale(values["time-scale"]);
+  const log = (line: string) => console.log(line);
+  let stop: (elapsedMs: number) => void = () => {};
+  const service = new MasterService(saladTasks(), log, (ms) => stop(ms));
+  const server = await serveRpc(service, { port, onRefused: (name) => log(`REFUSED ${name}`) }).catch((err: NodeJS.ErrnoException) => {
+    throw new Error(`cannot listen on 127.0.0.1:${port}: ${err.code ?? err.message}${err.code === "EADDRINUSE" ? ". Another master is running there? Try --port 0" : ""}`);
+  });
+  stop = (ms) => {
+    log("\nLa salade est prête ! Bonne dégustation !");
+    log(`Temps de préparation : ${(ms / 1000 / scale).toFixed(1)} unités`);
+    log(totalLine(ms, scale));
+    void server.close(1000, "salad ready");
+  };
+  log(`Le maître est accessible à ws://127.0.0.1:${server.port}.`);
+  log(`LISTENING ${server.port}`);
+}
+
+main().catch((err: Error) => {
+  console.error(`master: ${err.message.replace(/\s*\n\s*/g, " ")}`);
+  process.exit(1);
+});
