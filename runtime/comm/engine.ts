@@ -1,0 +1,324 @@
+// The point-to-point engine (MPI-4 §3): matching by (context, source, tag) with posted-receive and
+// unexpected-message queues, the eager protocol for small messages with credit-based flow control,
+// the rendezvous protocol (RTS → CTS → DATA) for large ones, and synchronous-mode acknowledgements.
+// Ranks here are world ranks; communicators translate. Messages from one sender are matched in the
+// order sent (non-overtaking), because every envelope, eager or RTS, leaves through one ordered queue.
+import { FrameKind, FrameFlag, encodeFrame, COALESCE_BYTES, type Frame, type FrameHeader } from "../wire/frame.ts";
+import { ANY_SOURCE, ANY_TAG, EAGER_LIMIT, CREDIT_WINDOW, ENVELOPE_COST } from "./constants.ts";
+import { MatchQueue } from "./queue.ts";
+
+/** A message as matched by a receive: envelope plus payload. */
+export interface Matched {
+  source: number;
+  tag: number;
+  enc: number;
+  sig: number;
+  size: number;
+  payload: Uint8Array;
+}
+
+/** An arrived envelope (eager with its payload, or a rendezvous request without). */
+interface Incoming {
+  source: number;
+  context: number;
+  tag: number;
+  enc: number;
+  sig: number;
+  size: number;
+  id: number;
+  sync: boolean;
+  payload: Uint8Array | null; // null for a rendezvous request
+}
+
+export interface PostedRecv {
+  source: number; // world rank or ANY_SOURCE
+  tag: number;
+  context: number;
+  deliver: (m: Matched) => void;
+  fail: (err: Error) => void;
+  /** Set once a message is matched (a matched receive can no longer be cancelled). */
+  matched?: boolean;
+}
+
+interface PostedProbe {
+  source: number;
+  tag: number;
+  context: number;
+  resolve: (envelope: Omit<Matched, "payload">) => void;
+}
+
+export interface SendArgs {
+  dest: number;
+  context: number;
+  tag: number;
+  enc: number;
+  sig: number;
+  payload: Uint8Array;
+  sync: boolean;
+}
+
+interface OutgoingEnvelope {
+  header: FrameHeader;
+  payload: Uint8Array | null;
+  cost: number;
+  done: () => void;
+  fail: (err: Error) => void;
+}
+
+export interface EngineIo {
+  rank: number;
+  send(dest: number, parts: Buffer[], onWritten?: () => void): void;
+}
+
+const matches = (wantSource: number, wantTag: number, source: number, tag: number) =>
+  (wantSource === ANY_SOURCE || wantSource === source) && (wantTag === ANY_TAG || wantTag === tag);
+
+export class Engine {
+  private posted = new Map<number, MatchQueue<PostedRecv>>();
+  private unexpected = new Map<number, MatchQueue<Incoming>>();
+  private probes: PostedProbe[] = [];
+  private nextId = 1;
+  private rndvSends = new Map<number, { dest: number; payload: Uint8Array; done: () => void }>();
+  private rndvRecvs = new Map<string, { recv: PostedRecv; envelope: Incoming }>();
+  private syncAcks = new Map<number, () => void>();
+  private credit = new Map<number, number>();
+  private waitingForCredit = new Map<number, OutgoingEnvelope[]>();
+  private owed = new Map<number, number>();
+  /** Messages sent and received, for diagnostics. */
+  sentCount = 0;
+  receivedCount = 0;
+  /** Handler for runtime-internal CONTROL frames (used by layers above point-to-point). */
+  onControl: (source: number, frame: Frame) => void = () => {};
+
+  constructor(private readonly io: EngineIo) {}
+
+  // ---- sending ---------------------------------------------------------------------------------
+
+  /** Starts a send; the promise resolves when MPI says the send is complete. */
+  send(a: SendArgs): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const eager = a.payload.byteLength <= EAGER_LIMIT;
+      const id = this.nextId++;
+      const header: FrameHeader = {
+        kind: eager ? FrameKind.EAGER : FrameKind.RTS,
+        enc: a.enc,
+        flags: a.sync ? FrameFlag.SYNC : 0,
+        context: a.context,
+        tag: a.tag,
+        id,
+        size: a.payload.byteLength,
+        sig: a.sig,
+      };
+      let done: () => void = resolve;
+      if (!eager) {
+        this.rndvSends.set(id, { dest: a.dest, payload: a.payload, done: resolve });
+        done = () => {};
+      } else if (a.sync) {
+        this.syncAcks.set(id, resolve);
+        done = () => {};
+      }
+      const cost = (eager ? a.payload.byteLength : 0) + ENVELOPE_COST;
+      this.sentCount++;
+      this.enqueue(a.dest, { header, payload: eager ? a.payload : null, cost, done, fail: reject });
+    });
+  }
+
+  private enqueue(dest: number, env: OutgoingEnvelope): void {
+    const queue = this.waitingForCredit.get(dest);
+    if (queue && queue.length) {
+      queue.push(env);
+      return;
+    }
+    if (!this.trySend(dest, env)) this.waitingForCredit.set(dest, [env]);
+  }
+
+  private trySend(dest: number, env: OutgoingEnvelope): boolean {
+    const available = this.credit.get(dest) ?? CREDIT_WINDOW;
+    if (available < env.cost) return false;
+    this.credit.set(dest, available - env.cost);
+    const payload = env.payload;
+    if (payload && payload.byteLength > COALESCE_BYTES) {
+      // Large eager payloads are written from the caller's memory: complete once handed to the kernel.
+      this.io.send(dest, encodeFrame(env.header, payload), env.done);
+    } else {
+      this.io.send(dest, encodeFrame(env.header, payload ?? undefined));
+      env.done();
+    }
+    return true;
+  }
+
+  private addCredit(dest: number, bytes: number): void {
+    this.credit.set(dest, (this.credit.get(dest) ?? CREDIT_WINDOW) + bytes);
+    const queue = this.waitingForCredit.get(dest);
+    while (queue && queue.length && this.trySend(dest, queue[0])) queue.shift();
+  }
+
+  /** Sends a runtime-internal CONTROL frame (outside matching and flow control). */
+  sendControl(dest: number, tag: number, payload: Uint8Array): void {
+    this.io.send(dest, encodeFrame({ kind: FrameKind.CONTROL, enc: 0, flags: 0, context: 0, tag, id: 0, size: payload.byteLength, sig: 0 }, payload));
+  }
+
+  private sendSignal(dest: number, kind: number, id: number, size = 0): void {
+    this.io.send(dest, encodeFrame({ kind, enc: 0, flags: 0, context: 0, tag: 0, id, size, sig: 0 }));
+  }
+
+  // ---- receiving -------------------------------------------------------------------------------
+
+  /** Posts a receive: matched against already-arrived messages first, in arrival order. */
+  postRecv(recv: PostedRecv): void {
+    const queue = this.unexpected.get(recv.context);
+    const found = queue?.take((m) => matches(recv.source, recv.tag, m.source, m.tag));
+    if (found) return this.complete(recv, found);
+    let posted = this.posted.get(recv.context);
+    if (!posted) this.posted.set(recv.context, (posted = new MatchQueue()));
+    posted.push(recv);
+  }
+
+  /** Cancels a receive not yet matched; returns false if it had already matched. */
+  cancelRecv(recv: PostedRecv): boolean {
+    if (recv.matched) return false;
+    return this.posted.get(recv.context)?.remove(recv) ?? false;
+  }
+
+  /** The envelope of the first message matching (source, tag), without receiving it (MPI_Iprobe). */
+  iprobe(source: number, tag: number, context: number): Omit<Matched, "payload"> | null {
+    const m = this.unexpected.get(context)?.find((x) => matches(source, tag, x.source, x.tag));
+    return m ? envelopeOf(m) : null;
+  }
+
+  /** Waits for a matching message to arrive, without receiving it (MPI_Probe). */
+  probe(source: number, tag: number, context: number): Promise<Omit<Matched, "payload">> {
+    const now = this.iprobe(source, tag, context);
+    if (now) return Promise.resolve(now);
+    return new Promise((resolve) => this.probes.push({ source, tag, context, resolve }));
+  }
+
+  /** Takes the first matching unexpected message out of the queue for a matched probe (MPI_Mprobe). */
+  takeUnexpected(source: number, tag: number, context: number, recv: PostedRecv): boolean {
+    const m = this.unexpected.get(context)?.take((x) => matches(source, tag, x.source, x.tag));
+    if (!m) return false;
+    this.complete(recv, m);
+    return true;
+  }
+
+  /** Handles one frame from the transport. */
+  onFrame(source: number, f: Frame): void {
+    switch (f.kind) {
+      case FrameKind.EAGER:
+      case FrameKind.RTS:
+        return this.arrive({
+          source,
+          context: f.context,
+          tag: f.tag,
+          enc: f.enc,
+          sig: f.sig,
+          size: f.size,
+          id: f.id,
+          sync: (f.flags & FrameFlag.SYNC) !== 0,
+          payload: f.kind === FrameKind.EAGER ? f.payload : null,
+        });
+      case FrameKind.CTS: {
+        const s = this.rndvSends.get(f.id);
+        if (!s) return;
+        this.rndvSends.delete(f.id);
+        this.io.send(source, encodeFrame({ kind: FrameKind.DATA, enc: 0, flags: 0, context: 0, tag: 0, id: f.id, size: s.payload.byteLength, sig: 0 }, s.payload), s.done);
+        return;
+      }
+      case FrameKind.DATA: {
+        const key = `${source}:${f.id}`;
+        const r = this.rndvRecvs.get(key);
+        if (!r) return;
+        this.rndvRecvs.delete(key);
+        return this.deliver(r.recv, r.envelope, f.payload);
+      }
+      case FrameKind.ACK: {
+        const done = this.syncAcks.get(f.id);
+        this.syncAcks.delete(f.id);
+        return done?.();
+      }
+      case FrameKind.CREDIT:
+        return this.addCredit(source, f.size);
+      case FrameKind.CONTROL:
+        return this.onControl(source, f);
+    }
+  }
+
+  private arrive(m: Incoming): void {
+    const posted = this.posted.get(m.context);
+    const recv = posted?.length ? posted.take((r) => matches(r.source, r.tag, m.source, m.tag)) : undefined;
+    if (recv) return this.complete(recv, m);
+    if (m.payload && m.payload.buffer.byteLength > 2 * m.payload.byteLength + 64) {
+      m.payload = new Uint8Array(m.payload); // do not pin a whole socket chunk for a small message
+    }
+    let queue = this.unexpected.get(m.context);
+    if (!queue) this.unexpected.set(m.context, (queue = new MatchQueue()));
+    queue.push(m);
+    if (this.probes.length) this.wakeProbes(m);
+  }
+
+  private wakeProbes(m: Incoming): void {
+    this.probes = this.probes.filter((p) => {
+      if (p.context !== m.context || !matches(p.source, p.tag, m.source, m.tag)) return true;
+      p.resolve(envelopeOf(m));
+      return false;
+    });
+  }
+
+  /** A receive matched an envelope: finish eager delivery, or start the rendezvous. */
+  private complete(recv: PostedRecv, m: Incoming): void {
+    recv.matched = true;
+    this.returnCredit(m.source, (m.payload ? m.size : 0) + ENVELOPE_COST);
+    if (m.payload) {
+      if (m.sync) this.sendSignal(m.source, FrameKind.ACK, m.id);
+      return this.deliver(recv, m, m.payload);
+    }
+    this.rndvRecvs.set(`${m.source}:${m.id}`, { recv, envelope: m });
+    this.sendSignal(m.source, FrameKind.CTS, m.id);
+  }
+
+  private deliver(recv: PostedRecv, m: Incoming, payload: Uint8Array): void {
+    this.receivedCount++;
+    recv.deliver({ source: m.source, tag: m.tag, enc: m.enc, sig: m.sig, size: m.size, payload });
+  }
+
+  private returnCredit(source: number, bytes: number): void {
+    const owed = (this.owed.get(source) ?? 0) + bytes;
+    if (owed >= CREDIT_WINDOW / 4) {
+      this.owed.set(source, 0);
+      this.sendSignal(source, FrameKind.CREDIT, 0, owed);
+    } else {
+      this.owed.set(source, owed);
+    }
+  }
+
+  // ---- failures and diagnostics -----------------------------------------------------------------
+
+  /** Fails every operation that can only complete through `peer` (a rank that died). */
+  failPeer(peer: number, err: Error): void {
+    for (const queue of this.posted.values()) {
+      for (const r of [...queue]) if (r.source === peer) (queue.remove(r), r.fail(err));
+    }
+    for (const [key, r] of this.rndvRecvs) if (r.envelope.source === peer) (this.rndvRecvs.delete(key), r.recv.fail(err));
+    const waiting = this.waitingForCredit.get(peer) ?? [];
+    this.waitingForCredit.delete(peer);
+    for (const env of waiting) env.fail(err);
+  }
+
+  /** Messages that arrived and were never received, for the finalize report. */
+  unreceived(): { source: number; context: number; tag: number; size: number }[] {
+    const out: { source: number; context: number; tag: number; size: number }[] = [];
+    for (const q of this.unexpected.values()) for (const m of q) out.push({ source: m.source, context: m.context, tag: m.tag, size: m.size });
+    return out;
+  }
+
+  /** Sends still waiting for their receiver (rendezvous, synchronous, or flow-controlled). */
+  pendingSends(): number {
+    let n = this.rndvSends.size + this.syncAcks.size;
+    for (const q of this.waitingForCredit.values()) n += q.length;
+    return n;
+  }
+}
+
+function envelopeOf(m: Incoming): Omit<Matched, "payload"> {
+  return { source: m.source, tag: m.tag, enc: m.enc, sig: m.sig, size: m.size };
+}

@@ -1,0 +1,144 @@
+// MPI requests (MPI-4 §3.7): the handle of a nonblocking operation. wait() blocks until it completes,
+// test() polls, cancel() withdraws an unmatched receive; waitall/waitany/testall/testany/waitsome/testsome
+// act on lists. A request that failed rethrows its error from wait()/test().
+import { Status } from "./status.ts";
+import { UNDEFINED } from "./constants.ts";
+import { blocking } from "../trace/activity.ts";
+
+export class Request {
+  private settled = false;
+  private value: unknown = undefined;
+  private error: unknown = undefined;
+  private readonly status = new Status();
+  private readonly promise: Promise<void>;
+  /** Set for requests that can be cancelled (receives not yet matched). */
+  private canceller: (() => boolean) | null = null;
+  /** A human description of the operation, e.g. "irecv(source=1, tag=0)". */
+  readonly description: string;
+  /** World ranks that can complete this request, for diagnostics. */
+  readonly waitsFor?: number[];
+  /** The persistent-request restart hook, when this is a persistent request. */
+  protected restart: (() => Request) | null = null;
+
+  constructor(
+    start: (status: Status) => Promise<unknown>,
+    description: string,
+    waitsFor?: number[],
+  ) {
+    this.description = description;
+    this.waitsFor = waitsFor;
+    this.promise = start(this.status).then(
+      (v) => {
+        this.value = v;
+        this.settled = true;
+      },
+      (e) => {
+        this.error = e;
+        this.settled = true;
+      },
+    );
+  }
+
+  /** A request that is already complete (PROC_NULL operations). */
+  static completed(value: unknown, fill?: (s: Status) => void): Request {
+    return new Request((s) => (fill?.(s), Promise.resolve(value)), "completed");
+  }
+
+  get done(): boolean {
+    return this.settled;
+  }
+
+  setCanceller(cancel: () => boolean): void {
+    this.canceller = cancel;
+  }
+
+  /** Waits for completion; returns the received value (receives) or undefined (sends). */
+  async wait(status?: Status): Promise<unknown> {
+    if (!this.settled) await blocking(this.promise, `wait(${this.description})`, undefined, this.waitsFor);
+    return this.result(status);
+  }
+
+  /** Polls: { done: false } or { done: true, value }. */
+  test(status?: Status): { done: boolean; value?: unknown } {
+    if (!this.settled) return { done: false };
+    return { done: true, value: this.result(status) };
+  }
+
+  /** Cancels a receive that has not matched yet (MPI_Cancel); wait() then reports status.cancelled. */
+  cancel(): void {
+    if (this.settled || !this.canceller) return;
+    if (this.canceller()) this.status.cancelled = true;
+  }
+
+  /** Internal: completes a cancelled receive. */
+  markCancelled(): void {
+    this.status.cancelled = true;
+  }
+
+  /** Resolves when the request settles, without rethrowing (for waitany). */
+  settledPromise(): Promise<void> {
+    return this.promise;
+  }
+
+  private result(status?: Status): unknown {
+    if (status) status.assign(this.status);
+    if (this.error !== undefined) throw this.error;
+    return this.value;
+  }
+}
+
+type MaybeRequest = Request | null | undefined;
+
+/** Waits for all requests; returns their values in order (MPI_Waitall). */
+export async function waitall(requests: MaybeRequest[], statuses?: Status[]): Promise<unknown[]> {
+  const pending = requests.filter((r): r is Request => !!r && !r.done);
+  if (pending.length) {
+    const all = Promise.all(pending.map((r) => r.settledPromise()));
+    await blocking(all, `waitall(${pending.length} of ${requests.length} requests pending: ${pending.slice(0, 3).map((r) => r.description).join(", ")})`, undefined, pending.flatMap((r) => r.waitsFor ?? []));
+  }
+  return requests.map((r, i) => (r ? r.test(statuses?.[i]).value : undefined));
+}
+
+/** Waits for any one request; returns [index, value], or [UNDEFINED, undefined] for an empty list (MPI_Waitany). */
+export async function waitany(requests: MaybeRequest[], status?: Status): Promise<[number, unknown]> {
+  const live = requests.map((r, i) => [r, i] as const).filter(([r]) => !!r) as [Request, number][];
+  if (!live.length) return [UNDEFINED, undefined];
+  const ready = live.find(([r]) => r.done);
+  if (ready) return [ready[1], ready[0].test(status).value];
+  const index = await blocking(
+    Promise.race(live.map(([r, i]) => r.settledPromise().then(() => i))),
+    `waitany(${live.length} requests: ${live.slice(0, 3).map(([r]) => r.description).join(", ")})`,
+    undefined,
+    live.flatMap(([r]) => r.waitsFor ?? []),
+  );
+  return [index, requests[index]!.test(status).value];
+}
+
+/** Waits until at least one completes; returns the indices and values of all completed (MPI_Waitsome). */
+export async function waitsome(requests: MaybeRequest[]): Promise<{ indices: number[]; values: unknown[] }> {
+  if (!requests.some((r) => r && r.done) && requests.some((r) => r)) await waitany(requests.map((r) => r));
+  return testsome(requests);
+}
+
+export function testsome(requests: MaybeRequest[]): { indices: number[]; values: unknown[] } {
+  const indices: number[] = [];
+  const values: unknown[] = [];
+  requests.forEach((r, i) => {
+    if (r && r.done) {
+      indices.push(i);
+      values.push(r.test().value);
+    }
+  });
+  return { indices, values };
+}
+
+export function testall(requests: MaybeRequest[]): { done: boolean; values?: unknown[] } {
+  if (!requests.every((r) => !r || r.done)) return { done: false };
+  return { done: true, values: requests.map((r) => r?.test().value) };
+}
+
+export function testany(requests: MaybeRequest[], status?: Status): { done: boolean; index: number; value?: unknown } {
+  const i = requests.findIndex((r) => r && r.done);
+  if (i < 0) return { done: !requests.some((r) => r), index: UNDEFINED };
+  return { done: true, index: i, value: requests[i]!.test(status).value };
+}

@@ -1,0 +1,232 @@
+// The process's MPI world: init (MPI_Init) connects to the launcher's control socket, proves the job secret,
+// publishes this rank's address, receives the address table, and starts the transport and the engine;
+// finalize (MPI_Finalize) waits for every rank, reports messages that were sent and never received, and
+// closes everything. Without a launcher (a program started with plain node/tsx) the world has size 1.
+import * as net from "node:net";
+import * as os from "node:os";
+import { Env, LineSplitter, encodeControl, type LauncherToRank, type PeerAddress, type RankToLauncher } from "../wire/bootstrap.ts";
+import { setErrorRank } from "../wire/errors.ts";
+import { Transport } from "../transport/transport.ts";
+import { Engine } from "./engine.ts";
+import { FrameDecoder, type Frame } from "../wire/frame.ts";
+import { blockedCalls, describeBlocked, startKeepAlive, stopKeepAlive, blocking } from "../trace/activity.ts";
+
+export interface RuntimeOptions {
+  strict?: boolean;
+  check?: boolean;
+  trace?: string;
+  faultTolerant?: boolean;
+}
+
+export class World {
+  readonly engine: Engine;
+  readonly options: RuntimeOptions;
+  peers: PeerAddress[] = [];
+  finalized = false;
+  private control: net.Socket | null = null;
+  private transport: Transport | null = null;
+  private controlHandlers: ((msg: LauncherToRank) => void)[] = [];
+  private sentTo = new Map<number, number>();
+  private arrived = 0;
+  private arrivalWaiter: (() => void) | null = null;
+
+  private constructor(readonly rank: number, readonly size: number) {
+    setErrorRank(rank);
+    this.options = JSON.parse(process.env[Env.OPTIONS] || "{}");
+    this.engine = new Engine({ rank, send: (dest, parts, onWritten) => this.sendFrame(dest, parts, onWritten) });
+  }
+
+  static async start(): Promise<World> {
+    const controlPath = process.env[Env.CONTROL];
+    if (!controlPath) return World.alone();
+    const world = new World(Number(process.env[Env.RANK]), Number(process.env[Env.SIZE]));
+    await world.connect(controlPath);
+    return world;
+  }
+
+  private static alone(): World {
+    const world = new World(0, 1);
+    world.peers = [{ rank: 0, hostId: "local", hostname: os.hostname(), pid: process.pid }];
+    world.transport = null;
+    startKeepAlive();
+    return world;
+  }
+
+  private sendFrame(dest: number, parts: Buffer[], onWritten?: () => void): void {
+    this.sentTo.set(dest, (this.sentTo.get(dest) ?? 0) + 1);
+    if (this.transport) return this.transport.send(dest, parts, onWritten);
+    // A world of one: deliver to ourselves, asynchronously as a socket would.
+    const whole = Buffer.concat(parts);
+    queueMicrotask(() => {
+      this.onFrameBytes(whole);
+      onWritten?.();
+    });
+  }
+
+  private onFrameBytes(whole: Buffer): void {
+    new FrameDecoder((f) => this.onFrame(0, f)).push(whole);
+  }
+
+  private onFrame(source: number, frame: Frame): void {
+    this.arrived++;
+    this.engine.onFrame(source, frame);
+    if (this.arrivalWaiter) this.arrivalWaiter();
+  }
+
+  private async connect(controlPath: string): Promise<void> {
+    const secret = process.env[Env.SECRET] ?? "";
+    delete process.env[Env.SECRET]; // keep it out of children the program may start
+    this.transport = new Transport({
+      rank: this.rank,
+      secret: Buffer.from(secret, "hex"),
+      hostId: process.env[Env.HOST_ID] ?? "local",
+      kind: process.env[Env.TRANSPORT] === "tcp" ? "tcp" : "unix",
+      socketDir: process.env[Env.SOCKET_DIR] ?? os.tmpdir(),
+      tcpBind: process.env[Env.TCP_BIND] ?? "127.0.0.1",
+      onFrame: (source, frame) => this.onFrame(source, frame),
+      onPeerError: (peer, err) => this.peerError(peer, err),
+      onStranger: (remote, why) =>
+        process.stderr.write(`tsmpi: rank ${this.rank} refused a connection from ${remote}: ${why}\n`),
+    });
+    const listening = await this.transport.listen();
+    const address: PeerAddress = {
+      rank: this.rank,
+      hostId: process.env[Env.HOST_ID] ?? "local",
+      hostname: os.hostname(),
+      pid: process.pid,
+      ...listening,
+    };
+    const socket = net.connect(controlPath);
+    this.control = socket;
+    const splitter = new LineSplitter((line) => this.onControl(JSON.parse(line) as LauncherToRank));
+    socket.setEncoding("utf8").on("data", (d: string) => splitter.push(d));
+    socket.on("error", () => {});
+    socket.on("close", () => {
+      // The launcher is gone (killed, or the job was stopped): nothing may keep running.
+      if (!this.finalized) process.exit(1);
+    });
+    const table = new Promise<PeerAddress[]>((resolve) => this.onceControl("table", (m) => resolve(m.peers)));
+    this.report({ t: "hello", rank: this.rank, secret, address });
+    this.peers = await table;
+    this.transport.setPeers(this.peers);
+    socket.unref();
+    startKeepAlive();
+  }
+
+  private onControl(msg: LauncherToRank): void {
+    if (msg.t === "query") {
+      this.report({
+        t: "state",
+        rank: this.rank,
+        seq: msg.seq,
+        blocked: blockedCalls(),
+        sent: this.engine.sentCount,
+        received: this.engine.receivedCount,
+        idle: false,
+      });
+    } else if (msg.t === "stop") {
+      process.exit(1);
+    }
+    for (const h of this.controlHandlers) h(msg);
+  }
+
+  /** Calls `handler` for every control message of type `t` (until it returns true, for one-shot use). */
+  onControlMessage(handler: (msg: LauncherToRank) => void): void {
+    this.controlHandlers.push(handler);
+  }
+
+  private onceControl<T extends LauncherToRank["t"]>(t: T, handler: (m: Extract<LauncherToRank, { t: T }>) => void): void {
+    const h = (m: LauncherToRank) => {
+      if (m.t !== t) return;
+      this.controlHandlers = this.controlHandlers.filter((x) => x !== h);
+      handler(m as Extract<LauncherToRank, { t: T }>);
+    };
+    this.controlHandlers.push(h);
+  }
+
+  report(msg: RankToLauncher): void {
+    this.control?.write(encodeControl(msg));
+  }
+
+  private peerError(peer: number, err: Error): void {
+    if ((err as { code?: string }).code === "ERR_PROTOCOL") {
+      this.fatal(`rank ${this.rank}: ${err.message}`);
+    }
+    // Other connection errors mean the peer died; the launcher reports that and stops the job.
+  }
+
+  /** Reports an error that ends this rank, then exits with `code`. */
+  fatal(message: string, code = 1): never {
+    const blocked = blockedCalls();
+    if (!this.control) {
+      process.stderr.write(`${message}\n`);
+      process.exit(code);
+    }
+    this.control.ref();
+    this.control.end(encodeControl({ t: "error", rank: this.rank, message, blocked }), () => process.exit(code));
+    setTimeout(() => process.exit(code), 1000);
+    // Stop the program's own code from going on while the report is written.
+    throw new Error("tsmpi: rank is stopping");
+  }
+
+  /** MPI_Abort: asks the launcher to stop every rank with `code`. */
+  abort(code: number, message: string): never {
+    if (!this.control) {
+      process.stderr.write(`tsmpi: abort(${code}) on rank 0: ${message}\n`);
+      process.exit(code);
+    }
+    this.control.ref();
+    this.control.end(encodeControl({ t: "abort", rank: this.rank, code, message, blocked: blockedCalls() }), () => process.exit(code));
+    setTimeout(() => process.exit(code), 1000);
+    throw new Error("tsmpi: rank is aborting");
+  }
+
+  /** MPI_Finalize: waits for all ranks, reports unreceived messages, closes connections. */
+  async finalize(): Promise<void> {
+    if (this.finalized) return;
+    this.finalized = true;
+    if (this.control) {
+      const sentTo: Record<number, number> = Object.fromEntries(this.sentTo);
+      const done = new Promise<number>((resolve) => this.onceControl("finalized", (m) => resolve(m.expected)));
+      this.report({ t: "finalize", rank: this.rank, sentTo });
+      const expected = await blocking(done, "finalize()");
+      await this.waitForArrivals(expected);
+    }
+    this.reportUnreceived();
+    await this.transport?.close();
+    this.control?.end();
+    stopKeepAlive();
+  }
+
+  /** Frames in flight towards us when finalize completed still have to land before we count leftovers. */
+  private async waitForArrivals(expected: number): Promise<void> {
+    const deadline = Date.now() + 2000;
+    while (this.arrived < expected && Date.now() < deadline) {
+      await new Promise<void>((resolve) => {
+        this.arrivalWaiter = resolve;
+        setTimeout(resolve, 50);
+      });
+    }
+    this.arrivalWaiter = null;
+  }
+
+  private reportUnreceived(): void {
+    const left = this.engine.unreceived().filter((m) => m.context !== CONTROL_CONTEXT);
+    if (!left.length) return;
+    const lines = left.slice(0, 10).map((m) => `  from rank ${m.source}, tag ${m.tag}, ${m.size} bytes${m.context > 1 ? ` (communicator context ${m.context})` : ""}`);
+    if (left.length > 10) lines.push(`  … and ${left.length - 10} more`);
+    const text =
+      `tsmpi ${this.options.strict ? "error" : "warning"}: rank ${this.rank} finalize: ${left.length} message${left.length > 1 ? "s" : ""} sent to rank ${this.rank} ${left.length > 1 ? "were" : "was"} never received:\n` +
+      lines.join("\n") +
+      `\n  hint: post a matching recv (source, tag, communicator) for each, or do not send them`;
+    process.stderr.write(text + "\n");
+    if (this.options.strict) process.exitCode = 1;
+  }
+
+  describeState(): string {
+    return describeBlocked(blockedCalls());
+  }
+}
+
+/** Context used by runtime-internal traffic that is not user messages. */
+export const CONTROL_CONTEXT = 0xffffffff;

@@ -1,0 +1,79 @@
+// The bootstrap contract between the launcher (tsrun) and a rank: the environment a rank starts with,
+// and the control messages exchanged over the rank's control connection to its launcher (JSON lines).
+// This is the only runtime file the launcher imports (shared/DESIGN.md, "Architecture").
+
+/** Environment variables set by the launcher for every rank. */
+export const Env = {
+  RANK: "TSMPI_RANK",
+  SIZE: "TSMPI_SIZE",
+  JOB: "TSMPI_JOB",
+  CONTROL: "TSMPI_CONTROL", // path of the launcher's control socket (Unix domain)
+  SECRET: "TSMPI_SECRET", // per-job secret (hex); readable only by the job's user (/proc/<pid>/environ is 0400)
+  TRANSPORT: "TSMPI_TRANSPORT", // "unix" | "tcp"
+  SOCKET_DIR: "TSMPI_SOCKET_DIR", // private (0700) directory for this host's Unix sockets
+  TCP_BIND: "TSMPI_TCP_BIND", // address ranks listen on for TCP (default 127.0.0.1)
+  HOST_ID: "TSMPI_HOST_ID", // ranks with the same host id talk over Unix sockets
+  PROGRAM: "TSMPI_PROGRAM", // the user's program path, for messages
+  COLL: "TSMPI_COLL", // forced collective algorithms, e.g. "bcast=binomial,allreduce=ring"
+  OPTIONS: "TSMPI_OPTIONS", // JSON of runtime options (checks, trace dir, fault tolerance, …)
+} as const;
+
+/** How a peer can be reached. */
+export interface PeerAddress {
+  rank: number;
+  hostId: string;
+  hostname: string;
+  pid: number;
+  unix?: string;
+  tcp?: { host: string; port: number };
+}
+
+/** An operation a rank is blocked in, for diagnostics (e.g. "recv(source=1, tag=0)"). */
+export interface BlockedCall {
+  call: string;
+  comm?: string;
+  waitsFor?: number[]; // world ranks this call can be completed by
+  site?: string; // user source location
+  since: number; // ms timestamp
+}
+
+/** Messages a rank sends to its launcher. */
+export type RankToLauncher =
+  | { t: "hello"; rank: number; secret: string; address: PeerAddress }
+  | { t: "abort"; rank: number; code: number; message: string; blocked?: BlockedCall[] }
+  | { t: "error"; rank: number; message: string; blocked?: BlockedCall[] }
+  | { t: "finalize"; rank: number; sentTo: Record<number, number> }
+  | { t: "state"; rank: number; seq: number; blocked: BlockedCall[]; sent: number; received: number; idle: boolean }
+  | { t: "report"; rank: number; kind: string; text: string };
+
+/** Messages the launcher sends to a rank. */
+export type LauncherToRank =
+  | { t: "table"; peers: PeerAddress[] }
+  | { t: "finalized"; expected: number }
+  | { t: "query"; seq: number }
+  | { t: "peer-exit"; rank: number; how: string }
+  | { t: "stop"; reason: string };
+
+export function encodeControl(msg: RankToLauncher | LauncherToRank): string {
+  return JSON.stringify(msg) + "\n";
+}
+
+/** Splits a text stream into lines; feeds each whole line to `onLine`. */
+export class LineSplitter {
+  private rest = "";
+  constructor(private readonly onLine: (line: string) => void) {}
+  push(chunk: string): void {
+    const text = this.rest + chunk;
+    let start = 0;
+    for (let nl = text.indexOf("\n"); nl >= 0; nl = text.indexOf("\n", start)) {
+      this.onLine(text.slice(start, nl));
+      start = nl + 1;
+    }
+    this.rest = text.slice(start);
+  }
+  /** Emits a last unterminated line, if any. */
+  flush(): void {
+    if (this.rest) this.onLine(this.rest);
+    this.rest = "";
+  }
+}

@@ -1,0 +1,190 @@
+// The frame codec between ranks: a fixed 28-byte little-endian header, then the payload. No I/O here.
+// Every frame names its kind (eager message, rendezvous request/clear-to-send/data, synchronous-send ack,
+// flow-control credit, hello), so the transport can stay a "frame in, frame out" pipe.
+// A malformed or oversized frame is an ERR_PROTOCOL error, never silent corruption.
+import { MpiError, ErrorCode } from "./errors.ts";
+
+export const FrameKind = {
+  HELLO: 1, // first frame of a connection: proves the job secret (payload: HMAC), id = sender's rank
+  EAGER: 2, // a whole message: envelope + payload
+  RTS: 3, // rendezvous request-to-send: envelope + size, no payload
+  CTS: 4, // rendezvous clear-to-send: id = the RTS id being answered
+  DATA: 5, // rendezvous payload: id = the RTS id
+  ACK: 6, // a synchronous-mode eager message was matched: id = its id
+  CREDIT: 7, // flow control: `size` more eager bytes may be sent
+  CONTROL: 8, // runtime-internal message (payload msgpack), for layers above point-to-point
+} as const;
+export type FrameKind = (typeof FrameKind)[keyof typeof FrameKind];
+
+export const FrameFlag = {
+  SYNC: 1, // synchronous send: the receiver acknowledges the match
+} as const;
+
+/** Payload encodings (the `enc` byte). Values 16+ are top-level TypedArrays (see value.ts). */
+export const Encoding = {
+  NONE: 0,
+  MSGPACK: 1, // a value-mode message: msgpack with structured clone
+  BYTES: 2, // a buffer-mode message: packed bytes whose type signature is in `sig`
+} as const;
+
+export const HEADER_BYTES = 28;
+export const MAX_FRAME_BYTES = 2 ** 31 - 1;
+
+export interface FrameHeader {
+  kind: number;
+  enc: number;
+  flags: number;
+  context: number;
+  tag: number;
+  id: number;
+  size: number; // message size in bytes (RTS), credit amount (CREDIT), payload size otherwise
+  sig: number; // type signature code of a buffer-mode message
+}
+
+export interface Frame extends FrameHeader {
+  payload: Uint8Array;
+}
+
+/** Writes a header into `target` at `offset`, for a payload of `payloadBytes`. */
+export function writeHeader(target: Buffer, offset: number, h: FrameHeader, payloadBytes: number): void {
+  const bodyLength = HEADER_BYTES - 4 + payloadBytes;
+  if (bodyLength > MAX_FRAME_BYTES) {
+    throw new MpiError(ErrorCode.ERR_COUNT, `message of ${payloadBytes} bytes exceeds the largest frame (${MAX_FRAME_BYTES} bytes)`);
+  }
+  target.writeUInt32LE(bodyLength, offset);
+  target[offset + 4] = h.kind;
+  target[offset + 5] = h.enc;
+  target.writeUInt16LE(h.flags, offset + 6);
+  target.writeUInt32LE(h.context >>> 0, offset + 8);
+  target.writeInt32LE(h.tag | 0, offset + 12);
+  target.writeUInt32LE(h.id >>> 0, offset + 16);
+  target.writeUInt32LE(h.size >>> 0, offset + 20);
+  target.writeUInt32LE(h.sig >>> 0, offset + 24);
+}
+
+/** Below this payload size a frame is built as one buffer (one write); above, header and payload go separately. */
+export const COALESCE_BYTES = 16 * 1024;
+
+/** Encodes a frame as the buffers to write: one buffer for small payloads, header + payload otherwise. */
+export function encodeFrame(h: FrameHeader, payload?: Uint8Array): Buffer[] {
+  const n = payload ? payload.byteLength : 0;
+  if (n <= COALESCE_BYTES) {
+    const out = Buffer.allocUnsafe(HEADER_BYTES + n);
+    writeHeader(out, 0, h, n);
+    if (n) out.set(payload!, HEADER_BYTES);
+    return [out];
+  }
+  const head = Buffer.allocUnsafe(HEADER_BYTES);
+  writeHeader(head, 0, h, n);
+  return [head, Buffer.from(payload!.buffer, payload!.byteOffset, n)];
+}
+
+function readHeader(b: Buffer, o: number): FrameHeader {
+  return {
+    kind: b[o + 4],
+    enc: b[o + 5],
+    flags: b.readUInt16LE(o + 6),
+    context: b.readUInt32LE(o + 8),
+    tag: b.readInt32LE(o + 12),
+    id: b.readUInt32LE(o + 16),
+    size: b.readUInt32LE(o + 20),
+    sig: b.readUInt32LE(o + 24),
+  };
+}
+
+function protocolError(what: string): MpiError {
+  return new MpiError(ErrorCode.ERR_PROTOCOL, `malformed frame: ${what}. The peer is not a tsmpi rank of this job, or the stream was corrupted`);
+}
+
+/**
+ * Incremental frame decoder: push() any chunking of the byte stream, get whole frames in order.
+ * Large payloads are assembled into one preallocated buffer (no chunk concatenation);
+ * a payload contained in one chunk is a zero-copy view of it.
+ */
+export class FrameDecoder {
+  private head = Buffer.allocUnsafe(HEADER_BYTES);
+  private headFill = 0;
+  private header: FrameHeader | null = null;
+  private body: Buffer | null = null;
+  private bodyFill = 0;
+  private failed = false;
+
+  constructor(
+    private readonly onFrame: (frame: Frame) => void,
+    /** Largest payload accepted; may be raised once a peer is trusted. */
+    public maxPayload = MAX_FRAME_BYTES - HEADER_BYTES,
+  ) {}
+
+  push(chunk: Uint8Array): void {
+    if (this.failed) return;
+    const buf = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    let pos = 0;
+    while (pos < buf.length) {
+      if (this.header === null) {
+        if (this.headFill === 0 && buf.length - pos >= HEADER_BYTES) {
+          this.header = this.validate(readHeader(buf, pos), buf.readUInt32LE(pos));
+          pos += HEADER_BYTES;
+        } else {
+          const take = Math.min(HEADER_BYTES - this.headFill, buf.length - pos);
+          buf.copy(this.head, this.headFill, pos, pos + take);
+          this.headFill += take;
+          pos += take;
+          if (this.headFill < HEADER_BYTES) return;
+          this.header = this.validate(readHeader(this.head, 0), this.head.readUInt32LE(0));
+          this.headFill = 0;
+        }
+        if (this.failed) return;
+        if (this.payloadBytes === 0) {
+          this.emit(new Uint8Array(0));
+          continue;
+        }
+        if (buf.length - pos >= this.payloadBytes) {
+          const n = this.payloadBytes;
+          this.emit(buf.subarray(pos, pos + n));
+          pos += n;
+          continue;
+        }
+        this.body = Buffer.allocUnsafeSlow(this.payloadBytes);
+        this.bodyFill = 0;
+      }
+      const need = this.body!.length - this.bodyFill;
+      const take = Math.min(need, buf.length - pos);
+      buf.copy(this.body!, this.bodyFill, pos, pos + take);
+      this.bodyFill += take;
+      pos += take;
+      if (this.bodyFill === this.body!.length) {
+        const body = this.body!;
+        this.body = null;
+        this.emit(body);
+      }
+    }
+  }
+
+  /** True when no partial frame is buffered (a clean end of stream). */
+  get idle(): boolean {
+    return this.header === null && this.headFill === 0;
+  }
+
+  private payloadBytes = 0;
+
+  private validate(h: FrameHeader, bodyLength: number): FrameHeader {
+    if (bodyLength < HEADER_BYTES - 4) this.fail(`body length ${bodyLength} is shorter than the header`);
+    else if (h.kind < FrameKind.HELLO || h.kind > FrameKind.CONTROL) this.fail(`unknown frame kind ${h.kind}`);
+    else if (bodyLength - (HEADER_BYTES - 4) > this.maxPayload) {
+      this.fail(`payload of ${bodyLength - (HEADER_BYTES - 4)} bytes exceeds the limit of ${this.maxPayload} bytes`);
+    }
+    this.payloadBytes = bodyLength - (HEADER_BYTES - 4);
+    return h;
+  }
+
+  private fail(what: string): never {
+    this.failed = true;
+    throw protocolError(what);
+  }
+
+  private emit(payload: Uint8Array): void {
+    const h = this.header!;
+    this.header = null;
+    this.onFrame({ ...h, payload });
+  }
+}

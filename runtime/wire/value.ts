@@ -1,0 +1,161 @@
+// Value-mode payloads (mpi4py's lowercase send/recv): any structured-clone value through msgpackr,
+// and top-level TypedArrays / Buffers as their raw bytes (no msgpack copy), arriving as the same type.
+// msgpackr turns -0 into 0 and silently drops functions: we restore -0 with an extension and refuse
+// functions and symbols with ERR_ARG naming the path of the offending field.
+import { Packr, addExtension } from "msgpackr";
+import { Encoding } from "./frame.ts";
+import { ErrorCode, mpiError } from "./errors.ts";
+
+/** Marker standing for -0 inside an encoded structure. */
+class NegativeZero {}
+addExtension({
+  Class: NegativeZero,
+  type: 0x6e,
+  write: () => 0,
+  read: () => -0,
+});
+
+const packr = new Packr({ structuredClone: true, moreTypes: true });
+
+type TypedArrayCtor =
+  | Int8ArrayConstructor | Uint8ArrayConstructor | Uint8ClampedArrayConstructor | Int16ArrayConstructor
+  | Uint16ArrayConstructor | Int32ArrayConstructor | Uint32ArrayConstructor | Float32ArrayConstructor
+  | Float64ArrayConstructor | BigInt64ArrayConstructor | BigUint64ArrayConstructor;
+
+/** Encoding byte = TYPED_BASE + index in this table. Buffer is last: it arrives as a Buffer. */
+const TYPED_CTORS: TypedArrayCtor[] = [
+  Int8Array, Uint8Array, Uint8ClampedArray, Int16Array, Uint16Array, Int32Array, Uint32Array,
+  Float32Array, Float64Array, BigInt64Array, BigUint64Array,
+];
+export const TYPED_BASE = 16;
+const BUFFER_ENC = TYPED_BASE + TYPED_CTORS.length;
+
+export type AnyTypedArray = InstanceType<TypedArrayCtor>;
+
+export function isTypedEncoding(enc: number): boolean {
+  return enc >= TYPED_BASE && enc <= BUFFER_ENC;
+}
+
+/** The TypedArray constructor of a typed encoding (Uint8Array for Buffer). */
+export function typedCtorOf(enc: number): TypedArrayCtor {
+  return enc === BUFFER_ENC ? Uint8Array : TYPED_CTORS[enc - TYPED_BASE];
+}
+
+export interface EncodedValue {
+  enc: number;
+  bytes: Uint8Array; // may view the caller's memory for typed arrays: copy before the caller can change it
+}
+
+export function encodeValue(value: unknown, op: string): EncodedValue {
+  if (ArrayBuffer.isView(value) && !(value instanceof DataView)) {
+    const enc = Buffer.isBuffer(value) ? BUFFER_ENC : TYPED_BASE + TYPED_CTORS.findIndex((c) => value instanceof c);
+    return { enc, bytes: new Uint8Array(value.buffer, value.byteOffset, value.byteLength) };
+  }
+  const prepared = prepareForPack(value, op);
+  return { enc: Encoding.MSGPACK, bytes: packr.pack(prepared) };
+}
+
+export function decodeValue(enc: number, bytes: Uint8Array): unknown {
+  if (enc === Encoding.MSGPACK) return packr.unpack(bytes);
+  if (enc === BUFFER_ENC) return Buffer.from(bytes);
+  if (isTypedEncoding(enc)) {
+    const Ctor = typedCtorOf(enc);
+    const copy = new Uint8Array(bytes.byteLength);
+    copy.set(bytes);
+    return new Ctor(copy.buffer, 0, bytes.byteLength / Ctor.BYTES_PER_ELEMENT);
+  }
+  return undefined;
+}
+
+/**
+ * Walks a value before packing: refuses what cannot travel (functions, symbols, WeakMaps, Promises),
+ * and replaces -0 by a marker. Returns the value itself when nothing needed replacing (the usual case).
+ */
+function prepareForPack(value: unknown, op: string): unknown {
+  const seen = new Map<object, unknown>();
+  const visit = (v: unknown, path: string): unknown => {
+    switch (typeof v) {
+      case "number":
+        return Object.is(v, -0) ? new NegativeZero() : v;
+      case "function":
+      case "symbol":
+        throw refuse(op, path, typeof v);
+      case "object":
+        break;
+      default:
+        return v;
+    }
+    if (v === null || ArrayBuffer.isView(v) || v instanceof ArrayBuffer || v instanceof Date || v instanceof RegExp) return v;
+    if (v instanceof WeakMap || v instanceof WeakSet || v instanceof Promise) throw refuse(op, path, v.constructor.name);
+    if (seen.has(v)) return seen.get(v);
+    seen.set(v, v);
+    if (Array.isArray(v)) return rebuildArray(v, path, visit, seen);
+    if (v instanceof Map) return rebuildMap(v, path, visit, seen);
+    if (v instanceof Set) return rebuildSet(v, path, visit, seen);
+    return rebuildObject(v as Record<string, unknown>, path, visit, seen);
+  };
+  return visit(value, "value");
+}
+
+type Visit = (v: unknown, path: string) => unknown;
+
+function rebuildArray(a: unknown[], path: string, visit: Visit, seen: Map<object, unknown>): unknown {
+  let copy: unknown[] | null = null;
+  for (let i = 0; i < a.length; i++) {
+    const r = visit(a[i], `${path}[${i}]`);
+    if (r !== a[i] && copy === null) {
+      copy = a.slice(0, i);
+      seen.set(a, copy);
+    }
+    if (copy) copy.push(r);
+  }
+  return copy ?? a;
+}
+
+function rebuildMap(m: Map<unknown, unknown>, path: string, visit: Visit, seen: Map<object, unknown>): unknown {
+  let changed = false;
+  const entries: [unknown, unknown][] = [];
+  for (const [k, val] of m) {
+    const nk = visit(k, `${path}.key(${String(k)})`);
+    const nv = visit(val, `${path}.get(${String(k)})`);
+    changed ||= nk !== k || nv !== val;
+    entries.push([nk, nv]);
+  }
+  if (!changed) return m;
+  const copy = new Map(entries);
+  seen.set(m, copy);
+  return copy;
+}
+
+function rebuildSet(s: Set<unknown>, path: string, visit: Visit, seen: Map<object, unknown>): unknown {
+  let changed = false;
+  const items: unknown[] = [];
+  for (const item of s) {
+    const n = visit(item, `${path}.item`);
+    changed ||= n !== item;
+    items.push(n);
+  }
+  if (!changed) return s;
+  const copy = new Set(items);
+  seen.set(s, copy);
+  return copy;
+}
+
+function rebuildObject(o: Record<string, unknown>, path: string, visit: Visit, seen: Map<object, unknown>): unknown {
+  let copy: Record<string, unknown> | null = null;
+  for (const key of Object.keys(o)) {
+    const r = visit(o[key], `${path}.${key}`);
+    if (r !== o[key] && copy === null) {
+      copy = { ...o };
+      seen.set(o, copy);
+    }
+    if (copy) copy[key] = r;
+  }
+  return copy ?? o;
+}
+
+function refuse(op: string, path: string, what: string) {
+  return mpiError(ErrorCode.ERR_ARG, op || "send", `${path} is a ${what}, which cannot be sent`, {
+    hint: "send data only (numbers, strings, arrays, plain objects, Map, Set, Date, BigInt, TypedArrays); send a function's result, not the function",
+  });
+}
