@@ -64,7 +64,11 @@ function store(mail: Mail): void {
 
 function relay(domain: string, mail: Mail): void {
   const peer = servers.get(domain)!;
-  if (!links.has(domain)) links.set(domain, connectWithRetry(peer.host, peer.port));
+  if (!links.has(domain)) {
+    const link = connectWithRetry(peer.host, peer.port);
+    link.then((s) => s.on("error", () => {}).on("close", () => links.delete(domain)), () => links.delete(domain));
+    links.set(domain, link);
+  }
   const previous = queues.get(domain) ?? Promise.resolve();
   const next = previous.then(async () => {
     const delay = delays.get(domain) ?? 0;

@@ -1,0 +1,128 @@
+// Exercise 7 (lab book part 1, "Détection de défaillances"): one of the two heartbeat failure detectors.
+// Every period it sends heartbeat n+1 to each process it watches and keeps, per process, the last
+// heartbeat sent and the last one answered; when a process lags more than --threshold heartbeats it is
+// suspected, and as soon as it answers again it is trusted. Both detectors keep the ALIVE/DEAD lists of
+// every process (theirs and the other's) and tell each other their suspicions over one TCP link.
+// Lines: WATCHING p, KNOWN p, SUSPECT p source=local|peer, TRUST p source=local|peer.
+//   npx tsx exercises/sockets/failure-detector.ts --spawn 8       (two detectors + 8 processes)
+import * as net from "node:net";
+import { fileURLToPath } from "node:url";
+import { cli, die, parseHostPort, portsAreValid, socketErrorText } from "./common/cli.ts";
+import { connectWithRetry, listen, onMessages, send } from "./common/net.ts";
+import { freePort, spawnMembers } from "./common/spawn.ts";
+
+const program = "failure-detector";
+const argv = cli(program, "$0 --name d1 --port P [--peer HOST:PORT]\n$0 --spawn K   (two detectors and K watched processes on this machine)")
+  .option("name", { type: "string", default: "d1", describe: "this detector's name" })
+  .option("port", { type: "number", default: 7100, describe: "TCP port for watched processes (and the other detector)" })
+  .option("bind", { type: "string", default: "0.0.0.0", describe: "local address to bind" })
+  .option("peer", { type: "string", describe: "host:port of the other detector (omit on the one that waits)" })
+  .option("period-ms", { type: "number", default: 1000, describe: "time between two heartbeats" })
+  .option("threshold", { type: "number", default: 3, describe: "missed heartbeats before a process is suspected" })
+  .option("spawn", { type: "number", describe: "start both detectors and K watched processes here" })
+  .check(portsAreValid("port"))
+  .parseSync();
+
+type Message = { op: "hello"; role: "process" | "detector"; name: string } | { op: "alive"; n: number } | { op: "join" | "suspect" | "trust"; name: string };
+interface Watched { socket: net.Socket; lastSent: number; lastAnswered: number }
+
+async function spawnAll(count: number): Promise<never> {
+  const [p1, p2] = [await freePort(), await freePort()];
+  const timing = ["--period-ms", String(argv["period-ms"]), "--threshold", String(argv.threshold), "--bind", "127.0.0.1"];
+  const watched = fileURLToPath(new URL("./watched-process.ts", import.meta.url));
+  process.exit(await spawnMembers(fileURLToPath(import.meta.url), [
+    { label: "d1", args: ["--name", "d1", "--port", String(p1), ...timing] },
+    { label: "d2", args: ["--name", "d2", "--port", String(p2), "--peer", `127.0.0.1:${p1}`, ...timing] },
+    ...Array.from({ length: count }, (_, i) => ({ label: `p${i}`, program: watched, args: ["--name", `p${i}`, "--detector", `127.0.0.1:${i < count / 2 ? p1 : p2}`] })),
+  ]));
+}
+if (argv.spawn !== undefined) await spawnAll(argv.spawn);
+
+const watched = new Map<string, Watched>();
+const alive = new Set<string>();
+const dead = new Set<string>();
+let peer: net.Socket | undefined;
+
+const status = () => console.log(`  alive: [${[...alive].sort().join(" ")}]  dead: [${[...dead].sort().join(" ")}]`);
+
+function suspect(name: string, source: "local" | "peer"): void {
+  if (dead.has(name)) return;
+  alive.delete(name), dead.add(name);
+  console.log(`SUSPECT ${name} source=${source}`), status();
+  if (source === "local" && peer) send(peer, { op: "suspect", name });
+}
+
+function trust(name: string, source: "local" | "peer"): void {
+  if (!dead.has(name)) return;
+  dead.delete(name), alive.add(name);
+  console.log(`TRUST ${name} source=${source}`), status();
+  if (source === "local" && peer) send(peer, { op: "trust", name });
+}
+
+/** One heartbeat round: send n+1 to every watched process, suspect those more than `threshold` behind. */
+function heartbeat(): void {
+  for (const [name, w] of watched) {
+    w.lastSent++;
+    send(w.socket, { op: "heartbeat", n: w.lastSent });
+    if (w.lastSent - w.lastAnswered > argv.threshold) suspect(name, "local");
+  }
+}
+
+function greetPeer(socket: net.Socket, name: string): void {
+  peer = socket;
+  console.log(`PEER ${name} connected`);
+  for (const p of watched.keys()) send(socket, { op: "join", name: p });
+  for (const p of dead) if (watched.has(p)) send(socket, { op: "suspect", name: p });
+}
+
+function onMessage(socket: net.Socket, message: Message, from: { name?: string }): void {
+  if (message.op === "hello" && message.role === "detector") return greetPeer(socket, message.name);
+  if (message.op === "hello") {
+    from.name = message.name;
+    const lastSent = watched.get(message.name)?.lastSent ?? 0;
+    watched.set(message.name, { socket, lastSent, lastAnswered: lastSent });
+    if (!dead.has(message.name)) alive.add(message.name);
+    console.log(`WATCHING ${message.name}`);
+    if (peer) send(peer, { op: "join", name: message.name });
+  } else if (message.op === "alive" && from.name) {
+    const w = watched.get(from.name)!;
+    w.lastAnswered = Math.max(w.lastAnswered, message.n);
+    if (w.lastSent - w.lastAnswered <= argv.threshold) trust(from.name, "local");
+  } else if (message.op === "join") {
+    if (!dead.has(message.name)) alive.add(message.name);
+    console.log(`KNOWN ${message.name} (watched by the other detector)`);
+  } else if (message.op === "suspect") suspect(message.name, "peer");
+  else if (message.op === "trust") trust(message.name, "peer");
+}
+
+function attach(socket: net.Socket): void {
+  const from: { name?: string } = {};
+  socket.on("error", () => {});
+  socket.on("close", () => {
+    if (socket === peer) (peer = undefined), console.log("PEER lost: suspicions are no longer exchanged");
+    else if (from.name) console.log(`${from.name} closed its connection`); // it will miss heartbeats and be suspected
+  });
+  onMessages<Message>(socket, (message) => onMessage(socket, message, from));
+}
+
+try {
+  await listen(net.createServer(attach), argv.port, argv.bind);
+} catch (error) {
+  die(program, `cannot listen on TCP ${argv.bind}:${argv.port}: ${socketErrorText(error, argv.bind, argv.port)}`);
+}
+const bound = (argv.threshold + 1) * argv["period-ms"];
+console.log(`${program} ${argv.name} listening on ${argv.bind}:${argv.port}; heartbeat every ${argv["period-ms"]} ms, a stopped process is suspected within ${bound} ms`);
+if (argv.peer) {
+  let address: { host: string; port: number };
+  try {
+    address = parseHostPort(argv.peer);
+  } catch (error) {
+    die(program, `--peer: ${(error as Error).message}`);
+  }
+  const socket = await connectWithRetry(address.host, address.port).catch((error) => die(program, `cannot reach the other detector: ${socketErrorText(error, address.host, address.port)}`));
+  attach(socket);
+  send(socket, { op: "hello", role: "detector", name: argv.name });
+  greetPeer(socket, argv.peer);
+}
+setInterval(heartbeat, argv["period-ms"]);
+for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => process.exit(0));
