@@ -103,7 +103,7 @@ function stopEveryone(): void {
 function finishIfDrained(): void {
   if (!stopped || stoppedBy.size < others.length) return;
   console.log(`FINAL ${balance}`);
-  const close = () => Promise.all([...outgoing.values()].map((p) => p.then((s) => new Promise((r) => s.end(r))))).then(() => process.exit(0));
+  const close = () => Promise.all([...outgoing.values()].map((p) => p.then((s) => new Promise<void>((r) => s.end(() => r()))))).then(() => process.exit(0));
   setTimeout(close, argv["delay-ms"]); // after our own delayed stops have been written
 }
 
