@@ -54,7 +54,7 @@ export class Request {
 
   /** Waits for completion; returns the received value (receives) or undefined (sends). */
   async wait(status?: Status): Promise<unknown> {
-    if (!this.settled) await blocking(this.promise, `wait(${this.description})`, undefined, this.waitsFor);
+    if (!this.settled) await blocking(this.promise, () => `wait(${this.description})`, undefined, this.waitsFor);
     return this.result(status);
   }
 
@@ -94,7 +94,7 @@ export async function waitall(requests: MaybeRequest[], statuses?: Status[]): Pr
   const pending = requests.filter((r): r is Request => !!r && !r.done);
   if (pending.length) {
     const all = Promise.all(pending.map((r) => r.settledPromise()));
-    await blocking(all, `waitall(${pending.length} of ${requests.length} requests pending: ${pending.slice(0, 3).map((r) => r.description).join(", ")})`, undefined, pending.flatMap((r) => r.waitsFor ?? []));
+    await blocking(all, () => `waitall(${pending.length} of ${requests.length} requests pending: ${pending.slice(0, 3).map((r) => r.description).join(", ")})`, undefined, pending.flatMap((r) => r.waitsFor ?? []));
   }
   return requests.map((r, i) => (r ? r.test(statuses?.[i]).value : undefined));
 }
@@ -107,7 +107,7 @@ export async function waitany(requests: MaybeRequest[], status?: Status): Promis
   if (ready) return [ready[1], ready[0].test(status).value];
   const index = await blocking(
     Promise.race(live.map(([r, i]) => r.settledPromise().then(() => i))),
-    `waitany(${live.length} requests: ${live.slice(0, 3).map(([r]) => r.description).join(", ")})`,
+    () => `waitany(${live.length} requests: ${live.slice(0, 3).map(([r]) => r.description).join(", ")})`,
     undefined,
     live.flatMap(([r]) => r.waitsFor ?? []),
   );

@@ -24,7 +24,8 @@ export const FrameFlag = {
 export const Encoding = {
   NONE: 0,
   MSGPACK: 1, // a value-mode message: msgpack with structured clone
-  BYTES: 2, // a buffer-mode message: packed bytes whose type signature is in `sig`
+  BYTES: 2, // a buffer-mode message of one basic element type: `sig` is its type code
+  BYTES_MIXED: 3, // a buffer-mode message mixing basic types: `sig` is the signature hash
 } as const;
 
 export const HEADER_BYTES = 28;

@@ -1,0 +1,10 @@
+// Exercise 9.2/9.3/9.4 — Hello world: every rank prints its rank, the number of ranks and its host.
+// Statement: write an MPI program where each process says who it is (rank, size) and where it runs.
+// Run:   npx tsrun -np 4 exercises/mpi/hello.ts            (or --hostfile hosts for several machines)
+// Grade: npm run grade -- 9.2
+// Output: one line per rank, in any order: "hello from rank 2 of 4 on lab-pc-07"
+import * as mpi from "tsmpi";
+
+const comm = await mpi.init();
+console.log(`hello from rank ${comm.rank} of ${comm.size} on ${mpi.processorName()}`);
+await mpi.finalize();

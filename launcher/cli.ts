@@ -1,0 +1,106 @@
+// The tsrun command line (shared/DESIGN.md, "The launcher"), mpirun-compatible where it can be:
+//   tsrun -np N [--hostfile F | --host h1,h2:2] [--map-by slot|node] [--oversubscribe] [--tag-output]
+//         [--timeout S] [--trace DIR] [-x VAR[=VALUE]] [--wdir DIR] [--transport unix|tcp] program.ts [args…]
+// Usage errors print one line and the usage hint and exit with code 2, as mpirun does.
+import * as fs from "node:fs";
+import * as path from "node:path";
+import yargs from "yargs";
+import { bundleProgram, BundleError } from "./bundle.ts";
+import { Job } from "./job.ts";
+import { splitLauncherArgs, LAUNCHER_OPTIONS, UsageError } from "./args.ts";
+
+const VERSION = JSON.parse(fs.readFileSync(new URL("../package.json", import.meta.url), "utf8")).version as string;
+
+const EXAMPLES = `Examples:
+  tsrun -np 8 exercises/mpi/ring.ts              8 ranks on this machine
+  tsrun -n 4 --tag-output my-prog.ts --size 10   prefix every line with [rank]; program arguments after the file
+  tsrun -np 6 --hostfile hosts ring.ts           ranks on the machines listed in 'hosts' (over SSH)
+  tsrun -np 2 --timeout 10 pingpong.ts           stop the job after 10 s and say where each rank was`;
+
+function usageHint(): string {
+  return "Run 'tsrun --help' for usage.";
+}
+
+export async function main(argv: string[]): Promise<number> {
+  let split;
+  try {
+    split = splitLauncherArgs(argv);
+  } catch (err) {
+    if (err instanceof UsageError) return usage(err.message);
+    throw err;
+  }
+  const parser = yargs(split.launcherArgs)
+    .scriptName("tsrun")
+    .usage("Usage: tsrun -np N [options] program.ts [args…]\n\nRuns N ranks of an MPI program written with tsmpi.")
+    .parserConfiguration({ "short-option-groups": false, "camel-case-expansion": true, "boolean-negation": false })
+    .options(LAUNCHER_OPTIONS)
+    .epilogue(EXAMPLES)
+    .version(VERSION)
+    .help()
+    .strict()
+    .exitProcess(false)
+    .fail((msg, err) => {
+      throw new UsageError(msg ?? err?.message ?? "invalid arguments");
+    });
+  let opts: Record<string, unknown>;
+  try {
+    opts = parser.parseSync() as Record<string, unknown>;
+  } catch (err) {
+    if (err instanceof UsageError) return usage(err.message);
+    throw err;
+  }
+  if (opts.help || opts.version) return 0;
+  return runJob(opts, split.program, split.programArgs);
+}
+
+function usage(message: string): number {
+  process.stderr.write(`tsrun: ${message}. ${usageHint()}\n`);
+  return 2;
+}
+
+async function runJob(opts: Record<string, unknown>, program: string | undefined, programArgs: string[]): Promise<number> {
+  if (!program) return usage("no program given (e.g. tsrun -np 4 prog.ts)");
+  const np = opts.np as number | undefined;
+  if (np === undefined) return usage("missing -np N (the number of ranks to start)");
+  if (!Number.isInteger(np) || np < 1) return usage(`-np must be a positive integer, got ${String(opts.np)}`);
+  const programPath = path.resolve(program);
+  if (!fs.existsSync(programPath)) return usage(`program not found: ${program}`);
+  const wdir = path.resolve((opts.wdir as string | undefined) ?? process.cwd());
+  if (!fs.existsSync(wdir)) return usage(`--wdir ${opts.wdir}: no such directory`);
+  const env: Record<string, string> = {};
+  for (const x of (opts.x as string[] | undefined) ?? []) {
+    const eq = x.indexOf("=");
+    if (eq === 0) return usage(`-x ${x}: expected VAR or VAR=VALUE`);
+    if (eq > 0) env[x.slice(0, eq)] = x.slice(eq + 1);
+    else if (process.env[x] !== undefined) env[x] = process.env[x]!;
+  }
+  let bundle: string;
+  try {
+    bundle = await bundleProgram(programPath);
+  } catch (err) {
+    if (err instanceof BundleError) {
+      process.stderr.write(`tsrun: ${err.message}\n`);
+      return 1;
+    }
+    throw err;
+  }
+  const job = new Job({
+    np,
+    bundle,
+    program: programPath,
+    programArgs,
+    tagOutput: Boolean(opts.tagOutput),
+    timeoutSeconds: opts.timeout as number | undefined,
+    env,
+    wdir,
+    transport: (opts.transport as "unix" | "tcp") ?? "unix",
+    coll: opts.coll as string | undefined,
+    runtimeOptions: {
+      strict: Boolean(opts.strict),
+      check: !opts.noCheck,
+      trace: opts.trace ? path.resolve(opts.trace as string) : undefined,
+      faultTolerant: Boolean(opts.faultTolerant),
+    },
+  });
+  return job.run();
+}

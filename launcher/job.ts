@@ -1,0 +1,212 @@
+// Job supervision, as mpirun does it: start every rank, forward output, and end the job. Exit code 0 when
+// every rank exits 0; a rank that throws, exits non-zero or is killed aborts the job: the other ranks are
+// stopped, one message says which rank, its pid, how it ended and what MPI call it was in, and tsrun exits
+// with that rank's code (128+signal for a signal). comm.abort(code) ends the job with `code`; --timeout S
+// ends a job that runs too long and says what each rank was blocked in; Ctrl-C stops every rank.
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { randomBytes } from "node:crypto";
+import { constants as osConstants } from "node:os";
+import { Env, type BlockedCall } from "../runtime/wire/bootstrap.ts";
+import { Rendezvous } from "./rendezvous.ts";
+import { forwardLines } from "./output.ts";
+import type { RankProcess, RankSpec } from "./local.ts";
+import { spawnLocalRank } from "./local.ts";
+import { describeWaits, findStuckRanks } from "./stuck.ts";
+
+export interface JobOptions {
+  np: number;
+  bundle: string;
+  program: string;
+  programArgs: string[];
+  tagOutput: boolean;
+  timeoutSeconds?: number;
+  env: Record<string, string>;
+  wdir: string;
+  transport: "unix" | "tcp";
+  coll?: string;
+  runtimeOptions: Record<string, unknown>;
+}
+
+interface Ending {
+  code: number;
+  message: string;
+}
+
+const STOP_GRACE_MS = 500;
+
+export class Job {
+  private ranks: RankProcess[] = [];
+  private exits = new Map<number, { code: number | null; signal: NodeJS.Signals | null }>();
+  private errors = new Map<number, { message: string; blocked?: BlockedCall[] }>();
+  private ending: Ending | null = null;
+  private finish!: (code: number) => void;
+  private readonly done = new Promise<number>((resolve) => (this.finish = resolve));
+  private rendezvous!: Rendezvous;
+  private dir = "";
+  private stuckTimer: NodeJS.Timeout | null = null;
+
+  constructor(private readonly o: JobOptions) {}
+
+  async run(): Promise<number> {
+    this.dir = fs.mkdtempSync(path.join(os.tmpdir(), "tsrun-"));
+    fs.chmodSync(this.dir, 0o700);
+    const secret = randomBytes(32).toString("hex");
+    this.rendezvous = new Rendezvous(path.join(this.dir, "ctl.sock"), this.o.np, secret, {
+      onAbort: (rank, code, message) => this.abort(code, `tsrun: rank ${rank} called abort with code ${code}: ${message}`),
+      onError: (rank, message, blocked) => this.errors.set(rank, { message, blocked }),
+      onStranger: (why) => process.stderr.write(`tsrun: refused a connection: ${why}\n`),
+    });
+    await this.rendezvous.listen();
+    const signals: NodeJS.Signals[] = ["SIGINT", "SIGTERM", "SIGHUP"];
+    const onSignal = (sig: NodeJS.Signals) =>
+      this.abort(128 + osConstants.signals[sig], `tsrun: received ${sig}; stopping all ${this.o.np} ranks`);
+    for (const s of signals) process.on(s, onSignal);
+    const timer = this.o.timeoutSeconds ? setTimeout(() => void this.timedOut(), this.o.timeoutSeconds * 1000) : null;
+    try {
+      await this.startRanks(secret);
+    } catch (err) {
+      this.abort(1, `tsrun: ${(err as Error).message}`);
+    }
+    const code = await this.done;
+    if (timer) clearTimeout(timer);
+    if (this.stuckTimer) clearInterval(this.stuckTimer);
+    for (const s of signals) process.off(s, onSignal);
+    this.rendezvous.close();
+    fs.rmSync(this.dir, { recursive: true, force: true });
+    return code;
+  }
+
+  private async startRanks(secret: string): Promise<void> {
+    const baseEnv = { ...process.env, ...this.o.env };
+    const starts: Promise<RankProcess>[] = [];
+    for (let rank = 0; rank < this.o.np; rank++) {
+      const spec: RankSpec = {
+        rank,
+        bundle: this.o.bundle,
+        args: this.o.programArgs,
+        cwd: this.o.wdir,
+        stdin: rank === 0,
+        env: {
+          ...baseEnv,
+          [Env.RANK]: String(rank),
+          [Env.SIZE]: String(this.o.np),
+          [Env.JOB]: path.basename(this.dir),
+          [Env.CONTROL]: this.rendezvous.path,
+          [Env.SECRET]: secret,
+          [Env.TRANSPORT]: this.o.transport,
+          [Env.SOCKET_DIR]: this.dir,
+          [Env.HOST_ID]: "local",
+          [Env.PROGRAM]: this.o.program,
+          [Env.OPTIONS]: JSON.stringify(this.o.runtimeOptions),
+          ...(this.o.coll ? { [Env.COLL]: this.o.coll } : {}),
+        },
+      };
+      starts.push(spawnLocalRank(spec, os.hostname()).then((p) => this.watch(p)));
+    }
+    await Promise.all(starts);
+  }
+
+  private watch(p: RankProcess): RankProcess {
+    this.ranks[p.rank] = p;
+    if (this.ending) p.kill("SIGKILL");
+    const outputs = Promise.all([
+      forwardLines(p.stdout, process.stdout, p.rank, { tagOutput: this.o.tagOutput }),
+      forwardLines(p.stderr, process.stderr, p.rank, { tagOutput: this.o.tagOutput }),
+    ]);
+    if (p.stdin) {
+      p.stdin.on("error", () => {});
+      process.stdin.on("error", () => {});
+      process.stdin.pipe(p.stdin);
+    }
+    Promise.all([p.exited, outputs]).then(([exit]) => this.rankExited(p, exit));
+    return p;
+  }
+
+  private rankExited(p: RankProcess, exit: { code: number | null; signal: NodeJS.Signals | null }): void {
+    this.exits.set(p.rank, exit);
+    this.rendezvous.rankExited(p.rank);
+    if (exit.code !== 0 && !this.ending) this.abort(codeOf(exit), this.failureMessage(p, exit));
+    else if (exit.code === 0 && !this.ending && this.exits.size < this.o.np) this.watchForStuckRanks();
+    if (this.exits.size === this.o.np || (this.ending && this.allStopped())) this.finish(this.ending?.code ?? 0);
+  }
+
+  private allStopped(): boolean {
+    return this.ranks.every((r) => !r || this.exits.has(r.rank)) && this.exits.size >= this.ranks.filter(Boolean).length;
+  }
+
+  private failureMessage(p: RankProcess, exit: { code: number | null; signal: NodeJS.Signals | null }): string {
+    const who = `rank ${p.rank} (pid ${p.pid} on ${p.host})`;
+    const error = this.errors.get(p.rank);
+    if (error) {
+      const where = error.blocked?.length ? `\n  it was in: ${error.blocked.map((b) => b.call).join(", ")}` : "";
+      return `tsrun: ${who} failed:\n${indent(error.message)}${where}`;
+    }
+    if (exit.signal) return `tsrun: ${who} was killed by ${exit.signal}`;
+    return `tsrun: ${who} exited with code ${exit.code}`;
+  }
+
+  /** Ends the job: stops every rank, prints one message, exits with `code`. Only the first call counts. */
+  abort(code: number, message: string): void {
+    if (this.ending) return;
+    this.ending = { code, message };
+    const others = this.ranks.filter((r) => r && !this.exits.has(r.rank));
+    process.stderr.write(`${message}\n`);
+    if (others.length) process.stderr.write(`tsrun: stopping ${others.length} other rank${others.length > 1 ? "s" : ""} (${others.map((r) => r.rank).join(", ")})\n`);
+    for (const r of others) r.kill("SIGTERM");
+    setTimeout(() => {
+      for (const r of this.ranks) if (r && !this.exits.has(r.rank)) r.kill("SIGKILL");
+    }, STOP_GRACE_MS).unref();
+    if (this.allStopped()) this.finish(code);
+    // Ranks that never started still count: finish once every started rank is gone.
+    setTimeout(() => this.finish(code), 5000).unref();
+  }
+
+  private async timedOut(): Promise<void> {
+    if (this.ending) return;
+    const states = await this.rendezvous.queryStates(800);
+    const lines = this.ranks.filter(Boolean).map((r) => {
+      if (this.exits.has(r.rank)) return `  rank ${r.rank}: already exited`;
+      const s = states.get(r.rank);
+      if (!s) return `  rank ${r.rank}: did not answer (busy computing, not in an MPI call)`;
+      return `  rank ${r.rank}: ${s.blocked.length ? `blocked in ${s.blocked.map((b) => b.call).join(", ")}` : "running (not in an MPI call)"}`;
+    });
+    this.abort(124, `tsrun: the job exceeded --timeout ${this.o.timeoutSeconds} s; what each rank was doing:\n${lines.join("\n")}`);
+  }
+
+  /** Once some ranks have exited, ranks still waiting only for exited ranks can never finish: report them. */
+  private watchForStuckRanks(): void {
+    if (this.stuckTimer) return;
+    let previous = "";
+    this.stuckTimer = setInterval(async () => {
+      if (this.ending) return;
+      const states = await this.rendezvous.queryStates(500);
+      const exited = new Set(this.exits.keys());
+      const stuck = findStuckRanks(states, exited);
+      const key = JSON.stringify([...stuck.keys(), [...states.values()].map((s) => s.received)]);
+      if (stuck.size && key === previous) {
+        this.abort(1, `tsrun: ${describeWaits(stuck, this.exits)}`);
+      }
+      previous = stuck.size ? key : "";
+    }, 300);
+    this.stuckTimer.unref();
+  }
+
+  /** Kills every rank now (used when tsrun itself must exit). */
+  killAll(): void {
+    for (const r of this.ranks) r?.kill("SIGKILL");
+  }
+}
+
+function codeOf(exit: { code: number | null; signal: NodeJS.Signals | null }): number {
+  if (exit.signal) return 128 + (osConstants.signals[exit.signal] ?? 0);
+  return exit.code ?? 1;
+}
+
+function indent(text: string): string {
+  return text
+    .split("\n")
+    .map((l) => `  ${l.trimStart().startsWith("at ") ? "  " + l.trim() : l}`)
+    .join("\n");
+}

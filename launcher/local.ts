@@ -1,0 +1,63 @@
+// Starting ranks as local child processes. Each rank runs the job's bundled program under plain node,
+// in its own process group (so a rank's own children are stopped with it), with the bootstrap variables
+// of runtime/wire/bootstrap.ts in its environment (readable only by the job's user, never on a command line).
+import { spawn, type ChildProcess } from "node:child_process";
+import type { Readable, Writable } from "node:stream";
+
+export interface RankSpec {
+  rank: number;
+  bundle: string;
+  args: string[];
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+  stdin: boolean; // only rank 0 reads the launcher's stdin
+  nodeArgs?: string[];
+}
+
+/** A started rank, wherever it runs. */
+export interface RankProcess {
+  rank: number;
+  pid: number;
+  host: string;
+  stdout: Readable;
+  stderr: Readable;
+  stdin: Writable | null;
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  /** Signals the rank and everything it started. */
+  kill(signal: NodeJS.Signals): void;
+}
+
+export class SpawnError extends Error {}
+
+export function spawnLocalRank(spec: RankSpec, host: string): Promise<RankProcess> {
+  return new Promise((resolve, reject) => {
+    const child: ChildProcess = spawn(process.execPath, [...(spec.nodeArgs ?? []), "--enable-source-maps", spec.bundle, ...spec.args], {
+      cwd: spec.cwd,
+      env: spec.env,
+      stdio: [spec.stdin ? "pipe" : "ignore", "pipe", "pipe"],
+      detached: true,
+    });
+    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((done) =>
+      child.on("exit", (code, signal) => done({ code, signal })),
+    );
+    child.once("error", (err) => reject(new SpawnError(`cannot start rank ${spec.rank}: ${err.message}`)));
+    child.once("spawn", () =>
+      resolve({
+        rank: spec.rank,
+        pid: child.pid!,
+        host,
+        stdout: child.stdout!,
+        stderr: child.stderr!,
+        stdin: child.stdin ?? null,
+        exited,
+        kill(signal) {
+          try {
+            process.kill(-child.pid!, signal);
+          } catch {
+            /* already gone */
+          }
+        },
+      }),
+    );
+  });
+}

@@ -1,0 +1,159 @@
+// The launcher's control server: ranks connect to it at start-up, prove the job secret and publish their
+// address; once every rank has, each receives the address table and ranks talk to each other directly.
+// The same connections carry finalize (a barrier through the launcher), aborts, uncaught errors, and
+// state queries (what each rank is blocked in) for timeouts and diagnostics.
+import * as net from "node:net";
+import { timingSafeEqual } from "node:crypto";
+import { LineSplitter, encodeControl, type LauncherToRank, type PeerAddress, type RankToLauncher, type BlockedCall } from "../runtime/wire/bootstrap.ts";
+
+export interface RankState {
+  blocked: BlockedCall[];
+  sent: number;
+  received: number;
+}
+
+export interface RendezvousEvents {
+  onAbort(rank: number, code: number, message: string, blocked?: BlockedCall[]): void;
+  onError(rank: number, message: string, blocked?: BlockedCall[]): void;
+  onStranger(why: string): void;
+}
+
+export class Rendezvous {
+  private server: net.Server;
+  private sockets = new Map<number, net.Socket>();
+  private addresses: PeerAddress[] = [];
+  private finalizing = new Map<number, Record<number, number>>();
+  private exited = new Set<number>();
+  private queries = new Map<number, (s: RankState) => void>();
+  private querySeq = 0;
+  private allReady!: () => void;
+  /** Resolves once every rank has said hello and received the table. */
+  readonly ready = new Promise<void>((resolve) => (this.allReady = resolve));
+
+  constructor(
+    readonly path: string,
+    private readonly size: number,
+    private readonly secret: string,
+    private readonly events: RendezvousEvents,
+  ) {
+    this.server = net.createServer((socket) => this.accept(socket));
+  }
+
+  listen(): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.server.once("error", reject);
+      this.server.listen(this.path, () => resolve());
+    });
+  }
+
+  private accept(socket: net.Socket): void {
+    let rank = -1;
+    const splitter = new LineSplitter((line) => {
+      let msg: RankToLauncher;
+      try {
+        msg = JSON.parse(line);
+      } catch {
+        this.events.onStranger("a control connection sent something that is not a tsmpi message");
+        return void socket.destroy();
+      }
+      if (rank < 0) {
+        if (msg.t !== "hello" || !this.secretMatches(msg.secret) || !(msg.rank >= 0 && msg.rank < this.size)) {
+          this.events.onStranger("a control connection did not prove the job secret");
+          return void socket.destroy();
+        }
+        rank = msg.rank;
+        this.sockets.set(rank, socket);
+        this.addresses[rank] = msg.address;
+        if (this.sockets.size === this.size) this.sendTable();
+        return;
+      }
+      this.handle(rank, msg);
+    });
+    socket.setEncoding("utf8").on("data", (d: string) => splitter.push(d));
+    socket.on("error", () => {});
+  }
+
+  private secretMatches(candidate: unknown): boolean {
+    if (typeof candidate !== "string" || candidate.length !== this.secret.length) return false;
+    return timingSafeEqual(Buffer.from(candidate), Buffer.from(this.secret));
+  }
+
+  private sendTable(): void {
+    const table: LauncherToRank = { t: "table", peers: this.addresses };
+    for (const s of this.sockets.values()) s.write(encodeControl(table));
+    this.allReady();
+  }
+
+  private handle(rank: number, msg: RankToLauncher): void {
+    switch (msg.t) {
+      case "finalize":
+        this.finalizing.set(rank, msg.sentTo);
+        return this.maybeFinishFinalize();
+      case "abort":
+        return this.events.onAbort(rank, msg.code, msg.message, msg.blocked);
+      case "error":
+        return this.events.onError(rank, msg.message, msg.blocked);
+      case "state": {
+        const answer = this.queries.get(rank);
+        this.queries.delete(rank);
+        answer?.({ blocked: msg.blocked, sent: msg.sent, received: msg.received });
+        return;
+      }
+    }
+  }
+
+  /** A rank's process ended: it no longer holds up finalize. */
+  rankExited(rank: number): void {
+    this.exited.add(rank);
+    this.maybeFinishFinalize();
+  }
+
+  private maybeFinishFinalize(): void {
+    if (this.finalizing.size === 0 || this.finalizing.size + [...this.exited].filter((r) => !this.finalizing.has(r)).length < this.size) return;
+    const expected = new Map<number, number>();
+    for (const sentTo of this.finalizing.values()) {
+      for (const [dest, n] of Object.entries(sentTo)) expected.set(Number(dest), (expected.get(Number(dest)) ?? 0) + n);
+    }
+    for (const rank of this.finalizing.keys()) {
+      this.sockets.get(rank)?.write(encodeControl({ t: "finalized", expected: expected.get(rank) ?? 0 }));
+    }
+    this.finalizing.clear();
+  }
+
+  /** Asks every live rank what it is doing; ranks that do not answer within `ms` are left out. */
+  async queryStates(ms = 1000): Promise<Map<number, RankState>> {
+    const seq = ++this.querySeq;
+    const answers = new Map<number, RankState>();
+    const pending: Promise<void>[] = [];
+    for (const [rank, socket] of this.sockets) {
+      if (this.exited.has(rank) || socket.destroyed) continue;
+      pending.push(
+        new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, ms);
+          this.queries.set(rank, (s) => {
+            clearTimeout(timer);
+            answers.set(rank, s);
+            resolve();
+          });
+          socket.write(encodeControl({ t: "query", seq }));
+        }),
+      );
+    }
+    await Promise.all(pending);
+    return answers;
+  }
+
+  /** Tells live ranks about another rank's exit (fault-tolerant mode uses this). */
+  broadcast(msg: LauncherToRank): void {
+    for (const [rank, s] of this.sockets) if (!this.exited.has(rank)) s.write(encodeControl(msg));
+  }
+
+  address(rank: number): PeerAddress | undefined {
+    return this.addresses[rank];
+  }
+
+  close(): void {
+    for (const s of this.sockets.values()) s.destroy();
+    this.server.close();
+  }
+}

@@ -1,0 +1,68 @@
+// tsmpi's public API (shared/DESIGN.md, "The public API"): `import * as mpi from "tsmpi"`.
+// Names follow mpi4py in camelCase; an operation that blocks in MPI returns a Promise here.
+// This file only gathers and re-exports; each piece lives in its layer.
+import * as os from "node:os";
+import { World } from "./comm/world.ts";
+import { Comm } from "./comm/communicator.ts";
+import { installErrorReporting } from "./comm/errors-at-exit.ts";
+
+import { ErrorCode } from "./wire/errors.ts";
+
+export { MpiError, ErrorCode } from "./wire/errors.ts";
+export const {
+  ERR_RANK, ERR_TAG, ERR_COUNT, ERR_TRUNCATE, ERR_TYPE, ERR_ROOT, ERR_OP, ERR_ARG, ERR_COMM, ERR_WIN,
+  ERR_RMA_SYNC, ERR_RMA_RANGE, ERR_PROC_FAILED, ERR_PROTOCOL, ERR_TIMEOUT, ERR_DEADLOCK,
+} = ErrorCode;
+export { ANY_SOURCE, ANY_TAG, PROC_NULL, UNDEFINED, TAG_UB, ROOT } from "./comm/constants.ts";
+export { Status } from "./comm/status.ts";
+export { Request, waitall, waitany, waitsome, testall, testany, testsome } from "./comm/request.ts";
+export { Comm } from "./comm/communicator.ts";
+export * from "./datatype/index.ts";
+
+let world: World | null = null;
+let starting: Promise<Comm> | null = null;
+
+/** The world communicator; set by init(). */
+export let COMM_WORLD: Comm = undefined as unknown as Comm;
+
+/** MPI_Init: joins the job started by tsrun (or a world of one rank). Idempotent. */
+export function init(): Promise<Comm> {
+  starting ??= (async () => {
+    world = await World.start();
+    COMM_WORLD = new Comm(world, Array.from({ length: world.size }, (_, i) => i), 0, "COMM_WORLD");
+    installErrorReporting(world);
+    return COMM_WORLD;
+  })();
+  return starting;
+}
+
+/** MPI_Initialized. */
+export function initialized(): boolean {
+  return world !== null;
+}
+
+/** MPI_Finalize: waits for every rank, then reports messages that were sent and never received. */
+export async function finalize(): Promise<void> {
+  await world?.finalize();
+}
+
+/** MPI_Finalized. */
+export function finalized(): boolean {
+  return world?.finalized ?? false;
+}
+
+/** MPI_Get_processor_name: the host name. */
+export function processorName(): string {
+  return os.hostname();
+}
+
+const t0 = performance.timeOrigin;
+/** MPI_Wtime: seconds since an arbitrary origin, with sub-microsecond resolution. */
+export function wtime(): number {
+  return (t0 + performance.now()) / 1000;
+}
+
+/** MPI_Wtick: resolution of wtime() in seconds. */
+export function wtick(): number {
+  return 1e-9;
+}
