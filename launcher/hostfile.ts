@@ -69,6 +69,9 @@ function parseHostSpec(spec: string): { host: string; user?: string; slots?: num
   let host = rest;
   const colon = rest.lastIndexOf(":");
   const bracketed = rest.startsWith("[");
+  if (!bracketed && rest.indexOf(":") !== colon) {
+    throw new LineProblem(`${JSON.stringify(rest)} has more than one ':' (write an IPv6 address in brackets: [addr]:N)`);
+  }
   if (colon >= 0 && (!bracketed || colon > rest.lastIndexOf("]"))) {
     host = rest.slice(0, colon);
     slots = parseCount(rest.slice(colon + 1), "the slot count after ':'", 1, 1_000_000);
@@ -77,8 +80,6 @@ function parseHostSpec(spec: string): { host: string; user?: string; slots?: num
     const v6 = IPV6_IN_BRACKETS.exec(host);
     if (!v6) throw new LineProblem(`invalid bracketed address ${JSON.stringify(host)}`);
     host = v6[1];
-  } else if (host.includes(":")) {
-    throw new LineProblem(`${JSON.stringify(host)} has more than one ':' (write an IPv6 address in brackets: [addr]:N)`);
   } else if (!HOST_NAME.test(host)) {
     throw new LineProblem(host === "" ? "missing host name" : `invalid host name ${JSON.stringify(host)}`);
   }
