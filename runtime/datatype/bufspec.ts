@@ -20,18 +20,25 @@ export class BufSpec {
   readonly count: number;
   /** offset of item 0, in elements of the array's own type (bytes for a DataView) */
   readonly offset: number;
-  /** bytes of the array's memory, byte 0 = the array's first byte */
-  readonly memory: Uint8Array;
-  /** byte index in `memory` of item 0's origin (= offset * BYTES_PER_ELEMENT) */
+  /** byte index in the array's bytes of item 0's origin (= offset * BYTES_PER_ELEMENT) */
   readonly origin: number;
+  /** the ArrayBuffer under the array, and the byte offset in it of item 0's origin */
+  readonly buffer: ArrayBufferLike;
+  readonly bufferOrigin: number;
 
   constructor(array: BufferView, type: Datatype, count: number, offset: number) {
     this.array = array;
     this.type = type;
     this.count = count;
     this.offset = offset;
-    this.memory = new Uint8Array(array.buffer, array.byteOffset, array.byteLength);
     this.origin = offset * bytesPerElement(array);
+    this.buffer = array.buffer;
+    this.bufferOrigin = array.byteOffset + this.origin;
+  }
+
+  /** The array's bytes as a Uint8Array (byte 0 = the array's first byte). */
+  get memory(): Uint8Array {
+    return new Uint8Array(this.array.buffer, this.array.byteOffset, this.array.byteLength);
   }
 
   /** Bytes of data the spec describes (count * type.size): what it sends, or at most what it receives. */
@@ -51,20 +58,23 @@ function describe(array: unknown): string {
   return (array as object).constructor?.name ?? "object";
 }
 
+/** True when `type` may describe `array`'s memory (rule in the header). */
+export function typeFitsArray(type: Datatype, array: BufferView): boolean {
+  if (isByteView(array)) return true;
+  const own = codeOfArray(array);
+  for (const run of type.sig) if (run.code !== own && run.code !== TypeCode.BYTE) return false;
+  return true;
+}
+
 /** Throws ERR_TYPE unless `type` may describe `array`'s memory (rule in the header). */
 export function checkTypeFitsArray(type: Datatype, array: BufferView, op: string): void {
-  if (isByteView(array)) return;
-  const own = codeOfArray(array);
-  for (const run of type.sig) {
-    if (run.code !== own && run.code !== TypeCode.BYTE) {
-      const arrayType = datatypeOfArray(array, op);
-      throw mpiError("ERR_TYPE", op, `datatype ${type.name} does not fit a ${describe(array)}`, {
-        measured: type.name,
-        expected: `a type made of ${arrayType.name} (or BYTE)`,
-        hint: "Use a type of the array's own element type, or lay the type over a Uint8Array view of the same memory",
-      });
-    }
-  }
+  if (typeFitsArray(type, array)) return;
+  const arrayType = datatypeOfArray(array, op);
+  throw mpiError("ERR_TYPE", op, `datatype ${type.name} does not fit a ${describe(array)}`, {
+    measured: type.name,
+    expected: `a type made of ${arrayType.name} (or BYTE)`,
+    hint: "Use a type of the array's own element type, or lay the type over a Uint8Array view of the same memory",
+  });
 }
 
 /** Byte range [min, max) of the array touched by `count` items starting at `origin`, or null if none. */
@@ -75,10 +85,14 @@ function touchedRange(type: Datatype, count: number, origin: number): [number, n
 }
 
 /** As many whole items as fit after the origin (the default count of mpi.buf). */
-function itemsThatFit(type: Datatype, origin: number, byteLength: number, op: string): number {
+function bufText(array: unknown, type: Datatype | undefined, count: number | undefined, offset: number): string {
+  return `buf(${describe(array)}, ${type?.name ?? "default type"}, count=${count ?? "default"}, offset=${offset})`;
+}
+
+function itemsThatFit(type: Datatype, origin: number, byteLength: number, opText: () => string): number {
   if (type.size === 0) return 0;
   if (type.extent <= 0) {
-    throw mpiError("ERR_ARG", op, "count is needed for a type whose extent is not positive", {
+    throw mpiError("ERR_ARG", opText(), "count is needed for a type whose extent is not positive", {
       measured: type.extent,
       expected: "> 0",
       hint: "Pass the count explicitly",
@@ -94,34 +108,34 @@ function itemsThatFit(type: Datatype, origin: number, byteLength: number, op: st
  * Throws ERR_ARG (bad array/offset/count), ERR_TYPE (type does not fit the array), ERR_COUNT (items overflow).
  */
 export function buf(array: BufferView, type?: Datatype, count?: number, offsetElements = 0): BufSpec {
-  const op = `buf(${describe(array)}, ${type?.name ?? "default type"}, count=${count ?? "default"}, offset=${offsetElements})`;
+  // the operation text is built only when an error needs it: buf() runs once per message
   if (codeOfArray(array) === undefined) {
-    throw mpiError("ERR_ARG", op, "the buffer must be a TypedArray or a DataView", {
+    throw mpiError("ERR_ARG", bufText(array, type, count, offsetElements), "the buffer must be a TypedArray or a DataView", {
       measured: describe(array),
       expected: "a TypedArray (Float64Array, Int32Array, Buffer, …) or a DataView",
     });
   }
-  const t = type ?? datatypeOfArray(array, op);
+  const t = type ?? datatypeOfArray(array);
   if (!(t instanceof Datatype)) {
-    throw mpiError("ERR_TYPE", op, "type is not a Datatype", { measured: describe(t), expected: "a Datatype" });
+    throw mpiError("ERR_TYPE", bufText(array, type, count, offsetElements), "type is not a Datatype", { measured: describe(t), expected: "a Datatype" });
   }
-  t.assertUsable(op);
-  checkTypeFitsArray(t, array, op);
+  if (t.isFreed || t.size === 0) t.assertUsable(bufText(array, type, count, offsetElements));
+  if (!typeFitsArray(t, array)) checkTypeFitsArray(t, array, bufText(array, type, count, offsetElements));
   const length = elementsOf(array);
   if (!Number.isSafeInteger(offsetElements) || offsetElements < 0 || offsetElements > length) {
-    throw mpiError("ERR_ARG", op, "offset must be an element index inside the array", {
+    throw mpiError("ERR_ARG", bufText(array, type, count, offsetElements), "offset must be an element index inside the array", {
       measured: offsetElements,
       expected: `0..${length}`,
     });
   }
   const origin = offsetElements * bytesPerElement(array);
-  const n = count ?? itemsThatFit(t, origin, array.byteLength, op);
+  const n = count ?? itemsThatFit(t, origin, array.byteLength, () => bufText(array, type, count, offsetElements));
   if (!Number.isSafeInteger(n) || n < 0) {
-    throw mpiError("ERR_COUNT", op, "count must be a non-negative integer", { measured: n, expected: ">= 0" });
+    throw mpiError("ERR_COUNT", bufText(array, type, count, offsetElements), "count must be a non-negative integer", { measured: n, expected: ">= 0" });
   }
   const range = touchedRange(t, n, origin);
   if (range && (range[0] < 0 || range[1] > array.byteLength)) {
-    throw mpiError("ERR_COUNT", op, `${n} items of ${t.name} do not fit in the array`, {
+    throw mpiError("ERR_COUNT", bufText(array, type, count, offsetElements), `${n} items of ${t.name} do not fit in the array`, {
       measured: `bytes ${range[0]}..${range[1]}`,
       expected: `inside 0..${array.byteLength}`,
       hint: "Lower the count or the offset, or use a larger array",

@@ -1,9 +1,9 @@
 // Packing and unpacking of buffer-mode messages (MPI-4 §5.1.11 type maps in communication, §5.2 MPI_Pack /
 // MPI_Unpack / MPI_Pack_size). The packed form of `count` items is their bytes in type-map order, with no
 // header: exactly count*type.size bytes. A contiguous type is not copied at all (packBuf returns a view);
-// other types are copied run by run (typemap.ts): long segments with TypedArray.set, short ones with a
-// word loop, since one native call costs more than copying a few words (a matrix column is one run of
-// 8-byte segments). Source and destination must not overlap.
+// other types are copied run by run (typemap.ts): long segments with TypedArray.set, short ones with an
+// 8-byte or 4-byte word loop, since one native call costs more than copying a few words (a matrix
+// column is one run of 8-byte segments). Source and destination must not overlap.
 import { mpiError } from "../wire/errors.ts";
 import { BufSpec, specCapacityBytes } from "./bufspec.ts";
 import { Datatype } from "./datatype.ts";
@@ -15,18 +15,38 @@ const NATIVE_COPY_BYTES = 128;
 class Memory {
   readonly u8: Uint8Array;
   private words: Uint32Array | null = null;
+  private doubles: Float64Array | null = null;
   constructor(readonly buffer: ArrayBufferLike) {
     this.u8 = new Uint8Array(buffer);
   }
   get u32(): Uint32Array {
     return (this.words ??= new Uint32Array(this.buffer, 0, this.buffer.byteLength >>> 2));
   }
+  get f64(): Float64Array {
+    return (this.doubles ??= new Float64Array(this.buffer, 0, this.buffer.byteLength >>> 3));
+  }
+}
+
+/** Views of users' buffers, kept: a user sends from the same arrays again and again. */
+const userMemory = new WeakMap<ArrayBufferLike, Memory>();
+
+function memoryOf(buffer: ArrayBufferLike): Memory {
+  let m = userMemory.get(buffer);
+  if (!m || m.u8.length !== buffer.byteLength) {
+    m = new Memory(buffer);
+    userMemory.set(buffer, m);
+  }
+  return m;
 }
 
 /** Copies n segments of len bytes: segment k from s + k*sStride to d + k*dStride (absolute offsets). */
 function copySegments(src: Memory, s: number, sStride: number, dst: Memory, d: number, dStride: number, len: number, n: number): void {
   if (len >= NATIVE_COPY_BYTES) {
     for (let k = 0; k < n; k++, s += sStride, d += dStride) dst.u8.set(src.u8.subarray(s, s + len), d);
+    return;
+  }
+  if (s % 8 === 0 && sStride % 8 === 0 && d % 8 === 0 && dStride % 8 === 0 && len % 8 === 0) {
+    copyDoubles(src.f64, s / 8, sStride / 8, dst.f64, d / 8, dStride / 8, len / 8, n);
     return;
   }
   if (s % 4 === 0 && sStride % 4 === 0 && d % 4 === 0 && dStride % 4 === 0 && len % 4 === 0) {
@@ -37,6 +57,20 @@ function copySegments(src: Memory, s: number, sStride: number, dst: Memory, d: n
   const b = dst.u8;
   for (let k = 0; k < n; k++, s += sStride, d += dStride) {
     for (let j = 0; j < len; j++) b[d + j] = a[s + j];
+  }
+}
+
+/**
+ * The 8-byte loop of copySegments. Any bytes may travel through a Float64Array (INT64 data too): V8 moves
+ * float64 values without touching NaN payloads on x64 and arm64; the unit tests check NaN bit patterns.
+ */
+function copyDoubles(a: Float64Array, s: number, ss: number, b: Float64Array, d: number, ds: number, w: number, n: number): void {
+  if (w === 1) {
+    for (let k = 0; k < n; k++, s += ss, d += ds) b[d] = a[s];
+  } else {
+    for (let k = 0; k < n; k++, s += ss, d += ds) {
+      for (let j = 0; j < w; j++) b[d + j] = a[s + j];
+    }
   }
 }
 
@@ -62,9 +96,9 @@ function copyWords(a: Uint32Array, s: number, ss: number, b: Uint32Array, d: num
  */
 function transfer(spec: BufSpec, packed: Uint8Array, packedStart: number, bytes: number, toPacked: boolean): number {
   const type = spec.type;
-  const mem = new Memory(spec.memory.buffer);
-  const pk = packed.buffer === spec.memory.buffer ? mem : new Memory(packed.buffer);
-  const itemBase = spec.memory.byteOffset + spec.origin;
+  const mem = memoryOf(spec.buffer);
+  const pk = packed.buffer === spec.buffer ? mem : new Memory(packed.buffer);
+  const itemBase = spec.bufferOrigin;
   let p = packed.byteOffset + packedStart;
   let remaining = bytes;
   for (let i = 0; i < spec.count && remaining > 0; i++) {
@@ -92,8 +126,7 @@ function transfer(spec: BufSpec, packed: Uint8Array, packedStart: number, bytes:
 
 /** The view of a contiguous spec's data bytes (no copy). */
 function contiguousView(spec: BufSpec, bytes: number): Uint8Array {
-  const m = spec.memory;
-  return new Uint8Array(m.buffer, m.byteOffset + spec.origin + spec.type.trueLb, bytes);
+  return new Uint8Array(spec.buffer, spec.bufferOrigin + spec.type.trueLb, bytes);
 }
 
 /**
@@ -141,11 +174,11 @@ function checkPosition(op: string, position: number, length: number): void {
 
 /** MPI_Pack: packs `inbuf` into `outbuf` at `position`; returns the position after the packed bytes. */
 export function pack(inbuf: BufSpec, outbuf: Uint8Array, position: number): number {
-  const op = `pack(${inbuf.count} × ${inbuf.type.name}, position=${position})`;
+  const op = "pack";
   checkPosition(op, position, outbuf.length);
   const bytes = specCapacityBytes(inbuf);
   if (position + bytes > outbuf.length) {
-    throw mpiError("ERR_ARG", op, "the packing buffer is too small", {
+    throw mpiError("ERR_ARG", `pack(${inbuf.count} × ${inbuf.type.name}, position=${position})`, "the packing buffer is too small", {
       measured: `${outbuf.length - position} bytes left`,
       expected: `${bytes} bytes`,
       hint: "Size the buffer with mpi.packSize(count, type) summed over every pack call",
@@ -158,17 +191,17 @@ export function pack(inbuf: BufSpec, outbuf: Uint8Array, position: number): numb
 
 /** MPI_Unpack: unpacks `outbuf`'s items from `inbuf` at `position`; returns the position after them. */
 export function unpack(inbuf: Uint8Array, position: number, outbuf: BufSpec): number {
-  const op = `unpack(position=${position}, ${outbuf.count} × ${outbuf.type.name})`;
+  const op = "unpack";
   checkPosition(op, position, inbuf.length);
   const bytes = specCapacityBytes(outbuf);
   if (position + bytes > inbuf.length) {
-    throw mpiError("ERR_TRUNCATE", op, "the packed input ends before the items", {
+    throw mpiError("ERR_TRUNCATE", `unpack(position=${position}, ${outbuf.count} × ${outbuf.type.name})`, "the packed input ends before the items", {
       measured: `${inbuf.length - position} bytes left`,
       expected: `${bytes} bytes`,
       hint: "Unpack the same counts and types, in the same order, as were packed",
     });
   }
-  unpackBuf(inbuf.subarray(position, position + bytes), outbuf, op);
+  unpackBuf(inbuf.subarray(position, position + bytes), outbuf, "unpack");
   return position + bytes;
 }
 
