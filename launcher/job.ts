@@ -54,9 +54,10 @@ export class Job {
     fs.chmodSync(this.dir, 0o700);
     const secret = randomBytes(32).toString("hex");
     this.rendezvous = new Rendezvous(path.join(this.dir, "ctl.sock"), this.o.np, secret, {
-      onAbort: (rank, code, message) => this.abort(code, `tsrun: rank ${rank} called abort with code ${code}: ${message}`),
+      onAbort: (rank, code, message) => this.abort(code, `tsrun: rank ${rank} called abort with code ${code}: ${message}`, rank),
       onError: (rank, message, blocked) => this.errors.set(rank, { message, blocked }),
       onStranger: (why) => process.stderr.write(`tsrun: refused a connection: ${why}\n`),
+      onFinalize: () => this.watchForStuckRanks(),
     });
     await this.rendezvous.listen();
     const signals: NodeJS.Signals[] = ["SIGINT", "SIGTERM", "SIGHUP"];
@@ -127,7 +128,7 @@ export class Job {
   private rankExited(p: RankProcess, exit: { code: number | null; signal: NodeJS.Signals | null }): void {
     this.exits.set(p.rank, exit);
     this.rendezvous.rankExited(p.rank);
-    if (exit.code !== 0 && !this.ending) this.abort(codeOf(exit), this.failureMessage(p, exit));
+    if (exit.code !== 0 && !this.ending) this.abort(codeOf(exit), this.failureMessage(p, exit), p.rank);
     else if (exit.code === 0 && !this.ending && this.exits.size < this.o.np) this.watchForStuckRanks();
     if (this.exits.size === this.o.np || (this.ending && this.allStopped())) this.finish(this.ending?.code ?? 0);
   }
@@ -148,10 +149,10 @@ export class Job {
   }
 
   /** Ends the job: stops every rank, prints one message, exits with `code`. Only the first call counts. */
-  abort(code: number, message: string): void {
+  abort(code: number, message: string, culprit = -1): void {
     if (this.ending) return;
     this.ending = { code, message };
-    const others = this.ranks.filter((r) => r && !this.exits.has(r.rank));
+    const others = this.ranks.filter((r) => r && !this.exits.has(r.rank) && r.rank !== culprit);
     process.stderr.write(`${message}\n`);
     if (others.length) process.stderr.write(`tsrun: stopping ${others.length} other rank${others.length > 1 ? "s" : ""} (${others.map((r) => r.rank).join(", ")})\n`);
     for (const r of others) r.kill("SIGTERM");
@@ -182,11 +183,11 @@ export class Job {
     this.stuckTimer = setInterval(async () => {
       if (this.ending) return;
       const states = await this.rendezvous.queryStates(500);
-      const exited = new Set(this.exits.keys());
-      const stuck = findStuckRanks(states, exited);
+      const gone = new Set([...this.exits.keys(), ...this.rendezvous.inFinalize]);
+      const stuck = findStuckRanks(states, gone);
       const key = JSON.stringify([...stuck.keys(), [...states.values()].map((s) => s.received)]);
       if (stuck.size && key === previous) {
-        this.abort(1, `tsrun: ${describeWaits(stuck, this.exits)}`);
+        this.abort(1, `tsrun: ${describeWaits(stuck, this.exits, this.rendezvous.inFinalize)}`);
       }
       previous = stuck.size ? key : "";
     }, 300);

@@ -16,6 +16,7 @@ export interface RendezvousEvents {
   onAbort(rank: number, code: number, message: string, blocked?: BlockedCall[]): void;
   onError(rank: number, message: string, blocked?: BlockedCall[]): void;
   onStranger(why: string): void;
+  onFinalize(rank: number): void;
 }
 
 export class Rendezvous {
@@ -24,6 +25,8 @@ export class Rendezvous {
   private addresses: PeerAddress[] = [];
   private finalizing = new Map<number, Record<number, number>>();
   private exited = new Set<number>();
+  /** Ranks that have called finalize (they will send nothing more). */
+  readonly inFinalize = new Set<number>();
   private queries = new Map<number, (s: RankState) => void>();
   private querySeq = 0;
   private allReady!: () => void;
@@ -88,6 +91,8 @@ export class Rendezvous {
     switch (msg.t) {
       case "finalize":
         this.finalizing.set(rank, msg.sentTo);
+        this.inFinalize.add(rank);
+        this.events.onFinalize(rank);
         return this.maybeFinishFinalize();
       case "abort":
         return this.events.onAbort(rank, msg.code, msg.message, msg.blocked);

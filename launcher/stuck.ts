@@ -1,4 +1,4 @@
-// Detects ranks that can never finish because everything they wait for has exited (a rank that ends while
+// Detects ranks that can never finish because everything they wait for has exited or is in finalize (a rank that ends while
 // another still waits for it, MPI's silent hang), and words it for the student.
 import type { RankState } from "./rendezvous.ts";
 
@@ -18,11 +18,17 @@ export function findStuckRanks(states: Map<number, RankState>, exited: Set<numbe
   return stuck;
 }
 
-export function describeWaits(stuck: Map<number, StuckRank>, exits: Map<number, { code: number | null; signal: NodeJS.Signals | null }>): string {
+export function describeWaits(
+  stuck: Map<number, StuckRank>,
+  exits: Map<number, { code: number | null; signal: NodeJS.Signals | null }>,
+  inFinalize: Set<number>,
+): string {
+  const fate = (w: number) =>
+    exits.has(w) ? `rank ${w} exited with code ${exits.get(w)?.code ?? exits.get(w)?.signal}` : inFinalize.has(w) ? `rank ${w} is in finalize()` : `rank ${w} is gone`;
   const parts = [...stuck].map(([rank, s]) => {
     const whom = s.waitsFor.map((w) => `rank ${w}`).join(" or ");
-    const how = s.waitsFor.map((w) => `rank ${w} exited with code ${exits.get(w)?.code ?? "?"}`).join(", ");
-    return `rank ${rank} waits in ${s.calls.join(", ")} for ${whom}, which has already exited (${how})`;
+    const how = s.waitsFor.map(fate).join(", ");
+    return `rank ${rank} waits in ${s.calls.join(", ")} for ${whom}, which will never send again (${how})`;
   });
   return `${parts.join("; ")}. It can never complete.\n  hint: every message a rank waits for must be sent before its sender ends; check the matching send (destination, tag, communicator)`;
 }
