@@ -87,8 +87,8 @@ export class Engine {
   /** Messages sent and received, for diagnostics. */
   sentCount = 0;
   receivedCount = 0;
-  /** Handler for runtime-internal CONTROL frames (used by layers above point-to-point). */
-  onControl: (source: number, frame: Frame) => void = () => {};
+  /** Handlers of runtime-internal CONTROL frames, by channel (the frame's context field). */
+  private controlHandlers = new Map<number, (source: number, frame: Frame) => void>();
 
   constructor(private readonly io: EngineIo) {}
 
@@ -153,9 +153,18 @@ export class Engine {
     while (queue && queue.length && this.trySend(dest, queue[0])) queue.shift();
   }
 
-  /** Sends a runtime-internal CONTROL frame (outside matching and flow control). */
-  sendControl(dest: number, tag: number, payload: Uint8Array): void {
-    this.io.send(dest, encodeFrame({ kind: FrameKind.CONTROL, enc: 0, flags: 0, context: 0, tag, id: 0, size: payload.byteLength, sig: 0 }, payload));
+  /**
+   * Sends a runtime-internal CONTROL frame on `channel` (outside matching and flow control), for layers
+   * above point-to-point (one-sided windows, diagnostics). `onWritten` runs once handed to the kernel.
+   */
+  sendControl(dest: number, channel: number, tag: number, payload: Uint8Array, onWritten?: () => void): void {
+    this.io.send(dest, encodeFrame({ kind: FrameKind.CONTROL, enc: 0, flags: 0, context: channel, tag, id: 0, size: payload.byteLength, sig: 0 }, payload), onWritten);
+  }
+
+  /** Registers the handler of CONTROL frames on `channel` (frames on a channel with no handler are dropped). */
+  onControl(channel: number, handler: ((source: number, frame: Frame) => void) | null): void {
+    if (handler) this.controlHandlers.set(channel, handler);
+    else this.controlHandlers.delete(channel);
   }
 
   private sendSignal(dest: number, kind: number, id: number, size = 0): void {
@@ -239,7 +248,7 @@ export class Engine {
       case FrameKind.CREDIT:
         return this.addCredit(source, f.size);
       case FrameKind.CONTROL:
-        return this.onControl(source, f);
+        return this.controlHandlers.get(f.context)?.(source, f);
     }
   }
 
