@@ -88,7 +88,7 @@ export class Chain {
   }
 
   copy(): Chain {
-    const twin = Object.create(Chain.prototype) as Chain;
+    const twin = Object.create(Object.getPrototypeOf(this) as object) as Chain;
     Object.assign(twin, { difficulty: this.difficulty, blocks: this.blocks.map((b) => b.copy()) });
     return twin;
   }
@@ -171,8 +171,10 @@ export function verdictLine(verdict: Verdict, blocks: number): string {
   return verdict.valid ? `CHAIN VALID ${blocks} blocks` : `CHAIN INVALID at block ${verdict.index}: ${verdict.reason}`;
 }
 
-async function main(): Promise<void> {
+/** The program: prepares the salad, mines a block per fruit, verifies, then verifies tampered copies. */
+export async function runBlockchain(argv: string[], makeChain: (difficulty: number) => Chain = (d) => new Chain(d)): Promise<void> {
   const { values } = parseArgs({
+    args: argv,
     options: {
       difficulty: { type: "string", default: "3" },
       workers: { type: "string", default: "3" },
@@ -189,7 +191,7 @@ async function main(): Promise<void> {
   const tampers = parseTamper(values.tamper!);
   const log = (line: string) => console.log(line);
 
-  const chain = new Chain(difficulty);
+  const chain = makeChain(difficulty);
   log(blockLine(0, chain.blocks[0], chain.blocks[0].nonce + 1));
   const started = performance.now();
   await prepareAndMine(saladTasks(), workers, scale, chain, log);
@@ -205,7 +207,7 @@ async function main(): Promise<void> {
 }
 
 if (isMainModule(import.meta.url)) {
-  main().catch((err: Error) => {
+  runBlockchain(process.argv.slice(2)).catch((err: Error) => {
     console.error(`blockchain: ${err.message.replace(/\s*\n\s*/g, " ")}`);
     process.exit(1);
   });

@@ -94,7 +94,7 @@ export interface CounterOptions {
 }
 
 /** One round: K calls that start together on a fresh counter. */
-interface Round {
+export interface Round {
   number: number;
   counter: Int32Array;
   arrivals: Array<() => void>;
@@ -133,7 +133,7 @@ export class CounterService {
     if (thread) {
       await this.startThreads(round, thread);
     } else {
-      await incrementAsync(round.counter, n, round.mutex);
+      await incrementAsync(round.counter, n, this.lockFor(round));
     }
     const i = Atomics.load(round.counter, COUNT);
     log(`N - i = ${n - i}`);
@@ -142,6 +142,11 @@ export class CounterService {
       this.options.onRound?.(round.number, i);
     }
     return { n, i };
+  }
+
+  /** The lock of the round's critical section: one mutex shared by all its calls (null without --lock). */
+  protected lockFor(round: Round): AsyncMutex | null {
+    return round.mutex;
   }
 
   /** Threads wait on the go flag until every thread of the round is online, then all start at once. */

@@ -6,7 +6,7 @@
 //
 // Output: the handout's lines, plus `PREPARED <id> <fruit> by seq` per fruit and `TOTAL <units>`.
 import { parseArgs } from "node:util";
-import { prepare, preparedLine, saladTasks, timeScale, totalLine, type Task } from "./fruits.ts";
+import { isMainModule, prepare, preparedLine, saladTasks, timeScale, totalLine, type Task } from "./fruits.ts";
 
 /** Prepares every task in order, one at a time; returns the elapsed milliseconds. */
 export async function prepareSequentially(tasks: Task[], scale: number, log: (line: string) => void): Promise<number> {
@@ -28,7 +28,9 @@ async function main(): Promise<void> {
   console.log(totalLine(ms, scale));
 }
 
-main().catch((err: Error) => {
-  console.error(`seq: ${err.message.replace(/\s*\n\s*/g, " ")}`);
-  process.exit(1);
-});
+if (isMainModule(import.meta.url)) {
+  main().catch((err: Error) => {
+    console.error(`seq: ${err.message.replace(/\s*\n\s*/g, " ")}`);
+    process.exit(1);
+  });
+}

@@ -17,7 +17,7 @@
 // `READY <order>`, `REJECTED <status> <why>`.
 import * as http from "node:http";
 import { parseArgs } from "node:util";
-import { FRUIT_UNITS, saladTasks, timeScale, type Task } from "../fruits.ts";
+import { FRUIT_UNITS, isMainModule, saladTasks, timeScale, type Task } from "../fruits.ts";
 import { asObject, HttpError, readJson, sendError, sendJson } from "./http-json.ts";
 import { OrderStore } from "./store.ts";
 
@@ -128,8 +128,10 @@ export function handleRequest(config: ServerConfig, req: http.IncomingMessage, r
 }
 
 /** Starts the HTTP server; resolves with the port once it accepts connections. */
-export function startServer(config: ServerConfig, port: number): Promise<{ server: http.Server; port: number }> {
-  const server = http.createServer((req, res) => handleRequest(config, req, res));
+export type Handler = (config: ServerConfig, req: http.IncomingMessage, res: http.ServerResponse) => void;
+
+export function startServer(config: ServerConfig, port: number, handler: Handler = handleRequest): Promise<{ server: http.Server; port: number }> {
+  const server = http.createServer((req, res) => handler(config, req, res));
   server.on("clientError", (err: NodeJS.ErrnoException, socket) => {
     if (socket.writable) socket.end("HTTP/1.1 400 Bad Request\r\nconnection: close\r\ncontent-length: 0\r\n\r\n");
     else socket.destroy();
@@ -144,8 +146,17 @@ export function startServer(config: ServerConfig, port: number): Promise<{ serve
   });
 }
 
-async function main(): Promise<void> {
+export interface ServerParts {
+  /** Opens the order store (default: SQLite at --db). */
+  openStore?: (path: string) => OrderStore;
+  /** Answers one request (default: handleRequest). */
+  handler?: Handler;
+}
+
+/** The server program: parses its options, reopens the orders, serves until stopped. */
+export async function runServer(argv: string[], parts: ServerParts = {}): Promise<void> {
   const { values } = parseArgs({
+    args: argv,
     options: {
       port: { type: "string", default: "8000" },
       db: { type: "string", default: "salad-orders.db" },
@@ -164,14 +175,14 @@ async function main(): Promise<void> {
   const scale = timeScale(values["time-scale"]);
   let store: OrderStore;
   try {
-    store = new OrderStore(values.db!);
+    store = (parts.openStore ?? ((path) => new OrderStore(path)))(values.db!);
   } catch (err) {
     throw new Error(`cannot open the order database ${values.db}: ${(err as Error).message}`);
   }
   const log = (line: string) => console.log(line);
   log(`REQUEUED ${store.requeueInProgress()} tasks in progress at the last stop`);
   const config: ServerConfig = { store, leaseMs: Math.max(50, leaseUnits * scale * 1000), maxBody, log };
-  const { port: actual } = await startServer(config, port).catch((err: NodeJS.ErrnoException) => {
+  const { port: actual } = await startServer(config, port, parts.handler).catch((err: NodeJS.ErrnoException) => {
     throw new Error(`cannot listen on 127.0.0.1:${port}: ${err.code ?? err.message}${err.code === "EADDRINUSE" ? ". Another server is running there? Try --port 0" : ""}`);
   });
   log(`salad master on http://127.0.0.1:${actual} (orders in ${values.db})`);
@@ -184,7 +195,9 @@ async function main(): Promise<void> {
   process.on("SIGTERM", stop);
 }
 
-main().catch((err: Error) => {
-  console.error(`rest server: ${err.message.replace(/\s*\n\s*/g, " ")}`);
-  process.exit(1);
-});
+if (isMainModule(import.meta.url)) {
+  runServer(process.argv.slice(2)).catch((err: Error) => {
+    console.error(`rest server: ${err.message.replace(/\s*\n\s*/g, " ")}`);
+    process.exit(1);
+  });
+}

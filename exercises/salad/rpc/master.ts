@@ -7,8 +7,8 @@
 // Output: `LISTENING <port>` once workers may connect, `GIVEN <id> <fruit> to <worker>`,
 // `PREPARED <id> <fruit> by <worker>` per result, `REFUSED <name>` per unexposed call, then `TOTAL <units>`.
 import { parseArgs } from "node:util";
-import { preparedLine, saladTasks, timeScale, totalLine, type Task } from "../fruits.ts";
-import { serveRpc } from "./rpc.ts";
+import { isMainModule, preparedLine, saladTasks, timeScale, totalLine, type Task } from "../fruits.ts";
+import { serveRpc, type RpcServer, type ServeOptions } from "./rpc.ts";
 
 /** The master's state; only the `exposed_` methods can be called over the network. */
 export class MasterService {
@@ -51,8 +51,17 @@ export class MasterService {
   }
 }
 
-async function main(): Promise<void> {
+export interface MasterParts {
+  /** The service to expose (default: MasterService). */
+  makeService?: (tasks: Task[], log: (line: string) => void, onReady: (elapsedMs: number) => void) => object;
+  /** The RPC server (default: serveRpc from rpc.ts). */
+  serve?: (service: object, options: ServeOptions) => Promise<RpcServer>;
+}
+
+/** The master program: parses its options, serves the salad, stops when it is ready. */
+export async function runMaster(argv: string[], parts: MasterParts = {}): Promise<void> {
   const { values } = parseArgs({
+    args: argv,
     options: { port: { type: "string", default: "18861" }, "time-scale": { type: "string" } },
     strict: true,
   });
@@ -61,8 +70,9 @@ async function main(): Promise<void> {
   const scale = timeScale(values["time-scale"]);
   const log = (line: string) => console.log(line);
   let stop: (elapsedMs: number) => void = () => {};
-  const service = new MasterService(saladTasks(), log, (ms) => stop(ms));
-  const server = await serveRpc(service, { port, onRefused: (name) => log(`REFUSED ${name}`) }).catch((err: NodeJS.ErrnoException) => {
+  const makeService = parts.makeService ?? ((tasks, log, onReady) => new MasterService(tasks, log, onReady));
+  const service = makeService(saladTasks(), log, (ms) => stop(ms));
+  const server = await (parts.serve ?? serveRpc)(service, { port, onRefused: (name) => log(`REFUSED ${name}`) }).catch((err: NodeJS.ErrnoException) => {
     throw new Error(`cannot listen on 127.0.0.1:${port}: ${err.code ?? err.message}${err.code === "EADDRINUSE" ? ". Another master is running there? Try --port 0" : ""}`);
   });
   stop = (ms) => {
@@ -75,7 +85,9 @@ async function main(): Promise<void> {
   log(`LISTENING ${server.port}`);
 }
 
-main().catch((err: Error) => {
-  console.error(`master: ${err.message.replace(/\s*\n\s*/g, " ")}`);
-  process.exit(1);
-});
+if (isMainModule(import.meta.url)) {
+  runMaster(process.argv.slice(2)).catch((err: Error) => {
+    console.error(`master: ${err.message.replace(/\s*\n\s*/g, " ")}`);
+    process.exit(1);
+  });
+}
