@@ -3,5 +3,7 @@
 import type { Grader } from "../lib/grader.ts";
 import { s0 } from "./s0-seq.ts";
 import { s2 } from "./s2-rpc.ts";
+import { s3 } from "./s3-counter.ts";
+import { s5 } from "./s5-blockchain.ts";
 
-export const graders: Grader[] = [s0, s2];
+export const graders: Grader[] = [s0, s2, s3, s5];
