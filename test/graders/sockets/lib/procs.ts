@@ -66,7 +66,8 @@ export class Proc {
   /** How the process ended, for messages: "exited with code 1: <last line of stderr>". */
   describeExit(): string {
     if (!this.exit) return "still running";
-    const last = this.stderr.trim().split("\n").filter(Boolean).slice(-1)[0];
+    const useful = this.stderr.split("\n").filter((l) => l.trim() && !/^\s+at |^Node\.js v|^\s*\^+\s*$|triggerUncaughtException|^node:internal/.test(l));
+    const last = useful.find((l) => /\bError\b|Error:/.test(l)) ?? useful.slice(-1)[0];
     return `${this.label} ${this.exit.signal ? `was killed by ${this.exit.signal}` : `exited with code ${this.exit.code}`}${last ? `: ${last.trim().slice(0, 300)}` : ""}`;
   }
 
