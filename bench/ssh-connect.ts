@@ -2,7 +2,7 @@
 // and run `true` on 1 host and on 3 hosts in parallel with launcher/ssh, raw (connection.exec) and under the
 // remote guard (hosts.ts startOnHosts, which adds a node start on the host). Baseline measured in the same
 // run: OpenSSH's own client, `ssh -F DIR/ssh_config th1 true`.
-// Brings up its own test hosts with test/hosts/testhosts.sh (root, netns; TESTHOSTS_MODE=loopback otherwise)
+// Brings up its own test hosts with test/hosts/testhosts.sh (root; netns where allowed, TESTHOSTS_MODE overrides)
 // and takes them down at the end. Prints one JSON object; times are medians in milliseconds over RUNS (7).
 //   npx tsx bench/ssh-connect.ts
 import { execFile } from "node:child_process";
@@ -16,7 +16,7 @@ import { startOnHosts } from "../launcher/ssh/hosts.ts";
 const run = promisify(execFile);
 const root = path.resolve(import.meta.dirname, "..");
 const script = path.join(root, "test/hosts/testhosts.sh");
-const mode = process.env.TESTHOSTS_MODE === "loopback" ? "loopback" : "netns";
+const requestedMode = process.env.TESTHOSTS_MODE ?? "auto"; // netns where allowed, else loopback
 const runs = Number(process.env.RUNS ?? 7);
 
 interface Stats { medianMs: number; minMs: number; maxMs: number }
@@ -59,16 +59,17 @@ async function main(): Promise<void> {
   const dir = mkdtempSync(path.join(os.tmpdir(), "tsmpi-bench-ssh-"));
   try {
     const upStart = performance.now();
-    await run("bash", [script, "up", "3", mode, dir], { timeout: 170_000 });
+    await run("bash", [script, "up", "3", requestedMode, dir], { timeout: 170_000 });
     const upMs = Math.round(performance.now() - upStart);
-    const hosts: Array<{ name: string; port: number }> = JSON.parse(readFileSync(path.join(dir, "hosts.json"), "utf8")).hosts;
+    const setup = JSON.parse(readFileSync(path.join(dir, "hosts.json"), "utf8"));
+    const hosts: Array<{ name: string; port: number }> = setup.hosts;
     const targets = hosts.map((h) => ({ host: h.name, ...(h.port !== 22 ? { port: h.port } : {}) }));
     const options: ConnectOptions = {
       knownHostsFiles: [path.join(dir, "known_hosts")], keyFile: path.join(dir, "userkey"), home: dir, configPath: null, env: {},
     };
     const result = {
       bench: "ssh-connect",
-      mode,
+      mode: setup.mode as string,
       runs,
       testhostsUpMs: upMs,
       connectExecTrue1Host: await timed(() => connectExecTrue(targets[0], options)),

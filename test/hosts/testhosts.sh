@@ -1,18 +1,20 @@
 #!/usr/bin/env bash
 # testhosts.sh — N real OpenSSH hosts on this machine for the multi-machine tests of tsmpi (issue 7).
 #
-#   testhosts.sh up N [netns|loopback] DIR    create hosts th1..thN, wait until each accepts a real login
+#   testhosts.sh up N [netns|loopback|auto] DIR   create hosts th1..thN, wait until each accepts a real login
+#                                                 (auto: netns if this machine allows it, else loopback)
 #   testhosts.sh down [DIR]                   kill every process of the hosts and remove all they created
 #
 # netns (preferred): host i is network namespace th<i> with its own hostname th<i> (UTS namespace) and the
 #   address 10.210.0.(10+i), port 22, on the bridge thbr0 = 10.210.0.1/24. Hosts reach each other over TCP.
 # loopback: host i is an sshd on 127.0.0.(1+i):2222 with its own hostname th<i> (UTS namespace).
 # Either way each session gets TESTHOST=th<i> and TESTHOSTS_DIR=DIR (sshd SetEnv), so leftovers are found.
+# Where UTS namespaces are not allowed, the hosts keep this machine's hostname (hosts.json: ownHostnames).
 # The hosts share this machine's filesystem: sessions see the same checkout path. Logins are root's.
 #
 # DIR receives: userkey(.pub) (the client key), th<i>/hostkey(.pub), hostfile ("th<i> slots=2"), known_hosts
 # (names and addresses of every host), ssh_config (for `ssh -F DIR/ssh_config th1`), hosts.json
-# ([{name, address, port, hostKey}]), th<i>/sshd.log. Names th<i> resolve through /etc/hosts lines ending
+# ({mode, ownHostnames, hosts: [{name, address, port, hostKey, pidFile}]}), th<i>/sshd.log. Names th<i> resolve through /etc/hosts lines ending
 # "# testhosts" (removed by down).
 #
 # One set of hosts exists at a time: /run/tsmpi-testhosts records the owner (DIR and the caller's pid). An up
@@ -138,17 +140,17 @@ claim_hosts() {
 }
 
 # ---- up ------------------------------------------------------------------------------------------------
-make_network() {
-  ip link add "$BRIDGE" type bridge
-  ip addr add "$NET.1/24" dev "$BRIDGE"
-  ip link set "$BRIDGE" up
+make_network() { # returns non-zero (does not exit) when namespaces or bridges are not allowed here
+  ip link add "$BRIDGE" type bridge || return 1
+  ip addr add "$NET.1/24" dev "$BRIDGE" || return 1
+  ip link set "$BRIDGE" up || return 1
   for i in $(seq 1 "$N"); do
-    ip netns add "th$i"
-    ip link add "vth$i" type veth peer name eth0 netns "th$i"
-    ip link set "vth$i" master "$BRIDGE" up
-    ip -n "th$i" addr add "$(address_of "$i")/24" dev eth0
-    ip -n "th$i" link set lo up
-    ip -n "th$i" link set eth0 up
+    ip netns add "th$i" || return 1
+    ip link add "vth$i" type veth peer name eth0 netns "th$i" || return 1
+    ip link set "vth$i" master "$BRIDGE" up || return 1
+    ip -n "th$i" addr add "$(address_of "$i")/24" dev eth0 || return 1
+    ip -n "th$i" link set lo up || return 1
+    ip -n "th$i" link set eth0 up || return 1
   done
 }
 
@@ -183,12 +185,13 @@ EOF
 }
 
 start_sshd() { # $1 = i; sshd daemonizes and writes its PidFile once it listens
-  local i=$1 h="$DIR/th$1" run
+  local i=$1 h="$DIR/th$1" run uts=(unshare --uts)
   run="echo th$i >/proc/sys/kernel/hostname && exec $SSHD -f $h/sshd_config -E $h/sshd.log"
+  if [ "$OWN_HOSTNAMES" = false ]; then uts=() run="exec $SSHD -f $h/sshd_config -E $h/sshd.log"; fi
   if [ "$MODE" = netns ]; then
-    ip netns exec "th$i" unshare --uts sh -c "$run" </dev/null >>"$h/sshd.log" 2>&1
+    ip netns exec "th$i" "${uts[@]}" sh -c "$run" </dev/null >>"$h/sshd.log" 2>&1
   else
-    unshare --uts sh -c "$run" </dev/null >>"$h/sshd.log" 2>&1
+    "${uts[@]}" sh -c "$run" </dev/null >>"$h/sshd.log" 2>&1
   fi || die "sshd of th$i did not start: $(tail -3 "$h/sshd.log")"
 }
 
@@ -209,13 +212,14 @@ write_client_files() {
     echo "$addr th$i # testhosts" >>/etc/hosts
     json="$json${json:+,}{\"name\":\"th$i\",\"address\":\"$addr\",\"port\":$port,\"hostKey\":\"$key\",\"pidFile\":\"$DIR/th$i/sshd.pid\"}"
   done
-  echo "{\"mode\":\"$MODE\",\"dir\":\"$DIR\",\"hosts\":[$json]}" >"$DIR/hosts.json"
+  echo "{\"mode\":\"$MODE\",\"ownHostnames\":$OWN_HOSTNAMES,\"dir\":\"$DIR\",\"hosts\":[$json]}" >"$DIR/hosts.json"
 }
 
 wait_for_login() { # $1 = i: a real login running a real command, retried for up to 30 s
   local deadline=$((SECONDS + 30)) out
   while :; do
-    out=$(ssh -F "$DIR/ssh_config" "th$1" 'cat /proc/sys/kernel/hostname' 2>&1 </dev/null) && [ "$out" = "th$1" ] && return 0
+    out=$(ssh -F "$DIR/ssh_config" "th$1" 'echo $TESTHOST' 2>&1 </dev/null) && [ "$out" = "th$1" ] && return 0
+    [ -n "${TESTHOSTS_DEBUG:-}" ] && log "th$1 not yet: $out"
     [ "$SECONDS" -lt "$deadline" ] || { log "th$1 refuses logins: $out"; return 1; }
     sleep 0.1 # waiting for sshd to accept
   done
@@ -224,7 +228,7 @@ wait_for_login() { # $1 = i: a real login running a real command, retried for up
 up() {
   [ "$(id -u)" = 0 ] || die "must run as root (network namespaces, sshd)"
   [[ "$N" =~ ^[0-9]+$ ]] && [ "$N" -ge 1 ] && [ "$N" -le 50 ] || die "N must be 1..50, got '$N'"
-  [ "$MODE" = netns ] || [ "$MODE" = loopback ] || die "mode must be netns or loopback, got '$MODE'"
+  [ "$MODE" = netns ] || [ "$MODE" = loopback ] || [ "$MODE" = auto ] || die "mode must be netns, loopback or auto, got '$MODE'"
   [ -x "$SSHD" ] || die "sshd not found: apt-get install openssh-server"
   claim_hosts
   trap 'status=$?; if [ "$status" != 0 ]; then log "up failed, cleaning up"; with_lock; teardown "$DIR" "$N"; rm -f "$STATE_DIR/owner" "$STATE_DIR/state"; fi' EXIT
@@ -233,7 +237,20 @@ up() {
   rm -f "$DIR/userkey" "$DIR/userkey.pub"
   ssh-keygen -q -t ed25519 -N '' -C tsmpi-testhosts -f "$DIR/userkey" >/dev/null
   cp "$DIR/userkey.pub" "$DIR/authorized_keys" && chmod 644 "$DIR/authorized_keys"
-  if [ "$MODE" = netns ]; then make_network; fi
+  if [ "$MODE" = auto ]; then
+    MODE=netns # address_of follows MODE
+    if ! make_network 2>"$DIR/netns.err"; then
+      log "network namespaces unavailable ($(head -1 "$DIR/netns.err")); using loopback"
+      teardown /nonexistent 0 && MODE=loopback
+    fi
+  elif [ "$MODE" = netns ]; then
+    make_network || die "cannot create the network namespaces (try mode loopback)"
+  fi
+  OWN_HOSTNAMES=true
+  if ! unshare --uts true 2>/dev/null; then
+    OWN_HOSTNAMES=false
+    log "unshare --uts not allowed: every host keeps this machine's hostname (TESTHOST tells them apart)"
+  fi
   for i in $(seq 1 "$N"); do check_route "$(address_of "$i")"; write_host_files "$i"; done
   for i in $(seq 1 "$N"); do start_sshd "$i"; done
   write_client_files
@@ -262,7 +279,7 @@ down() {
 cmd=${1:-}
 case "$cmd" in
   up)
-    [ $# -ge 3 ] || die "usage: $0 up N [netns|loopback] DIR"
+    [ $# -ge 3 ] || die "usage: $0 up N [netns|loopback|auto] DIR"
     N=$2
     if [ $# -ge 4 ]; then MODE=$3 DIR=$4; else MODE=netns DIR=$3; fi
     mkdir -p "$DIR" && DIR=$(cd "$DIR" && pwd -P)
@@ -273,5 +290,5 @@ case "$cmd" in
     if [ $# -ge 2 ]; then DIR=$(cd "$2" 2>/dev/null && pwd -P || echo "$2"); fi
     down
     ;;
-  *) die "usage: $0 up N [netns|loopback] DIR | $0 down [DIR]" ;;
+  *) die "usage: $0 up N [netns|loopback|auto] DIR | $0 down [DIR]" ;;
 esac

@@ -4,7 +4,9 @@
 // authentication (wrong key, agent, default key, ~/.ssh/config, passphrase), DNS, timeout, refused
 // connection, lost connection, and that stopAll or a SIGKILLed client leaves no process of the job on a host.
 import { execFile, spawn, type ChildProcess } from "node:child_process";
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, writeFileSync,
+} from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
@@ -16,12 +18,16 @@ import { connectHosts, startOnHosts, type HostLine } from "../../launcher/ssh/ho
 const run = promisify(execFile);
 const root = path.resolve(import.meta.dirname, "../..");
 const script = path.join(root, "test/hosts/testhosts.sh");
-const mode = process.env.TESTHOSTS_MODE === "loopback" ? "loopback" : "netns";
+const requestedMode = process.env.TESTHOSTS_MODE ?? "auto"; // netns where allowed, else loopback
 
 interface TestHost { name: string; address: string; port: number; hostKey: string; pidFile: string }
 let dir = "";
 let home = "";
 let hosts: TestHost[] = [];
+let setup = { mode: "", ownHostnames: true };
+/** The known_hosts name of test host i (0-based): "th1" on port 22, "[th1]:2222" otherwise. */
+const khName = (i: number) => (hosts[i].port === 22 ? hosts[i].name : `[${hosts[i].name}]:${hosts[i].port}`);
+const label = (i: number) => (hosts[i].port === 22 ? hosts[i].name : `${hosts[i].name}:${hosts[i].port}`);
 const targets = () => hosts.map((h) => ({ host: h.name, ...(h.port !== 22 ? { port: h.port } : {}) }));
 const base = (): ConnectOptions => ({
   knownHostsFiles: [path.join(dir, "known_hosts")], keyFile: path.join(dir, "userkey"), home, configPath: null, env: {},
@@ -30,7 +36,8 @@ const base = (): ConnectOptions => ({
 beforeAll(async () => {
   dir = mkdtempSync(path.join(os.tmpdir(), "tsmpi-ssh-"));
   home = mkdtempSync(path.join(os.tmpdir(), "tsmpi-home-"));
-  await run("bash", [script, "up", "3", mode, dir], { timeout: 170_000 });
+  await run("bash", [script, "up", "3", requestedMode, dir], { timeout: 170_000 });
+  setup = JSON.parse(readFileSync(path.join(dir, "hosts.json"), "utf8"));
   hosts = JSON.parse(readFileSync(path.join(dir, "hosts.json"), "utf8")).hosts;
 }, 180_000);
 
@@ -107,7 +114,7 @@ function childrenOf(pid: number): number[] {
 }
 const listenerPid = (h: TestHost) => Number(readFileSync(h.pidFile, "utf8"));
 
-describe(`ssh to real OpenSSH test hosts (${mode})`, () => {
+describe(`ssh to real OpenSSH test hosts (${requestedMode})`, () => {
   it("connects to the 3 hosts in parallel and runs a command on each: hostnames differ per host", async () => {
     const connections = await connectHosts(targets(), base());
     try {
@@ -118,7 +125,9 @@ describe(`ssh to real OpenSSH test hosts (${mode})`, () => {
         expect(await remote.exited).toEqual({ code: 0, signal: null });
         return out.trim();
       }));
-      expect(outputs).toEqual(["th1 th1", "th2 th2", "th3 th3"]);
+      const expected = hosts.map((h) => `${setup.ownHostnames ? h.name : os.hostname()} ${h.name}`);
+      expect(outputs).toEqual(expected);
+      if (setup.ownHostnames) expect(new Set(outputs.map((o) => o.split(" ")[0])).size).toBe(3);
     } finally {
       await Promise.all(connections.map((c) => c.close()));
     }
@@ -128,7 +137,7 @@ describe(`ssh to real OpenSSH test hosts (${mode})`, () => {
     const secret = `secret-${Date.now()}`;
     const lines: HostLine[] = [];
     const job = await startOnHosts(targets(), (h, i) => ({
-      command: 'read -r first; printf "%s %s %s\\n" "$first" "$(hostname)" "$JOB_SECRET"; printf "to stderr\\n" >&2; printf "no newline"',
+      command: 'read -r first; printf "%s %s %s %s\\n" "$first" "$(hostname)" "$JOB_SECRET" "$(pwd -P)"; printf "to stderr\\n" >&2; printf "no newline"',
       env: { JOB_SECRET: `${secret}-${i}` },
       stdinPreamble: `{"rank":${i}}\n`,
       cwd: root,
@@ -139,7 +148,7 @@ describe(`ssh to real OpenSSH test hosts (${mode})`, () => {
     for (const [i, h] of hosts.entries()) {
       const mine = lines.filter((l) => l.host === h.name);
       expect(mine.filter((l) => l.stream === "stdout").map((l) => l.text))
-        .toEqual([`{"rank":${i}} ${h.name} ${secret}-${i}`, "no newline"]);
+        .toEqual([`{"rank":${i}} ${setup.ownHostnames ? h.name : os.hostname()} ${secret}-${i} ${realpathSync(root)}`, "no newline"]);
       expect(mine.filter((l) => l.stream === "stderr").map((l) => l.text)).toEqual(["to stderr"]);
       expect(mine.every((l) => l.index === i)).toBe(true);
     }
@@ -182,6 +191,19 @@ describe(`ssh to real OpenSSH test hosts (${mode})`, () => {
     }
   });
 
+  it("a working directory missing on the host: exit 127 and a line saying so", async () => {
+    const lines: HostLine[] = [];
+    const job = await startOnHosts([targets()[0]], () => ({ command: "pwd", cwd: "/nonexistent/checkout" }), {
+      ...base(), onLine: (l) => lines.push(l),
+    });
+    expect(await job.exited).toEqual([{ code: 127, signal: null }]);
+    await job.close();
+    expect(lines.map((l) => `${l.stream} ${l.text}`)).toEqual([
+      `stderr tsmpi guard on ${setup.ownHostnames ? "th1" : os.hostname()}: working directory /nonexistent/checkout ` +
+        "is not usable on this host: ENOENT: no such file or directory, stat '/nonexistent/checkout'",
+    ]);
+  });
+
   it("refuses an unknown host key with its SHA256 fingerprint and a command that, run, makes it known", async () => {
     const knownHosts = path.join(home, "kh-unknown");
     const options = { ...base(), knownHostsFiles: [knownHosts] };
@@ -189,17 +211,17 @@ describe(`ssh to real OpenSSH test hosts (${mode})`, () => {
     const { stdout } = await run("ssh-keygen", ["-lf", path.join(dir, "th1", "hostkey.pub")]);
     const expected = stdout.split(" ")[1];
     expect(error.failure).toBe("hostkey-unknown");
-    expect(error.message).toContain(`ssh to ${mode === "netns" ? "th1" : "th1:2222"}: host key unknown: ssh-ed25519 ${expected}`);
+    expect(error.message).toContain(`ssh to ${label(0)}: host key unknown: ssh-ed25519 ${expected}`);
     expect(error.message).toContain("--accept-new-hosts");
     const command = /accept it with: (.*?) \(or run again/.exec(error.message)?.[1];
     expect(command).toMatch(new RegExp(`^ssh-keyscan .*-t ed25519 th1 >> ${knownHosts}$`));
     await run("sh", ["-c", command!]);
-    expect((await runOn(targets()[0], options, "hostname")).trim()).toBe("th1");
+    expect((await runOn(targets()[0], options, "echo $TESTHOST")).trim()).toBe("th1");
   });
 
   it("refuses a CHANGED host key loudly, even with accept-new, and leaves known_hosts alone", async () => {
     const knownHosts = path.join(home, "kh-changed");
-    const name = mode === "netns" ? "th1" : "[th1]:2222";
+    const name = khName(0);
     writeFileSync(knownHosts, `${name} ${hosts[1].hostKey}\n`); // th2's key under th1's name
     for (const acceptNewHosts of [false, true]) {
       const error = await connectError(targets()[0], { ...base(), knownHostsFiles: [knownHosts], acceptNewHosts });
@@ -213,10 +235,10 @@ describe(`ssh to real OpenSSH test hosts (${mode})`, () => {
   it("accept-new appends an unknown key, and the next connection checks against it", async () => {
     const knownHosts = path.join(home, "sub", "kh-new");
     const options = { ...base(), knownHostsFiles: [knownHosts] };
-    expect((await runOn(targets()[1], { ...options, acceptNewHosts: true }, "hostname")).trim()).toBe("th2");
-    const name = mode === "netns" ? "th2" : "[th2]:2222";
+    expect((await runOn(targets()[1], { ...options, acceptNewHosts: true }, "echo $TESTHOST")).trim()).toBe("th2");
+    const name = khName(1);
     expect(readFileSync(knownHosts, "utf8")).toBe(`${name} ${hosts[1].hostKey}\n`);
-    expect((await runOn(targets()[1], options, "hostname")).trim()).toBe("th2");
+    expect((await runOn(targets()[1], options, "echo $TESTHOST")).trim()).toBe("th2");
   });
 
   it("matches hashed known_hosts entries (hashed by ssh-keygen -H)", async () => {
@@ -224,7 +246,7 @@ describe(`ssh to real OpenSSH test hosts (${mode})`, () => {
     copyFileSync(path.join(dir, "known_hosts"), knownHosts);
     await run("ssh-keygen", ["-H", "-f", knownHosts]);
     expect(readFileSync(knownHosts, "utf8")).not.toContain("th3");
-    expect((await runOn(targets()[2], { ...base(), knownHostsFiles: [knownHosts] }, "hostname")).trim()).toBe("th3");
+    expect((await runOn(targets()[2], { ...base(), knownHostsFiles: [knownHosts] }, "echo $TESTHOST")).trim()).toBe("th3");
   });
 
   it("authentication failure with a key the hosts do not know: one clear error", async () => {
@@ -244,7 +266,7 @@ describe(`ssh to real OpenSSH test hosts (${mode})`, () => {
       await waitFor("the agent socket", () => existsSync(socket), 10_000);
       await run("ssh-add", [path.join(dir, "userkey")], { env: { ...process.env, SSH_AUTH_SOCK: socket } });
       const viaAgent = { ...base(), keyFile: undefined, env: { SSH_AUTH_SOCK: socket } };
-      expect((await runOn(targets()[0], viaAgent, "hostname")).trim()).toBe("th1");
+      expect((await runOn(targets()[0], viaAgent, "echo $TESTHOST")).trim()).toBe("th1");
     } finally {
       agent.kill("SIGKILL");
     }
@@ -252,7 +274,7 @@ describe(`ssh to real OpenSSH test hosts (${mode})`, () => {
     const keyHome = mkdtempSync(path.join(home, "keys-"));
     mkdirSync(path.join(keyHome, ".ssh"), { mode: 0o700 });
     copyFileSync(path.join(dir, "userkey"), path.join(keyHome, ".ssh", "id_ed25519"));
-    expect((await runOn(targets()[1], { ...base(), keyFile: undefined, home: keyHome }, "hostname")).trim()).toBe("th2");
+    expect((await runOn(targets()[1], { ...base(), keyFile: undefined, home: keyHome }, "echo $TESTHOST")).trim()).toBe("th2");
     // a Host alias in ~/.ssh/config with HostName, Port, User and IdentityFile
     const configHome = mkdtempSync(path.join(home, "config-"));
     mkdirSync(path.join(configHome, ".ssh"));
@@ -262,7 +284,7 @@ describe(`ssh to real OpenSSH test hosts (${mode})`, () => {
     const connection = await connectHost({ host: "lab3" }, viaConfig);
     expect(connection.label).toBe(`lab3 (th3:${hosts[2].port})`);
     await connection.close();
-    expect((await runOn({ host: "lab3" }, viaConfig, "hostname")).trim()).toBe("th3");
+    expect((await runOn({ host: "lab3" }, viaConfig, "echo $TESTHOST")).trim()).toBe("th3");
   });
 
   it("a key with a passphrase and no agent: an error naming the file", async () => {
@@ -329,7 +351,8 @@ describe(`ssh to real OpenSSH test hosts (${mode})`, () => {
     await waitFor("no process of the job", () => jobProcesses(job.jobId).length === 0);
   });
 
-  it.runIf(mode === "netns")("a host that does not answer: a timeout error after the configured time", async () => {
+  it("a host that does not answer (netns: its link down): a timeout error after the configured time", async (ctx) => {
+    if (setup.mode !== "netns") ctx.skip();
     await run("ip", ["link", "set", "vth2", "down"]);
     try {
       const started = Date.now();
