@@ -5,5 +5,6 @@ import { s0 } from "./s0-seq.ts";
 import { s2 } from "./s2-rpc.ts";
 import { s3 } from "./s3-counter.ts";
 import { s5 } from "./s5-blockchain.ts";
+import { s7 } from "./s7-rest.ts";
 
-export const graders: Grader[] = [s0, s2, s3, s5];
+export const graders: Grader[] = [s0, s2, s3, s5, s7];

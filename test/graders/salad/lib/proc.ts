@@ -56,7 +56,9 @@ export class Live {
   /** "exited with code 1: <last stderr line>" or "still running". */
   describe(): string {
     if (!this.exitInfo) return `${this.name} still running`;
-    const last = this.stderr.trim().split("\n").filter(Boolean).slice(-1)[0];
+    // the line that says what happened: not a stack frame, not Node's version banner; an Error line first
+    const lines = this.stderr.split("\n").map((l) => l.trim()).filter((l) => l && !l.startsWith("at ") && !/^Node\.js v/.test(l) && l !== "^");
+    const last = [...lines].reverse().find((l) => /Error\b|error:/.test(l)) ?? lines[lines.length - 1];
     const how = this.exitInfo.signal ? `was killed by ${this.exitInfo.signal}` : `exited with code ${this.exitInfo.code}`;
     return `${this.name} ${how}${last ? `: ${last.slice(0, 300)}` : ""}`;
   }
