@@ -383,4 +383,25 @@ describe(`ssh to real OpenSSH test hosts (${requestedMode})`, () => {
     await waitFor("th1 and th2 without sessions", () =>
       childrenOf(listenerPid(hosts[0])).length === 0 && childrenOf(listenerPid(hosts[1])).length === 0, 10_000);
   });
+
+  it("testhosts.sh down removes every process, namespace, link and /etc/hosts line, and can run again", async () => {
+    const listeners = hosts.filter((h) => existsSync(h.pidFile)).map(listenerPid);
+    expect(listeners.length).toBeGreaterThanOrEqual(2); // th3's was stopped by the test above
+    await run("bash", [script, "down", dir], { timeout: 60_000 });
+    const running = (pid: number) => existsSync(`/proc/${pid}/stat`) &&
+      !readFileSync(`/proc/${pid}/stat`, "latin1").split(") ")[1].startsWith("Z");
+    expect(listeners.filter(running)).toEqual([]);
+    const marked = readdirSync("/proc").filter((e) => /^\d+$/.test(e)).filter((e) => {
+      try {
+        return readFileSync(`/proc/${e}/environ`, "latin1").split("\0").includes(`TESTHOSTS_DIR=${realpathSync(dir)}`);
+      } catch {
+        return false;
+      }
+    });
+    expect(marked).toEqual([]);
+    expect((await run("ip", ["netns", "list"])).stdout).not.toMatch(/^th\d+/m);
+    expect((await run("ip", ["-o", "link", "show"])).stdout).not.toMatch(/thbr0|vth\d/);
+    expect(readFileSync("/etc/hosts", "utf8")).not.toContain("# testhosts");
+    await run("bash", [script, "down", dir], { timeout: 60_000 }); // idempotent (afterAll runs it once more)
+  });
 });
