@@ -54,7 +54,7 @@ export async function main(argv: string[]): Promise<number> {
 }
 
 function usage(message: string): number {
-  process.stderr.write(`tsrun: ${message}. ${usageHint()}\n`);
+  process.stderr.write(`tsrun: ${message.replace(/\s*\n\s*/g, " ")}. ${usageHint()}\n`);
   return 2;
 }
 

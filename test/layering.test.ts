@@ -1,0 +1,94 @@
+// Enforces the import direction of shared/DESIGN.md: wire → transport → comm → collectives → rma →
+// index.ts → exercises. Pure layers (wire, datatype, trace) import nothing above them; the runtime never
+// imports the launcher except through runtime/wire/bootstrap.ts; exercises import "tsmpi" (or the
+// launcher's library) and node built-ins, never runtime internals.
+import { describe, expect, it } from "vitest";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { projectRoot } from "./graders/lib/run.ts";
+
+const RANK: Record<string, number> = {
+  "runtime/wire": 0,
+  "runtime/datatype": 1,
+  "runtime/trace": 2,
+  "runtime/transport": 3,
+  "runtime/comm": 4,
+  "runtime/collectives": 5,
+  "runtime/rma": 6,
+  "runtime/index.ts": 7,
+};
+
+function filesUnder(dir: string): string[] {
+  const abs = path.join(projectRoot, dir);
+  if (!fs.existsSync(abs)) return [];
+  return fs.readdirSync(abs, { recursive: true, withFileTypes: false }).map(String)
+    .filter((f) => /\.(ts|mts)$/.test(f))
+    .map((f) => path.join(dir, f));
+}
+
+function importsOf(file: string): string[] {
+  const text = fs.readFileSync(path.join(projectRoot, file), "utf8");
+  return [...text.matchAll(/(?:^|\n)\s*(?:import|export)[^"'`;]*?from\s*["']([^"']+)["']|import\(\s*["']([^"']+)["']\s*\)/g)].map((m) => m[1] ?? m[2]);
+}
+
+function layerOf(file: string): string | undefined {
+  return Object.keys(RANK).find((l) => file === l || file.startsWith(l + "/"));
+}
+
+describe("layering", () => {
+  const runtimeFiles = [...filesUnder("runtime")];
+
+  it("runtime layers import only layers below them (or their own)", () => {
+    const violations: string[] = [];
+    for (const file of runtimeFiles) {
+      const from = layerOf(file)!;
+      for (const spec of importsOf(file)) {
+        if (!spec.startsWith(".")) continue;
+        const target = path.relative(projectRoot, path.resolve(projectRoot, path.dirname(file), spec));
+        if (target.startsWith("launcher")) {
+          violations.push(`${file} imports the launcher (${spec})`);
+          continue;
+        }
+        const to = layerOf(target);
+        if (to && RANK[to] > RANK[from]) violations.push(`${file} (${from}) imports ${target} (${to})`);
+      }
+    }
+    expect(violations).toEqual([]);
+  });
+
+  it("the launcher shares only runtime/wire/bootstrap.ts with the runtime", () => {
+    const violations: string[] = [];
+    for (const file of filesUnder("launcher")) {
+      for (const spec of importsOf(file)) {
+        if (!spec.startsWith(".")) continue;
+        const target = path.relative(projectRoot, path.resolve(projectRoot, path.dirname(file), spec));
+        if (target.startsWith("runtime") && target !== "runtime/wire/bootstrap.ts") violations.push(`${file} imports ${target}`);
+      }
+    }
+    expect(violations).toEqual([]);
+  });
+
+  it("exercises import tsmpi, the launcher's library or their own family's helpers, never runtime internals", () => {
+    const violations: string[] = [];
+    for (const file of filesUnder("exercises")) {
+      for (const spec of importsOf(file)) {
+        const target = spec.startsWith(".") ? path.relative(projectRoot, path.resolve(projectRoot, path.dirname(file), spec)) : spec;
+        if (target.startsWith("runtime") || target.startsWith("test")) violations.push(`${file} imports ${target}`);
+      }
+    }
+    expect(violations).toEqual([]);
+  });
+
+  it("graders never import an exercise (they run it as processes)", () => {
+    const violations: string[] = [];
+    // Fixtures are broken variants of exercises (student-like programs), so they may reuse exercise code.
+    for (const file of filesUnder("test/graders").filter((f) => !f.startsWith("test/graders/fixtures/"))) {
+      for (const spec of importsOf(file)) {
+        if (!spec.startsWith(".")) continue;
+        const target = path.relative(projectRoot, path.resolve(projectRoot, path.dirname(file), spec));
+        if (target.startsWith("exercises")) violations.push(`${file} imports ${target}`);
+      }
+    }
+    expect(violations).toEqual([]);
+  });
+});

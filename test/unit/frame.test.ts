@@ -1,0 +1,87 @@
+// The frame codec, fed a byte at a time and in random splits; malformed and oversized frames are ERR_PROTOCOL.
+import { describe, expect, it } from "vitest";
+import fc from "fast-check";
+import { FrameDecoder, FrameKind, HEADER_BYTES, encodeFrame, type Frame, type FrameHeader } from "../../runtime/wire/frame.ts";
+import { MpiError } from "../../runtime/wire/errors.ts";
+
+const header = (over: Partial<FrameHeader> = {}): FrameHeader => ({
+  kind: FrameKind.EAGER, enc: 1, flags: 0, context: 7, tag: 42, id: 3, size: 0, sig: 11, ...over,
+});
+
+function decodeAll(bytes: Buffer, cuts: number[], max?: number): Frame[] {
+  const frames: Frame[] = [];
+  const d = new FrameDecoder((f) => frames.push({ ...f, payload: Buffer.from(f.payload) }), max);
+  let pos = 0;
+  for (const cut of [...cuts, bytes.length]) {
+    d.push(bytes.subarray(pos, Math.max(pos, cut)));
+    pos = Math.max(pos, cut);
+  }
+  return frames;
+}
+
+describe("frame codec", () => {
+  it("round-trips a frame fed one byte at a time", () => {
+    const payload = Buffer.from("hello frames");
+    const bytes = Buffer.concat(encodeFrame(header({ size: payload.length }), payload));
+    const cuts = Array.from({ length: bytes.length }, (_, i) => i);
+    const [f] = decodeAll(bytes, cuts);
+    expect(f).toMatchObject({ kind: FrameKind.EAGER, enc: 1, context: 7, tag: 42, id: 3, sig: 11 });
+    expect(Buffer.from(f.payload).toString()).toBe("hello frames");
+  });
+
+  it("keeps every frame and its order under any split of the stream (property)", () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.uint8Array({ maxLength: 40_000 }), fc.integer({ min: -1, max: 2 ** 30 })), { minLength: 1, maxLength: 12 }),
+        fc.array(fc.nat(), { maxLength: 20 }),
+        (messages, rawCuts) => {
+          const bytes = Buffer.concat(messages.flatMap(([p, tag]) => encodeFrame(header({ tag, size: p.length }), p)));
+          const cuts = rawCuts.map((c) => c % (bytes.length + 1)).sort((a, b) => a - b);
+          const frames = decodeAll(bytes, cuts);
+          expect(frames.map((f) => f.tag)).toEqual(messages.map(([, tag]) => tag));
+          frames.forEach((f, i) => expect(Buffer.compare(Buffer.from(f.payload), Buffer.from(messages[i][0]))).toBe(0));
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
+  it("coalesces small frames into one buffer and keeps large payloads apart (one writev)", () => {
+    expect(encodeFrame(header(), Buffer.alloc(100))).toHaveLength(1);
+    const parts = encodeFrame(header(), Buffer.alloc(1 << 20));
+    expect(parts).toHaveLength(2);
+    expect(parts[0].length).toBe(HEADER_BYTES);
+  });
+
+  it("rejects an unknown frame kind with ERR_PROTOCOL", () => {
+    const bytes = Buffer.concat(encodeFrame(header(), Buffer.alloc(4)));
+    bytes[4] = 99;
+    expect(() => decodeAll(bytes, [])).toThrowError(MpiError);
+    expect(() => decodeAll(bytes, [])).toThrowError(/malformed frame: unknown frame kind 99/);
+  });
+
+  it("rejects a frame longer than the limit before allocating it", () => {
+    const bytes = Buffer.concat(encodeFrame(header(), Buffer.alloc(1000)));
+    expect(() => decodeAll(bytes.subarray(0, HEADER_BYTES), [], 64)).toThrowError(/payload of 1000 bytes exceeds the limit of 64 bytes/);
+    try {
+      decodeAll(bytes, [], 64);
+    } catch (err) {
+      expect((err as MpiError).code).toBe("ERR_PROTOCOL");
+    }
+  });
+
+  it("rejects a body length shorter than the header", () => {
+    const bytes = Buffer.concat(encodeFrame(header(), Buffer.alloc(0)));
+    bytes.writeUInt32LE(3, 0);
+    expect(() => decodeAll(bytes, [1, 2, 3])).toThrowError(/body length 3 is shorter than the header/);
+  });
+
+  it("knows when it stopped in the middle of a frame (a truncated stream)", () => {
+    const bytes = Buffer.concat(encodeFrame(header(), Buffer.alloc(500)));
+    const d = new FrameDecoder(() => {});
+    d.push(bytes.subarray(0, 200));
+    expect(d.idle).toBe(false);
+    d.push(bytes.subarray(200));
+    expect(d.idle).toBe(true);
+  });
+});
