@@ -150,7 +150,7 @@ export class World {
 
   private peerError(peer: number, err: Error): void {
     if ((err as { code?: string }).code === "ERR_PROTOCOL") {
-      this.fatal(`rank ${this.rank}: ${err.message}`);
+      this.fatal(`MpiError [ERR_PROTOCOL]: receiving from rank ${peer} on rank ${this.rank}: ${err.message}`);
     }
     // Other connection errors mean the peer died; the launcher reports that and stops the job.
   }
