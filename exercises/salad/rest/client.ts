@@ -36,15 +36,15 @@ async function main(): Promise<void> {
     const body = values.fruits ? { fruits: values.fruits.split(",").map((f) => f.trim()) } : {};
     const created = await call("POST", "/orders", body);
     if (created.status !== 201) throw new Error(`the order was refused (${created.status}): ${created.body?.error ?? "?"}`);
-    id = created.body.id as string;
-    log(`commande passée : ${created.body.tasks} fruits`);
+    id = String(created.body?.id);
+    log(`commande passée : ${created.body?.tasks} fruits`);
   }
   log(`ORDER ${id}`);
   for (;;) {
     const answer = await call("GET", `/orders/${encodeURIComponent(id)}`);
     if (answer.status === 404) throw new Error(`order ${id} is unknown to the server (404): it was never accepted, or the server lost it`);
     if (answer.status !== 200) throw new Error(`GET /orders/${id} answered ${answer.status}: ${answer.body?.error ?? "?"}`);
-    const order = answer.body as Order;
+    const order = answer.body as unknown as Order;
     if (order.status === "ready") {
       for (const task of order.tasks) log(`PREPARED ${task.id} ${task.fruit} by ${task.prepared_by}`);
       log("\nLa salade est prête ! Bonne dégustation !");

@@ -3,7 +3,8 @@
 
 export interface JsonAnswer {
   status: number;
-  body: any; // eslint-disable-line @typescript-eslint/no-explicit-any -- the parsed JSON answer
+  /** The parsed JSON answer (an object for this API), or undefined for an empty body. */
+  body: Record<string, unknown> | undefined;
 }
 
 /** One JSON request. Throws a ServerUnreachable when no HTTP answer came back. */
@@ -27,7 +28,8 @@ export async function requestJson(base: string, method: string, path: string, bo
   } catch {
     parsed = { error: text };
   }
-  return { status: res.status, body: parsed };
+  const isObject = typeof parsed === "object" && parsed !== null && !Array.isArray(parsed);
+  return { status: res.status, body: isObject ? (parsed as Record<string, unknown>) : parsed === undefined ? undefined : { value: parsed } };
 }
 
 export class ServerUnreachable extends Error {}

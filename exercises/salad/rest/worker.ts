@@ -33,7 +33,7 @@ async function main(): Promise<void> {
       continue;
     }
     if (next.status !== 200) throw new Error(`POST /tasks/next answered ${next.status}: ${next.body?.error ?? "?"}`);
-    const { order, task } = next.body as { order: string; task: { id: number; fruit: string; units: number } };
+    const { order, task } = next.body as unknown as { order: string; task: { id: number; fruit: string; units: number } };
     log(`1 ${task.fruit} à préparer reçue (order ${order}, task ${task.id})`);
     const result = await prepare(task, scale);
     const answer = await untilAnswered(

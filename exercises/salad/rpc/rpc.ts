@@ -156,8 +156,13 @@ export function connectRpc(url: string): Promise<RpcConnection> {
     });
   });
   socket.on("message", (data: Buffer) => {
-    const msg = unpack(data) as { i: number; r?: unknown; e?: { code: RpcErrorCode; message: string } };
-    const p = pending.get(msg.i);
+    let msg: { i: number; r?: unknown; e?: { code: RpcErrorCode; message: string } };
+    try {
+      msg = unpack(data);
+    } catch {
+      return; // not an answer of this protocol: ignored
+    }
+    const p = pending.get(msg?.i);
     if (!p) return;
     pending.delete(msg.i);
     if (msg.e) p.reject(new RpcError(msg.e.code, msg.e.message));
