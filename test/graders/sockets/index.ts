@@ -2,7 +2,8 @@
 import type { Grader } from "../lib/grader.ts";
 import { fingerGrader } from "./finger.ts";
 import { mailGrader } from "./mail.ts";
+import { mutexGrader } from "./mutex.ts";
 import { tcpGrader } from "./tcp.ts";
 import { udpGrader } from "./udp.ts";
 
-export const graders: Grader[] = [udpGrader, tcpGrader, fingerGrader, mailGrader];
+export const graders: Grader[] = [udpGrader, tcpGrader, fingerGrader, mailGrader, mutexGrader];
