@@ -66,3 +66,4 @@ export function wtime(): number {
 export function wtick(): number {
   return 1e-9;
 }
+export * from "./rma/index.ts";

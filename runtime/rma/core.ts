@@ -1,0 +1,89 @@
+// The shared state of one window on this rank (MPI-4 §12.2): its communicator, its CONTROL channel, the
+// exposed memory as bytes, what every member exposes (size, displacement unit, element type), the fence
+// round counters, and the waiters of synchronisation calls. Origin side (origin.ts), target side
+// (target.ts) and the epochs (sync-*.ts) all work on it; waiters are re-checked after every frame.
+import { blocking } from "../trace/activity.ts";
+import type { Comm } from "../comm/communicator.ts";
+import type { Engine } from "../comm/engine.ts";
+import type { Origin } from "./origin.ts";
+import type { Target } from "./target.ts";
+import type { EpochState } from "./epoch.ts";
+
+/** The parts of one window, as the calls in access.ts and sync-*.ts see them. */
+export interface WinParts {
+  core: WinCore;
+  origin: Origin;
+  target: Target;
+  epoch: EpochState;
+}
+
+/** What a member's window exposes, exchanged at creation. */
+export interface PeerWindow {
+  /** window size in bytes */
+  bytes: number;
+  dispUnit: number;
+  /** basic type code of the window's array (UINT8 for byte arrays, BYTE for a DataView) */
+  code: number;
+}
+
+interface Waiter {
+  ready: () => boolean;
+  resolve: () => void;
+}
+
+export class WinCore {
+  readonly engine: Engine;
+  readonly rank: number;
+  readonly size: number;
+  peers: PeerWindow[] = [];
+  /** fence() calls this rank entered: the round its origin frames carry */
+  fencesEntered = 0;
+  /** fence rounds whose frames from every member have all been applied here */
+  fencesCompleteHere = 0;
+  freed = false;
+  private readonly waiters = new Set<Waiter>();
+
+  constructor(
+    readonly comm: Comm,
+    readonly channel: number,
+    /** the window's bytes (a view of the user's array) */
+    readonly memory: Uint8Array,
+    readonly name: string,
+  ) {
+    this.engine = comm.world.engine;
+    this.rank = comm.rank;
+    this.size = comm.size;
+  }
+
+  /** Sends a frame of this window to a member (a rank of the window's communicator). */
+  send(rank: number, kind: number, payload: Uint8Array): void {
+    this.engine.sendControl(this.comm.worldRank(rank), this.channel, kind, payload);
+  }
+
+  /** Resolves once `ready()` holds (re-checked after every frame), recorded as a blocking call. */
+  waitFor(ready: () => boolean, describe: () => string, waitsFor: number[]): Promise<void> {
+    if (ready()) return Promise.resolve();
+    const p = new Promise<void>((resolve) => this.waiters.add({ ready, resolve }));
+    return blocking(p, describe, this.comm.name, waitsFor.map((r) => this.comm.worldRank(r)));
+  }
+
+  /** Records a pending promise as a blocking call on this window (diagnostics, keep-alive). */
+  blocking<T>(p: Promise<T>, describe: string, waitsFor: number[]): Promise<T> {
+    return blocking(p, describe, this.comm.name, waitsFor.map((r) => this.comm.worldRank(r)));
+  }
+
+  /** Re-checks every waiter (after a frame changed the state). */
+  wake(): void {
+    for (const w of this.waiters) {
+      if (w.ready()) {
+        this.waiters.delete(w);
+        w.resolve();
+      }
+    }
+  }
+
+  /** Every member's rank, for calls that wait for all of them. */
+  everyone(): number[] {
+    return Array.from({ length: this.size }, (_, i) => i);
+  }
+}
