@@ -57,13 +57,12 @@ export const s2: Grader = {
       const workers = Array.from({ length: WORKERS }, (_, k) =>
         procs.start(`worker ${k + 1}`, files["worker.ts"], ["--master", url, "--time-scale", SCALE, "--name", `worker-${k + 1}`]),
       );
-      ok = await checker.check(`the salad is ready with ${WORKERS} worker processes`, async () => {
+      ok = await checker.check(`the salad is ready with ${WORKERS} worker processes, and every worker stops`, async () => {
         await master.waitForLine(/^TOTAL /, "`TOTAL <units>`");
-        for (const w of workers) {
-          const exit = await w.finished(30_000);
-          if (exit.code !== 0) fail(w.describe(), "each worker to stop with exit code 0 once the salad is ready");
-        }
-        return master.lines(/^TOTAL /)[0];
+        // a worker started late may find the master already gone (exit code ≠ 0): only a hang is an error
+        const codes = [];
+        for (const w of workers) codes.push((await w.finished(30_000)).code);
+        return `${master.lines(/^TOTAL /)[0]}; worker exit codes ${codes.join(", ")}`;
       });
       if (!ok) return;
       await checker.check("every fruit prepared exactly once (same result as S0)", () =>
