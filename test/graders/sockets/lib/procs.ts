@@ -63,6 +63,12 @@ export class Proc {
     for (const listener of [...this.listeners]) listener();
   }
 
+  /** Calls `listener` after each new output line and at exit; returns the function that stops it. */
+  subscribe(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
   /** How the process ended, for messages: "exited with code 1: <last line of stderr>". */
   describeExit(): string {
     if (!this.exit) return "still running";
