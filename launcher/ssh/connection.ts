@@ -134,10 +134,15 @@ function makeConnection(client: ssh2.Client, target: ResolvedTarget, label: stri
     closed,
     exec(command, options = {}) {
       return new Promise((resolve, reject) => {
-        client.exec(command, options.pty ? { pty: true } : {}, (err, channel) => {
-          if (err) reject(new SshError(target.alias, "exec", `ssh to ${label}: cannot run a command: ${err.message}`));
-          else resolve(wrapChannel(channel));
-        });
+        const refused = (err: Error) => new SshError(target.alias, "exec", `ssh to ${label}: cannot run a command: ${err.message}`);
+        try {
+          client.exec(command, options.pty ? { pty: true } : {}, (err, channel) => {
+            if (err) reject(refused(err));
+            else resolve(wrapChannel(channel));
+          });
+        } catch (err) {
+          reject(refused(err as Error)); // the connection is already closed
+        }
       });
     },
     async close() {

@@ -134,10 +134,10 @@ export async function connectHosts(hosts: SshTarget[], options: ConnectOptions =
 export async function startGuarded(connection: SshConnection, index: number, command: string | HostCommand,
   options: StartOptions & { jobId: string }): Promise<RemoteHandle> {
   const spec = typeof command === "string" ? { command } : command;
-  const process_ = await connection.exec(guardCommandLine(options.nodePath ?? process.execPath, options.jobId));
+  const remote = await connection.exec(guardCommandLine(options.nodePath ?? process.execPath, options.jobId));
   const host = connection.target.alias;
   const control = (line: string) => {
-    if (process_.stdin.writable) process_.stdin.write(`${line}\n`);
+    if (remote.stdin.writable) remote.stdin.write(`${line}\n`);
   };
   control(JSON.stringify({
     command: spec.command,
@@ -148,11 +148,11 @@ export async function startGuarded(connection: SshConnection, index: number, com
   }));
   const onLine = options.onLine;
   const streams = [
-    streamLines(process_.stdout, (text) => onLine?.({ host, index, stream: "stdout", text })),
-    streamLines(process_.stderr, (text) => onLine?.({ host, index, stream: "stderr", text })),
+    streamLines(remote.stdout, (text) => onLine?.({ host, index, stream: "stdout", text })),
+    streamLines(remote.stderr, (text) => onLine?.({ host, index, stream: "stderr", text })),
   ];
   // exited resolves after the last line has been delivered (or the connection is gone).
-  const exited = process_.exited.then(async (exit) => {
+  const exited = remote.exited.then(async (exit) => {
     await Promise.race([Promise.all(streams), connection.closed]);
     return exit;
   });

@@ -1,79 +1,45 @@
 // Tests of the SSH building blocks of multi-machine runs (launcher/ssh/, issue 7) against 3 REAL OpenSSH
-// servers made by test/hosts/testhosts.sh (network namespaces; TESTHOSTS_MODE=loopback for the fallback):
+// servers made by test/hosts/testhosts.sh (netns where allowed, else loopback; TESTHOSTS_MODE chooses):
 // parallel connect + exec, per-host hostnames, known_hosts (unknown, changed, accept-new, hashed),
 // authentication (wrong key, agent, default key, ~/.ssh/config, passphrase), DNS, timeout, refused
 // connection, lost connection, and that stopAll or a SIGKILLed client leaves no process of the job on a host.
-import { execFile, spawn, type ChildProcess } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import {
   copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, writeFileSync,
 } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { connectHost, type ConnectOptions } from "../../launcher/ssh/connection.ts";
 import { SshError, SshHostsError } from "../../launcher/ssh/errors.ts";
 import { connectHosts, startOnHosts, type HostLine } from "../../launcher/ssh/hosts.ts";
+import {
+  childrenOf, isRunning, jobProcesses, projectRoot as root, run, testhostsScript as script, upTestHosts, waitFor,
+  type TestHost, type TestHosts,
+} from "./testhosts.ts";
 
-const run = promisify(execFile);
-const root = path.resolve(import.meta.dirname, "../..");
-const script = path.join(root, "test/hosts/testhosts.sh");
-const requestedMode = process.env.TESTHOSTS_MODE ?? "auto"; // netns where allowed, else loopback
-
-interface TestHost { name: string; address: string; port: number; hostKey: string; pidFile: string }
-let dir = "";
-let home = "";
+let testHosts: TestHosts;
 let hosts: TestHost[] = [];
 let setup = { mode: "", ownHostnames: true };
-/** The known_hosts name of test host i (0-based): "th1" on port 22, "[th1]:2222" otherwise. */
-const khName = (i: number) => (hosts[i].port === 22 ? hosts[i].name : `[${hosts[i].name}]:${hosts[i].port}`);
-const label = (i: number) => (hosts[i].port === 22 ? hosts[i].name : `${hosts[i].name}:${hosts[i].port}`);
-const targets = () => hosts.map((h) => ({ host: h.name, ...(h.port !== 22 ? { port: h.port } : {}) }));
-const base = (): ConnectOptions => ({
-  knownHostsFiles: [path.join(dir, "known_hosts")], keyFile: path.join(dir, "userkey"), home, configPath: null, env: {},
-});
+let dir = "";
+let home = "";
+const khName = (i: number) => testHosts.knownHostsName(i);
+const label = (i: number) => testHosts.label(i);
+const targets = () => testHosts.targets();
+const base = (): ConnectOptions => testHosts.connectOptions(home);
+const listenerPid = (h: TestHost) => Number(readFileSync(h.pidFile, "utf8"));
 
 beforeAll(async () => {
-  dir = mkdtempSync(path.join(os.tmpdir(), "tsmpi-ssh-"));
   home = mkdtempSync(path.join(os.tmpdir(), "tsmpi-home-"));
-  await run("bash", [script, "up", "3", requestedMode, dir], { timeout: 170_000 });
-  setup = JSON.parse(readFileSync(path.join(dir, "hosts.json"), "utf8"));
-  hosts = JSON.parse(readFileSync(path.join(dir, "hosts.json"), "utf8")).hosts;
+  testHosts = await upTestHosts(3);
+  ({ hosts, dir } = testHosts);
+  setup = { mode: testHosts.mode, ownHostnames: testHosts.ownHostnames };
 }, 180_000);
 
 afterAll(async () => {
-  if (dir) await run("bash", [script, "down", dir], { timeout: 60_000 });
-  rmSync(dir, { recursive: true, force: true });
+  await testHosts?.down();
   rmSync(home, { recursive: true, force: true });
 });
-
-/** Processes of a job on this machine (the hosts share it): the guards by argv, their commands by environ. */
-function jobProcesses(jobId: string): Array<{ pid: number; host: string }> {
-  const found: Array<{ pid: number; host: string }> = [];
-  for (const entry of readdirSync("/proc")) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const environ = readFileSync(`/proc/${entry}/environ`, "latin1").split("\0");
-      const argv = readFileSync(`/proc/${entry}/cmdline`, "latin1").split("\0");
-      const guard = argv.includes("tsmpi-guard") && argv.includes(jobId);
-      if (guard || environ.includes(`TSMPI_JOB_ID=${jobId}`)) {
-        found.push({ pid: Number(entry), host: environ.find((v) => v.startsWith("TESTHOST="))?.slice(9) ?? "?" });
-      }
-    } catch {
-      // the process ended while being read
-    }
-  }
-  return found;
-}
-
-/** Polls a condition (hang guard: ms), for effects that happen in other processes. */
-async function waitFor(what: string, condition: () => boolean, ms = 30_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 async function connectError(target: { host: string; port?: number }, options: ConnectOptions): Promise<SshError> {
   try {
@@ -101,20 +67,7 @@ async function runOn(target: { host: string; port?: number }, options: ConnectOp
   }
 }
 
-function childrenOf(pid: number): number[] {
-  return readdirSync("/proc").filter((e) => /^\d+$/.test(e)).flatMap((e) => {
-    try {
-      const stat = readFileSync(`/proc/${e}/stat`, "latin1");
-      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-      return fields[0] !== "Z" && Number(fields[1]) === pid ? [Number(e)] : [];
-    } catch {
-      return [];
-    }
-  });
-}
-const listenerPid = (h: TestHost) => Number(readFileSync(h.pidFile, "utf8"));
-
-describe(`ssh to real OpenSSH test hosts (${requestedMode})`, () => {
+describe("ssh to real OpenSSH test hosts", () => {
   it("connects to the 3 hosts in parallel and runs a command on each: hostnames differ per host", async () => {
     const connections = await connectHosts(targets(), base());
     try {
@@ -368,8 +321,7 @@ describe(`ssh to real OpenSSH test hosts (${requestedMode})`, () => {
   it("a host whose sshd is gone: one error naming it, and no session left open on the others", async () => {
     const listener = listenerPid(hosts[2]);
     process.kill(listener, "SIGTERM");
-    await waitFor("th3's sshd to end", () => !existsSync(`/proc/${listener}/stat`) ||
-      readFileSync(`/proc/${listener}/stat`, "latin1").split(") ")[1].startsWith("Z"));
+    await waitFor("th3's sshd to end", () => !isRunning(listener));
     let error: unknown;
     try {
       await startOnHosts(targets(), () => "sleep 1000", base());
@@ -388,9 +340,7 @@ describe(`ssh to real OpenSSH test hosts (${requestedMode})`, () => {
     const listeners = hosts.filter((h) => existsSync(h.pidFile)).map(listenerPid);
     expect(listeners.length).toBeGreaterThanOrEqual(2); // th3's was stopped by the test above
     await run("bash", [script, "down", dir], { timeout: 60_000 });
-    const running = (pid: number) => existsSync(`/proc/${pid}/stat`) &&
-      !readFileSync(`/proc/${pid}/stat`, "latin1").split(") ")[1].startsWith("Z");
-    expect(listeners.filter(running)).toEqual([]);
+    expect(listeners.filter(isRunning)).toEqual([]);
     const marked = readdirSync("/proc").filter((e) => /^\d+$/.test(e)).filter((e) => {
       try {
         return readFileSync(`/proc/${e}/environ`, "latin1").split("\0").includes(`TESTHOSTS_DIR=${realpathSync(dir)}`);

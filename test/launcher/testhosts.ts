@@ -1,0 +1,122 @@
+// Test helpers for multi-machine runs (issue 7): bring up N real OpenSSH hosts with test/hosts/testhosts.sh
+// and look at what runs on them. The hosts share this machine, so /proc shows every remote process.
+//
+//   const hosts = await upTestHosts(3)      in beforeAll (hook timeout ≥ 180 s: up waits for another owner)
+//   hosts.dir / .hostfile / .mode ("netns" | "loopback") / .ownHostnames / .hosts[i] {name, address, port, …}
+//   hosts.targets()                         [{host: "th1", port?}] for connectHost / startOnHosts
+//   hosts.connectOptions(home)              known_hosts + user key of the test hosts, no ~/.ssh, no agent
+//   hosts.knownHostsName(i), hosts.label(i) "th1" or "[th1]:2222"; "th1" or "th1:2222"
+//   await hosts.down()                      in afterAll (idempotent)
+//   jobProcesses(jobId)                     live processes of a job started by launcher/ssh/hosts.ts
+//   childrenOf(pid), isRunning(pid), waitFor(what, condition, ms)
+import { execFile } from "node:child_process";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { promisify } from "node:util";
+import type { ConnectOptions } from "../../launcher/ssh/connection.ts";
+
+export const run = promisify(execFile);
+export const projectRoot = path.resolve(import.meta.dirname, "../..");
+export const testhostsScript = path.join(projectRoot, "test/hosts/testhosts.sh");
+
+export interface TestHost { name: string; address: string; port: number; hostKey: string; pidFile: string }
+
+export interface TestHosts {
+  dir: string;
+  hostfile: string;
+  mode: "netns" | "loopback";
+  ownHostnames: boolean;
+  hosts: TestHost[];
+  targets(): Array<{ host: string; port?: number }>;
+  connectOptions(home: string): ConnectOptions;
+  knownHostsName(i: number): string;
+  label(i: number): string;
+  listenerPid(i: number): number;
+  down(): Promise<void>;
+}
+
+/** `testhosts.sh up n MODE DIR` (MODE: TESTHOSTS_MODE, default auto = netns where allowed, else loopback). */
+export async function upTestHosts(n: number, mode = process.env.TESTHOSTS_MODE ?? "auto"): Promise<TestHosts> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), "tsmpi-hosts-"));
+  try {
+    await run("bash", [testhostsScript, "up", String(n), mode, dir], { timeout: 170_000 });
+  } catch (err) {
+    rmSync(dir, { recursive: true, force: true });
+    throw new Error(`testhosts.sh up failed: ${(err as { stderr?: string }).stderr ?? (err as Error).message}`);
+  }
+  const info = JSON.parse(readFileSync(path.join(dir, "hosts.json"), "utf8"));
+  const hosts: TestHost[] = info.hosts;
+  return {
+    dir,
+    hostfile: path.join(dir, "hostfile"),
+    mode: info.mode,
+    ownHostnames: info.ownHostnames,
+    hosts,
+    targets: () => hosts.map((h) => ({ host: h.name, ...(h.port !== 22 ? { port: h.port } : {}) })),
+    connectOptions: (home) => ({
+      knownHostsFiles: [path.join(dir, "known_hosts")], keyFile: path.join(dir, "userkey"), home, configPath: null, env: {},
+    }),
+    knownHostsName: (i) => (hosts[i].port === 22 ? hosts[i].name : `[${hosts[i].name}]:${hosts[i].port}`),
+    label: (i) => (hosts[i].port === 22 ? hosts[i].name : `${hosts[i].name}:${hosts[i].port}`),
+    listenerPid: (i) => Number(readFileSync(hosts[i].pidFile, "utf8")),
+    async down() {
+      if (existsSync(dir)) await run("bash", [testhostsScript, "down", dir], { timeout: 60_000 });
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+function pids(): string[] {
+  return readdirSync("/proc").filter((e) => /^\d+$/.test(e));
+}
+
+/** Live (not zombie) processes of a job: the guards by argv, their commands by TSMPI_JOB_ID in environ. */
+export function jobProcesses(jobId: string): Array<{ pid: number; host: string }> {
+  const found: Array<{ pid: number; host: string }> = [];
+  for (const entry of pids()) {
+    try {
+      const environ = readFileSync(`/proc/${entry}/environ`, "latin1").split("\0");
+      const argv = readFileSync(`/proc/${entry}/cmdline`, "latin1").split("\0");
+      const guard = argv.includes("tsmpi-guard") && argv.includes(jobId);
+      if (guard || environ.includes(`TSMPI_JOB_ID=${jobId}`)) {
+        found.push({ pid: Number(entry), host: environ.find((v) => v.startsWith("TESTHOST="))?.slice(9) ?? "?" });
+      }
+    } catch {
+      // the process ended while being read
+    }
+  }
+  return found;
+}
+
+/** [state, ppid] of a process, or undefined when it is gone. */
+function statOf(pid: number | string): [string, number] | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "latin1");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return [fields[0], Number(fields[1])];
+  } catch {
+    return undefined;
+  }
+}
+
+export function isRunning(pid: number): boolean {
+  const stat = statOf(pid);
+  return stat !== undefined && stat[0] !== "Z";
+}
+
+export function childrenOf(pid: number): number[] {
+  return pids().flatMap((e) => {
+    const stat = statOf(e);
+    return stat && stat[0] !== "Z" && stat[1] === pid ? [Number(e)] : [];
+  });
+}
+
+/** Polls a condition made true by other processes (hang guard: ms). */
+export async function waitFor(what: string, condition: () => boolean, ms = 30_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
