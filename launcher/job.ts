@@ -89,6 +89,8 @@ export class Job {
         args: this.o.programArgs,
         cwd: this.o.wdir,
         stdin: rank === 0,
+        // Extra node flags for every rank, e.g. TSMPI_NODE_ARGS="--cpu-prof" or "--inspect=0".
+        nodeArgs: process.env.TSMPI_NODE_ARGS?.split(/\s+/).filter(Boolean),
         env: {
           ...baseEnv,
           [Env.RANK]: String(rank),

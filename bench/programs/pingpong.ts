@@ -1,0 +1,37 @@
+// Benchmark program (run through tsrun -np 2): one-way latency of a blocking ping-pong between ranks 0 and 1,
+// for each size, in TypedArray mode (raw bytes) and value mode (a msgpack-encoded object holding a string).
+// Prints one JSON line per (mode, size) from rank 0: median of 3 passes of `reps` round trips.
+import * as mpi from "tsmpi";
+
+const comm = await mpi.init();
+const sizes = (process.argv[2] ?? "8,1024,65536,1048576,16777216").split(",").map(Number);
+const modes = (process.argv[3] ?? "typed,value").split(",");
+const repsFor = (size: number) => (size <= 1024 ? 4000 : size <= 65536 ? 800 : size <= 1048576 ? 100 : 12);
+
+function messageOf(mode: string, size: number): unknown {
+  if (mode === "typed") return new Uint8Array(size).fill(7);
+  return { seq: 1, data: "x".repeat(Math.max(0, size - 16)) };
+}
+
+for (const mode of modes) {
+  for (const size of sizes) {
+    const message = messageOf(mode, size);
+    const reps = repsFor(size);
+    const passes: number[] = [];
+    for (let pass = 0; pass < 4; pass++) {
+      const t0 = performance.now();
+      if (comm.rank === 0) {
+        for (let i = 0; i < reps; i++) {
+          await comm.send(message, 1, 0);
+          await comm.recv(1, 0);
+        }
+      } else if (comm.rank === 1) {
+        for (let i = 0; i < reps; i++) await comm.send(await comm.recv(0, 0), 0, 0);
+      }
+      if (pass > 0) passes.push(((performance.now() - t0) / reps / 2) * 1000); // first pass warms up
+    }
+    passes.sort((a, b) => a - b);
+    if (comm.rank === 0) console.log(JSON.stringify({ mode, size, oneWayUs: passes[1] }));
+  }
+}
+await mpi.finalize();
