@@ -6,7 +6,9 @@
 //   FRUIT_UNITS, SEQUENTIAL_UNITS, FRUIT_NAMES
 //   timeScale(value?)          seconds per time unit: `--time-scale X` (pass its value), else the
 //                              environment variable TSMPI_SALAD_TIME_SCALE, else 1 (real seconds, as the handout)
-//   prepare(task, scale)       "prepares" one fruit: waits units × scale seconds, returns "1 <fruit> préparée"
+//   timeScaleFromArgv(argv?)   the same, finding `--time-scale X` or `--time-scale=X` in argv itself
+//   prepare(task | fruit, scale?)  "prepares" one fruit: waits units × scale seconds (default scale:
+//                              timeScale()), returns "1 <fruit> préparée"
 //   preparedLine(task, worker) the machine-readable line `PREPARED <id> <fruit> by <worker>` graders parse
 //   totalLine(ms, scale)       the machine-readable line `TOTAL <units>` (elapsed time in time units)
 //   elapsedUnits(ms, scale)    milliseconds → time units
@@ -55,7 +57,7 @@ export const TIME_SCALE_ENV = "TSMPI_SALAD_TIME_SCALE";
  */
 export function timeScale(optionValue?: string, env: NodeJS.ProcessEnv = process.env): number {
   const raw = optionValue ?? env[TIME_SCALE_ENV];
-  if (raw === undefined || raw === "") return 1;
+  if (raw === undefined || (raw === "" && optionValue === undefined)) return 1;
   const scale = Number(raw);
   if (!Number.isFinite(scale) || scale <= 0) {
     const from = optionValue !== undefined ? "--time-scale" : TIME_SCALE_ENV;
@@ -64,15 +66,26 @@ export function timeScale(optionValue?: string, env: NodeJS.ProcessEnv = process
   return scale;
 }
 
+/** timeScale() of the `--time-scale X` or `--time-scale=X` found in `argv` (for programs without a parser). */
+export function timeScaleFromArgv(argv: readonly string[] = process.argv.slice(2)): number {
+  const at = argv.findIndex((a) => a === "--time-scale" || a.startsWith("--time-scale="));
+  if (at < 0) return timeScale();
+  const value = argv[at].includes("=") ? argv[at].slice("--time-scale=".length) : argv[at + 1];
+  return timeScale(value ?? "");
+}
+
 /** Waits `units` time units (a demo and a test differ only by the scale). */
 export function waitUnits(units: number, scale: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, units * scale * 1000));
 }
 
-/** Prepares one fruit: takes its preparation time, returns the handout's result string. */
-export async function prepare(task: Task, scale: number): Promise<string> {
-  await waitUnits(task.units, scale);
-  return `1 ${task.fruit} préparée`;
+/** Prepares one fruit (a task, or a fruit name of the table): takes its time, returns the handout's result. */
+export async function prepare(task: Task | string, scale: number = timeScale()): Promise<string> {
+  const fruit = typeof task === "string" ? task : task.fruit;
+  const units = typeof task === "string" ? FRUIT_UNITS[task] : task.units;
+  if (units === undefined) throw new Error(`prepare: unknown fruit "${fruit}"; known: ${FRUIT_NAMES.join(", ")}`);
+  await waitUnits(units, scale);
+  return `1 ${fruit} préparée`;
 }
 
 export function elapsedUnits(ms: number, scale: number): number {

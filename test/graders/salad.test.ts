@@ -7,6 +7,7 @@ import { grade, type Grader } from "./lib/grader.ts";
 import { projectRoot } from "./lib/run.ts";
 import { graders } from "./salad/index.ts";
 import { Processes } from "./salad/lib/proc.ts";
+import { SEQUENTIAL_UNITS, prepare, saladTasks, timeScale, timeScaleFromArgv } from "../../exercises/salad/fruits.ts";
 
 const fixture = (name: string) => path.join(projectRoot, "test/graders/fixtures/salad", name);
 const byId = (id: string): Grader => {
@@ -67,6 +68,27 @@ describe("salad graders fail the broken variants", () => {
 
   it("S7 fails a server that keeps its orders in memory", () =>
     expectFailure("S7", fixture("rest-memory"), "restarted mid-order", ["unknown to the server (404)"]), GUARD);
+});
+
+describe("the salad's shared module (fruits.ts)", () => {
+  it("reads the time scale from --time-scale X, --time-scale=X, or nothing (1)", () => {
+    expect(timeScaleFromArgv(["--time-scale", "2"])).toBe(2);
+    expect(timeScaleFromArgv(["x", "--time-scale=0.5"])).toBe(0.5);
+    expect(timeScale(undefined, {})).toBe(1);
+    expect(timeScale(undefined, { TSMPI_SALAD_TIME_SCALE: "0.01" })).toBe(0.01);
+    expect(() => timeScaleFromArgv(["--time-scale"])).toThrow(/--time-scale must be a positive number/);
+    expect(() => timeScale("-1")).toThrow(/got "-1"/);
+  });
+
+  it("holds the handout's salad and prepares a fruit by task or by name", async () => {
+    const tasks = saladTasks();
+    expect(tasks).toHaveLength(11);
+    expect(tasks.reduce((sum, t) => sum + t.units, 0)).toBe(SEQUENTIAL_UNITS);
+    expect(new Set(tasks.map((t) => t.id)).size).toBe(11);
+    await expect(prepare(tasks[3], 0.001)).resolves.toBe("1 cerise préparée");
+    await expect(prepare("pastèque", 0.001)).resolves.toBe("1 pastèque préparée");
+    await expect(prepare("kiwi", 0.001)).rejects.toThrow(/unknown fruit "kiwi"/);
+  });
 });
 
 describe("salad programs", () => {
