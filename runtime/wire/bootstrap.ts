@@ -35,6 +35,29 @@ export interface BlockedCall {
   waitsFor?: number[]; // world ranks this call can be completed by
   site?: string; // user source location
   since: number; // ms timestamp
+  id?: number; // the same pending call keeps its id (deadlock diagnostics compare two polls)
+}
+
+/**
+ * A rank's collective calls on one communicator since its previous report, run-length encoded: `runs`
+ * are [descriptor, count], the first call being number `from` (1-based) on that communicator. The
+ * launcher compares ranks' descriptors call by call to find mismatched collectives.
+ */
+export interface CollectiveLog {
+  ctx: number;
+  comm: string;
+  members?: number[]; // world ranks, sent with the communicator's first report
+  from: number;
+  runs: [string, number][];
+}
+
+/** Diagnostics a rank adds to its state (runtime checks on): exact per-peer frame counts and activity. */
+export interface RankDiagnostics {
+  sentTo?: number[]; // frames sent to each world rank
+  recvFrom?: number[]; // frames received from each world rank
+  busy?: string; // why the rank may still progress on its own (timers, sockets, files), if it may
+  colls?: CollectiveLog[];
+  inFinalize?: boolean;
 }
 
 /** Messages a rank sends to its launcher. */
@@ -42,15 +65,15 @@ export type RankToLauncher =
   | { t: "hello"; rank: number; secret: string; address: PeerAddress }
   | { t: "abort"; rank: number; code: number; message: string; blocked?: BlockedCall[] }
   | { t: "error"; rank: number; message: string; blocked?: BlockedCall[] }
-  | { t: "finalize"; rank: number; sentTo: Record<number, number> }
-  | { t: "state"; rank: number; seq: number; blocked: BlockedCall[]; sent: number; received: number; idle: boolean }
+  | { t: "finalize"; rank: number; sentTo: Record<number, number>; colls?: CollectiveLog[] }
+  | ({ t: "state"; rank: number; seq: number; blocked: BlockedCall[]; sent: number; received: number; idle: boolean } & RankDiagnostics)
   | { t: "report"; rank: number; kind: string; text: string };
 
 /** Messages the launcher sends to a rank. */
 export type LauncherToRank =
   | { t: "table"; peers: PeerAddress[] }
   | { t: "finalized"; expected: number }
-  | { t: "query"; seq: number }
+  | { t: "query"; seq: number; detail?: boolean }
   | { t: "peer-exit"; rank: number; how: string }
   | { t: "stop"; reason: string };
 
