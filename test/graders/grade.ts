@@ -16,7 +16,7 @@ const argv = yargs(hideBin(process.argv))
   .option("program", { type: "string", describe: "grade this file instead of the reference solution" })
   .option("np", { type: "string", describe: "comma-separated process counts, e.g. 2,4,7" })
   .option("list", { type: "boolean", describe: "list the graders and exit" })
-  .strict()
+  .strictOptions()
   .help()
   .parseSync();
 
