@@ -3,8 +3,8 @@
 // The same connections carry finalize (a barrier through the launcher), aborts, uncaught errors, and
 // state queries (what each rank is blocked in) for timeouts and diagnostics.
 import * as net from "node:net";
-import { timingSafeEqual } from "node:crypto";
-import { LineSplitter, encodeControl, type LauncherToRank, type PeerAddress, type RankToLauncher, type BlockedCall } from "../runtime/wire/bootstrap.ts";
+import { randomBytes, timingSafeEqual } from "node:crypto";
+import { LineSplitter, controlProof, encodeControl, type LauncherToRank, type PeerAddress, type RankToLauncher, type BlockedCall } from "../runtime/wire/bootstrap.ts";
 
 export interface RankState {
   blocked: BlockedCall[];
@@ -21,6 +21,7 @@ export interface RendezvousEvents {
 
 export class Rendezvous {
   private server: net.Server;
+  private tcpServers: net.Server[] = [];
   private sockets = new Map<number, net.Socket>();
   private addresses: PeerAddress[] = [];
   private finalizing = new Map<number, Record<number, number>>();
@@ -49,8 +50,20 @@ export class Rendezvous {
     });
   }
 
+  /** Also accepts ranks over TCP (ranks on other hosts); returns the port. */
+  listenTcp(host: string): Promise<number> {
+    return new Promise((resolve, reject) => {
+      const server = net.createServer((socket) => this.accept(socket));
+      this.tcpServers.push(server);
+      server.once("error", reject);
+      server.listen(0, host, () => resolve((server.address() as net.AddressInfo).port));
+    });
+  }
+
   private accept(socket: net.Socket): void {
     let rank = -1;
+    const nonce = randomBytes(16).toString("hex");
+    socket.write(encodeControl({ t: "nonce", nonce }));
     const splitter = new LineSplitter((line) => {
       let msg: RankToLauncher;
       try {
@@ -60,7 +73,7 @@ export class Rendezvous {
         return void socket.destroy();
       }
       if (rank < 0) {
-        if (msg.t !== "hello" || !this.secretMatches(msg.secret) || !(msg.rank >= 0 && msg.rank < this.size)) {
+        if (msg.t !== "hello" || !this.proofMatches(msg.proof, nonce) || !(msg.rank >= 0 && msg.rank < this.size) || this.sockets.has(msg.rank)) {
           this.events.onStranger("a control connection did not prove the job secret");
           return void socket.destroy();
         }
@@ -76,9 +89,10 @@ export class Rendezvous {
     socket.on("error", () => {});
   }
 
-  private secretMatches(candidate: unknown): boolean {
-    if (typeof candidate !== "string" || candidate.length !== this.secret.length) return false;
-    return timingSafeEqual(Buffer.from(candidate), Buffer.from(this.secret));
+  private proofMatches(candidate: unknown, nonce: string): boolean {
+    const expected = controlProof(this.secret, nonce);
+    if (typeof candidate !== "string" || candidate.length !== expected.length) return false;
+    return timingSafeEqual(Buffer.from(candidate), Buffer.from(expected));
   }
 
   private sendTable(): void {
@@ -160,5 +174,6 @@ export class Rendezvous {
   close(): void {
     for (const s of this.sockets.values()) s.destroy();
     this.server.close();
+    for (const s of this.tcpServers) s.close();
   }
 }

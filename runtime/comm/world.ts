@@ -4,7 +4,7 @@
 // closes everything. Without a launcher (a program started with plain node/tsx) the world has size 1.
 import * as net from "node:net";
 import * as os from "node:os";
-import { Env, LineSplitter, encodeControl, type LauncherToRank, type PeerAddress, type RankToLauncher } from "../wire/bootstrap.ts";
+import { Env, LineSplitter, controlProof, encodeControl, parseControlAddress, type LauncherToRank, type PeerAddress, type RankToLauncher } from "../wire/bootstrap.ts";
 import { setErrorRank } from "../wire/errors.ts";
 import { Transport } from "../transport/transport.ts";
 import { Engine } from "./engine.ts";
@@ -96,7 +96,8 @@ export class World {
       pid: process.pid,
       ...listening,
     };
-    const socket = net.connect(controlPath);
+    const target = parseControlAddress(controlPath);
+    const socket = "path" in target ? net.connect(target.path) : net.connect(target.port, target.host);
     this.control = socket;
     const splitter = new LineSplitter((line) => this.onControl(JSON.parse(line) as LauncherToRank));
     socket.setEncoding("utf8").on("data", (d: string) => splitter.push(d));
@@ -106,7 +107,7 @@ export class World {
       if (!this.finalized) process.exit(1);
     });
     const table = new Promise<PeerAddress[]>((resolve) => this.onceControl("table", (m) => resolve(m.peers)));
-    this.report({ t: "hello", rank: this.rank, secret, address });
+    this.onceControl("nonce", (m) => this.report({ t: "hello", rank: this.rank, proof: controlProof(secret, m.nonce), address }));
     this.peers = await table;
     this.transport.setPeers(this.peers);
     socket.unref();

@@ -3,6 +3,7 @@
 // so frames from one sender arrive in order (MPI's non-overtaking rule rests on this).
 // Every connection must prove the per-job secret before any frame is accepted: the accepting side sends
 // a random nonce, the connecting side answers with HELLO carrying HMAC-SHA256(secret, nonce ‖ rank).
+import * as fs from "node:fs";
 import * as net from "node:net";
 import * as path from "node:path";
 import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
@@ -51,6 +52,7 @@ export class Transport {
   /** Starts listening; returns this rank's address for the table. */
   async listen(): Promise<Pick<PeerAddress, "unix" | "tcp">> {
     const address: Pick<PeerAddress, "unix" | "tcp"> = {};
+    fs.mkdirSync(this.opt.socketDir, { recursive: true, mode: 0o700 });
     const unixPath = path.join(this.opt.socketDir, `r${this.opt.rank}.sock`);
     address.unix = await this.listenOn((s) => s.listen(unixPath), () => unixPath);
     if (this.opt.kind === "tcp" || this.opt.tcpBind !== "127.0.0.1") {

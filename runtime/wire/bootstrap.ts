@@ -1,13 +1,16 @@
 // The bootstrap contract between the launcher (tsrun) and a rank: the environment a rank starts with,
 // and the control messages exchanged over the rank's control connection to its launcher (JSON lines).
 // This is the only runtime file the launcher imports (shared/DESIGN.md, "Architecture").
+// A rank proves the job secret without sending it: the launcher opens each control connection with a nonce,
+// the rank answers HMAC-SHA256(secret, nonce) (the control channel may cross the network, over TCP).
+import { createHmac } from "node:crypto";
 
 /** Environment variables set by the launcher for every rank. */
 export const Env = {
   RANK: "TSMPI_RANK",
   SIZE: "TSMPI_SIZE",
   JOB: "TSMPI_JOB",
-  CONTROL: "TSMPI_CONTROL", // path of the launcher's control socket (Unix domain)
+  CONTROL: "TSMPI_CONTROL", // the launcher's control socket: a Unix path, or tcp:HOST:PORT for remote ranks
   SECRET: "TSMPI_SECRET", // per-job secret (hex); readable only by the job's user (/proc/<pid>/environ is 0400)
   TRANSPORT: "TSMPI_TRANSPORT", // "unix" | "tcp"
   SOCKET_DIR: "TSMPI_SOCKET_DIR", // private (0700) directory for this host's Unix sockets
@@ -62,7 +65,9 @@ export interface RankDiagnostics {
 
 /** Messages a rank sends to its launcher. */
 export type RankToLauncher =
-  | { t: "hello"; rank: number; secret: string; address: PeerAddress }
+  | { t: "hello"; rank: number; proof: string; address: PeerAddress }
+  | { t: "ft"; rank: number }
+  | { t: "shrink"; rank: number; key: string; members: number[] }
   | { t: "abort"; rank: number; code: number; message: string; blocked?: BlockedCall[] }
   | { t: "error"; rank: number; message: string; blocked?: BlockedCall[] }
   | { t: "finalize"; rank: number; sentTo: Record<number, number>; colls?: CollectiveLog[] }
@@ -71,11 +76,24 @@ export type RankToLauncher =
 
 /** Messages the launcher sends to a rank. */
 export type LauncherToRank =
+  | { t: "nonce"; nonce: string }
   | { t: "table"; peers: PeerAddress[] }
+  | { t: "shrunk"; key: string; alive: number[]; context: number }
   | { t: "finalized"; expected: number }
   | { t: "query"; seq: number; detail?: boolean }
   | { t: "peer-exit"; rank: number; how: string }
   | { t: "stop"; reason: string };
+
+/** The answer to the launcher's nonce that proves a rank knows the job secret. */
+export function controlProof(secretHex: string, nonce: string): string {
+  return createHmac("sha256", Buffer.from(secretHex, "hex")).update(nonce).digest("hex");
+}
+
+/** Where a rank reaches its launcher: a Unix socket path, or {host, port} for "tcp:HOST:PORT". */
+export function parseControlAddress(value: string): { path: string } | { host: string; port: number } {
+  const m = /^tcp:(.+):(\d+)$/.exec(value);
+  return m ? { host: m[1].replace(/^\[|\]$/g, ""), port: Number(m[2]) } : { path: value };
+}
 
 export function encodeControl(msg: RankToLauncher | LauncherToRank): string {
   return JSON.stringify(msg) + "\n";
