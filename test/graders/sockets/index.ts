@@ -1,10 +1,11 @@
 // The sockets exercise graders (lab book part 1: exercises 1.1 to 8 except 5), registered for `npm run grade`.
 import type { Grader } from "../lib/grader.ts";
 import { electionGrader } from "./election.ts";
+import { failureDetectorGrader } from "./failure-detector.ts";
 import { fingerGrader } from "./finger.ts";
 import { mailGrader } from "./mail.ts";
 import { mutexGrader } from "./mutex.ts";
 import { tcpGrader } from "./tcp.ts";
 import { udpGrader } from "./udp.ts";
 
-export const graders: Grader[] = [udpGrader, tcpGrader, fingerGrader, mailGrader, mutexGrader, electionGrader];
+export const graders: Grader[] = [udpGrader, tcpGrader, fingerGrader, mailGrader, mutexGrader, electionGrader, failureDetectorGrader];
