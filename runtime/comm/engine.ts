@@ -6,6 +6,7 @@
 import { FrameKind, FrameFlag, encodeFrame, COALESCE_BYTES, type Frame, type FrameHeader } from "../wire/frame.ts";
 import { ANY_SOURCE, ANY_TAG, EAGER_LIMIT, CREDIT_WINDOW, ENVELOPE_COST } from "./constants.ts";
 import { MatchQueue } from "./queue.ts";
+import type { EngineObserver } from "../trace/observer.ts";
 
 /** A message as matched by a receive: envelope plus payload. */
 export interface Matched {
@@ -38,6 +39,8 @@ export interface PostedRecv {
   fail: (err: Error) => void;
   /** Set once a message is matched (a matched receive can no longer be cancelled). */
   matched?: boolean;
+  /** Where the receive was posted (set by the trace's observer). */
+  site?: string;
 }
 
 interface PostedProbe {
@@ -87,6 +90,8 @@ export class Engine {
   /** Messages sent and received, for diagnostics. */
   sentCount = 0;
   receivedCount = 0;
+  /** The diagnostics' and trace's view of each message (runtime/trace/observer.ts); null when both are off. */
+  observer: EngineObserver | null = null;
   /** Handlers of runtime-internal CONTROL frames, by channel (the frame's context field). */
   private controlHandlers = new Map<number, (source: number, frame: Frame) => void>();
 
@@ -99,6 +104,7 @@ export class Engine {
     return new Promise((resolve, reject) => {
       const eager = a.payload.byteLength <= EAGER_LIMIT;
       const id = this.nextId++;
+      this.observer?.sent(a.dest, a.context, a.tag, a.payload.byteLength, id, a.sync);
       const header: FrameHeader = {
         kind: eager ? FrameKind.EAGER : FrameKind.RTS,
         enc: a.enc,
@@ -175,6 +181,7 @@ export class Engine {
 
   /** Posts a receive: matched against already-arrived messages first, in arrival order. */
   postRecv(recv: PostedRecv): void {
+    this.observer?.posting?.(recv);
     const queue = this.unexpected.get(recv.context);
     const found = queue?.take((m) => matches(recv.source, recv.tag, m.source, m.tag));
     if (found) return this.complete(recv, found);
@@ -287,6 +294,7 @@ export class Engine {
 
   private deliver(recv: PostedRecv, m: Incoming, payload: Uint8Array): void {
     this.receivedCount++;
+    this.observer?.delivered?.(recv, m.source, m.context, m.tag, m.size, m.id);
     recv.deliver({ source: m.source, tag: m.tag, enc: m.enc, sig: m.sig, size: m.size, payload });
   }
 
