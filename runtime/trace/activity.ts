@@ -2,21 +2,40 @@
 // timeout and abort messages and for deadlock diagnostics, and the keep-alive that lets a program whose
 // last line ran end on its own (as mpi4py finalizes at exit) while an awaited MPI call still holds it open.
 // Descriptions are built only when asked for, so recording costs next to nothing on the fast path.
+//
+// Source lines of blocked calls (checks on): capturing a stack at every call would cost microseconds per
+// message, so the blocking call is instead an async function that the user's code awaits; when the
+// launcher asks what a rank is blocked in, each pending call is woken once without completing, and the
+// stack it captures then contains the user's awaiting frames (V8's async stack traces): the line of the
+// `await comm.recv(...)` that is stuck. Calls that complete before anyone asks never pay for a stack.
 import type { BlockedCall } from "../wire/bootstrap.ts";
+import { captureStack, userSite } from "./sites.ts";
 
 interface Entry {
+  id: number;
   describe: () => string;
   comm?: string;
   waitsFor?: number[];
   since: number;
+  /** Wakes the pending call so that it captures its stack (checks on only). */
+  wake?: () => void;
+  frames?: NodeJS.CallSite[];
+  site?: string | null;
 }
 
 const current = new Set<Entry>();
 let keepAliveTimer: NodeJS.Timeout | null = null;
+let nextEntryId = 1;
+let captureSites = false;
+
+/** Turns on the lazy capture of the user's source line of every blocking call (runtime checks). */
+export function setSiteCapture(on: boolean): void {
+  captureSites = on;
+}
 
 /** Records that the rank entered a blocking call; returns a token for leave(). */
 export function enter(describe: () => string, comm?: string, waitsFor?: number[]): Entry {
-  const entry: Entry = { describe, comm, waitsFor, since: Date.now() };
+  const entry: Entry = { id: nextEntryId++, describe, comm, waitsFor, since: Date.now() };
   current.add(entry);
   if (current.size === 1) keepAliveTimer?.ref();
   return entry;
@@ -29,11 +48,44 @@ export function leave(entry: Entry): void {
 /** Runs `promise` as a blocking call: recorded while pending, and keeping the process alive. */
 export function blocking<T>(promise: Promise<T>, describe: string | (() => string), comm?: string, waitsFor?: number[]): Promise<T> {
   const entry = enter(typeof describe === "string" ? () => describe : describe, comm, waitsFor);
+  if (captureSites) return awaitedWithSite(promise, entry);
   return promise.finally(() => leave(entry));
 }
 
+/** The blocking call as an async function awaited by the user's code, woken on demand to capture its stack. */
+async function awaitedWithSite<T>(promise: Promise<T>, entry: Entry): Promise<T> {
+  let settled = false;
+  const settle = () => {
+    settled = true;
+    entry.wake?.();
+  };
+  promise.then(settle, settle);
+  try {
+    while (!settled) {
+      await new Promise<void>((resolve) => (entry.wake = resolve));
+      if (!settled && !entry.frames) entry.frames = captureStack();
+    }
+    return await promise;
+  } finally {
+    leave(entry);
+  }
+}
+
 export function blockedCalls(): BlockedCall[] {
-  return [...current].map((e) => ({ call: e.describe(), comm: e.comm, waitsFor: e.waitsFor, since: e.since }));
+  return [...current].map((e) => ({ id: e.id, call: e.describe(), comm: e.comm, waitsFor: e.waitsFor, since: e.since, ...(e.site ? { site: e.site } : {}) }));
+}
+
+/** Learns the user's source line of every pending call (wakes each once; blockedCalls() then includes it). */
+export async function resolveSites(): Promise<void> {
+  let woken = false;
+  for (const e of current) {
+    if (e.wake && !e.frames && e.site === undefined) {
+      e.wake();
+      woken = true;
+    }
+  }
+  if (woken) await new Promise<void>((resolve) => setImmediate(resolve));
+  for (const e of current) if (e.frames && e.site === undefined) e.site = userSite(e.frames) ?? null;
 }
 
 /** Installs the keep-alive timer (called by init). */
@@ -46,6 +98,11 @@ export function startKeepAlive(): void {
 export function stopKeepAlive(): void {
   if (keepAliveTimer) clearInterval(keepAliveTimer);
   keepAliveTimer = null;
+}
+
+/** Whether the keep-alive timer currently holds the event loop (one of the rank's own timers). */
+export function keepAliveHeld(): boolean {
+  return keepAliveTimer !== null && current.size > 0;
 }
 
 export function describeBlocked(calls: BlockedCall[]): string {

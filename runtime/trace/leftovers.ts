@@ -1,0 +1,132 @@
+// What a rank leaves behind at finalize (MPI-4 §11.2.2: finalize with pending communication is erroneous):
+// messages sent to it and never received (with the source line of the send), requests never completed
+// by a wait or a successful test, windows never freed. Each is a warning, or an error with --strict.
+// Send sites cost one Map lookup per send: the stack is captured only for the first send of each
+// (destination, communicator, tag), and each sender tells its destinations at finalize, in one CONTROL
+// frame each, where it sent from; the receiver names the site of every message left in its queue.
+import { siteHere } from "./sites.ts";
+import { SEND_SITES_CHANNEL, type ObservedEngine } from "./observer.ts";
+
+const MAX_SITES = 10_000;
+const MAX_TRACKED = 100_000;
+
+/** First send site per "dest:context:tag" (this rank as sender). */
+const sendSites = new Map<string, string | null>();
+/** Send sites told by each source at its finalize, per "source:context:tag" (this rank as receiver). */
+const peerSendSites = new Map<string, string>();
+/** Requests not yet completed by wait/test → their description and where the first such request was made. */
+const openRequests = new Map<object, string>();
+const requestSites = new Map<string, string | null>();
+let untrackedRequests = 0;
+const openWindows = new Map<object, string>();
+let checking = false;
+
+export function setLeftoverChecks(on: boolean, engine: ObservedEngine | null): void {
+  checking = on;
+  if (on && engine) engine.onControl(SEND_SITES_CHANNEL, (source, frame) => sitesArrived(source, frame.payload));
+}
+
+/** Notes where a user message to `dest` was sent from (first send of each destination/context/tag). */
+export function noteSend(dest: number, context: number, tag: number): void {
+  const key = `${dest}:${context}:${tag}`;
+  if (sendSites.has(key) || sendSites.size >= MAX_SITES) return;
+  sendSites.set(key, siteHere() ?? null);
+}
+
+/** At finalize: tells every destination where its messages were sent from (before the frame counts are taken). */
+export function sendSitesToPeers(engine: ObservedEngine): void {
+  const byDest = new Map<number, [number, number, string][]>();
+  for (const [key, site] of sendSites) {
+    if (!site) continue;
+    const [dest, context, tag] = key.split(":").map(Number);
+    if (!byDest.has(dest)) byDest.set(dest, []);
+    byDest.get(dest)!.push([context, tag, site]);
+  }
+  for (const [dest, entries] of byDest) engine.sendControl(dest, SEND_SITES_CHANNEL, 0, new TextEncoder().encode(JSON.stringify(entries)));
+}
+
+function sitesArrived(source: number, payload: Uint8Array): void {
+  const entries = JSON.parse(new TextDecoder().decode(payload)) as [number, number, string][];
+  for (const [context, tag, site] of entries) peerSendSites.set(`${source}:${context}:${tag}`, site);
+}
+
+/** The send site of a message this rank received from `source`, if its sender told us. */
+export function sendSiteOf(source: number, context: number, tag: number): string | undefined {
+  return peerSendSites.get(`${source}:${context}:${tag}`);
+}
+
+// ---- requests and windows -------------------------------------------------------------------------
+
+/** A request was created (runtime/comm/request.ts calls this). */
+export function requestCreated(request: object, description: string): void {
+  if (!checking || description === "completed") return;
+  if (openRequests.size >= MAX_TRACKED) {
+    untrackedRequests++;
+    return;
+  }
+  if (!requestSites.has(description) && requestSites.size < MAX_SITES) requestSites.set(description, siteHere() ?? null);
+  openRequests.set(request, description);
+}
+
+/** A request was completed by wait() or a successful test(). */
+export function requestCompleted(request: object): void {
+  if (checking) openRequests.delete(request);
+}
+
+/** A window was created (the one-sided layer calls this; `description` e.g. "Win.create(100 × INT32) on COMM_WORLD"). */
+export function windowCreated(win: object, description: string): void {
+  if (!checking) return;
+  const site = siteHere();
+  openWindows.set(win, site ? `${description} at ${site}` : description);
+}
+
+export function windowFreed(win: object): void {
+  openWindows.delete(win);
+}
+
+// ---- the finalize report ------------------------------------------------------------------------
+
+export interface Unreceived {
+  source: number;
+  context: number;
+  tag: number;
+  size: number;
+}
+
+/** The warnings of this rank's finalize (empty when nothing was left behind). */
+export function finalizeWarnings(rank: number, strict: boolean, left: Unreceived[]): string[] {
+  const level = strict ? "error" : "warning";
+  const out: string[] = [];
+  if (left.length) {
+    const lines = left.slice(0, 10).map((m) => {
+      const site = sendSiteOf(m.source, m.context, m.tag);
+      return `  from rank ${m.source}, tag ${m.tag}, ${m.size} bytes${m.context > 1 ? ` (communicator context ${m.context})` : ""}${site ? `, sent at ${site}` : ""}`;
+    });
+    if (left.length > 10) lines.push(`  … and ${left.length - 10} more`);
+    out.push(
+      `tsmpi ${level}: rank ${rank} finalize: ${left.length} message${left.length > 1 ? "s" : ""} sent to rank ${rank} ${left.length > 1 ? "were" : "was"} never received:\n` +
+        lines.join("\n") +
+        `\n  hint: post a matching recv (source, tag, communicator) for each, or do not send them`,
+    );
+  }
+  const requests = [...openRequests.values()];
+  if (requests.length || untrackedRequests) {
+    const n = requests.length + untrackedRequests;
+    const lines = requests.slice(0, 10).map((d) => `  ${d}${requestSites.get(d) ? ` created at ${requestSites.get(d)}` : ""}`);
+    if (n > 10) lines.push(`  … and ${n - Math.min(10, requests.length)} more`);
+    out.push(
+      `tsmpi ${level}: rank ${rank} finalize: ${n} request${n > 1 ? "s were" : " was"} never completed by wait() or test():\n` +
+        lines.join("\n") +
+        `\n  hint: every isend/irecv needs a matching wait (or waitall) before finalize`,
+    );
+  }
+  const windows = [...openWindows.values()];
+  if (windows.length) {
+    out.push(
+      `tsmpi ${level}: rank ${rank} finalize: ${windows.length} window${windows.length > 1 ? "s were" : " was"} never freed:\n` +
+        windows.slice(0, 10).map((w) => `  ${w}`).join("\n") +
+        `\n  hint: call await win.free() on every rank once the window is no longer used`,
+    );
+  }
+  return out;
+}
