@@ -5,7 +5,8 @@ import { failureDetectorGrader } from "./failure-detector.ts";
 import { fingerGrader } from "./finger.ts";
 import { mailGrader } from "./mail.ts";
 import { mutexGrader } from "./mutex.ts";
+import { snapshotGrader } from "./snapshot.ts";
 import { tcpGrader } from "./tcp.ts";
 import { udpGrader } from "./udp.ts";
 
-export const graders: Grader[] = [udpGrader, tcpGrader, fingerGrader, mailGrader, mutexGrader, electionGrader, failureDetectorGrader];
+export const graders: Grader[] = [udpGrader, tcpGrader, fingerGrader, mailGrader, mutexGrader, electionGrader, failureDetectorGrader, snapshotGrader];

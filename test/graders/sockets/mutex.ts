@@ -92,8 +92,8 @@ export const mutexGrader: Grader = {
         const next = client("next", file, ["--rounds", 1, "--lines", 1]);
         await next.waitFor(/WAITING/, "next asking for the lock");
         doomed.signal("SIGKILL");
-        const { code } = await next.waitExit("next to get the lock after the holder was killed", 10_000).catch(() =>
-          fail("the next client was still waiting 10 s after the holder was killed", "the lock released when its holder's connection closes", "on a closed connection, drop the client and grant the next one"),
+        const { code } = await next.waitExit("next to get the lock after the holder was killed", 8_000).catch(() =>
+          fail("the next client was still waiting 8 s after the holder was killed", "the lock released when its holder's connection closes", "on a closed connection, drop the client and grant the next one"),
         );
         expect(code === 0, next.describeExit(), "the next client to finish");
         expect(!server.exit, server.describeExit(), "the server still running");
