@@ -8,6 +8,10 @@ import yargs from "yargs";
 import { bundleProgram, BundleError } from "./bundle.ts";
 import { Job } from "./job.ts";
 import { splitLauncherArgs, LAUNCHER_OPTIONS, UsageError } from "./args.ts";
+import { parseHostfile, parseHostList, HostfileError, type HostEntry } from "./hostfile.ts";
+import { placeRanks, formatMap, PlacementError, type Placement } from "./placement.ts";
+import { connectPlacement, closeHosts, type RemoteHosts } from "./remote.ts";
+import { SshError, SshHostsError } from "./ssh/errors.ts";
 
 const VERSION = JSON.parse(fs.readFileSync(new URL("../package.json", import.meta.url), "utf8")).version as string;
 
@@ -74,6 +78,17 @@ async function runJob(opts: Record<string, unknown>, program: string | undefined
     if (eq > 0) env[x.slice(0, eq)] = x.slice(eq + 1);
     else if (process.env[x] !== undefined) env[x] = process.env[x]!;
   }
+  let placement: Placement | undefined;
+  try {
+    placement = placementOf(opts, np);
+  } catch (err) {
+    if (err instanceof HostfileError || err instanceof PlacementError) {
+      process.stderr.write(`tsrun: ${err.message}\n`);
+      return 2;
+    }
+    throw err;
+  }
+  if (placement && opts.displayMap) process.stdout.write(formatMap(placement) + "\n");
   let bundle: string;
   try {
     bundle = await bundleProgram(programPath);
@@ -83,6 +98,21 @@ async function runJob(opts: Record<string, unknown>, program: string | undefined
       return 1;
     }
     throw err;
+  }
+  let hosts: RemoteHosts | undefined;
+  if (placement) {
+    try {
+      hosts = await connectPlacement(placement, {
+        keyFile: opts.sshKey as string | undefined,
+        acceptNewHosts: Boolean(opts.acceptNewHosts),
+      });
+    } catch (err) {
+      if (err instanceof SshHostsError || err instanceof SshError) {
+        process.stderr.write(`tsrun: ${err.message}\n`);
+        return 1;
+      }
+      throw err;
+    }
   }
   const job = new Job({
     np,
@@ -101,6 +131,29 @@ async function runJob(opts: Record<string, unknown>, program: string | undefined
       trace: opts.trace ? path.resolve(opts.trace as string) : undefined,
       faultTolerant: Boolean(opts.faultTolerant),
     },
+    exported: Object.keys(env),
+    hosts,
   });
-  return job.run();
+  try {
+    return await job.run();
+  } finally {
+    if (hosts) await closeHosts(hosts);
+  }
+}
+
+/** Where ranks run: from --hostfile or --host (placed by slots like mpirun), or undefined for this machine. */
+function placementOf(opts: Record<string, unknown>, np: number): Placement | undefined {
+  let hosts: HostEntry[] = [];
+  if (opts.hostfile) {
+    const file = opts.hostfile as string;
+    if (!fs.existsSync(file)) throw new PlacementError(`--hostfile ${file}: no such file`);
+    hosts = parseHostfile(fs.readFileSync(file, "utf8"), file);
+  }
+  if (opts.host) hosts = [...hosts, ...parseHostList(opts.host as string)];
+  if (!hosts.length) return undefined;
+  return placeRanks(np, hosts, {
+    mapBy: opts.mapBy as "slot" | "node",
+    oversubscribe: Boolean(opts.oversubscribe),
+    sourceName: opts.hostfile ? "the hostfile" : "the host list",
+  });
 }

@@ -13,6 +13,7 @@ import { Rendezvous } from "./rendezvous.ts";
 import { forwardLines } from "./output.ts";
 import type { RankProcess, RankSpec } from "./local.ts";
 import { spawnLocalRank } from "./local.ts";
+import { spawnRemoteRank, type RemoteHosts } from "./remote.ts";
 import { describeWaits, findStuckRanks } from "./stuck.ts";
 
 export interface JobOptions {
@@ -27,6 +28,10 @@ export interface JobOptions {
   transport: "unix" | "tcp";
   coll?: string;
   runtimeOptions: Record<string, unknown>;
+  /** Variable names given with -x (exported to remote ranks). */
+  exported: string[];
+  /** Hosts to start ranks on over SSH; local child processes when absent. */
+  hosts?: RemoteHosts;
 }
 
 interface Ending {
@@ -65,6 +70,14 @@ export class Job {
       this.abort(128 + osConstants.signals[sig], `tsrun: received ${sig}; stopping all ${this.o.np} ranks`);
     for (const s of signals) process.on(s, onSignal);
     const timer = this.o.timeoutSeconds ? setTimeout(() => void this.timedOut(), this.o.timeoutSeconds * 1000) : null;
+    for (const connection of this.o.hosts?.connections ?? []) {
+      connection.closed.then((lost) => {
+        if (!lost || this.ending) return;
+        const index = this.o.hosts!.connections.indexOf(connection);
+        const ranks = this.o.hosts!.placement.ranksByHost[index];
+        this.abort(255, `tsrun: lost the connection to host ${connection.label} (ranks ${ranks.join(", ")}): ${lost.message}`);
+      });
+    }
     try {
       await this.startRanks(secret);
     } catch (err) {
@@ -82,7 +95,20 @@ export class Job {
   private async startRanks(secret: string): Promise<void> {
     const baseEnv = { ...process.env, ...this.o.env };
     const starts: Promise<RankProcess>[] = [];
+    const hosts = this.o.hosts;
+    const controlPorts = new Map<string, number>();
+    for (const address of new Set(hosts?.localAddresses ?? [])) controlPorts.set(address, await this.rendezvous.listenTcp(address));
     for (let rank = 0; rank < this.o.np; rank++) {
+      const hostIndex = hosts?.placement.ranks[rank].hostIndex ?? -1;
+      const where = hosts
+        ? {
+            [Env.CONTROL]: `tcp:${hosts.localAddresses[hostIndex]}:${controlPorts.get(hosts.localAddresses[hostIndex])}`,
+            [Env.TRANSPORT]: this.o.transport === "tcp" ? "tcp" : "mixed",
+            [Env.SOCKET_DIR]: `/tmp/tsrun-${hosts.jobId}-h${hostIndex}`,
+            [Env.HOST_ID]: `h${hostIndex}`,
+            [Env.TCP_BIND]: hosts.addresses[hostIndex],
+          }
+        : {};
       const spec: RankSpec = {
         rank,
         bundle: this.o.bundle,
@@ -104,9 +130,12 @@ export class Job {
           [Env.PROGRAM]: this.o.program,
           [Env.OPTIONS]: JSON.stringify(this.o.runtimeOptions),
           ...(this.o.coll ? { [Env.COLL]: this.o.coll } : {}),
+          ...where,
         },
+        exported: Object.keys(this.o.env),
       };
-      starts.push(spawnLocalRank(spec, os.hostname()).then((p) => this.watch(p)));
+      const started = hosts ? spawnRemoteRank(hosts, spec) : spawnLocalRank(spec, os.hostname());
+      starts.push(started.then((p) => this.watch(p)));
     }
     await Promise.all(starts);
   }
@@ -140,7 +169,8 @@ export class Job {
   }
 
   private failureMessage(p: RankProcess, exit: { code: number | null; signal: NodeJS.Signals | null }): string {
-    const who = `rank ${p.rank} (pid ${p.pid} on ${p.host})`;
+    const pid = p.pid > 0 ? p.pid : this.rendezvous.address(p.rank)?.pid ?? "unknown";
+    const who = `rank ${p.rank} (pid ${pid} on ${p.host})`;
     const error = this.errors.get(p.rank);
     if (error) {
       const where = error.blocked?.length ? `\n  it was in: ${error.blocked.map((b) => b.call).join(", ")}` : "";

@@ -12,6 +12,8 @@ export interface RankSpec {
   cwd: string;
   stdin: boolean; // only rank 0 reads the launcher's stdin
   nodeArgs?: string[];
+  /** Variables exported with -x (remote ranks get these and the TSMPI_ ones, not the launcher's whole environment). */
+  exported: string[];
 }
 
 /** A started rank, wherever it runs. */

@@ -10,6 +10,7 @@ import { Transport } from "../transport/transport.ts";
 import { Engine } from "./engine.ts";
 import { FrameDecoder, type Frame } from "../wire/frame.ts";
 import { blockedCalls, describeBlocked, startKeepAlive, stopKeepAlive, blocking } from "../trace/activity.ts";
+import { RankDiagnostics } from "../trace/rank.ts";
 
 export interface RuntimeOptions {
   strict?: boolean;
@@ -27,6 +28,9 @@ export class World {
   private transport: Transport | null = null;
   private controlHandlers: ((msg: LauncherToRank) => void)[] = [];
   private sentTo = new Map<number, number>();
+  private receivedFrom: number[] = [];
+  /** Runtime checks and trace (runtime/trace/rank.ts). */
+  readonly diagnostics: RankDiagnostics;
   private arrived = 0;
   private arrivalWaiter: (() => void) | null = null;
 
@@ -34,6 +38,10 @@ export class World {
     setErrorRank(rank);
     this.options = JSON.parse(process.env[Env.OPTIONS] || "{}");
     this.engine = new Engine({ rank, send: (dest, parts, onWritten) => this.sendFrame(dest, parts, onWritten) });
+    this.diagnostics = new RankDiagnostics({
+      rank, size, launched: Boolean(process.env[Env.CONTROL]), options: this.options, engine: this.engine,
+      sentTo: this.sentTo, receivedFrom: this.receivedFrom, report: (m) => this.report(m),
+    });
   }
 
   static async start(): Promise<World> {
@@ -69,6 +77,7 @@ export class World {
 
   private onFrame(source: number, frame: Frame): void {
     this.arrived++;
+    this.receivedFrom[source] = (this.receivedFrom[source] ?? 0) + 1;
     this.engine.onFrame(source, frame);
     if (this.arrivalWaiter) this.arrivalWaiter();
   }
@@ -80,7 +89,7 @@ export class World {
       rank: this.rank,
       secret: Buffer.from(secret, "hex"),
       hostId: process.env[Env.HOST_ID] ?? "local",
-      kind: process.env[Env.TRANSPORT] === "tcp" ? "tcp" : "unix",
+      kind: (["tcp", "mixed"].includes(process.env[Env.TRANSPORT] ?? "") ? process.env[Env.TRANSPORT] : "unix") as "unix" | "tcp" | "mixed",
       socketDir: process.env[Env.SOCKET_DIR] ?? os.tmpdir(),
       tcpBind: process.env[Env.TCP_BIND] ?? "127.0.0.1",
       onFrame: (source, frame) => this.onFrame(source, frame),
@@ -116,15 +125,7 @@ export class World {
 
   private onControl(msg: LauncherToRank): void {
     if (msg.t === "query") {
-      this.report({
-        t: "state",
-        rank: this.rank,
-        seq: msg.seq,
-        blocked: blockedCalls(),
-        sent: this.engine.sentCount,
-        received: this.engine.receivedCount,
-        idle: false,
-      });
+      void this.diagnostics.answerQuery(msg.seq, Boolean(msg.detail));
     } else if (msg.t === "stop") {
       process.exit(1);
     }
@@ -187,9 +188,10 @@ export class World {
     if (this.finalized) return;
     this.finalized = true;
     if (this.control) {
+      this.diagnostics.beforeFinalize();
       const sentTo: Record<number, number> = Object.fromEntries(this.sentTo);
       const done = new Promise<number>((resolve) => this.onceControl("finalized", (m) => resolve(m.expected)));
-      this.report({ t: "finalize", rank: this.rank, sentTo });
+      this.report({ t: "finalize", rank: this.rank, sentTo, ...this.diagnostics.finalizeFields() });
       const expected = await blocking(done, "finalize()");
       await this.waitForArrivals(expected);
     }
@@ -213,15 +215,9 @@ export class World {
 
   private reportUnreceived(): void {
     const left = this.engine.unreceived().filter((m) => m.context !== CONTROL_CONTEXT);
-    if (!left.length) return;
-    const lines = left.slice(0, 10).map((m) => `  from rank ${m.source}, tag ${m.tag}, ${m.size} bytes${m.context > 1 ? ` (communicator context ${m.context})` : ""}`);
-    if (left.length > 10) lines.push(`  … and ${left.length - 10} more`);
-    const text =
-      `tsmpi ${this.options.strict ? "error" : "warning"}: rank ${this.rank} finalize: ${left.length} message${left.length > 1 ? "s" : ""} sent to rank ${this.rank} ${left.length > 1 ? "were" : "was"} never received:\n` +
-      lines.join("\n") +
-      `\n  hint: post a matching recv (source, tag, communicator) for each, or do not send them`;
-    process.stderr.write(text + "\n");
-    if (this.options.strict) process.exitCode = 1;
+    const warnings = this.diagnostics.finalizeWarnings(left);
+    for (const text of warnings) process.stderr.write(text + "\n");
+    if (warnings.length && this.options.strict) process.exitCode = 1;
   }
 
   describeState(): string {

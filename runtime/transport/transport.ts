@@ -18,7 +18,8 @@ export interface TransportOptions {
   rank: number;
   secret: Buffer;
   hostId: string;
-  kind: "unix" | "tcp";
+  /** unix: Unix sockets only (one host); tcp: TCP only; mixed: Unix within a host, TCP between hosts. */
+  kind: "unix" | "tcp" | "mixed";
   socketDir: string;
   tcpBind: string;
   onFrame: (source: number, frame: Frame) => void;
@@ -55,7 +56,7 @@ export class Transport {
     fs.mkdirSync(this.opt.socketDir, { recursive: true, mode: 0o700 });
     const unixPath = path.join(this.opt.socketDir, `r${this.opt.rank}.sock`);
     address.unix = await this.listenOn((s) => s.listen(unixPath), () => unixPath);
-    if (this.opt.kind === "tcp" || this.opt.tcpBind !== "127.0.0.1") {
+    if (this.opt.kind !== "unix") {
       const port = await this.listenOn(
         (s) => s.listen(0, this.opt.tcpBind),
         (s) => String((s.address() as net.AddressInfo).port),
@@ -106,7 +107,7 @@ export class Transport {
 
   private connect(dest: number): OutgoingLink {
     const peer = this.peers[dest];
-    const local = this.opt.kind === "unix" && peer.hostId === this.opt.hostId && peer.unix;
+    const local = this.opt.kind !== "tcp" && peer.hostId === this.opt.hostId && peer.unix;
     const socket = local ? net.connect(peer.unix!) : net.connect(peer.tcp!.port, peer.tcp!.host);
     if (!local) socket.setNoDelay(true);
     socket.unref();

@@ -1,0 +1,92 @@
+// Starting ranks on other machines over SSH (tsrun --hostfile / --host), as mpirun does: one SSH connection
+// per host, opened to all hosts in parallel, every rank of a host started from that connection under the
+// guard of launcher/ssh/hosts.ts (which stops it when the connection or tsrun goes away). The job's
+// variables and secret travel on the guard's stdin, never on a command line. Ranks on one host talk over
+// Unix sockets, ranks on different hosts over TCP, directly; each reaches tsrun's control socket over TCP
+// at the address this machine uses to reach that host.
+import * as dgram from "node:dgram";
+import * as dns from "node:dns/promises";
+import * as net from "node:net";
+import { PassThrough } from "node:stream";
+import { connectHosts, newJobId, shellQuote, startGuarded, type RemoteHandle } from "./ssh/hosts.ts";
+import type { ConnectOptions, SshConnection } from "./ssh/connection.ts";
+import type { Placement } from "./placement.ts";
+import type { RankProcess, RankSpec } from "./local.ts";
+
+export interface RemoteHosts {
+  jobId: string;
+  placement: Placement;
+  connections: SshConnection[];
+  /** Address of each host as this machine reaches it (ranks there listen on it). */
+  addresses: string[];
+  /** Address of this machine as seen from each host (for the control socket). */
+  localAddresses: string[];
+}
+
+/** The local address the kernel would use to reach `address` (no packet is sent). */
+function localAddressTowards(address: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = dgram.createSocket(net.isIPv6(address) ? "udp6" : "udp4");
+    socket.on("error", reject);
+    socket.connect(9, address, () => {
+      const local = socket.address().address;
+      socket.close();
+      resolve(local);
+    });
+  });
+}
+
+/** Connects to every host of the placement that has ranks; one SshHostsError names every host that failed. */
+export async function connectPlacement(placement: Placement, options: ConnectOptions): Promise<RemoteHosts> {
+  const connections = await connectHosts(placement.hosts, options);
+  const addresses = await Promise.all(connections.map(async (c) => (await dns.lookup(c.target.hostName)).address));
+  const localAddresses = await Promise.all(addresses.map(localAddressTowards));
+  return { jobId: newJobId(), placement, connections, addresses, localAddresses };
+}
+
+/** Starts one rank on its host; its output arrives as streams, like a local rank's. */
+export async function spawnRemoteRank(hosts: RemoteHosts, spec: RankSpec): Promise<RankProcess> {
+  const hostIndex = hosts.placement.ranks[spec.rank].hostIndex;
+  const connection = hosts.connections[hostIndex];
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  const words = [process.execPath, ...(spec.nodeArgs ?? []), "--enable-source-maps", spec.bundle, ...spec.args];
+  const environment = Object.fromEntries(
+    Object.entries(spec.env).filter(([k, v]) => v !== undefined && (k.startsWith("TSMPI_") || spec.exported.includes(k))),
+  ) as Record<string, string>;
+  const handle: RemoteHandle = await startGuarded(
+    connection,
+    spec.rank,
+    { command: `exec ${words.map(shellQuote).join(" ")}`, env: environment, cwd: spec.cwd },
+    {
+      jobId: hosts.jobId,
+      graceMs: 500,
+      onLine: (line) => (line.stream === "stdout" ? stdout : stderr).write(`${line.text}\n`),
+    },
+  );
+  const exited = handle.exited.then((exit) => {
+    stdout.end();
+    stderr.end();
+    return { code: exit.lost ? null : exit.code, signal: (exit.signal as NodeJS.Signals | null) ?? (exit.lost ? ("SIGHUP" as const) : null) };
+  });
+  const stdin = spec.stdin ? new PassThrough() : null;
+  stdin?.on("data", (d: Buffer) => handle.write(d));
+  stdin?.on("end", () => handle.endInput());
+  return {
+    rank: spec.rank,
+    pid: -1,
+    host: connection.label,
+    stdout,
+    stderr,
+    stdin,
+    exited,
+    kill(signal) {
+      if (signal === "SIGKILL") handle.stop();
+      else handle.signal(signal);
+    },
+  };
+}
+
+export async function closeHosts(hosts: RemoteHosts): Promise<void> {
+  await Promise.all(hosts.connections.map((c) => c.close()));
+}
