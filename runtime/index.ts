@@ -3,7 +3,8 @@
 // This file only gathers and re-exports; each piece lives in its layer.
 import * as os from "node:os";
 import { World } from "./comm/world.ts";
-import { Comm } from "./comm/communicator.ts";
+import { Intracomm } from "./collectives/intracomm.ts";
+import { validateForcedAlgorithms } from "./collectives/select.ts";
 import { installErrorReporting } from "./comm/errors-at-exit.ts";
 
 import { ErrorCode } from "./wire/errors.ts";
@@ -18,18 +19,28 @@ export { Status } from "./comm/status.ts";
 export { Request, waitall, waitany, waitsome, testall, testany, testsome } from "./comm/request.ts";
 export { Comm } from "./comm/communicator.ts";
 export * from "./datatype/index.ts";
+export { Intracomm, compare } from "./collectives/intracomm.ts";
+export { Cartcomm, computeDims } from "./collectives/cartcomm.ts";
+export { Group, GROUP_EMPTY, IDENT, CONGRUENT, SIMILAR, UNEQUAL } from "./collectives/group.ts";
+export { IN_PLACE } from "./collectives/checks.ts";
 
 let world: World | null = null;
-let starting: Promise<Comm> | null = null;
+let starting: Promise<Intracomm> | null = null;
 
 /** The world communicator; set by init(). */
-export let COMM_WORLD: Comm = undefined as unknown as Comm;
+export let COMM_WORLD: Intracomm = undefined as unknown as Intracomm;
+/** The communicator of this process alone; set by init(). */
+export let COMM_SELF: Intracomm = undefined as unknown as Intracomm;
+/** The null communicator: what split(UNDEFINED), create and createCart give ranks left out. */
+export const COMM_NULL = null;
 
 /** MPI_Init: joins the job started by tsrun (or a world of one rank). Idempotent. */
-export function init(): Promise<Comm> {
+export function init(): Promise<Intracomm> {
   starting ??= (async () => {
     world = await World.start();
-    COMM_WORLD = new Comm(world, Array.from({ length: world.size }, (_, i) => i), 0, "COMM_WORLD");
+    validateForcedAlgorithms();
+    COMM_WORLD = new Intracomm(world, Array.from({ length: world.size }, (_, i) => i), 0, "COMM_WORLD");
+    COMM_SELF = new Intracomm(world, [world.rank], 2, "COMM_SELF");
     installErrorReporting(world);
     return COMM_WORLD;
   })();
