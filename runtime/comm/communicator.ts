@@ -8,6 +8,7 @@ import { ANY_SOURCE, ANY_TAG, PROC_NULL, TAG_UB } from "./constants.ts";
 import { Status } from "./status.ts";
 import { Request } from "./request.ts";
 import { blocking } from "../trace/activity.ts";
+import { nameContext } from "../trace/tracer.ts";
 import { toPayload, fromPayload, intoSpec, type Payload } from "./payload.ts";
 import type { BufSpec } from "../datatype/index.ts";
 import type { World } from "./world.ts";
@@ -32,6 +33,7 @@ export class Comm {
     this.worldToLocal = new Map(members.map((w, i) => [w, i]));
     this.rank = this.worldToLocal.get(world.rank) ?? -1;
     this.collContext = context + 1;
+    nameContext(context, name);
   }
 
   /** World rank of a member of this communicator. */
