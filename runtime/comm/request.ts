@@ -4,6 +4,7 @@
 import { Status } from "./status.ts";
 import { UNDEFINED } from "./constants.ts";
 import { blocking } from "../trace/activity.ts";
+import { requestCompleted, requestCreated } from "../trace/leftovers.ts";
 
 export class Request {
   private settled = false;
@@ -27,6 +28,7 @@ export class Request {
   ) {
     this.description = description;
     this.waitsFor = waitsFor;
+    requestCreated(this, description);
     this.promise = start(this.status).then(
       (v) => {
         this.value = v;
@@ -81,6 +83,7 @@ export class Request {
   }
 
   private result(status?: Status): unknown {
+    requestCompleted(this);
     if (status) status.assign(this.status);
     if (this.error !== undefined) throw this.error;
     return this.value;
@@ -89,12 +92,18 @@ export class Request {
 
 type MaybeRequest = Request | null | undefined;
 
+/** The world ranks that can complete any of `requests`; undefined (anyone) if one of them does not say. */
+function waitsForAll(requests: Request[]): number[] | undefined {
+  if (requests.some((r) => !r.waitsFor)) return undefined;
+  return [...new Set(requests.flatMap((r) => r.waitsFor!))];
+}
+
 /** Waits for all requests; returns their values in order (MPI_Waitall). */
 export async function waitall(requests: MaybeRequest[], statuses?: Status[]): Promise<unknown[]> {
   const pending = requests.filter((r): r is Request => !!r && !r.done);
   if (pending.length) {
     const all = Promise.all(pending.map((r) => r.settledPromise()));
-    await blocking(all, () => `waitall(${pending.length} of ${requests.length} requests pending: ${pending.slice(0, 3).map((r) => r.description).join(", ")})`, undefined, pending.flatMap((r) => r.waitsFor ?? []));
+    await blocking(all, () => `waitall(${pending.length} of ${requests.length} requests pending: ${pending.slice(0, 3).map((r) => r.description).join(", ")})`, undefined, waitsForAll(pending));
   }
   return requests.map((r, i) => (r ? r.test(statuses?.[i]).value : undefined));
 }
@@ -109,7 +118,7 @@ export async function waitany(requests: MaybeRequest[], status?: Status): Promis
     Promise.race(live.map(([r, i]) => r.settledPromise().then(() => i))),
     () => `waitany(${live.length} requests: ${live.slice(0, 3).map(([r]) => r.description).join(", ")})`,
     undefined,
-    live.flatMap(([r]) => r.waitsFor ?? []),
+    waitsForAll(live.map(([r]) => r)),
   );
   return [index, requests[index]!.test(status).value];
 }
