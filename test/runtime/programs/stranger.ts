@@ -4,7 +4,10 @@ import * as mpi from "tsmpi";
 import * as readline from "node:readline";
 
 const comm = await mpi.init();
-if (comm.rank === 1) console.log(`LISTEN ${process.env.TSMPI_SOCKET_DIR}/r1.sock ${process.pid}`);
+if (comm.rank === 1) {
+  const me = (comm.world as unknown as { peers: { tcp?: { host: string; port: number } }[] }).peers[1];
+  console.log(`LISTEN ${process.env.TSMPI_SOCKET_DIR}/r1.sock ${process.pid} ${me.tcp ? `${me.tcp.host}:${me.tcp.port}` : "-"}`);
+}
 if (comm.rank === 0) {
   const rl = readline.createInterface({ input: process.stdin });
   for await (const line of rl) if (line.trim() === "go") break;
