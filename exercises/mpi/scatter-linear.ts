@@ -1,0 +1,35 @@
+// Exercise 11.5 (question 1) — Scatter of integers with send/recv only: the linear algorithm.
+// Statement: the root holds one integer per rank and sends each rank its own, one message per rank
+// (N-1 messages, all from the root; the root keeps item 0).
+// Run:   npx tsrun -np 8 exercises/mpi/scatter-linear.ts [--seed 42]
+// Grade: npm run grade -- 11.5-linear
+// Output: "rank 3 received item 731 from rank 0" per rank ("rank 0 kept item 12" at the root).
+// Items: item i = floor(1000 * next()) for i = 0..N-1, with next = mulberry32(seed) (the grader recomputes).
+import * as mpi from "tsmpi";
+
+function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const comm = await mpi.init();
+const { rank, size } = comm;
+const seedArg = process.argv.indexOf("--seed");
+const seed = seedArg > 0 ? Number(process.argv[seedArg + 1]) : 42;
+
+if (rank === 0) {
+  const next = mulberry32(seed);
+  const items = Array.from({ length: size }, () => Math.floor(1000 * next()));
+  for (let dest = 1; dest < size; dest++) await comm.send(items[dest], dest, 0);
+  console.log(`rank 0 kept item ${items[0]}`);
+} else {
+  const item = await comm.recv(0, 0);
+  console.log(`rank ${rank} received item ${item} from rank 0`);
+}
+await mpi.finalize();
