@@ -80,9 +80,12 @@ export class Writer {
 /** Reads the fields a Writer wrote, in the same order. */
 export class Reader {
   private readonly view: DataView;
+  private readonly bytes: Uint8Array;
   private at = 0;
-  constructor(private readonly bytes: Uint8Array) {
-    this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  constructor(payload: Uint8Array) {
+    // a plain Uint8Array, never a Buffer: Buffer.slice() shares memory, and the reduction kernels copy with slice()
+    this.bytes = new Uint8Array(payload.buffer, payload.byteOffset, payload.byteLength);
+    this.view = new DataView(payload.buffer, payload.byteOffset, payload.byteLength);
   }
   originHeader(): OriginHeader {
     return { round: this.u32(), flags: this.u8(), opId: this.u32() };

@@ -55,8 +55,19 @@ export class WinCore {
     this.size = comm.size;
   }
 
-  /** Sends a frame of this window to a member (a rank of the window's communicator). */
+  /** The window's frame handler (target.ts), for frames this rank sends to itself. */
+  deliverLocally: (sourceWorld: number, kind: number, payload: Uint8Array) => void = () => {};
+
+  /**
+   * Sends a frame of this window to a member (a rank of the window's communicator). Frames to this rank
+   * itself are delivered on a later turn of the event loop (setImmediate, in order), never as microtasks:
+   * a program spinning on compareAndSwap of its own window must still let other ranks' frames in.
+   */
   send(rank: number, kind: number, payload: Uint8Array): void {
+    if (rank === this.rank) {
+      setImmediate(() => this.deliverLocally(this.comm.world.rank, kind, payload));
+      return;
+    }
     this.engine.sendControl(this.comm.worldRank(rank), this.channel, kind, payload);
   }
 

@@ -16,7 +16,6 @@ import { Reader, Writer, type OriginHeader } from "./codec.ts";
 import { combineInto, gatherFrom, scatterInto } from "./layout.ts";
 import { LockQueue } from "./lock-queue.ts";
 import { OPS_BY_CODE, type Origin } from "./origin.ts";
-import type { Frame } from "../wire/frame.ts";
 import type { WinCore } from "./core.ts";
 
 interface Deferred {
@@ -44,15 +43,15 @@ export class Target {
   }
 
   /** The CONTROL handler of the window's channel. */
-  onFrame(sourceWorld: number, frame: Frame): void {
+  onFrame(sourceWorld: number, kind: number, payload: Uint8Array): void {
     const source = this.core.comm.localRank(sourceWorld);
     if (source < 0) return;
     try {
-      if (!isOriginToTarget(frame.tag)) {
-        this.origin.onAnswer(source, frame.tag, frame.payload);
+      if (!isOriginToTarget(kind)) {
+        this.origin.onAnswer(source, kind, payload);
       } else {
-        const body = new Reader(frame.payload);
-        const d: Deferred = { kind: frame.tag, header: body.originHeader(), body };
+        const body = new Reader(payload);
+        const d: Deferred = { kind, header: body.originHeader(), body };
         const inbox = this.inboxes[source];
         if (inbox.length || !this.canApply(source, d)) {
           inbox.push(d);

@@ -70,7 +70,8 @@ export class Win {
     const origin = new Origin(core);
     const target = new Target(core, origin);
     channelsInUse.add(channel);
-    core.engine.onControl(channel, (source, frame) => target.onFrame(source, frame));
+    core.deliverLocally = (source, kind, payload) => target.onFrame(source, kind, payload);
+    core.engine.onControl(channel, (source, frame) => target.onFrame(source, frame.tag, frame.payload));
     core.peers = await core.blocking(exchange(comm, { bytes: array.byteLength, dispUnit, code }), "Win.create", core.everyone());
     return new Win(array, { core, origin, target, epoch }, dispUnit);
   }
