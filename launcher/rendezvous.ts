@@ -17,6 +17,8 @@ export interface RendezvousEvents {
   onError(rank: number, message: string, blocked?: BlockedCall[]): void;
   onStranger(why: string): void;
   onFinalize(rank: number): void;
+  /** Every message of a rank, before it is handled (the diagnostics read states and finalize reports). */
+  onMessage?(rank: number, msg: RankToLauncher): void;
 }
 
 export class Rendezvous {
@@ -102,6 +104,7 @@ export class Rendezvous {
   }
 
   private handle(rank: number, msg: RankToLauncher): void {
+    this.events.onMessage?.(rank, msg);
     switch (msg.t) {
       case "finalize":
         this.finalizing.set(rank, msg.sentTo);
