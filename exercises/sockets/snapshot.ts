@@ -11,7 +11,7 @@ import { connectWithRetry, listen, onMessages, send } from "./common/net.ts";
 import { freePort, spawnMembers } from "./common/spawn.ts";
 
 const program = "snapshot";
-const argv = cli(program, "$0 --id I --peers H:P,H:P,… [options]   (process I listens on the I-th address)\n$0 --spawn N [options]")
+const argv = cli(program, "$0 --id I --peers H:P,H:P,… [options]   (listens on the I-th address)\n$0 --spawn N [options]")
   .option("id", { type: "number", describe: "this process's index in --peers (0 starts the snapshots)" })
   .option("peers", { type: "string", describe: "every process's host:port, comma-separated, in id order" })
   .option("bind", { type: "string", default: "0.0.0.0", describe: "local address to bind" })

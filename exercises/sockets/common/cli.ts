@@ -13,7 +13,7 @@ export function cli(program: string, usage: string): Argv {
     .version(false)
     .help()
     .alias("h", "help")
-    .wrap(Math.min(110, process.stdout.columns || 100))
+    .wrap(Math.min(120, process.stdout.columns || 120))
     .fail((message, error) => {
       console.error(`${program}: ${message ?? error?.message}. Try --help`);
       process.exit(2);
