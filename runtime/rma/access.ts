@@ -72,10 +72,10 @@ function region(w: WinParts, op: string, target: number, disp: number, spec: Buf
   const base = disp * peer.dispUnit;
   const [first, end] = touchedBytes(type, count, base);
   if (first < 0 || end > peer.bytes) {
-    throw mpiError("ERR_RMA_RANGE", op, `access outside the window of rank ${target} at displacement ${disp} (window of ${peer.bytes} bytes, dispUnit ${peer.dispUnit})`, {
+    throw mpiError("ERR_RMA_RANGE", op, `the access at displacement ${disp} falls outside the ${peer.bytes}-byte window of rank ${target}`, {
       measured: `bytes ${first}..${end}`,
       expected: `inside 0..${peer.bytes}`,
-      hint: `The displacement counts units of the target's dispUnit (${peer.dispUnit} bytes); displacement + count must stay within rank ${target}'s ${peer.bytes / peer.dispUnit} units`,
+      hint: `The displacement counts units of rank ${target}'s dispUnit (${peer.dispUnit} bytes) and its window holds ${Math.floor(peer.bytes / peer.dispUnit)} of them: keep displacement + count within that`,
     });
   }
   return { flags, count, layout: layoutOf(type, count, base), type };

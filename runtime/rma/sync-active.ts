@@ -26,6 +26,7 @@ export function checkAssert(op: string, assert: number, allowed: number): void {
 
 export function assertText(assert: number): string {
   if (!assert) return "";
+  if (!Number.isInteger(assert) || ASSERT_NAMES.reduce((rest, [bit]) => rest & ~bit, assert) !== 0) return String(assert);
   return ASSERT_NAMES.filter(([bit]) => assert & bit).map(([, n]) => n).join("|") || String(assert);
 }
 
