@@ -21,6 +21,7 @@ export const LAUNCHER_OPTIONS: Record<string, Options> = {
   strict: { type: "boolean", describe: "make warnings (unreceived messages at finalize) errors" },
   "no-check": { type: "boolean", describe: "turn off the runtime's deadlock and mismatch checks" },
   "fault-tolerant": { type: "boolean", describe: "a rank that dies does not abort the job (ULFM-like)" },
+  "kill-rank": { type: "string", array: true, describe: "inject a failure: kill rank R after T seconds (R@T); repeatable" },
   "ssh-key": { type: "string", describe: "private key for SSH to the hosts" },
   "accept-new-hosts": { type: "boolean", describe: "add unknown SSH host keys to known_hosts (never changed ones)" },
 };

@@ -12,6 +12,7 @@ import { parseHostfile, parseHostList, HostfileError, type HostEntry } from "./h
 import { placeRanks, formatMap, PlacementError, type Placement } from "./placement.ts";
 import { connectPlacement, closeHosts, type RemoteHosts } from "./remote.ts";
 import { SshError, SshHostsError } from "./ssh/errors.ts";
+import { parseKillSpecs } from "./fault.ts";
 
 const VERSION = JSON.parse(fs.readFileSync(new URL("../package.json", import.meta.url), "utf8")).version as string;
 
@@ -78,6 +79,12 @@ async function runJob(opts: Record<string, unknown>, program: string | undefined
     if (eq > 0) env[x.slice(0, eq)] = x.slice(eq + 1);
     else if (process.env[x] !== undefined) env[x] = process.env[x]!;
   }
+  let kills;
+  try {
+    kills = parseKillSpecs((opts.killRank as string[] | undefined) ?? [], np);
+  } catch (err) {
+    return usage((err as Error).message);
+  }
   let placement: Placement | undefined;
   try {
     placement = placementOf(opts, np);
@@ -133,6 +140,7 @@ async function runJob(opts: Record<string, unknown>, program: string | undefined
     },
     exported: Object.keys(env),
     hosts,
+    kills,
   });
   try {
     return await job.run();

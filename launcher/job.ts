@@ -15,6 +15,8 @@ import type { RankProcess, RankSpec } from "./local.ts";
 import { spawnLocalRank } from "./local.ts";
 import { spawnRemoteRank, type RemoteHosts } from "./remote.ts";
 import { describeWaits, findStuckRanks } from "./stuck.ts";
+import { JobDiagnostics } from "./diagnostics/index.ts";
+import { FaultPolicy, describeExit } from "./fault.ts";
 
 export interface JobOptions {
   np: number;
@@ -32,6 +34,10 @@ export interface JobOptions {
   exported: string[];
   /** Hosts to start ranks on over SSH; local child processes when absent. */
   hosts?: RemoteHosts;
+  /** --live: serve a live view of the ranks' states (launcher/view/live.ts). */
+  live?: boolean;
+  /** --kill-rank: ranks to kill (SIGKILL) after some seconds, to inject failures. */
+  kills?: { rank: number; seconds: number }[];
 }
 
 interface Ending {
@@ -51,10 +57,13 @@ export class Job {
   private rendezvous!: Rendezvous;
   private dir = "";
   private stuckTimer: NodeJS.Timeout | null = null;
+  private diagnostics: JobDiagnostics | null = null;
+  private fault!: FaultPolicy;
 
   constructor(private readonly o: JobOptions) {}
 
   async run(): Promise<number> {
+    this.fault = new FaultPolicy(Boolean(this.o.runtimeOptions.faultTolerant));
     this.dir = fs.mkdtempSync(path.join(os.tmpdir(), "tsrun-"));
     fs.chmodSync(this.dir, 0o700);
     const secret = randomBytes(32).toString("hex");
@@ -63,8 +72,15 @@ export class Job {
       onError: (rank, message, blocked) => this.errors.set(rank, { message, blocked }),
       onStranger: (why) => process.stderr.write(`tsrun: refused a connection: ${why}\n`),
       onFinalize: () => this.watchForStuckRanks(),
+      onMessage: (rank, msg) => this.diagnostics?.onMessage(rank, msg),
+      onFaultTolerant: () => (this.fault.enabled = true),
     });
     await this.rendezvous.listen();
+    this.diagnostics = new JobDiagnostics({
+      ...this.o, rendezvous: this.rendezvous, exits: this.exits,
+      abort: (code, message) => this.abort(code, message), isEnding: () => this.ending !== null,
+    });
+    await this.diagnostics.start();
     const signals: NodeJS.Signals[] = ["SIGINT", "SIGTERM", "SIGHUP"];
     const onSignal = (sig: NodeJS.Signals) =>
       this.abort(128 + osConstants.signals[sig], `tsrun: received ${sig}; stopping all ${this.o.np} ranks`);
@@ -83,7 +99,9 @@ export class Job {
     } catch (err) {
       this.abort(1, `tsrun: ${(err as Error).message}`);
     }
+    for (const k of this.o.kills ?? []) setTimeout(() => this.ranks[k.rank]?.kill("SIGKILL"), k.seconds * 1000).unref();
     const code = await this.done;
+    await this.diagnostics.stop(code);
     if (timer) clearTimeout(timer);
     if (this.stuckTimer) clearInterval(this.stuckTimer);
     for (const s of signals) process.off(s, onSignal);
@@ -159,9 +177,14 @@ export class Job {
   private rankExited(p: RankProcess, exit: { code: number | null; signal: NodeJS.Signals | null }): void {
     this.exits.set(p.rank, exit);
     this.rendezvous.rankExited(p.rank);
-    if (exit.code !== 0 && !this.ending) this.abort(codeOf(exit), this.failureMessage(p, exit), p.rank);
-    else if (exit.code === 0 && !this.ending && this.exits.size < this.o.np) this.watchForStuckRanks();
-    if (this.exits.size === this.o.np || (this.ending && this.allStopped())) this.finish(this.ending?.code ?? 0);
+    const tolerated = exit.code !== 0 && !this.ending && this.fault.tolerate(p.rank, exit, describeExit(exit), (m) => this.rendezvous.broadcast(m));
+    if (exit.code !== 0 && !this.ending && !tolerated) this.abort(codeOf(exit), this.failureMessage(p, exit), p.rank);
+    else if (!this.ending && this.exits.size < this.o.np) this.watchForStuckRanks();
+    if (this.exits.size === this.o.np && !this.ending) {
+      const end = this.fault.summary(this.o.np, this.exits);
+      if (end.message) process.stderr.write(`${end.message}\n`);
+      this.finish(end.code);
+    } else if (this.ending && this.allStopped()) this.finish(this.ending.code);
   }
 
   private allStopped(): boolean {
@@ -210,6 +233,7 @@ export class Job {
 
   /** Once some ranks have exited, ranks still waiting only for exited ranks can never finish: report them. */
   private watchForStuckRanks(): void {
+    if (this.diagnostics?.checking) return; // the diagnostics monitor finds these, and more
     if (this.stuckTimer) return;
     let previous = "";
     this.stuckTimer = setInterval(async () => {

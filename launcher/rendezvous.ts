@@ -19,6 +19,7 @@ export interface RendezvousEvents {
   onFinalize(rank: number): void;
   /** Every message of a rank, before it is handled (the diagnostics read states and finalize reports). */
   onMessage?(rank: number, msg: RankToLauncher): void;
+  onFaultTolerant(rank: number): void;
 }
 
 export class Rendezvous {
@@ -32,6 +33,9 @@ export class Rendezvous {
   readonly inFinalize = new Set<number>();
   private queries = new Map<number, (s: RankState) => void>();
   private querySeq = 0;
+  private shrinks = new Map<string, { members: number[]; asked: Set<number> }>();
+  /** Contexts of shrunk communicators: a range of their own, far above those agreed among ranks. */
+  private nextShrinkContext = 1 << 24;
   private allReady!: () => void;
   /** Resolves once every rank has said hello and received the table. */
   readonly ready = new Promise<void>((resolve) => (this.allReady = resolve));
@@ -115,6 +119,14 @@ export class Rendezvous {
         return this.events.onAbort(rank, msg.code, msg.message, msg.blocked);
       case "error":
         return this.events.onError(rank, msg.message, msg.blocked);
+      case "ft":
+        return this.events.onFaultTolerant(rank);
+      case "shrink": {
+        const pending = this.shrinks.get(msg.key) ?? { members: msg.members, asked: new Set<number>() };
+        pending.asked.add(rank);
+        this.shrinks.set(msg.key, pending);
+        return this.maybeFinishShrinks();
+      }
       case "state": {
         const answer = this.queries.get(rank);
         this.queries.delete(rank);
@@ -124,10 +136,23 @@ export class Rendezvous {
     }
   }
 
-  /** A rank's process ended: it no longer holds up finalize. */
+  /** A rank's process ended: it no longer holds up finalize or a shrink. */
   rankExited(rank: number): void {
     this.exited.add(rank);
     this.maybeFinishFinalize();
+    this.maybeFinishShrinks();
+  }
+
+  /** MPIX_Comm_shrink: once every live member has asked, each gets the survivors and a fresh context id. */
+  private maybeFinishShrinks(): void {
+    for (const [key, s] of this.shrinks) {
+      const alive = s.members.filter((m) => !this.exited.has(m));
+      if (!alive.every((m) => s.asked.has(m))) continue;
+      this.shrinks.delete(key);
+      const context = this.nextShrinkContext;
+      this.nextShrinkContext += 2;
+      for (const m of alive) this.sockets.get(m)?.write(encodeControl({ t: "shrunk", key, alive, context }));
+    }
   }
 
   private maybeFinishFinalize(): void {

@@ -12,6 +12,7 @@ import { nameContext } from "../trace/tracer.ts";
 import { toPayload, fromPayload, intoSpec, type Payload } from "./payload.ts";
 import type { BufSpec } from "../datatype/index.ts";
 import type { World } from "./world.ts";
+import { ERRORS_ARE_FATAL, ERRORS_RETURN, revokedError, type Errhandler } from "./fault.ts";
 import type { Matched } from "./engine.ts";
 
 export class Comm {
@@ -81,18 +82,21 @@ export class Comm {
 
   /** Sends an encoded payload to `dest` (a rank of this communicator) in `context`. */
   sendPayload(p: Payload, dest: number, tag: number, context: number, sync = false): Promise<void> {
+    if (this.world.fault.revoked.has(this.context)) return Promise.reject(revokedError("send", this.context));
     return this.world.engine.send({ dest: this.members[dest], context, tag, enc: p.enc, sig: p.sig, payload: p.bytes, sync });
   }
 
   /** Receives the next message matching (source, tag) in `context`; resolves with the raw match. */
   recvMatched(source: number, tag: number, context: number, onPost?: (cancel: () => boolean) => void): Promise<Matched | null> {
     return new Promise((resolve, reject) => {
+      if (this.world.fault.revoked.has(this.context)) return reject(revokedError("recv", this.context));
       const recv = {
         source: source === ANY_SOURCE ? ANY_SOURCE : this.members[source],
         tag,
         context,
         deliver: resolve,
         fail: reject,
+        candidates: source === ANY_SOURCE ? this.members : undefined,
       };
       this.world.engine.postRecv(recv);
       onPost?.(() => {
@@ -245,6 +249,58 @@ export class Comm {
     const env = this.world.engine.iprobe(source === ANY_SOURCE ? ANY_SOURCE : this.members[source], tag, this.context);
     if (env && status) Object.assign(status, { source: this.localRank(env.source), tag: env.tag, count: env.size });
     return env !== null;
+  }
+
+  // ---- fault tolerance (ULFM: MPIX_Comm_*) ------------------------------------------------------
+
+  private errhandler: Errhandler = ERRORS_ARE_FATAL;
+  private acked: number[] = [];
+
+  /** MPI_Comm_set_errhandler: ERRORS_RETURN keeps the job alive when a rank dies (errors are thrown to the caller). */
+  setErrhandler(handler: Errhandler): void {
+    this.errhandler = handler;
+    if (handler === ERRORS_RETURN) this.world.enableFaultTolerance();
+  }
+
+  getErrhandler(): Errhandler {
+    return this.errhandler;
+  }
+
+  /** Ranks of this communicator known to have failed (MPIX_Comm_get_failed). */
+  failedRanks(): number[] {
+    return this.members.flatMap((w, r) => (this.world.fault.failed.has(w) ? [r] : []));
+  }
+
+  getFailed(): number[] {
+    return this.failedRanks();
+  }
+
+  /** MPIX_Comm_failure_ack: acknowledges the failures known now; getAcked() returns them. */
+  ack(): number[] {
+    this.acked = this.failedRanks();
+    return this.acked;
+  }
+
+  getAcked(): number[] {
+    return [...this.acked];
+  }
+
+  /** MPIX_Comm_revoke: every member's pending and future operations on this communicator fail with ERR_REVOKED. */
+  revoke(): void {
+    this.world.fault.revoke(this.context, this.members, this.world.rank);
+  }
+
+  isRevoked(): boolean {
+    return this.world.fault.revoked.has(this.context);
+  }
+
+  private shrinks = 0;
+  /** MPIX_Comm_shrink: a new communicator of the live members (collective over the survivors), same rank order. */
+  async shrink(): Promise<this> {
+    const key = `${this.context}:${this.shrinks++}`;
+    const { alive, context } = await this.world.shrink(key, this.members);
+    const Ctor = this.constructor as new (world: World, members: number[], context: number, name: string) => this;
+    return new Ctor(this.world, alive, context, `${this.name}.shrink()`);
   }
 
   /** MPI_Abort: stops every rank of the job with `errorcode`. */

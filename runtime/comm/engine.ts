@@ -41,6 +41,8 @@ export interface PostedRecv {
   matched?: boolean;
   /** Where the receive was posted (set by the trace's observer). */
   site?: string;
+  /** For ANY_SOURCE: the world ranks that could send it (fault tolerance fails it once all of them are dead). */
+  candidates?: number[];
 }
 
 interface PostedProbe {
@@ -81,9 +83,11 @@ export class Engine {
   private unexpected = new Map<number, MatchQueue<Incoming>>();
   private probes: PostedProbe[] = [];
   private nextId = 1;
-  private rndvSends = new Map<number, { dest: number; payload: Uint8Array; done: () => void }>();
+  private rndvSends = new Map<number, { dest: number; payload: Uint8Array; done: () => void; fail: (err: Error) => void }>();
   private rndvRecvs = new Map<string, { recv: PostedRecv; envelope: Incoming }>();
-  private syncAcks = new Map<number, () => void>();
+  private syncAcks = new Map<number, { dest: number; done: () => void; fail: (err: Error) => void }>();
+  /** World ranks known dead (fault-tolerant mode), with the error to give operations that need them. */
+  private dead = new Map<number, (op: string) => Error>();
   private credit = new Map<number, number>();
   private waitingForCredit = new Map<number, OutgoingEnvelope[]>();
   private owed = new Map<number, number>();
@@ -102,6 +106,8 @@ export class Engine {
   /** Starts a send; the promise resolves when MPI says the send is complete. */
   send(a: SendArgs): Promise<void> {
     return new Promise((resolve, reject) => {
+      const dead = this.dead.get(a.dest);
+      if (dead) return reject(dead("send"));
       const eager = a.payload.byteLength <= EAGER_LIMIT;
       const id = this.nextId++;
       this.observer?.sent(a.dest, a.context, a.tag, a.payload.byteLength, id, a.sync);
@@ -117,10 +123,10 @@ export class Engine {
       };
       let done: () => void = resolve;
       if (!eager) {
-        this.rndvSends.set(id, { dest: a.dest, payload: a.payload, done: resolve });
+        this.rndvSends.set(id, { dest: a.dest, payload: a.payload, done: resolve, fail: reject });
         done = () => {};
       } else if (a.sync) {
-        this.syncAcks.set(id, resolve);
+        this.syncAcks.set(id, { dest: a.dest, done: resolve, fail: reject });
         done = () => {};
       }
       const cost = (eager ? a.payload.byteLength : 0) + ENVELOPE_COST;
@@ -185,6 +191,8 @@ export class Engine {
     const queue = this.unexpected.get(recv.context);
     const found = queue?.take((m) => matches(recv.source, recv.tag, m.source, m.tag));
     if (found) return this.complete(recv, found);
+    const failure = this.failureFor(recv);
+    if (failure) return recv.fail(failure);
     let posted = this.posted.get(recv.context);
     if (!posted) this.posted.set(recv.context, (posted = new MatchQueue()));
     posted.push(recv);
@@ -248,9 +256,9 @@ export class Engine {
         return this.deliver(r.recv, r.envelope, f.payload);
       }
       case FrameKind.ACK: {
-        const done = this.syncAcks.get(f.id);
+        const waiting = this.syncAcks.get(f.id);
         this.syncAcks.delete(f.id);
-        return done?.();
+        return waiting?.done();
       }
       case FrameKind.CREDIT:
         return this.addCredit(source, f.size);
@@ -310,15 +318,42 @@ export class Engine {
 
   // ---- failures and diagnostics -----------------------------------------------------------------
 
-  /** Fails every operation that can only complete through `peer` (a rank that died). */
-  failPeer(peer: number, err: Error): void {
+  /**
+   * Fault-tolerant mode: `peer` died. Every operation that can only complete through it fails with the
+   * error `errorFor(op)` builds (ERR_PROC_FAILED naming the rank); messages it sent before dying stay receivable.
+   */
+  failPeer(peer: number, errorFor: (op: string) => Error): void {
+    this.dead.set(peer, errorFor);
     for (const queue of this.posted.values()) {
-      for (const r of [...queue]) if (r.source === peer) (queue.remove(r), r.fail(err));
+      for (const r of [...queue]) {
+        const failure = this.failureFor(r);
+        if (failure) (queue.remove(r), r.fail(failure));
+      }
     }
-    for (const [key, r] of this.rndvRecvs) if (r.envelope.source === peer) (this.rndvRecvs.delete(key), r.recv.fail(err));
+    for (const [key, r] of this.rndvRecvs) if (r.envelope.source === peer) (this.rndvRecvs.delete(key), r.recv.fail(errorFor("recv")));
+    for (const [id, s] of this.rndvSends) if (s.dest === peer) (this.rndvSends.delete(id), s.fail(errorFor("send")));
+    for (const [id, s] of this.syncAcks) if (s.dest === peer) (this.syncAcks.delete(id), s.fail(errorFor("ssend")));
     const waiting = this.waitingForCredit.get(peer) ?? [];
     this.waitingForCredit.delete(peer);
-    for (const env of waiting) env.fail(err);
+    for (const env of waiting) env.fail(errorFor("send"));
+  }
+
+  /** The error a receive gets because its only possible senders are dead, or null. */
+  private failureFor(recv: PostedRecv): Error | null {
+    if (!this.dead.size) return null;
+    if (recv.source !== ANY_SOURCE) return this.dead.get(recv.source)?.("recv") ?? null;
+    const others = (recv.candidates ?? []).filter((r) => r !== this.io.rank);
+    if (!others.length || !others.every((r) => this.dead.has(r))) return null;
+    return this.dead.get(others[0])!("recv(source=ANY_SOURCE)");
+  }
+
+  /** Fails the receives posted on `contexts` (a revoked communicator). */
+  failContexts(contexts: number[], err: Error): void {
+    for (const c of contexts) {
+      const queue = this.posted.get(c);
+      if (!queue) continue;
+      for (const r of [...queue]) (queue.remove(r), r.fail(err));
+    }
   }
 
   /** Messages that arrived and were never received, for the finalize report. */

@@ -8,6 +8,7 @@ import { Env, LineSplitter, controlProof, encodeControl, parseControlAddress, ty
 import { setErrorRank } from "../wire/errors.ts";
 import { Transport } from "../transport/transport.ts";
 import { Engine } from "./engine.ts";
+import { FaultState } from "./fault.ts";
 import { FrameDecoder, type Frame } from "../wire/frame.ts";
 import { blockedCalls, describeBlocked, startKeepAlive, stopKeepAlive, blocking } from "../trace/activity.ts";
 import { RankDiagnostics } from "../trace/rank.ts";
@@ -21,6 +22,7 @@ export interface RuntimeOptions {
 
 export class World {
   readonly engine: Engine;
+  readonly fault: FaultState;
   readonly options: RuntimeOptions;
   peers: PeerAddress[] = [];
   finalized = false;
@@ -38,6 +40,8 @@ export class World {
     setErrorRank(rank);
     this.options = JSON.parse(process.env[Env.OPTIONS] || "{}");
     this.engine = new Engine({ rank, send: (dest, parts, onWritten) => this.sendFrame(dest, parts, onWritten) });
+    this.fault = new FaultState(this.engine);
+    this.fault.enabled = Boolean(this.options.faultTolerant);
     this.diagnostics = new RankDiagnostics({
       rank, size, launched: Boolean(process.env[Env.CONTROL]), options: this.options, engine: this.engine,
       sentTo: this.sentTo, receivedFrom: this.receivedFrom, report: (m) => this.report(m),
@@ -128,6 +132,8 @@ export class World {
       void this.diagnostics.answerQuery(msg.seq, Boolean(msg.detail));
     } else if (msg.t === "stop") {
       process.exit(1);
+    } else if (msg.t === "peer-exit") {
+      this.fault.markFailed(msg.rank, msg.how);
     }
     for (const h of this.controlHandlers) h(msg);
   }
@@ -155,6 +161,28 @@ export class World {
       this.fatal(`MpiError [ERR_PROTOCOL]: receiving from rank ${peer} on rank ${this.rank}: ${err.message}`);
     }
     // Other connection errors mean the peer died; the launcher reports that and stops the job.
+  }
+
+  /** ERRORS_RETURN on a communicator: the job no longer aborts when a rank dies (the launcher is told). */
+  enableFaultTolerance(): void {
+    if (this.fault.enabled) return;
+    this.fault.enabled = true;
+    this.report({ t: "ft", rank: this.rank });
+  }
+
+  /** Asks the launcher for the live members of a communicator being shrunk and a fresh context id. */
+  shrink(key: string, members: number[]): Promise<{ alive: number[]; context: number }> {
+    if (!this.control) return Promise.resolve({ alive: members, context: 1 << 24 });
+    const answer = new Promise<{ alive: number[]; context: number }>((resolve) => {
+      const handler = (m: LauncherToRank) => {
+        if (m.t !== "shrunk" || m.key !== key) return;
+        this.controlHandlers = this.controlHandlers.filter((h) => h !== handler);
+        resolve({ alive: m.alive, context: m.context });
+      };
+      this.controlHandlers.push(handler);
+    });
+    this.report({ t: "shrink", rank: this.rank, key, members });
+    return blocking(answer, "shrink()");
   }
 
   /** Reports an error that ends this rank, then exits with `code`. */

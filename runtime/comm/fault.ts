@@ -1,0 +1,62 @@
+// Fault tolerance after MPI's ULFM proposal (MPIX_Comm_failure_ack, MPIX_Comm_failure_get_acked,
+// MPIX_Comm_revoke, MPIX_Comm_shrink). With comm.setErrhandler(ERRORS_RETURN) or `tsrun --fault-tolerant`,
+// a rank that dies no longer aborts the job: the launcher tells every rank, and operations that can only
+// complete through the dead rank fail with ERR_PROC_FAILED naming it, while live ranks carry on.
+import { ErrorCode, mpiError } from "../wire/errors.ts";
+import type { Engine } from "./engine.ts";
+
+export const ERRORS_ARE_FATAL = "ERRORS_ARE_FATAL";
+export const ERRORS_RETURN = "ERRORS_RETURN";
+export type Errhandler = typeof ERRORS_ARE_FATAL | typeof ERRORS_RETURN;
+
+/** CONTROL channel on which revocations travel. */
+export const REVOKE_CHANNEL = 0xfffffff0;
+
+export class FaultState {
+  /** World rank → how it died (e.g. "killed by SIGKILL"). */
+  readonly failed = new Map<number, string>();
+  /** Contexts of revoked communicators. */
+  readonly revoked = new Set<number>();
+  enabled = false;
+
+  constructor(private readonly engine: Engine) {
+    engine.onControl(REVOKE_CHANNEL, (_source, frame) => this.markRevoked(Buffer.from(frame.payload).readUInt32LE(0)));
+  }
+
+  /** A rank died: fail what depends on it. */
+  markFailed(worldRank: number, how: string): void {
+    if (this.failed.has(worldRank)) return;
+    this.failed.set(worldRank, how);
+    this.engine.failPeer(worldRank, (op) =>
+      mpiError(ErrorCode.ERR_PROC_FAILED, op, `rank ${worldRank} has failed (${how})`, {
+        hint: "in fault-tolerant mode, catch ERR_PROC_FAILED, then comm.failedRanks() / comm.shrink() to go on without it",
+      }),
+    );
+  }
+
+  markRevoked(context: number): void {
+    if (this.revoked.has(context)) return;
+    this.revoked.add(context);
+    this.engine.failContexts([context, context + 1], revokedError("a pending operation", context));
+  }
+
+  /** Tells every live member that the communicator with `context` is revoked (MPIX_Comm_revoke). */
+  revoke(context: number, members: number[], self: number): void {
+    const payload = Buffer.alloc(4);
+    payload.writeUInt32LE(context);
+    for (const m of members) if (m !== self && !this.failed.has(m)) this.engine.sendControl(m, REVOKE_CHANNEL, 0, payload);
+    this.markRevoked(context);
+  }
+}
+
+export function revokedError(op: string, context: number) {
+  return mpiError(ErrorCode.ERR_REVOKED, op, `the communicator (context ${context}) has been revoked`, {
+    hint: "a revoked communicator only allows shrink(); build a new one with comm.shrink()",
+  });
+}
+
+/** Failure injection (tests, the salad lab): this rank dies at once, as if killed (SIGKILL). */
+export function crash(): never {
+  process.kill(process.pid, "SIGKILL");
+  throw new Error("unreachable");
+}
