@@ -78,3 +78,4 @@ export function wtick(): number {
   return 1e-9;
 }
 export * from "./rma/index.ts";
+export { ERRORS_ARE_FATAL, ERRORS_RETURN, crash, type Errhandler } from "./comm/fault.ts";
