@@ -8,6 +8,7 @@
 // no asynchronous progress thread): put `await new Promise(setImmediate)` or `await win.sync()` in it.
 import { mpiError } from "../wire/errors.ts";
 import { Comm } from "../comm/communicator.ts";
+import { Group } from "../collectives/group.ts";
 import { toPayload, fromPayload } from "../comm/payload.ts";
 import { Datatype, SUM, codeOfArray, type BufferView, type Op } from "../datatype/index.ts";
 import { nextWindowChannel } from "./constants.ts";
@@ -97,9 +98,8 @@ export class Win {
   }
 
   /** The group of the window's communicator (MPI_Win_get_group). */
-  get group(): unknown {
-    const fromComm = (this.comm as unknown as { group?: unknown }).group;
-    return fromComm ?? { size: this.comm.size, rank: this.comm.rank, members: [...this.comm.members] };
+  get group(): Group {
+    return new Group(this.comm.members, this.comm.world.rank);
   }
 
   // ---- communication (access.ts) --------------------------------------------------------------

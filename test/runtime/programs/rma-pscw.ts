@@ -1,6 +1,7 @@
 // Test program (issue 6, MPI-4 §12.5.2): post/start/complete/wait/test. (1) A ring: every round each
 // rank exposes its window to its left neighbour and accesses its right one (put and get), closing the
-// exposure with wait() or, on odd rounds, by polling test(). (2) A token passed round the ring twice with
+// exposure with wait() or, on odd rounds, by polling test(); groups are rank lists or mpi.Group objects.
+// (2) A token passed round the ring twice with
 // epochs between two ranks only (groups of one rank, the rest idle). Prints one JSON line per rank.
 import * as mpi from "tsmpi";
 
@@ -17,8 +18,9 @@ const seen: number[] = [];
 let polls = 0;
 for (let k = 0; k < ROUNDS; k++) {
   mem[1] = rank * 1000 + k; // what the left neighbour reads this round
-  await win.post([left]);
-  await win.start([right]);
+  // groups as rank lists, and as mpi.Group objects (round 2, and win.group in round 3)
+  await win.post(k === 2 ? comm.group.incl([left]) : k === 3 ? win.group.incl([left]) : [left]);
+  await win.start(k === 2 ? comm.group.incl([right]) : [right]);
   win.put(new Int32Array([rank * 10 + k]), right, 0);
   const peek = new Int32Array(1);
   win.get(peek, right, 1);
