@@ -1,8 +1,8 @@
 // Test program (issue 6, MPI-4 §12.5.2): post/start/complete/wait/test. (1) A ring: every round each
 // rank exposes its window to its left neighbour and accesses its right one (put and get), closing the
 // exposure with wait() or, on odd rounds, by polling test(); groups are rank lists or mpi.Group objects.
-// (2) A token passed round the ring twice with
-// epochs between two ranks only (groups of one rank, the rest idle). Prints one JSON line per rank.
+// (2) A token passed round the ring twice with epochs between two ranks only (groups of one rank, the
+// rest idle). Prints one JSON line per rank.
 import * as mpi from "tsmpi";
 
 const comm = await mpi.init();
