@@ -1,0 +1,92 @@
+// A deadlock in words and as a Graphviz graph: the wait-for graph of launcher/diagnostics/deadlock.ts,
+// one clause per blocked rank ("rank 0 waits in recv(source=1, tag=0) for rank 1"), the cycle if there is
+// one ("a cycle 0 → 1 → 0"), the source line of each blocked call, what the ranks it waits for are doing
+// (in finalize, exited), collectives some members never called, and a hint that fits the calls.
+import type { BlockedCall } from "../../runtime/wire/bootstrap.ts";
+import type { Deadlock, DeadRank } from "./deadlock.ts";
+import { ranksWord } from "./collectives.ts";
+
+export interface WaitContext {
+  exits: Map<number, { code: number | null; signal: NodeJS.Signals | null }>;
+  inFinalize: Set<number>;
+  /** one line per communicator whose members called different numbers of collectives */
+  collectiveLags: string[];
+}
+
+function callText(c: BlockedCall): string {
+  return `${c.call}${c.comm && c.comm !== "COMM_WORLD" ? ` on ${c.comm}` : ""}`;
+}
+
+function fate(rank: number, ctx: WaitContext): string | undefined {
+  const exit = ctx.exits.get(rank);
+  if (exit) return exit.signal ? `was killed by ${exit.signal}` : `exited with code ${exit.code}`;
+  if (ctx.inFinalize.has(rank)) return "is in finalize() and will never send again";
+  return undefined;
+}
+
+/** "for rank 1", "for any of ranks 1, 2", "for rank 1, which exited with code 0", "for itself". */
+function whom(d: DeadRank, waits: number[], ctx: WaitContext): string {
+  const others = waits.filter((w) => w !== d.rank);
+  if (!others.length) return "for itself (no other rank can complete it)";
+  const list = others.length === 1 ? `rank ${others[0]}` : `any of ranks ${others.join(", ")}`;
+  const fates = others.map((w) => [w, fate(w, ctx)] as const).filter(([, f]) => f);
+  if (!fates.length) return `for ${list}`;
+  if (others.length === 1) return `for ${list}, which ${fates[0][1]}`;
+  return `for ${list} (${fates.map(([w, f]) => `rank ${w} ${f}`).join(", ")})`;
+}
+
+/** The one-line summary, e.g. "deadlock: rank 0 waits in recv(source=1, tag=0) for rank 1; … — a cycle 0 → 1 → 0". */
+export function deadlockSummary(d: Deadlock, ctx: WaitContext): string {
+  const clauses = d.dead.map((r) => `rank ${r.rank} waits in ${r.calls.map((c, i) => `${callText(c)} ${whom(r, r.waitsFor[i], ctx)}`).join(" and in ")}`);
+  const head = d.global ? "deadlock" : `deadlock among ${ranksWord(d.dead.map((r) => r.rank))} (${ranksWord(d.running)} still running)`;
+  const cycle = d.cycle ? ` — a cycle ${d.cycle.join(" → ")}` : "";
+  return `${head}: ${clauses.join("; ")}${cycle}`;
+}
+
+/** The full report printed by tsrun. */
+export function deadlockReport(d: Deadlock, ctx: WaitContext, dotPath: string | null): string {
+  const lines = [`tsrun: ${deadlockSummary(d, ctx)}`];
+  lines.push(d.global ? "  every rank is blocked and no message is in flight, so none can ever continue:" : "  these ranks are blocked and no message they wait for is in flight, so none of them can ever continue:");
+  for (const r of d.dead) for (const c of r.calls) lines.push(`    rank ${r.rank}: ${callText(c)}${c.site ? ` at ${c.site}` : ""}`);
+  for (const lag of ctx.collectiveLags) lines.push(`  ${lag}`);
+  if (dotPath) lines.push(`  wait-for graph: ${dotPath} (draw it with: dot -Tsvg ${dotPath} -o deadlock.svg)`);
+  lines.push(`  hint: ${hintFor(d, ctx)}`);
+  return lines.join("\n");
+}
+
+function hintFor(d: DeadlockHintInput, ctx: WaitContext): string {
+  const calls = d.dead.flatMap((r) => r.calls.map((c) => c.call));
+  if (ctx.collectiveLags.length) return "every rank of a communicator must call the same collectives in the same order";
+  if (calls.some((c) => /^ssend|^send|^wait\(i?s?send/.test(c)) && d.cycle)
+    return "blocking sends of large messages (over the 64 KiB eager limit) and ssend wait until the receiver posts its recv: let one side receive first, or use sendrecv or isend/irecv + waitall";
+  if (calls.every((c) => /^recv|^probe|^wait\(irecv/.test(c)) && d.cycle) return "every rank of the cycle receives before it sends: let one side send first, or use sendrecv or isend/irecv + waitall";
+  return "each blocked call needs a matching call on the ranks it waits for (same communicator, source/dest and tag)";
+}
+
+type DeadlockHintInput = Pick<Deadlock, "dead" | "cycle">;
+
+/** The wait-for graph in Graphviz's dot language (cycle edges in red, ranks that cannot answer dashed). */
+export function deadlockDot(d: Deadlock, ctx: WaitContext): string {
+  const quote = (s: string) => `"${s.replace(/"/g, '\\"')}"`; // labels keep their \n line breaks
+  const lines = ["digraph deadlock {", "  rankdir=LR;", '  node [shape=box, fontname="monospace"];'];
+  const cycleEdges = new Set<string>();
+  if (d.cycle) for (let i = 0; i + 1 < d.cycle.length; i++) cycleEdges.add(`${d.cycle[i]}->${d.cycle[i + 1]}`);
+  const named = new Set<number>();
+  for (const r of d.dead) {
+    const calls = r.calls.map((c) => `${callText(c)}${c.site ? `\\n${c.site}` : ""}`).join("\\n");
+    lines.push(`  r${r.rank} [label=${quote(`rank ${r.rank}\\n${calls}`)}];`);
+    named.add(r.rank);
+  }
+  for (const r of d.dead) {
+    for (const w of [...new Set(r.waitsFor.flat())]) {
+      if (w === r.rank && r.waitsFor.flat().some((v) => v !== r.rank)) continue;
+      if (!named.has(w)) {
+        lines.push(`  r${w} [label=${quote(`rank ${w}\\n${fate(w, ctx) ?? "running"}`)}, style=dashed];`);
+        named.add(w);
+      }
+      lines.push(`  r${r.rank} -> r${w}${cycleEdges.has(`${r.rank}->${w}`) ? " [color=red, penwidth=2]" : ""};`);
+    }
+  }
+  lines.push("}");
+  return lines.join("\n") + "\n";
+}

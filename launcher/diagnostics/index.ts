@@ -1,0 +1,74 @@
+// The launcher's diagnostics for one job (shared/DESIGN.md, issue "diagnostics a student can act on"):
+// the monitor that detects deadlocks and mismatched collectives (on unless --no-check), the trace
+// directory (--trace DIR: meta.json here, one rank-<r>.jsonl per rank written by the ranks), and the
+// live view (--live). launcher/job.ts starts it and passes it every control message of the ranks.
+import * as fs from "node:fs";
+import * as path from "node:path";
+import type { LauncherToRank, RankToLauncher } from "../../runtime/wire/bootstrap.ts";
+import { Monitor } from "./monitor.ts";
+import { LiveView } from "../view/live.ts";
+
+export interface DiagnosticsSetup {
+  np: number;
+  program: string;
+  programArgs: string[];
+  runtimeOptions: Record<string, unknown>;
+  live?: boolean;
+  rendezvous: { broadcast(msg: LauncherToRank): void; ready: Promise<void>; inFinalize: Set<number> };
+  exits: Map<number, { code: number | null; signal: NodeJS.Signals | null }>;
+  abort(code: number, message: string): void;
+  isEnding(): boolean;
+}
+
+export class JobDiagnostics {
+  readonly checking: boolean;
+  private monitor: Monitor | null = null;
+  private live: LiveView | null = null;
+
+  constructor(private readonly s: DiagnosticsSetup) {
+    this.checking = s.runtimeOptions.check !== false;
+  }
+
+  async start(): Promise<void> {
+    const traceDir = this.s.runtimeOptions.trace as string | undefined;
+    if (traceDir) prepareTraceDir(traceDir, this.s);
+    if (!this.checking && !this.s.live) return;
+    this.monitor = new Monitor({
+      np: this.s.np,
+      check: this.checking,
+      faultTolerant: Boolean(this.s.runtimeOptions.faultTolerant),
+      dotDir: traceDir ?? process.cwd(),
+      broadcast: (m) => this.s.rendezvous.broadcast(m),
+      ready: this.s.rendezvous.ready,
+      inFinalize: this.s.rendezvous.inFinalize,
+      exits: this.s.exits,
+      abort: (code, message) => this.s.abort(code, message),
+      isEnding: () => this.s.isEnding(),
+    });
+    if (this.s.live) {
+      this.live = new LiveView(this.s.np, path.basename(this.s.program));
+      const url = await this.live.start();
+      process.stderr.write(`tsrun: live view at ${url}\n`);
+      this.monitor.onRound((round) => this.live?.update(round));
+    }
+    this.monitor.start();
+  }
+
+  onMessage(rank: number, msg: RankToLauncher): void {
+    this.monitor?.onMessage(rank, msg);
+  }
+
+  /** The job ended with `code`: stop polling, tell the live view, close it. */
+  async stop(code: number): Promise<void> {
+    this.monitor?.stop();
+    await this.live?.end(code, this.s.exits);
+  }
+}
+
+/** Creates the trace directory, removes a previous run's rank files, and describes the job in meta.json. */
+export function prepareTraceDir(dir: string, s: Pick<DiagnosticsSetup, "np" | "program" | "programArgs">): void {
+  fs.mkdirSync(dir, { recursive: true });
+  for (const f of fs.readdirSync(dir)) if (/^rank-\d+\.jsonl$/.test(f)) fs.rmSync(path.join(dir, f), { force: true });
+  const meta = { format: "tsmpi-trace", version: 1, np: s.np, program: s.program, args: s.programArgs, started: Date.now() };
+  fs.writeFileSync(path.join(dir, "meta.json"), JSON.stringify(meta, null, 2) + "\n");
+}
