@@ -13,6 +13,7 @@ import { placeRanks, formatMap, PlacementError, type Placement } from "./placeme
 import { connectPlacement, closeHosts, type RemoteHosts } from "./remote.ts";
 import { SshError, SshHostsError } from "./ssh/errors.ts";
 import { parseKillSpecs } from "./fault.ts";
+import { runTraceCommand, TRACE_COMMANDS } from "./view/command.ts";
 
 const VERSION = JSON.parse(fs.readFileSync(new URL("../package.json", import.meta.url), "utf8")).version as string;
 
@@ -20,13 +21,16 @@ const EXAMPLES = `Examples:
   tsrun -np 8 exercises/mpi/ring.ts              8 ranks on this machine
   tsrun -n 4 --tag-output my-prog.ts --size 10   prefix every line with [rank]; program arguments after the file
   tsrun -np 6 --hostfile hosts ring.ts           ranks on the machines listed in 'hosts' (over SSH)
-  tsrun -np 2 --timeout 10 pingpong.ts           stop the job after 10 s and say where each rank was`;
+  tsrun -np 2 --timeout 10 pingpong.ts           stop the job after 10 s and say where each rank was
+  tsrun -np 4 --trace tr ring.ts; tsrun view tr  record a trace, then write its space-time view (tr/trace.html)
+  tsrun export-shiviz tr > run.log               the trace for ShiViz`;
 
 function usageHint(): string {
   return "Run 'tsrun --help' for usage.";
 }
 
 export async function main(argv: string[]): Promise<number> {
+  if (TRACE_COMMANDS.includes(argv[0])) return runTraceCommand(argv);
   let split;
   try {
     split = splitLauncherArgs(argv);
@@ -141,6 +145,7 @@ async function runJob(opts: Record<string, unknown>, program: string | undefined
     exported: Object.keys(env),
     hosts,
     kills,
+    live: Boolean(opts.live),
   });
   try {
     return await job.run();
