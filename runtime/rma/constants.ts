@@ -33,7 +33,6 @@ export const Msg = {
   GET: 2,
   ACC: 3,
   GET_ACC: 4,
-  FETCH_OP: 5,
   CAS: 6,
   FLUSH: 7, // answered once every earlier frame of this origin is applied
   LOCK: 8, // answered when granted
