@@ -9,6 +9,7 @@ export function cli(program: string, usage: string): Argv {
   return yargs(hideBin(process.argv))
     .scriptName(program)
     .usage(usage)
+    .parserConfiguration({ "camel-case-expansion": false })
     .strict()
     .version(false)
     .help()

@@ -26,8 +26,9 @@ export function connect(host: string, port: number): Promise<net.Socket> {
   });
 }
 
-/** Connects, retrying every 100 ms while the peer refuses (it may not listen yet), for at most `patienceMs`. */
-export async function connectWithRetry(host: string, port: number, patienceMs = 15_000): Promise<net.Socket> {
+/** Connects, retrying every 100 ms while the peer refuses (it may not listen yet: by hand, processes are
+ * started one terminal at a time), for at most `patienceMs`. */
+export async function connectWithRetry(host: string, port: number, patienceMs = 120_000): Promise<net.Socket> {
   const deadline = Date.now() + patienceMs;
   for (;;) {
     try {

@@ -76,7 +76,8 @@ export const mutexGrader: Grader = {
         const waiting = ["w1", "w2", "w3"].map((name) => ({ name, proc: undefined as Proc | undefined }));
         for (const w of waiting) {
           w.proc = client(w.name, file, ["--rounds", 1, "--lines", 2]);
-          await w.proc.waitFor(/WAITING/, `${w.name} asking for the lock`); // the next one is started only now
+          await w.proc.waitFor(/WAITING/, `${w.name} asking for the lock`);
+          await server.waitFor((l) => /request/i.test(l) && new RegExp(`\\b${w.name}\\b`).test(l), `the server's REQUEST line for ${w.name}`, 15_000); // the next one starts only now
         }
         holder.write("");
         for (const w of waiting) await finished(w.proc!);
