@@ -1,13 +1,17 @@
 // The collective operations of an intra-communicator (MPI-4 chapter 6), as methods: value mode (mpi4py's
 // lowercase API: any value, one item per rank), buffer mode (…Into, with mpi.buf specs, MPI's argument
 // order, counts in items of the spec's type), and the nonblocking forms (i…, returning an mpi.Request).
-// Each call takes the communicator's next collective sequence number as its tag (call.ts), then runs the
-// algorithm chosen by select.ts. Blocking calls are recorded with trace/activity.ts's blocking(), so a
-// timeout or deadlock report says e.g. "bcast(root=0) on COMM_WORLD".
+// Each call takes the communicator's next collective sequence number, with a few bits naming the kind of
+// call, as its tag (call.ts), then runs the algorithm chosen by select.ts; so calls that ranks issue in
+// different orders do not exchange data. Every call goes through trace/collective.ts's hook (mismatch
+// checks, trace), and blocking calls are recorded with trace/activity.ts's blocking(), so a timeout or
+// deadlock report says e.g. "bcast(root=0) on COMM_WORLD".
 import { ErrorCode, mpiError } from "../wire/errors.ts";
 import { Comm } from "../comm/communicator.ts";
 import { Request } from "../comm/request.ts";
 import { blocking } from "../trace/activity.ts";
+import { collective, collectiveCall } from "../trace/collective.ts";
+import { collective } from "../trace/collective.ts";
 import { SUM, type BufSpec, type BufferView, type Datatype, type Op } from "../datatype/index.ts";
 import { CollCall } from "./call.ts";
 import type { SendSpec } from "./checks.ts";
@@ -23,6 +27,13 @@ import { scanInto, scanValue } from "./scan.ts";
 import { reduceScatterBlockInto, reduceScatterInto, reduceScatterValue } from "./reduce-scatter.ts";
 
 type Counts = ArrayLike<number>;
+
+/** 5 bits naming the kind of call ("bcast", "ireduceInto", …: the text before "("). */
+function kindBits(op: string): number {
+  let h = 0;
+  for (let i = 0; i < op.length && op.charCodeAt(i) !== 40; i++) h = (h * 31 + op.charCodeAt(i)) | 0;
+  return h & 31;
+}
 
 export class CollectiveComm extends Comm {
   private collSeq = 0;
@@ -42,7 +53,7 @@ export class CollectiveComm extends Comm {
   /** A blocking collective: recorded as what this rank is blocked in while it runs. */
   protected run<T>(op: string, body: (c: CollCall) => Promise<T>): Promise<T> {
     try {
-      return blocking(body(this.call(op)), op, this.name, this.members);
+      return blocking(collective(this, op, () => body(this.call(op))), op, this.name, this.members);
     } catch (err) {
       return Promise.reject(err);
     }
@@ -51,7 +62,7 @@ export class CollectiveComm extends Comm {
   /** A nonblocking collective: starts now, completes through the Request. */
   protected start(op: string, body: (c: CollCall) => Promise<unknown>): Request {
     const c = this.call(op);
-    return new Request(() => body(c), op, this.members);
+    return new Request(() => collective(this, op, () => body(c)), op, this.members);
   }
 
   // ---- value mode ----------------------------------------------------------------------------------
