@@ -1,8 +1,10 @@
 // The hook every collective calls when it starts (MPI-4 §6.1: all members of a communicator must call
 // the same collectives in the same order, with the same root and op, and matching type signatures):
 //
-//   const done = collectiveCall(comm, "bcast", { root });   // before the collective sends anything
-//   … the collective …; done();                             // when it completes (or its request does)
+//   return collective(comm, "bcast(root=0)", () => body());  // wraps the call: entry now, exit when settled
+// or, by hand:
+//   const done = collectiveCall(comm, "bcast", { root });    // before the collective sends anything
+//   … the collective …; done();                              // when it completes (or its request does)
 //
 // With checks on, each call's descriptor ("bcast(root=0)") is logged per communicator, run-length
 // encoded, and sent to the launcher with the rank's state; the launcher compares ranks call by call and
@@ -53,14 +55,43 @@ export function setCollectiveTracer(t: CollectiveTracer | null): void {
   tracer = t;
 }
 
-/** Records the start of a collective on `comm` (see the header); returns the completion callback. */
-export function collectiveCall(comm: CollectiveComm, name: string, args: CollectiveArgs = {}): CollectiveDone {
+/**
+ * Records the start of a collective on `comm` (see the header); returns the completion callback.
+ * `call` is a name ("bcast", with `args`) or the call as the user wrote it ("reduce(op=SUM, root=0)"),
+ * whose root= and op= are then read from the text.
+ */
+export function collectiveCall(comm: CollectiveComm, call: string, args: CollectiveArgs = {}): CollectiveDone {
   if (!checking && !tracer) return NOOP;
   const ctx = comm.collContext;
   const seq = (sequence.get(ctx) ?? 0) + 1;
   sequence.set(ctx, seq);
-  if (checking) logCall(comm, seq, describeCollective(name, args));
-  return tracer ? tracer(comm, seq, name, args) : NOOP;
+  const open = call.indexOf("(");
+  const name = open < 0 ? call : call.slice(0, open);
+  if (checking) logCall(comm, seq, open < 0 ? describeCollective(name, args) : withSignature(call, args));
+  return tracer ? tracer(comm, seq, name, open < 0 ? args : { ...argsOf(call), ...args }) : NOOP;
+}
+
+/** Runs one collective call (entry recorded now, exit when `start`'s promise settles). */
+export function collective<T>(comm: CollectiveComm, call: string, start: () => Promise<T>, args?: CollectiveArgs): Promise<T> {
+  if (!checking && !tracer) return start();
+  const done = collectiveCall(comm, call, args);
+  const running = start();
+  running.then(done, done);
+  return running;
+}
+
+function withSignature(call: string, args: CollectiveArgs): string {
+  return args.signature === undefined ? call : `${call.slice(0, -1)}${call.endsWith("()") ? "" : ", "}signature=${args.signature})`;
+}
+
+/** root= and op= of "reduce(op=SUM, root=0)". */
+function argsOf(call: string): CollectiveArgs {
+  const out: CollectiveArgs = {};
+  const root = /\broot=(-?\d+)/.exec(call);
+  const op = /\bop=([^,)]+)/.exec(call);
+  if (root) out.root = Number(root[1]);
+  if (op) out.op = op[1];
+  return out;
 }
 
 /** "bcast(root=0)", "allreduce(op=SUM)", "reduceInto(root=1, op=MAX, signature=FLOAT64×4)". */
