@@ -2,10 +2,15 @@
 // Exercises with several programs have one id per program (11.4-star, 11.4-binomial, …), so that
 // `--program` grades a student's file against the right one; exercises/mpi/README.md lists them.
 import type { Grader } from "../lib/grader.ts";
+import { alltoallGrader } from "./alltoall.ts";
 import { bugGrader } from "./bug.ts";
+import { contiguousGrader, vectorGrader } from "./datatypes.ts";
 import { exchangeGrader } from "./exchange.ts";
 import { helloGrader } from "./hello.ts";
 import { pingpongGrader, pingpongNonblockingGrader } from "./pingpong.ts";
 import { ringGrader } from "./ring.ts";
+import { bcastBinomialGrader, bcastStarGrader, scatterBinaryGrader, scatterBinomialGrader, scatterLinearGrader } from "./trees.ts";
 
-export const graders: Grader[] = [helloGrader, bugGrader, pingpongGrader, pingpongNonblockingGrader, exchangeGrader, ringGrader];
+export const graders: Grader[] = [helloGrader, bugGrader, pingpongGrader, pingpongNonblockingGrader, exchangeGrader, ringGrader,
+  bcastStarGrader, bcastBinomialGrader, scatterLinearGrader, scatterBinomialGrader, scatterBinaryGrader,
+  alltoallGrader, contiguousGrader, vectorGrader];
