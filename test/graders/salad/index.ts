@@ -6,5 +6,6 @@ import { s2 } from "./s2-rpc.ts";
 import { s3 } from "./s3-counter.ts";
 import { s5 } from "./s5-blockchain.ts";
 import { s7 } from "./s7-rest.ts";
+import { s1 } from "./s1-master-worker.ts";
 
-export const graders: Grader[] = [s0, s2, s3, s5, s7];
+export const graders: Grader[] = [s0, s2, s3, s5, s7, s1];
