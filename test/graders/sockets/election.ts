@@ -7,10 +7,15 @@ import { expect, fail, type Grader } from "../lib/grader.ts";
 import { freePort } from "../lib/run.ts";
 import { programsFor, type Proc, Procs } from "./lib/procs.ts";
 
+/** n distinct random ids in ring order, not sorted round the ring (at least two places where the id grows). */
 function randomIds(n: number): number[] {
-  const ids = new Set<number>();
-  while (ids.size < n) ids.add(1 + Math.floor(Math.random() * 999));
-  return [...ids];
+  for (;;) {
+    const ids = new Set<number>();
+    while (ids.size < n) ids.add(1 + Math.floor(Math.random() * 999));
+    const ring = [...ids];
+    const ascents = ring.filter((id, i) => ring[(i + n - 1) % n] < id).length;
+    if (n < 3 || ascents >= 2) return ring;
+  }
 }
 
 const valuesOf = (proc: Proc, word: string) => proc.lines.flatMap((l) => (new RegExp(`^${word} (\\d+)`).exec(l) ? [Number(/\d+/.exec(l.slice(word.length))![0])] : []));

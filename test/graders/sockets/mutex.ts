@@ -61,7 +61,7 @@ export const mutexGrader: Grader = {
         const file = path.join(dir, "shared-1.txt");
         const names = ["c1", "c2", "c3", "c4"];
         const clients = names.map((n) => client(n, file, ["--rounds", 3, "--lines", 4]));
-        for (const c of clients) await finished(c);
+        await Promise.all(clients.map(finished));
         const lines = readShared(file);
         expect(lines.length === 48, `${lines.length} lines in the shared file`, "48 lines (4 clients × 3 rounds × 4 lines)");
         return `${sections(lines).length} critical sections, none overlapping`;
