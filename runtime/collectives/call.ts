@@ -1,6 +1,6 @@
 // One collective call's messaging (MPI-4 §6.1: collectives are separate from point-to-point traffic).
 // Every message goes on the communicator's collective context (comm.collContext), so it never matches a
-// user's send or receive whatever tags the user picks, and carries the call's tag, taken from the
+// user's send or receive whatever tags the user picks, and carries the call's tag, made from the
 // communicator's collective sequence number, so consecutive and nonblocking collectives never mix.
 // Within one call, messages between two ranks are matched in the order sent (non-overtaking).
 import type { Comm } from "../comm/communicator.ts";

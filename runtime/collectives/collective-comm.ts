@@ -10,7 +10,6 @@ import { ErrorCode, mpiError } from "../wire/errors.ts";
 import { Comm } from "../comm/communicator.ts";
 import { Request } from "../comm/request.ts";
 import { blocking } from "../trace/activity.ts";
-import { collective, collectiveCall } from "../trace/collective.ts";
 import { collective } from "../trace/collective.ts";
 import { SUM, type BufSpec, type BufferView, type Datatype, type Op } from "../datatype/index.ts";
 import { CollCall } from "./call.ts";
@@ -45,15 +44,21 @@ export class CollectiveComm extends Comm {
   /** Starts one collective call: checks the communicator and takes the next sequence number as tag. */
   protected call(op: string): CollCall {
     if (this.freed) throw mpiError(ErrorCode.ERR_COMM, op, `${this.name} was freed`, { hint: "Use a communicator only before its free()" });
-    const tag = this.fixedCollTag ?? this.collSeq;
-    this.collSeq = (this.collSeq + 1) & 0x3fffffff;
+    const tag = this.fixedCollTag ?? (this.collSeq << 5) | kindBits(op);
+    this.collSeq = (this.collSeq + 1) & 0x1ffffff;
     return new CollCall(this, tag, op);
   }
 
-  /** A blocking collective: recorded as what this rank is blocked in while it runs. */
-  protected run<T>(op: string, body: (c: CollCall) => Promise<T>): Promise<T> {
+  /**
+   * A blocking collective: reported to the diagnostics hook as `checked` (what every rank must call
+   * alike; split's colour and key differ by rank) and recorded as what this rank is blocked in.
+   */
+  protected run<T>(op: string, body: (c: CollCall) => Promise<T>, checked = op): Promise<T> {
     try {
-      return blocking(collective(this, op, () => body(this.call(op))), op, this.name, this.members);
+      const c = this.call(op);
+      // the temporary communicator of createGroup shares its parent's context: not a call on the parent
+      const running = this.fixedCollTag === null ? collective(this, checked, () => body(c)) : body(c);
+      return blocking(running, op, this.name, this.members);
     } catch (err) {
       return Promise.reject(err);
     }

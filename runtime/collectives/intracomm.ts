@@ -52,7 +52,7 @@ export class Intracomm extends CollectiveComm {
     }
     if (!Number.isInteger(key)) throw mpiError(ErrorCode.ERR_ARG, op, "key must be an integer", { measured: key });
     const offer = offerContext();
-    const all = await this.run(op, (c) => allgatherValue(c, [color, key, offer]) as Promise<[number, number, number][]>);
+    const all = await this.run(op, (c) => allgatherValue(c, [color, key, offer]) as Promise<[number, number, number][]>, "split()");
     const context = Math.max(...all.map((x) => x[2]));
     agreeContext(context);
     if (color === UNDEFINED) return null;
