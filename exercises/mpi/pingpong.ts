@@ -13,6 +13,7 @@ const reps = repsArg > 0 ? Number(process.argv[repsArg + 1]) : 50;
 const sizes = [8, 1024, 64 * 1024, 1024 * 1024];
 
 for (const size of sizes) {
+  await comm.barrier(); // both ranks start each size together
   const message = new Uint8Array(size).map((_, i) => (i * 7 + size) & 0xff);
   if (comm.rank === 0) {
     let back: Uint8Array = message;
