@@ -357,9 +357,9 @@ export class Engine {
   }
 
   /** Messages that arrived and were never received, for the finalize report. */
-  unreceived(): { source: number; context: number; tag: number; size: number }[] {
-    const out: { source: number; context: number; tag: number; size: number }[] = [];
-    for (const q of this.unexpected.values()) for (const m of q) out.push({ source: m.source, context: m.context, tag: m.tag, size: m.size });
+  unreceived(): { source: number; context: number; tag: number; size: number; id: number }[] {
+    const out: { source: number; context: number; tag: number; size: number; id: number }[] = [];
+    for (const q of this.unexpected.values()) for (const m of q) out.push({ source: m.source, context: m.context, tag: m.tag, size: m.size, id: m.id });
     return out;
   }
 
