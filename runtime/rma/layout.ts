@@ -51,12 +51,11 @@ export function scatterInto(memory: Uint8Array, l: TargetLayout, packed: Uint8Ar
   forEachSegment(l, (at, len, p) => memory.set(packed.subarray(p, p + len), at));
 }
 
-/** get: the layout's bytes of the window, packed in type-map order (a copy). */
-export function gatherFrom(memory: Uint8Array, l: TargetLayout): Uint8Array {
+/** get: the layout's bytes of the window, packed in type-map order into `out` (a new array by default). */
+export function gatherFrom(memory: Uint8Array, l: TargetLayout, out: Uint8Array = new Uint8Array(l.bytes)): Uint8Array {
   const dense = denseSegment(l);
-  if (dense) return memory.slice(dense[0], dense[0] + dense[1]);
-  const out = new Uint8Array(l.bytes);
-  forEachSegment(l, (at, len, p) => out.set(memory.subarray(at, at + len), p));
+  if (dense) out.set(memory.subarray(dense[0], dense[0] + dense[1]));
+  else forEachSegment(l, (at, len, p) => out.set(memory.subarray(at, at + len), p));
   return out;
 }
 

@@ -108,8 +108,12 @@ export class Target {
         const layout = body.layout();
         return scatterInto(memory, layout, body.data(layout.bytes));
       }
-      case Msg.GET:
-        return this.reply(source, header.opId, gatherFrom(memory, body.layout()));
+      case Msg.GET: {
+        const layout = body.layout();
+        const w = new Writer(4 + layout.bytes).u32(header.opId);
+        gatherFrom(memory, layout, w.bytes.subarray(4)); // straight into the reply
+        return this.core.send(source, Msg.REPLY, w.bytes);
+      }
       case Msg.ACC:
       case Msg.GET_ACC: {
         const layout = body.layout();
