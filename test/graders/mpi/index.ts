@@ -4,6 +4,7 @@
 import type { Grader } from "../lib/grader.ts";
 import { alltoallGrader } from "./alltoall.ts";
 import { bugGrader } from "./bug.ts";
+import { bcastPidGrader, normalizeGrader, reduceMaxGrader, scatterGatherGrader } from "./collectives.ts";
 import { contiguousGrader, vectorGrader } from "./datatypes.ts";
 import { exchangeGrader } from "./exchange.ts";
 import { helloGrader } from "./hello.ts";
@@ -12,5 +13,6 @@ import { ringGrader } from "./ring.ts";
 import { bcastBinomialGrader, bcastStarGrader, scatterBinaryGrader, scatterBinomialGrader, scatterLinearGrader } from "./trees.ts";
 
 export const graders: Grader[] = [helloGrader, bugGrader, pingpongGrader, pingpongNonblockingGrader, exchangeGrader, ringGrader,
+  bcastPidGrader, reduceMaxGrader, scatterGatherGrader,
   bcastStarGrader, bcastBinomialGrader, scatterLinearGrader, scatterBinomialGrader, scatterBinaryGrader,
-  alltoallGrader, contiguousGrader, vectorGrader];
+  alltoallGrader, normalizeGrader, contiguousGrader, vectorGrader];
