@@ -90,17 +90,26 @@ export class Request {
   }
 }
 
-type MaybeRequest = Request | null | undefined;
+/** What the list operations need of a request (Request, persistent requests, collective requests). */
+export interface Waitable {
+  readonly done: boolean;
+  readonly description: string;
+  readonly waitsFor?: number[];
+  test(status?: Status): { done: boolean; value?: unknown };
+  settledPromise(): Promise<void>;
+}
+
+type MaybeRequest = Waitable | null | undefined;
 
 /** The world ranks that can complete any of `requests`; undefined (anyone) if one of them does not say. */
-function waitsForAll(requests: Request[]): number[] | undefined {
+function waitsForAll(requests: Waitable[]): number[] | undefined {
   if (requests.some((r) => !r.waitsFor)) return undefined;
   return [...new Set(requests.flatMap((r) => r.waitsFor!))];
 }
 
 /** Waits for all requests; returns their values in order (MPI_Waitall). */
 export async function waitall(requests: MaybeRequest[], statuses?: Status[]): Promise<unknown[]> {
-  const pending = requests.filter((r): r is Request => !!r && !r.done);
+  const pending = requests.filter((r): r is Waitable => !!r && !r.done);
   if (pending.length) {
     const all = Promise.all(pending.map((r) => r.settledPromise()));
     await blocking(all, () => `waitall(${pending.length} of ${requests.length} requests pending: ${pending.slice(0, 3).map((r) => r.description).join(", ")})`, undefined, waitsForAll(pending));
@@ -110,7 +119,7 @@ export async function waitall(requests: MaybeRequest[], statuses?: Status[]): Pr
 
 /** Waits for any one request; returns [index, value], or [UNDEFINED, undefined] for an empty list (MPI_Waitany). */
 export async function waitany(requests: MaybeRequest[], status?: Status): Promise<[number, unknown]> {
-  const live = requests.map((r, i) => [r, i] as const).filter(([r]) => !!r) as [Request, number][];
+  const live = requests.map((r, i) => [r, i] as const).filter(([r]) => !!r) as [Waitable, number][];
   if (!live.length) return [UNDEFINED, undefined];
   const ready = live.find(([r]) => r.done);
   if (ready) return [ready[1], ready[0].test(status).value];

@@ -1,11 +1,6 @@
 // MPI_Status (MPI-4 §3.2.5): source, tag and size of a received (or probed) message, whether a request
 // was cancelled, and the count in items of a datatype (UNDEFINED when the bytes are not a whole number).
-import { UNDEFINED } from "./constants.ts";
-
-/** The part of a datatype Status needs: its size in bytes (derived datatypes report theirs). */
-export interface SizedType {
-  size: number;
-}
+import { getCount, getElements, type Datatype } from "../datatype/index.ts";
 
 export class Status {
   source = -1;
@@ -15,17 +10,14 @@ export class Status {
   cancelled = false;
   error = 0;
 
-  /** Number of whole items of `datatype` in the message (MPI_Get_count), or UNDEFINED. */
-  getCount(datatype?: SizedType): number {
-    const size = datatype?.size ?? 1;
-    if (size === 0) return this.count === 0 ? 0 : UNDEFINED;
-    return this.count % size === 0 ? this.count / size : UNDEFINED;
+  /** Number of whole items of `datatype` in the message (MPI_Get_count), or UNDEFINED; bytes without a type. */
+  getCount(datatype?: Datatype): number {
+    return datatype ? getCount(this.count, datatype) : this.count;
   }
 
-  /** Number of basic elements (MPI_Get_elements); for basic types equal to getCount. */
-  getElements(datatype?: SizedType & { elementsIn?: (bytes: number) => number }): number {
-    if (datatype?.elementsIn) return datatype.elementsIn(this.count);
-    return this.getCount(datatype);
+  /** Number of basic elements of `datatype` received (MPI_Get_elements), or UNDEFINED. */
+  getElements(datatype?: Datatype): number {
+    return datatype ? getElements(this.count, datatype) : this.count;
   }
 
   /** Copies another status into this one (used when a caller passes its own Status object). */

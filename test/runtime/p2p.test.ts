@@ -66,3 +66,22 @@ describe("flow control and ordering at volume", () => {
     expect(s.big).toBe(64 * 1024 * 1024);
   }, 240_000);
 });
+
+describe("buffered, ready, persistent and matched-probe modes", () => {
+  it("bsend/ibsend with an attached buffer, rsend, sendInit/recvInit + startall, mprobe/improbe, sendrecvReplace", async () => {
+    const r = await runTsrun(3, program("p2p-modes"));
+    expect(r.code, r.stderr).toBe(0);
+    const by = Object.fromEntries(lastJson(r.stdout).map((o) => [o.rank, o.checks as Record<string, unknown>]));
+    for (const rank of [0, 1]) {
+      const other = 1 - rank;
+      const c = by[rank];
+      expect(c.bsendTooBig).toBe("ERR_BUFFER");
+      expect(c.buffered).toEqual([{ from: other }, [other, 2]]);
+      expect(c.detached).toBe(1 << 20);
+      expect(c.persistent).toEqual([other, 10 + other, 20 + other]);
+      expect(c.mprobe).toEqual([other, 4, `mprobe ${other}`]);
+      expect(c.improbeNone).toBe(true);
+      expect(c.replace).toEqual([[other, other, other], 3, 3]);
+    }
+  });
+});
