@@ -79,3 +79,5 @@ export function wtick(): number {
 }
 export * from "./rma/index.ts";
 export { ERRORS_ARE_FATAL, ERRORS_RETURN, crash, type Errhandler } from "./comm/fault.ts";
+export { attachBuffer, detachBuffer, startall, Message, PersistentRequest, BSEND_OVERHEAD } from "./comm/modes.ts";
+export const REQUEST_NULL = null;
