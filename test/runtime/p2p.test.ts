@@ -85,3 +85,12 @@ describe("buffered, ready, persistent and matched-probe modes", () => {
     }
   });
 });
+
+describe("finalize", () => {
+  it("a program that never calls finalize() still ends cleanly once its messages are delivered", async () => {
+    const r = await runTsrun(3, program("implicit-finalize"));
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain("rank 1 got 50000 values summing to 75000");
+    expect(r.stderr).toBe("");
+  });
+});
