@@ -50,6 +50,8 @@ describe("fence epochs", () => {
         untouched: 42,
       });
       expect(range(np)).toContain(replaced);
+      const maxValue = Math.min(np - 1, 2);
+      expect(ranks[0].loc).toEqual([[maxValue, maxValue], [0, 0]]); // MAXLOC, MINLOC: ties → smaller index
       // the fetched old values are one interleaving of atomic +1 (getAccumulate) and +10 (fetchAndOp)
       const steps = ranks.flatMap((r) => [[r.fetched, 1], [r.old, 10]]).sort((a, b) => a[0] - b[0]);
       let expected = 0;

@@ -1,6 +1,6 @@
 // Test program (issue 6, MPI-4 §12.5.1): fence epochs with put, get, accumulate (every predefined op),
-// getAccumulate and fetchAndOp, at any np. Prints one JSON line per rank with what it measured; the test
-// (test/runtime/rma-active.test.ts) computes the expected values.
+// MAXLOC/MINLOC on pair types, getAccumulate and fetchAndOp, at any np. Prints one JSON line per rank
+// with what it measured; the test (test/runtime/rma-active.test.ts) computes the expected values.
 import * as mpi from "tsmpi";
 
 const comm = await mpi.init();
@@ -61,5 +61,20 @@ const opsResult = rank === 0 ? Array.from(mem) : null;
 await ops.fence(mpi.MODE_NOSUCCEED);
 await ops.free();
 
-console.log(JSON.stringify({ rank, size, afterPut, neighbour: Array.from(neighbour), firsts: Array.from(firsts), accumulated, opsResult, fetched: fetched[0], read: read[0], old }));
+// MAXLOC / MINLOC on (value, index) pairs: value = rank % 3 (ties), index = rank; ties go to the smaller index
+const pairs = await mpi.Win.allocate(2, mpi.FLOAT64_INT, comm);
+const pairBytes = new DataView((pairs.memory as Uint8Array).buffer);
+const extent = mpi.FLOAT64_INT.extent;
+if (rank === 0) for (const [k, v] of [[0, -1], [1, 99]]) (pairBytes.setFloat64(k * extent, v, true), pairBytes.setInt32(k * extent + 8, 99, true));
+const mine = new Uint8Array(extent);
+new DataView(mine.buffer).setFloat64(0, rank % 3, true);
+new DataView(mine.buffer).setInt32(8, rank, true);
+await pairs.fence();
+pairs.accumulate(mpi.buf(mine, mpi.FLOAT64_INT, 1), 0, 0, mpi.MAXLOC);
+pairs.accumulate(mpi.buf(mine, mpi.FLOAT64_INT, 1), 0, 1, mpi.MINLOC);
+await pairs.fence(mpi.MODE_NOSUCCEED);
+const loc = rank === 0 ? [0, 1].map((k) => [pairBytes.getFloat64(k * extent, true), pairBytes.getInt32(k * extent + 8, true)]) : null;
+await pairs.free();
+
+console.log(JSON.stringify({ rank, size, loc, afterPut, neighbour: Array.from(neighbour), firsts: Array.from(firsts), accumulated, opsResult, fetched: fetched[0], read: read[0], old }));
 await mpi.finalize();
