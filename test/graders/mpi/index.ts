@@ -10,9 +10,10 @@ import { exchangeGrader } from "./exchange.ts";
 import { helloGrader } from "./hello.ts";
 import { pingpongGrader, pingpongNonblockingGrader } from "./pingpong.ts";
 import { ringGrader } from "./ring.ts";
+import { transposeGrader } from "./transpose.ts";
 import { bcastBinomialGrader, bcastStarGrader, scatterBinaryGrader, scatterBinomialGrader, scatterLinearGrader } from "./trees.ts";
 
 export const graders: Grader[] = [helloGrader, bugGrader, pingpongGrader, pingpongNonblockingGrader, exchangeGrader, ringGrader,
   bcastPidGrader, reduceMaxGrader, scatterGatherGrader,
   bcastStarGrader, bcastBinomialGrader, scatterLinearGrader, scatterBinomialGrader, scatterBinaryGrader,
-  alltoallGrader, normalizeGrader, contiguousGrader, vectorGrader];
+  alltoallGrader, normalizeGrader, contiguousGrader, vectorGrader, transposeGrader];
