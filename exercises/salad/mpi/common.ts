@@ -42,7 +42,7 @@ export function programOptions<O extends Options>(program: string, rank: number,
   try {
     return parseArgs({ args: process.argv.slice(2), options, strict: true, allowPositionals: false }).values;
   } catch (err) {
-    if (rank === 0) process.stderr.write(`${program}: ${(err as Error).message.replace(/\s*\n\s*/g, " ")}. Usage: ${usage}\n`);
+    if (rank === 0) process.stderr.write(`${program}: ${(err as Error).message.replace(/\s*\n\s*/g, " ").replace(/\.$/, "")}. Usage: ${usage}\n`);
     process.exit(2);
   }
 }

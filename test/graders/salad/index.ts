@@ -7,5 +7,6 @@ import { s3 } from "./s3-counter.ts";
 import { s5 } from "./s5-blockchain.ts";
 import { s7 } from "./s7-rest.ts";
 import { s1 } from "./s1-master-worker.ts";
+import { s4 } from "./s4-lamport.ts";
 
-export const graders: Grader[] = [s0, s2, s3, s5, s7, s1];
+export const graders: Grader[] = [s0, s2, s3, s5, s7, s1, s4];
