@@ -19,7 +19,7 @@ describe("socket exercises from the command line", () => {
       expect(help.stdout, file).toMatch(/Options:/);
       expect(bad.code, file).not.toBe(0);
       expect(bad.stderr.trim().split("\n"), `${file}: ${bad.stderr}`).toHaveLength(1);
-      expect(bad.stderr).toMatch(/Unknown argument: bogus-option|Missing required argument/);
+      expect(bad.stderr).toMatch(/Unknown argument: bogus-option\. Try --help|Missing required argument/);
     }
   });
 
