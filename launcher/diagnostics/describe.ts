@@ -24,11 +24,12 @@ function fate(rank: number, ctx: WaitContext): string | undefined {
   return undefined;
 }
 
-/** "for rank 1", "for any of ranks 1, 2", "for rank 1, which exited with code 0", "for itself". */
-function whom(d: DeadRank, waits: number[], ctx: WaitContext): string {
+/** "for rank 1", "for any of ranks 1, 2" (ANY_SOURCE), "for ranks 1, 2" (a collective), "for itself". */
+function whom(d: DeadRank, call: BlockedCall, waits: number[], ctx: WaitContext): string {
   const others = waits.filter((w) => w !== d.rank);
   if (!others.length) return "for itself (no other rank can complete it)";
-  const list = others.length === 1 ? `rank ${others[0]}` : `any of ranks ${others.join(", ")}`;
+  const anyOf = /ANY_SOURCE|^waitany|^waitsome|^wait\(/.test(call.call) ? "any of " : "";
+  const list = others.length === 1 ? `rank ${others[0]}` : `${anyOf}ranks ${others.join(", ")}`;
   const fates = others.map((w) => [w, fate(w, ctx)] as const).filter(([, f]) => f);
   if (!fates.length) return `for ${list}`;
   if (others.length === 1) return `for ${list}, which ${fates[0][1]}`;
@@ -37,7 +38,7 @@ function whom(d: DeadRank, waits: number[], ctx: WaitContext): string {
 
 /** The one-line summary, e.g. "deadlock: rank 0 waits in recv(source=1, tag=0) for rank 1; … — a cycle 0 → 1 → 0". */
 export function deadlockSummary(d: Deadlock, ctx: WaitContext): string {
-  const clauses = d.dead.map((r) => `rank ${r.rank} waits in ${r.calls.map((c, i) => `${callText(c)} ${whom(r, r.waitsFor[i], ctx)}`).join(" and in ")}`);
+  const clauses = d.dead.map((r) => `rank ${r.rank} waits in ${r.calls.map((c, i) => `${callText(c)} ${whom(r, c, r.waitsFor[i], ctx)}`).join(" and in ")}`);
   const head = d.global ? "deadlock" : `deadlock among ${ranksWord(d.dead.map((r) => r.rank))} (${ranksWord(d.running)} still running)`;
   const cycle = d.cycle ? ` — a cycle ${d.cycle.join(" → ")}` : "";
   return `${head}: ${clauses.join("; ")}${cycle}`;
@@ -46,7 +47,8 @@ export function deadlockSummary(d: Deadlock, ctx: WaitContext): string {
 /** The full report printed by tsrun. */
 export function deadlockReport(d: Deadlock, ctx: WaitContext, dotPath: string | null): string {
   const lines = [`tsrun: ${deadlockSummary(d, ctx)}`];
-  lines.push(d.global ? "  every rank is blocked and no message is in flight, so none can ever continue:" : "  these ranks are blocked and no message they wait for is in flight, so none of them can ever continue:");
+  const stillRunning = d.dead.length + ctx.exits.size + ctx.inFinalize.size > d.dead.length ? " still running" : "";
+  lines.push(d.global ? `  every rank${stillRunning} is blocked and no message is in flight, so none can ever continue:` : "  these ranks are blocked and no message they wait for is in flight, so none of them can ever continue:");
   for (const r of d.dead) for (const c of r.calls) lines.push(`    rank ${r.rank}: ${callText(c)}${c.site ? ` at ${c.site}` : ""}`);
   for (const lag of ctx.collectiveLags) lines.push(`  ${lag}`);
   if (dotPath) lines.push(`  wait-for graph: ${dotPath} (draw it with: dot -Tsvg ${dotPath} -o deadlock.svg)`);
@@ -56,6 +58,7 @@ export function deadlockReport(d: Deadlock, ctx: WaitContext, dotPath: string | 
 
 function hintFor(d: DeadlockHintInput, ctx: WaitContext): string {
   const calls = d.dead.flatMap((r) => r.calls.map((c) => c.call));
+  if (d.cycle && d.cycle.length === 2) return "a rank cannot complete a synchronous or large send to itself before it posts the receive: use isend then recv (or sendrecv)";
   if (ctx.collectiveLags.length) return "every rank of a communicator must call the same collectives in the same order";
   if (calls.some((c) => /^ssend|^send|^wait\(i?s?send/.test(c)) && d.cycle)
     return "blocking sends of large messages (over the 64 KiB eager limit) and ssend wait until the receiver posts its recv: let one side receive first, or use sendrecv or isend/irecv + waitall";

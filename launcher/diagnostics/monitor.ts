@@ -55,8 +55,12 @@ export class Monitor {
   private readonly lastSentTo = new Map<number, number[]>();
   private readonly listeners: ((round: Round) => void)[] = [];
   private stopped = false;
+  /** --fault-tolerant, or a rank turned it on (setErrhandler(ERRORS_RETURN)): waits on dead ranks then fail. */
+  private faultTolerant: boolean;
 
-  constructor(private readonly host: MonitorHost) {}
+  constructor(private readonly host: MonitorHost) {
+    this.faultTolerant = host.faultTolerant;
+  }
 
   /** Starts polling once every rank has joined. */
   start(): void {
@@ -80,7 +84,8 @@ export class Monitor {
 
   /** Every control message of every rank passes here first (before the rendezvous handles it). */
   onMessage(rank: number, msg: RankToLauncher): void {
-    if (msg.t === "state") {
+    if (msg.t === "ft") this.faultTolerant = true;
+    else if (msg.t === "state") {
       if (msg.sentTo) this.lastSentTo.set(rank, msg.sentTo);
       if (this.host.check && this.ledger.ingest(rank, msg.colls)) this.reportMismatchSoon();
       if (this.round && msg.seq === this.seq) {
@@ -89,10 +94,12 @@ export class Monitor {
       }
     } else if (msg.t === "finalize") {
       this.lastSentTo.set(rank, Array.from({ length: this.host.np }, (_, r) => msg.sentTo[r] ?? 0));
-      // Finalize must not complete on a mismatch: check now, before the rendezvous may release the ranks.
-      if (this.host.check) {
-        this.ledger.ingest(rank, msg.colls);
-        this.reportMismatch();
+      // Finalize must not complete on a mismatch: the last rank to enter it decides, before the rendezvous
+      // may release the ranks; earlier ones wait for the other ranks' reports (or the next poll).
+      if (this.host.check && (this.ledger.ingest(rank, msg.colls) || this.ledger.firstMismatch())) {
+        const others = Array.from({ length: this.host.np }, (_, r) => r).filter((r) => r !== rank);
+        if (others.every((r) => this.host.inFinalize.has(r) || this.host.exits.has(r))) this.reportMismatch();
+        else this.reportMismatchSoon();
       }
     }
   }
@@ -132,7 +139,7 @@ export class Monitor {
       exited: new Set(round.exits.keys()),
       inFinalize: round.inFinalize,
       lastSentTo: this.lastSentTo,
-      faultTolerant: this.host.faultTolerant,
+      faultTolerant: this.faultTolerant,
     });
     if (!found) return;
     const ctx: WaitContext = { exits: round.exits, inFinalize: round.inFinalize, collectiveLags: this.collectiveLags() };
@@ -142,7 +149,7 @@ export class Monitor {
 
   private collectiveLags(): string[] {
     return this.ledger.lagging().map((l) => {
-      const behind = [...l.behind].map(([r, n]) => `rank ${r} only ${n}`).join(", ");
+      const behind = [...l.behind].map(([r, n]) => `rank ${r} has called only ${n}`).join(", ");
       return `on ${l.comm}, ${ranksWord(l.ahead)} called collective #${l.count}${l.last ? ` (${l.last})` : ""} but ${behind}: a collective called by only some ranks of a communicator never completes`;
     });
   }

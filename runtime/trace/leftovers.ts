@@ -1,18 +1,23 @@
 // What a rank leaves behind at finalize (MPI-4 §11.2.2: finalize with pending communication is erroneous):
 // messages sent to it and never received (with the source line of the send), requests never completed
 // by a wait or a successful test, windows never freed. Each is a warning, or an error with --strict.
-// Send sites cost one Map lookup per send: the stack is captured only for the first send of each
-// (destination, communicator, tag), and each sender tells its destinations at finalize, in one CONTROL
-// frame each, where it sent from; the receiver names the site of every message left in its queue.
+// Send sites cost one Map lookup per send: the stack is captured only for the first few sends of each
+// (destination, communicator, tag) — each of those remembered by message id — and each sender tells its
+// destinations at finalize, in one CONTROL frame each, where it sent from; the receiver names the site of
+// every message left in its queue (by id, else the first send with the same destination and tag).
 import { siteHere } from "./sites.ts";
 import { SEND_SITES_CHANNEL, type ObservedEngine } from "./observer.ts";
 
 const MAX_SITES = 10_000;
 const MAX_TRACKED = 100_000;
+/** Sends of one (destination, context, tag) whose own source line is remembered. */
+const SITES_PER_KEY = 8;
 
-/** First send site per "dest:context:tag" (this rank as sender). */
-const sendSites = new Map<string, string | null>();
-/** Send sites told by each source at its finalize, per "source:context:tag" (this rank as receiver). */
+/** Per "dest:context:tag" (this rank as sender): the first send's site and the number of sends noted. */
+const sendSites = new Map<string, { site: string | null; noted: number }>();
+/** Per destination: message id → site, for the first sends of each key. */
+const idSites = new Map<number, Map<number, string>>();
+/** Told by each source at its finalize (this rank as receiver): "source:context:tag" and "source#id" → site. */
 const peerSendSites = new Map<string, string>();
 /** Requests not yet completed by wait/test → their description and where the first such request was made. */
 const openRequests = new Map<object, string>();
@@ -26,33 +31,48 @@ export function setLeftoverChecks(on: boolean, engine: ObservedEngine | null): v
   if (on && engine) engine.onControl(SEND_SITES_CHANNEL, (source, frame) => sitesArrived(source, frame.payload));
 }
 
-/** Notes where a user message to `dest` was sent from (first send of each destination/context/tag). */
-export function noteSend(dest: number, context: number, tag: number): void {
+/** Notes where a user message to `dest` was sent from (the first sends of each destination/context/tag). */
+export function noteSend(dest: number, context: number, tag: number, id: number): void {
   const key = `${dest}:${context}:${tag}`;
-  if (sendSites.has(key) || sendSites.size >= MAX_SITES) return;
-  sendSites.set(key, siteHere() ?? null);
+  let entry = sendSites.get(key);
+  if (entry && entry.noted >= SITES_PER_KEY) return;
+  if (!entry) {
+    if (sendSites.size >= MAX_SITES) return;
+    sendSites.set(key, (entry = { site: null, noted: 0 }));
+  }
+  const site = siteHere();
+  entry.noted++;
+  entry.site ??= site ?? null;
+  if (!site) return;
+  if (!idSites.has(dest)) idSites.set(dest, new Map());
+  idSites.get(dest)!.set(id, site);
 }
 
 /** At finalize: tells every destination where its messages were sent from (before the frame counts are taken). */
 export function sendSitesToPeers(engine: ObservedEngine): void {
-  const byDest = new Map<number, [number, number, string][]>();
-  for (const [key, site] of sendSites) {
+  const byDest = new Map<number, { keys: [number, number, string][]; ids: [number, string][] }>();
+  const of = (dest: number) => byDest.get(dest) ?? byDest.set(dest, { keys: [], ids: [] }).get(dest)!;
+  for (const [key, { site }] of sendSites) {
     if (!site) continue;
     const [dest, context, tag] = key.split(":").map(Number);
-    if (!byDest.has(dest)) byDest.set(dest, []);
-    byDest.get(dest)!.push([context, tag, site]);
+    of(dest).keys.push([context, tag, site]);
   }
+  for (const [dest, sites] of idSites) of(dest).ids.push(...sites);
   for (const [dest, entries] of byDest) engine.sendControl(dest, SEND_SITES_CHANNEL, 0, new TextEncoder().encode(JSON.stringify(entries)));
 }
 
 function sitesArrived(source: number, payload: Uint8Array): void {
-  const entries = JSON.parse(new TextDecoder().decode(payload)) as [number, number, string][];
-  for (const [context, tag, site] of entries) peerSendSites.set(`${source}:${context}:${tag}`, site);
+  const entries = JSON.parse(new TextDecoder().decode(payload)) as { keys: [number, number, string][]; ids: [number, string][] };
+  for (const [context, tag, site] of entries.keys) peerSendSites.set(`${source}:${context}:${tag}`, site);
+  for (const [id, site] of entries.ids) peerSendSites.set(`${source}#${id}`, site);
 }
 
-/** The send site of a message this rank received from `source`, if its sender told us. */
-export function sendSiteOf(source: number, context: number, tag: number): string | undefined {
-  return peerSendSites.get(`${source}:${context}:${tag}`);
+/** Where a message this rank received from `source` was sent: "at x.ts:3:5", or "first such send at …". */
+export function sendSiteOf(source: number, context: number, tag: number, id?: number): string | undefined {
+  const exact = id === undefined ? undefined : peerSendSites.get(`${source}#${id}`);
+  if (exact) return `sent at ${exact}`;
+  const first = peerSendSites.get(`${source}:${context}:${tag}`);
+  return first ? `the first send with this tag was at ${first}` : undefined;
 }
 
 // ---- requests and windows -------------------------------------------------------------------------
@@ -91,6 +111,7 @@ export interface Unreceived {
   context: number;
   tag: number;
   size: number;
+  id?: number;
 }
 
 /** The warnings of this rank's finalize (empty when nothing was left behind). */
@@ -99,8 +120,8 @@ export function finalizeWarnings(rank: number, strict: boolean, left: Unreceived
   const out: string[] = [];
   if (left.length) {
     const lines = left.slice(0, 10).map((m) => {
-      const site = sendSiteOf(m.source, m.context, m.tag);
-      return `  from rank ${m.source}, tag ${m.tag}, ${m.size} bytes${m.context > 1 ? ` (communicator context ${m.context})` : ""}${site ? `, sent at ${site}` : ""}`;
+      const site = sendSiteOf(m.source, m.context, m.tag, m.id);
+      return `  from rank ${m.source}, tag ${m.tag}, ${m.size} bytes${m.context > 1 ? ` (communicator context ${m.context})` : ""}${site ? `, ${site}` : ""}`;
     });
     if (left.length > 10) lines.push(`  … and ${left.length - 10} more`);
     out.push(

@@ -52,7 +52,7 @@ export class RankDiagnostics {
       ...traced,
       sent: (dest, context, tag, size, id, sync) => {
         traced?.sent(dest, context, tag, size, id, sync);
-        if ((context & 1) === 0) noteSend(dest, context, tag);
+        if ((context & 1) === 0) noteSend(dest, context, tag, id);
       },
     };
   }
