@@ -81,3 +81,5 @@ export * from "./rma/index.ts";
 export { ERRORS_ARE_FATAL, ERRORS_RETURN, crash, type Errhandler } from "./comm/fault.ts";
 export { attachBuffer, detachBuffer, startall, Message, PersistentRequest, BSEND_OVERHEAD } from "./comm/modes.ts";
 export const REQUEST_NULL = null;
+/** mpi.mark("text"): a user event in the trace (tsrun --trace DIR); does nothing when the trace is off. */
+export { mark } from "./trace/tracer.ts";
