@@ -8,7 +8,9 @@ import { bcastPidGrader, normalizeGrader, reduceMaxGrader, scatterGatherGrader }
 import { contiguousGrader, vectorGrader } from "./datatypes.ts";
 import { exchangeGrader } from "./exchange.ts";
 import { helloGrader } from "./hello.ts";
+import { dynamicGrader, staticGrader } from "./master-worker.ts";
 import { pingpongGrader, pingpongNonblockingGrader } from "./pingpong.ts";
+import { intermediaryGrader, irregularMaxGrader, rmaRingGrader, seedGrader } from "./rma.ts";
 import { ringGrader } from "./ring.ts";
 import { transposeGrader } from "./transpose.ts";
 import { bcastBinomialGrader, bcastStarGrader, scatterBinaryGrader, scatterBinomialGrader, scatterLinearGrader } from "./trees.ts";
@@ -16,4 +18,6 @@ import { bcastBinomialGrader, bcastStarGrader, scatterBinaryGrader, scatterBinom
 export const graders: Grader[] = [helloGrader, bugGrader, pingpongGrader, pingpongNonblockingGrader, exchangeGrader, ringGrader,
   bcastPidGrader, reduceMaxGrader, scatterGatherGrader,
   bcastStarGrader, bcastBinomialGrader, scatterLinearGrader, scatterBinomialGrader, scatterBinaryGrader,
-  alltoallGrader, normalizeGrader, contiguousGrader, vectorGrader, transposeGrader];
+  alltoallGrader, normalizeGrader, contiguousGrader, vectorGrader, transposeGrader,
+  staticGrader, dynamicGrader,
+  intermediaryGrader, rmaRingGrader, seedGrader, irregularMaxGrader];
