@@ -10,7 +10,7 @@ import { Job } from "./job.ts";
 import { splitLauncherArgs, LAUNCHER_OPTIONS, UsageError } from "./args.ts";
 import { parseHostfile, parseHostList, HostfileError, type HostEntry } from "./hostfile.ts";
 import { placeRanks, formatMap, PlacementError, type Placement } from "./placement.ts";
-import { connectPlacement, closeHosts, type RemoteHosts } from "./remote.ts";
+import { connectPlacement, closeHosts, shipBundle, type RemoteHosts } from "./remote.ts";
 import { SshError, SshHostsError } from "./ssh/errors.ts";
 import { parseKillSpecs } from "./fault.ts";
 import { runTraceCommand, TRACE_COMMANDS } from "./view/command.ts";
@@ -117,7 +117,9 @@ async function runJob(opts: Record<string, unknown>, program: string | undefined
         keyFile: opts.sshKey as string | undefined,
         acceptNewHosts: Boolean(opts.acceptNewHosts),
       });
+      await shipBundle(hosts, bundle);
     } catch (err) {
+      if (hosts) await closeHosts(hosts);
       if (err instanceof SshHostsError || err instanceof SshError) {
         process.stderr.write(`tsrun: ${err.message}\n`);
         return 1;

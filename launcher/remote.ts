@@ -5,6 +5,7 @@
 // Unix sockets, ranks on different hosts over TCP, directly; each reaches tsrun's control socket over TCP
 // at the address this machine uses to reach that host.
 import * as dgram from "node:dgram";
+import * as fs from "node:fs";
 import * as dns from "node:dns/promises";
 import * as net from "node:net";
 import { PassThrough } from "node:stream";
@@ -85,6 +86,12 @@ export async function spawnRemoteRank(hosts: RemoteHosts, spec: RankSpec): Promi
       else handle.signal(signal);
     },
   };
+}
+
+/** Makes sure every host has the job's bundle at the same path (copied over SFTP where it is missing). */
+export async function shipBundle(hosts: RemoteHosts, bundle: string): Promise<void> {
+  const files = [bundle, `${bundle}.map`].filter((f) => fs.existsSync(f));
+  await Promise.all(hosts.connections.map((c) => c.ensureFiles(files)));
 }
 
 export async function closeHosts(hosts: RemoteHosts): Promise<void> {

@@ -18,6 +18,8 @@
 //     .closed: Promise<SshError | null> — null after close(), an SshError "lost" if the connection dropped
 //     .close(): Promise<void>
 //     .target (ResolvedTarget) and .label ("th1 (10.210.0.11:22)") for messages
+import * as fs from "node:fs";
+import * as path from "node:path";
 import type { Readable, Writable } from "node:stream";
 import ssh2 from "ssh2";
 import type { ClientChannel } from "ssh2";
@@ -59,6 +61,8 @@ export interface SshConnection {
   target: ResolvedTarget;
   label: string;
   exec(command: string, options?: { pty?: boolean }): Promise<RemoteProcess>;
+  /** Copies local files to the same paths on the host unless a file of the same size is there. */
+  ensureFiles(paths: string[]): Promise<number>;
   closed: Promise<SshError | null>;
   close(): Promise<void>;
 }
@@ -145,12 +149,45 @@ function makeConnection(client: ssh2.Client, target: ResolvedTarget, label: stri
         }
       });
     },
+    ensureFiles(paths) {
+      return copyMissing(client, paths, label, target.alias);
+    },
     async close() {
       closing = true;
       client.end();
       await closed;
     },
   };
+}
+
+/** Puts each local file at the same absolute path on the host (over exec: no SFTP subsystem needed),
+ *  unless a file of the same size is already there; returns how many were copied. */
+async function copyMissing(client: ssh2.Client, paths: string[], label: string, alias: string): Promise<number> {
+  const run = (command: string, input?: Buffer) =>
+    new Promise<string>((resolve, reject) => {
+      client.exec(command, (err, channel) => {
+        if (err) return reject(err);
+        let out = "";
+        channel.on("data", (d: Buffer) => (out += d));
+        channel.stderr.on("data", () => {});
+        channel.on("close", (code: number | null) => (code === 0 ? resolve(out) : reject(new Error(`${command.split(" ")[0]} exited ${code}`))));
+        channel.end(input);
+      });
+    });
+  const quote = (t: string) => `'${t.replace(/'/g, `'\\''`)}'`;
+  let copied = 0;
+  try {
+    for (const p of paths) {
+      const remoteSize = Number((await run(`stat -c %s -- ${quote(p)} 2>/dev/null || echo -1`)).trim());
+      if (remoteSize === fs.statSync(p).size) continue;
+      const tmp = `${p}.${process.pid}.tmp`;
+      await run(`mkdir -p -m 700 -- ${quote(path.dirname(p))} && cat > ${quote(tmp)} && mv -f -- ${quote(tmp)} ${quote(p)}`, fs.readFileSync(p));
+      copied++;
+    }
+    return copied;
+  } catch (e) {
+    throw new SshError(alias, "exec", `ssh to ${label}: cannot copy the program to the host: ${(e as Error).message}`);
+  }
 }
 
 /** Connects and authenticates to one host. Rejects with one SshError naming the host and the cause. */
