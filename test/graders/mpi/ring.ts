@@ -18,7 +18,7 @@ export function checkTokenValues(run: MpiRun): string {
     if (mine.length > 1) fail(`rank ${r} received the token ${mine.length} times`, "once", "the token goes round exactly once");
     const [, , token, from] = mine[0].map(Number);
     expect(from === r - 1, `rank ${r} received the token from rank ${from}`, `from rank ${r - 1}, its left neighbour`);
-    expect(token === triangle(r), `rank ${r} received token ${token}`, `${triangle(r)} (0+1+…+${r - 1}: each rank adds its rank before passing it on)`, "a different value means the token skipped or repeated a rank");
+    expect(token === triangle(r), `rank ${r} received token ${token}`, `${triangle(r)} (${r <= 2 ? Array.from({ length: r }, (_, k) => k).join("+") : `0+1+…+${r - 1}`}: each rank adds its rank before passing it on)`, "a different value means the token skipped or repeated a rank");
   }
   const back = matching(run, /^rank 0: token back with (-?\d+)/);
   if (back.length !== 1) fail(`${back.length} "rank 0: token back with …" lines`, "exactly one", "rank 0 must receive the token from rank N-1 and print it");

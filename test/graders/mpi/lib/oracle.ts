@@ -76,5 +76,6 @@ export function irregularLocal(seed: number, rank: number): { size: number; max:
 
 /** Relative closeness of two floating-point results computed in different orders. */
 export function close(a: number, b: number, relative = 1e-9): boolean {
+  if (!Number.isFinite(a) || !Number.isFinite(b)) return a === b;
   return Math.abs(a - b) <= relative * Math.max(1, Math.abs(a), Math.abs(b));
 }
