@@ -2,7 +2,7 @@
 // comm.setErrhandler(ERRORS_RETURN)): a rank that dies does not abort the job; every live rank is told
 // (its operations involving the dead rank then fail with ERR_PROC_FAILED); at the end one message lists
 // the ranks that died and how. Exit code: 0 when every rank that was not killed exited 0.
-// Also failure injection for tests and the lab: --kill-rank R@T kills rank R after T seconds.
+// Also failure injection for tests and the lab: --kill-rank R@T kills rank R T seconds after all ranks joined.
 import type { LauncherToRank } from "../runtime/wire/bootstrap.ts";
 
 export interface Exit {

@@ -99,7 +99,10 @@ export class Job {
     } catch (err) {
       this.abort(1, `tsrun: ${(err as Error).message}`);
     }
-    for (const k of this.o.kills ?? []) setTimeout(() => this.ranks[k.rank]?.kill("SIGKILL"), k.seconds * 1000).unref();
+    // --kill-rank R@T: T seconds after every rank has joined the job (so a slow start cannot dodge it).
+    void this.rendezvous.ready.then(() => {
+      for (const k of this.o.kills ?? []) setTimeout(() => this.ranks[k.rank]?.kill("SIGKILL"), k.seconds * 1000).unref();
+    });
     const code = await this.done;
     await this.diagnostics.stop(code);
     if (timer) clearTimeout(timer);

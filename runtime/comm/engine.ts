@@ -4,8 +4,9 @@
 // Ranks here are world ranks; communicators translate. Messages from one sender are matched in the
 // order sent (non-overtaking), because every envelope, eager or RTS, leaves through one ordered queue.
 import { FrameKind, FrameFlag, encodeFrame, COALESCE_BYTES, type Frame, type FrameHeader } from "../wire/frame.ts";
-import { ANY_SOURCE, ANY_TAG, EAGER_LIMIT, CREDIT_WINDOW, ENVELOPE_COST } from "./constants.ts";
+import { ANY_SOURCE, ANY_TAG, EAGER_LIMIT, ENVELOPE_COST } from "./constants.ts";
 import { MatchQueue } from "./queue.ts";
+import { FlowControl } from "./flow.ts";
 import type { EngineObserver } from "../trace/observer.ts";
 
 /** A message as matched by a receive: envelope plus payload. */
@@ -88,9 +89,10 @@ export class Engine {
   private syncAcks = new Map<number, { dest: number; done: () => void; fail: (err: Error) => void }>();
   /** World ranks known dead (fault-tolerant mode), with the error to give operations that need them. */
   private dead = new Map<number, (op: string) => Error>();
-  private credit = new Map<number, number>();
-  private waitingForCredit = new Map<number, OutgoingEnvelope[]>();
-  private owed = new Map<number, number>();
+  private flow = new FlowControl<OutgoingEnvelope>(
+    (dest, env) => this.write(dest, env),
+    (source, bytes) => this.sendSignal(source, FrameKind.CREDIT, 0, bytes),
+  );
   /** Messages sent and received, for diagnostics. */
   sentCount = 0;
   receivedCount = 0;
@@ -131,23 +133,12 @@ export class Engine {
       }
       const cost = (eager ? a.payload.byteLength : 0) + ENVELOPE_COST;
       this.sentCount++;
-      this.enqueue(a.dest, { header, payload: eager ? a.payload : null, cost, done, fail: reject });
+      this.flow.enqueue(a.dest, { header, payload: eager ? a.payload : null, cost, done, fail: reject });
     });
   }
 
-  private enqueue(dest: number, env: OutgoingEnvelope): void {
-    const queue = this.waitingForCredit.get(dest);
-    if (queue && queue.length) {
-      queue.push(env);
-      return;
-    }
-    if (!this.trySend(dest, env)) this.waitingForCredit.set(dest, [env]);
-  }
-
-  private trySend(dest: number, env: OutgoingEnvelope): boolean {
-    const available = this.credit.get(dest) ?? CREDIT_WINDOW;
-    if (available < env.cost) return false;
-    this.credit.set(dest, available - env.cost);
+  /** Writes an envelope that has its flow-control credit. */
+  private write(dest: number, env: OutgoingEnvelope): void {
     const payload = env.payload;
     if (payload && payload.byteLength > COALESCE_BYTES) {
       // Large eager payloads are written from the caller's memory: complete once handed to the kernel.
@@ -156,13 +147,6 @@ export class Engine {
       this.io.send(dest, encodeFrame(env.header, payload ?? undefined));
       env.done();
     }
-    return true;
-  }
-
-  private addCredit(dest: number, bytes: number): void {
-    this.credit.set(dest, (this.credit.get(dest) ?? CREDIT_WINDOW) + bytes);
-    const queue = this.waitingForCredit.get(dest);
-    while (queue && queue.length && this.trySend(dest, queue[0])) queue.shift();
   }
 
   /**
@@ -261,7 +245,7 @@ export class Engine {
         return waiting?.done();
       }
       case FrameKind.CREDIT:
-        return this.addCredit(source, f.size);
+        return this.flow.received(source, f.size);
       case FrameKind.CONTROL:
         return this.controlHandlers.get(f.context)?.(source, f);
     }
@@ -291,7 +275,7 @@ export class Engine {
   /** A receive matched an envelope: finish eager delivery, or start the rendezvous. */
   private complete(recv: PostedRecv, m: Incoming): void {
     recv.matched = true;
-    this.returnCredit(m.source, (m.payload ? m.size : 0) + ENVELOPE_COST);
+    this.flow.consumed(m.source, (m.payload ? m.size : 0) + ENVELOPE_COST);
     if (m.payload) {
       if (m.sync) this.sendSignal(m.source, FrameKind.ACK, m.id);
       return this.deliver(recv, m, m.payload);
@@ -306,15 +290,7 @@ export class Engine {
     recv.deliver({ source: m.source, tag: m.tag, enc: m.enc, sig: m.sig, size: m.size, payload });
   }
 
-  private returnCredit(source: number, bytes: number): void {
-    const owed = (this.owed.get(source) ?? 0) + bytes;
-    if (owed >= CREDIT_WINDOW / 4) {
-      this.owed.set(source, 0);
-      this.sendSignal(source, FrameKind.CREDIT, 0, owed);
-    } else {
-      this.owed.set(source, owed);
-    }
-  }
+
 
   // ---- failures and diagnostics -----------------------------------------------------------------
 
@@ -333,9 +309,7 @@ export class Engine {
     for (const [key, r] of this.rndvRecvs) if (r.envelope.source === peer) (this.rndvRecvs.delete(key), r.recv.fail(errorFor("recv")));
     for (const [id, s] of this.rndvSends) if (s.dest === peer) (this.rndvSends.delete(id), s.fail(errorFor("send")));
     for (const [id, s] of this.syncAcks) if (s.dest === peer) (this.syncAcks.delete(id), s.fail(errorFor("ssend")));
-    const waiting = this.waitingForCredit.get(peer) ?? [];
-    this.waitingForCredit.delete(peer);
-    for (const env of waiting) env.fail(errorFor("send"));
+    this.flow.failDestination(peer, errorFor);
   }
 
   /** The error a receive gets because its only possible senders are dead, or null. */
@@ -366,7 +340,7 @@ export class Engine {
   /** Sends still waiting for their receiver (rendezvous, synchronous, or flow-controlled). */
   pendingSends(): number {
     let n = this.rndvSends.size + this.syncAcks.size;
-    for (const q of this.waitingForCredit.values()) n += q.length;
+    n += this.flow.waitingCount();
     return n;
   }
 }

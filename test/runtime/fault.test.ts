@@ -34,7 +34,7 @@ describe("fault-tolerant mode", () => {
     const r = await runTsrun(3, "test/runtime/programs/ft-kill.ts", { tsrunArgs: ["--fault-tolerant", "--kill-rank", "1@0.5"], timeoutMs: 30_000 });
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/^CAUGHT ERR_PROC_FAILED failed=\[1\]$/m);
-    expect(r.stderr).toMatch(/rank 1 was killed by SIGKILL at 0\.\d s/);
+    expect(r.stderr).toMatch(/rank 1 was killed by SIGKILL at \d+\.\d s/);
   });
 
   it("without fault tolerance the same death aborts the job", async () => {
