@@ -8,5 +8,6 @@ import { s5 } from "./s5-blockchain.ts";
 import { s7 } from "./s7-rest.ts";
 import { s1 } from "./s1-master-worker.ts";
 import { s4 } from "./s4-lamport.ts";
+import { s6 } from "./s6-fault-tolerant.ts";
 
-export const graders: Grader[] = [s0, s2, s3, s5, s7, s1, s4];
+export const graders: Grader[] = [s0, s2, s3, s5, s7, s1, s4, s6];

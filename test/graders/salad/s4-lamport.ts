@@ -165,7 +165,8 @@ export const s4: Grader = {
       await checker.check(`takes about the sequential time (≈ ${HANDOUT_UNITS} units: the bowl serialises the preparations)`, () => {
         const units = totalUnits(job.live, job.command);
         if (units < HANDOUT_UNITS - 1) fail(`${units} units`, `at least ${HANDOUT_UNITS - 1} (one fruit at a time over the bowl)`, "Prepare the fruit inside the critical section");
-        if (units > HANDOUT_UNITS * 3) fail(`${units} units`, `≈ ${HANDOUT_UNITS} (at most ${HANDOUT_UNITS * 3})`, "Hand the bowl over as soon as it is released");
+        // far above: the bowl stays idle between two workers (a loaded machine adds a few units per hand-over)
+        if (units > HANDOUT_UNITS * 4) fail(`${units} units`, `≈ ${HANDOUT_UNITS} (at most ${HANDOUT_UNITS * 4})`, "Hand the bowl over as soon as it is released");
         return `${units} units at --time-scale ${SCALE}`;
       });
     });
