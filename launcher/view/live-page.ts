@@ -9,7 +9,7 @@ export function livePage(np: number, program: string): string {
     (_, r) => `<tr data-rank="${r}"><td>${r}</td><td class="state">waiting for the first poll…</td><td class="sent">–</td><td class="received">–</td></tr>`,
   ).join("\n");
   return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>tsrun live: ${escapeHtml(program)}</title>
+<html lang="en"><head><meta charset="utf-8"><link rel="icon" href="data:,"><title>tsrun live: ${escapeHtml(program)}</title>
 <style>
 body { font: 14px system-ui, sans-serif; margin: 1.5em; color: #222; }
 h1 { font-size: 1.2em; } #status { font-weight: bold; }
