@@ -26,7 +26,7 @@ const seedArg = process.argv.indexOf("--seed");
 const seed = seedArg > 0 ? Number(process.argv[seedArg + 1]) : 42;
 
 // block: the items of ranks rank .. rank + block.length - 1
-let block = new Int32Array(0);
+let block: Int32Array = new Int32Array(0);
 if (rank === 0) {
   const next = mulberry32(seed);
   block = Int32Array.from({ length: size }, () => Math.floor(1000 * next()));

@@ -49,7 +49,7 @@ export const alltoallGrader: Grader = {
   async run(checker, options) {
     const program = programOf(this, options);
     for (const n of options.np ?? [1, 2, 4, 7]) {
-      let run: MpiRun | null = null;
+      let run = null as MpiRun | null; // set inside the check
       await checker.check(`N=${n}: rank i holds from rank j what j sent to i`, async () => {
         run = await runMpi(program, n, { trace: true, timeoutS: 30 });
         expectSuccess(run);

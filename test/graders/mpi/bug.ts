@@ -63,7 +63,7 @@ export const bugGrader: Grader = {
       return /deadlock/i.test(run.stderr) ? "deadlock reported" : "reported at --timeout";
     });
     for (const n of options.np ?? [2, 4, 5]) {
-      let run: MpiRun | null = null;
+      let run = null as MpiRun | null; // set inside the check
       await checker.check(`fix at N=${n}: completes, each rank holds its partner's 1000 int32`, async () => {
         run = await runMpi(fixed, n, { trace: true, timeoutS: 30 });
         expectSuccess(run);

@@ -25,7 +25,7 @@ function expectCollective(run: MpiRun, name: RegExp, label: string, op?: string)
 /** One behavioural check then one trace check per N (the trace check only when the run succeeded). */
 async function perSize(checker: Checker, sizes: number[], behaviour: string, structure: string, body: (n: number) => Promise<[MpiRun, string]>, traced: (run: MpiRun) => string) {
   for (const n of sizes) {
-    let run: MpiRun | null = null;
+    let run = null as MpiRun | null; // set inside the check
     await checker.check(`N=${n}: ${behaviour}`, async () => {
       const [r, detail] = await body(n);
       run = r;

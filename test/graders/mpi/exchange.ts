@@ -45,7 +45,7 @@ export const exchangeGrader: Grader = {
   async run(checker, options) {
     const program = programOf(this, options);
     for (const n of options.np ?? [2, 4, 5]) {
-      let run: MpiRun | null = null;
+      let run = null as MpiRun | null; // set inside the check
       await checker.check(`N=${n}: each rank holds its partner's array`, async () => {
         run = await runMpi(program, n, { trace: true, timeoutS: 30 });
         expectSuccess(run);

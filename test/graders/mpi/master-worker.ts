@@ -54,7 +54,7 @@ export const staticGrader: Grader = {
     for (const n of options.np ?? [1, 2, 4, 5]) {
       let [tasks, seed] = [10 + Math.floor(Math.random() * 21), randomSeed()];
       while (n > 2 && tasks % (n - 1) === 0) tasks++; // the workers never divide the tasks evenly
-      let run: MpiRun | null = null;
+      let run = null as MpiRun | null; // set inside the check
       await checker.check(`N=${n}, --tasks ${tasks}: every task's result present, each computed once`, async () => {
         run = await runMpi(program, n, { args: ["--tasks", tasks, "--seed", seed], trace: true, timeoutS: 30 });
         expectSuccess(run);
@@ -86,7 +86,7 @@ export const dynamicGrader: Grader = {
     for (const n of options.np ?? [3, 4]) {
       const [tasks, seed] = [12 + Math.floor(Math.random() * 9), randomSeed()];
       const slow = n > 2 ? ["--slow-rank", 1, "--slow-ms", 1000] : [];
-      let run: MpiRun | null = null;
+      let run = null as MpiRun | null; // set inside the check
       let doneBy = new Map<number, number>();
       await checker.check(`N=${n}, --tasks ${tasks}${n > 2 ? ", worker 1 slowed to 1 s a task" : ""}: every task done exactly once`, async () => {
         run = await runMpi(program, n, { args: ["--tasks", tasks, "--seed", seed, "--work-ms", 10, ...slow], trace: true, timeoutS: 60 });

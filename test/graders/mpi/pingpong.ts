@@ -49,7 +49,7 @@ async function gradePingpong(checker: Checker, program: string, options: GradeOp
     });
   }
   for (const n of options.np ?? [2]) {
-    let run: MpiRun | null = null;
+    let run = null as MpiRun | null; // set inside the check
     let sizes: number[] = [];
     await checker.check(`N=${n}: every size reported with latency and bandwidth, payload intact`, async () => {
       run = await runMpi(program, n, { args: ["--reps", 5], trace: true, timeoutS: 60 });

@@ -48,7 +48,7 @@ export const ringGrader: Grader = {
   async run(checker, options) {
     const program = programOf(this, options);
     for (const n of options.np ?? Array.from({ length: 16 }, (_, i) => i + 1)) {
-      let run: MpiRun | null = null;
+      let run = null as MpiRun | null; // set inside the check
       await checker.check(`N=${n}: the token visits every rank in order and comes back with ${triangle(n)}`, async () => {
         run = await runMpi(program, n, { trace: true });
         if (!run.lines.length) expectSuccess(run); // nothing printed: the exit says why

@@ -23,7 +23,7 @@ function checkOneSidedOnly(run: MpiRun): string {
 
 async function gradeRuns(checker: Parameters<Grader["run"]>[0], sizes: number[], label: (n: number) => string, body: (n: number) => Promise<[MpiRun, string]>) {
   for (const n of sizes) {
-    let run: MpiRun | null = null;
+    let run = null as MpiRun | null; // set inside the check
     await checker.check(`N=${n}: ${label(n)}`, async () => {
       const [r, detail] = await body(n);
       run = r;

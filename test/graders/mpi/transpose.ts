@@ -52,7 +52,7 @@ export const transposeGrader: Grader = {
     for (const P of options.np ?? [1, 2, 3, 4]) {
       const sizes: [number, number][] = [[P, P], [2 * P + 1, P + 2], [P + 1, 2 * P + 1]];
       for (const [M, N] of sizes) {
-        let run: MpiRun | null = null;
+        let run = null as MpiRun | null; // set inside the check
         await checker.check(`P=${P}, A ${M}×${N}: rank 0 gathers A's first column, the ranks hold B = Aᵀ`, async () => {
           run = await runMpi(program, P, { args: ["--rows", M, "--cols", N], trace: true, timeoutS: 30 });
           expectSuccess(run);

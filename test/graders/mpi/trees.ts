@@ -102,7 +102,7 @@ function treeGrader(id: string, kind: Kind, shape: Shape, file: string, title: s
       for (const n of options.np ?? [1, 2, 3, 4, 5, 7, 8, 12, 16]) {
         const seed = randomSeed();
         const arg = kind === "bcast" ? "--value" : "--seed";
-        let run: MpiRun | null = null;
+        let run = null as MpiRun | null; // set inside the check
         const what = kind === "bcast" ? `every rank gets the value (${arg} ${seed})` : `every rank gets its own item (${arg} ${seed})`;
         await checker.check(`N=${n}: ${what}`, async () => {
           run = await runMpi(program, n, { args: [arg, seed], trace: true, timeoutS: 30 });
