@@ -3,6 +3,9 @@
 // from the environment variable TSMPI_COLL ("bcast=binomial,allreduce=ring", set by `tsrun --coll`), so
 // tests can run every algorithm at every size. Every rank of a call must pick the same algorithm, so the
 // table only reads what all ranks know: the size, the op, and byte counts that MPI requires to agree.
+// A forced algorithm that cannot apply keeps results exact instead: allreduce=ring or rabenseifner with a
+// non-commutative op, or on value-mode data that cannot be cut into elements, runs recursive doubling;
+// the v-variants (gatherv, scatterv, allgatherv) default to linear/ring since only the root knows counts.
 import { ErrorCode, mpiError } from "../wire/errors.ts";
 
 export const ALGORITHMS = {
