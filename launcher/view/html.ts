@@ -56,6 +56,7 @@ h1 { font-size: 15px; margin: 0 0 6px; }
 .msg.coll-msg { stroke: #9a7fd1; stroke-width: 1.1; }
 .msg.hover, .unmatched.hover, .coll.hover { stroke: #e8590c; stroke-width: 3; }
 .unmatched { stroke: #d62828; stroke-width: 1.6; }
+.hit { stroke: transparent; stroke-width: 9; }
 .coll { fill: #b197fc; fill-opacity: 0.16; stroke: #9775fa; stroke-opacity: 0.6; }
 .coll-span { stroke: #7048e8; stroke-width: 6; stroke-opacity: 0.55; stroke-linecap: round; }
 .coll-name { fill: #5f3dc4; font-size: 10px; pointer-events: none; }

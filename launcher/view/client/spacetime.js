@@ -123,12 +123,14 @@
       const b = value(m.tr, m.xr);
       if (!inView(a, b)) continue;
       shown++;
-      el("line", {
+      const ends = { x1: px(a), y1: y.get(m.s), x2: px(b), y2: y.get(m.r) };
+      el("line", Object.assign({
         class: "msg" + (m.coll ? " coll-msg" : "") + (m.sync ? " sync" : ""),
-        x1: px(a), y1: y.get(m.s), x2: px(b), y2: y.get(m.r),
         "marker-end": m.coll ? "url(#head-coll)" : "url(#head)",
-        "data-tip": messageTip(m), "data-tag": m.tag, "data-from": m.s, "data-to": m.r,
-      }, arrows);
+        "data-tip": messageTip(m), "data-tag": m.tag, "data-from": m.s, "data-to": m.r, "data-index": shown,
+      }, ends), arrows);
+      // a wider invisible twin, so that hovering a thin arrow is easy
+      el("line", Object.assign({ class: "hit", "data-tip": messageTip(m), "data-index": shown }, ends), arrows);
     }
     for (const u of data.unmatched) {
       if (!y.has(u.s) || (state.tags && !state.tags.has(u.tag))) continue;
@@ -155,7 +157,7 @@
   }
 
   function messageTip(m) {
-    return (m.coll ? "collective traffic" : "message") + ": rank " + m.s + " → rank " + m.r + ", tag " + m.tag + ", " + m.size + " bytes, " + m.comm +
+    return (m.coll ? "collective traffic" : "message") + ": rank " + m.s + " → rank " + m.r + ", tag " + m.tag + ", " + m.size + (m.size === 1 ? " byte, " : " bytes, ") + m.comm +
       (m.sync ? " (synchronous)" : "") + "\nsent at " + m.ts.toFixed(3) + " ms" + (m.siteS ? " by " + m.siteS : "") +
       "\nreceived at " + m.tr.toFixed(3) + " ms" + (m.siteR ? " by " + m.siteR : "") + "\nid " + m.id;
   }
@@ -216,10 +218,10 @@
       tip.style.display = "block";
       tip.style.left = Math.min(ev.pageX + 14, window.innerWidth - 360) + "px";
       tip.style.top = ev.pageY + 14 + "px";
-      if (target.classList) {
-        for (const h of svg.querySelectorAll(".hover")) h.classList.remove("hover");
-        target.classList.add("hover");
-      }
+      for (const h of svg.querySelectorAll(".hover")) h.classList.remove("hover");
+      const index = target.getAttribute("data-index");
+      const shownAs = index ? svg.querySelector('line.msg[data-index="' + index + '"]') : target;
+      if (shownAs && shownAs.classList) shownAs.classList.add("hover");
     } else {
       tip.style.display = "none";
       for (const h of svg.querySelectorAll(".hover")) h.classList.remove("hover");
