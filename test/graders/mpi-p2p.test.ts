@@ -10,7 +10,7 @@ describe("MPI point-to-point graders pass the references", () => {
   it("10.1 ping-pong", () => expectPass("10.1", [2], 2), GUARD);
   it("10.2-pingpong nonblocking ping-pong", () => expectPass("10.2-pingpong", [2], 3), GUARD);
   it("10.2-exchange at N=4", () => expectPass("10.2-exchange", [4], 2), GUARD);
-  it("10.3 ring at N=1, 2, 5, 16", () => expectPass("10.3", [1, 2, 5, 16], 8), GUARD);
+  it("10.3 ring at N=1, 5, 16", () => expectPass("10.3", [1, 5, 16], 6), GUARD);
   it("11.4-star and 11.4-binomial at N=6", async () => {
     await expectPass("11.4-star", [6], 2);
     await expectPass("11.4-binomial", [6], 2);
