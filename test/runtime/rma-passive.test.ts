@@ -28,6 +28,7 @@ describe("fetchAndOp counter", () => {
       expect(all).toEqual(range(np * k));
       for (const r of ranks) expect([...r.values].sort((a, b) => a - b)).toEqual(r.values); // each rank's own increase
       expect(ranks[0].final).toBe(np * k);
+      if (mode === "lockAll") for (const r of ranks) r.reads.forEach((read: number, i: number) => expect(read).toBeGreaterThan(r.values[i]));
     });
   }
 });
