@@ -12,6 +12,7 @@ import { FaultState } from "./fault.ts";
 import { FrameDecoder, type Frame } from "../wire/frame.ts";
 import { blockedCalls, describeBlocked, startKeepAlive, stopKeepAlive, blocking } from "../trace/activity.ts";
 import { RankDiagnostics } from "../trace/rank.ts";
+import { SlurmStep } from "./pmi-boot.ts";
 
 export interface RuntimeOptions {
   strict?: boolean;
@@ -27,6 +28,8 @@ export class World {
   peers: PeerAddress[] = [];
   finalized = false;
   private control: net.Socket | null = null;
+  /** A task of `srun --mpi=pmi2` with no tsrun parent: PMI-2 does the launcher's part (pmi-boot.ts). */
+  private step: SlurmStep | null = null;
   private transport: Transport | null = null;
   private controlHandlers: ((msg: LauncherToRank) => void)[] = [];
   private sentTo = new Map<number, number>();
@@ -50,9 +53,25 @@ export class World {
 
   static async start(): Promise<World> {
     const controlPath = process.env[Env.CONTROL];
-    if (!controlPath) return World.alone();
+    if (!controlPath) {
+      const step = await SlurmStep.join();
+      return step ? World.inSlurmStep(step) : World.alone();
+    }
     const world = new World(Number(process.env[Env.RANK]), Number(process.env[Env.SIZE]));
     await world.connect(controlPath);
+    return world;
+  }
+
+  private static async inSlurmStep(step: SlurmStep): Promise<World> {
+    const world = new World(step.rank, step.size);
+    world.step = step;
+    const joined = await step.connect(world.engine, {
+      onFrame: (source, frame) => world.onFrame(source, frame),
+      onPeerError: (peer, err) => world.peerError(peer, err),
+    });
+    world.transport = joined.transport;
+    world.peers = joined.peers;
+    startKeepAlive();
     return world;
   }
 
@@ -188,6 +207,7 @@ export class World {
   /** Reports an error that ends this rank, then exits with `code`. */
   fatal(message: string, code = 1): never {
     const blocked = blockedCalls();
+    if (this.step) this.step.failed(message, blocked, code);
     if (!this.control) {
       process.stderr.write(`${message}\n`);
       process.exit(code);
@@ -201,6 +221,7 @@ export class World {
 
   /** MPI_Abort: asks the launcher to stop every rank with `code`. */
   abort(code: number, message: string): never {
+    if (this.step) this.step.aborted(code, message);
     if (!this.control) {
       process.stderr.write(`tsmpi: abort(${code}) on rank 0: ${message}\n`);
       process.exit(code);
@@ -223,8 +244,10 @@ export class World {
       const expected = await blocking(done, "finalize()");
       await this.waitForArrivals(expected);
     }
+    if (this.step) await this.waitForArrivals(await blocking(this.step.finalize(this.sentTo), "finalize()"));
     this.reportUnreceived();
     await this.transport?.close();
+    await this.step?.close();
     this.control?.end();
     stopKeepAlive();
   }
