@@ -6,11 +6,12 @@
 // A worker prepares its fruit over the bowl, so the salad takes about the sequential 26 time units.
 //
 //   node launcher/bin/tsrun.mjs -np 4 exercises/salad/lamport-mutex.ts [--time-scale X]
+//   node launcher/bin/tsrun.mjs -np 4 --trace tr exercises/salad/lamport-mutex.ts --time-scale 0.1 && node launcher/bin/tsrun.mjs view tr
 //
 // Output: the handout's French lines; for graders the master's `PREPARED …` and `TOTAL <units>` lines and
-// each worker's `REQUEST`, `ENTER` and `LEAVE` lines with request stamps, Lamport clocks and wall-clock
-// times (format in mpi/bowl.ts). The grader reads these lines: no two workers in the bowl at once,
-// entries in (timestamp, id) order.
+// each worker's `REQUEST`, `ENTER` and `LEAVE` events with request stamps and Lamport clocks (format in
+// mpi/bowl.ts), printed and recorded as trace marks (mpi.mark). The grader runs it under tsrun --trace and
+// reads the marks' vector clocks: each entry after the previous exit, entries in (timestamp, id) order.
 import { runLamportSalad } from "./mpi/bowl.ts";
 import { LamportMutex } from "./mpi/lamport.ts";
 
