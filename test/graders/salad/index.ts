@@ -1,5 +1,6 @@
 // The salad exercise graders, registered for `npm run grade` (ids S0–S7; shared/EXERCISES.md "Salad").
 // Shared helpers for salad graders: lib/oracle.ts (the S0 oracle, every-fruit-once) and lib/proc.ts.
+// S1, S4 and S6 run under tsrun (tsrun-job.ts: a live `tsrun -np N` job and how it ended).
 import type { Grader } from "../lib/grader.ts";
 import { s0 } from "./s0-seq.ts";
 import { s2 } from "./s2-rpc.ts";
