@@ -25,7 +25,7 @@ export interface MpiRunOptions {
   /** tsrun's --timeout in seconds (it reports what each rank was doing); 60 unless told. */
   timeoutS?: number;
   env?: NodeJS.ProcessEnv;
-  /** Working directory of tsrun (a deadlock report writes its .dot file there). */
+  /** Working directory of tsrun; a scratch directory, removed afterwards, unless told. */
   cwd?: string;
   /** More tsrun options (e.g. --hostfile FILE). */
   tsrunArgs?: string[];
@@ -34,16 +34,19 @@ export interface MpiRunOptions {
 export async function runMpi(program: string, np: number, options: MpiRunOptions = {}): Promise<MpiRun> {
   const args = (options.args ?? []).map(String);
   const timeoutS = options.timeoutS ?? 60;
-  const dir = options.trace ? fs.mkdtempSync(path.join(os.tmpdir(), "tsmpi-grade-")) : null;
+  const file = path.resolve(projectRoot, program);
+  // a scratch working directory: the trace goes there, and so does a deadlock report's .dot file
+  const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "tsmpi-grade-"));
+  const dir = options.trace ? path.join(scratch, "trace") : null;
   const tsrunArgs = ["--timeout", String(timeoutS), ...(dir ? ["--trace", dir] : []), ...(options.tsrunArgs ?? [])];
   try {
-    const result = await runTsrun(np, program, { tsrunArgs, programArgs: args, timeoutMs: (timeoutS + 30) * 1000, env: options.env, cwd: options.cwd });
-    const command = `tsrun -np ${np} ${path.relative(projectRoot, path.resolve(projectRoot, program))}${args.length ? " " + args.join(" ") : ""}`;
+    const result = await runTsrun(np, file, { tsrunArgs, programArgs: args, timeoutMs: (timeoutS + 30) * 1000, env: options.env, cwd: options.cwd ?? scratch });
+    const command = `tsrun -np ${np} ${path.relative(projectRoot, file)}${args.length ? " " + args.join(" ") : ""}`;
     const lines = result.stdout.split("\n").filter((l) => l.length > 0);
     const trace = dir && fs.existsSync(dir) ? readTrace(dir, np) : null;
-    return { ...result, np, command, lines, trace };
+    return { ...result, stderr: result.stderr.split(scratch).join("<scratch>"), np, command, lines, trace };
   } finally {
-    if (dir) fs.rmSync(dir, { recursive: true, force: true });
+    fs.rmSync(scratch, { recursive: true, force: true });
   }
 }
 
