@@ -59,6 +59,17 @@ export class RankDiagnostics {
 
   /** Answers a launcher query with this rank's state (every field read at one instant). */
   async answerQuery(seq: number, detail: boolean): Promise<void> {
+    try {
+      this.w.report(await this.state(seq, detail));
+    } catch (err) {
+      // A diagnostics failure must never stop the program: answer without the extras.
+      const { rank, engine } = this.w;
+      this.w.report({ t: "state", rank, seq, blocked: blockedCalls(), sent: engine.sentCount, received: engine.receivedCount, idle: false });
+      process.emitWarning(`tsmpi diagnostics: ${(err as Error).message}`);
+    }
+  }
+
+  private async state(seq: number, detail: boolean): Promise<RankToLauncher> {
     if (this.checking && detail) await resolveSites();
     const { engine, rank, size } = this.w;
     const state: RankToLauncher = {
@@ -78,7 +89,7 @@ export class RankDiagnostics {
       const colls = takeCollectiveLogs();
       if (colls.length) state.colls = colls;
     }
-    this.w.report(state);
+    return state;
   }
 
   /** Before finalize takes its frame counts: tell each destination where its messages were sent from. */

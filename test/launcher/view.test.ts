@@ -12,6 +12,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { chromium, type BrowserContext, type Page } from "playwright-core";
 import { projectRoot, runCommand, runTsrun, tsrunBin } from "../graders/lib/run.ts";
 
+/** The page's document, in functions that run in the browser (the project compiles without the DOM lib). */
+declare const document: { querySelector(s: string): { getAttribute(a: string): string | null; textContent: string | null } | null; querySelectorAll(s: string): ArrayLike<{ getAttribute(a: string): string | null }> };
+
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const work = fs.mkdtempSync(path.join(os.tmpdir(), "tsmpi-view-test-"));
 let browser: BrowserContext;
@@ -106,7 +109,7 @@ describe("tsrun view", () => {
     await page.uncheck("#show-coll");
     await page.waitForFunction((n) => document.querySelectorAll("line.msg").length === n, userArrows);
     await page.selectOption("#axis", "causal");
-    await page.waitForFunction(() => [...document.querySelectorAll("line.msg")].every((l) => Number(l.getAttribute("x2")) > Number(l.getAttribute("x1"))));
+    await page.waitForFunction(() => Array.from(document.querySelectorAll("line.msg")).every((l) => Number(l.getAttribute("x2")) > Number(l.getAttribute("x1"))));
     expect(errors).toEqual([]);
     await page.close();
   });
