@@ -12,9 +12,14 @@ export interface Exit {
 
 export class FaultPolicy {
   private deaths: { rank: number; how: string; at: number }[] = [];
-  private readonly started = Date.now();
+  private started = Date.now();
 
   constructor(public enabled: boolean) {}
+
+  /** Times of death are counted from when every rank has joined (as --kill-rank's are). */
+  restartClock(): void {
+    this.started = Date.now();
+  }
 
   /** Handles a rank's non-zero exit in fault-tolerant mode; returns false when the job must abort instead. */
   tolerate(rank: number, exit: Exit, how: string, tell: (msg: LauncherToRank) => void): boolean {

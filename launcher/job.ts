@@ -12,7 +12,7 @@ import { Env, type BlockedCall } from "../runtime/wire/bootstrap.ts";
 import { Rendezvous } from "./rendezvous.ts";
 import { forwardLines } from "./output.ts";
 import type { RankProcess, RankSpec } from "./local.ts";
-import { spawnLocalRank } from "./local.ts";
+import { spawnLocalRank, startReaper } from "./local.ts";
 import { spawnRemoteRank, type RemoteHosts } from "./remote.ts";
 import { describeWaits, findStuckRanks } from "./stuck.ts";
 import { JobDiagnostics } from "./diagnostics/index.ts";
@@ -59,6 +59,7 @@ export class Job {
   private stuckTimer: NodeJS.Timeout | null = null;
   private diagnostics: JobDiagnostics | null = null;
   private fault!: FaultPolicy;
+  private reaper: { stop(): void } | null = null;
 
   constructor(private readonly o: JobOptions) {}
 
@@ -101,9 +102,11 @@ export class Job {
     }
     // --kill-rank R@T: T seconds after every rank has joined the job (so a slow start cannot dodge it).
     void this.rendezvous.ready.then(() => {
+      this.fault.restartClock();
       for (const k of this.o.kills ?? []) setTimeout(() => this.ranks[k.rank]?.kill("SIGKILL"), k.seconds * 1000).unref();
     });
     const code = await this.done;
+    this.reaper?.stop();
     await this.diagnostics.stop(code);
     if (timer) clearTimeout(timer);
     if (this.stuckTimer) clearInterval(this.stuckTimer);
@@ -158,7 +161,8 @@ export class Job {
       const started = hosts ? spawnRemoteRank(hosts, spec) : spawnLocalRank(spec, os.hostname());
       starts.push(started.then((p) => this.watch(p)));
     }
-    await Promise.all(starts);
+    const ranks = await Promise.all(starts);
+    if (!hosts) this.reaper = startReaper(ranks);
   }
 
   private watch(p: RankProcess): RankProcess {

@@ -63,3 +63,25 @@ export function spawnLocalRank(spec: RankSpec, host: string): Promise<RankProces
     );
   });
 }
+
+/**
+ * A watchdog for the case tsrun cannot handle itself: if tsrun is killed outright (SIGKILL), a rank busy in
+ * a synchronous loop would never notice its control socket closing. This tiny shell process polls tsrun
+ * and, once it is gone, kills every rank's process group. tsrun stops it when the job ends normally.
+ */
+export function startReaper(ranks: { pid: number }[]): { stop(): void } {
+  const groups = ranks.map((r) => `-${r.pid}`).join(" ");
+  const script = `while kill -0 ${process.pid} 2>/dev/null; do sleep 1; done; kill -9 -- ${groups} 2>/dev/null`;
+  const reaper = spawn("/bin/sh", ["-c", script], { detached: true, stdio: "ignore" });
+  reaper.on("error", () => {});
+  reaper.unref();
+  return {
+    stop() {
+      try {
+        reaper.kill("SIGKILL");
+      } catch {
+        /* already gone */
+      }
+    },
+  };
+}

@@ -110,6 +110,7 @@ export class World {
     delete process.env[Env.SECRET]; // keep it out of children the program may start
     this.transport = new Transport({
       rank: this.rank,
+      size: this.size,
       secret: Buffer.from(secret, "hex"),
       hostId: process.env[Env.HOST_ID] ?? "local",
       kind: (["tcp", "mixed"].includes(process.env[Env.TRANSPORT] ?? "") ? process.env[Env.TRANSPORT] : "unix") as "unix" | "tcp" | "mixed",

@@ -25,7 +25,9 @@ function typedView(bytes: Uint8Array, ctor: TypedArrayConstructor): { view: Type
   if (bytes.byteOffset % size === 0) {
     return { view: new ctor(bytes.buffer as ArrayBuffer, bytes.byteOffset, bytes.length / size), copied: false };
   }
-  return { view: new ctor(bytes.slice().buffer), copied: true };
+  const copy = new Uint8Array(bytes.byteLength); // not bytes.slice(): on a Buffer that shares memory
+  copy.set(bytes);
+  return { view: new ctor(copy.buffer), copied: true };
 }
 
 function writeBack(target: Uint8Array, result: { view: TypedArray; copied: boolean }): void {

@@ -16,6 +16,8 @@ const HELLO_MAX_PAYLOAD = 64; // a stranger cannot make us allocate before provi
 
 export interface TransportOptions {
   rank: number;
+  /** Number of ranks in the job (a peer may connect before this rank has the address table). */
+  size?: number;
   secret: Buffer;
   hostId: string;
   /** unix: Unix sockets only (one host); tcp: TCP only; mixed: Unix within a host, TCP between hosts. */
@@ -155,7 +157,7 @@ export class Transport {
     const decoder = new FrameDecoder((frame) => {
       if (source >= 0) return this.opt.onFrame(source, frame);
       clearTimeout(timer);
-      const expected = frame.kind === FrameKind.HELLO && frame.id < this.peers.length ? proofOf(this.opt.secret, nonce, frame.id) : null;
+      const expected = frame.kind === FrameKind.HELLO && frame.id < (this.opt.size ?? 2 ** 31) ? proofOf(this.opt.secret, nonce, frame.id) : null;
       if (!expected || frame.payload.length !== expected.length || !timingSafeEqual(frame.payload, expected)) {
         throw new Error("it did not prove the job secret");
       }

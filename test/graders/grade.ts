@@ -26,12 +26,14 @@ if (argv.list) {
 }
 
 const wanted = argv._.flatMap((a) => String(a).split(",")).filter(Boolean);
-const unknown = wanted.filter((id) => !all.some((g) => g.id === id));
+// An exercise with several programs has one id per program ("11.4-star", "11.4-binomial"): "11.4" names them all.
+const matches = (id: string, g: Grader) => g.id === id || g.id.startsWith(`${id}-`);
+const unknown = wanted.filter((id) => !all.some((g) => matches(id, g)));
 if (unknown.length) {
   console.error(`grade: unknown exercise id ${unknown.join(", ")}. Known ids: ${all.map((g) => g.id).join(", ")}`);
   process.exit(2);
 }
-if (argv.program && wanted.length !== 1) {
+if (argv.program && (wanted.length !== 1 || all.filter((g) => matches(wanted[0], g)).length !== 1)) {
   console.error("grade: --program grades one exercise; name exactly one id (e.g. npm run grade -- 10.3 --program ring.ts)");
   process.exit(2);
 }
@@ -40,7 +42,7 @@ if (np?.some((n) => !Number.isInteger(n) || n < 1)) {
   console.error(`grade: --np takes positive integers separated by commas, got "${argv.np}"`);
   process.exit(2);
 }
-const selected = wanted.length ? all.filter((g) => wanted.includes(g.id)) : all;
+const selected = wanted.length ? all.filter((g) => wanted.some((id) => matches(id, g))) : all;
 let passed = 0;
 let failed = 0;
 for (const g of selected) {

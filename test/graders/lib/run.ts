@@ -41,11 +41,17 @@ export function runCommand(cmd: string, args: string[], options: RunOptions = {}
     child.stderr.setEncoding("utf8").on("data", (d) => (stderr += d));
     child.stdin.on("error", () => {});
     child.stdin.end(options.input ?? "");
+    // Past the hang guard: SIGTERM first (tsrun then stops its ranks, even busy ones), SIGKILL 2 s later.
+    const kill = (signal: NodeJS.Signals) => {
+      try {
+        process.kill(-child.pid!, signal);
+      } catch {}
+    };
+    let killTimer: NodeJS.Timeout | undefined;
     const timer = setTimeout(() => {
       timedOut = true;
-      try {
-        process.kill(-child.pid!, "SIGKILL");
-      } catch {}
+      kill("SIGTERM");
+      killTimer = setTimeout(() => kill("SIGKILL"), 2000);
     }, options.timeoutMs ?? 60_000);
     child.on("error", (err) => {
       clearTimeout(timer);
@@ -53,6 +59,7 @@ export function runCommand(cmd: string, args: string[], options: RunOptions = {}
     });
     child.on("close", (code, signal) => {
       clearTimeout(timer);
+      clearTimeout(killTimer);
       resolve({ code, signal, stdout, stderr, timedOut, ms: Date.now() - started });
     });
   });
