@@ -183,23 +183,33 @@ export class SlurmStep {
     return expected;
   }
 
-  /** Leaves PMI and removes this step's socket directory (the last rank on the node succeeds). */
+  /** Leaves PMI and removes this rank's socket directory. */
   async close(): Promise<void> {
     await this.pmi.finalize();
-    try {
-      fs.rmdirSync(this.socketDir);
-    } catch {
-      /* other ranks' sockets are still there */
-    }
+    fs.rmSync(this.socketDir, { recursive: true, force: true });
   }
 }
 
-/** A 0700 directory for this step's Unix sockets on this node, refused if another user owns it. */
+/**
+ * A fresh 0700 directory for this rank's Unix socket (peers connect to the full path they read from PMI),
+ * removed when the process exits, however it exits short of SIGKILL. Job ids restart with a new cluster
+ * and two clusters can share a host, so the name is random, not the step's id.
+ */
 function privateSocketDir(pmiJobId: string): string {
-  const dir = path.join(os.tmpdir(), `tsmpi-slurm-${process.getuid?.() ?? "user"}-${pmiJobId}`);
-  fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
-  const st = fs.statSync(dir);
-  if (process.getuid && st.uid !== process.getuid()) throw new Error(`Slurm step: ${dir} belongs to another user (uid ${st.uid})`);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `tsmpi-slurm-${pmiJobId}-`));
+  const remove = () => fs.rmSync(dir, { recursive: true, force: true });
+  process.once("exit", remove);
+  // scancel and srun's kill-on-bad-exit send SIGTERM: remove the directory, then end as the signal would.
+  for (const signal of ["SIGTERM", "SIGINT", "SIGHUP"] as const) {
+    const onSignal = () => {
+      remove();
+      if (process.listenerCount(signal) === 1) {
+        process.off(signal, onSignal);
+        process.kill(process.pid, signal);
+      }
+    };
+    process.on(signal, onSignal);
+  }
   return dir;
 }
 

@@ -157,7 +157,6 @@ ReturnToService=2
 SlurmdParameters=config_overrides
 EnforcePartLimits=ALL
 KillOnBadExit=1
-MinJobAge=2
 NodeName=n1 NodeHostname=$SHORT_HOST NodeAddr=127.0.0.1 Port=$n1_port CPUs=4 State=UNKNOWN
 NodeName=n2 NodeHostname=$SHORT_HOST NodeAddr=127.0.0.1 Port=$n2_port CPUs=4 State=UNKNOWN
 PartitionName=debug Nodes=ALL Default=YES MaxTime=INFINITE MaxNodes=2 OverSubscribe=FORCE:4 State=UP

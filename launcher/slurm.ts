@@ -1,0 +1,193 @@
+// tsrun under Slurm (docs/cluster.md), the two ways MPI implementations run there:
+//   - a task of `srun --mpi=pmi2 -n N tsrun prog.ts` (direct launch): no ranks are started; this process
+//     bundles the program and runs it as exactly one rank, which joins its peers through PMI-2
+//     (runtime/comm/pmi-boot.ts). Detected by SLURM_STEP_ID with PMI_FD and PMI_RANK, never SLURM_PROCID.
+//   - inside an allocation (salloc / sbatch, SLURM_JOB_ID set): `tsrun prog.ts` starts SLURM_NTASKS ranks
+//     (or -np N, never more than the allocation) with `srun --mpi=pmi2 -K`, each task in direct launch,
+//     placed by Slurm. --hostfile/--host are refused there: Slurm decides where ranks run.
+// TSMPI_SLURM=0 in the environment makes tsrun ignore Slurm and run as it does elsewhere.
+import { spawn, type StdioOptions } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { constants as osConstants } from "node:os";
+import { fileURLToPath } from "node:url";
+import { bundleProgram, BundleError } from "./bundle.ts";
+import { Env } from "../runtime/wire/bootstrap.ts";
+
+const TSRUN_BIN = path.join(path.dirname(fileURLToPath(import.meta.url)), "bin", "tsrun.mjs");
+/** What a tsrun parent gives its ranks: never passed on to a rank that has none (it would look for that parent). */
+const LAUNCHER_VARIABLES = [Env.CONTROL, Env.RANK, Env.SIZE, Env.SECRET, Env.JOB, Env.HOST_ID, Env.SOCKET_DIR, Env.TRANSPORT];
+
+/** Options that only mean something when tsrun itself places and supervises ranks, with what to use instead. */
+const NOT_UNDER_SLURM: [string, (o: Record<string, unknown>) => boolean, string][] = [
+  ["--hostfile", (o) => o.hostfile !== undefined, "Slurm places the ranks on the allocation's nodes (Open MPI's mpirun would ignore the hostfile's hosts outside the allocation; tsrun refuses it). Outside an allocation, or with TSMPI_SLURM=0, --hostfile starts ranks over SSH"],
+  ["--host", (o) => o.host !== undefined, "Slurm places the ranks on the allocation's nodes; choose nodes with salloc/sbatch --nodelist"],
+  ["--timeout", (o) => o.timeout !== undefined, "use srun/sbatch --time"],
+  ["--live", (o) => Boolean(o.live), "the live view needs ranks started by tsrun itself"],
+  ["--trace", (o) => o.trace !== undefined, "traces need ranks started by tsrun itself"],
+  ["--kill-rank", (o) => Array.isArray(o.killRank) && o.killRank.length > 0, "failure injection needs ranks started by tsrun itself"],
+  ["--fault-tolerant", (o) => Boolean(o.faultTolerant), "under Slurm one failing rank ends the step"],
+  ["--transport tcp", (o) => o.transport === "tcp", "under Slurm ranks use Unix sockets within a node and TCP between nodes"],
+  ["--display-map", (o) => Boolean(o.displayMap), "Slurm places the ranks; see srun --label or SLURM_NODEID in each rank"],
+];
+/** Options refused in a task of a step (srun already did their job), with srun's own option. */
+const NOT_IN_A_TASK: [string, (o: Record<string, unknown>) => boolean, string][] = [
+  ["--tag-output", (o) => Boolean(o.tagOutput), "use srun --label"],
+  ["--map-by node", (o) => o.mapBy === "node", "use srun --distribution=cyclic"],
+  ["--oversubscribe", (o) => Boolean(o.oversubscribe), "use srun --overcommit"],
+];
+
+/** Which Slurm mode tsrun is in, from its environment. */
+export function slurmMode(env: NodeJS.ProcessEnv = process.env): "task" | "allocation" | "step-without-pmi" | null {
+  if (env.TSMPI_SLURM === "0") return null;
+  if (env.SLURM_STEP_ID !== undefined && env.PMI_FD !== undefined && env.PMI_RANK !== undefined) return "task";
+  if (env.SLURM_STEP_ID !== undefined && Number(env.SLURM_STEP_NUM_TASKS ?? 1) > 1) return "step-without-pmi";
+  if (env.SLURM_JOB_ID !== undefined) return "allocation";
+  return null;
+}
+
+/** Runs the job the Slurm way when tsrun is under Slurm; undefined (nothing done) otherwise. */
+export async function runUnderSlurm(opts: Record<string, unknown>, program: string, programArgs: string[]): Promise<number | undefined> {
+  const mode = slurmMode();
+  if (!mode) return undefined;
+  if (mode === "step-without-pmi") {
+    return fail(`this is task ${process.env.SLURM_PROCID ?? "?"} of a ${process.env.SLURM_STEP_NUM_TASKS}-task srun step without PMI-2; run it as 'srun --mpi=pmi2 … tsrun prog.ts' (or set SLURM_MPI_TYPE=pmi2)`);
+  }
+  const refused = refusedOption(opts, mode);
+  if (refused) return fail(refused, 2);
+  const programPath = path.resolve(program);
+  if (!fs.existsSync(programPath)) return fail(`program not found: ${program}`, 2);
+  const wdir = path.resolve((opts.wdir as string | undefined) ?? process.cwd());
+  if (!fs.existsSync(wdir)) return fail(`--wdir ${opts.wdir}: no such directory`, 2);
+  return mode === "task" ? runAsTask(opts, programPath, programArgs, wdir) : runInAllocation(opts, programPath, programArgs, wdir);
+}
+
+function refusedOption(opts: Record<string, unknown>, mode: "task" | "allocation"): string | undefined {
+  const where = mode === "task" ? "in an srun step" : `inside Slurm allocation ${process.env.SLURM_JOB_ID}`;
+  const rules = mode === "task" ? [...NOT_UNDER_SLURM, ...NOT_IN_A_TASK] : NOT_UNDER_SLURM;
+  for (const [name, given, instead] of rules) if (given(opts)) return `${name} cannot be used ${where}: ${instead}`;
+  if (opts.np !== undefined && (!Number.isInteger(opts.np) || (opts.np as number) < 1)) return `-np must be a positive integer, got ${String(opts.np)}`;
+  return undefined;
+}
+
+/** Direct launch: this process is one task of the step; run the bundled program as that one rank. */
+async function runAsTask(opts: Record<string, unknown>, programPath: string, programArgs: string[], wdir: string): Promise<number> {
+  const size = Number(process.env.PMI_SIZE ?? process.env.SLURM_STEP_NUM_TASKS);
+  if (opts.np !== undefined && opts.np !== size) {
+    return fail(`-np ${String(opts.np)} does not match the srun step's ${size} tasks: in a step the number of ranks is srun's -n (drop -np)`, 2);
+  }
+  let bundle: string;
+  try {
+    bundle = await bundleProgram(programPath); // every task bundles; the cache's atomic rename keeps them apart
+  } catch (err) {
+    if (!(err instanceof BundleError)) throw err;
+    return fail(err.message, 1, process.env.PMI_RANK === "0"); // one copy of the compiler's message, not N
+  }
+  const env: NodeJS.ProcessEnv = { ...process.env, ...exportedVariables(opts), ...runtimeEnvironment(opts, programPath) };
+  for (const name of LAUNCHER_VARIABLES) delete env[name];
+  const pmiFd = Number(process.env.PMI_FD);
+  // The PMI socket must be the same descriptor number in the rank (PMI_FD names it).
+  const stdio: StdioOptions = ["inherit", "inherit", "inherit"];
+  for (let fd = 3; fd <= pmiFd; fd++) stdio.push(fd === pmiFd ? pmiFd : "ignore");
+  const nodeArgs = process.env.TSMPI_NODE_ARGS?.split(/\s+/).filter(Boolean) ?? [];
+  const child = spawn(process.execPath, [...nodeArgs, "--enable-source-maps", bundle, ...programArgs], { cwd: wdir, env, stdio });
+  return superviseChild(child);
+}
+
+/** Inside an allocation: start the ranks as one srun step of tasks in direct launch. */
+async function runInAllocation(opts: Record<string, unknown>, programPath: string, programArgs: string[], wdir: string): Promise<number> {
+  const allocated = allocatedTasks(process.env);
+  const np = (opts.np as number | undefined) ?? allocated;
+  if (np > allocated && !opts.oversubscribe) {
+    return fail(
+      `-np ${np} asks for more ranks than Slurm allocation ${process.env.SLURM_JOB_ID} has (${np} vs ${allocated} tasks). ` +
+        `Ask salloc/sbatch for more (-n ${np}), run fewer ranks, or add --oversubscribe`,
+    );
+  }
+  try {
+    await bundleProgram(programPath); // compile errors once, here, before any task starts
+  } catch (err) {
+    if (!(err instanceof BundleError)) throw err;
+    return fail(err.message);
+  }
+  const srunArgs = ["--mpi=pmi2", "--kill-on-bad-exit=1", `--ntasks=${np}`, `--chdir=${wdir}`];
+  if (opts.mapBy === "node") srunArgs.push("--distribution=cyclic");
+  if (opts.oversubscribe) srunArgs.push("--overcommit");
+  if (opts.tagOutput) srunArgs.push("--label");
+  if (process.env.SLURM_STEP_ID !== undefined) srunArgs.push("--overlap"); // a shell in a step (srun --pty bash)
+  const taskArgs = [TSRUN_BIN, ...taskOptions(opts, wdir), "--", programPath, ...programArgs];
+  const child = spawn("srun", [...srunArgs, process.execPath, ...taskArgs], {
+    stdio: "inherit",
+    env: { ...process.env, ...exportedVariables(opts) },
+  });
+  child.once("error", (err) => process.stderr.write(`tsrun: cannot start srun: ${err.message}\n`));
+  return superviseChild(child);
+}
+
+/** How many tasks the allocation has: SLURM_NTASKS, else the CPUs of its nodes (e.g. "4(x2),2" → 10). */
+export function allocatedTasks(env: NodeJS.ProcessEnv): number {
+  const ntasks = Number(env.SLURM_NTASKS ?? env.SLURM_NPROCS);
+  if (Number.isInteger(ntasks) && ntasks > 0) return ntasks;
+  let total = 0;
+  for (const part of (env.SLURM_JOB_CPUS_PER_NODE ?? "").split(",")) {
+    const m = /^(\d+)(?:\(x(\d+)\))?$/.exec(part.trim());
+    if (m) total += Number(m[1]) * Number(m[2] ?? 1);
+  }
+  return total || 1;
+}
+
+/** The tsrun options each task needs (the ones that shape the ranks' runtime). */
+function taskOptions(opts: Record<string, unknown>, wdir: string): string[] {
+  const args = ["--wdir", wdir];
+  if (opts.coll) args.push("--coll", String(opts.coll));
+  if (opts.strict) args.push("--strict");
+  if (opts.noCheck) args.push("--no-check");
+  return args;
+}
+
+/** -x VAR / -x VAR=VALUE as variables. */
+function exportedVariables(opts: Record<string, unknown>): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const x of (opts.x as string[] | undefined) ?? []) {
+    const eq = x.indexOf("=");
+    if (eq > 0) env[x.slice(0, eq)] = x.slice(eq + 1);
+    else if (eq < 0 && process.env[x] !== undefined) env[x] = process.env[x]!;
+  }
+  return env;
+}
+
+/** The bootstrap variables of a rank with no launcher (runtime/wire/bootstrap.ts names them). */
+function runtimeEnvironment(opts: Record<string, unknown>, programPath: string): Record<string, string> {
+  return {
+    [Env.PROGRAM]: programPath,
+    [Env.OPTIONS]: JSON.stringify({ strict: Boolean(opts.strict), check: !opts.noCheck }),
+    ...(opts.coll ? { [Env.COLL]: String(opts.coll) } : {}),
+  };
+}
+
+/**
+ * Waits for `child` (the rank, or srun), passing on SIGINT/SIGTERM/SIGHUP; resolves with its exit code.
+ * A child killed by a signal is re-raised on this process, so srun reports the task as it really ended.
+ */
+function superviseChild(child: ReturnType<typeof spawn>): Promise<number> {
+  const signals: NodeJS.Signals[] = ["SIGINT", "SIGTERM", "SIGHUP"];
+  const forward = (sig: NodeJS.Signals) => child.kill(sig);
+  for (const s of signals) process.on(s, forward);
+  return new Promise((resolve) => {
+    child.once("error", () => resolve(127));
+    child.once("exit", (code, signal) => {
+      for (const s of signals) process.off(s, forward);
+      if (signal) {
+        process.kill(process.pid, signal);
+        resolve(128 + (osConstants.signals[signal] ?? 0));
+      } else {
+        resolve(code ?? 1);
+      }
+    });
+  });
+}
+
+function fail(message: string, code = 1, print = true): number {
+  if (print) process.stderr.write(`tsrun: ${message.replace(/\s*\n\s*/g, " ")}\n`);
+  return code;
+}
