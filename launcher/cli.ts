@@ -14,6 +14,7 @@ import { connectPlacement, closeHosts, shipBundle, type RemoteHosts } from "./re
 import { SshError, SshHostsError } from "./ssh/errors.ts";
 import { parseKillSpecs } from "./fault.ts";
 import { runTraceCommand, TRACE_COMMANDS } from "./view/command.ts";
+import { runUnderSlurm } from "./slurm.ts";
 
 const VERSION = JSON.parse(fs.readFileSync(new URL("../package.json", import.meta.url), "utf8")).version as string;
 
@@ -69,6 +70,8 @@ function usage(message: string): number {
 
 async function runJob(opts: Record<string, unknown>, program: string | undefined, programArgs: string[]): Promise<number> {
   if (!program) return usage("no program given (e.g. tsrun -np 4 prog.ts)");
+  const underSlurm = await runUnderSlurm(opts, program, programArgs); // a task of srun, or inside an allocation
+  if (underSlurm !== undefined) return underSlurm;
   const np = opts.np as number | undefined;
   if (np === undefined) return usage("missing -np N (the number of ranks to start)");
   if (!Number.isInteger(np) || np < 1) return usage(`-np must be a positive integer, got ${String(opts.np)}`);
