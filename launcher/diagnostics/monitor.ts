@@ -55,6 +55,8 @@ export class Monitor {
   private readonly lastSentTo = new Map<number, number[]>();
   private readonly listeners: ((round: Round) => void)[] = [];
   private stopped = false;
+  private wantDetail = false;
+  private detailed = false;
   /** --fault-tolerant, or a rank turned it on (setErrhandler(ERRORS_RETURN)): waits on dead ranks then fail. */
   private faultTolerant: boolean;
 
@@ -114,7 +116,11 @@ export class Monitor {
     this.round = new Map();
     this.roundTimer = setTimeout(() => this.endRound(), ANSWER_MS);
     this.roundTimer.unref();
-    this.host.broadcast({ t: "query", seq: this.seq, detail: this.host.check });
+    // Source lines cost the ranks a stack capture (and a source-map load, once): ask for them only to
+    // confirm a deadlock seen in the last two polls, and always for the live view.
+    const detail = this.host.check && (this.wantDetail || this.listeners.length > 0);
+    this.detailed = detail;
+    this.host.broadcast({ t: "query", seq: this.seq, detail });
   }
 
   private endRound(): void {
@@ -127,6 +133,7 @@ export class Monitor {
     for (const l of this.listeners) l(round);
     if (this.host.check) this.judge(round);
     this.previous = states;
+    if (this.wantDetail) this.poll();
   }
 
   private judge(round: Round): void {
@@ -141,7 +148,8 @@ export class Monitor {
       lastSentTo: this.lastSentTo,
       faultTolerant: this.faultTolerant,
     });
-    if (!found) return;
+    this.wantDetail = Boolean(found) && !this.detailed;
+    if (!found || !this.detailed) return; // seen twice without source lines: confirm with them next poll
     const ctx: WaitContext = { exits: round.exits, inFinalize: round.inFinalize, collectiveLags: this.collectiveLags() };
     const dotPath = this.writeDot(deadlockDot(found, ctx));
     this.host.abort(1, deadlockReport(found, ctx, dotPath));
