@@ -189,6 +189,8 @@ export const ringSshGrader: Grader = {
           expect(launcher.exit?.code !== 0, `exit code ${launcher.exit?.code}`, "a non-zero exit code");
           expect(!/^\s+at |node:internal/m.test(err), `a stack trace on stderr: "${err.split("\n")[0].slice(0, 120)}"`, "one clear line");
           expect(/nosuchhost\.invalid/.test(err) && /\b9\b/.test(err), `stderr "${err.slice(0, 300)}"`, "a message naming nosuchhost.invalid and the refused port 9", "report the launcher library's SshError message");
+          const left = await leftovers(h, /^JOB (\S+)/m.exec(launcher.stdout)?.[1]);
+          expect(left.length === 0, `${left.length} processes started anyway: ${left.slice(0, 3).join("; ")}`, "none: connect to every host before starting anything");
         } finally {
           await procs.stopAll();
         }
