@@ -17,6 +17,8 @@ export interface Matched {
   sig: number;
   size: number;
   payload: Uint8Array;
+  /** The payload is a buffer of its own: a value may keep it without copying. */
+  owned?: boolean;
 }
 
 /** An arrived envelope (eager with its payload, or a rendezvous request without). */
@@ -237,7 +239,7 @@ export class Engine {
         const r = this.rndvRecvs.get(key);
         if (!r) return;
         this.rndvRecvs.delete(key);
-        return this.deliver(r.recv, r.envelope, f.payload);
+        return this.deliver(r.recv, r.envelope, f.payload, f.owned);
       }
       case FrameKind.ACK: {
         const waiting = this.syncAcks.get(f.id);
@@ -284,10 +286,10 @@ export class Engine {
     this.sendSignal(m.source, FrameKind.CTS, m.id);
   }
 
-  private deliver(recv: PostedRecv, m: Incoming, payload: Uint8Array): void {
+  private deliver(recv: PostedRecv, m: Incoming, payload: Uint8Array, owned = false): void {
     this.receivedCount++;
     this.observer?.delivered?.(recv, m.source, m.context, m.tag, m.size, m.id);
-    recv.deliver({ source: m.source, tag: m.tag, enc: m.enc, sig: m.sig, size: m.size, payload });
+    recv.deliver({ source: m.source, tag: m.tag, enc: m.enc, sig: m.sig, size: m.size, payload, owned });
   }
 
 

@@ -4,7 +4,7 @@
 // element type fails with ERR_TYPE (MPI-4 §3.3.1, type matching), while a vector column may be received
 // as a contiguous array (same signature). A value-mode TypedArray counts as its element type.
 import { Encoding } from "../wire/frame.ts";
-import { encodeValue, decodeValue, isTypedEncoding, typedCtorOf } from "../wire/value.ts";
+import { encodeValue, decodeValue, isTypedEncoding, typedCtorOf, typedArrayOver } from "../wire/value.ts";
 import { ErrorCode, mpiError } from "../wire/errors.ts";
 import { BufSpec, packBuf, unpackBuf, wireSignature, checkSignatureMatch, basicByCode, codeOfArray, homogeneousBase } from "../datatype/index.ts";
 import type { Matched } from "./engine.ts";
@@ -39,11 +39,9 @@ function sendSignature(m: Pick<Matched, "enc" | "sig">): number | null {
 
 /** A matched message as a value: decoded msgpack, or a TypedArray of the message's element type. */
 export function fromPayload(m: Matched): unknown {
-  if (m.enc !== Encoding.BYTES && m.enc !== MIXED_BYTES) return decodeValue(m.enc, m.payload);
+  if (m.enc !== Encoding.BYTES && m.enc !== MIXED_BYTES) return decodeValue(m.enc, m.payload, m.owned);
   const Ctor = m.enc === Encoding.BYTES ? (basicByCode(m.sig).arrayType ?? Uint8Array) : Uint8Array;
-  const copy = new Uint8Array(m.payload.byteLength);
-  copy.set(m.payload);
-  return new Ctor(copy.buffer, 0, Math.floor(copy.byteLength / Ctor.BYTES_PER_ELEMENT));
+  return typedArrayOver(Ctor, m.payload, Boolean(m.owned));
 }
 
 /** Lands a matched message in a receive buffer (MPI receive into a buffer): type check, then unpack. */

@@ -44,6 +44,8 @@ export interface FrameHeader {
 
 export interface Frame extends FrameHeader {
   payload: Uint8Array;
+  /** The payload is a buffer of its own (not a view of a shared socket chunk): it may be handed to the user as is. */
+  owned?: boolean;
 }
 
 /** Writes a header into `target` at `offset`, for a payload of `payloadBytes`. */
@@ -156,7 +158,7 @@ export class FrameDecoder {
       if (this.bodyFill === this.body!.length) {
         const body = this.body!;
         this.body = null;
-        this.emit(body);
+        this.emit(body, true);
       }
     }
   }
@@ -183,9 +185,9 @@ export class FrameDecoder {
     throw protocolError(what);
   }
 
-  private emit(payload: Uint8Array): void {
+  private emit(payload: Uint8Array, owned = false): void {
     const h = this.header!;
     this.header = null;
-    this.onFrame({ ...h, payload });
+    this.onFrame({ ...h, payload, owned });
   }
 }

@@ -55,16 +55,25 @@ export function encodeValue(value: unknown, op: string): EncodedValue {
   return { enc: Encoding.MSGPACK, bytes: packr.pack(prepared) };
 }
 
-export function decodeValue(enc: number, bytes: Uint8Array): unknown {
+/**
+ * Decodes a payload. `owned`: the bytes are a buffer of their own (a large message assembled by the frame
+ * decoder), so a TypedArray may be built over them without a copy when they are aligned.
+ */
+export function decodeValue(enc: number, bytes: Uint8Array, owned = false): unknown {
   if (enc === Encoding.MSGPACK) return packr.unpack(bytes);
-  if (enc === BUFFER_ENC) return Buffer.from(bytes);
-  if (isTypedEncoding(enc)) {
-    const Ctor = typedCtorOf(enc);
-    const copy = new Uint8Array(bytes.byteLength);
-    copy.set(bytes);
-    return new Ctor(copy.buffer, 0, bytes.byteLength / Ctor.BYTES_PER_ELEMENT);
-  }
+  if (enc === BUFFER_ENC) return owned ? Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength) : Buffer.from(bytes);
+  if (isTypedEncoding(enc)) return typedArrayOver(typedCtorOf(enc), bytes, owned);
   return undefined;
+}
+
+/** A TypedArray of `Ctor` holding `bytes`: over them when owned and aligned, else over a copy. */
+export function typedArrayOver(Ctor: TypedArrayCtor, bytes: Uint8Array, owned: boolean): AnyTypedArray {
+  const buffer = bytes.buffer as ArrayBuffer;
+  const n = Math.floor(bytes.byteLength / Ctor.BYTES_PER_ELEMENT);
+  if (owned && bytes.byteOffset % Ctor.BYTES_PER_ELEMENT === 0) return new Ctor(buffer, bytes.byteOffset, n);
+  const copy = new Uint8Array(bytes.byteLength);
+  copy.set(bytes);
+  return new Ctor(copy.buffer, 0, n);
 }
 
 /**
