@@ -3,10 +3,13 @@
 //     bundles the program and runs it as exactly one rank, which joins its peers through PMI-2
 //     (runtime/comm/pmi-boot.ts). Detected by SLURM_STEP_ID with PMI_FD and PMI_RANK, never SLURM_PROCID.
 //   - inside an allocation (salloc / sbatch, SLURM_JOB_ID set): `tsrun prog.ts` starts SLURM_NTASKS ranks
-//     (or -np N, never more than the allocation) with `srun --mpi=pmi2 -K`, each task in direct launch,
-//     placed by Slurm. --hostfile/--host are refused there: Slurm decides where ranks run.
+//     (or -np N, never more than the allocation) with `srun --mpi=pmi2 -K`, placed by Slurm. tsrun bundles
+//     once and each task runs that bundle with plain node when its node sees the same file (a content-
+//     addressed copy in the bundle cache: same host, or a shared /tmp); on other nodes the task runs
+//     tsrun in direct launch, which bundles there. --hostfile/--host are refused: Slurm decides placement.
 // TSMPI_SLURM=0 in the environment makes tsrun ignore Slurm and run as it does elsewhere.
 import { spawn, type StdioOptions } from "node:child_process";
+import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { constants as osConstants } from "node:os";
@@ -104,8 +107,9 @@ async function runInAllocation(opts: Record<string, unknown>, programPath: strin
         `Ask salloc/sbatch for more (-n ${np}), run fewer ranks, or add --oversubscribe`,
     );
   }
+  let bundle: string;
   try {
-    await bundleProgram(programPath); // compile errors once, here, before any task starts
+    bundle = contentAddressedCopy(await bundleProgram(programPath)); // compile errors once, here
   } catch (err) {
     if (!(err instanceof BundleError)) throw err;
     return fail(err.message);
@@ -115,11 +119,12 @@ async function runInAllocation(opts: Record<string, unknown>, programPath: strin
   if (opts.oversubscribe) srunArgs.push("--overcommit");
   if (opts.tagOutput) srunArgs.push("--label");
   if (process.env.SLURM_STEP_ID !== undefined) srunArgs.push("--overlap"); // a shell in a step (srun --pty bash)
-  const taskArgs = [TSRUN_BIN, ...taskOptions(opts, wdir), "--", programPath, ...programArgs];
-  const child = spawn("srun", [...srunArgs, process.execPath, ...taskArgs], {
-    stdio: "inherit",
-    env: { ...process.env, ...exportedVariables(opts) },
-  });
+  // The task: the bundle if this node has it, else tsrun in direct launch (it inherits the runtime variables).
+  const task = 'b=$1 n=$2 t=$3 w=$4 p=$5; shift 5; [ -r "$b" ] && exec "$n" --enable-source-maps "$b" "$@"; exec "$n" "$t" --wdir "$w" -- "$p" "$@"';
+  const taskArgs = ["/bin/sh", "-c", task, "tsrun-task", bundle, process.execPath, TSRUN_BIN, wdir, programPath, ...programArgs];
+  const env: NodeJS.ProcessEnv = { ...process.env, ...exportedVariables(opts), ...runtimeEnvironment(opts, programPath) };
+  for (const name of LAUNCHER_VARIABLES) delete env[name];
+  const child = spawn("srun", [...srunArgs, ...taskArgs], { stdio: "inherit", env });
   child.once("error", (err) => process.stderr.write(`tsrun: cannot start srun: ${err.message}\n`));
   return superviseChild(child);
 }
@@ -136,13 +141,25 @@ export function allocatedTasks(env: NodeJS.ProcessEnv): number {
   return total || 1;
 }
 
-/** The tsrun options each task needs (the ones that shape the ranks' runtime). */
-function taskOptions(opts: Record<string, unknown>, wdir: string): string[] {
-  const args = ["--wdir", wdir];
-  if (opts.coll) args.push("--coll", String(opts.coll));
-  if (opts.strict) args.push("--strict");
-  if (opts.noCheck) args.push("--no-check");
-  return args;
+/**
+ * A copy of `bundle` (and its source map) named by its content, so a task that finds the name on its node
+ * knows it is this very program. Written beside the cache entry, atomically; kept like the cache.
+ */
+function contentAddressedCopy(bundle: string): string {
+  const code = fs.readFileSync(bundle, "utf8");
+  const name = `slurm-${createHash("sha256").update(code).digest("hex").slice(0, 24)}.mjs`;
+  const target = path.join(path.dirname(bundle), name);
+  if (fs.existsSync(target)) return target;
+  const map = `${bundle}.map`;
+  if (fs.existsSync(map)) writeAtomically(`${target}.map`, fs.readFileSync(map));
+  writeAtomically(target, code.replace(/\/\/# sourceMappingURL=\S+\s*$/, `//# sourceMappingURL=${name}.map\n`));
+  return target;
+}
+
+function writeAtomically(file: string, content: string | Buffer): void {
+  const tmp = `${file}.${process.pid}.tmp`;
+  fs.writeFileSync(tmp, content);
+  fs.renameSync(tmp, file);
 }
 
 /** -x VAR / -x VAR=VALUE as variables. */
@@ -156,11 +173,16 @@ function exportedVariables(opts: Record<string, unknown>): Record<string, string
   return env;
 }
 
-/** The bootstrap variables of a rank with no launcher (runtime/wire/bootstrap.ts names them). */
+/**
+ * The bootstrap variables of a rank with no launcher (runtime/wire/bootstrap.ts names them). A task started
+ * by tsrun in an allocation inherits its parent's runtime options unless its own command line gives some.
+ */
 function runtimeEnvironment(opts: Record<string, unknown>, programPath: string): Record<string, string> {
+  const given = Boolean(opts.strict || opts.noCheck);
+  const inherited = process.env[Env.OPTIONS];
   return {
     [Env.PROGRAM]: programPath,
-    [Env.OPTIONS]: JSON.stringify({ strict: Boolean(opts.strict), check: !opts.noCheck }),
+    [Env.OPTIONS]: !given && inherited ? inherited : JSON.stringify({ strict: Boolean(opts.strict), check: !opts.noCheck }),
     ...(opts.coll ? { [Env.COLL]: String(opts.coll) } : {}),
   };
 }

@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { Running, alive, jsonLines, sessionMembers, programs, ring, slurm, startCluster, tsrun, waitFor, type Cluster } from "./lib.ts";
+import { Running, alive, commandLine, jsonLines, sessionMembers, programs, ring, slurm, startCluster, tsrun, waitFor, type Cluster } from "./lib.ts";
 
 let cluster: Cluster;
 beforeAll(() => {
@@ -57,20 +57,26 @@ describe("tsrun inside an allocation", () => {
     expect(content()).toContain("tsrun-exit=0");
   }, 120_000);
 
-  it("scancel during a run leaves no rank, no tsrun and no srun behind", async () => {
-    const run = new Running(cluster, "salloc", ["-n", "4", ...tsrun(path.join(programs, "wait.ts"))]);
+  it.each([
+    ["salloc -n 4 tsrun (tsrun calls srun)", "salloc", ["-n", "4", ...tsrun(path.join(programs, "wait.ts"))]],
+    ["srun --mpi=pmi2 -n 4 tsrun (direct launch)", "srun", ["--mpi=pmi2", "-N", "2", "--ntasks-per-node=2", ...tsrun(path.join(programs, "wait.ts"))]],
+  ])("scancel during a run of %s leaves no rank, no tsrun and no srun behind", async (_name, cmd, args) => {
+    const run = new Running(cluster, cmd, args);
     try {
       await waitFor("4 ranks up", () => jsonLines(run.stdout).length === 4, 60_000);
       const ranks = jsonLines(run.stdout) as { pid: number; ppid: number; job: string }[];
-      const pids = ranks.flatMap((r) => [r.pid, r.ppid]); // each rank and the tsrun task that started it
+      // Each rank, and the tsrun task that started it when there is one (in direct launch there always is).
+      const wrappers = ranks.map((r) => r.ppid).filter((pid) => commandLine(pid).includes("tsrun.mjs"));
+      if (cmd === "srun") expect(wrappers).toHaveLength(4);
+      const pids = [...ranks.map((r) => r.pid), ...wrappers];
       expect(pids.every(alive)).toBe(true);
       const cancel = await slurm(cluster, "scancel", [ranks[0].job]);
       expect(cancel.code, cancel.stderr).toBe(0);
-      await waitFor("salloc to end", () => run.child.exitCode !== null || run.child.signalCode !== null, 30_000);
+      await waitFor(`${cmd} to end`, () => run.child.exitCode !== null || run.child.signalCode !== null, 30_000);
       await waitFor("every rank and task process to be gone", () => !pids.some(alive), 30_000);
       expect(pids.filter(alive)).toEqual([]);
-      // salloc's side too: the tsrun that called srun, and srun.
-      await waitFor("tsrun and srun to be gone", () => sessionMembers(run.child.pid!).length === 0, 30_000);
+      // The client's side too: salloc's tsrun and the srun it called, or srun itself.
+      await waitFor("the client's processes to be gone", () => sessionMembers(run.child.pid!).length === 0, 30_000);
     } finally {
       run.kill();
     }

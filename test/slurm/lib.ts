@@ -113,3 +113,12 @@ export function sessionMembers(sid: number): number[] {
   }
   return members;
 }
+
+/** The command line of `pid` ("" once it is gone). */
+export function commandLine(pid: number): string {
+  try {
+    return fs.readFileSync(`/proc/${pid}/cmdline`, "utf8").replaceAll("\0", " ");
+  } catch {
+    return "";
+  }
+}
