@@ -75,6 +75,17 @@ function refusedOption(opts: Record<string, unknown>, mode: "task" | "allocation
 
 /** Direct launch: this process is one task of the step; run the bundled program as that one rank. */
 async function runAsTask(opts: Record<string, unknown>, programPath: string, programArgs: string[], wdir: string): Promise<number> {
+  const pmiFd = Number(process.env.PMI_FD);
+  if (!inheritedSocket(pmiFd)) {
+    return fail(
+      `the PMI-2 socket Slurm gave this task (PMI_FD=${pmiFd}) did not reach tsrun: a program between srun and tsrun closed it ` +
+        `(npx and npm exec do, as does any launcher written for Node). Start tsrun itself: ` +
+        `srun --mpi=pmi2 … node ${TSRUN_BIN} prog.ts (or ./node_modules/.bin/tsrun prog.ts); ` +
+        `npx tsrun works inside salloc/sbatch, where tsrun calls srun`,
+      1,
+      process.env.PMI_RANK === "0",
+    );
+  }
   const size = Number(process.env.PMI_SIZE ?? process.env.SLURM_STEP_NUM_TASKS);
   if (opts.np !== undefined && opts.np !== size) {
     return fail(`-np ${String(opts.np)} does not match the srun step's ${size} tasks: in a step the number of ranks is srun's -n (drop -np)`, 2);
@@ -88,7 +99,6 @@ async function runAsTask(opts: Record<string, unknown>, programPath: string, pro
   }
   const env: NodeJS.ProcessEnv = { ...process.env, ...exportedVariables(opts), ...runtimeEnvironment(opts, programPath) };
   for (const name of LAUNCHER_VARIABLES) delete env[name];
-  const pmiFd = Number(process.env.PMI_FD);
   // The PMI socket must be the same descriptor number in the rank (PMI_FD names it).
   const stdio: StdioOptions = ["inherit", "inherit", "inherit"];
   for (let fd = 3; fd <= pmiFd; fd++) stdio.push(fd === pmiFd ? pmiFd : "ignore");
@@ -139,6 +149,35 @@ export function allocatedTasks(env: NodeJS.ProcessEnv): number {
     if (m) total += Number(m[1]) * Number(m[2] ?? 1);
   }
   return total || 1;
+}
+
+/**
+ * True when Slurm's PMI socket can have reached this process: `fd` is an open socket, and no Node process
+ * stands between slurmstepd and us (Node closes every descriptor but stdio in the processes it starts, so
+ * under npx the number may even name another socket of ours).
+ */
+function inheritedSocket(fd: number): boolean {
+  try {
+    if (!fs.fstatSync(fd).isSocket()) return false;
+  } catch {
+    return false;
+  }
+  for (let pid = process.ppid, hops = 0; pid > 1 && hops < 32; hops++) {
+    const stat = readProc(pid, "stat");
+    const name = /\((.*)\)/.exec(stat)?.[1] ?? "";
+    if (name.startsWith("slurmstepd")) return true;
+    if (/^(node|npm|npx)/.test(name) || /(^|\/)node$/.test(readProc(pid, "cmdline").split("\0")[0])) return false;
+    pid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+  }
+  return true; // no slurmstepd among the ancestors that we can see: trust the descriptor
+}
+
+function readProc(pid: number, file: string): string {
+  try {
+    return fs.readFileSync(`/proc/${pid}/${file}`, "utf8");
+  } catch {
+    return "";
+  }
 }
 
 /**

@@ -70,7 +70,15 @@ export class SlurmStep {
   static async join(): Promise<SlurmStep | null> {
     const task = slurmTaskFromEnv();
     if (!task) return null;
-    const pmi = await PmiClient.open(task.fd, task.pmiJobId, task.rank);
+    let pmi: PmiClient;
+    try {
+      pmi = await PmiClient.open(task.fd, task.pmiJobId, task.rank);
+    } catch (err) {
+      throw new Error(
+        `init on rank ${task.rank}: cannot reach Slurm's PMI-2 server on PMI_FD=${task.fd} (${(err as Error).message}). ` +
+          `A program between srun and this one closed it (npx and npm exec do): start the rank with exec, e.g. srun --mpi=pmi2 node …/tsrun.mjs prog.ts`,
+      );
+    }
     return new SlurmStep({ ...task, rank: pmi.rank, size: pmi.size }, pmi);
   }
 

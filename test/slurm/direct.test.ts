@@ -78,6 +78,20 @@ describe("srun --mpi=pmi2 tsrun prog.ts (direct launch)", () => {
     expect(r.stderr).toMatch(/tsmpi: rank 1 \(pid \d+ on node n\d\) called abort with code 7/);
   }, 120_000);
 
+  it("through npx (which closes the PMI socket) the tasks say how to start tsrun instead", async () => {
+    const r = await slurm(cluster, "srun", srunPmi2("-n", "2", "npx", "tsrun", ring));
+    expect([1, 143]).toContain(r.code);
+    expect(r.stderr).toContain("tsrun: the PMI-2 socket Slurm gave this task (PMI_FD=");
+    expect(r.stderr).toMatch(/Start tsrun itself: srun --mpi=pmi2 … node \S+\/launcher\/bin\/tsrun\.mjs prog\.ts/);
+    expect(r.stdout).not.toContain("token");
+  }, 120_000);
+
+  it("runs when started as the executable tsrun.mjs (exec, no wrapper in between)", async () => {
+    const r = await slurm(cluster, "srun", srunPmi2("-n", "2", tsrun()[1], ring));
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain("rank 0: token back with 1 (expected 1)");
+  }, 120_000);
+
   it("without --mpi=pmi2 every task refuses to run, saying what to add", async () => {
     const r = await slurm(cluster, "srun", ["-n", "2", ...tsrun(ring)]);
     expect([1, 143]).toContain(r.code); // 143 when KillOnBadExit stopped the second task first
