@@ -122,3 +122,21 @@ export function commandLine(pid: number): string {
     return "";
   }
 }
+
+/** Pids of the live children of `ppid`. */
+export function childrenOf(ppid: number): number[] {
+  const children: number[] = [];
+  for (const entry of fs.readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    const stat = (() => {
+      try {
+        return fs.readFileSync(`/proc/${entry}/stat`, "utf8");
+      } catch {
+        return "";
+      }
+    })();
+    const [state, parent] = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    if (Number(parent) === ppid && state !== "Z") children.push(Number(entry));
+  }
+  return children;
+}
