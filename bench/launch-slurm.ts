@@ -38,6 +38,11 @@ function timeOnce(v: Variant, env: NodeJS.ProcessEnv): number {
   return ms;
 }
 
+const missing = ["slurmctld", "slurmd", "srun", "munged"].filter((c) => spawnSync("sh", ["-c", `command -v ${c}`]).status !== 0);
+if (missing.length || process.getuid?.() !== 0) {
+  emit({ bench: "launch-slurm", skipped: missing.length ? `not installed: ${missing.join(", ")} (apt-get install -y --no-install-recommends slurmctld slurmd slurm-client munge)` : "needs root (starts a test cluster)" });
+  process.exit(0);
+}
 try {
   const up = spawnSync("bash", [script, "up", dir], { encoding: "utf8", timeout: 60_000 });
   if (up.status !== 0) throw new Error(`cluster.sh up failed: ${up.stderr}`);

@@ -62,6 +62,17 @@ describe("srun --mpi=pmi2 tsrun prog.ts (direct launch)", () => {
     expect(out.sum).toBe(0 + 1 + 2 + 3);
   }, 120_000);
 
+  it("finalize reports a message never received, across nodes, and --strict makes it an error", async () => {
+    const program = path.join(programs, "leftover.ts");
+    const plain = await slurm(cluster, "srun", srunPmi2("-N", "2", "-n", "2", ...tsrun(program)));
+    expect(plain.code, plain.stderr).toBe(0);
+    expect(plain.stdout).toContain("rank 1 done");
+    expect(plain.stderr).toMatch(/tsmpi warning: rank 1 finalize: 1 message sent to rank 1 was never received:\n {2}from rank 0, tag 5, 11 bytes/);
+    const strict = await slurm(cluster, "srun", srunPmi2("-n", "2", ...tsrun("--strict", program)));
+    expect([1, 143]).toContain(strict.code);
+    expect(strict.stderr).toContain("tsmpi error: rank 1 finalize: 1 message sent to rank 1 was never received");
+  }, 120_000);
+
   it("a rank that throws ends the whole step by itself, naming the rank and its node", async () => {
     const r = await slurm(cluster, "srun", srunPmi2("--kill-on-bad-exit=0", "-N", "2", "--ntasks-per-node=2", ...tsrun(path.join(programs, "fail.ts"), "throw")));
     expect(r.timedOut).toBe(false);
