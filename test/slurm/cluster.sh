@@ -175,14 +175,14 @@ start_munge() {
   [[ -f $DIR/munge/munge.key ]] || mungekey --create --keyfile="$DIR/munge/munge.key" >/dev/null
   env -u SLURM_CONF "$MARK" munged --socket="$DIR/munge/munge.sock" --key-file="$DIR/munge/munge.key" \
     --pid-file="$DIR/munge/munged.pid" --log-file="$DIR/log/munged.log" --seed-file="$DIR/munge/munged.seed" ||
-    fail "munged did not start (see $DIR/log/munged.log)"
+    fail "munged did not start"
 }
 
 start_slurm() {
-  env -u SLURM_CONF "$MARK" slurmctld -c -f "$CONF" || fail "slurmctld did not start (see $DIR/log/slurmctld.log)"
+  env -u SLURM_CONF "$MARK" slurmctld -c -f "$CONF" || fail "slurmctld did not start"
   local node
   for node in n1 n2; do
-    env -u SLURM_CONF "$MARK" slurmd -N "$node" -f "$CONF" || fail "slurmd -N $node did not start (see $DIR/log/slurmd-$node.log)"
+    env -u SLURM_CONF "$MARK" slurmd -N "$node" -f "$CONF" || fail "slurmd -N $node did not start"
   done
 }
 
@@ -192,7 +192,7 @@ wait_idle() {
     nodes_idle && return 0
     sleep 0.1
   done
-  fail "the nodes n1/n2 did not become idle within 30 s: $(SLURM_CONF="$CONF" sinfo -h -N -o '%N %T' 2>&1 | tr '\n' ' ')(logs in $DIR/log)"
+  fail "the nodes n1/n2 did not become idle within 30 s: $(SLURM_CONF="$CONF" sinfo -h -N -o '%N %T' 2>&1 | tr '\n' ' ')"
 }
 
 up() {
@@ -202,12 +202,12 @@ up() {
     command -v "$cmd" >/dev/null ||
       fail "$cmd not found; install: apt-get install -y --no-install-recommends slurmctld slurmd slurm-client munge"
   done
-  if [[ -f $CONF ]] && nodes_idle; then
+  if [[ -f $CONF ]] && nodes_idle_or_busy; then
     echo "SLURM_CONF=$CONF"
     return 0
   fi
   down_quietly # a half-started cluster from an earlier run
-  trap 'down_quietly' EXIT
+  trap 'show_logs; down_quietly' EXIT
   mkdir -p "$DIR"/{state,log,spool/n1,spool/n2,tmp/n1,tmp/n2}
   write_conf $(free_ports)
   start_munge
@@ -233,6 +233,16 @@ stop_all() {
   daemons=$(cluster_pids | sort -u)
   # shellcheck disable=SC2086
   stop_pids $daemons
+}
+
+# The end of every daemon's log, on stderr (a failed start removes DIR, logs included).
+show_logs() {
+  local log
+  for log in "$DIR"/log/*.log; do
+    [[ -f $log ]] || continue
+    echo "--- $log (last lines)" >&2
+    tail -n 15 "$log" >&2
+  done
 }
 
 down_quietly() {
