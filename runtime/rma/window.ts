@@ -6,6 +6,8 @@
 // Passive target and progress: a target serves its window on its event loop while its program awaits
 // anything. A target that spins in a synchronous loop serves nothing until it awaits again (as MPI with
 // no asynchronous progress thread): put `await new Promise(setImmediate)` or `await win.sync()` in it.
+import { windowCreated, windowFreed } from "../trace/leftovers.ts";
+import { traceEvent } from "../trace/tracer.ts";
 import { mpiError } from "../wire/errors.ts";
 import { Comm } from "../comm/communicator.ts";
 import { Group } from "../collectives/group.ts";
@@ -74,7 +76,9 @@ export class Win {
     core.deliverLocally = (source, kind, payload) => target.onFrame(source, kind, payload);
     core.engine.onControl(channel, (source, frame) => target.onFrame(source, frame.tag, frame.payload));
     core.peers = await core.blocking(exchange(comm, { bytes: array.byteLength, dispUnit, code }), "Win.create", core.everyone());
-    return new Win(array, { core, origin, target, epoch }, dispUnit);
+    const win = new Win(array, { core, origin, target, epoch }, dispUnit);
+    windowCreated(win, `Win.create(${array.byteLength} bytes) on ${comm.name}`);
+    return win;
   }
 
   /**
@@ -106,31 +110,37 @@ export class Win {
 
   /** MPI_Put: origin (a TypedArray or mpi.buf spec) → target's window at targetDisp; complete at the closing synchronisation. */
   put(origin: unknown, targetRank: number, targetDisp = 0, targetType?: Datatype, targetCount?: number): void {
+    traceEvent("rma", { op: "put", target: targetRank, disp: targetDisp, window: this.parts.core.name });
     access.put(this.parts, origin, targetRank, targetDisp, targetType, targetCount);
   }
 
   /** MPI_Get: target's window → originInto; the data is there after the closing synchronisation. */
   get(originInto: unknown, targetRank: number, targetDisp = 0, targetType?: Datatype, targetCount?: number): void {
+    traceEvent("rma", { op: "get", target: targetRank, disp: targetDisp, window: this.parts.core.name });
     access.get(this.parts, originInto, targetRank, targetDisp, targetType, targetCount);
   }
 
   /** MPI_Accumulate: target = origin op target, element-wise and atomic per element (op predefined, or REPLACE). */
   accumulate(origin: unknown, targetRank: number, targetDisp = 0, op: Op = SUM, targetType?: Datatype, targetCount?: number): void {
+    traceEvent("rma", { op: "accumulate", target: targetRank, disp: targetDisp, window: this.parts.core.name });
     access.accumulate(this.parts, origin, targetRank, targetDisp, op, targetType, targetCount);
   }
 
   /** MPI_Get_accumulate: result = old target; target = origin op target (NO_OP: an atomic read, origin may be null). */
   getAccumulate(origin: unknown, result: unknown, targetRank: number, targetDisp = 0, op: Op = SUM, targetType?: Datatype, targetCount?: number): void {
+    traceEvent("rma", { op: "getAccumulate", target: targetRank, disp: targetDisp, window: this.parts.core.name });
     access.getAccumulate(this.parts, origin, result, targetRank, targetDisp, op, targetType, targetCount);
   }
 
   /** MPI_Fetch_and_op on one element (of the target window's type, or `datatype`): resolves with the old value. */
   fetchAndOp(value: number | bigint | null, targetRank: number, targetDisp = 0, op: Op = SUM, datatype?: Datatype): Promise<number | bigint | undefined> {
+    traceEvent("rma", { op: "fetchAndOp", target: targetRank, disp: targetDisp, window: this.parts.core.name });
     return access.fetchAndOp(this.parts, value, targetRank, targetDisp, op, datatype);
   }
 
   /** MPI_Compare_and_swap: the element becomes `value` if it equals `compare`; resolves with the old value. */
   compareAndSwap(value: number | bigint, compare: number | bigint, targetRank: number, targetDisp = 0, datatype?: Datatype): Promise<number | bigint | undefined> {
+    traceEvent("rma", { op: "compareAndSwap", target: targetRank, disp: targetDisp, window: this.parts.core.name });
     return access.compareAndSwap(this.parts, value, compare, targetRank, targetDisp, datatype);
   }
 
@@ -138,22 +148,27 @@ export class Win {
 
   /** MPI_Win_fence (collective): completes the operations of the epoch and opens the next (not with MODE_NOSUCCEED). */
   fence(assert = 0): Promise<void> {
+    traceEvent("epoch", { op: "fence", window: this.parts.core.name });
     return active.fence(this.parts, assert);
   }
   /** MPI_Win_post: exposes this window to the origins of `group` (ranks or an mpi.Group). */
   post(group: unknown, assert = 0): Promise<void> {
+    traceEvent("epoch", { op: "post", window: this.parts.core.name });
     return active.post(this.parts, group, assert);
   }
   /** MPI_Win_start: access epoch on the targets of `group`, once each has posted. */
   start(group: unknown, assert = 0): Promise<void> {
+    traceEvent("epoch", { op: "start", window: this.parts.core.name });
     return active.start(this.parts, group, assert);
   }
   /** MPI_Win_complete: ends the access epoch; its operations are complete at the origin. */
   complete(): Promise<void> {
+    traceEvent("epoch", { op: "complete", window: this.parts.core.name });
     return active.complete(this.parts);
   }
   /** MPI_Win_wait: ends the exposure epoch once every origin has completed. */
   wait(): Promise<void> {
+    traceEvent("epoch", { op: "wait", window: this.parts.core.name });
     return active.wait(this.parts);
   }
   /** MPI_Win_test: wait() without blocking; true once the exposure epoch ended. */
@@ -165,24 +180,30 @@ export class Win {
 
   /** MPI_Win_lock: passive-target epoch on targetRank (LOCK_EXCLUSIVE by default, or LOCK_SHARED). */
   lock(targetRank: number, lockType?: number, assert = 0): Promise<void> {
+    traceEvent("epoch", { op: "lock", target: targetRank, window: this.parts.core.name });
     return passive.lock(this.parts, targetRank, lockType, assert);
   }
   /** MPI_Win_unlock: completes the epoch's operations at origin and target, then releases the lock. */
   unlock(targetRank: number): Promise<void> {
+    traceEvent("epoch", { op: "unlock", target: targetRank, window: this.parts.core.name });
     return passive.unlock(this.parts, targetRank);
   }
   /** MPI_Win_lock_all: a shared lock on every member. */
   lockAll(assert = 0): Promise<void> {
+    traceEvent("epoch", { op: "lockAll", window: this.parts.core.name });
     return passive.lockAll(this.parts, assert);
   }
   unlockAll(): Promise<void> {
+    traceEvent("epoch", { op: "unlockAll", window: this.parts.core.name });
     return passive.unlockAll(this.parts);
   }
   /** MPI_Win_flush: completes the operations to targetRank at origin and target, keeping the lock. */
   flush(targetRank: number): Promise<void> {
+    traceEvent("epoch", { op: "flush", target: targetRank, window: this.parts.core.name });
     return passive.flush(this.parts, targetRank);
   }
   flushAll(): Promise<void> {
+    traceEvent("epoch", { op: "flushAll", window: this.parts.core.name });
     return passive.flushAll(this.parts);
   }
   /** MPI_Win_flush_local: the origin buffers of operations to targetRank may be reused. */
@@ -208,5 +229,6 @@ export class Win {
     core.freed = true;
     core.engine.onControl(core.channel, null);
     channelsInUse.delete(core.channel);
+    windowFreed(this);
   }
 }
