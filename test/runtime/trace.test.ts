@@ -7,23 +7,9 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCommand, runTsrun, tsrunBin } from "../graders/lib/run.ts";
+import type { TraceEvent } from "../../launcher/view/trace.ts";
 
-interface Event {
-  rank: number;
-  kind: string;
-  clock: number[];
-  time: number;
-  peer?: number;
-  tag?: number;
-  size?: number;
-  comm?: string;
-  ctx?: number;
-  msg?: string;
-  site?: string;
-  seq?: number;
-  name?: string;
-  text?: string;
-}
+type Event = TraceEvent;
 
 const NP = 4;
 const ROUNDS = 40;

@@ -3,6 +3,7 @@
 // communicator and run a ring on the survivors. argv[2] = "errhandler" sets ERRORS_RETURN instead of relying
 // on tsrun --fault-tolerant.
 import * as mpi from "tsmpi";
+import { handshake } from "./lib/handshake.ts";
 
 const comm = await mpi.init();
 if (process.argv[2] === "errhandler") comm.setErrhandler(mpi.ERRORS_RETURN);
@@ -15,13 +16,7 @@ const codeOf = async (f: () => Promise<unknown>) => {
     return `${(err as mpi.MpiError).code}: ${(err as Error).message}`;
   }
 };
-if (comm.rank === 0) {
-  for (let r = 1; r < comm.size; r++) await comm.recv(mpi.ANY_SOURCE, 99);
-  for (let r = 1; r < comm.size; r++) await comm.send("go", r, 98);
-} else {
-  await comm.send("ready", 0, 99);
-  await comm.recv(0, 98);
-}
+await handshake(comm); // everybody has printed before anyone misbehaves
 if (comm.rank === 2) mpi.crash();
 if (comm.rank === 0) result.recvFromDead = await codeOf(() => comm.recv(2, 5));
 if (comm.rank === 1) result.ssendToDead = await codeOf(async () => {

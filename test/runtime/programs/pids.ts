@@ -1,19 +1,13 @@
 // Test program: every rank prints its pid, then rank (argv[2]) misbehaves as asked in argv[3]
 // ("throw", "exit3", "kill9", "abort5", "hang", "none"); the others wait for a message that never comes.
 import * as mpi from "tsmpi";
+import { handshake } from "./lib/handshake.ts";
 
 const comm = await mpi.init();
 const who = Number(process.argv[2] ?? 0);
 const what = process.argv[3] ?? "none";
 console.log(`PID ${comm.rank} ${process.pid}`);
-// Everybody has printed its pid before anyone misbehaves (a hand-made barrier: p2p only).
-if (comm.rank === 0) {
-  for (let r = 1; r < comm.size; r++) await comm.recv(mpi.ANY_SOURCE, 99);
-  for (let r = 1; r < comm.size; r++) await comm.send("go", r, 98);
-} else {
-  await comm.send("ready", 0, 99);
-  await comm.recv(0, 98);
-}
+await handshake(comm); // everybody has printed before anyone misbehaves
 if (comm.rank === who) {
   if (what === "throw") throw new Error(`rank ${who} fails on purpose`);
   if (what === "exit3") process.exit(3);

@@ -6,25 +6,9 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 
-export interface TraceEvent {
-  rank: number;
-  kind: string; // init, send, recv, coll-enter, coll-exit, rma, epoch, mark, end
-  clock: number[];
-  time: number;
-  peer?: number;
-  tag?: number;
-  size?: number;
-  comm?: string;
-  ctx?: number;
-  msg?: string;
-  sync?: boolean;
-  site?: string;
-  name?: string;
-  root?: number;
-  op?: string;
-  text?: string;
-  [field: string]: unknown;
-}
+// The event type is the trace schema's own (docs/trace.md), shared with tsrun's views.
+import type { TraceEvent } from "../../../../launcher/view/trace.ts";
+export type { TraceEvent };
 
 export interface Trace {
   np: number;
