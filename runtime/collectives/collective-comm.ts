@@ -13,7 +13,16 @@ import { blocking } from "../trace/activity.ts";
 import { collective } from "../trace/collective.ts";
 import { SUM, type BufSpec, type BufferView, type Datatype, type Op } from "../datatype/index.ts";
 import { CollCall } from "./call.ts";
-import type { SendSpec } from "./checks.ts";
+import { isInPlace, type SendSpec } from "./checks.ts";
+import { homogeneousBase, basicByCode } from "../datatype/index.ts";
+
+/** A buffer-mode type signature as the mismatch check compares it: "FLOAT64×1000" (or "mixed×…"). */
+function typeSignature(spec: SendSpec | undefined | null, fallback?: BufSpec): string {
+  const s = spec && !isInPlace(spec) ? spec : fallback;
+  if (!s) return "none";
+  const base = homogeneousBase(s.type);
+  return `${base >= 0 ? basicByCode(base).name : "mixed"}×${s.count * s.type.elementCount}`;
+}
 import { barrierDissemination } from "./barrier.ts";
 import { bcastInto, bcastValue } from "./bcast.ts";
 import { reduceInto, reduceValue } from "./reduce.ts";
@@ -84,13 +93,17 @@ export class CollectiveComm extends Comm {
   reduceScatter<T = unknown>(items: T[], op: Op = SUM): Promise<T> { return this.run(`reduceScatter(op=${op})`, (c) => reduceScatterValue(c, items, op)) as Promise<T>; }
 
   // ---- buffer mode ---------------------------------------------------------------------------------
-  bcastInto(spec: BufSpec, root = 0): Promise<void> { return this.run(`bcastInto(root=${root})`, (c) => bcastInto(c, spec, root)); }
+  bcastInto(spec: BufSpec, root = 0): Promise<void> { return this.run(`bcastInto(root=${root})`, (c) => bcastInto(c, spec, root), `bcastInto(root=${root}, type=${typeSignature(spec)})`); }
   scatterInto(send: BufSpec | undefined | null, recv: SendSpec, root = 0): Promise<void> { return this.run(`scatterInto(root=${root})`, (c) => scatterInto(c, send ?? undefined, recv, root)); }
   gatherInto(send: SendSpec, recv: BufSpec | undefined | null, root = 0): Promise<void> { return this.run(`gatherInto(root=${root})`, (c) => gatherInto(c, send, recv ?? undefined, root)); }
-  allgatherInto(send: SendSpec, recv: BufSpec): Promise<void> { return this.run("allgatherInto()", (c) => allgatherInto(c, send, recv)); }
+  allgatherInto(send: SendSpec, recv: BufSpec): Promise<void> { return this.run("allgatherInto()", (c) => allgatherInto(c, send, recv), `allgatherInto(type=${typeSignature(recv)})`); }
   alltoallInto(send: SendSpec, recv: BufSpec): Promise<void> { return this.run("alltoallInto()", (c) => alltoallInto(c, send, recv)); }
-  reduceInto(send: SendSpec, recv: BufSpec | undefined | null, op: Op = SUM, root = 0): Promise<void> { return this.run(`reduceInto(op=${op}, root=${root})`, (c) => reduceInto(c, send, recv ?? undefined, op, root)); }
-  allreduceInto(send: SendSpec, recv: BufSpec, op: Op = SUM): Promise<void> { return this.run(`allreduceInto(op=${op})`, (c) => allreduceInto(c, send, recv, op)); }
+  reduceInto(send: SendSpec, recv: BufSpec | undefined | null, op: Op = SUM, root = 0): Promise<void> {
+    return this.run(`reduceInto(op=${op}, root=${root})`, (c) => reduceInto(c, send, recv ?? undefined, op, root), `reduceInto(op=${op}, root=${root}, type=${typeSignature(send, recv ?? undefined)})`);
+  }
+  allreduceInto(send: SendSpec, recv: BufSpec, op: Op = SUM): Promise<void> {
+    return this.run(`allreduceInto(op=${op})`, (c) => allreduceInto(c, send, recv, op), `allreduceInto(op=${op}, type=${typeSignature(send, recv)})`);
+  }
   scanInto(send: SendSpec, recv: BufSpec, op: Op = SUM): Promise<void> { return this.run(`scanInto(op=${op})`, (c) => scanInto(c, send, recv, op, false)); }
   exscanInto(send: SendSpec, recv: BufSpec, op: Op = SUM): Promise<void> { return this.run(`exscanInto(op=${op})`, (c) => scanInto(c, send, recv, op, true)); }
   reduceScatterBlockInto(send: SendSpec, recv: BufSpec, op: Op = SUM): Promise<void> { return this.run(`reduceScatterBlockInto(op=${op})`, (c) => reduceScatterBlockInto(c, send, recv, op)); }
