@@ -53,7 +53,7 @@ if (comm.size >= 2 && comm.rank < 2) {
 // 3. Halo exchange on a periodic 2-D grid: each rank owns an n×n block inside an (n+2)×(n+2) array.
 const n = 3;
 const dims = mpi.computeDims(comm.size, 2);
-const cart = await comm.createCart(dims, [true, true]);
+const cart = (await comm.createCart(dims, [true, true]))!; // every rank is in a grid of computeDims(size)
 const local = new Int32Array((n + 2) * (n + 2)).fill(-1);
 for (let i = 1; i <= n; i++) for (let j = 1; j <= n; j++) local[i * (n + 2) + j] = cart.rank * 100 + i * 10 + j;
 const sub = (rows: number, cols: number, r0: number, c0: number) => mpi.Datatype.subarray([n + 2, n + 2], [rows, cols], [r0, c0], mpi.INT32).commit();
