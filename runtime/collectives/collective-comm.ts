@@ -14,12 +14,12 @@ import { collective } from "../trace/collective.ts";
 import { SUM, type BufSpec, type BufferView, type Datatype, type Op } from "../datatype/index.ts";
 import { CollCall } from "./call.ts";
 import { isInPlace, type SendSpec } from "./checks.ts";
-import { homogeneousBase, basicByCode } from "../datatype/index.ts";
+import { homogeneousBase, basicByCode, BufSpec as BufSpecClass } from "../datatype/index.ts";
 
 /** A buffer-mode type signature as the mismatch check compares it: "FLOAT64×1000" (or "mixed×…"). */
 function typeSignature(spec: SendSpec | undefined | null, fallback?: BufSpec): string {
   const s = spec && !isInPlace(spec) ? spec : fallback;
-  if (!s) return "none";
+  if (!(s instanceof BufSpecClass)) return "none"; // not a spec: the collective itself reports ERR_ARG
   const base = homogeneousBase(s.type);
   return `${base >= 0 ? basicByCode(base).name : "mixed"}×${s.count * s.type.elementCount}`;
 }
