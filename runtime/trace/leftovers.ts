@@ -5,7 +5,7 @@
 // (destination, communicator, tag) — each of those remembered by message id — and each sender tells its
 // destinations at finalize, in one CONTROL frame each, where it sent from; the receiver names the site of
 // every message left in its queue (by id, else the first send with the same destination and tag).
-import { siteHere } from "./sites.ts";
+import { rawStackHere, userSiteOfRaw, type RawFrame } from "./sites.ts";
 import { SEND_SITES_CHANNEL, type ObservedEngine } from "./observer.ts";
 
 const MAX_SITES = 10_000;
@@ -13,17 +13,19 @@ const MAX_TRACKED = 100_000;
 /** Sends of one (destination, context, tag) whose own source line is remembered. */
 const SITES_PER_KEY = 8;
 
-/** Per "dest:context:tag" (this rank as sender): the first send's site and the number of sends noted. */
-const sendSites = new Map<string, { site: string | null; noted: number }>();
-/** Per destination: message id → site, for the first sends of each key. */
-const idSites = new Map<number, Map<number, string>>();
-/** Told by each source at its finalize (this rank as receiver): "source:context:tag" and "source#id" → site. */
-const peerSendSites = new Map<string, string>();
+// Sites are kept as raw stack positions and mapped to source lines only when a report needs them
+// (sites.ts, rawStackHere): the fast path never parses the bundle's source map.
+/** Per "dest:context:tag" (this rank as sender): the first send's stack and the number of sends noted. */
+const sendSites = new Map<string, { frames: RawFrame[] | null; noted: number }>();
+/** Per destination: message id → stack, for the first sends of each key. */
+const idSites = new Map<number, Map<number, RawFrame[]>>();
+/** Told by each source at its finalize (this rank as receiver): "source:context:tag" and "source#id" → stack. */
+const peerSendSites = new Map<string, RawFrame[]>();
 /** Requests not yet completed by wait/test → their description and where the first such request was made. */
 const openRequests = new Map<object, string>();
-const requestSites = new Map<string, string | null>();
+const requestSites = new Map<string, RawFrame[]>();
 let untrackedRequests = 0;
-const openWindows = new Map<object, string>();
+const openWindows = new Map<object, { description: string; frames: RawFrame[] }>();
 let checking = false;
 
 export function setLeftoverChecks(on: boolean, engine: ObservedEngine | null): void {
@@ -38,40 +40,42 @@ export function noteSend(dest: number, context: number, tag: number, id: number)
   if (entry && entry.noted >= SITES_PER_KEY) return;
   if (!entry) {
     if (sendSites.size >= MAX_SITES) return;
-    sendSites.set(key, (entry = { site: null, noted: 0 }));
+    sendSites.set(key, (entry = { frames: null, noted: 0 }));
   }
-  const site = siteHere();
+  const frames = rawStackHere();
   entry.noted++;
-  entry.site ??= site ?? null;
-  if (!site) return;
+  entry.frames ??= frames;
   if (!idSites.has(dest)) idSites.set(dest, new Map());
-  idSites.get(dest)!.set(id, site);
+  idSites.get(dest)!.set(id, frames);
 }
 
 /** At finalize: tells every destination where its messages were sent from (before the frame counts are taken). */
 export function sendSitesToPeers(engine: ObservedEngine): void {
-  const byDest = new Map<number, { keys: [number, number, string][]; ids: [number, string][] }>();
+  const byDest = new Map<number, { keys: [number, number, RawFrame[]][]; ids: [number, RawFrame[]][] }>();
   const of = (dest: number) => byDest.get(dest) ?? byDest.set(dest, { keys: [], ids: [] }).get(dest)!;
-  for (const [key, { site }] of sendSites) {
-    if (!site) continue;
+  for (const [key, { frames }] of sendSites) {
+    if (!frames) continue;
     const [dest, context, tag] = key.split(":").map(Number);
-    of(dest).keys.push([context, tag, site]);
+    of(dest).keys.push([context, tag, frames]);
   }
   for (const [dest, sites] of idSites) of(dest).ids.push(...sites);
   for (const [dest, entries] of byDest) engine.sendControl(dest, SEND_SITES_CHANNEL, 0, new TextEncoder().encode(JSON.stringify(entries)));
 }
 
 function sitesArrived(source: number, payload: Uint8Array): void {
-  const entries = JSON.parse(new TextDecoder().decode(payload)) as { keys: [number, number, string][]; ids: [number, string][] };
+  const entries = JSON.parse(new TextDecoder().decode(payload)) as { keys: [number, number, RawFrame[]][]; ids: [number, RawFrame[]][] };
   for (const [context, tag, site] of entries.keys) peerSendSites.set(`${source}:${context}:${tag}`, site);
   for (const [id, site] of entries.ids) peerSendSites.set(`${source}#${id}`, site);
 }
 
 /** Where a message this rank received from `source` was sent: "at x.ts:3:5", or "first such send at …". */
 export function sendSiteOf(source: number, context: number, tag: number, id?: number): string | undefined {
-  const exact = id === undefined ? undefined : peerSendSites.get(`${source}#${id}`);
+  // The sender runs the same bundle, so its raw positions map through this rank's copy of the source map.
+  const exactFrames = id === undefined ? undefined : peerSendSites.get(`${source}#${id}`);
+  const exact = exactFrames && userSiteOfRaw(exactFrames);
   if (exact) return `sent at ${exact}`;
-  const first = peerSendSites.get(`${source}:${context}:${tag}`);
+  const firstFrames = peerSendSites.get(`${source}:${context}:${tag}`);
+  const first = firstFrames && userSiteOfRaw(firstFrames);
   return first ? `the first send with this tag was at ${first}` : undefined;
 }
 
@@ -84,7 +88,7 @@ export function requestCreated(request: object, description: string): void {
     untrackedRequests++;
     return;
   }
-  if (!requestSites.has(description) && requestSites.size < MAX_SITES) requestSites.set(description, siteHere() ?? null);
+  if (!requestSites.has(description) && requestSites.size < MAX_SITES) requestSites.set(description, rawStackHere());
   openRequests.set(request, description);
 }
 
@@ -96,8 +100,7 @@ export function requestCompleted(request: object): void {
 /** A window was created (the one-sided layer calls this; `description` e.g. "Win.create(100 × INT32) on COMM_WORLD"). */
 export function windowCreated(win: object, description: string): void {
   if (!checking) return;
-  const site = siteHere();
-  openWindows.set(win, site ? `${description} at ${site}` : description);
+  openWindows.set(win, { description, frames: rawStackHere() });
 }
 
 export function windowFreed(win: object): void {
@@ -133,7 +136,11 @@ export function finalizeWarnings(rank: number, strict: boolean, left: Unreceived
   const requests = [...openRequests.values()];
   if (requests.length || untrackedRequests) {
     const n = requests.length + untrackedRequests;
-    const lines = requests.slice(0, 10).map((d) => `  ${d}${requestSites.get(d) ? ` created at ${requestSites.get(d)}` : ""}`);
+    const siteOf = (d: string) => {
+      const frames = requestSites.get(d);
+      return frames && userSiteOfRaw(frames);
+    };
+    const lines = requests.slice(0, 10).map((d) => `  ${d}${siteOf(d) ? ` created at ${siteOf(d)}` : ""}`);
     if (n > 10) lines.push(`  … and ${n - Math.min(10, requests.length)} more`);
     out.push(
       `tsmpi ${level}: rank ${rank} finalize: ${n} request${n > 1 ? "s were" : " was"} never completed by wait() or test():\n` +
@@ -141,7 +148,10 @@ export function finalizeWarnings(rank: number, strict: boolean, left: Unreceived
         `\n  hint: every isend/irecv needs a matching wait (or waitall) before finalize`,
     );
   }
-  const windows = [...openWindows.values()];
+  const windows = [...openWindows.values()].map(({ description, frames }) => {
+    const site = userSiteOfRaw(frames);
+    return site ? `${description} at ${site}` : description;
+  });
   if (windows.length) {
     out.push(
       `tsmpi ${level}: rank ${rank} finalize: ${windows.length} window${windows.length > 1 ? "s were" : " was"} never freed:\n` +
