@@ -3,19 +3,9 @@
 // accumulate op, getAccumulate/fetchAndOp ordering, and a PSCW ring with start/complete/post/wait/test.
 // The programs print one JSON line per rank; the expected values are computed here.
 import { describe, expect, it } from "vitest";
-import * as path from "node:path";
-import { runTsrun, projectRoot } from "../graders/lib/run.ts";
+import { runRanks } from "./lib/ranks.ts";
 
-const program = (name: string) => path.join(projectRoot, "test/runtime/programs", name);
 
-async function runRanks(np: number, name: string, programArgs: string[] = []): Promise<any[]> {
-  const r = await runTsrun(np, program(name), { timeoutMs: 60_000, programArgs });
-  expect(r.timedOut, `hang: ${r.stderr}`).toBe(false);
-  expect(r.code, r.stderr).toBe(0);
-  const lines = r.stdout.split("\n").filter((l) => l.startsWith("{"));
-  expect(lines.length, r.stdout + r.stderr).toBe(np);
-  return lines.map((l) => JSON.parse(l)).sort((a, b) => a.rank - b.rank);
-}
 
 const range = (n: number) => Array.from({ length: n }, (_, i) => i);
 

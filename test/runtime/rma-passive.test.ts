@@ -3,19 +3,11 @@
 // a permutation of 0..N·k-1), a compareAndSwap spin lock protecting a non-atomic read-modify-write (no
 // lost update), shared vs exclusive locks with a fairness check, and progress at a target that polls.
 import { describe, expect, it } from "vitest";
-import * as path from "node:path";
-import { runTsrun, projectRoot } from "../graders/lib/run.ts";
+import { runRanks as runRanksIn } from "./lib/ranks.ts";
 
-const program = (name: string) => path.join(projectRoot, "test/runtime/programs", name);
 
-async function runRanks(np: number, name: string, programArgs: string[] = []): Promise<any[]> {
-  const r = await runTsrun(np, program(name), { timeoutMs: 60_000, programArgs, tsrunArgs: ["--timeout", "50"] });
-  expect(r.timedOut, `hang: ${r.stderr}`).toBe(false);
-  expect(r.code, r.stderr).toBe(0);
-  const lines = r.stdout.split("\n").filter((l) => l.startsWith("{"));
-  expect(lines.length, r.stdout + r.stderr).toBe(np);
-  return lines.map((l) => JSON.parse(l)).sort((a, b) => a.rank - b.rank);
-}
+/** tsrun's own --timeout as a second guard: it says what each rank was blocked in. */
+const runRanks = (np: number, name: string, programArgs: string[] = []) => runRanksIn(np, name, programArgs, ["--timeout", "50"]);
 
 const range = (n: number) => Array.from({ length: n }, (_, i) => i);
 

@@ -2,19 +2,11 @@
 // (issue 6), through the real tsrun: ERR_RMA_RANGE names the target, the displacement and the window
 // size; ERR_RMA_SYNC comes with a hint; the window still frees cleanly afterwards.
 import { describe, expect, it } from "vitest";
-import * as path from "node:path";
-import { runTsrun, projectRoot } from "../graders/lib/run.ts";
+import { runRanks as runRanksIn } from "./lib/ranks.ts";
 
-const program = (name: string) => path.join(projectRoot, "test/runtime/programs", name);
 
-async function runRanks(np: number, name: string): Promise<any[]> {
-  const r = await runTsrun(np, program(name), { timeoutMs: 60_000, tsrunArgs: ["--timeout", "50"] });
-  expect(r.timedOut, `hang: ${r.stderr}`).toBe(false);
-  expect(r.code, r.stderr).toBe(0);
-  const lines = r.stdout.split("\n").filter((l) => l.startsWith("{"));
-  expect(lines.length, r.stdout + r.stderr).toBe(np);
-  return lines.map((l) => JSON.parse(l)).sort((a, b) => a.rank - b.rank);
-}
+/** tsrun's own --timeout as a second guard: it says what each rank was blocked in. */
+const runRanks = (np: number, name: string, programArgs: string[] = []) => runRanksIn(np, name, programArgs, ["--timeout", "50"]);
 
 /** The window of a rank after each epoch of rma-datatypes.ts, computed element by element. */
 function expectedWindows(rank: number, np: number) {
