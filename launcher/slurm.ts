@@ -229,10 +229,16 @@ function runtimeEnvironment(opts: Record<string, unknown>, programPath: string):
 /**
  * Waits for `child` (the rank, or srun), passing on SIGINT/SIGTERM/SIGHUP; resolves with its exit code.
  * A child killed by a signal is re-raised on this process, so srun reports the task as it really ended.
+ * Ctrl-C means "stop the job", as with mpirun: srun only prints its status on a single SIGINT and stops
+ * on a second one within a second, and two SIGINTs arriving together (the terminal's to the whole process
+ * group, and ours) may merge into one; so a SIGINT is passed on once more shortly after.
  */
 function superviseChild(child: ReturnType<typeof spawn>): Promise<number> {
   const signals: NodeJS.Signals[] = ["SIGINT", "SIGTERM", "SIGHUP"];
-  const forward = (sig: NodeJS.Signals) => child.kill(sig);
+  const forward = (sig: NodeJS.Signals) => {
+    child.kill(sig);
+    if (sig === "SIGINT") setTimeout(() => child.exitCode === null && child.signalCode === null && child.kill("SIGINT"), 250).unref();
+  };
   for (const s of signals) process.on(s, forward);
   return new Promise((resolve) => {
     child.once("error", () => resolve(127));
