@@ -10,9 +10,12 @@ const comm = await mpi.init();
 const { rank, size } = comm;
 const sent = Array.from({ length: size }, (_, j) => rank * size + j); // sent[j] goes to rank j
 
+// SOLUTION BEGIN: post every receive and every send (nonblocking), then wait: received[j] is what rank j sent to this rank
+// STARTER: const received: number[] = [];
 const receives = Array.from({ length: size }, (_, j) => comm.irecv(j, 0)); // posted before any send
 const sends = sent.map((value, j) => comm.isend(value, j, 0));
 const received = (await mpi.waitall(receives)) as number[]; // received[j] came from rank j
 await mpi.waitall(sends);
+// SOLUTION END
 console.log(`rank ${rank} sent [${sent.join(",")}] received [${received.join(",")}]`);
 await mpi.finalize();

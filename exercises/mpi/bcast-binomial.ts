@@ -13,6 +13,8 @@ const { rank, size } = comm;
 const valueArg = process.argv.indexOf("--value");
 let value = valueArg > 0 ? Number(process.argv[valueArg + 1]) : 42;
 
+// SOLUTION BEGIN: receive `value` from your parent in the binomial tree (except rank 0), print it, then forward it to your children; rank 0 prints "rank 0 (root) broadcasts V"
+// STARTER: if (rank === 0) console.log(`rank 0 (root) broadcasts ${value}`);
 // receive phase: the lowest set bit of the rank names the parent (the root, rank 0, has none)
 let mask = 1;
 while (mask < size) {
@@ -29,4 +31,5 @@ if (rank === 0) console.log(`rank 0 (root) broadcasts ${value}`);
 for (mask >>= 1; mask > 0; mask >>= 1) {
   if (rank + mask < size) await comm.send(value, rank + mask, 0);
 }
+// SOLUTION END
 await mpi.finalize();

@@ -8,6 +8,9 @@ import * as mpi from "tsmpi";
 
 const comm = await mpi.init();
 console.log(`rank ${comm.rank}: my pid is ${process.pid}`);
+// SOLUTION BEGIN: rank 0's pid, broadcast from rank 0 to every rank with one collective
+// STARTER: const pidOfRoot: number | null = null;
 const pidOfRoot = await comm.bcast(comm.rank === 0 ? process.pid : null, 0);
+// SOLUTION END
 console.log(`rank ${comm.rank}: rank 0's pid is ${pidOfRoot}`);
 await mpi.finalize();

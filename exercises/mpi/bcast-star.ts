@@ -12,6 +12,7 @@ const ROOT = 0;
 const valueArg = process.argv.indexOf("--value");
 const value = valueArg > 0 ? Number(process.argv[valueArg + 1]) : 42;
 
+// SOLUTION BEGIN: the root prints "rank 0 (root) broadcasts V" and sends `value` to every other rank itself; the others receive it and print who sent it
 if (rank === ROOT) {
   console.log(`rank ${rank} (root) broadcasts ${value}`);
   for (let dest = 0; dest < size; dest++) if (dest !== ROOT) await comm.send(value, dest, 0);
@@ -20,4 +21,5 @@ if (rank === ROOT) {
   const got = await comm.recv(ROOT, 0, status);
   console.log(`rank ${rank} received ${got} from rank ${status.source}`);
 }
+// SOLUTION END
 await mpi.finalize();

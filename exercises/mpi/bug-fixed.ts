@@ -16,8 +16,11 @@ if (partner >= size) {
   console.log(`rank ${rank} has no partner`);
 } else {
   const data = Int32Array.from({ length: 1000 }, (_, i) => rank * 1000 + i);
+  // SOLUTION BEGIN: exchange `data` with `partner` so that neither rank can wait forever (tag 42); keep what arrives in `got`
+  // STARTER: const got = new Int32Array(0);
   // both directions at once: the runtime posts the receive before waiting for the send
   const got = (await comm.sendrecv(data, partner, 42, partner, 42)) as Int32Array;
+  // SOLUTION END
   const sum = got.reduce((a, b) => a + b, 0);
   console.log(`rank ${rank} received ${got.length} int32 from rank ${partner}: ${got[0]} ${got[1]} … ${got[got.length - 1]} (sum ${sum})`);
 }

@@ -19,9 +19,12 @@ if (partner >= size) {
   console.log(`rank ${rank} has no partner`);
 } else {
   const mine = Int32Array.from({ length: count }, (_, i) => valueAt(rank, i));
+  // SOLUTION BEGIN: post the receive and the send to `partner` (nonblocking, tag 7), then wait for both; `theirs` is the partner's array
+  // STARTER: const theirs = new Int32Array(0);
   const incoming = comm.irecv(partner, 7);
   const outgoing = comm.isend(mine, partner, 7);
   const [, theirs] = (await mpi.waitall([outgoing, incoming])) as [unknown, Int32Array];
+  // SOLUTION END
   const intact = theirs.length === count && theirs.every((v, i) => v === valueAt(partner, i));
   console.log(
     `rank ${rank} sent ${count} int32 to rank ${partner} and received rank ${partner}'s: ${theirs[0]} … ${theirs[count - 1]} (${intact ? "intact" : "CORRUPTED"})`,

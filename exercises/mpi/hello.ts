@@ -6,5 +6,7 @@
 import * as mpi from "tsmpi";
 
 const comm = await mpi.init();
+// SOLUTION BEGIN: print one line "hello from rank R of N on HOST" (comm.rank, comm.size, mpi.processorName())
 console.log(`hello from rank ${comm.rank} of ${comm.size} on ${mpi.processorName()}`);
+// SOLUTION END
 await mpi.finalize();

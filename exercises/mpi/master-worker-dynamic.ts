@@ -38,6 +38,7 @@ const [T, seed, workMs] = [option("tasks", 24), option("seed", 42), option("work
 const [slowRank, slowMs] = [option("slow-rank", -1), option("slow-ms", 1000)];
 
 if (rank === 0) {
+  // SOLUTION BEGIN: the master: answer every worker's request (TAG_REQUEST, any source) with the next task (TAG_TASK) or TAG_STOP when none is left; record each result; print the task lines in task order and each worker's count
   let nextTask = 0;
   let working = size - 1;
   const doneBy = new Array<number>(size).fill(0);
@@ -61,7 +62,9 @@ if (rank === 0) {
   }
   for (const line of lines) console.log(line);
   for (let w = 1; w < size; w++) console.log(`worker ${w} did ${doneBy[w]} tasks`);
+  // SOLUTION END
 } else {
+  // SOLUTION BEGIN: a worker: send a request (with the previous result, null at first), receive a task or the stop, compute the sum, wait `pause` ms, repeat
   const pause = rank === slowRank ? slowMs : workMs;
   let request: Request = { result: null };
   for (;;) {
@@ -73,5 +76,6 @@ if (rank === 0) {
     await new Promise((resolve) => setTimeout(resolve, pause)); // the task's computing time
     request = { result: { id: task!.id, value } };
   }
+  // SOLUTION END
 }
 await mpi.finalize();

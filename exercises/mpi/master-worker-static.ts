@@ -33,6 +33,8 @@ const comm = await mpi.init();
 const { rank, size } = comm;
 const [T, seed] = [option("tasks", 20), option("seed", 42)];
 
+// SOLUTION BEGIN: rank 0 splits the T tasks among the workers (task t to worker 1 + t mod workers; all to itself at -np 1); one scatter, every rank computes its tasks' results, one gather to rank 0
+// STARTER: const all: Result[][] | undefined = rank === 0 ? [] : undefined;
 // the master's static split: task t goes to worker 1 + (t mod workers); the master keeps none
 let shares: Task[][] | undefined;
 if (rank === 0) {
@@ -43,6 +45,7 @@ if (rank === 0) {
 const mine = (await comm.scatter(shares, 0)) as Task[];
 const results: Result[] = mine.map((task) => ({ id: task.id, value: task.data.reduce((a, b) => a + b, 0), rank }));
 const all = (await comm.gather(results, 0)) as Result[][] | undefined;
+// SOLUTION END
 
 if (rank === 0) {
   const done = all!.flat().sort((a, b) => a.id - b.id);

@@ -27,9 +27,13 @@ const [M, N, seed] = [option("rows", 4), option("cols", 5), option("seed", 42)];
 const next = mulberry32(seed + comm.rank);
 const matrix = Float64Array.from({ length: M * N }, () => 1000 * next()); // row-major M×N
 
+// SOLUTION BEGIN: the local maximum, the global maximum on every rank with one collective, then divide the submatrix by it
+// STARTER: const localMax = 0;
+// STARTER: const globalMax = 1;
 const localMax = matrix.reduce((m, v) => Math.max(m, v), -Infinity);
 const globalMax = await comm.allreduce(localMax, mpi.MAX);
 for (let i = 0; i < matrix.length; i++) matrix[i] /= globalMax;
+// SOLUTION END
 const after = matrix.reduce((m, v) => Math.max(m, v), -Infinity);
 console.log(`rank ${comm.rank}: local max ${localMax}, global max ${globalMax}, max after normalisation ${after}`);
 await mpi.finalize();

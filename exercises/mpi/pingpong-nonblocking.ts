@@ -15,6 +15,9 @@ const sizes = [8, 1024, 64 * 1024, 1024 * 1024];
 for (const size of sizes) {
   const message = new Uint8Array(size).map((_, i) => (i * 7 + size) & 0xff);
   if (comm.rank === 0) {
+    // SOLUTION BEGIN: rank 0: start the clock, then `reps` times post the irecv of the pong, isend the ping and wait for both; keep what came back in `back`
+    // STARTER: let back = new Uint8Array(0);
+    // STARTER: const t0 = mpi.wtime();
     let back: Uint8Array = message;
     const t0 = mpi.wtime();
     for (let i = 0; i < reps; i++) {
@@ -23,6 +26,7 @@ for (const size of sizes) {
       const [, answer] = await mpi.waitall([ping, pong]); // the wait goes where the data is needed
       back = answer as Uint8Array;
     }
+    // SOLUTION END
     const oneWay = (mpi.wtime() - t0) / reps / 2;
     const intact = back.length === size && back.every((b, i) => b === message[i]);
     console.log(
@@ -31,8 +35,10 @@ for (const size of sizes) {
     if (!intact) throw new Error(`payload of ${size} bytes came back different`);
   } else if (comm.rank === 1) {
     for (let i = 0; i < reps; i++) {
+      // SOLUTION BEGIN: rank 1: receive the ping and send it back, with irecv/isend and wait
       const ping = await comm.irecv(0, 0).wait();
       await comm.isend(ping, 0, 0).wait();
+      // SOLUTION END
     }
   }
 }

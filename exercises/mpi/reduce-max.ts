@@ -23,8 +23,12 @@ const seedArg = process.argv.indexOf("--seed");
 const seed = seedArg > 0 ? Number(process.argv[seedArg + 1]) : 42;
 const next = mulberry32(seed + comm.rank); // a different seed on every rank
 const values = Float64Array.from({ length: 1014 }, () => 100 * next());
+// SOLUTION BEGIN: the maximum of `values`, then the maximum of every rank's maximum at rank 0 with one collective
+// STARTER: const localMax = 0;
+// STARTER: const globalMax = 0;
 const localMax = values.reduce((m, v) => Math.max(m, v), -Infinity);
 console.log(`rank ${comm.rank}: local max ${localMax}`);
 const globalMax = await comm.reduce(localMax, mpi.MAX, 0);
+// SOLUTION END
 if (comm.rank === 0) console.log(`rank 0: max of maxima ${globalMax} over ${comm.size} ranks`);
 await mpi.finalize();

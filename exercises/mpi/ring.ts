@@ -12,6 +12,7 @@ const left = (rank - 1 + size) % size;
 const right = (rank + 1) % size;
 const expected = (size * (size - 1)) / 2;
 
+// SOLUTION BEGIN: rank 0 sends token 0 right and waits for it to come back from the left; every other rank receives from the left, prints, adds its rank and sends right
 if (rank === 0) {
   await comm.send(0, right, 0);
   const token = (await comm.recv(left, 0)) as number;
@@ -23,4 +24,5 @@ if (rank === 0) {
   console.log(`rank ${rank} received token ${token} from rank ${left}`);
   await comm.send(token + rank, right, 0);
 }
+// SOLUTION END
 await mpi.finalize();

@@ -16,11 +16,13 @@ if (rank === 0) cell[0] = process.pid;
 const win = await mpi.Win.create(cell, comm);
 const carried = new Int32Array(1);
 
+// SOLUTION BEGIN: rank 1 gets rank 0's pid into `carried`, then puts it into rank 2's window; fences open and close each epoch
 await win.fence(); // epoch 1: rank 1 reads rank 0's pid
 if (rank === 1) win.get(carried, 0, 0);
 await win.fence(); // the get has completed: carried holds the pid
 if (rank === 1) win.put(carried, 2, 0);
 await win.fence(); // epoch 2 closed: the put has landed in rank 2's window
+// SOLUTION END
 
 if (rank === 2) console.log(`rank 2 holds ${cell[0]} in its window`);
 await win.free();

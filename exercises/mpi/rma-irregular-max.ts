@@ -30,12 +30,16 @@ console.log(`rank ${rank}: ${values.length} values, local max ${localMax}`);
 
 const cells = Float64Array.of(-Infinity, 0); // at rank 0: [global max, number of ranks that reported]
 const win = await mpi.Win.create(cells, comm);
+// SOLUTION BEGIN: accumulate localMax (MAX) into cell 0 and 1 (SUM) into cell 1 of rank 0's window, in one exclusive-lock epoch
 await win.lock(0, mpi.LOCK_EXCLUSIVE); // each rank reports as soon as it is ready, nobody waits for others
 win.accumulate(Float64Array.of(localMax), 0, 0, mpi.MAX);
 win.accumulate(Float64Array.of(1), 0, 1, mpi.SUM);
 await win.unlock(0);
+// SOLUTION END
 
 if (rank === 0) {
+  // SOLUTION BEGIN: rank 0 reads its own window (under a lock) until the counter says every rank has reported
+  // STARTER: const seen = new Float64Array(2);
   const seen = new Float64Array(2);
   for (;;) {
     await win.lock(0, mpi.LOCK_SHARED); // reading my own window also goes through an epoch
@@ -44,6 +48,7 @@ if (rank === 0) {
     if (seen[1] === size) break;
     await new Promise((resolve) => setTimeout(resolve, 1)); // let the others' accumulates in
   }
+  // SOLUTION END
   console.log(`rank 0: global max ${seen[0]} from ${size} ranks (counter ${seen[1]})`);
 }
 await win.free();

@@ -28,6 +28,7 @@ if (rank === 0) published[0] = seedArg > 0 ? Number(process.argv[seedArg + 1]) :
 const win = await mpi.Win.create(published, comm);
 
 let seed = published[0];
+// SOLUTION BEGIN: every rank but 0 reads the seed from rank 0's window: a get under a shared lock (rank 0 does nothing)
 if (rank !== 0) {
   const got = new Uint32Array(1);
   await win.lock(0, mpi.LOCK_SHARED);
@@ -35,6 +36,7 @@ if (rank !== 0) {
   await win.unlock(0); // the get is complete once unlock returns
   seed = got[0];
 }
+// SOLUTION END
 const next = mulberry32(seed);
 const values = Float64Array.from({ length: 1000 }, () => next());
 const sum = values.reduce((a, b) => a + b, 0);

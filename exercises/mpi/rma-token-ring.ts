@@ -17,14 +17,19 @@ const slot = new Int32Array(1); // where the left neighbour puts the token
 const win = await mpi.Win.create(slot, comm);
 
 async function receiveToken(): Promise<number> {
+  // SOLUTION BEGIN: expose my window to my left neighbour until its put has landed, then return the token
+  // STARTER: return 0;
   await win.post([left]); // expose my window to my left neighbour…
   await win.wait(); // …until it has completed its put
   return slot[0];
+  // SOLUTION END
 }
 async function passToken(token: number): Promise<void> {
+  // SOLUTION BEGIN: open an access epoch to my right neighbour and put the token into its window
   await win.start([right]);
   win.put(Int32Array.of(token), right, 0);
   await win.complete(); // the put is done at the target when its wait returns
+  // SOLUTION END
 }
 
 if (size === 1) {

@@ -31,6 +31,8 @@ const seed = seedArg > 0 ? Number(process.argv[seedArg + 1]) : 42;
 // mine: the items of subtree(rank), in the same order
 let mine: Int32Array;
 const parent = rank === 0 ? -1 : Math.floor((rank - 1) / 2);
+// SOLUTION BEGIN: rank 0 builds its subtree's items (preorder), the others receive theirs from their parent; then send each child its subtree's items
+// STARTER: mine = new Int32Array(0);
 if (rank === 0) {
   const next = mulberry32(seed);
   const items = Array.from({ length: size }, () => Math.floor(1000 * next()));
@@ -44,5 +46,6 @@ for (const child of [2 * rank + 1, 2 * rank + 2]) {
   if (count > 0) await comm.send(mine.slice(at, at + count), child, 0);
   at += count;
 }
+// SOLUTION END
 console.log(rank === 0 ? `rank 0 kept item ${mine[0]}` : `rank ${rank} received item ${mine[0]} from rank ${parent}`);
 await mpi.finalize();

@@ -31,6 +31,8 @@ if (rank === 0) {
   const next = mulberry32(seed);
   block = Int32Array.from({ length: size }, () => Math.floor(1000 * next()));
 }
+// SOLUTION BEGIN: receive your block from your parent (rank minus its lowest set bit) unless you are rank 0, then send the far half of the block to each child, largest first
+// STARTER: let parent = -1;
 let mask = 1;
 let parent = -1;
 while (mask < size) {
@@ -47,5 +49,6 @@ for (mask >>= 1; mask > 0; mask >>= 1) {
     block = block.slice(0, mask);
   }
 }
+// SOLUTION END
 console.log(rank === 0 ? `rank 0 kept item ${block[0]}` : `rank ${rank} received item ${block[0]} from rank ${parent}`);
 await mpi.finalize();

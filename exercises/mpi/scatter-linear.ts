@@ -23,6 +23,7 @@ const { rank, size } = comm;
 const seedArg = process.argv.indexOf("--seed");
 const seed = seedArg > 0 ? Number(process.argv[seedArg + 1]) : 42;
 
+// SOLUTION BEGIN: rank 0 draws the items (items[i] = floor(1000 * next()), next = mulberry32(seed)), keeps item 0 and sends item i to rank i; every other rank receives and prints its item
 if (rank === 0) {
   const next = mulberry32(seed);
   const items = Array.from({ length: size }, () => Math.floor(1000 * next()));
@@ -32,4 +33,5 @@ if (rank === 0) {
   const item = await comm.recv(0, 0);
   console.log(`rank ${rank} received item ${item} from rank 0`);
 }
+// SOLUTION END
 await mpi.finalize();

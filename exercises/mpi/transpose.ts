@@ -30,6 +30,7 @@ for (let k = 0; k < mb; k++) {
 }
 const B = new Int32Array(nb * Mp).fill(-1);
 
+// SOLUTION BEGIN: build the derived types (one column of my block of A; mb int32 in each of my rows of B, resized), then gather A's first column into rank 0's first row of B
 // one column of my block of A, resized so that item k starts at column k
 const column = mpi.Datatype.resized(mpi.Datatype.vector(mb, 1, Np, mpi.INT32), 0, 4).commit();
 // mb consecutive int32 in each of my nb rows of B, resized so that item p starts at column p*mb
@@ -38,10 +39,13 @@ const block = mpi.Datatype.resized(mpi.Datatype.vector(nb, mb, Mp, mpi.INT32), 0
 // question 2: the first element of each row of A, gathered contiguously into rank 0's first row of B
 // (send type: one column of my block; receive type: plain int32, mb per rank — not the same types)
 await comm.gatherInto(mpi.buf(A, column, 1), rank === 0 ? mpi.buf(B, mpi.INT32, Mp) : undefined, 0);
+// SOLUTION END
 if (rank === 0) console.log(`rank 0: gathered A's first column [${Array.from(B.subarray(0, M)).join(",")}]`);
 
 // question 3: the transposition, one alltoall
+// SOLUTION BEGIN: transpose A into B with one alltoall of those derived types
 await comm.alltoallInto(mpi.buf(A, column, Np), mpi.buf(B, block, P));
+// SOLUTION END
 for (let k = 0; k < nb; k++) {
   const row = rank * nb + k;
   if (row < N) console.log(`rank ${rank}: B row ${row} = [${Array.from(B.subarray(k * Mp, k * Mp + M)).join(",")}]`);

@@ -15,12 +15,15 @@ const { rank } = comm;
 
 if (rank < 2) {
   const partner = 1 - rank;
-  const row = mpi.Datatype.contiguous(K, mpi.INT32).commit();
   const mine = Int32Array.from({ length: K }, (_, i) => (rank + 1) * 1000 + i);
+  // SOLUTION BEGIN: build a derived type of K contiguous int32, then exchange `mine` with `partner` as count 1 of that type (tag 0), receiving into `theirs`
+  // STARTER: const theirs = new Int32Array(K);
+  const row = mpi.Datatype.contiguous(K, mpi.INT32).commit();
   const theirs = new Int32Array(K);
   const sending = comm.isend(mpi.buf(mine, row, 1), partner, 0); // count 1 of the derived type
   await comm.recvInto(mpi.buf(theirs, row, 1), partner, 0);
   await sending.wait();
+  // SOLUTION END
   console.log(`rank ${rank} received 1 item of contiguous(${K}, INT32) from rank ${partner}: [${theirs.join(",")}]`);
 }
 await mpi.finalize();

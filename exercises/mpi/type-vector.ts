@@ -24,19 +24,25 @@ if (rank < 2) {
   const mine = Int32Array.from({ length: M * N }, (_, k) => (rank + 2) * 10000 + 100 * Math.floor(k / N) + (k % N));
 
   // (a) one message per element: M messages of 4 bytes
+  // SOLUTION BEGIN: (a) exchange the first column with `partner` element by element: M messages of one int32, tag 1, received into byElement at the same places
+  // STARTER: const byElement = new Int32Array(M * N);
   const byElement = new Int32Array(M * N);
   const sends = [];
   for (let i = 0; i < M; i++) sends.push(comm.isend(mpi.buf(mine, mpi.INT32, 1, i * N), partner, 1));
   for (let i = 0; i < M; i++) await comm.recvInto(mpi.buf(byElement, mpi.INT32, 1, i * N), partner, 1);
   await mpi.waitall(sends);
+  // SOLUTION END
   console.log(`rank ${rank} element-wise: ${M} messages of 4 B (${4 * M} B in all), column [${firstColumn(byElement).join(",")}]`);
 
   // (b) one item of a vector type: M blocks of 1 int32, N int32 apart
+  // SOLUTION BEGIN: (b) exchange the first column as one item of a vector type (M blocks of 1 int32, N apart), tag 2, received into byVector
+  // STARTER: const byVector = new Int32Array(M * N);
   const column = mpi.Datatype.vector(M, 1, N, mpi.INT32).commit();
   const byVector = new Int32Array(M * N);
   const sending = comm.isend(mpi.buf(mine, column, 1), partner, 2);
   await comm.recvInto(mpi.buf(byVector, column, 1), partner, 2);
   await sending.wait();
+  // SOLUTION END
   console.log(`rank ${rank} vector type: 1 message of ${4 * M} B, column [${firstColumn(byVector).join(",")}]`);
 }
 await mpi.finalize();
