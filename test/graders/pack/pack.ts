@@ -30,10 +30,23 @@ export function withoutRegions(ex: Exercise): string[] {
   return ex.references.filter((r) => !GIVEN_AS_IS.has(r) && !hasRegions(r));
 }
 
+/**
+ * A starter's header: the reference's first header line (the exercise's title), then a pointer to the
+ * handout, which holds the statement (the reference's longer header can tell how it was solved).
+ */
+export function starterHeader(text: string, handout: string): string {
+  const lines = text.split("\n");
+  const headerEnd = lines.findIndex((l) => !l.startsWith("//"));
+  const title = headerEnd > 0 ? [lines[0]] : [];
+  const note = `// Starter: write the parts marked TODO. The handout ${handout} gives the statement, the lines to print and how to grade.`;
+  return [...title, note, ...lines.slice(Math.max(headerEnd, 0))].join("\n");
+}
+
 /** The pack's text for one program: its starter if it has regions, else the file as it is. */
-function packedText(file: string): string {
+function packedText(file: string, handout: string): string {
   const text = read(file);
-  return retarget(GIVEN_AS_IS.has(file) || !hasRegions(file) ? text : makeStarter(text, file));
+  if (GIVEN_AS_IS.has(file) || !hasRegions(file)) return retarget(text);
+  return starterHeader(makeStarter(text, file), handout);
 }
 
 /** The programs an exercise needs in the pack: its references and, transitively, their local imports. */
@@ -61,7 +74,8 @@ export function buildPack(outDir: string, chosen: Exercise[]): PackResult {
       result.skipped.push({ id: ex.id, reason: `no SOLUTION regions yet in ${missing.join(", ")}` });
       continue;
     }
-    for (const file of programsOf(ex)) contents.set(inPack(file), packedText(file));
+    const handout = path.relative(path.dirname(inPack(ex.references[0])), inPack(ex.handout));
+    for (const file of programsOf(ex)) contents.set(inPack(file), packedText(file, handout));
     if (fs.existsSync(path.join(projectRoot, ex.handout))) contents.set(inPack(ex.handout), read(ex.handout));
     else result.noHandout.push(ex.id);
     result.packed.push(ex.id);

@@ -78,10 +78,12 @@ export function makeStarter(text: string, file = "<reference>"): string {
 
 /**
  * The solution lines worth looking for in a pack: trimmed, at least `minLength` characters, and not only
- * punctuation or a comment (a lone `}` or `await comm.barrier();` would match unrelated code).
+ * punctuation or a comment (a lone `}` or `await comm.barrier();` would match unrelated code), and not a
+ * line the region's STARTER lines give anyway.
  */
 export function solutionLines(regions: Region[], minLength = 16): string[] {
+  const given = new Set(regions.flatMap((r) => r.starter).map((l) => l.trim()));
   return regions.flatMap((r) => r.solution)
     .map((l) => l.trim())
-    .filter((l) => l.length >= minLength && !l.startsWith("//") && /[A-Za-z0-9]/.test(l));
+    .filter((l) => l.length >= minLength && !l.startsWith("//") && /[A-Za-z0-9]/.test(l) && !given.has(l));
 }
