@@ -1,55 +1,77 @@
-// `npm run grade -- <id>[,<id>…] [--program path/to/student.ts] [--np 2,4,7]`: runs the autograders.
-// With no id it grades the whole suite. Exit code 0 only if every check passes.
+// `npm run grade -- <id>[,<id>…] [--program path/to/student.ts] [--np 2,4,7] [--json FILE]`: runs the
+// autograders. With no id it grades the whole suite. Paths are relative to the directory the command was
+// called from (npm's INIT_CWD). Exit code 0 only if every check passes; 2 when grading cannot start.
 import yargs from "yargs";
 import { hideBin } from "yargs/helpers";
+import * as fs from "node:fs";
 import * as path from "node:path";
 import { grade, type Grader } from "./lib/grader.ts";
+import { exerciseEntry, gradeResult, type ExerciseEntry } from "./lib/result.ts";
+import { scratchPolicy } from "./mpi/lib/mpirun.ts";
 import { graders as mpiGraders } from "./mpi/index.ts";
 import { graders as socketGraders } from "./sockets/index.ts";
 import { graders as saladGraders } from "./salad/index.ts";
 
 const all: Grader[] = [...mpiGraders, ...socketGraders, ...saladGraders];
+const started = new Date();
+const callerDir = process.env.INIT_CWD ?? process.cwd();
 
 const argv = yargs(hideBin(process.argv))
   .scriptName("npm run grade --")
-  .usage("$0 [ids] [--program FILE] [--np LIST]\n\nIds: " + all.map((g) => g.id).join(", "))
-  .option("program", { type: "string", describe: "grade this file instead of the reference solution" })
+  .usage("$0 [ids] [--program FILE] [--np LIST] [--json FILE]\n\nIds: " + all.map((g) => g.id).join(", "))
+  .option("program", { type: "string", describe: "grade this file (or folder, for several programs) instead of the reference" })
   .option("np", { type: "string", describe: "comma-separated process counts, e.g. 2,4,7" })
+  .option("json", { type: "string", describe: "also write the result as JSON to this file (- for stdout)" })
   .option("list", { type: "boolean", describe: "list the graders and exit" })
   .strictOptions()
   .help()
   .parseSync();
+
+const jsonFile = argv.json === undefined ? undefined : argv.json === "-" ? "-" : path.resolve(callerDir, argv.json);
+function writeJson(exercises: ExerciseEntry[], error?: string): void {
+  if (!jsonFile) return;
+  const text = JSON.stringify(gradeResult({ program, np, started, exercises, error }), null, 2) + "\n";
+  if (jsonFile === "-") process.stdout.write(text);
+  else fs.writeFileSync(jsonFile, text);
+}
+/** A mistake in the command itself: one message, the JSON result says it too, exit code 2. */
+function stop(message: string): never {
+  console.error(`grade: ${message}`);
+  writeJson([], message);
+  process.exit(2);
+}
 
 if (argv.list) {
   for (const g of all) console.log(`${g.id.padEnd(8)} ${g.title}  (${[g.reference].flat().join(", ")})`);
   process.exit(0);
 }
 
+const program = argv.program === undefined ? undefined : path.resolve(callerDir, argv.program);
+const np = argv.np?.split(",").map(Number);
 const wanted = argv._.flatMap((a) => String(a).split(",")).filter(Boolean);
 // An exercise with several programs has one id per program ("11.4-star", "11.4-binomial"): "11.4" names them all.
 const matches = (id: string, g: Grader) => g.id === id || g.id.startsWith(`${id}-`);
 const unknown = wanted.filter((id) => !all.some((g) => matches(id, g)));
-if (unknown.length) {
-  console.error(`grade: unknown exercise id ${unknown.join(", ")}. Known ids: ${all.map((g) => g.id).join(", ")}`);
-  process.exit(2);
+if (unknown.length) stop(`unknown exercise id ${unknown.join(", ")}. Known ids: ${all.map((g) => g.id).join(", ")}`);
+if (program !== undefined && (wanted.length !== 1 || all.filter((g) => matches(wanted[0], g)).length !== 1)) {
+  stop("--program grades one exercise; name exactly one id (e.g. npm run grade -- 10.3 --program ring.ts)");
 }
-if (argv.program && (wanted.length !== 1 || all.filter((g) => matches(wanted[0], g)).length !== 1)) {
-  console.error("grade: --program grades one exercise; name exactly one id (e.g. npm run grade -- 10.3 --program ring.ts)");
-  process.exit(2);
+if (program !== undefined && !fs.existsSync(program)) {
+  stop(`--program ${argv.program}: no such file (looked for ${program}, relative to ${callerDir}, where the command was run)`);
 }
-const np = argv.np?.split(",").map(Number);
-if (np?.some((n) => !Number.isInteger(n) || n < 1)) {
-  console.error(`grade: --np takes positive integers separated by commas, got "${argv.np}"`);
-  process.exit(2);
-}
+if (np?.some((n) => !Number.isInteger(n) || n < 1)) stop(`--np takes positive integers separated by commas, got "${argv.np}"`);
+
+// a failed run keeps its trace and deadlock graph for `tsrun view`; the message says where
+scratchPolicy.keepFailed = true;
 const selected = wanted.length ? all.filter((g) => wanted.some((id) => matches(id, g))) : all;
-let passed = 0;
-let failed = 0;
+const entries: ExerciseEntry[] = [];
+const out = jsonFile === "-" ? (line: string) => console.error(line) : undefined;
 for (const g of selected) {
-  const program = argv.program ? path.resolve(argv.program) : undefined;
-  const checker = await grade(g, { program, np });
-  passed += checker.passed;
-  failed += checker.failed;
+  const checker = await grade(g, { program, np, out });
+  entries.push(exerciseEntry(g.title, checker));
 }
-console.log(`grade: ${passed} checks passed, ${failed} failed (${selected.length} exercise${selected.length > 1 ? "s" : ""})`);
+const passed = entries.reduce((n, e) => n + e.passed, 0);
+const failed = entries.reduce((n, e) => n + e.failed, 0);
+(out ?? console.log)(`grade: ${passed} checks passed, ${failed} failed (${selected.length} exercise${selected.length > 1 ? "s" : ""})`);
+writeJson(entries);
 process.exit(failed === 0 ? 0 : 1);

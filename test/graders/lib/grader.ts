@@ -41,6 +41,8 @@ export interface CheckResult {
   what: string;
   passed: boolean;
   detail: string;
+  /** Wall time of the check, in milliseconds (the program's runs included). */
+  durationMs: number;
 }
 
 /** Runs named checks for one grader and records their outcome. */
@@ -50,15 +52,17 @@ export class Checker {
 
   async check(what: string, body: () => Promise<string | void> | string | void): Promise<boolean> {
     this.out(`*** ${this.id} ${what}`);
+    const started = performance.now();
+    const durationMs = () => Math.round(performance.now() - started);
     try {
       const detail = (await body()) ?? "";
       this.out(detail ? `--- PASS (${detail})` : "--- PASS");
-      this.results.push({ id: this.id, what, passed: true, detail });
+      this.results.push({ id: this.id, what, passed: true, detail, durationMs: durationMs() });
       return true;
     } catch (err) {
       const detail = err instanceof CheckFailure ? err.message : `grader error: ${(err as Error)?.stack ?? err}`;
       this.out(`--- FAIL: ${detail}`);
-      this.results.push({ id: this.id, what, passed: false, detail });
+      this.results.push({ id: this.id, what, passed: false, detail, durationMs: durationMs() });
       return false;
     }
   }

@@ -13,18 +13,31 @@ const list = (text: string) => text.split(",").map((v) => Number(v.trim()));
 const between = (run: MpiRun, from: number, to: number, tag?: number) =>
   userMessages(traceOf(run)).filter((m) => m.source === from && m.dest === to && (tag === undefined || m.tag === tag));
 
-function usesConstructor(program: string, name: string): void {
-  const text = fs.readFileSync(program, "utf8");
-  expect(new RegExp(`Datatype\\.${name}\\s*\\(`).test(text), `no call to mpi.Datatype.${name} in ${program}`, `a ${name} derived datatype`, "this exercise is about building that type");
+/** The program's code without its comments (a hint in a comment must not pass a check on the code). */
+export function codeOf(program: string): string {
+  return fs.readFileSync(program, "utf8").replace(/\/\*[\s\S]*?\*\//g, "").replace(/(^|[^:"'`])\/\/.*$/gm, "$1");
 }
 
-function checkContiguous(run: MpiRun, K: number): string {
-  const lines = perRank(run, /^rank (\d+) received 1 item of contiguous\((\d+), INT32\) from rank (\d+): \[([^\]]*)\]/, "received 1 item of contiguous(K, INT32)", 2);
+/** Fails unless the program's code calls mpi.Datatype.<name>(…): the exercise is about building that type. */
+export function usesConstructor(program: string, name: string, why = "this exercise is about building that type"): string {
+  expect(new RegExp(`Datatype\\.${name}\\s*\\(`).test(codeOf(program)), `no call to mpi.Datatype.${name} in ${program}`, `a ${name} derived datatype`, why);
+  return `Datatype.${name} called`;
+}
+
+function checkContiguousValues(run: MpiRun, K: number): string {
+  const lines = perRank(run, /^rank (\d+) received 1 item of contiguous\((\d+), INT32\) from rank (\d+): \[([^\]]*)\]/, "rank r received 1 item of contiguous(K, INT32) from rank p: [...]", 2);
   for (const r of [0, 1]) {
     const p = 1 - r;
     const got = list(lines[r][4]);
     const want = Array.from({ length: K }, (_, i) => (p + 1) * 1000 + i);
     expect(got.length === K && got.every((v, i) => v === want[i]), `rank ${r} holds [${got.slice(0, 4).join(",")}${got.length > 4 ? ",…" : ""}] (${got.length} values)`, `rank ${p}'s ${K} values [${want.slice(0, 4).join(",")},…]`);
+  }
+  return `each rank holds its partner's ${K} values`;
+}
+
+function checkContiguousMessages(run: MpiRun, K: number): string {
+  for (const r of [0, 1]) {
+    const p = 1 - r;
     const msgs = between(run, r, p);
     expect(msgs.length === 1, `${msgs.length} messages from rank ${r} to rank ${p}`, "1: the whole array as one item of the contiguous type");
     expect(msgs[0].size === 4 * K, `a message of ${msgs[0].size} B`, `${4 * K} B (${K} int32)`);
@@ -32,9 +45,9 @@ function checkContiguous(run: MpiRun, K: number): string {
   return `one message of ${4 * K} B each way`;
 }
 
-function checkVector(run: MpiRun, M: number): string {
-  const byElement = perRank(run, /^rank (\d+) element-wise: .*column \[([^\]]*)\]/, "element-wise: … column [...]", 2);
-  const byVector = perRank(run, /^rank (\d+) vector type: .*column \[([^\]]*)\]/, "vector type: … column [...]", 2);
+function checkVectorValues(run: MpiRun, M: number): string {
+  const byElement = perRank(run, /^rank (\d+) element-wise: .*column \[([^\]]*)\]/, "rank r element-wise: … column [...]", 2);
+  const byVector = perRank(run, /^rank (\d+) vector type: .*column \[([^\]]*)\]/, "rank r vector type: … column [...]", 2);
   for (const r of [0, 1]) {
     const p = 1 - r;
     const want = Array.from({ length: M }, (_, i) => (p + 2) * 10000 + 100 * i);
@@ -42,6 +55,13 @@ function checkVector(run: MpiRun, M: number): string {
       const got = list(m[2]);
       expect(got.length === M && got.every((v, i) => v === want[i]), `rank ${r} received [${got.join(",")}] ${how}`, `[${want.join(",")}], the first column of rank ${p}'s matrix`, "element (i, j) of a row-major M×N matrix is at i*N + j: the stride is N");
     }
+  }
+  return "the same column both ways";
+}
+
+function checkVectorMessages(run: MpiRun, M: number): string {
+  for (const r of [0, 1]) {
+    const p = 1 - r;
     const single = between(run, r, p, 1);
     expect(single.length === M && single.every((m) => m.size === 4), `${single.length} tag-1 messages from rank ${r} (${single.map((m) => m.size).join(", ")} B)`, `${M} messages of 4 B (one per row)`);
     const vector = between(run, r, p, 2);
@@ -60,11 +80,13 @@ export const contiguousGrader: Grader = {
     await checker.check("the program builds a contiguous type", () => usesConstructor(program, "contiguous"));
     for (const n of options.np ?? [2]) {
       const K = 5 + Math.floor(Math.random() * 40);
-      await checker.check(`N=${n}, --count ${K}: each rank holds its partner's array, one message each way (trace)`, async () => {
-        const run = await runMpi(program, n, { args: ["--count", K], trace: true, timeoutS: 30 });
+      let run = null as MpiRun | null; // set inside the check
+      await checker.check(`N=${n}, --count ${K}: each rank holds its partner's array`, async () => {
+        run = await runMpi(program, n, { args: ["--count", K], trace: true, timeoutS: 30 });
         expectSuccess(run);
-        return checkContiguous(run, K);
+        return checkContiguousValues(run, K);
       });
+      if (run && run!.code === 0) await checker.check(`N=${n}, --count ${K}: one message each way (trace)`, () => checkContiguousMessages(run!, K));
     }
   },
 };
@@ -79,12 +101,14 @@ export const vectorGrader: Grader = {
     for (const n of options.np ?? [2]) {
       const M = 3 + Math.floor(Math.random() * 6);
       const N = M + 1 + Math.floor(Math.random() * 4); // N ≠ M, so a wrong stride shows
-      await checker.check(`N=${n}, ${M}×${N} matrices: same column both ways; ${M} messages vs 1 (trace)`, async () => {
-        const run = await runMpi(program, n, { args: ["--rows", M, "--cols", N], trace: true, timeoutS: 30 });
+      let run = null as MpiRun | null; // set inside the check
+      await checker.check(`N=${n}, ${M}×${N} matrices: same column both ways`, async () => {
+        run = await runMpi(program, n, { args: ["--rows", M, "--cols", N], trace: true, timeoutS: 30 });
         expectSuccess(run);
         if (n < 2) fail(`N=${n}`, "N ≥ 2");
-        return checkVector(run, M);
+        return checkVectorValues(run, M);
       });
+      if (run && run!.code === 0 && n >= 2) await checker.check(`N=${n}, ${M}×${N} matrices: ${M} messages vs 1 (trace)`, () => checkVectorMessages(run!, M));
     }
   },
 };

@@ -2,7 +2,8 @@
 // wait): runs the program at N=2 with `--reps 5` and a trace, and checks the report — at least three
 // sizes up to 64 KiB or more, each "size S B: latency L us, bandwidth B MB/s (payload intact)" with
 // positive numbers — and the trace: only ranks 0 and 1 talk, and every ping is answered by a pong of
-// the same size (the payload really goes back). For 10.2 the program must call isend and irecv.
+// the same size (the payload really goes back), and the latency reported for the largest size is half the
+// round trip the trace shows (one way, not the whole trip). For 10.2 the program must call isend and irecv.
 import * as fs from "node:fs";
 import { expect, fail, programOf, type Grader, type GradeOptions } from "../lib/grader.ts";
 import type { Checker } from "../lib/grader.ts";
@@ -38,6 +39,30 @@ function checkEchoes(run: MpiRun, sizes: number[]): string {
   return `${pings.length} pings, each echoed with its size`;
 }
 
+/**
+ * The reported latency is one way: half the round trip. For the largest size (where timing noise matters
+ * least) the round trips rank 0 saw in the trace (ping sent → pong received) give the truth; a latency
+ * near the whole round trip is the usual mistake.
+ */
+function checkHalfRoundTrip(run: MpiRun): string {
+  const reports = matching(run, REPORT).map((m) => ({ size: Number(m[1]), latencyUs: Number(m[2]) }));
+  if (!reports.length) fail("no size reported", `lines "size S B: latency L us, …"`);
+  const largest = reports.reduce((a, b) => (b.size > a.size ? b : a));
+  const trace = traceOf(run);
+  const messages = userMessages(trace);
+  const fits = (size: number) => size >= largest.size && size <= largest.size * 1.1 + 64;
+  const pings = messages.filter((m) => m.source === 0 && m.dest === 1 && fits(m.size));
+  const pongs = messages.filter((m) => m.source === 1 && m.dest === 0 && fits(m.size) && m.recvAt >= 0);
+  const trips = pings.slice(0, pongs.length).map((ping, k) => trace.events[0][pongs[k].recvAt].time - trace.events[0][ping.sendAt].time);
+  if (!trips.length) fail(`no ping-pong of ${largest.size} B in the trace`, "pings answered by pongs of the reported size");
+  const roundTripUs = (1000 * trips.reduce((a, b) => a + b, 0)) / trips.length;
+  const ratio = largest.latencyUs / (roundTripUs / 2);
+  const measured = `latency ${largest.latencyUs} us at ${largest.size} B, while the round trips in the trace average ${roundTripUs.toFixed(1)} us`;
+  expect(ratio < 1.5, measured, `about ${(roundTripUs / 2).toFixed(1)} us, half the round trip`, "the latency is one way: divide the time of a round trip (ping then pong) by 2");
+  expect(ratio > 0.5, measured, `about ${(roundTripUs / 2).toFixed(1)} us, half the round trip`, "divide the total time by the number of round trips, then by 2");
+  return `${largest.latencyUs} us one way, round trip ${roundTripUs.toFixed(1)} us`;
+}
+
 async function gradePingpong(checker: Checker, program: string, options: GradeOptions, nonblocking: boolean): Promise<void> {
   if (nonblocking) {
     await checker.check("the program uses isend and irecv, then waits", () => {
@@ -56,7 +81,9 @@ async function gradePingpong(checker: Checker, program: string, options: GradeOp
       sizes = checkReport(run);
       return `sizes ${sizes.join(", ")} B`;
     });
-    if (sizes.length) await checker.check(`N=${n}: rank 1 sends every message back whole (trace)`, () => checkEchoes(run!, sizes));
+    if (!run || run!.code !== 0) continue;
+    await checker.check(`N=${n}: rank 1 sends every message back whole (trace)`, () => checkEchoes(run!, sizes));
+    if (sizes.length) await checker.check(`N=${n}: the latency reported is half the round trip (trace)`, () => checkHalfRoundTrip(run!));
   }
 }
 

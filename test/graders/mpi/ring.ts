@@ -3,7 +3,7 @@
 // token T from rank r-1" with T = 0+1+…+(r-1), and rank 0 prints "token back with N(N-1)/2" — then the
 // structure: exactly N messages r → r+1 (mod N), each rank forwarding only after it received.
 import { expect, fail, programOf, type Grader } from "../lib/grader.ts";
-import { expectSuccess, matching, runMpi, traceOf, type MpiRun } from "./lib/mpirun.ts";
+import { expectSuccess, matching, noLineMatched, runMpi, traceOf, type MpiRun } from "./lib/mpirun.ts";
 import { edgesText, firstIndex, userMessages } from "./lib/trace.ts";
 
 const triangle = (n: number) => (n * (n - 1)) / 2;
@@ -14,6 +14,7 @@ export function checkTokenValues(run: MpiRun): string {
   const received = matching(run, /^rank (\d+) received token (-?\d+) from rank (\d+)/);
   for (let r = 1; r < n; r++) {
     const mine = received.filter((m) => Number(m[1]) === r);
+    if (mine.length === 0 && run.byRank[r]?.length) noLineMatched(run, r, `rank ${r} received token T from rank ${r - 1}`, "print exactly this line when the token arrives");
     if (mine.length === 0) fail(`rank ${r} never received the token (${run.command})`, `"rank ${r} received token ${triangle(r)} from rank ${r - 1}"`, "every rank must be on the ring: rank k receives from k-1 and sends to (k+1) mod N");
     if (mine.length > 1) fail(`rank ${r} received the token ${mine.length} times`, "once", "the token goes round exactly once");
     const [, , token, from] = mine[0].map(Number);
@@ -21,6 +22,7 @@ export function checkTokenValues(run: MpiRun): string {
     expect(token === triangle(r), `rank ${r} received token ${token}`, `${triangle(r)} (${r <= 2 ? Array.from({ length: r }, (_, k) => k).join("+") : `0+1+…+${r - 1}`}: each rank adds its rank before passing it on)`, "a different value means the token skipped or repeated a rank");
   }
   const back = matching(run, /^rank 0: token back with (-?\d+)/);
+  if (back.length === 0 && run.byRank[0]?.length) noLineMatched(run, 0, "rank 0: token back with T", "rank 0 prints this when the token comes back from rank N-1");
   if (back.length !== 1) fail(`${back.length} "rank 0: token back with …" lines`, "exactly one", "rank 0 must receive the token from rank N-1 and print it");
   expect(Number(back[0][1]) === triangle(n), `the token came back with ${back[0][1]}`, `${triangle(n)}`);
   return `token back with ${triangle(n)}`;

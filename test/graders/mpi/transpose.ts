@@ -2,10 +2,12 @@
 // each P it runs the square case M = N = P and two sizes that P does not divide (2P+1 × P+2 and
 // P+1 × 2P+1), and checks that rank 0 printed A's first column gathered ("rank 0: gathered A's first
 // column [...]") and that the ranks together print every row of B = Aᵀ exactly once ("rank p: B row i =
-// [...]"), with A(i, j) = 1000*i + j; then that the trace shows a gather and an alltoall (any variant).
+// [...]"), with A(i, j) = 1000*i + j; then that the trace shows a gather and an alltoall (any variant), and
+// that the program builds the vector and resized types the title names.
 import { expect, fail, programOf, type Grader } from "../lib/grader.ts";
 import { expectSuccess, matching, runMpi, single, traceOf, type MpiRun } from "./lib/mpirun.ts";
 import { collectiveNames } from "./lib/trace.ts";
+import { usesConstructor } from "./datatypes.ts";
 
 const list = (text: string) => (text.trim() ? text.split(",").map((v) => Number(v.trim())) : []);
 const same = (a: number[], b: number[]) => a.length === b.length && a.every((v, i) => v === b[i]);
@@ -49,6 +51,10 @@ export const transposeGrader: Grader = {
   reference: "exercises/mpi/transpose.ts",
   async run(checker, options) {
     const program = programOf(this, options);
+    await checker.check("the program builds vector and resized derived types", () => {
+      const why = "the transposition sends columns of A and receives blocks of B as derived types (as 12.1 and 12.2 build)";
+      return [usesConstructor(program, "vector", why), usesConstructor(program, "resized", why)].join(", ");
+    });
     for (const P of options.np ?? [1, 2, 3, 4]) {
       const sizes: [number, number][] = [[P, P], [2 * P + 1, P + 2], [P + 1, 2 * P + 1]];
       for (const [M, N] of sizes) {

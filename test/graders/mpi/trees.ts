@@ -8,7 +8,7 @@
 //    binomial — ceil(log2 N) rounds (one send per rank per round); binary — at most 2 children per rank
 //    and the least height a binary tree of N ranks can have, floor(log2 N).
 import { expect, fail, programOf, type Grader } from "../lib/grader.ts";
-import { expectSuccess, matching, randomSeed, runMpi, traceOf, type MpiRun } from "./lib/mpirun.ts";
+import { expectSuccess, matching, noLineMatched, randomSeed, runMpi, traceOf, type MpiRun } from "./lib/mpirun.ts";
 import { scatterItems } from "./lib/oracle.ts";
 import { collectiveNames, edgesText, firstIndex, log2ceil, messageRounds, userMessages, type Message } from "./lib/trace.ts";
 
@@ -31,6 +31,7 @@ function checkValues(run: MpiRun, kind: Kind, want: number[]): string {
   const got = matching(run, pattern);
   for (let r = 1; r < run.np; r++) {
     const mine = got.filter((m) => Number(m[1]) === r);
+    if (mine.length === 0 && run.byRank[r]?.length) noLineMatched(run, r, `rank ${r} received ${kind === "scatter" ? "item X" : "V"} from rank P`, "every rank but the root prints this line once");
     if (mine.length !== 1) fail(`rank ${r} printed ${mine.length} "received" lines (${run.command}${linesOf(run, r)})`, `one: "rank ${r} received ${kind === "scatter" ? "item " : ""}${want[r]} from rank P"`, "every rank but the root must receive exactly once");
     expect(Number(mine[0][2]) === want[r], `rank ${r} received ${mine[0][2]}`, `${want[r]}${kind === "scatter" ? ` (item ${r} of the root's array)` : " (the root's value)"}`, kind === "scatter" ? "each rank must get its own item: check which part of the array each subtree receives" : "forward the value you received, unchanged");
   }

@@ -5,18 +5,24 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { fail } from "../../lib/grader.ts";
+import { CheckFailure, fail } from "../../lib/grader.ts";
 import { projectRoot, runTsrun, type RunResult } from "../../lib/run.ts";
 import { readTrace, type Trace } from "./trace.ts";
 
 export interface MpiRun extends RunResult {
   np: number;
-  /** The command line, as a student would type it (for messages). */
+  /** The command line, short, as a student would type it (for messages). */
   command: string;
-  /** stdout split in lines (every rank's output, whole lines). */
+  /** The command that reproduces the run from where the grader was called (tsrun's options included). */
+  reproduce: string;
+  /** stdout split in lines (every rank's output, whole lines, without tsrun's rank tags). */
   lines: string[];
+  /** byRank[r]: the lines rank r printed, in order. */
+  byRank: string[][];
   /** The run's trace, when it was asked for. */
   trace: Trace | null;
+  /** Where a failed run's scratch directory (trace, deadlock graph) was kept, if it was. */
+  kept: string | null;
 }
 
 export interface MpiRunOptions {
@@ -31,6 +37,33 @@ export interface MpiRunOptions {
   tsrunArgs?: string[];
 }
 
+/**
+ * Whether a failed run's scratch directory (its trace and deadlock graph) is kept for `tsrun view`:
+ * `npm run grade` keeps them; tests, which fail programs on purpose, do not unless they ask.
+ */
+export const scratchPolicy = { keepFailed: false };
+
+/** A path as the person grading sees it: relative to where they called the grader, when inside it. */
+export function shownPath(file: string): string {
+  const from = process.env.INIT_CWD ?? process.cwd();
+  const rel = path.relative(from, file);
+  return rel && !rel.startsWith("..") && !path.isAbsolute(rel) ? rel : file;
+}
+
+/** Splits `--tag-output` stdout ("[r] text") into lines and lines per rank; untagged lines go to `lines` only. */
+export function splitTagged(stdout: string, np: number): { lines: string[]; byRank: string[][] } {
+  const lines: string[] = [];
+  const byRank: string[][] = Array.from({ length: np }, () => []);
+  for (const raw of stdout.split("\n")) {
+    const m = /^\[(\d+)\] ?(.*)$/.exec(raw);
+    const text = m ? m[2] : raw;
+    if (!text.length) continue;
+    lines.push(text);
+    if (m && Number(m[1]) < np) byRank[Number(m[1])].push(text);
+  }
+  return { lines, byRank };
+}
+
 export async function runMpi(program: string, np: number, options: MpiRunOptions = {}): Promise<MpiRun> {
   const args = (options.args ?? []).map(String);
   const timeoutS = options.timeoutS ?? 60;
@@ -39,30 +72,47 @@ export async function runMpi(program: string, np: number, options: MpiRunOptions
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "tsmpi-grade-"));
   const dir = options.trace ? path.join(scratch, "trace") : null;
   const tsrunArgs = ["--timeout", String(timeoutS), ...(dir ? ["--trace", dir] : []), ...(options.tsrunArgs ?? [])];
+  let kept: string | null = null;
   try {
-    const result = await runTsrun(np, file, { tsrunArgs, programArgs: args, timeoutMs: (timeoutS + 30) * 1000, env: options.env, cwd: options.cwd ?? scratch });
-    const command = `tsrun -np ${np} ${path.relative(projectRoot, file)}${args.length ? " " + args.join(" ") : ""}`;
-    const lines = result.stdout.split("\n").filter((l) => l.length > 0);
+    const result = await runTsrun(np, file, { tsrunArgs: ["--tag-output", ...tsrunArgs], programArgs: args, timeoutMs: (timeoutS + 30) * 1000, env: options.env, cwd: options.cwd ?? scratch });
+    const command = `tsrun -np ${np} ${shownPath(file)}${args.length ? " " + args.join(" ") : ""}`;
+    const reproduce = ["tsrun", "-np", np, ...tsrunArgs.filter((a, i, all) => a !== "--trace" && all[i - 1] !== "--trace"), shownPath(file), ...args].join(" ");
+    const { lines, byRank } = splitTagged(result.stdout, np);
     const trace = dir && fs.existsSync(dir) ? readTrace(dir, np) : null;
-    return { ...result, stderr: result.stderr.split(scratch).join("<scratch>"), np, command, lines, trace };
+    const failed = result.code !== 0 || result.timedOut;
+    if (failed && scratchPolicy.keepFailed && !options.cwd) kept = scratch;
+    const stderr = kept ? result.stderr : result.stderr.split(scratch).join("<scratch>");
+    return { ...result, stdout: lines.join("\n") + (lines.length ? "\n" : ""), stderr, np, command, reproduce, lines, byRank, trace, kept };
   } finally {
-    fs.rmSync(scratch, { recursive: true, force: true });
+    if (!kept) fs.rmSync(scratch, { recursive: true, force: true });
   }
 }
 
-/** The last lines of stderr, for a message (tsrun's own report is there). */
-export function stderrTail(run: RunResult, lines = 6): string {
-  const text = run.stderr.trim().split("\n").slice(-lines).join(" | ");
-  return text ? `; stderr: ${text}` : "";
+/** tsrun's whole report (stderr), indented under a heading, or "" when it said nothing. */
+export function tsrunReport(run: RunResult): string {
+  const text = run.stderr.replace(/\s+$/, "");
+  return text ? `\n  tsrun's report:\n${text.split("\n").map((l) => `    ${l}`).join("\n")}` : "";
 }
 
-/** Fails unless the run ended with exit code 0. */
+/** How to see the failed run again: the command, and the kept trace with its `tsrun view` command. */
+export function reproduceText(run: MpiRun): string {
+  const lines = [`\n  reproduce: ${run.reproduce}`];
+  if (run.kept) {
+    const trace = path.join(run.kept, "trace");
+    if (fs.existsSync(trace)) lines.push(`  trace kept in ${trace}: tsrun view ${trace}`);
+    const dot = fs.readdirSync(run.kept).find((f) => f.endsWith(".dot"));
+    if (dot) lines.push(`  deadlock graph kept in ${path.join(run.kept, dot)}`);
+  }
+  return lines.join("\n");
+}
+
+/** Fails unless the run ended with exit code 0, with tsrun's whole report and how to reproduce the run. */
 export function expectSuccess(run: MpiRun): void {
-  if (run.timedOut) fail(`\`${run.command}\` did not finish`, "the job to end", "the hang guard stopped it: look for a receive that is never matched");
-  if (run.code !== 0) {
-    const how = run.code === 124 ? "stopped by --timeout (it hung)" : `exited with code ${run.code ?? run.signal}`;
-    fail(`\`${run.command}\` ${how}${stderrTail(run)}`, "exit code 0");
-  }
+  if (run.code === 0 && !run.timedOut) return;
+  const how = run.timedOut ? "did not finish (the grader's hang guard stopped it)"
+    : run.code === 124 ? "was stopped by --timeout (it hung)" : `exited with code ${run.code ?? run.signal}`;
+  const hint = run.timedOut ? "look for a receive that is never matched" : "";
+  throw new CheckFailure(`\`${run.command}\` ${how} vs expected exit code 0${hint ? `. ${hint}` : ""}${tsrunReport(run)}${reproduceText(run)}`);
 }
 
 /** Fails unless the run left a trace. */
@@ -83,11 +133,28 @@ export function perRank(run: MpiRun, pattern: RegExp, what: string, ranks = run.
   }
   const missing = found.flatMap((list, r) => (list.length ? [] : [r]));
   if (missing.length) {
-    fail(`no "${what}" line from rank${missing.length > 1 ? "s" : ""} ${missing.join(", ")} (${run.command})`, `one per rank`, `lines seen: ${sample(run.lines)}`);
+    const others = missing.length > 1 ? `; no such line from ${ranksText(missing.slice(1))} either` : "";
+    noLineMatched(run, missing[0], forRank(what, missing[0]), others.slice(2));
   }
   const twice = found.findIndex((list) => list.length > 1);
   if (twice >= 0) fail(`rank ${twice} printed ${found[twice].length} "${what}" lines`, "exactly one");
   return found.map((list) => list[0]);
+}
+
+/** A line's shape for one rank: "rank r: local max X" → "rank 1: local max X". */
+export function forRank(shape: string, rank: number): string {
+  return shape.replace(/\brank [ri]\b/, `rank ${rank}`);
+}
+
+/**
+ * An output-format failure: "no line matched `rank 1 received token T from rank 0`; rank 1 printed:
+ * `Rank 1 got token 0 from 0`" — what the grader looked for, and what that rank printed instead.
+ */
+export function noLineMatched(run: MpiRun, rank: number, shape: string, hint = ""): never {
+  const printed = run.byRank[rank] ?? [];
+  const shown = printed.slice(0, 3).map((l) => `\`${l}\``).join(", ") + (printed.length > 3 ? `, … (${printed.length} lines)` : "");
+  const said = printed.length ? `rank ${rank} printed: ${shown}` : `rank ${rank} printed nothing`;
+  throw new CheckFailure(`no line matched \`${shape}\`; ${said} (${run.command})${hint ? `. ${hint}` : ""}`);
 }
 
 /** The lines matching a pattern (any number). */
@@ -101,6 +168,8 @@ export function matching(run: MpiRun, pattern: RegExp): RegExpExecArray[] {
 /** The single line matching a pattern. */
 export function single(run: MpiRun, pattern: RegExp, what: string): RegExpExecArray {
   const all = matching(run, pattern);
+  const rank = /^rank (\d+)\b/.exec(what);
+  if (all.length === 0 && rank) noLineMatched(run, Number(rank[1]), what);
   if (all.length !== 1) fail(`${all.length} "${what}" lines (${run.command})`, "exactly one", `lines seen: ${sample(run.lines)}`);
   return all[0];
 }
