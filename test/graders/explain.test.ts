@@ -8,7 +8,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { projectRoot, runCommand } from "./lib/run.ts";
-import { Checker } from "./lib/grader.ts";
+import { CheckFailure, Checker } from "./lib/grader.ts";
 import { exerciseEntry, gradeResult, RESULT_FORMAT, type GradeResult } from "./lib/result.ts";
 import { scratchPolicy, splitTagged } from "./mpi/lib/mpirun.ts";
 import { expectFailure, fixture, GUARD, runGrader } from "./mpi/lib/expect-grade.ts";
@@ -33,7 +33,7 @@ describe("pure parts", () => {
     const checker = new Checker("10.3", () => {});
     await checker.check("passes", () => "measured");
     await checker.check("fails", () => {
-      throw new (await import("./lib/grader.ts")).CheckFailure("3 vs expected 4");
+      throw new CheckFailure("3 vs expected 4");
     });
     const result = gradeResult({ program: "/p.ts", np: [2], started: new Date(Date.now() - 5), exercises: [exerciseEntry("ring", checker)] });
     expect(result).toMatchObject({ format: RESULT_FORMAT, program: "/p.ts", np: [2], passed: 1, failed: 1 });
