@@ -46,11 +46,13 @@ const GO = 2;
 /** N increments as read, yield, write; under `mutex` when one is given (the critical section). */
 export async function incrementAsync(counter: Int32Array, n: number, mutex: AsyncMutex | null): Promise<void> {
   for (let k = 0; k < n; k++) {
+    // SOLUTION BEGIN: one increment: read the counter, yield (await null) as a thread switch would, write value + 1; with a mutex, hold it around this read-modify-write
     if (mutex) await mutex.acquire();
     const value = counter[COUNT];
     await null; // another call runs here, as a thread switch would
     counter[COUNT] = value + 1;
     mutex?.release();
+    // SOLUTION END
   }
 }
 

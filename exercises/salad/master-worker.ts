@@ -19,6 +19,7 @@ const USAGE = "tsrun -np 4 exercises/salad/master-worker.ts [--time-scale X]";
 
 /** A worker (the handout's esclave.py): ask for a task, prepare it, send the result, until the master answers null. */
 async function worker(comm: mpi.Intracomm, scale: number): Promise<void> {
+  // SOLUTION BEGIN: until the master answers null: ask for a task (TAG_GIVE_TASK), receive it (TAG_TASK), print "[NAME] 1 FRUIT en préparation (Us)...", prepare it, send {id, result} (TAG_RESULT)
   for (;;) {
     await comm.send(null, 0, TAG_GIVE_TASK); // ask_task
     const task = (await comm.recv(0, TAG_TASK)) as Task | null;
@@ -27,6 +28,7 @@ async function worker(comm: mpi.Intracomm, scale: number): Promise<void> {
     const result = await prepare(task, scale);
     await comm.send({ id: task.id, result } satisfies ResultMessage, 0, TAG_RESULT); // send_result
   }
+  // SOLUTION END
 }
 
 const comm = await mpi.init();

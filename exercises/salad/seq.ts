@@ -12,9 +12,11 @@ import { isMainModule, prepare, preparedLine, saladTasks, timeScale, totalLine, 
 export async function prepareSequentially(tasks: Task[], scale: number, log: (line: string) => void): Promise<number> {
   const started = performance.now();
   for (const task of tasks) {
+    // SOLUTION BEGIN: announce the task ("1 FRUIT en préparation (Us)..."), prepare it, log preparedLine(task, "seq")
     log(`1 ${task.fruit} en préparation (${task.units}s)...`);
     await prepare(task, scale);
     log(preparedLine(task, "seq"));
+    // SOLUTION END
   }
   return performance.now() - started;
 }

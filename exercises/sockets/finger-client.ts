@@ -17,6 +17,8 @@ const argv = cli(program, "$0 --login LOGIN --host HOST [--port 7979] [--long]\n
   .parseSync();
 
 const socket = await connect(argv.host, argv.port).catch((error) => die(program, socketErrorText(error, argv.host, argv.port)));
+// SOLUTION BEGIN: send the RFC 1288 query ("/W " when --long, then the login, then CRLF) and print the whole reply once the server closes the connection (at most argv.timeout s)
+// STARTER: socket.end();
 socket.write(`${argv.long ? "/W " : ""}${argv.login}\r\n`);
 
 const timer = setTimeout(() => die(program, `the reply from ${argv.host}:${argv.port} did not end within ${argv.timeout} s`), argv.timeout * 1000);
@@ -28,3 +30,4 @@ socket.on("end", () => {
   const reply = Buffer.concat(chunks).toString("utf8").replace(/\r\n/g, "\n");
   process.stdout.write(reply.endsWith("\n") || reply === "" ? reply : reply + "\n");
 });
+// SOLUTION END

@@ -35,6 +35,8 @@ function logRequest(client: string, user: string, verbose: boolean): void {
 
 /** Runs finger with the login as a single argv element and streams stdout+stderr to the client. */
 function answer(socket: net.Socket, verbose: boolean, user: string): void {
+  // SOLUTION BEGIN: refuse user@host queries; run the finger program (argv.finger) with the login as one argument (-l when verbose), no shell, stream its stdout and stderr to the client, and close the connection when it ends
+  // STARTER: socket.end();
   if (user.includes("@")) {
     socket.end("finger: forwarding service denied (user@host queries are not relayed)\r\n");
     return;
@@ -53,6 +55,7 @@ function answer(socket: net.Socket, verbose: boolean, user: string): void {
     clearTimeout(timer);
     socket.end();
   });
+  // SOLUTION END
 }
 
 function serve(socket: net.Socket): void {

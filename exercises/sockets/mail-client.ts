@@ -41,7 +41,10 @@ async function request(message: unknown): Promise<Reply> {
 async function fetchMail(): Promise<void> {
   const reply = await request({ op: "fetch", user: argv.user });
   if (reply.op !== "mailbox") return console.log(`ERROR ${reply.op === "error" ? reply.message : "unexpected reply"}`);
+  // SOLUTION BEGIN: with clocks, deliver the mailbox in causal order (causalOrder from common/matrix-clock.ts), holding back what depends on mail not yet arrived; with --no-clocks, arrival order
+  // STARTER: const { delivered, held } = { delivered: reply.mails, held: [] as Mail[] };
   const { delivered, held } = argv.clocks ? causalOrder(reply.mails) : { delivered: reply.mails, held: [] };
+  // SOLUTION END
   for (const mail of delivered) console.log(`MAIL from=${mail.from} ${mail.text}`);
   console.log(`HELD ${held.length}${held.length ? " (waiting for the mail they depend on)" : ""}`);
   console.log("END");

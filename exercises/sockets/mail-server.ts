@@ -58,7 +58,9 @@ const domainOf = (address: string) => address.slice(address.lastIndexOf("@") + 1
 
 function store(mail: Mail): void {
   mailboxes.set(mail.to, [...(mailboxes.get(mail.to) ?? []), mail]);
+  // SOLUTION BEGIN: the recipient's matrix clock learns what the mail's clock knew (merge)
   clocks.set(mail.to, merge(clocks.get(mail.to) ?? {}, mail.clock));
+  // SOLUTION END
   console.log(`STORED to=${mail.to} from=${mail.from} text=${JSON.stringify(mail.text)}`);
 }
 
@@ -92,8 +94,11 @@ function handle(socket: net.Socket, request: Request): void {
   const unknown = request.to.filter((to) => !to.includes("@") || !servers.has(domainOf(to)));
   if (unknown.length) return send(socket, { op: "error", message: `no server for ${unknown.join(", ")} (domains: ${[...servers.keys()].join(", ")})` });
   // one mail to several people is one send event: every copy carries the clock counting all of them
+  // SOLUTION BEGIN: stamp the mail: the sender's matrix clock after one send to each recipient (one send event), kept as the sender's new clock
+  // STARTER: const clock: MatrixClock = {};
   const clock = request.to.reduce((c, to) => recordSend(c, request.from, to), clocks.get(request.from) ?? {});
   clocks.set(request.from, clock);
+  // SOLUTION END
   for (const to of request.to) route({ from: request.from, to, text: request.text, clock });
   send(socket, { op: "sent", count: request.to.length });
 }

@@ -23,10 +23,12 @@ let holder: net.Socket | null = null;
 const nameOf = (client: net.Socket) => names.get(client) ?? `${client.remoteAddress}:${client.remotePort}`;
 
 function grantNext(): void {
+  // SOLUTION BEGIN: when nobody holds the lock and someone waits: grant it to the oldest waiting client, print "GRANT NAME (waiting: …)" and send it {op: "grant"}
   if (holder || queue.length === 0) return;
   holder = queue.shift()!;
   console.log(`GRANT ${nameOf(holder)} (waiting: ${queue.map(nameOf).join(" ") || "nobody"})`);
   send(holder, { op: "grant" });
+  // SOLUTION END
 }
 
 function onRequest(client: net.Socket, request: Request): void {
@@ -47,6 +49,7 @@ function onRequest(client: net.Socket, request: Request): void {
 }
 
 function onLeave(client: net.Socket): void {
+  // SOLUTION BEGIN: a client left: drop it from the queue; if it held the lock, print "LEFT NAME while holding the lock: released" and grant the next; else print "LEFT NAME"
   const index = queue.indexOf(client);
   if (index >= 0) queue.splice(index, 1);
   if (client === holder) {
@@ -55,6 +58,7 @@ function onLeave(client: net.Socket): void {
     grantNext();
   } else console.log(`LEFT ${nameOf(client)}`);
   names.delete(client);
+  // SOLUTION END
 }
 
 const server = net.createServer((client) => {

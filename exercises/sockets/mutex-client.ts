@@ -34,11 +34,14 @@ socket.on("close", () => die(program, "the mutex server closed the connection"))
 send(socket, { op: "hello", name: argv.name });
 
 async function enter(): Promise<void> {
+  // SOLUTION BEGIN: send {op: "request"}, print "WAITING NAME", wait for the server's grant, print "ENTERED NAME"
+  // STARTER: console.log(`ENTERED ${argv.name}`);
   const grant = new Promise<void>((resolve) => (granted = resolve));
   send(socket, { op: "request" });
   console.log(`WAITING ${argv.name}`);
   await grant;
   console.log(`ENTERED ${argv.name}`);
+  // SOLUTION END
 }
 
 async function writeLines(round: number): Promise<void> {
@@ -49,8 +52,10 @@ async function writeLines(round: number): Promise<void> {
 }
 
 function leave(): void {
+  // SOLUTION BEGIN: send {op: "release"} and print "RELEASED NAME"
   send(socket, { op: "release" });
   console.log(`RELEASED ${argv.name}`);
+  // SOLUTION END
 }
 
 if (argv.interactive) {

@@ -17,6 +17,8 @@ const argv = cli(program, "$0 --host HOST --port PORT [--message TEXT]\n\nSends 
 const socket = await connect(argv.host, argv.port).catch((error) => die(program, socketErrorText(error, argv.host, argv.port)));
 console.log(`connected from ${socket.localAddress}:${socket.localPort} to ${argv.host}:${argv.port}`);
 socket.setEncoding("utf8");
+// SOLUTION BEGIN: send the message (default: this machine's name) and a newline, wait for the server's line (at most argv.timeout s), print "server replied: TEXT", then close first
+// STARTER: socket.end();
 socket.write(`${argv.message ?? os.hostname()}\n`);
 
 const timer = setTimeout(() => die(program, `no reply from ${argv.host}:${argv.port} within ${argv.timeout} s`), argv.timeout * 1000);
@@ -32,3 +34,4 @@ socket.on("error", (error) => die(program, socketErrorText(error, argv.host, arg
 socket.on("end", () => {
   if (!reply.includes("\n")) die(program, `the server closed the connection without replying`);
 });
+// SOLUTION END

@@ -17,6 +17,8 @@ const argv = cli(program, "$0 --port PORT [--bind ADDRESS]\n\nAcknowledges every
 let connected = 0;
 
 function serveClient(socket: net.Socket): void {
+  // SOLUTION BEGIN: serve one client: print when it connects, print each message ("client ADDRESS:PORT says: TEXT") and answer OK, close when it closes, print when it is gone (the connected count)
+  // STARTER: socket.end();
   const who = `${socket.remoteAddress}:${socket.remotePort}`;
   connected++;
   console.log(`client ${who} connected (${connected} connected)`);
@@ -34,6 +36,7 @@ function serveClient(socket: net.Socket): void {
     connected--;
     console.log(`client ${who} disconnected (${connected} connected)`);
   });
+  // SOLUTION END
 }
 
 const server = net.createServer(serveClient);

@@ -21,6 +21,8 @@ socket.on("error", (error) => {
   die(program, socketErrorText(error, argv.host, argv.port));
 });
 
+// SOLUTION BEGIN: send `text` in one datagram to argv.host:argv.port; once sent, print "sent N bytes from local port P to HOST:PORT: TEXT" and close the socket
+// STARTER: socket.close();
 socket.send(Buffer.from(text, "utf8"), argv.port, argv.host, (error, bytes) => {
   if (error) {
     socket.close();
@@ -30,3 +32,4 @@ socket.send(Buffer.from(text, "utf8"), argv.port, argv.host, (error, bytes) => {
   console.log(`sent ${bytes} bytes from local port ${port} to ${argv.host}:${argv.port}: ${text}`);
   socket.close();
 });
+// SOLUTION END

@@ -20,9 +20,11 @@ socket.on("error", (error) => {
   die(program, bound ? `socket error: ${error.message}` : `cannot listen on UDP ${argv.bind}:${argv.port}: ${socketErrorText(error, argv.bind, argv.port)}`);
 });
 
+// SOLUTION BEGIN: print every datagram received: "received N bytes from ADDRESS:PORT: TEXT"
 socket.on("message", (data, from) => {
   console.log(`received ${data.length} bytes from ${from.address}:${from.port}: ${data.toString("utf8")}`);
 });
+// SOLUTION END
 
 socket.bind(argv.port, argv.bind, () => {
   bound = true;

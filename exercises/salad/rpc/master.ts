@@ -26,16 +26,21 @@ export class MasterService {
 
   /** A worker asks for work: one task, or null when nothing is left to hand out. */
   exposed_give_task(worker: string): Task | null {
+    // SOLUTION BEGIN: hand out one task still to do (or null when none is left), remember it as being prepared by `worker`, log "GIVEN ID FRUIT to WORKER"
+    // STARTER: return null;
     this.startedAt ??= performance.now();
     const task = this.tasksToDo.pop();
     if (!task) return null;
     this.tasksBeingDone.set(task.id, { task, worker: String(worker) });
     this.log(`GIVEN ${task.id} ${task.fruit} to ${worker}`);
     return task;
+    // SOLUTION END
   }
 
   /** A worker hands back a prepared fruit. Throws (the caller gets the message) for a task nobody holds. */
   exposed_receive_result(worker: string, task: Task, result: string): boolean {
+    // SOLUTION BEGIN: accept a prepared task only if it is being prepared (throw otherwise), log its two lines, call onReady when every task is back
+    // STARTER: return false;
     const held = this.tasksBeingDone.get(task?.id);
     if (!held) throw new Error(`task ${task?.id} is not being prepared: it was never given out or is already back`);
     this.tasksBeingDone.delete(task.id);
@@ -43,6 +48,7 @@ export class MasterService {
     this.log(preparedLine(held.task, String(worker)));
     if (this.isDone()) this.onReady(performance.now() - (this.startedAt ?? performance.now()));
     return true;
+    // SOLUTION END
   }
 
   /** Not exposed: a worker calling it is refused. */

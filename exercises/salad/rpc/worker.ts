@@ -9,6 +9,8 @@ import { connectRpc, RpcError, type RpcConnection } from "./rpc.ts";
 
 /** The handout's loop: ask, prepare, send, until the master answers "no task". Returns the fruit count. */
 export async function runWorker(conn: RpcConnection, name: string, scale: number, log: (line: string) => void): Promise<number> {
+  // SOLUTION BEGIN: ask the master for a task (give_task), log it, prepare it, log and send the result (receive_result), until give_task answers null; return how many were prepared
+  // STARTER: return 0;
   let done = 0;
   let task = (await conn.root.give_task(name)) as Task | null;
   while (task) {
@@ -20,6 +22,7 @@ export async function runWorker(conn: RpcConnection, name: string, scale: number
     task = (await conn.root.give_task(name)) as Task | null;
   }
   return done;
+  // SOLUTION END
 }
 
 async function main(): Promise<void> {
