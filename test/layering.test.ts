@@ -1,4 +1,4 @@
-// Enforces the import direction of shared/DESIGN.md: wire → transport → comm → collectives → rma →
+// Enforces the import direction of the runtime's layers: wire → transport → comm → collectives → rma →
 // index.ts → exercises. Pure layers (wire, datatype, trace) import nothing above them; the runtime never
 // imports the launcher except through runtime/wire/bootstrap.ts; exercises import "tsmpi" (or the
 // launcher's library) and node built-ins, never runtime internals.

@@ -1,4 +1,4 @@
-// Salad exercise S0 (seeds 000 and 002, "seq.py"): the sequential fruit salad, one cook preparing the
+// Salad exercise S0 (handout handouts/S0.md): the sequential fruit salad, one cook preparing the
 // 11 fruits one after the other (26 time units). It is the oracle the other salad exercises are graded
 // against: every fruit prepared exactly once.
 //

@@ -1,4 +1,4 @@
-// Salad exercise S2, the master (seeds 000 "maitre.py" and 002 "master.py"): an RPC service exposing
+// Salad exercise S2, the master (handout handouts/S2.md): an RPC service exposing
 // give_task and receive_result, and nothing else. Workers (worker.ts, separate processes) ask for a fruit,
 // prepare it and hand back the result; when every fruit is back the salad is ready and the master stops.
 //

@@ -1,4 +1,4 @@
-// Salad exercise S2, a worker (seeds 000 "esclave.py" and 002 "slave.py"): asks the master for a fruit
+// Salad exercise S2, a worker (handout handouts/S2.md): asks the master for a fruit
 // over RPC, prepares it, sends the result back, and stops when the master has nothing left. Start several,
 // each a separate process.
 //

@@ -1,0 +1,20 @@
+// Grading starters: which program of a pack `--program` names for a grader (the starter with the name the
+// student submits; the folder when the grader runs several programs), and whether a grading run failed
+// the way a student should see it: at least one check failed, every failure a message, never a stack.
+import * as path from "node:path";
+import type { Checker, Grader } from "../lib/grader.ts";
+import { GIVEN_AS_IS } from "./catalogue.ts";
+
+/** The path a student passes to `--program` for this grader, inside a pack written at `packDir`. */
+export function starterProgram(grader: Grader, packDir: string): string {
+  const refs = [grader.reference].flat().filter((r) => !GIVEN_AS_IS.has(r));
+  const inPack = (r: string) => path.join(packDir, r.replace(/^exercises\//, ""));
+  return refs.length === 1 ? inPack(refs[0]) : path.dirname(inPack(refs[0]));
+}
+
+/** "" when the run failed readably; else what is wrong with it (a starter that passes, a grader error). */
+export function unreadableFailure(checker: Checker): string {
+  if (checker.failed === 0) return `${checker.id}: the starter passed all ${checker.passed} checks (a region hides nothing?)`;
+  const bad = checker.results.filter((r) => !r.passed && (r.detail.startsWith("grader error") || /\n\s+at .+:\d+:\d+\)?$/m.test(r.detail)));
+  return bad.length ? `${checker.id}: "${bad[0].what}" failed with a stack, not a message: ${bad[0].detail.slice(0, 300)}` : "";
+}
