@@ -15,6 +15,9 @@ export function starterProgram(grader: Grader, packDir: string): string {
 /** "" when the run failed readably; else what is wrong with it (a starter that passes, a grader error). */
 export function unreadableFailure(checker: Checker): string {
   if (checker.failed === 0) return `${checker.id}: the starter passed all ${checker.passed} checks (a region hides nothing?)`;
-  const bad = checker.results.filter((r) => !r.passed && (r.detail.startsWith("grader error") || /\n\s+at .+:\d+:\d+\)?$/m.test(r.detail)));
+  // tsrun's report may quote the program's own error with its line (that is readable); a frame inside the
+  // grader, node or a dependency means the grader broke
+  const graderFrame = /\n\s+at .*(\/test\/graders\/|node:internal|node_modules)/;
+  const bad = checker.results.filter((r) => !r.passed && (r.detail.startsWith("grader error") || graderFrame.test(r.detail)));
   return bad.length ? `${checker.id}: "${bad[0].what}" failed with a stack, not a message: ${bad[0].detail.slice(0, 300)}` : "";
 }
