@@ -132,6 +132,14 @@ describe("the student pack", () => {
     expect(output).toBe("");
   }, 120_000);
 
+  it("its package.json depends on every npm package the shipped programs import, at tsmpi's versions", () => {
+    const pkg = JSON.parse(fs.readFileSync(path.join(dir, "package.json"), "utf8"));
+    const project = JSON.parse(fs.readFileSync(path.join(projectRoot, "package.json"), "utf8"));
+    expect(pkg.type).toBe("module");
+    for (const name of ["yargs", "ws"]) expect(pkg.dependencies[name], name).toBe(project.dependencies[name]);
+    expect(Object.keys(pkg.devDependencies)).toEqual(expect.arrayContaining(["typescript", "@types/node", "@types/yargs"]));
+  });
+
   it("refuses to write over a directory that is not empty", () => {
     expect(() => buildPack(dir, exercises())).toThrow(/already exists and is not empty/);
   });

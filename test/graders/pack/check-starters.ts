@@ -4,9 +4,9 @@
 // starter passes or a failure is a stack trace. Slow (every grader, every N): test/graders/starters.test.ts
 // runs a representative cut (every MPI starter at one N) in the test suite.
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import { grade } from "../lib/grader.ts";
+import { projectRoot } from "../lib/run.ts";
 import { select } from "./catalogue.ts";
 import { buildPack } from "./pack.ts";
 import { starterProgram, unreadableFailure } from "./starters.ts";
@@ -16,7 +16,9 @@ if (unknown.length) {
   console.error(`check-starters: unknown exercise id ${unknown.join(", ")}`);
   process.exit(2);
 }
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), "tsmpi-starters-"));
+// inside the project (its gitignored tmp/), so that the helpers' npm packages resolve as after `npm install`
+fs.mkdirSync(path.join(projectRoot, "tmp"), { recursive: true });
+const dir = fs.mkdtempSync(path.join(projectRoot, "tmp", "starters-"));
 let problems = 0;
 try {
   const pack = buildPack(dir, chosen);

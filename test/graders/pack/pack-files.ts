@@ -31,8 +31,9 @@ MPI programs run under tsmpi's launcher, from the family's folder:
 
 Socket and salad programs are plain Node programs; each handout gives the command (\`npx tsx FILE …\`).
 
-## Type-checking
+## Setting up and type-checking
 
+    npm install                   # the packages the socket and salad helpers import (package.json)
     npx tsc --noEmit              # strict TypeScript, as tsconfig.json says
 
 ## Grading
@@ -67,6 +68,26 @@ export function packTsconfig(): string {
   return JSON.stringify(config, null, 2) + "\n";
 }
 
-export function packPackageJson(): string {
-  return JSON.stringify({ name: "tsmpi-exercises", private: true, type: "module" }, null, 2) + "\n";
+/** The npm packages the shipped programs import ("yargs", "ws", "@scope/name"), tsmpi and node built-ins aside. */
+export function bareImports(texts: string[]): string[] {
+  const names = new Set<string>();
+  for (const text of texts) {
+    for (const m of text.matchAll(/^\s*(?:import|export)[^"'`;]*?from\s*["']([^"'.][^"']*)["']/gm)) {
+      const spec = m[1];
+      if (spec.startsWith("node:") || spec === "tsmpi" || spec.startsWith("tsmpi/")) continue;
+      names.add(spec.startsWith("@") ? spec.split("/").slice(0, 2).join("/") : spec.split("/")[0]);
+    }
+  }
+  return [...names].sort();
+}
+
+/**
+ * An ES-module folder whose dependencies are the packages the shipped programs import, at tsmpi's own
+ * versions, with their type packages and TypeScript for `npx tsc --noEmit`.
+ */
+export function packPackageJson(imports: string[], project: { dependencies?: Record<string, string>; devDependencies?: Record<string, string> }): string {
+  const all = { ...project.dependencies, ...project.devDependencies };
+  const pick = (names: string[]) => Object.fromEntries(names.filter((n) => all[n]).sort().map((n) => [n, all[n]]));
+  const types = ["@types/node", "typescript", ...imports.map((n) => `@types/${n.replace(/^@/, "").replace("/", "__")}`)];
+  return JSON.stringify({ name: "tsmpi-exercises", private: true, type: "module", dependencies: pick(imports), devDependencies: pick(types) }, null, 2) + "\n";
 }

@@ -7,7 +7,7 @@ import * as path from "node:path";
 import { projectRoot } from "../lib/run.ts";
 import { GIVEN_AS_IS, localImports, type Exercise } from "./catalogue.ts";
 import { makeStarter, parseRegions } from "./regions.ts";
-import { packReadme, packTsconfig, packPackageJson } from "./pack-files.ts";
+import { bareImports, packReadme, packTsconfig, packPackageJson } from "./pack-files.ts";
 
 export interface PackResult {
   /** Files written, relative to the pack's directory. */
@@ -83,7 +83,8 @@ export function buildPack(outDir: string, chosen: Exercise[]): PackResult {
   const packedExercises = chosen.filter((e) => result.packed.includes(e.id));
   contents.set("README.md", packReadme(packedExercises, projectRoot));
   contents.set("tsconfig.json", packTsconfig());
-  contents.set("package.json", packPackageJson());
+  const project = JSON.parse(fs.readFileSync(path.join(projectRoot, "package.json"), "utf8"));
+  contents.set("package.json", packPackageJson(bareImports([...contents.values()]), project));
   for (const [file, text] of contents) {
     const target = path.join(outDir, file);
     fs.mkdirSync(path.dirname(target), { recursive: true });
