@@ -3,7 +3,7 @@
 // token T from rank r-1" with T = 0+1+…+(r-1), and rank 0 prints "token back with N(N-1)/2" — then the
 // structure: exactly N messages r → r+1 (mod N), each rank forwarding only after it received.
 import { expect, fail, programOf, type Grader } from "../lib/grader.ts";
-import { expectSuccess, matching, noLineMatched, runMpi, traceOf, type MpiRun } from "./lib/mpirun.ts";
+import { expectSuccess, withRunReport, matching, noLineMatched, runMpi, traceOf, type MpiRun } from "./lib/mpirun.ts";
 import { edgesText, firstIndex, userMessages } from "./lib/trace.ts";
 
 const triangle = (n: number) => (n * (n - 1)) / 2;
@@ -54,7 +54,7 @@ export const ringGrader: Grader = {
       await checker.check(`N=${n}: the token visits every rank in order and comes back with ${triangle(n)}`, async () => {
         run = await runMpi(program, n, { trace: true });
         if (!run.lines.length) expectSuccess(run); // nothing printed: the exit says why
-        const values = checkTokenValues(run); // wrong values say more than an exit code
+        const values = withRunReport(run, () => checkTokenValues(run!)); // wrong values say more than an exit code
         expectSuccess(run);
         return values;
       });

@@ -5,7 +5,7 @@
 // message and no reduce/bcast: the data moves through windows (window creation, fences and free are the
 // only collectives allowed). When the trace records one-sided operations, 13.1 also checks who did what.
 import { expect, fail, programOf, type Grader } from "../lib/grader.ts";
-import { expectSuccess, perRank, randomSeed, runMpi, single, traceOf, type MpiRun } from "./lib/mpirun.ts";
+import { expectSuccess, withRunReport, perRank, randomSeed, runMpi, single, traceOf, type MpiRun } from "./lib/mpirun.ts";
 import { close, irregularLocal, seededArray } from "./lib/oracle.ts";
 import { collectiveNames, edgesText, userMessages } from "./lib/trace.ts";
 import { checkTokenValues } from "./ring.ts";
@@ -66,7 +66,7 @@ export const rmaRingGrader: Grader = {
     return gradeRuns(checker, options.np ?? [1, 2, 5, 8], (n) => `the token visits every rank in order and comes back with ${(n * (n - 1)) / 2}`, async (n) => {
       const run = await runMpi(program, n, { trace: true, timeoutS: 30 });
       if (!run.lines.length) expectSuccess(run); // nothing printed: the exit says why
-      const values = checkTokenValues(run); // wrong values say more than an exit code
+      const values = withRunReport(run, () => checkTokenValues(run!)); // wrong values say more than an exit code
       expectSuccess(run);
       return [run, values];
     });

@@ -115,6 +115,22 @@ export function expectSuccess(run: MpiRun): void {
   throw new CheckFailure(`\`${run.command}\` ${how} vs expected exit code 0${hint ? `. ${hint}` : ""}${tsrunReport(run)}${reproduceText(run)}`);
 }
 
+/**
+ * Runs an output check first (wrong values say more than an exit code); when it fails on a run that also
+ * failed, the message carries tsrun's report and the command to reproduce, as expectSuccess's does.
+ */
+export function withRunReport<T>(run: MpiRun, check: () => T): T {
+  try {
+    return check();
+  } catch (err) {
+    if (err instanceof CheckFailure && (run.code !== 0 || run.timedOut)) {
+      const how = run.timedOut ? "did not finish" : `exited with code ${run.code ?? run.signal}`;
+      throw new CheckFailure(`${err.message}\n  \`${run.command}\` ${how}${tsrunReport(run)}${reproduceText(run)}`);
+    }
+    throw err;
+  }
+}
+
 /** Fails unless the run left a trace. */
 export function traceOf(run: MpiRun): Trace {
   if (!run.trace) fail(`\`${run.command}\` left no trace`, "a trace from tsrun --trace", "the runtime's tracing is needed for this check");
