@@ -38,7 +38,8 @@ Socket and salad programs are plain Node programs; each handout gives the comman
 
 ## Grading
 
-The graders live in the tsmpi repository (here: \`${projectRoot}\`). From the folder holding your file:
+The graders live in the tsmpi repository (where this pack was built: \`${projectRoot}\`; use your own
+clone's path). From the folder holding your file:
 
     npm --prefix ${path.resolve(projectRoot)} run grade -- 10.3 --program ring.ts
 
