@@ -1,6 +1,7 @@
-// tsmpi's public API (shared/DESIGN.md, "The public API"): `import * as mpi from "tsmpi"`.
+// tsmpi's public API (docs/api.md): `import * as mpi from "tsmpi"`.
 // Names follow mpi4py in camelCase; an operation that blocks in MPI returns a Promise here.
-// This file only gathers and re-exports; each piece lives in its layer.
+// This file only gathers and re-exports, by name: what users get is listed here and nowhere else (a test pins
+// the list, test/unit/public-api.test.ts); each piece lives in its layer.
 import * as os from "node:os";
 import { World } from "./comm/world.ts";
 import { Intracomm } from "./collectives/intracomm.ts";
@@ -18,7 +19,14 @@ export { ANY_SOURCE, ANY_TAG, PROC_NULL, UNDEFINED, TAG_UB, ROOT } from "./comm/
 export { Status } from "./comm/status.ts";
 export { Request, waitall, waitany, waitsome, testall, testany, testsome } from "./comm/request.ts";
 export { Comm } from "./comm/communicator.ts";
-export * from "./datatype/index.ts";
+export {
+  Datatype, ORDER_C, ORDER_FORTRAN, DATATYPE_NULL, BYTE, INT8, UINT8, INT16, UINT16, INT32, UINT32, INT64, UINT64,
+  FLOAT32, FLOAT64, FLOAT64_INT, FLOAT32_INT, INT32_INT, BufSpec, buf, pack, unpack, packSize, getCount, getElements,
+  Op, SUM, PROD, MAX, MIN, LAND, LOR, LXOR, BAND, BOR, BXOR, MAXLOC, MINLOC, REPLACE, NO_OP, reduceLocal,
+} from "./datatype/index.ts";
+export type {
+  ArrayOrder, Combiner, TypeContents, TypeEnvelope, TypeMapEntry, TypedArray, TypedArrayConstructor, UserOpFunction,
+} from "./datatype/index.ts";
 export { Intracomm, compare } from "./collectives/intracomm.ts";
 export { Cartcomm, computeDims } from "./collectives/cartcomm.ts";
 export { Group, GROUP_EMPTY, IDENT, CONGRUENT, SIMILAR, UNEQUAL } from "./collectives/group.ts";
@@ -77,7 +85,10 @@ export function wtime(): number {
 export function wtick(): number {
   return 1e-9;
 }
-export * from "./rma/index.ts";
+export {
+  Win, LOCK_EXCLUSIVE, LOCK_SHARED, MODE_NOCHECK, MODE_NOSTORE, MODE_NOPUT, MODE_NOPRECEDE, MODE_NOSUCCEED,
+} from "./rma/index.ts";
+export type { GroupLike } from "./rma/index.ts";
 export { ERRORS_ARE_FATAL, ERRORS_RETURN, crash, type Errhandler } from "./comm/fault.ts";
 export { attachBuffer, detachBuffer, startall, Message, PersistentRequest, BSEND_OVERHEAD } from "./comm/modes.ts";
 export const REQUEST_NULL = null;

@@ -1,11 +1,14 @@
-// Enforces the import direction of the runtime's layers: wire → transport → comm → collectives → rma →
-// index.ts → exercises. Pure layers (wire, datatype, trace) import nothing above them; the runtime never
-// imports the launcher except through runtime/wire/bootstrap.ts; exercises import "tsmpi" (or the
-// launcher's library) and node built-ins, never runtime internals.
+// Enforces the import direction of the architecture (docs/architecture.md): wire → transport → comm →
+// collectives → rma → index.ts → exercises. Pure layers (wire, datatype, trace) import nothing above them;
+// collectives and one-sided code never reach the transport (they go through the point-to-point engine);
+// no runtime module is imported for its side effects (nothing may depend on import order); the runtime
+// never imports the launcher except through runtime/wire/bootstrap.ts; exercises, benchmark programs and
+// test programs are user programs: they import "tsmpi" (or the launcher's library) and node built-ins,
+// never runtime internals.
 import { describe, expect, it } from "vitest";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { projectRoot } from "./graders/lib/run.ts";
+import { projectRoot } from "./harness/paths.ts";
 
 const RANK: Record<string, number> = {
   "runtime/wire": 0,
@@ -28,8 +31,23 @@ function filesUnder(dir: string): string[] {
 
 function importsOf(file: string): string[] {
   const text = fs.readFileSync(path.join(projectRoot, file), "utf8");
-  return [...text.matchAll(/(?:^|\n)\s*(?:import|export)[^"'`;]*?from\s*["']([^"']+)["']|import\(\s*["']([^"']+)["']\s*\)/g)].map((m) => m[1] ?? m[2]);
+  const pattern = /(?:^|\n)\s*(?:import|export)[^"'`;]*?from\s*["']([^"']+)["']|import\(\s*["']([^"']+)["']\s*\)|(?:^|\n)\s*import\s*["']([^"']+)["']/g;
+  return [...text.matchAll(pattern)].map((m) => m[1] ?? m[2] ?? m[3]);
 }
+
+/** `import "./x.ts"`: a module loaded only for what it does when loaded. */
+function sideEffectImportsOf(file: string): string[] {
+  const text = fs.readFileSync(path.join(projectRoot, file), "utf8");
+  return [...text.matchAll(/(?:^|\n)\s*import\s*["']([^"']+)["']/g)].map((m) => m[1]);
+}
+
+const resolveFrom = (file: string, spec: string) => path.relative(projectRoot, path.resolve(projectRoot, path.dirname(file), spec));
+
+/** Pairs of layers that never import each other, whatever their ranks say. */
+const NEVER: [string, string][] = [
+  ["runtime/collectives", "runtime/transport"],
+  ["runtime/rma", "runtime/transport"],
+];
 
 function layerOf(file: string): string | undefined {
   return Object.keys(RANK).find((l) => file === l || file.startsWith(l + "/"));
@@ -51,6 +69,38 @@ describe("layering", () => {
         }
         const to = layerOf(target);
         if (to && RANK[to] > RANK[from]) violations.push(`${file} (${from}) imports ${target} (${to})`);
+      }
+    }
+    expect(violations).toEqual([]);
+  });
+
+  it("collectives and one-sided code never reach the transport directly", () => {
+    const violations: string[] = [];
+    for (const file of runtimeFiles) {
+      for (const spec of importsOf(file).filter((s) => s.startsWith("."))) {
+        const target = resolveFrom(file, spec);
+        for (const [from, to] of NEVER) if (file.startsWith(from + "/") && target.startsWith(to + "/")) violations.push(`${file} imports ${target}`);
+      }
+    }
+    expect(violations).toEqual([]);
+  });
+
+  it("no runtime module is imported only for its side effects", () => {
+    const violations = runtimeFiles.flatMap((file) => sideEffectImportsOf(file).filter((s) => s.startsWith(".")).map((s) => `${file}: import "${s}"`));
+    expect(violations).toEqual([]);
+  });
+
+  it("test programs and benchmark programs are user programs: tsmpi and node built-ins only", () => {
+    const programs = [
+      ...filesUnder("test").filter((f) => /\/programs\//.test(f)),
+      ...filesUnder("bench/programs"),
+    ];
+    expect(programs.length).toBeGreaterThan(10);
+    const violations: string[] = [];
+    for (const file of programs) {
+      for (const spec of importsOf(file)) {
+        const target = spec.startsWith(".") ? resolveFrom(file, spec) : spec;
+        if (target.startsWith("runtime") || target.startsWith("launcher") && !target.startsWith("launcher/index")) violations.push(`${file} imports ${target}`);
       }
     }
     expect(violations).toEqual([]);

@@ -7,8 +7,6 @@
 // larger than that host's number of events, and zero entries are left out.
 import type { TraceEvent, TraceModel } from "./trace.ts";
 
-export const SHIVIZ_REGEX = "(?<host>\\S*) (?<clock>{.*})\\n(?<event>.*)";
-
 const host = (rank: number) => `rank${rank}`;
 
 /** One event's text (the line under its clock). */

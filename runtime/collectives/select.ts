@@ -114,10 +114,6 @@ export function chooseReduceScatter(): Algorithm<"reduceScatter"> {
   return forced("reduceScatter") ?? "pairwise";
 }
 
-export function chooseBarrier(): Algorithm<"barrier"> {
-  return forced("barrier") ?? "dissemination";
-}
-
 /** Fails early (at init) on a bad TSMPI_COLL, with the message forcedAlgorithms gives. */
 export function validateForcedAlgorithms(): void {
   forcedAlgorithms();

@@ -4,7 +4,7 @@ export const ANY_SOURCE = -1;
 export const ANY_TAG = -1;
 export const PROC_NULL = -2;
 export const ROOT = -3;
-export const UNDEFINED = -32766;
+export { UNDEFINED } from "../datatype/signature.ts";
 /** Largest tag a user may use (MPI guarantees at least 32767). */
 export const TAG_UB = 2 ** 30 - 1;
 

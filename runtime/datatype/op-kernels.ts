@@ -8,8 +8,6 @@ import type { ElementKind, TypedArray, TypedArrayConstructor } from "./basic.ts"
 /** out[i] = a[i] op b[i] for i < n (out may be b). */
 export type Kernel = (a: TypedArray, b: TypedArray, out: TypedArray, n: number) => void;
 
-export const ELEMENTWISE_OPS = ["SUM", "PROD", "MAX", "MIN", "LAND", "LOR", "LXOR", "BAND", "BOR", "BXOR", "REPLACE", "NO_OP"] as const;
-
 const FITS: Record<string, ReadonlyArray<ElementKind>> = {
   SUM: ["int", "float", "bigint"],
   PROD: ["int", "float", "bigint"],

@@ -41,9 +41,6 @@ let errorRank: number | string = "?";
 export function setErrorRank(rank: number): void {
   errorRank = rank;
 }
-export function currentRank(): number | string {
-  return errorRank;
-}
 
 /**
  * Builds an MpiError in the house style.
