@@ -1,5 +1,6 @@
 // `npm run grade -- <id>[,<id>…] [--program path/to/student.ts] [--np 2,4,7]`: runs the autograders.
 // With no id it grades the whole suite. Exit code 0 only if every check passes.
+// `npm run grade -- --class DIR [ids…] [--out OUT] [--jobs N]` grades a class (class/index.ts).
 import yargs from "yargs";
 import { hideBin } from "yargs/helpers";
 import * as path from "node:path";
@@ -16,6 +17,10 @@ const argv = yargs(hideBin(process.argv))
   .option("program", { type: "string", describe: "grade this file instead of the reference solution" })
   .option("np", { type: "string", describe: "comma-separated process counts, e.g. 2,4,7" })
   .option("list", { type: "boolean", describe: "list the graders and exit" })
+  .option("class", { type: "string", describe: "grade every student folder of DIR, each run in a sandbox" })
+  .option("out", { type: "string", describe: "with --class: where results go (default DIR/.grades)" })
+  .option("jobs", { type: "number", describe: "with --class: parallel jobs (default: the cores)" })
+  .option("force", { type: "boolean", describe: "with --class: grade unchanged submissions again" })
   .strictOptions()
   .help()
   .parseSync();
@@ -26,6 +31,10 @@ if (argv.list) {
 }
 
 const wanted = argv._.flatMap((a) => String(a).split(",")).filter(Boolean);
+if (argv.class !== undefined) {
+  const { gradeClassCommand } = await import("./class/command.ts");
+  process.exit(await gradeClassCommand({ dir: argv.class, ids: wanted, out: argv.out, jobs: argv.jobs, np: argv.np, force: argv.force }));
+}
 // An exercise with several programs has one id per program ("11.4-star", "11.4-binomial"): "11.4" names them all.
 const matches = (id: string, g: Grader) => g.id === id || g.id.startsWith(`${id}-`);
 const unknown = wanted.filter((id) => !all.some((g) => matches(id, g)));
@@ -42,6 +51,7 @@ if (np?.some((n) => !Number.isInteger(n) || n < 1)) {
   console.error(`grade: --np takes positive integers separated by commas, got "${argv.np}"`);
   process.exit(2);
 }
+if (argv.program) (await import("./class/single.ts")).sandboxSingleProgram(all.find((g) => matches(wanted[0], g))!, path.resolve(argv.program));
 const selected = wanted.length ? all.filter((g) => wanted.some((id) => matches(id, g))) : all;
 let passed = 0;
 let failed = 0;
