@@ -19,13 +19,13 @@ export interface SandboxLimits {
   cpuSeconds: number;
   /** Writable memory of each process (RLIMIT_DATA), in MiB. */
   memoryMiB: number;
-  /** Processes the run may have at once. */
+  /** Processes and threads the run may have at once (a Node process has about 11 threads). */
   processes: number;
   /** Largest file a process may write, in MiB. */
   fileMiB: number;
 }
 
-export const DEFAULT_LIMITS: SandboxLimits = { wallSeconds: 120, cpuSeconds: 60, memoryMiB: 2048, processes: 256, fileMiB: 64 };
+export const DEFAULT_LIMITS: SandboxLimits = { wallSeconds: 120, cpuSeconds: 60, memoryMiB: 2048, processes: 1024, fileMiB: 64 };
 
 export interface SandboxSpec {
   projectRoot: string;
@@ -38,9 +38,12 @@ export interface SandboxSpec {
   uid?: number;
 }
 
+/** The bubblewrap command (TSMPI_BWRAP names another, e.g. to test what happens without it). */
+const bwrapCommand = () => process.env.TSMPI_BWRAP ?? "bwrap";
+
 /** Whether bubblewrap is installed. */
 export function hasBubblewrap(): boolean {
-  return hasCommand("bwrap");
+  return hasCommand(bwrapCommand());
 }
 
 /** What tsrun needs of the project: its runtime, launcher and dependencies; no solution, grader or history. */
@@ -78,8 +81,8 @@ function sandboxEnv(env: NodeJS.ProcessEnv, jobDir: string): string[] {
 export function sandboxCommand(spec: SandboxSpec, cmd: string, args: string[], env: NodeJS.ProcessEnv, cwd: string): { cmd: string; args: string[]; env: NodeJS.ProcessEnv } {
   const { limits } = spec;
   const mib = (n: number) => String(n * 1024 * 1024);
-  const prlimit = ["prlimit", `--cpu=${limits.cpuSeconds}`, `--data=${mib(limits.memoryMiB)}`, `--nproc=${limits.processes}`, `--fsize=${mib(limits.fileMiB)}`, "--core=0", "--"];
-  const bwrap = ["bwrap", "--unshare-all", "--die-with-parent", "--new-session", "--hostname", "sandbox",
+  const prlimit = ["prlimit", `--cpu=${limits.cpuSeconds}:${limits.cpuSeconds + 5}`, `--data=${mib(limits.memoryMiB)}`, `--nproc=${limits.processes}`, `--fsize=${mib(limits.fileMiB)}`, "--core=0", "--"];
+  const bwrap = [bwrapCommand(), "--unshare-all", "--die-with-parent", "--new-session", "--hostname", "sandbox",
     ...systemMounts(), ...projectMounts(spec.projectRoot),
     "--ro-bind", spec.studentDir, spec.studentDir, "--bind", spec.jobDir, spec.jobDir,
     ...exerciseFilesIn(spec.projectRoot, args),
