@@ -116,7 +116,8 @@ describe.skipIf(!ready(commandRequirement("bwrap", "apt-get install -y bubblewra
     expect(firstCheck("spinner")?.message).toMatch(/CPU-time limit|wall-time limit/);
     for (const s of ["forker", "hog", "spinner"]) expect(firstCheck(s)?.passed, s).toBe(0);
     // the PID namespace ended with each run: no process of a sandbox uid is left
-    const left = execFileSync("ps", ["-e", "-o", "uid=,args="], { encoding: "utf8" }).split("\n").filter((l) => /^\s*2000\d\d\s/.test(l));
+    const left = execFileSync("ps", ["-e", "-o", "uid=,args="], { encoding: "utf8" }).split("\n")
+      .filter((l) => /^\s*2000\d\d\s/.test(l) && (l.includes("sleep 1000") || l.includes(classDir)));
     expect(left).toEqual([]);
   });
 
