@@ -65,6 +65,9 @@ function studentsIn(dir: string): string[] {
   return fs.readdirSync(dir, { withFileTypes: true }).filter((e) => e.isDirectory() && !e.name.startsWith(".")).map((e) => e.name).sort();
 }
 
+/** A submission is a regular file (a link could point at what the grader, not the student, may read). */
+const isRegularFile = (file: string) => fs.existsSync(file) && fs.lstatSync(file).isFile();
+
 const hashOf = (file: string, np: number[] | undefined) => createHash("sha256").update(fs.readFileSync(file)).update(JSON.stringify(np ?? null)).digest("hex");
 
 function submissionOf(task: GradingTask, hash: string, outcome: TaskOutcome): Submission {
@@ -90,14 +93,14 @@ export async function gradeClass(options: ClassOptions): Promise<ClassResult> {
   const out = path.resolve(options.out ?? path.join(dir, ".grades"));
   fs.mkdirSync(out, { recursive: true });
   const store = new GradeStore(path.join(out, "grades.sqlite"));
-  const exercises = graders.filter((g) => options.ids?.length || students.some((s) => fs.existsSync(path.join(dir, s, submissionFile(g))))).map((g) => g.id);
+  const exercises = graders.filter((g) => options.ids?.length || students.some((s) => isRegularFile(path.join(dir, s, submissionFile(g))))).map((g) => g.id);
   const tasks: (GradingTask & { hash: string })[] = [];
   let unchanged = 0;
   let notSubmitted = 0;
   for (const student of students) {
     for (const id of exercises) {
       const program = path.join(dir, student, submissionFile(graders.find((g) => g.id === id)!));
-      if (!fs.existsSync(program)) {
+      if (!isRegularFile(program)) {
         store.save({ student, exercise: id, status: "not submitted", hash: "", ms: 0, feedback: "not submitted", checks: [] });
         notSubmitted++;
         continue;
@@ -140,7 +143,7 @@ function writeReports(store: GradeStore, o: { dir: string; out: string; students
     const file = submissionFile(allGraders.find((g) => g.id === id)!);
     const files = cells.filter((c) => c.exercise === id && c.status !== "not submitted").flatMap((c) => {
       const at = path.join(o.dir, c.student, file);
-      return fs.existsSync(at) ? [{ student: c.student, source: fs.readFileSync(at, "utf8") }] : [];
+      return isRegularFile(at) ? [{ student: c.student, source: fs.readFileSync(at, "utf8") }] : [];
     });
     return similarPairs(id, files, o.threshold);
   });

@@ -8,7 +8,7 @@ import * as path from "node:path";
 import { fileURLToPath } from "node:url";
 import { projectRoot } from "../lib/run.ts";
 import { prepareJobDir, type SandboxLimits } from "./sandbox.ts";
-import { RESULT_MARK, type WorkerJob, type WorkerResult } from "./worker.ts";
+import type { WorkerJob, WorkerResult } from "./worker.ts";
 
 const workerFile = path.join(path.dirname(fileURLToPath(import.meta.url)), "worker.ts");
 
@@ -46,17 +46,16 @@ function runWorker(task: GradingTask, slot: number, options: PoolOptions, sequen
   fs.rmSync(job.traceOut, { recursive: true, force: true });
   return new Promise((resolve) => {
     const child = spawn(process.execPath, ["--import", "tsx", workerFile, JSON.stringify(job)], {
-      cwd: projectRoot, env: { ...process.env, TMPDIR: jobDir }, stdio: ["ignore", "pipe", "pipe"],
+      cwd: projectRoot, env: { ...process.env, TMPDIR: jobDir }, stdio: ["ignore", "ignore", "pipe", "pipe"],
     });
-    let stdout = "";
+    let output = "";
     let stderr = "";
-    child.stdout.setEncoding("utf8").on("data", (d) => (stdout += d));
-    child.stderr.setEncoding("utf8").on("data", (d) => (stderr = (stderr + d).slice(-4000)));
+    (child.stdio[3] as NodeJS.ReadableStream).setEncoding("utf8").on("data", (d: string) => (output += d));
+    child.stderr!.setEncoding("utf8").on("data", (d: string) => (stderr = (stderr + d).slice(-4000)));
     child.on("close", (code) => {
       fs.rmSync(jobDir, { recursive: true, force: true });
       const ms = Date.now() - started;
-      const line = stdout.split("\n").find((l) => l.startsWith(RESULT_MARK));
-      if (code === 0 && line) resolve({ ok: true, result: JSON.parse(line.slice(RESULT_MARK.length)) as WorkerResult, ms });
+      if (code === 0 && output) resolve({ ok: true, result: JSON.parse(output) as WorkerResult, ms });
       else resolve({ ok: false, error: `the grader stopped (exit ${code}): ${stderr.trim().split("\n").slice(-3).join(" | ")}`, ms });
     });
   });

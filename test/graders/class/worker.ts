@@ -1,16 +1,14 @@
 // One grading job of a class: one student's file for one exercise, graded in this process (the grader
 // runs outside the sandbox) while every command the grader starts — tsrun and the student's ranks — runs
-// inside the sandbox (sandbox.ts). Started by class.ts as `node --import tsx worker.ts JOB-JSON`; prints its
-// result as one JSON line after RESULT_MARK. Traces of runs whose check failed are kept and rendered with
-// `tsrun view` for the report.
+// inside the sandbox (sandbox.ts). Started by jobs.ts as `node --import tsx worker.ts JOB-JSON`; writes its
+// result as one JSON document to file descriptor 3, which no program's output reaches. Traces of runs whose
+// check failed are kept and rendered with `tsrun view` for the report.
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { grade } from "../lib/grader.ts";
 import { runCommand, setCommandWrapper, tsrunBin, type RunResult } from "../lib/run.ts";
 import { allGraders } from "../submissions.ts";
 import { limitReason, sandboxCommand, type SandboxLimits } from "./sandbox.ts";
-
-export const RESULT_MARK = "@@tsmpi-class-result ";
 
 export interface WorkerJob {
   id: string;
@@ -69,7 +67,8 @@ export function wrapInSandbox(job: WorkerJob, progress: Progress = newProgress()
       const traceDir = traceAt >= 0 ? args[traceAt + 1] : "";
       if (job.traceOut && traceDir && fs.existsSync(traceDir)) {
         const kept = path.join(job.jobDir, "kept-traces", String(runs++));
-        fs.cpSync(traceDir, kept, { recursive: true });
+        // the trace was written by the student's processes: never follow a link they left in it
+        fs.cpSync(traceDir, kept, { recursive: true, filter: (src) => !fs.lstatSync(src).isSymbolicLink() });
         progress.traces.set(check, kept);
       }
       return result;
@@ -124,7 +123,8 @@ if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(new URL(im
   const job = JSON.parse(process.argv[2]) as WorkerJob;
   runJob(job).then(
     (result) => {
-      process.stdout.write(`\n${RESULT_MARK}${JSON.stringify(result)}\n`);
+      fs.writeSync(3, JSON.stringify(result));
+      fs.closeSync(3);
       process.exit(0);
     },
     (err) => {
