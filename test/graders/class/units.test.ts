@@ -8,7 +8,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { commandRequirement, ready } from "../../harness/requires.ts";
 import { projectRoot, runCommand } from "../lib/run.ts";
 import { allGraders, sandboxedGraders, submissionFile } from "../submissions.ts";
-import { toCsv, cellKey } from "./export.ts";
+import { toCsv, toHtml, cellKey } from "./export.ts";
 import { ClassError, gradeClass } from "./index.ts";
 import { similarity, similarPairs, tokens } from "./similarity.ts";
 import type { Submission } from "./store.ts";
@@ -39,6 +39,18 @@ describe("grades.csv", () => {
     const cells = new Map([[cellKey("Doe, Jane", "10.3"), sub("Doe, Jane", [true, false])], [cellKey("=cmd", "10.3"), sub("=cmd", [true, true])]]);
     const csv = toCsv({ students: ["Doe, Jane", "=cmd", "Late"], exercises: ["10.3"], cells, similar: [] });
     expect(csv.trim().split("\n")).toEqual(["student,10.3", `"Doe, Jane",0.50`, `"=cmd",1.00`, "Late,not submitted"]);
+  });
+});
+
+describe("report.html", () => {
+  it("escapes what students named, and lists similar pairs as a hint", () => {
+    const evil = "<img src=x onerror=alert(1)>";
+    const cells = new Map([[cellKey(evil, "10.3"), { student: evil, exercise: "10.3", status: "graded" as const, hash: "h", ms: 1, feedback: "</template><script>alert(2)</script>", checks: [{ what: "w", passed: false, message: "<b>", ms: 1 }] }]]);
+    const html = toHtml({ students: [evil, "ann"], exercises: ["10.3"], cells, similar: [{ exercise: "10.3", a: "ann", b: evil, score: 0.95 }] }, "summary");
+    expect(html).not.toContain("<img");
+    expect(html).not.toContain("<script>alert");
+    expect(html).toContain("10.3: ann and &lt;img src=x onerror=alert(1)&gt; (95% of token windows in common)");
+    expect(html.match(/<template class="detail">/g)).toHaveLength(2);
   });
 });
 
