@@ -1,5 +1,5 @@
 // `npm run bench -- <name>…`: runs benchmarks by name (bench/<name>.ts, plus bench/<name>-*.ts), each
-// printing JSON lines. With no name, runs them all. Names: pingpong, collectives, datatypes, rma, launch, salad-blockchain.
+// printing JSON lines. With no name, runs them all. Names: pingpong, collectives, datatypes, rma, launch, salad-blockchain, grade-class.
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { spawnSync } from "node:child_process";

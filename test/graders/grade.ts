@@ -1,6 +1,7 @@
 // `npm run grade -- <id>[,<id>…] [--program path/to/student.ts] [--np 2,4,7] [--json FILE]`: runs the
 // autograders. With no id it grades the whole suite. Paths are relative to the directory the command was
 // called from (npm's INIT_CWD). Exit code 0 only if every check passes; 2 when grading cannot start.
+// `npm run grade -- --class DIR [ids…] [--out OUT] [--jobs N]` grades a class (class/index.ts).
 import yargs from "yargs";
 import { hideBin } from "yargs/helpers";
 import * as fs from "node:fs";
@@ -23,6 +24,10 @@ const argv = yargs(hideBin(process.argv))
   .option("np", { type: "string", describe: "comma-separated process counts, e.g. 2,4,7" })
   .option("json", { type: "string", describe: "also write the result as JSON to this file (- for stdout)" })
   .option("list", { type: "boolean", describe: "list the graders and exit" })
+  .option("class", { type: "string", describe: "grade every student folder of DIR, each run in a sandbox" })
+  .option("out", { type: "string", describe: "with --class: where results go (default DIR/.grades)" })
+  .option("jobs", { type: "number", describe: "with --class: parallel jobs (default: the cores)" })
+  .option("force", { type: "boolean", describe: "with --class: grade unchanged submissions again" })
   .strictOptions()
   .help()
   .parseSync();
@@ -49,6 +54,10 @@ if (argv.list) {
 const program = argv.program === undefined ? undefined : path.resolve(callerDir, argv.program);
 const np = argv.np?.split(",").map(Number);
 const wanted = argv._.flatMap((a) => String(a).split(",")).filter(Boolean);
+if (argv.class !== undefined) {
+  const { gradeClassCommand } = await import("./class/command.ts");
+  process.exit(await gradeClassCommand({ dir: path.resolve(callerDir, argv.class), ids: wanted, out: argv.out === undefined ? undefined : path.resolve(callerDir, argv.out), jobs: argv.jobs, np: argv.np, force: argv.force }));
+}
 // An exercise with several programs has one id per program ("11.4-star", "11.4-binomial"): "11.4" names them all.
 const matches = (id: string, g: Grader) => g.id === id || g.id.startsWith(`${id}-`);
 const unknown = wanted.filter((id) => !all.some((g) => matches(id, g)));
@@ -63,6 +72,7 @@ if (np?.some((n) => !Number.isInteger(n) || n < 1)) stop(`--np takes positive in
 
 // a failed run keeps its trace and deadlock graph for `tsrun view`; the message says where
 scratchPolicy.keepFailed = true;
+if (program !== undefined) (await import("./class/single.ts")).sandboxSingleProgram(all.find((g) => matches(wanted[0], g))!, program);
 const selected = wanted.length ? all.filter((g) => wanted.some((id) => matches(id, g))) : all;
 const entries: ExerciseEntry[] = [];
 const out = jsonFile === "-" ? (line: string) => console.error(line) : undefined;

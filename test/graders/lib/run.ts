@@ -25,12 +25,23 @@ export interface RunOptions {
   timeoutMs?: number;
 }
 
+/** Rewrites a command before it starts (class grading runs each student's processes in a sandbox). */
+export type CommandWrapper = (cmd: string, args: string[], env: NodeJS.ProcessEnv, cwd: string) =>
+  { cmd: string; args: string[]; env: NodeJS.ProcessEnv; done?: (result: RunResult) => RunResult };
+let commandWrapper: CommandWrapper | null = null;
+export function setCommandWrapper(wrapper: CommandWrapper | null): void {
+  commandWrapper = wrapper;
+}
+
 export function runCommand(cmd: string, args: string[], options: RunOptions = {}): Promise<RunResult> {
   const started = Date.now();
+  const cwd = options.cwd ?? projectRoot;
+  const plain = { cmd, args, env: { ...process.env, ...options.env } };
+  const run: ReturnType<CommandWrapper> = commandWrapper ? commandWrapper(cmd, args, plain.env, cwd) : plain;
   return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, {
-      cwd: options.cwd ?? projectRoot,
-      env: { ...process.env, ...options.env },
+    const child = spawn(run.cmd, run.args, {
+      cwd,
+      env: run.env,
       stdio: ["pipe", "pipe", "pipe"],
       detached: true,
     });
@@ -60,7 +71,8 @@ export function runCommand(cmd: string, args: string[], options: RunOptions = {}
     child.on("close", (code, signal) => {
       clearTimeout(timer);
       clearTimeout(killTimer);
-      resolve({ code, signal, stdout, stderr, timedOut, ms: Date.now() - started });
+      const result = { code, signal, stdout, stderr, timedOut, ms: Date.now() - started };
+      resolve(run.done ? run.done(result) : result);
     });
   });
 }

@@ -1,0 +1,74 @@
+// Runs the grading jobs of a class in parallel: one worker process per (student, exercise), at most
+// `jobs` at a time, each in its own slot (its own job directory and, when grading as root, its own
+// unprivileged uid, so that process limits apply per slot). A worker that dies is a "grader error"
+// for that submission only.
+import { spawn } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { fileURLToPath } from "node:url";
+import { projectRoot } from "../lib/run.ts";
+import { prepareJobDir, type SandboxLimits } from "./sandbox.ts";
+import type { WorkerJob, WorkerResult } from "./worker.ts";
+
+const workerFile = path.join(path.dirname(fileURLToPath(import.meta.url)), "worker.ts");
+
+export interface GradingTask {
+  student: string;
+  studentDir: string;
+  exercise: string;
+  program: string;
+}
+
+export interface PoolOptions {
+  jobs: number;
+  workDir: string;
+  outDir: string;
+  limits: SandboxLimits;
+  np?: number[];
+  sandbox: boolean;
+  /** First uid of the slots when grading as root (slot k runs as uidBase + k). */
+  uidBase?: number;
+}
+
+export type TaskOutcome = { ok: true; result: WorkerResult; ms: number } | { ok: false; error: string; ms: number };
+
+/** Spawns the worker for one task and reads its result line. */
+function runWorker(task: GradingTask, slot: number, options: PoolOptions, sequence: number): Promise<TaskOutcome> {
+  const started = Date.now();
+  const uid = options.uidBase !== undefined ? options.uidBase + slot : undefined;
+  const jobDir = path.join(options.workDir, `j${sequence}`);
+  prepareJobDir(jobDir, uid);
+  const link = ["traces", task.student, task.exercise].map(encodeURIComponent).join("/");
+  const job: WorkerJob = {
+    id: task.exercise, program: task.program, studentDir: task.studentDir, jobDir, projectRoot, limits: options.limits, uid,
+    np: options.np, traceOut: path.join(options.outDir, "traces", task.student, task.exercise), traceLink: link, sandbox: options.sandbox,
+  };
+  fs.rmSync(job.traceOut, { recursive: true, force: true });
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ["--import", "tsx", workerFile, JSON.stringify(job)], {
+      cwd: projectRoot, env: { ...process.env, TMPDIR: jobDir }, stdio: ["ignore", "ignore", "pipe", "pipe"],
+    });
+    let output = "";
+    let stderr = "";
+    (child.stdio[3] as NodeJS.ReadableStream).setEncoding("utf8").on("data", (d: string) => (output += d));
+    child.stderr!.setEncoding("utf8").on("data", (d: string) => (stderr = (stderr + d).slice(-4000)));
+    child.on("close", (code) => {
+      fs.rmSync(jobDir, { recursive: true, force: true });
+      const ms = Date.now() - started;
+      if (code === 0 && output) resolve({ ok: true, result: JSON.parse(output) as WorkerResult, ms });
+      else resolve({ ok: false, error: `the grader stopped (exit ${code}): ${stderr.trim().split("\n").slice(-3).join(" | ")}`, ms });
+    });
+  });
+}
+
+/** Runs every task, `jobs` at a time; calls `done` as each one ends (in completion order). */
+export async function runTasks(tasks: GradingTask[], options: PoolOptions, done: (task: GradingTask, outcome: TaskOutcome) => void): Promise<void> {
+  let next = 0;
+  const slot = async (k: number) => {
+    while (next < tasks.length) {
+      const i = next++;
+      done(tasks[i], await runWorker(tasks[i], k, options, i));
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(options.jobs, tasks.length)) }, (_, k) => slot(k)));
+}

@@ -1,0 +1,122 @@
+// The sandbox each student's processes run in when a class is graded: bubblewrap with every namespace
+// unshared (no network: ranks talk over Unix sockets inside; its own PID namespace, so nothing survives
+// the run), only what tsrun needs of the project (never exercises/, test/ or .git), Node and the system
+// read-only, the student's own folder read-only, a private writable job directory and /tmp. Limits: wall
+// time (timeout), CPU time, writable memory, file size and process count (prlimit inside the namespaces).
+// Run as root, the sandbox also drops to an unprivileged uid per parallel slot, so that the kernel applies
+// the process limit (it never limits root) and one student's fork bomb cannot starve another's slot.
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { hasCommand } from "../../harness/requires.ts";
+import type { RunResult } from "../lib/run.ts";
+
+export const BWRAP_INSTALL = "apt-get install -y bubblewrap";
+
+export interface SandboxLimits {
+  /** Wall time of one command (one tsrun job), in seconds. */
+  wallSeconds: number;
+  /** CPU time of each process, in seconds. */
+  cpuSeconds: number;
+  /** Writable memory of each process (RLIMIT_DATA), in MiB. */
+  memoryMiB: number;
+  /** Processes and threads the run may have at once (a Node process has about 11 threads). */
+  processes: number;
+  /** Largest file a process may write, in MiB. */
+  fileMiB: number;
+}
+
+export const DEFAULT_LIMITS: SandboxLimits = { wallSeconds: 120, cpuSeconds: 60, memoryMiB: 2048, processes: 1024, fileMiB: 64 };
+
+export interface SandboxSpec {
+  projectRoot: string;
+  /** The student's folder, visible read-only at its own path. */
+  studentDir: string;
+  /** The job's private writable directory (TMPDIR inside), visible at its own path. */
+  jobDir: string;
+  limits: SandboxLimits;
+  /** The unprivileged uid/gid to run as (when the grader runs as root). */
+  uid?: number;
+}
+
+/** The bubblewrap command (TSMPI_BWRAP names another, e.g. to test what happens without it). */
+const bwrapCommand = () => process.env.TSMPI_BWRAP ?? "bwrap";
+
+/** Whether bubblewrap is installed. */
+export function hasBubblewrap(): boolean {
+  return hasCommand(bwrapCommand());
+}
+
+/** What tsrun needs of the project: its runtime, launcher and dependencies; no solution, grader or history. */
+const PROJECT_PARTS = ["package.json", "tsconfig.json", "node_modules", "runtime", "launcher"];
+
+function systemMounts(): string[] {
+  const args = ["--ro-bind", "/usr", "/usr", "--ro-bind", "/etc", "/etc", "--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp"];
+  for (const dir of ["bin", "sbin", "lib", "lib32", "lib64"]) {
+    const at = `/${dir}`;
+    if (!fs.existsSync(at)) continue;
+    const link = fs.lstatSync(at).isSymbolicLink() ? fs.readlinkSync(at) : null;
+    args.push(...(link ? ["--symlink", link, at] : ["--ro-bind", at, at]));
+  }
+  // Node installed outside /usr (nvm, a tarball): its prefix, read-only
+  const nodePrefix = path.dirname(path.dirname(fs.realpathSync(process.execPath)));
+  if (!nodePrefix.startsWith("/usr/") && nodePrefix !== "/usr") args.push("--ro-bind", nodePrefix, nodePrefix);
+  return args;
+}
+
+function projectMounts(root: string): string[] {
+  return PROJECT_PARTS.filter((p) => fs.existsSync(path.join(root, p))).flatMap((p) => {
+    const at = path.join(root, p);
+    return ["--ro-bind", fs.realpathSync(at), at];
+  });
+}
+
+/** The environment inside: only what a run needs (no SSH agent, no tokens, no teacher's HOME). */
+function sandboxEnv(env: NodeJS.ProcessEnv, jobDir: string): string[] {
+  const keep = Object.entries(env).filter(([k, v]) => v !== undefined && (/^TSMPI_/.test(k) || ["LANG", "LC_ALL", "TZ", "NO_COLOR", "FORCE_COLOR"].includes(k)));
+  const vars: [string, string][] = [["PATH", "/usr/local/bin:/usr/bin:/bin"], ["HOME", jobDir], ["TMPDIR", jobDir], ...(keep as [string, string][])];
+  return ["--clearenv", ...vars.flatMap(([k, v]) => ["--setenv", k, v])];
+}
+
+/** The command line that runs `cmd args` in the sandbox, in `cwd` (which must lie in the job directory). */
+export function sandboxCommand(spec: SandboxSpec, cmd: string, args: string[], env: NodeJS.ProcessEnv, cwd: string): { cmd: string; args: string[]; env: NodeJS.ProcessEnv } {
+  const { limits } = spec;
+  const mib = (n: number) => String(n * 1024 * 1024);
+  const prlimit = ["prlimit", `--cpu=${limits.cpuSeconds}:${limits.cpuSeconds + 5}`, `--data=${mib(limits.memoryMiB)}`, `--nproc=${limits.processes}`, `--fsize=${mib(limits.fileMiB)}`, "--core=0", "--"];
+  const bwrap = [bwrapCommand(), "--unshare-all", "--die-with-parent", "--new-session", "--hostname", "sandbox",
+    ...systemMounts(), ...projectMounts(spec.projectRoot),
+    "--ro-bind", spec.studentDir, spec.studentDir, "--bind", spec.jobDir, spec.jobDir,
+    ...exerciseFilesIn(spec.projectRoot, args),
+    ...sandboxEnv(env, spec.jobDir), "--chdir", cwd, "--"];
+  const drop = spec.uid !== undefined ? ["setpriv", `--reuid=${spec.uid}`, `--regid=${spec.uid}`, "--clear-groups", "--inh-caps=-all", "--"] : [];
+  const all = ["timeout", "--kill-after=3", String(limits.wallSeconds), ...drop, ...bwrap, ...prlimit, cmd, ...args];
+  return { cmd: all[0], args: all.slice(1), env };
+}
+
+/**
+ * A project program the grader itself runs (9.5 runs the buggy reference before the student's fix) is
+ * exposed alone, read-only; the student's own runs see no file of exercises/.
+ */
+function exerciseFilesIn(root: string, args: string[]): string[] {
+  const exercises = path.join(root, "exercises") + path.sep;
+  return args.filter((a) => a.startsWith(exercises) && fs.existsSync(a) && fs.statSync(a).isFile()).flatMap((a) => ["--ro-bind", a, a]);
+}
+
+/** Why a sandboxed run ended, when a limit stopped it (appended to the failed check's message). */
+export function limitReason(limits: SandboxLimits, result: RunResult): string | null {
+  const text = result.stderr;
+  if (result.ms >= limits.wallSeconds * 1000 - 500 && (result.code === 124 || result.code === 137 || result.signal)) {
+    return `stopped at the sandbox's wall-time limit (${limits.wallSeconds} s): the program ran too long or never ended`;
+  }
+  if (/SIGXCPU|CPU time limit/i.test(text) || result.signal === "SIGXCPU") return `stopped at the sandbox's CPU-time limit (${limits.cpuSeconds} s per process): a loop that never ends?`;
+  if (/allocation failed|out of memory|Cannot allocate|ENOMEM|SIGSEGV/i.test(text)) return `ran out of the sandbox's memory (${limits.memoryMiB} MiB per process)`;
+  if (/EAGAIN|Resource temporarily unavailable|fork: retry|Cannot fork/i.test(text)) return `reached the sandbox's process limit (${limits.processes} processes)`;
+  if (/EROFS|read-only file system/i.test(text)) return "tried to write outside its scratch directory (the project and the submission are read-only)";
+  if (/ENETUNREACH|ECONNREFUSED 127\.0\.0\.1|network is unreachable/i.test(text)) return "tried to use the network (the sandbox has none; ranks talk over Unix sockets)";
+  return null;
+}
+
+/** The job directory's owner: the sandbox uid when dropping root, so that the run can write there. */
+export function prepareJobDir(dir: string, uid?: number): void {
+  fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+  if (uid !== undefined) fs.chownSync(dir, uid, uid);
+}

@@ -1,0 +1,135 @@
+// One grading job of a class: one student's file for one exercise, graded in this process (the grader
+// runs outside the sandbox) while every command the grader starts — tsrun and the student's ranks — runs
+// inside the sandbox (sandbox.ts). Started by jobs.ts as `node --import tsx worker.ts JOB-JSON`; writes its
+// result as one JSON document to file descriptor 3, which no program's output reaches. Traces of runs whose
+// check failed are kept and rendered with `tsrun view` for the report.
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { grade } from "../lib/grader.ts";
+import { runCommand, setCommandWrapper, tsrunBin, type RunResult } from "../lib/run.ts";
+import { allGraders } from "../submissions.ts";
+import { limitReason, sandboxCommand, type SandboxLimits } from "./sandbox.ts";
+
+export interface WorkerJob {
+  id: string;
+  program: string;
+  studentDir: string;
+  jobDir: string;
+  projectRoot: string;
+  limits: SandboxLimits;
+  uid?: number;
+  np?: number[];
+  /** Where failed runs' trace views go (absolute), and their path prefix as the report links them. */
+  traceOut: string;
+  traceLink: string;
+  /** false: run unsandboxed (only the benchmark's baseline does). */
+  sandbox: boolean;
+}
+
+export interface CheckRow {
+  what: string;
+  passed: boolean;
+  message: string;
+  ms: number;
+  trace?: string;
+}
+
+export interface WorkerResult {
+  checks: CheckRow[];
+  /** What the student would see: the grader's lines. */
+  feedback: string;
+}
+
+interface Progress {
+  lines: string[];
+  starts: number[];
+  ends: number[];
+  notes: Map<number, string[]>;
+  traces: Map<number, string>;
+}
+
+const newProgress = (): Progress => ({ lines: [], starts: [], ends: [], notes: new Map(), traces: new Map() });
+
+/** Every command the grader starts from now on runs in the job's sandbox; `progress` records reasons and traces. */
+export function wrapInSandbox(job: WorkerJob, progress: Progress = newProgress()): void {
+  let runs = 0;
+  const current = () => progress.starts.length - 1;
+  setCommandWrapper((cmd, args, env, cwd) => {
+    const inJob = cwd.startsWith(job.jobDir + path.sep) || cwd === job.jobDir;
+    const where = inJob ? cwd : job.jobDir;
+    if (job.uid !== undefined && inJob) fs.chownSync(where, job.uid, job.uid);
+    const wrapped = job.sandbox ? sandboxCommand(job, cmd, args, env, where) : { cmd, args, env };
+    const done = (result: RunResult): RunResult => {
+      const check = current();
+      const reason = job.sandbox ? limitReason(job.limits, result) : null;
+      if (reason) progress.notes.set(check, [...(progress.notes.get(check) ?? []), reason]);
+      const traceAt = args.indexOf("--trace");
+      const traceDir = traceAt >= 0 ? args[traceAt + 1] : "";
+      if (job.traceOut && traceDir && fs.existsSync(traceDir)) {
+        const kept = path.join(job.jobDir, "kept-traces", String(runs++));
+        // the trace was written by the student's processes: never follow a link they left in it
+        fs.cpSync(traceDir, kept, { recursive: true, filter: (src) => !fs.lstatSync(src).isSymbolicLink() });
+        progress.traces.set(check, kept);
+      }
+      return result;
+    };
+    return { ...wrapped, done };
+  });
+}
+
+/** Renders a kept trace as the static view page; returns the report's link to it, or undefined. */
+async function traceView(job: WorkerJob, dir: string, name: string): Promise<string | undefined> {
+  fs.mkdirSync(job.traceOut, { recursive: true });
+  const html = path.join(job.traceOut, `${name}.html`);
+  const view = await runCommand(process.execPath, [tsrunBin, "view", dir, "-o", html], { timeoutMs: 60_000 });
+  return view.code === 0 && fs.existsSync(html) ? `${job.traceLink}/${name}.html` : undefined;
+}
+
+export async function runJob(job: WorkerJob): Promise<WorkerResult> {
+  const grader = allGraders.find((g) => g.id === job.id);
+  if (!grader) throw new Error(`no grader ${job.id}`);
+  const progress = newProgress();
+  wrapInSandbox(job, progress);
+  const out = (line: string) => {
+    if (line.startsWith("*** ")) progress.starts.push(Date.now());
+    if (line.startsWith("--- ")) progress.ends.push(Date.now());
+    progress.lines.push(line);
+  };
+  const checker = await grade(grader, { program: job.program, np: job.np, out });
+  setCommandWrapper(null);
+  const checks: CheckRow[] = [];
+  for (const [i, r] of checker.results.entries()) {
+    const notes = progress.notes.get(i) ?? [];
+    const message = r.passed || !notes.length ? r.detail : `${r.detail} [sandbox: ${[...new Set(notes)].join("; ")}]`;
+    const ms = (progress.ends[i] ?? Date.now()) - (progress.starts[i] ?? Date.now());
+    const kept = progress.traces.get(i);
+    const trace = !r.passed && kept ? await traceView(job, kept, `check-${i + 1}`) : undefined;
+    checks.push({ what: r.what, passed: r.passed, message, ms, trace });
+  }
+  return { checks, feedback: feedbackText(progress.lines, checks) };
+}
+
+/** The grader's lines as the student reads them, each FAIL line with the sandbox's reason. */
+function feedbackText(lines: string[], checks: CheckRow[]): string {
+  let index = -1;
+  return lines.map((line) => {
+    if (!line.startsWith("--- ")) return line;
+    const row = checks[++index];
+    return line.startsWith("--- FAIL") && row && !row.passed ? `--- FAIL: ${row.message}` : line;
+  }).join("\n");
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(new URL(import.meta.url).pathname)) {
+  const job = JSON.parse(process.argv[2]) as WorkerJob;
+  runJob(job).then(
+    (result) => {
+      fs.writeSync(3, JSON.stringify(result));
+      fs.closeSync(3);
+      process.exit(0);
+    },
+    (err) => {
+      process.stderr.write(`grade worker: ${(err as Error)?.stack ?? err}\n`);
+      process.exit(1);
+    },
+  );
+}

@@ -1,0 +1,33 @@
+// The grader catalogue and the name of the file a student hands in for each exercise id, in one place:
+// the student pack names its starters this way and class grading (`npm run grade -- --class DIR`) looks
+// for these names in each student's folder. The name is the reference program's file name in
+// exercises/<family>/ — the one `--program` replaces (for 9.5, the fix: bug-fixed.ts).
+import * as path from "node:path";
+import type { Grader } from "./lib/grader.ts";
+import { graders as mpiGraders } from "./mpi/index.ts";
+import { graders as socketGraders } from "./sockets/index.ts";
+import { graders as saladGraders } from "./salad/index.ts";
+
+export const allGraders: Grader[] = [...mpiGraders, ...socketGraders, ...saladGraders];
+
+/** Graders whose program is not their first reference (9.5's first reference is the buggy program it shows). */
+const GRADED_REFERENCE: Record<string, number> = { "9.5": 1 };
+
+/** The reference program `--program` replaces, relative to the project root. */
+export function gradedReference(grader: Grader): string {
+  const refs = [grader.reference].flat();
+  return refs[GRADED_REFERENCE[grader.id] ?? 0];
+}
+
+/** The file name a student hands in for this exercise (e.g. "ring.ts" for 10.3). */
+export function submissionFile(grader: Grader): string {
+  return path.basename(gradedReference(grader));
+}
+
+/** Every exercise id with the file name its submission has. */
+export function submissionFiles(graders: Grader[] = allGraders): { id: string; file: string }[] {
+  return graders.map((g) => ({ id: g.id, file: submissionFile(g) }));
+}
+
+/** Graders that run every student program through tsrun (runCommand), hence inside the class sandbox. */
+export const sandboxedGraders: Grader[] = mpiGraders;
