@@ -29,3 +29,22 @@ export async function poll<T>(test: () => T): Promise<T> {
 export const mod = (x: number, n: number) => ((x % n) + n) % n;
 
 export type Req = mpi.Request | null;
+
+type NumericArray = Int8Array | Int16Array | Int32Array | Float32Array | Float64Array | BigInt64Array;
+type ArrayCtor = { new (n: number): NumericArray; name: string };
+
+/** The element types mpi4py's arrayimpl loops over (signed integers and floats: its cases store -1). */
+export const arrayTypes: ArrayCtor[] = [Int8Array, Int16Array, Int32Array, BigInt64Array, Float32Array, Float64Array];
+
+/** A typed array of n elements, each `value` (mpi4py's `array(value, typecode, n)`). */
+export function filled(ctor: ArrayCtor, value: number, n: number): NumericArray {
+  const a = new ctor(n);
+  for (let i = 0; i < n; i++) a[i] = (a instanceof BigInt64Array ? BigInt(value) : value) as never;
+  return a;
+}
+
+/** The elements of a typed array as plain numbers (for comparisons). */
+export const nums = (a: ArrayLike<number | bigint>): number[] => Array.from(a, Number);
+
+/** n copies of v. */
+export const rep = (v: number, n: number): number[] => Array.from({ length: n }, () => v);
