@@ -12,21 +12,31 @@ import * as mpi from "tsmpi";
 /** One assertion failure inside a case: the message becomes the case's FAIL detail. */
 export class CheckFailed extends Error {}
 
+/**
+ * Failed checks of the running case. A check records its failure and lets the case go on, so every
+ * rank still makes the same sequence of collective calls (a throw on one rank would leave the others
+ * waiting in the next collective).
+ */
+let failures: string[] = [];
+function fail(message: string): void {
+  failures.push(message);
+}
+
 const show = (v: unknown) => inspect(v, { depth: 4, breakLength: Infinity, compact: true, maxArrayLength: 16 }).replace(/\s*\n\s*/g, " ");
 
 /** Fails the case unless `cond` holds. */
-export function check(cond: unknown, what: string): asserts cond {
-  if (!cond) throw new CheckFailed(what);
+export function check(cond: unknown, what: string): void {
+  if (!cond) fail(what);
 }
 
 /** Fails the case unless `actual` deep-equals `expected` (strict: types, -0, Map and Set contents). */
 export function eq(actual: unknown, expected: unknown, what: string): void {
-  if (!isDeepStrictEqual(actual, expected)) throw new CheckFailed(`${what}: got ${show(actual)}, expected ${show(expected)}`);
+  if (!isDeepStrictEqual(actual, expected)) fail(`${what}: got ${show(actual)}, expected ${show(expected)}`);
 }
 
 /** Python's None where MPI returns "nothing" (a PROC_NULL receive, a send's value): null or undefined. */
 export function none(actual: unknown, what: string): void {
-  if (actual !== null && actual !== undefined) throw new CheckFailed(`${what}: got ${show(actual)}, expected no value (None)`);
+  if (actual !== null && actual !== undefined) fail(`${what}: got ${show(actual)}, expected no value (None)`);
 }
 
 /** Runs `body`, which must fail with an MpiError of `code` (e.g. "ERR_TRUNCATE"); returns the error. */
@@ -35,10 +45,11 @@ export async function throwsCode(code: string, what: string, body: () => unknown
     await body();
   } catch (err) {
     const got = (err as { code?: string }).code;
-    if (got !== code) throw new CheckFailed(`${what}: failed with ${got ?? String(err)}, expected ${code}`);
+    if (got !== code) fail(`${what}: failed with ${got ?? String(err)}, expected ${code}`);
     return err as Error;
   }
-  throw new CheckFailed(`${what}: succeeded, expected ${code}`);
+  fail(`${what}: succeeded, expected ${code}`);
+  return new Error("no error");
 }
 
 /** The communicators mpi4py runs most of its cases on (SELF, WORLD, and a dup of each). */
@@ -88,9 +99,10 @@ export class Suite {
         mpi.COMM_WORLD.abort(3);
       }, this.hangGuardMs);
     });
+    failures = [];
     try {
       await Promise.race([body(), guard]);
-      return null;
+      return failures.length ? failures.slice(0, 3).join("; ") + (failures.length > 3 ? `; … (${failures.length} failed checks)` : "") : null;
     } catch (err) {
       if (err instanceof CheckFailed) return err.message;
       const e = err as { code?: string; message?: string };
