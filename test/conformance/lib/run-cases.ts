@@ -52,3 +52,12 @@ export function expectConformance(report: CaseReport, knownFailures: readonly st
   expect(fixed, "known failures that now pass: remove them from the list").toEqual([]);
   expect(report.code, context).toBe(0);
 }
+
+export interface ConformanceFile {
+  /** Process counts this file runs at in vitest (the full 1–5 matrix is `npm run conformance`). */
+  nps: number[];
+  /** The fewest cases a run must report (guards against cases silently not registered). */
+  minCases: number;
+  /** Case names (as printed) known to fail at np, each with its reason in docs/conformance.md. */
+  knownFailures?: (np: number) => string[];
+}

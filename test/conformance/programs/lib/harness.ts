@@ -62,7 +62,7 @@ export async function standardComms(): Promise<[string, mpi.Intracomm][]> {
   ];
 }
 
-type Body = () => Promise<void> | void;
+type Body = () => unknown;
 
 export class Suite {
   private readonly cases: { name: string; body: Body }[] = [];

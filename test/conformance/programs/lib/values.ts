@@ -17,10 +17,10 @@ export const messages: unknown[] = [
 export const tick = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /** Calls `test` until it returns a truthy value, yielding to the event loop between calls. */
-export async function poll<T>(test: () => T): Promise<T> {
+export async function poll<T>(test: () => T | null | undefined | false): Promise<T> {
   for (;;) {
     const v = test();
-    if (v) return v;
+    if (v) return v as T;
     await tick();
   }
 }
