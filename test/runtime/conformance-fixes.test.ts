@@ -21,3 +21,21 @@ describe("request lists retire completed requests (waitany/testany/waitsome/test
     expect(r0.persistentInactive).toEqual([true, true]);
   });
 });
+
+describe("REPLACE and NO_OP combine in rank order (mpi4py)", () => {
+  it("REPLACE gives the highest rank's value, NO_OP rank 0's, in every reduction", async () => {
+    const ranks = await runRanks(3, "fix-replace.ts");
+    for (const r of ranks) {
+      const upTo = r.rank * 10;
+      expect(r.replace).toEqual({
+        allreduce: 20, reduce: r.rank === 0 ? 20 : null, scan: upTo, exscan: r.rank === 0 ? null : upTo - 10,
+        typed: [20, 21], allreduceInto: 20, scanInto: upTo,
+      });
+      expect(r.noop).toEqual({
+        allreduce: 0, reduce: r.rank === 0 ? 0 : null, scan: 0, exscan: r.rank === 0 ? null : 0,
+        typed: [0, 1], allreduceInto: 0, scanInto: 0,
+      });
+    }
+    expect(ranks[0].accumulateReplace).toBe(77);
+  });
+});
