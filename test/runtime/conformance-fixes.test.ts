@@ -3,6 +3,7 @@
 // check on split communicators, REPLACE/NO_OP order.
 import { describe, expect, it } from "vitest";
 import { runRanks } from "./lib/ranks.ts";
+import { runTsrun } from "../graders/lib/run.ts";
 
 describe("request lists retire completed requests (waitany/testany/waitsome/testsome)", () => {
   it("each request is returned once, its slot becomes null; all-null gives UNDEFINED", async () => {
@@ -37,5 +38,28 @@ describe("REPLACE and NO_OP combine in rank order (mpi4py)", () => {
       });
     }
     expect(ranks[0].accumulateReplace).toBe(77);
+  });
+});
+
+describe("buffer-mode collectives take the count of an mpi.buf per rank", () => {
+  it("gather/igather/scatter/allgather/alltoall with counts; no count; a resized column per rank (np=3)", async () => {
+    const ranks = await runRanks(3, "fix-counts.ts");
+    expect(ranks[0].gather).toEqual([0, 1, 2, 10, 11, 12, 20, 21, 22, -1, -1]);
+    expect(ranks[0].igather).toEqual([0, 1, 10, 11, 20, 21]);
+    for (const r of ranks) {
+      expect(r.scatter).toEqual([2 * r.rank, 2 * r.rank + 1]);
+      expect(r.allgather).toEqual([0, 1, 10, 11, 20, 21, -1]);
+      expect(r.alltoall).toEqual([r.rank, 100 + r.rank, 200 + r.rank]);
+      expect(r.allgatherPlain).toEqual([0, 1, 10, 11, 20, 21]);
+      expect(r.column).toEqual([0, 1000, 2000, 3000].map((v) => v + r.rank));
+    }
+    expect(ranks[0].columnsBack).toBe(true);
+  });
+
+  it("a per-rank count that does not fit the root's array is an error naming it; the job ends", async () => {
+    const r = await runTsrun(3, "test/runtime/programs/fix-counts.ts", { programArgs: ["bad"], timeoutMs: 60_000 });
+    expect(r.timedOut, r.stderr).toBe(false);
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toMatch(/\[ERR_COUNT\]: gatherInto\(root=0\) on rank 0: the receive block of rank 2 \(3 items per rank, as mpi.buf's count\) does not fit in the buffer/);
   });
 });
