@@ -63,3 +63,19 @@ describe("buffer-mode collectives take the count of an mpi.buf per rank", () => 
     expect(r.stderr).toMatch(/\[ERR_COUNT\]: gatherInto\(root=0\) on rank 0: the receive block of rank 2 \(3 items per rank, as mpi.buf's count\) does not fit in the buffer/);
   });
 });
+
+describe("one-sided calls use the origin's datatype and the target's", () => {
+  it("a put of a transposed origin type arrives transposed, as comm.send; get/accumulate/getAccumulate alike", async () => {
+    const [r0, r1] = await runRanks(2, "fix-rma-types.ts");
+    const transposed = [0, 3, 6, 1, 4, 7, 2, 5, 8];
+    expect(r1.sent).toEqual(transposed);
+    expect(r1.putTransposed).toEqual(transposed);
+    expect(r1.putDefaultTarget).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8]); // mpi4py: target (0, 1, T), a copy
+    expect(r1.putTargetType).toEqual(transposed);
+    expect(r1.accumulateTransposed).toEqual(transposed.map((v) => v - 1));
+    expect(r1.accumulateReplace).toEqual(transposed);
+    expect(r0.getTransposed).toEqual(transposed);
+    expect(r0.getAccumulateOld).toEqual(transposed); // the old target (A, contiguous) unpacked through T
+    expect(r1.afterGetAccumulate).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8].map((v, i) => v + transposed[i]));
+  });
+});
