@@ -79,3 +79,19 @@ describe("one-sided calls use the origin's datatype and the target's", () => {
     expect(r1.afterGetAccumulate).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8].map((v, i) => v + transposed[i]));
   });
 });
+
+describe("the mismatched-collectives check compares only the members of one communicator", () => {
+  for (const [mode, np] of [["uneven", 4], ["nested", 8], ["dup", 5]] as const) {
+    it(`no false alarm: ${mode} collective sequences per colour (np=${np})`, async () => {
+      const ranks = await runRanks(np, "fix-split-colls.ts", [mode]);
+      expect(ranks.every((r) => r.result !== null)).toBe(true);
+    });
+  }
+
+  it("a real mismatch inside one colour is still reported", async () => {
+    const r = await runTsrun(5, "test/runtime/programs/fix-split-colls.ts", { programArgs: ["mismatch"], timeoutMs: 60_000 });
+    expect(r.timedOut, r.stderr).toBe(false);
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toMatch(/mismatched collectives on COMM_WORLD\.split\(1\) \(collective call #4 on it\): [^\n]*rank 3 called bcast\(root=1\)/);
+  });
+});
