@@ -185,6 +185,7 @@ export class Job {
     this.exits.set(p.rank, exit);
     this.rendezvous.rankExited(p.rank);
     const tolerated = exit.code !== 0 && !this.ending && this.fault.tolerate(p.rank, exit, describeExit(exit), (m) => this.rendezvous.broadcast(m));
+    if (tolerated && (!exit.signal || this.errors.has(p.rank))) process.stderr.write(`${this.failureMessage(p, exit)}\n`); // a rank's own error, not a kill
     if (exit.code !== 0 && !this.ending && !tolerated) this.abort(codeOf(exit), this.failureMessage(p, exit), p.rank);
     else if (!this.ending && this.exits.size < this.o.np) this.watchForStuckRanks();
     if (this.exits.size === this.o.np && !this.ending) {

@@ -37,14 +37,15 @@ const column = mpi.Datatype.resized(mpi.Datatype.vector(mb, 1, Np, mpi.INT32), 0
 const block = mpi.Datatype.resized(mpi.Datatype.vector(nb, mb, Mp, mpi.INT32), 0, 4 * mb).commit();
 
 // question 2: the first element of each row of A, gathered contiguously into rank 0's first row of B
-// (send type: one column of my block; receive type: plain int32, mb per rank — not the same types)
-await comm.gatherInto(mpi.buf(A, column, 1), rank === 0 ? mpi.buf(B, mpi.INT32, Mp) : undefined, 0);
+// (send type: one column of my block; receive type: plain int32, mb per rank — not the same types; the
+// counts of mpi.buf in a collective are per rank, as in MPI)
+await comm.gatherInto(mpi.buf(A, column, 1), rank === 0 ? mpi.buf(B, mpi.INT32, mb) : undefined, 0);
 // SOLUTION END
 if (rank === 0) console.log(`rank 0: gathered A's first column [${Array.from(B.subarray(0, M)).join(",")}]`);
 
 // question 3: the transposition, one alltoall
 // SOLUTION BEGIN: transpose A into B with one alltoall of those derived types
-await comm.alltoallInto(mpi.buf(A, column, Np), mpi.buf(B, block, P));
+await comm.alltoallInto(mpi.buf(A, column, nb), mpi.buf(B, block, 1));
 // SOLUTION END
 for (let k = 0; k < nb; k++) {
   const row = rank * nb + k;

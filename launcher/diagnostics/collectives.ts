@@ -4,6 +4,8 @@
 // the ledger keeps, per communicator, the sequence of descriptors as first reported by any rank, compares
 // every other rank's calls against it position by position, and remembers the first position where they
 // differ. Positions every member has passed are forgotten, so memory stays bounded by the ranks' lag.
+// A communicator is its context id AND its members: communicators with disjoint groups (the colours of a
+// split, their dups) may share a context id, and each is checked only among its own members.
 import type { CollectiveLog } from "../../runtime/wire/bootstrap.ts";
 
 interface Run {
@@ -34,14 +36,24 @@ export interface CollectiveMismatch {
 const MAX_RUNS = 200_000;
 
 export class CollectiveLedger {
-  private comms = new Map<number, CommLedger>();
+  private comms = new Map<string, CommLedger>();
+  /** "rank:ctx" → the ledger key of the communicator that rank uses under that context id */
+  private keys = new Map<string, string>();
+
+  /** The ledger key of a rank's log: context id and members (members come with a communicator's first report). */
+  private keyOf(rank: number, log: CollectiveLog): string {
+    const rankCtx = `${rank}:${log.ctx}`;
+    if (log.members) this.keys.set(rankCtx, `${log.ctx}:${log.members.join(",")}`);
+    return this.keys.get(rankCtx) ?? `${log.ctx}:?`;
+  }
 
   /** Adds a rank's newly reported calls; returns true if this revealed a (first) mismatch. */
   ingest(rank: number, logs: CollectiveLog[] | undefined): boolean {
     let found = false;
     for (const log of logs ?? []) {
-      let c = this.comms.get(log.ctx);
-      if (!c) this.comms.set(log.ctx, (c = { comm: log.comm, reference: [], end: 1, progress: new Map() }));
+      const key = this.keyOf(rank, log);
+      let c = this.comms.get(key);
+      if (!c) this.comms.set(key, (c = { comm: log.comm, reference: [], end: 1, progress: new Map() }));
       if (log.members) c.members = log.members;
       let seq = log.from;
       for (const [desc, count] of log.runs) {

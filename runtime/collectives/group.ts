@@ -70,6 +70,16 @@ export class Group {
     return this.incl(ranks);
   }
 
+  /** MPI_Group_range_excl: every rank but those of the [first, last, stride] ranges, in group order. */
+  rangeExcl(ranges: readonly [number, number, number][]): Group {
+    const ranks: number[] = [];
+    for (const [first, last, stride] of ranges) {
+      if (!stride) throw mpiError(ErrorCode.ERR_ARG, "group.rangeExcl", "stride must not be 0");
+      for (let r = first; stride > 0 ? r <= last : r >= last; r += stride) ranks.push(r);
+    }
+    return this.excl(ranks);
+  }
+
   union(other: Group): Group {
     const mine = new Set(this.members);
     return this.with([...this.members, ...other.members.filter((w) => !mine.has(w))], other);

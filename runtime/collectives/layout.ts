@@ -37,13 +37,21 @@ export function specAt(c: CollCall, array: BufSpec["array"], t: BufSpec["type"],
   return new BufSpec(bytes, t, count, origin);
 }
 
-/** `parts` equal blocks of a spec (gather/scatter/alltoall buffers): ERR_COUNT unless its count divides. */
+/**
+ * `parts` equal blocks of a spec (gather/scatter/alltoall buffers). A count given to mpi.buf is the count PER
+ * RANK, as MPI's sendcount/recvcount (ERR_COUNT if `parts` blocks do not fit the array); without one, the
+ * items that fit in the array are split evenly (ERR_COUNT unless they divide).
+ */
 export function splitEvenly(c: CollCall, spec: BufSpec, parts: number, what: string): BufSpec[] {
+  if (spec.countGiven) {
+    const n = spec.count;
+    return Array.from({ length: parts }, (_, i) => subSpec(c, spec, i * n, n, () => `the ${what} block of rank ${i} (${n} items per rank, as mpi.buf's count)`));
+  }
   if (spec.count % parts !== 0) {
     throw mpiError(ErrorCode.ERR_COUNT, c.op, `the ${what} buffer's ${spec.count} items do not split evenly among ${parts} ranks`, {
       measured: spec.count,
       expected: `a multiple of ${parts}`,
-      hint: "Give the buffer (or the count of mpi.buf) size × items-per-rank items",
+      hint: "Give the array size × items-per-rank items, or pass the count per rank to mpi.buf(array, type, count)",
     });
   }
   const n = spec.count / parts;

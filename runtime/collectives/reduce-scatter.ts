@@ -79,6 +79,6 @@ export async function reduceScatterInto(c: CollCall, send: SendSpec, recv: BufSp
 
 /** Buffer mode, equal blocks (comm.reduceScatterBlockInto): recv gets recv.count items of the result. */
 export function reduceScatterBlockInto(c: CollCall, send: SendSpec, recv: BufSpec, op: Op): Promise<void> {
-  const n = isInPlace(send) ? recv.count / c.size : recv.count;
+  const n = isInPlace(send) && !recv.countGiven ? recv.count / c.size : recv.count; // a given count is per rank
   return reduceScatterInto(c, send, recv, new Array(c.size).fill(n), op);
 }

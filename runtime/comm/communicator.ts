@@ -135,6 +135,7 @@ export class Comm {
     try {
       this.checkDest(op, dest);
       this.checkTag(op, tag, false);
+      this.checkNotRevoked(op);
       if (dest === PROC_NULL) return Promise.resolve();
       const sending = this.sendPayload(toPayload(data, op()), dest, tag, this.context, sync);
       return blocking(sending, op, this.name, [this.members[dest]]);
@@ -160,6 +161,7 @@ export class Comm {
     try {
       this.checkSource(op, source);
       this.checkTag(op, tag, true);
+      this.checkNotRevoked(op);
     } catch (err) {
       return Promise.reject(err);
     }
@@ -199,6 +201,7 @@ export class Comm {
     const op = () => `${name}(dest=${dest}, tag=${tag})`;
     this.checkDest(op, dest);
     this.checkTag(op, tag, false);
+    this.checkNotRevoked(op);
     if (dest === PROC_NULL) return Request.completed(undefined);
     const payload = toPayload(data, op());
     return new Request(() => this.sendPayload(payload, dest, tag, this.context, sync), op(), [this.members[dest]]);
@@ -288,6 +291,11 @@ export class Comm {
   /** MPIX_Comm_revoke: every member's pending and future operations on this communicator fail with ERR_REVOKED. */
   revoke(): void {
     this.world.fault.revoke(this.context, this.members, this.world.rank);
+  }
+
+  /** Throws ERR_REVOKED when this communicator was revoked: every operation then fails, PROC_NULL ones too. */
+  checkNotRevoked(op: () => string): void {
+    if (this.world.fault.revoked.has(this.context)) throw revokedError(op(), this.context);
   }
 
   isRevoked(): boolean {

@@ -71,7 +71,16 @@ interface OutgoingEnvelope {
   cost: number;
   done: () => void;
   fail: (err: Error) => void;
+  /** complete only once handed to the kernel (collective traffic: a rank that leaves a collective and dies has sent its part) */
+  flushed?: boolean;
 }
+
+/**
+ * Collective traffic (every communicator's collective context is odd: context + 1) never waits behind
+ * point-to-point credit: unreceived user messages must not be able to block a barrier. It takes no credit
+ * and returns none; collectives bound their own traffic.
+ */
+export const bypassesCredit = (context: number): boolean => (context & 1) === 1;
 
 export interface EngineIo {
   rank: number;
@@ -135,16 +144,19 @@ export class Engine {
       }
       const cost = (eager ? a.payload.byteLength : 0) + ENVELOPE_COST;
       this.sentCount++;
-      this.flow.enqueue(a.dest, { header, payload: eager ? a.payload : null, cost, done, fail: reject });
+      const env = { header, payload: eager ? a.payload : null, cost, done, fail: reject };
+      if (bypassesCredit(a.context)) this.write(a.dest, { ...env, cost: 0, flushed: true });
+      else this.flow.enqueue(a.dest, env);
     });
   }
 
   /** Writes an envelope that has its flow-control credit. */
   private write(dest: number, env: OutgoingEnvelope): void {
     const payload = env.payload;
-    if (payload && payload.byteLength > COALESCE_BYTES) {
-      // Large eager payloads are written from the caller's memory: complete once handed to the kernel.
-      this.io.send(dest, encodeFrame(env.header, payload), env.done);
+    if ((payload && payload.byteLength > COALESCE_BYTES) || env.flushed) {
+      // Large eager payloads are written from the caller's memory (and collective traffic must have left
+      // the process when the collective completes): complete once handed to the kernel.
+      this.io.send(dest, encodeFrame(env.header, payload ?? undefined), env.done);
     } else {
       this.io.send(dest, encodeFrame(env.header, payload ?? undefined));
       env.done();
@@ -277,7 +289,7 @@ export class Engine {
   /** A receive matched an envelope: finish eager delivery, or start the rendezvous. */
   private complete(recv: PostedRecv, m: Incoming): void {
     recv.matched = true;
-    this.flow.consumed(m.source, (m.payload ? m.size : 0) + ENVELOPE_COST);
+    if (!bypassesCredit(m.context)) this.flow.consumed(m.source, (m.payload ? m.size : 0) + ENVELOPE_COST);
     if (m.payload) {
       if (m.sync) this.sendSignal(m.source, FrameKind.ACK, m.id);
       return this.deliver(recv, m, m.payload);

@@ -12,21 +12,54 @@ export type Errhandler = typeof ERRORS_ARE_FATAL | typeof ERRORS_RETURN;
 /** CONTROL channel on which revocations travel. */
 export const REVOKE_CHANNEL = 0xfffffff0;
 
+/** How long a dead rank's open connection may take to deliver its last frames (a remote host may never close it). */
+const DRAIN_GRACE_MS = 2000;
+
 export class FaultState {
   /** World rank → how it died (e.g. "killed by SIGKILL"). */
   readonly failed = new Map<number, string>();
   /** Contexts of revoked communicators. */
   readonly revoked = new Set<number>();
   enabled = false;
+  /** Dead ranks whose connection to us is still open: their last frames are still arriving. */
+  private draining = new Map<number, NodeJS.Timeout>();
 
-  constructor(private readonly engine: Engine) {
+  constructor(
+    private readonly engine: Engine,
+    /** true while a connection from the rank is open (the transport's view) */
+    private readonly connectedFrom: (worldRank: number) => boolean = () => false,
+  ) {
     engine.onControl(REVOKE_CHANNEL, (_source, frame) => this.markRevoked(Buffer.from(frame.payload).readUInt32LE(0)));
   }
 
-  /** A rank died: fail what depends on it. */
+  /**
+   * A rank died (the launcher says so). What it sent before dying may still be in its connection to us, and
+   * the launcher's notice can overtake it: operations that depend on the rank fail only once that connection
+   * has closed (peerClosed), so a message or collective token sent just before the death is still received.
+   */
   markFailed(worldRank: number, how: string): void {
     if (this.failed.has(worldRank)) return;
     this.failed.set(worldRank, how);
+    if (!this.connectedFrom(worldRank)) return this.failDependents(worldRank, how);
+    const timer = setTimeout(() => this.drained(worldRank), DRAIN_GRACE_MS);
+    timer.unref();
+    this.draining.set(worldRank, timer);
+  }
+
+  /** The connection from a rank closed: if it was dead and draining, fail what depends on it now. */
+  peerClosed(worldRank: number): void {
+    if (this.draining.has(worldRank) && !this.connectedFrom(worldRank)) this.drained(worldRank);
+  }
+
+  private drained(worldRank: number): void {
+    const timer = this.draining.get(worldRank);
+    if (!timer) return;
+    clearTimeout(timer);
+    this.draining.delete(worldRank);
+    this.failDependents(worldRank, this.failed.get(worldRank)!);
+  }
+
+  private failDependents(worldRank: number, how: string): void {
     this.engine.failPeer(worldRank, (op) =>
       mpiError(ErrorCode.ERR_PROC_FAILED, op, `rank ${worldRank} has failed (${how})`, {
         hint: "in fault-tolerant mode, catch ERR_PROC_FAILED, then comm.failedRanks() / comm.shrink() to go on without it",

@@ -77,6 +77,16 @@ export class PersistentRequest {
     return this.current?.done ?? true;
   }
 
+  /** Started and not yet returned by a list operation (waitany/testany/waitsome/testsome). */
+  get active(): boolean {
+    return this.current !== null;
+  }
+
+  /** The round a list operation returned is over: the request is inactive until the next start(). */
+  deactivate(): void {
+    this.current = null;
+  }
+
   async wait(status?: Status): Promise<unknown> {
     return this.current ? this.current.wait(status) : undefined;
   }

@@ -53,6 +53,7 @@ export function slurmTaskFromEnv(env: NodeJS.ProcessEnv = process.env): SlurmTas
 export interface StepHandlers {
   onFrame: (source: number, frame: Frame) => void;
   onPeerError: (peer: number, error: Error) => void;
+  onPeerClosed?: (peer: number) => void;
 }
 
 export class SlurmStep {
@@ -107,6 +108,7 @@ export class SlurmStep {
       tcpBind: multiNode ? await nodeAddress(node) : "127.0.0.1",
       onFrame: handlers.onFrame,
       onPeerError: handlers.onPeerError,
+      onPeerClosed: handlers.onPeerClosed,
       onStranger: (remote, why) => process.stderr.write(`tsmpi: rank ${rank} refused a connection from ${remote}: ${why}\n`),
     });
     const listening = await this.transport.listen();

@@ -95,11 +95,32 @@ export interface Waitable {
   readonly done: boolean;
   readonly description: string;
   readonly waitsFor?: number[];
+  /** False for a persistent request between rounds (MPI's inactive request): the list operations skip it. */
+  readonly active?: boolean;
   test(status?: Status): { done: boolean; value?: unknown };
   settledPromise(): Promise<void>;
+  /** Persistent requests: the round just returned by a list operation is over (the request becomes inactive). */
+  deactivate?(): void;
 }
 
 type MaybeRequest = Waitable | null | undefined;
+
+/** A slot the list operations consider: neither null (MPI_REQUEST_NULL) nor an inactive persistent request. */
+function live(r: MaybeRequest): r is Waitable {
+  return !!r && r.active !== false;
+}
+
+/**
+ * Takes the result of the completed request in slot i and retires the slot as MPI does: the caller's entry
+ * becomes null (mpi4py's REQUEST_NULL), a persistent request becomes inactive; it is never returned again.
+ */
+function retire(requests: MaybeRequest[], i: number, status?: Status): unknown {
+  const r = requests[i]!;
+  const value = r.test(status).value;
+  if (r.deactivate) r.deactivate();
+  else requests[i] = null;
+  return value;
+}
 
 /** The world ranks that can complete any of `requests`; undefined (anyone) if one of them does not say. */
 function waitsForAll(requests: Waitable[]): number[] | undefined {
@@ -109,54 +130,74 @@ function waitsForAll(requests: Waitable[]): number[] | undefined {
 
 /** Waits for all requests; returns their values in order (MPI_Waitall). */
 export async function waitall(requests: MaybeRequest[], statuses?: Status[]): Promise<unknown[]> {
-  const pending = requests.filter((r): r is Waitable => !!r && !r.done);
+  const pending = requests.filter((r): r is Waitable => live(r) && !r.done);
   if (pending.length) {
     const all = Promise.all(pending.map((r) => r.settledPromise()));
     await blocking(all, () => `waitall(${pending.length} of ${requests.length} requests pending: ${pending.slice(0, 3).map((r) => r.description).join(", ")})`, undefined, waitsForAll(pending));
   }
-  return requests.map((r, i) => (r ? r.test(statuses?.[i]).value : undefined));
+  return requests.map((r, i) => (live(r) ? r.test(statuses?.[i]).value : undefined));
 }
 
-/** Waits for any one request; returns [index, value], or [UNDEFINED, undefined] for an empty list (MPI_Waitany). */
+/**
+ * Waits for any one request (MPI_Waitany); returns [index, value] and sets that slot to null. Null slots are
+ * ignored; when every slot is null (or the list is empty): [UNDEFINED, undefined].
+ */
 export async function waitany(requests: MaybeRequest[], status?: Status): Promise<[number, unknown]> {
-  const live = requests.map((r, i) => [r, i] as const).filter(([r]) => !!r) as [Waitable, number][];
-  if (!live.length) return [UNDEFINED, undefined];
-  const ready = live.find(([r]) => r.done);
-  if (ready) return [ready[1], ready[0].test(status).value];
+  const candidates = requests.map((r, i) => [r, i] as const).filter(([r]) => live(r)) as [Waitable, number][];
+  if (!candidates.length) return [UNDEFINED, undefined];
+  const ready = candidates.find(([r]) => r.done);
+  if (ready) return [ready[1], retire(requests, ready[1], status)];
   const index = await blocking(
-    Promise.race(live.map(([r, i]) => r.settledPromise().then(() => i))),
-    () => `waitany(${live.length} requests: ${live.slice(0, 3).map(([r]) => r.description).join(", ")})`,
+    Promise.race(candidates.map(([r, i]) => r.settledPromise().then(() => i))),
+    () => `waitany(${candidates.length} requests: ${candidates.slice(0, 3).map(([r]) => r.description).join(", ")})`,
     undefined,
-    waitsForAll(live.map(([r]) => r)),
+    waitsForAll(candidates.map(([r]) => r)),
   );
-  return [index, requests[index]!.test(status).value];
+  return [index, retire(requests, index, status)];
 }
 
-/** Waits until at least one completes; returns the indices and values of all completed (MPI_Waitsome). */
+/**
+ * Waits until at least one completes (MPI_Waitsome); returns the indices and values of all completed and sets
+ * their slots to null. When every slot is null: { indices: [], values: [] } (MPI's outcount UNDEFINED).
+ */
 export async function waitsome(requests: MaybeRequest[]): Promise<{ indices: number[]; values: unknown[] }> {
-  if (!requests.some((r) => r && r.done) && requests.some((r) => r)) await waitany(requests.map((r) => r));
+  const candidates = requests.filter(live);
+  if (candidates.length && !candidates.some((r) => r.done)) {
+    await blocking(
+      Promise.race(candidates.map((r) => r.settledPromise())),
+      () => `waitsome(${candidates.length} requests: ${candidates.slice(0, 3).map((r) => r.description).join(", ")})`,
+      undefined,
+      waitsForAll(candidates),
+    );
+  }
   return testsome(requests);
 }
 
+/** MPI_Testsome: the indices and values of the completed requests, whose slots become null. */
 export function testsome(requests: MaybeRequest[]): { indices: number[]; values: unknown[] } {
   const indices: number[] = [];
   const values: unknown[] = [];
   requests.forEach((r, i) => {
-    if (r && r.done) {
+    if (live(r) && r.done) {
       indices.push(i);
-      values.push(r.test().value);
+      values.push(retire(requests, i));
     }
   });
   return { indices, values };
 }
 
+/** MPI_Testall: done with every value once all have completed (slots are left as they are, as MPI_Waitall). */
 export function testall(requests: MaybeRequest[]): { done: boolean; values?: unknown[] } {
-  if (!requests.every((r) => !r || r.done)) return { done: false };
-  return { done: true, values: requests.map((r) => r?.test().value) };
+  if (!requests.every((r) => !live(r) || r.done)) return { done: false };
+  return { done: true, values: requests.map((r) => (live(r) ? r.test().value : undefined)) };
 }
 
+/**
+ * MPI_Testany: { done: true, index, value } for one completed request, whose slot becomes null; when every slot
+ * is null: { done: true, index: UNDEFINED }; otherwise { done: false, index: UNDEFINED }.
+ */
 export function testany(requests: MaybeRequest[], status?: Status): { done: boolean; index: number; value?: unknown } {
-  const i = requests.findIndex((r) => r && r.done);
-  if (i < 0) return { done: !requests.some((r) => r), index: UNDEFINED };
-  return { done: true, index: i, value: requests[i]!.test(status).value };
+  const i = requests.findIndex((r) => live(r) && r.done);
+  if (i < 0) return { done: !requests.some(live), index: UNDEFINED };
+  return { done: true, index: i, value: retire(requests, i, status) };
 }

@@ -43,7 +43,7 @@ export class World {
     setErrorRank(rank);
     this.options = JSON.parse(process.env[Env.OPTIONS] || "{}");
     this.engine = new Engine({ rank, send: (dest, parts, onWritten) => this.sendFrame(dest, parts, onWritten) });
-    this.fault = new FaultState(this.engine);
+    this.fault = new FaultState(this.engine, (peer) => this.transport?.hasIncomingFrom(peer) ?? false);
     this.fault.enabled = Boolean(this.options.faultTolerant);
     this.diagnostics = new RankDiagnostics({
       rank, size, launched: Boolean(process.env[Env.CONTROL]), options: this.options, engine: this.engine,
@@ -68,6 +68,7 @@ export class World {
     const joined = await step.connect(world.engine, {
       onFrame: (source, frame) => world.onFrame(source, frame),
       onPeerError: (peer, err) => world.peerError(peer, err),
+      onPeerClosed: (peer) => world.fault.peerClosed(peer),
     });
     world.transport = joined.transport;
     world.peers = joined.peers;
@@ -118,6 +119,7 @@ export class World {
       tcpBind: process.env[Env.TCP_BIND] ?? "127.0.0.1",
       onFrame: (source, frame) => this.onFrame(source, frame),
       onPeerError: (peer, err) => this.peerError(peer, err),
+      onPeerClosed: (peer) => this.fault.peerClosed(peer),
       onStranger: (remote, why) =>
         process.stderr.write(`tsmpi: rank ${this.rank} refused a connection from ${remote}: ${why}\n`),
     });

@@ -25,11 +25,14 @@ export class BufSpec {
   /** the ArrayBuffer under the array, and the byte offset in it of item 0's origin */
   readonly buffer: ArrayBufferLike;
   readonly bufferOrigin: number;
+  /** true when the caller gave the count (in a buffer-mode collective it is then the count PER RANK) */
+  readonly countGiven: boolean;
 
-  constructor(array: BufferView, type: Datatype, count: number, offset: number) {
+  constructor(array: BufferView, type: Datatype, count: number, offset: number, countGiven = true) {
     this.array = array;
     this.type = type;
     this.count = count;
+    this.countGiven = countGiven;
     this.offset = offset;
     this.origin = offset * bytesPerElement(array);
     this.buffer = array.buffer;
@@ -141,5 +144,5 @@ export function buf(array: BufferView, type?: Datatype, count?: number, offsetEl
       hint: "Lower the count or the offset, or use a larger array",
     });
   }
-  return new BufSpec(array, t, n, offsetElements);
+  return new BufSpec(array, t, n, offsetElements, count !== undefined);
 }

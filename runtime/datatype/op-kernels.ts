@@ -58,9 +58,9 @@ function expression(opName: string, ctor: TypedArrayConstructor): string | null 
     case "BXOR":
       return "(x ^ y)";
     case "REPLACE":
-      return "x";
-    case "NO_OP":
       return "y";
+    case "NO_OP":
+      return "x";
     default:
       return null;
   }

@@ -114,8 +114,8 @@ export function applyOpInto(op: Op, inBytes: Uint8Array, inoutBytes: Uint8Array,
       hint: "Every rank must contribute the same count of the same type",
     });
   }
-  if (op === NO_OP) return;
-  if (op === REPLACE) return inoutBytes.set(inBytes);
+  if (op === REPLACE) return; // REPLACE(in, inout) = inout: the later rank's data stays
+  if (op === NO_OP) return inoutBytes.set(inBytes); // NO_OP(in, inout) = in: the earlier rank's data
   if (e.kind === "pair") return applyPairs(op, inBytes, inoutBytes, type, opName);
   const ctor = e.arrayType!;
   if (op.fn) return applyUser(op, inBytes, inoutBytes, ctor, opName);

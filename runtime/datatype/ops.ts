@@ -5,8 +5,9 @@
 // tsmpi keeps that order everywhere: applyOp(op, a, b) computes `a op b` with `a` the combined result of
 // the EARLIER ranks and `b` the data of a LATER rank, so an op created with commute = false gives exactly
 // the sequential left fold over ranks 0..N-1: ((v0 op v1) op v2) … op v(N-1).
-// Likewise REPLACE(a, b) = a (the incoming value replaces) and NO_OP(a, b) = b (the target value stays):
-// for one-sided accumulate, call applyOp(op, originValue, targetValue).
+// Likewise REPLACE(a, b) = b and NO_OP(a, b) = a, as mpi4py's MPI.REPLACE(x, y) and MPI.NO_OP(x, y): a
+// reduction gives the highest rank's value for REPLACE and rank 0's for NO_OP. One-sided accumulate
+// computes target = target op origin (REPLACE stores the origin's value, NO_OP keeps the target's).
 //
 // Value-mode data: numbers, bigints, booleans (logical ops only), every numeric TypedArray (element-wise,
 // a new array of the same type; lengths must match, else ERR_COUNT), arrays of those (element-wise), and
@@ -215,8 +216,8 @@ function applyTyped(op: Op, a: TypedArray, b: TypedArray, opName: string): Typed
 export function applyOp(op: Op, a: unknown, b: unknown, opName = "reduce"): unknown {
   Op.check(op, opName);
   if (op.fn) return op.fn(a, b);
-  if (op === REPLACE) return a;
-  if (op === NO_OP) return b;
+  if (op === REPLACE) return b;
+  if (op === NO_OP) return a;
   if (op === MAXLOC || op === MINLOC) return applyLoc(op, a, b, opName);
   sameKind(op, opName, a, b);
   if (typeof a === "number") return numberOp(op, opName, a, b as number);

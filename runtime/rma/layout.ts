@@ -3,7 +3,7 @@
 // ERR_RMA_RANGE), and the three things a target does with it: write packed bytes into the window (put),
 // read them out in type-map order (get), and combine them element-wise with an op (accumulate, atomic
 // because the target applies one frame at a time on its event loop).
-import { NO_OP, applyOpInto, basicByCode, type Datatype, type Op } from "../datatype/index.ts";
+import { NO_OP, REPLACE, applyOpInto, basicByCode, type Datatype, type Op } from "../datatype/index.ts";
 import type { TargetLayout } from "./codec.ts";
 
 /** The layout of `count` items of `type` whose item 0 starts at byte `base` of the target's window. */
@@ -60,12 +60,13 @@ export function gatherFrom(memory: Uint8Array, l: TargetLayout, out: Uint8Array 
 }
 
 /**
- * accumulate: window = origin op window, element by element (elements of the basic type `code`); returns
+ * accumulate: window = window op origin, element by element (elements of the basic type `code`); returns
  * the window's previous contents, packed, when `wantOld` (getAccumulate, fetchAndOp).
  */
 export function combineInto(memory: Uint8Array, l: TargetLayout, origin: Uint8Array, op: Op, code: number, wantOld: boolean, opName: string): Uint8Array | null {
   if (op === NO_OP) return wantOld ? gatherFrom(memory, l) : null; // an atomic read: NO_OP sends no data
   const base = basicByCode(code, opName);
+  if (op === REPLACE) return replaceInto(memory, l, origin, wantOld);
   const dense = denseSegment(l);
   if (dense) {
     const target = memory.subarray(dense[0], dense[0] + dense[1]);
@@ -77,5 +78,12 @@ export function combineInto(memory: Uint8Array, l: TargetLayout, origin: Uint8Ar
   const old = wantOld ? current.slice() : null;
   applyOpInto(op, origin, current, base, opName);
   scatterInto(memory, l, current);
+  return old;
+}
+
+/** accumulate with REPLACE: the origin's data is stored (an atomic put); returns the previous contents when `wantOld`. */
+function replaceInto(memory: Uint8Array, l: TargetLayout, origin: Uint8Array, wantOld: boolean): Uint8Array | null {
+  const old = wantOld ? gatherFrom(memory, l) : null;
+  scatterInto(memory, l, origin);
   return old;
 }

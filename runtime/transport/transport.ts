@@ -27,6 +27,8 @@ export interface TransportOptions {
   onFrame: (source: number, frame: Frame) => void;
   /** A connection to or from `peer` failed (peer gone, protocol error). `peer` is -1 when unknown. */
   onPeerError: (peer: number, error: Error) => void;
+  /** A connection from `peer` closed (after its last frame was delivered). */
+  onPeerClosed?: (peer: number) => void;
   /** A stranger tried to connect and was refused. */
   onStranger: (remote: string, why: string) => void;
 }
@@ -48,6 +50,9 @@ export class Transport {
   private peers: PeerAddress[] = [];
   private links = new Map<number, OutgoingLink>();
   private incoming = new Set<net.Socket>();
+  /** Open connections from each peer (after HELLO), and connections whose HELLO has not come yet. */
+  private incomingFrom = new Map<number, number>();
+  private awaitingHello = 0;
   private closed = false;
 
   constructor(private readonly opt: TransportOptions) {}
@@ -149,6 +154,7 @@ export class Transport {
     const remote = socket.remoteAddress ? `${socket.remoteAddress}:${socket.remotePort}` : "a local process";
     const nonce = randomBytes(NONCE_BYTES);
     let source = -1;
+    this.awaitingHello++;
     const refuse = (why: string) => {
       this.opt.onStranger(remote, why);
       socket.destroy();
@@ -162,6 +168,8 @@ export class Transport {
         throw new Error("it did not prove the job secret");
       }
       source = frame.id;
+      this.awaitingHello--;
+      this.incomingFrom.set(source, (this.incomingFrom.get(source) ?? 0) + 1);
       decoder.maxPayload = MAX_FRAME_BYTES - HEADER_BYTES;
     }, HELLO_MAX_PAYLOAD);
     socket.on("data", (chunk: Buffer) => {
@@ -180,8 +188,18 @@ export class Transport {
       if (source >= 0 && !decoder.idle && !this.closed) {
         this.opt.onPeerError(source, new Error(`connection from rank ${source} closed in the middle of a frame`));
       }
+      if (source < 0) this.awaitingHello--;
+      if (source >= 0) {
+        this.incomingFrom.set(source, (this.incomingFrom.get(source) ?? 1) - 1);
+        this.opt.onPeerClosed?.(source);
+      }
     });
     socket.write(nonce);
+  }
+
+  /** True while a connection from `peer` (or one not yet identified) is open: frames it sent may still be arriving. */
+  hasIncomingFrom(peer: number): boolean {
+    return (this.incomingFrom.get(peer) ?? 0) > 0 || this.awaitingHello > 0;
   }
 
   /** Bytes queued in user space towards `dest` (for flow diagnostics). */

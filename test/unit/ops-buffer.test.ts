@@ -79,12 +79,12 @@ describe("applyOpInto on basic types", () => {
     }
   });
 
-  it("REPLACE copies in over inout, NO_OP leaves inout", () => {
+  it("REPLACE(in, inout) keeps inout (the later rank's), NO_OP(in, inout) takes in (the earlier rank's)", () => {
     const a = bytesAt(new Int32Array([1, 2]), 0);
     const b = bytesAt(new Int32Array([3, 4]), 0);
-    applyOpInto(NO_OP, a, b, INT32);
-    expect(new Int32Array(b.buffer)).toEqual(new Int32Array([3, 4]));
     applyOpInto(REPLACE, a, b, INT32);
+    expect(new Int32Array(b.buffer)).toEqual(new Int32Array([3, 4]));
+    applyOpInto(NO_OP, a, b, INT32);
     expect(new Int32Array(b.buffer)).toEqual(new Int32Array([1, 2]));
   });
 

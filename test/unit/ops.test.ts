@@ -200,9 +200,9 @@ describe("MAXLOC and MINLOC", () => {
 });
 
 describe("REPLACE, NO_OP and user ops", () => {
-  it("REPLACE gives the incoming value (first argument), NO_OP keeps the second", () => {
-    expect(applyOp(REPLACE, 1, 2)).toBe(1);
-    expect(applyOp(NO_OP, 1, 2)).toBe(2);
+  it("REPLACE gives the second (later) value, NO_OP keeps the first, as mpi4py's MPI.REPLACE(x, y)", () => {
+    expect(applyOp(REPLACE, 1, 2)).toBe(2);
+    expect(applyOp(NO_OP, 1, 2)).toBe(1);
     expect(REPLACE.isCommutative).toBe(false);
   });
 

@@ -82,7 +82,7 @@ const P = comm.size;
 const mine = new Float64Array(M).map((_, i) => comm.rank * 1000 + i); // my column of an M×P matrix
 const full = comm.rank === 0 ? new Float64Array(M * P).fill(-1) : undefined;
 const columnType = mpi.Datatype.resized(mpi.Datatype.vector(M, 1, P, mpi.FLOAT64), 0, 8).commit();
-await comm.gatherInto(mpi.buf(mine), full ? mpi.buf(full, columnType, P) : undefined, 0); // one column item per rank
+await comm.gatherInto(mpi.buf(mine), full ? mpi.buf(full, columnType, 1) : undefined, 0); // one column item per rank (counts are per rank)
 if (full) {
   let ok = true;
   for (let i = 0; i < M; i++) for (let r = 0; r < P; r++) if (full[i * P + r] !== r * 1000 + i) ok = false;

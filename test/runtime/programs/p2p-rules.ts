@@ -41,7 +41,8 @@ if (comm.rank === 0) {
   const reqs = [comm.irecv(1, 20), comm.irecv(1, 21)];
   checks.testallBefore = mpi.testall(reqs).done;
   await comm.send("go", 1, 19);
-  const [index, value] = await mpi.waitany(reqs);
+  const list: (mpi.Request | null)[] = [...reqs];
+  const [index, value] = await mpi.waitany(list);
   checks.waitany = [index, value];
   checks.waitall = await mpi.waitall(reqs);
   checks.sendrecv = await comm.sendrecv("from 0", 1, 30, 1, 31);
