@@ -51,6 +51,11 @@ export class Op {
     return this.fn === null;
   }
 
+  /** mpi4py's op(a, b): a op b on two values, as a value-mode reduction combines them (a from the lower rank). */
+  call(a: unknown, b: unknown): unknown {
+    return applyOp(this, a, b, `${this.name}.call`);
+  }
+
   /** MPI_Op_free: a user op can no longer be used. */
   free(): void {
     if (this.isPredefined) throw mpiError("ERR_OP", `Op.free(${this.name})`, "a predefined op cannot be freed");

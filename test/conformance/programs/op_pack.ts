@@ -1,5 +1,5 @@
 // Conformance: mpi4py test/test_op.py (user ops in a reduction, calling an op on two operands with
-// mpi.applyOp, MINLOC/MAXLOC ties, commutativity, predefined-ness) and test/test_pack.py (packSize,
+// op.call(x, y), MINLOC/MAXLOC ties, commutativity, predefined-ness) and test/test_pack.py (packSize,
 // pack/unpack of two arrays one after the other), the latter on COMM_SELF and COMM_WORLD.
 import * as mpi from "tsmpi";
 import { Suite, check, eq } from "./lib/harness.ts";
@@ -25,12 +25,13 @@ for (const [cname, comm] of [["SELF", mpi.COMM_SELF], ["WORLD", mpi.COMM_WORLD]]
       await comm.allreduceInto(mpi.buf(a, mpi.INT32), mpi.buf(b, mpi.INT32), myop);
       const scale = range(comm.size).reduce((s, i) => s + i + 1, 0);
       eq(Array.from(b), range(N).map((i) => scale * i), `allreduce with a user op, N=${N} commute=${commute}`);
-      const res = mpi.applyOp(myop, a, b);
-      check(res === b, "the op returns its second operand");
+      // mpi4py's op(a, b) is MPI_Reduce_local: b = a op b
+      mpi.reduceLocal(mpi.buf(a), mpi.buf(b), myop);
       eq(Array.from(b), range(N).map((i) => a[i] + scale * i), "op(a, b)");
       const ones = new Int32Array(N).fill(1);
       const twos = new Int32Array(N).fill(2);
-      eq(Array.from(mpi.applyOp(myop, ones, twos) as Int32Array), Array(N).fill(3), "op(1s, 2s)");
+      mpi.reduceLocal(mpi.buf(ones), mpi.buf(twos), myop);
+      eq(Array.from(twos), Array(N).fill(3), "op(1s, 2s)");
       myop.free();
     }
   });
@@ -52,7 +53,7 @@ suite.case("op.ReduceLocalUser", () => {
 });
 
 suite.case("op.Call", () => {
-  const call = (op: mpi.Op, x: unknown, y: unknown) => mpi.applyOp(op, x, y);
+  const call = (op: mpi.Op, x: unknown, y: unknown) => op.call(x, y);
   eq([call(mpi.MIN, 2, 3), call(mpi.MAX, 2, 3), call(mpi.SUM, 2, 3), call(mpi.PROD, 2, 3)], [2, 3, 5, 6], "MIN MAX SUM PROD");
   for (const x of [false, true]) for (const y of [false, true]) {
     eq([call(mpi.LAND, x, y), call(mpi.LOR, x, y), call(mpi.LXOR, x, y)], [x && y, x || y, x !== y], `logical ops on ${x}, ${y}`);
@@ -65,11 +66,11 @@ suite.case("op.Call", () => {
 });
 
 suite.case("op.MinMax", () => {
-  eq([mpi.applyOp(mpi.MIN, [1], [1]), mpi.applyOp(mpi.MAX, [1], [1])], [[1], [1]], "MIN/MAX of equal lists");
+  eq([mpi.MIN.call([1], [1]), mpi.MAX.call([1], [1])], [[1], [1]], "MIN/MAX of equal lists");
 });
 
 suite.case("op.MinMaxLoc", () => {
-  const loc = (op: mpi.Op, u: [number, number], v: [number, number]) => mpi.applyOp(op, u, v);
+  const loc = (op: mpi.Op, u: [number, number], v: [number, number]) => op.call(u, v);
   eq([loc(mpi.MINLOC, [1, 2], [2, 1]), loc(mpi.MINLOC, [2, 1], [1, 2])], [[1, 2], [1, 2]], "MINLOC picks the smaller value");
   eq([loc(mpi.MAXLOC, [1, 2], [2, 1]), loc(mpi.MAXLOC, [2, 1], [1, 2])], [[2, 1], [2, 1]], "MAXLOC picks the larger value");
   eq([loc(mpi.MINLOC, [1, 0], [1, 1]), loc(mpi.MAXLOC, [1, 0], [1, 1])], [[1, 0], [1, 0]], "ties → smaller index (first)");
@@ -84,7 +85,7 @@ suite.case("op.IsPredefined", () => eq(predefined.map((o) => o.isPredefined), pr
 for (const [cname] of [["SELF"], ["WORLD"]] as const) {
   suite.case(`pack.PackSize[${cname}]`, () => {
     for (const T of arrayTypes) {
-      const type = mpi.datatypeOfArray(new T(0) as never);
+      const type = mpi.buf(new T(0) as never).type;
       const overhead = mpi.packSize(0, type);
       for (let count = 0; count < 10; count++) eq(mpi.packSize(count, type) - overhead, count * type.size, `${T.name} count=${count}`);
     }
@@ -97,8 +98,8 @@ for (const [cname] of [["SELF"], ["WORLD"]] as const) {
       const in2 = iota(T2, count);
       const out1 = filled(T1, count, count);
       const out2 = filled(T2, count, count);
-      const t1 = mpi.datatypeOfArray(in1 as never);
-      const t2 = mpi.datatypeOfArray(in2 as never);
+      const t1 = mpi.buf(in1 as never).type;
+      const t2 = mpi.buf(in2 as never).type;
       const tmp = new Uint8Array(mpi.packSize(count, t1) + mpi.packSize(count, t2) + 1);
       const p1 = mpi.pack(mpi.buf(in1 as never), tmp, 0);
       const p2 = mpi.pack(mpi.buf(in2 as never), tmp, p1);

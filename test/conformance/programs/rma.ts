@@ -8,7 +8,7 @@ import { arrayTypes, filled, nums, poll, rep } from "./lib/values.ts";
 const suite = new Suite();
 await mpi.init();
 const range = (n: number) => Array.from({ length: n }, (_, i) => i);
-const typeOf = (a: ArrayBufferView) => mpi.datatypeOfArray(a as never);
+const typeOf = (a: ArrayBufferView) => mpi.buf(a as never).type;
 const spec = (a: ArrayBufferView, count?: number) => mpi.buf(a as never, typeOf(a), count);
 function iota(T: (typeof arrayTypes)[number], n: number) {
   const a = filled(T, 0, n);
@@ -82,7 +82,7 @@ for (const [cname, comm] of [["SELF", mpi.COMM_SELF], ["WORLD", mpi.COMM_WORLD]]
         win.get(spec(g, count), target);
         await win.flush(target);
         await win.unlock(target);
-        const combined = range(count).map((i) => Number(mpi.applyOp(op, 1, i)));
+        const combined = range(count).map((i) => Number(op.call(1, i)));
         eq([nums(r), nums(g)], [[...rep(1, count), -1], [...combined, -1]], `${T.name} count=${count} target=${target} ${name}`);
       }
     }

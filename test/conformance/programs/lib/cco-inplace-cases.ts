@@ -9,7 +9,7 @@ import { iota, type Coll } from "./cco-buf-cases.ts";
 const OPS: [string, mpi.Op][] = [["SUM", mpi.SUM], ["PROD", mpi.PROD], ["MAX", mpi.MAX], ["MIN", mpi.MIN]];
 const range = (n: number) => Array.from({ length: n }, (_, i) => i);
 const product = (xs: number[]) => xs.reduce((a, b) => a * b, 1);
-const typed = (a: ArrayBufferView, count?: number) => mpi.buf(a as never, mpi.datatypeOfArray(a as never), count);
+const typed = (a: ArrayBufferView, count?: number) => mpi.buf(a as never, undefined, count);
 const maxValue = (a: ArrayBufferView) => (a instanceof Float32Array ? 1e30 : a instanceof Float64Array ? 1e300 : 2 ** ((a as Int8Array).BYTES_PER_ELEMENT * 7) - 1);
 const unlessOverflow = (a: ArrayBufferView, got: number, want: number) => (want >= maxValue(a) ? got : want);
 const reduced = (op: string, i: number, n: number) => (op === "SUM" ? i * n : op === "PROD" ? i ** n : i);
