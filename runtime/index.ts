@@ -1,3 +1,4 @@
+/// <reference types="node" />
 // tsmpi's public API (shared/DESIGN.md, "The public API"): `import * as mpi from "tsmpi"`.
 // Names follow mpi4py in camelCase; an operation that blocks in MPI returns a Promise here.
 // This file only gathers and re-exports; each piece lives in its layer.
