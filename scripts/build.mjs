@@ -21,7 +21,7 @@ function assets() {
   );
 }
 
-fs.rmSync(stamp, { force: true }); // while building, tsrun runs the sources
+fs.rmSync(stamp, { force: true }); // while building, tsrun runs the sources (tsc leaves unchanged files alone)
 const tsc = createRequire(import.meta.url).resolve("typescript/bin/tsc");
 const result = spawnSync(process.execPath, [tsc, "-p", path.join(root, "tsconfig.build.json")], { stdio: "inherit" });
 if (result.status !== 0) {
@@ -30,6 +30,7 @@ if (result.status !== 0) {
 }
 for (const asset of assets()) {
   fs.mkdirSync(path.dirname(path.join(dist, asset)), { recursive: true });
-  fs.copyFileSync(path.join(root, asset), path.join(dist, asset));
+  const [from, to] = [path.join(root, asset), path.join(dist, asset)];
+  if (!fs.existsSync(to) || !fs.readFileSync(from).equals(fs.readFileSync(to))) fs.copyFileSync(from, to);
 }
 fs.writeFileSync(stamp, `${new Date().toISOString()}\n`);

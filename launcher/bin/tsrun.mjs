@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // The tsrun command. An installed tsmpi runs its compiled launcher (dist/launcher, plain node: no
-// TypeScript loader, no compile cache). In a checkout where dist/ is missing or older than a source file
-// (an edit since the last `npm run build`), it runs the launcher's TypeScript sources through tsx instead,
-// so a change is never run stale; `npm ci` and `npm run build` bring dist/ back up to date.
+// TypeScript loader, no compile cache). In a git checkout where dist/ is missing or older than a source
+// file (an edit since the last `npm run build`), it runs the launcher's TypeScript sources through tsx
+// instead, so a change is never run stale; `npm ci` and `npm run build` bring dist/ back up to date.
+// (An installed package is never a checkout: npm does not keep file times, so none are compared there.)
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -10,7 +11,7 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const stamp = path.join(root, "dist", ".build-stamp");
 
-/** True when dist/ was built after the last change to any file under launcher/ or runtime/. */
+/** True when dist/ was built (and, in a checkout, after the last change to any file under launcher/ or runtime/). */
 function distIsCurrent() {
   let built;
   try {
@@ -18,6 +19,7 @@ function distIsCurrent() {
   } catch {
     return false;
   }
+  if (!fs.existsSync(path.join(root, ".git"))) return true;
   for (const dir of ["launcher", "runtime"]) {
     for (const entry of fs.readdirSync(path.join(root, dir), { recursive: true, withFileTypes: true })) {
       if (entry.isFile() && fs.statSync(path.join(entry.parentPath ?? entry.path, entry.name)).mtimeMs > built) return false;
