@@ -12,6 +12,7 @@ import { runCommand, projectRoot, type RunResult } from "../graders/lib/run.ts";
 
 const INSTALL_GUARD_MS = 900_000; // a hang guard: npm on a loaded 2-core machine can take minutes
 const RUN_GUARD_MS = 120_000;
+const TEST_GUARD_MS = 4 * RUN_GUARD_MS; // a test runs up to three commands
 
 let work = "";
 let prefix = "";
@@ -62,7 +63,7 @@ describe("a global install, used from an empty folder", () => {
     expect(fs.readFileSync(path.join(installed(), "dist", "runtime", "index.d.ts"), "utf8")).toMatch(/export declare function init/);
     expect(fs.existsSync(path.join(installed(), "node_modules", "tsx"))).toBe(false);
     expect(fs.realpathSync(path.join(prefix, "bin", "tsrun"))).toBe(path.join(installed(), "launcher", "bin", "tsrun.mjs"));
-  });
+  }, TEST_GUARD_MS);
 
   it("tsrun init writes a ready folder, and tsrun -np 4 hello.ts runs there", async () => {
     fs.mkdirSync(path.dirname(student), { recursive: true });
@@ -73,7 +74,7 @@ describe("a global install, used from an empty folder", () => {
     const run = await inStudentFolder("tsrun", ["-np", "4", "hello.ts"]);
     expect(run.code, show(run)).toBe(0);
     expect(run.stdout.trim().split("\n").sort()).toEqual([0, 1, 2, 3].map((r) => `hello from rank ${r} of 4 on ${os.hostname()}`));
-  });
+  }, TEST_GUARD_MS);
 
   it("tsc --noEmit type-checks a program under strict with NodeNext and with Bundler resolution", async () => {
     const program = [
@@ -99,7 +100,7 @@ describe("a global install, used from an empty folder", () => {
     const wrong = await inStudentFolder(process.execPath, [tsc(), "--noEmit", "-p", "tsconfig.bundler.json"]);
     expect(wrong.stdout).toMatch(/typed\.ts\(4,7\): error TS2322/);
     fs.rmSync(path.join(student, "typed.ts"));
-  });
+  }, TEST_GUARD_MS);
 
   it("tsrun --check passes a correct program and reports a type error as file:line without running it", async () => {
     const clean = await inStudentFolder("tsrun", ["--check", "hello.ts"]);
@@ -111,7 +112,7 @@ describe("a global install, used from an empty folder", () => {
     expect(bad.stderr).toMatch(/--check found 1 type error; the program was not run/);
     expect(bad.stdout).not.toMatch(/ran/);
     fs.rmSync(path.join(student, "bad.ts"));
-  });
+  }, TEST_GUARD_MS);
 
   it("the 9.2 grader passes the folder's hello.ts, named by its absolute path", async () => {
     const tsx = path.join(projectRoot, "node_modules", "tsx", "dist", "cli.mjs");
@@ -122,5 +123,5 @@ describe("a global install, used from an empty folder", () => {
     expect(r.code, show(r)).toBe(0);
     expect(r.stdout).toMatch(/--- PASS/);
     expect(r.stdout).not.toMatch(/--- FAIL/);
-  });
+  }, TEST_GUARD_MS);
 });
