@@ -225,10 +225,20 @@ async function checkTypes(programPath: string): Promise<number> {
   return 1;
 }
 
-/** One line per failing host (the same failure of the same host is said once), under a count of failed hosts. */
+/**
+ * One line per failing host under a count of failed hosts; hosts that failed for the same cause (no SSH key
+ * at all, say) share one line naming them all, instead of the same sentence once per host.
+ */
 function describeHostFailures(err: SshHostsError | SshError, total: number): string {
   if (err instanceof SshError || err.errors.length === 1) return `tsrun: ${err.message}`;
-  const lines = [...new Set(err.errors.map((e) => e.message))];
-  const hosts = new Set(err.errors.map((e) => e.host)).size;
-  return [`tsrun: ${hosts} of ${total} host${total === 1 ? "" : "s"} failed:`, ...lines.map((l) => `  ${l}`)].join("\n");
+  const byCause = new Map<string, string[]>();
+  for (const e of err.errors) {
+    const [, who, cause] = /^ssh to (.+?): ([\s\S]*)$/.exec(e.message) ?? [undefined, e.host, e.message];
+    const hosts = byCause.get(cause) ?? [];
+    if (!hosts.includes(who)) hosts.push(who);
+    byCause.set(cause, hosts);
+  }
+  const failed = new Set(err.errors.map((e) => e.host)).size;
+  const lines = [...byCause].map(([cause, hosts]) => `  ssh to ${hosts.join(", ")}: ${cause}`);
+  return [`tsrun: ${failed} of ${total} host${total === 1 ? "" : "s"} failed:`, ...lines].join("\n");
 }

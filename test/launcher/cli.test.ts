@@ -90,6 +90,20 @@ describe("a hostfile naming this machine", () => {
     }, GUARD_MS);
   }
 
+  it("hosts that fail for one cause share one line naming them all, under a count", async () => {
+    // No key and no agent: every host fails the same way before any packet is sent.
+    const hostfile = path.join(work, "hosts-nokey");
+    fs.writeFileSync(hostfile, "pc-a.invalid slots=1\npc-b.invalid slots=1\npc-c.invalid slots=1\n");
+    const home = fs.mkdtempSync(path.join(work, "home-"));
+    const r = await tsrun(["-np", "3", "--hostfile", hostfile, "exercises/mpi/hello.ts"], { HOME: home, SSH_AUTH_SOCK: "" });
+    expect(r.code).toBe(1);
+    const lines = r.stderr.trim().split("\n");
+    expect(lines[0]).toBe("tsrun: 3 of 3 hosts failed:");
+    expect(lines).toHaveLength(2);
+    expect(lines[1]).toMatch(/^  ssh to pc-a\.invalid, pc-b\.invalid, pc-c\.invalid: no SSH key to log in/);
+    expect(r.stderr.match(/no SSH key/g)).toHaveLength(1);
+  }, GUARD_MS);
+
   it("still refuses more ranks than the hostfile's slots", async () => {
     const hostfile = path.join(work, "hosts-small");
     fs.writeFileSync(hostfile, "localhost slots=1\n");
