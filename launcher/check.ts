@@ -1,6 +1,7 @@
 // `tsrun --check`: type-checks the program with TypeScript before running it (opt-in: the default start
 // stays fast, since esbuild only strips types). Uses the tsconfig.json nearest to the program (as tsc and
-// the editor do), or strict NodeNext options when there is none, and makes "tsmpi" resolve to this
+// the editor do), or strict options with Bundler resolution when there is none (what esbuild does when
+// tsrun bundles: ES modules with top-level await, whatever the folder's package.json says), and makes "tsmpi" resolve to this
 // installation's declarations when the program's folder does not resolve it itself. Errors are printed
 // as file:line:column, relative to the current folder, like tsc's own output.
 import * as fs from "node:fs";
@@ -29,7 +30,8 @@ function compilerOptions(ts: typeof TS, program: string): { options: TS.Compiler
     const parsed = ts.getParsedCommandLineOfConfigFile(config, {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => {} });
     if (parsed) return { options: parsed.options, config, errors: parsed.errors.filter((d) => d.code !== 18003) }; // 18003: no inputs
   }
-  const converted = ts.convertCompilerOptionsFromJson({ ...STUDENT_COMPILER_OPTIONS, typeRoots: [path.join(packageRoot, "node_modules", "@types")] }, path.dirname(program));
+  const defaults = { ...STUDENT_COMPILER_OPTIONS, module: "ESNext", moduleResolution: "Bundler", typeRoots: [path.join(packageRoot, "node_modules", "@types")] };
+  const converted = ts.convertCompilerOptionsFromJson(defaults, path.dirname(program));
   return { options: converted.options, errors: converted.errors };
 }
 

@@ -133,4 +133,16 @@ describe("tsrun init and --check", () => {
     expect(bad.stderr).toMatch(/^typo\.ts:3:7 - error TS2322: Type 'string' is not assignable to type 'number'\.$/m);
     expect(bad.stderr).toMatch(/the program was not run/);
   }, GUARD_MS);
+
+  it("--check on a lone file (no tsconfig, no package.json) uses strict ES-module options, as tsrun runs it", async () => {
+    const dir = fs.mkdtempSync(path.join(work, "lone-"));
+    const file = path.join(dir, "lone.ts");
+    fs.writeFileSync(file, `import * as mpi from "tsmpi";\nimport * as net from "node:net";\nconst comm = await mpi.init();\nconsole.log(net.isIP("::1"), await comm.allreduce(1, mpi.SUM));\nlet n: number = "one";\n`);
+    const r = await tsrun(["--check", "lone.ts"], {}, dir);
+    expect(r.code).toBe(1);
+    expect(r.stderr.trim().split("\n")).toEqual([
+      "lone.ts:5:5 - error TS2322: Type 'string' is not assignable to type 'number'.",
+      "tsrun: --check found 1 type error; the program was not run",
+    ]);
+  }, GUARD_MS);
 });
