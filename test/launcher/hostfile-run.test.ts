@@ -54,6 +54,20 @@ describe.skipIf(!canRun)("tsrun --hostfile over real SSH hosts", () => {
     expect(remoteJobProcesses()).toEqual([]);
   });
 
+  it("a hostfile line naming this machine starts its ranks here, without SSH, next to ranks on another host", async () => {
+    const firstHost = fs.readFileSync(hosts.hostfile, "utf8").split("\n").find((l) => /\S/.test(l) && !l.startsWith("#"))!;
+    const hostfile = path.join(home, "mixed-hosts");
+    fs.writeFileSync(hostfile, `localhost slots=2\n${firstHost}\n`);
+    const program = path.join(home, "where.ts");
+    // TESTHOST is set by the test hosts' sshd only: a rank started here has none.
+    fs.writeFileSync(program, `import * as mpi from "tsmpi";\nconst comm = await mpi.init();\nconst sum = await comm.allreduce(comm.rank, mpi.SUM);\nconsole.log(\`WHERE \${comm.rank} \${process.env.TESTHOST ?? "here"} \${sum}\`);\nawait mpi.finalize();\n`);
+    const r = await tsrun(["-np", "4", "--hostfile", hostfile, program]);
+    expect(r.code, r.stderr).toBe(0);
+    const where = Object.fromEntries([...r.stdout.matchAll(/^WHERE (\d) (\S+) 6$/gm)].map((m) => [Number(m[1]), m[2]]));
+    expect(where).toEqual({ 0: "here", 1: "here", 2: "th1", 3: "th1" });
+    expect(remoteJobProcesses()).toEqual([]);
+  });
+
   it("places ranks by slot (default) or round robin with --map-by node; each host has its own name", async () => {
     const bySlot = await tsrun(["-np", "6", "--hostfile", hosts.hostfile, "--display-map", "test/runtime/programs/remote-kill.ts", "-1", "none"]);
     expect(bySlot.code, bySlot.stderr).toBe(0);
