@@ -1,18 +1,20 @@
 // Splits tsrun's command line into the launcher's options, the program, and the program's own arguments
 // (everything after the program file belongs to the program, as with mpirun), and declares the options.
+// A misspelt option or command gets the nearest known name as a suggestion ("did you mean --tag-output?").
 import type { Options } from "yargs";
+import { distance } from "fastest-levenshtein";
 
 export class UsageError extends Error {}
 
 export const LAUNCHER_OPTIONS: Record<string, Options> = {
-  np: { alias: "n", type: "number", describe: "number of ranks to start" },
+  np: { alias: "n", type: "string", describe: "number of ranks to start (a whole number)" },
   hostfile: { type: "string", describe: "file listing the hosts (Open MPI or MPICH syntax; see hostfile.example)" },
   host: { type: "string", describe: "comma-separated hosts, host:slots allowed (e.g. h1,h2:2)" },
   "map-by": { choices: ["slot", "node"], default: "slot", describe: "fill each host's slots in order, or round robin over hosts" },
   oversubscribe: { type: "boolean", describe: "allow more ranks than slots" },
   "display-map": { type: "boolean", describe: "print where each rank runs" },
   "tag-output": { type: "boolean", describe: "prefix every output line with [rank]" },
-  timeout: { type: "number", describe: "stop the job after S seconds and say what each rank was doing" },
+  timeout: { type: "string", describe: "stop the job after S seconds and say what each rank was doing" },
   trace: { type: "string", describe: "record every message event into DIR (JSON lines per rank; see docs/trace.md)" },
   live: { type: "boolean", describe: "serve a live view of the ranks' states on localhost (the URL is printed)" },
   x: { type: "string", array: true, describe: "export VAR (or VAR=VALUE) to every rank; repeatable" },
@@ -20,6 +22,7 @@ export const LAUNCHER_OPTIONS: Record<string, Options> = {
   transport: { choices: ["unix", "tcp"], default: "unix", describe: "between ranks on one host: Unix sockets or TCP" },
   coll: { type: "string", describe: "force collective algorithms, e.g. bcast=binomial,allreduce=ring" },
   strict: { type: "boolean", describe: "make warnings (unreceived messages at finalize) errors" },
+  check: { type: "boolean", describe: "type-check the program (tsc, strict) first; print errors as file:line and do not run it if any. Without -np, only type-check" },
   "no-check": { type: "boolean", describe: "turn off the runtime's deadlock and mismatch checks" },
   "fault-tolerant": { type: "boolean", describe: "a rank that dies does not abort the job (ULFM-like)" },
   "kill-rank": { type: "string", array: true, describe: "inject a failure: kill rank R after T seconds (R@T); repeatable" },
@@ -50,9 +53,47 @@ export function splitLauncherArgs(argv: string[]): SplitArgs {
     const name = arg.replace(/^--?/, "").split("=")[0];
     const canonical = ALIASES[name] ?? name;
     if (arg.includes("=") || BOOLEAN.has(canonical) || canonical === "help" || canonical === "version") continue;
-    if (!(canonical in LAUNCHER_OPTIONS)) throw new UsageError(`unknown option ${arg}`);
+    if (!(canonical in LAUNCHER_OPTIONS)) throw new UsageError(`unknown option ${arg}${suggestOption(name)}`);
     if (i + 1 >= argv.length) throw new UsageError(`option ${arg} needs a value`);
     launcherArgs.push(argv[++i]);
   }
   return { launcherArgs, programArgs: [] };
+}
+
+/** The nearest of `names` to `word` when it is close enough to be a typo (2 edits, 1 per 3 letters in long words, ≤ 3). */
+export function nearest(word: string, names: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = Math.min(3, Math.max(2, Math.floor(word.length / 3)));
+  for (const name of names) {
+    const d = distance(word, name);
+    if (d <= bestDistance && (best === undefined || d < bestDistance)) [best, bestDistance] = [name, d];
+  }
+  return best;
+}
+
+/** " (did you mean --tag-output?)" for a misspelt option name, or "". */
+export function suggestOption(name: string): string {
+  const names = [...Object.keys(LAUNCHER_OPTIONS), "help", "version"];
+  const match = nearest(name, names);
+  return match ? `: did you mean --${match}?` : "";
+}
+
+/** Parses a whole number option ("-np 4"); a UsageError says what was expected otherwise. */
+export function wholeNumber(option: string, raw: unknown, what: string, min = 1): number {
+  if (Array.isArray(raw)) throw new UsageError(`give ${option} once (got ${raw.join(", ")})`);
+  const text = String(raw).trim();
+  if (!/^\d+$/.test(text)) throw new UsageError(`${option} needs a whole number (${what}), got '${String(raw)}'`);
+  const value = Number(text);
+  if (value < min) throw new UsageError(`${option} needs a whole number of at least ${min} (${what}), got ${value}`);
+  return value;
+}
+
+/** Parses a number of seconds ("--timeout 2.5"). */
+export function seconds(option: string, raw: unknown): number {
+  const text = String(raw).trim();
+  const value = Number(text);
+  if (Array.isArray(raw) || text === "" || !Number.isFinite(value) || value <= 0) {
+    throw new UsageError(`${option} needs a number of seconds greater than 0, got '${String(raw)}'`);
+  }
+  return value;
 }

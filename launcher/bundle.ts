@@ -9,9 +9,9 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { createHash } from "node:crypto";
 import { createRequire } from "node:module";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { pathToFileURL } from "node:url";
+import { packageRoot as projectRoot } from "./package-root.ts";
 
-const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const requireHere = createRequire(path.join(projectRoot, "package.json"));
 
 /** Packages with native parts or runtime file lookups: resolved at run time from tsmpi's own node_modules. */

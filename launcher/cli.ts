@@ -1,13 +1,14 @@
-// The tsrun command line (shared/DESIGN.md, "The launcher"), mpirun-compatible where it can be:
+// The tsrun command line (README.md, "The launcher"), mpirun-compatible where it can be:
 //   tsrun -np N [--hostfile F | --host h1,h2:2] [--map-by slot|node] [--oversubscribe] [--tag-output]
 //         [--timeout S] [--trace DIR] [-x VAR[=VALUE]] [--wdir DIR] [--transport unix|tcp] program.ts [args…]
 // Usage errors print one line and the usage hint and exit with code 2, as mpirun does.
 import * as fs from "node:fs";
 import * as path from "node:path";
-import yargs from "yargs";
+import { createRequire } from "node:module";
+import type yargsType from "yargs";
 import { bundleProgram, BundleError } from "./bundle.ts";
 import { Job } from "./job.ts";
-import { splitLauncherArgs, LAUNCHER_OPTIONS, UsageError } from "./args.ts";
+import { splitLauncherArgs, LAUNCHER_OPTIONS, UsageError, nearest, wholeNumber, seconds } from "./args.ts";
 import { parseHostfile, parseHostList, HostfileError, type HostEntry } from "./hostfile.ts";
 import { placeRanks, formatMap, PlacementError, type Placement } from "./placement.ts";
 import { connectPlacement, closeHosts, shipBundle, type RemoteHosts } from "./remote.ts";
@@ -15,8 +16,11 @@ import { SshError, SshHostsError } from "./ssh/errors.ts";
 import { parseKillSpecs } from "./fault.ts";
 import { runTraceCommand, TRACE_COMMANDS } from "./view/command.ts";
 import { runUnderSlurm } from "./slurm.ts";
+import { packageVersion as VERSION } from "./package-root.ts";
+import { runInit } from "./init.ts";
+import { typeCheck } from "./check.ts";
+import { isThisMachine } from "./this-machine.ts";
 
-const VERSION = JSON.parse(fs.readFileSync(new URL("../package.json", import.meta.url), "utf8")).version as string;
 
 const EXAMPLES = `Examples:
   tsrun -np 8 exercises/mpi/ring.ts              8 ranks on this machine
@@ -30,7 +34,25 @@ function usageHint(): string {
   return "Run 'tsrun --help' for usage.";
 }
 
+// yargs' CommonJS build: its help wraps at word boundaries (the ES module build cuts words at the width).
+const yargs = createRequire(import.meta.url)("yargs") as typeof yargsType;
+const COMMANDS = ["init", ...TRACE_COMMANDS];
+
+/** Help lines fit the terminal (or $COLUMNS when output is not a terminal), between 40 and 120 columns. */
+function helpWidth(): number {
+  const columns = process.stdout.columns || Number(process.env.COLUMNS) || 80;
+  return Math.max(40, Math.min(120, columns));
+}
+
+/** "unknown command 'veiw': did you mean 'tsrun view'?" for a first word that is no file but close to a command. */
+function misspeltCommand(program: string | undefined, isFirstWord: boolean): string | undefined {
+  if (!program || !isFirstWord || fs.existsSync(program) || /[./\\]/.test(program)) return undefined;
+  const command = nearest(program, COMMANDS);
+  return command ? `unknown command '${program}': did you mean 'tsrun ${command}'?` : undefined;
+}
+
 export async function main(argv: string[]): Promise<number> {
+  if (argv[0] === "init") return runInit(argv);
   if (TRACE_COMMANDS.includes(argv[0])) return runTraceCommand(argv);
   let split;
   try {
@@ -39,9 +61,15 @@ export async function main(argv: string[]): Promise<number> {
     if (err instanceof UsageError) return usage(err.message);
     throw err;
   }
+  const typo = misspeltCommand(split.program, split.launcherArgs.length === 0);
+  if (typo) return usage(typo);
   const parser = yargs(split.launcherArgs)
     .scriptName("tsrun")
-    .usage("Usage: tsrun -np N [options] program.ts [args…]\n\nRuns N ranks of an MPI program written with tsmpi.")
+    .usage(
+      "Usage: tsrun -np N [options] program.ts [args…]\n       tsrun init [DIR] | tsrun view DIR | tsrun export-shiviz DIR\n\n" +
+        "Runs N ranks of an MPI program written with tsmpi. 'tsrun init' writes a ready folder (hello.ts, tsconfig.json).",
+    )
+    .wrap(helpWidth())
     .parserConfiguration({ "short-option-groups": false, "camel-case-expansion": true, "boolean-negation": false })
     .options(LAUNCHER_OPTIONS)
     .epilogue(EXAMPLES)
@@ -60,23 +88,34 @@ export async function main(argv: string[]): Promise<number> {
     throw err;
   }
   if (opts.help || opts.version) return 0;
+  try {
+    if (opts.np !== undefined) opts.np = wholeNumber("-np", opts.np, "how many ranks to start");
+    if (opts.timeout !== undefined) opts.timeout = seconds("--timeout", opts.timeout);
+  } catch (err) {
+    if (err instanceof UsageError) return usage(err.message);
+    throw err;
+  }
   return runJob(opts, split.program, split.programArgs);
 }
 
 function usage(message: string): number {
-  process.stderr.write(`tsrun: ${message.replace(/\s*\n\s*/g, " ")}. ${usageHint()}\n`);
+  const text = message.replace(/\s*\n\s*/g, " ");
+  process.stderr.write(`tsrun: ${text}${/[.?!]$/.test(text) ? "" : "."} ${usageHint()}\n`);
   return 2;
 }
 
 async function runJob(opts: Record<string, unknown>, program: string | undefined, programArgs: string[]): Promise<number> {
   if (!program) return usage("no program given (e.g. tsrun -np 4 prog.ts)");
+  const programPath = path.resolve(program);
+  if (!fs.existsSync(programPath)) return usage(`program not found: ${program}`);
+  if (opts.check) {
+    const checked = await checkTypes(programPath);
+    if (checked !== 0 || opts.np === undefined) return checked; // --check without -np only type-checks
+  }
   const underSlurm = await runUnderSlurm(opts, program, programArgs); // a task of srun, or inside an allocation
   if (underSlurm !== undefined) return underSlurm;
   const np = opts.np as number | undefined;
   if (np === undefined) return usage("missing -np N (the number of ranks to start)");
-  if (!Number.isInteger(np) || np < 1) return usage(`-np must be a positive integer, got ${String(opts.np)}`);
-  const programPath = path.resolve(program);
-  if (!fs.existsSync(programPath)) return usage(`program not found: ${program}`);
   const wdir = path.resolve((opts.wdir as string | undefined) ?? process.cwd());
   if (!fs.existsSync(wdir)) return usage(`--wdir ${opts.wdir}: no such directory`);
   const env: Record<string, string> = {};
@@ -114,6 +153,7 @@ async function runJob(opts: Record<string, unknown>, program: string | undefined
     throw err;
   }
   let hosts: RemoteHosts | undefined;
+  if (placement && placement.hosts.every(isThisMachine)) placement = undefined; // localhost only: no SSH, as mpirun
   if (placement) {
     try {
       hosts = await connectPlacement(placement, {
@@ -124,7 +164,7 @@ async function runJob(opts: Record<string, unknown>, program: string | undefined
     } catch (err) {
       if (hosts) await closeHosts(hosts);
       if (err instanceof SshHostsError || err instanceof SshError) {
-        process.stderr.write(`tsrun: ${err.message}\n`);
+        process.stderr.write(`${describeHostFailures(err, placement.hosts.length)}\n`);
         return 1;
       }
       throw err;
@@ -174,4 +214,31 @@ function placementOf(opts: Record<string, unknown>, np: number): Placement | und
     oversubscribe: Boolean(opts.oversubscribe),
     sourceName: opts.hostfile ? "the hostfile" : "the host list",
   });
+}
+
+/** `--check`: prints the program's type errors (file:line:col) and returns 1 if there are any. */
+async function checkTypes(programPath: string): Promise<number> {
+  const { errors } = await typeCheck(programPath);
+  if (errors.length === 0) return 0;
+  const n = errors.length;
+  process.stderr.write(`${errors.join("\n")}\ntsrun: --check found ${n} type error${n === 1 ? "" : "s"}; the program was not run\n`);
+  return 1;
+}
+
+/**
+ * One line per failing host under a count of failed hosts; hosts that failed for the same cause (no SSH key
+ * at all, say) share one line naming them all, instead of the same sentence once per host.
+ */
+function describeHostFailures(err: SshHostsError | SshError, total: number): string {
+  if (err instanceof SshError || err.errors.length === 1) return `tsrun: ${err.message}`;
+  const byCause = new Map<string, string[]>();
+  for (const e of err.errors) {
+    const [, who, cause] = /^ssh to (.+?): ([\s\S]*)$/.exec(e.message) ?? [undefined, e.host, e.message];
+    const hosts = byCause.get(cause) ?? [];
+    if (!hosts.includes(who)) hosts.push(who);
+    byCause.set(cause, hosts);
+  }
+  const failed = new Set(err.errors.map((e) => e.host)).size;
+  const lines = [...byCause].map(([cause, hosts]) => `  ssh to ${hosts.join(", ")}: ${cause}`);
+  return [`tsrun: ${failed} of ${total} host${total === 1 ? "" : "s"} failed:`, ...lines].join("\n");
 }

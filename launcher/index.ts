@@ -1,3 +1,4 @@
+/// <reference types="node" />
 // The launcher as a library ("tsmpi/launcher"): read a hostfile, place ranks, start a command on each host
 // over SSH and stream its output, stop everything; and run a tsmpi job programmatically. The socket
 // exercises start their daemons on a machine list with these (exercise 5).

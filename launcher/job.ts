@@ -84,7 +84,7 @@ export class Job {
     await this.diagnostics.start();
     const signals: NodeJS.Signals[] = ["SIGINT", "SIGTERM", "SIGHUP"];
     const onSignal = (sig: NodeJS.Signals) =>
-      this.abort(128 + osConstants.signals[sig], `tsrun: received ${sig}; stopping all ${this.o.np} ranks`);
+      this.abort(128 + osConstants.signals[sig], `tsrun: received ${sig}; stopping ${this.o.np === 1 ? "the rank" : this.o.np === 2 ? "both ranks" : `all ${this.o.np} ranks`}`);
     for (const s of signals) process.on(s, onSignal);
     const timer = this.o.timeoutSeconds ? setTimeout(() => void this.timedOut(), this.o.timeoutSeconds * 1000) : null;
     for (const connection of this.o.hosts?.connections ?? []) {
@@ -92,7 +92,7 @@ export class Job {
         if (!lost || this.ending) return;
         const index = this.o.hosts!.connections.indexOf(connection);
         const ranks = this.o.hosts!.placement.ranksByHost[index];
-        this.abort(255, `tsrun: lost the connection to host ${connection.label} (ranks ${ranks.join(", ")}): ${lost.message}`);
+        this.abort(255, `tsrun: lost the connection to host ${connection.label} (rank${ranks.length === 1 ? "" : "s"} ${ranks.join(", ")}): ${lost.message}`);
       });
     }
     try {
@@ -217,7 +217,8 @@ export class Job {
     this.ending = { code, message };
     const others = this.ranks.filter((r) => r && !this.exits.has(r.rank) && r.rank !== culprit);
     process.stderr.write(`${message}\n`);
-    if (others.length) process.stderr.write(`tsrun: stopping ${others.length} other rank${others.length > 1 ? "s" : ""} (${others.map((r) => r.rank).join(", ")})\n`);
+    // "other" only makes sense next to a failed rank; a timeout, a deadlock or Ctrl-C says what it stops itself.
+    if (others.length && culprit >= 0) process.stderr.write(`tsrun: stopping ${others.length} other rank${others.length > 1 ? "s" : ""} (${others.map((r) => r.rank).join(", ")})\n`);
     for (const r of others) r.kill("SIGTERM");
     setTimeout(() => {
       for (const r of this.ranks) if (r && !this.exits.has(r.rank)) r.kill("SIGKILL");

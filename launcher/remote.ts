@@ -13,6 +13,8 @@ import { connectHosts, newJobId, shellQuote, startGuarded, type RemoteHandle } f
 import type { ConnectOptions, SshConnection } from "./ssh/connection.ts";
 import type { Placement } from "./placement.ts";
 import type { RankProcess, RankSpec } from "./local.ts";
+import { isThisMachine } from "./this-machine.ts";
+import { localConnection } from "./local-host.ts";
 
 export interface RemoteHosts {
   jobId: string;
@@ -37,11 +39,21 @@ function localAddressTowards(address: string): Promise<string> {
   });
 }
 
-/** Connects to every host of the placement that has ranks; one SshHostsError names every host that failed. */
+/**
+ * Connects to every host of the placement that has ranks; one SshHostsError names every host that failed.
+ * Entries naming this machine get a local stand-in (local-host.ts) whose ranks listen on the address the
+ * other hosts reach this machine at.
+ */
 export async function connectPlacement(placement: Placement, options: ConnectOptions): Promise<RemoteHosts> {
-  const connections = await connectHosts(placement.hosts, options);
-  const addresses = await Promise.all(connections.map(async (c) => (await dns.lookup(c.target.hostName)).address));
-  const localAddresses = await Promise.all(addresses.map(localAddressTowards));
+  const here = placement.hosts.map(isThisMachine);
+  const remote = await connectHosts(placement.hosts.filter((_, i) => !here[i]), options);
+  const remoteAddresses = await Promise.all(remote.map(async (c) => (await dns.lookup(c.target.hostName)).address));
+  const hereAddress = remoteAddresses.length ? await localAddressTowards(remoteAddresses[0]) : "127.0.0.1";
+  let next = 0;
+  const connections = placement.hosts.map((entry, i) => (here[i] ? localConnection(entry) : remote[next++]));
+  next = 0;
+  const addresses = here.map((isHere) => (isHere ? hereAddress : remoteAddresses[next++]));
+  const localAddresses = await Promise.all(addresses.map((a, i) => (here[i] ? hereAddress : localAddressTowards(a))));
   return { jobId: newJobId(), placement, connections, addresses, localAddresses };
 }
 

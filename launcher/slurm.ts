@@ -13,11 +13,11 @@ import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { constants as osConstants } from "node:os";
-import { fileURLToPath } from "node:url";
 import { bundleProgram, BundleError } from "./bundle.ts";
 import { Env } from "../runtime/wire/bootstrap.ts";
+import { tsrunScript } from "./package-root.ts";
 
-const TSRUN_BIN = path.join(path.dirname(fileURLToPath(import.meta.url)), "bin", "tsrun.mjs");
+const TSRUN_BIN = tsrunScript;
 /** What a tsrun parent gives its ranks: never passed on to a rank that has none (it would look for that parent). */
 const LAUNCHER_VARIABLES = [Env.CONTROL, Env.RANK, Env.SIZE, Env.SECRET, Env.JOB, Env.HOST_ID, Env.SOCKET_DIR, Env.TRANSPORT];
 

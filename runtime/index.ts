@@ -1,3 +1,4 @@
+/// <reference types="node" />
 // tsmpi's public API (docs/api.md): `import * as mpi from "tsmpi"`.
 // Names follow mpi4py in camelCase; an operation that blocks in MPI returns a Promise here.
 // This file only gathers and re-exports, by name: what users get is listed here and nowhere else (a test pins

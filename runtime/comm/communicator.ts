@@ -144,9 +144,9 @@ export class Comm {
     }
   }
 
-  /** Blocking receive (MPI_Recv) in value mode: resolves with the received value. */
-  recv(source = ANY_SOURCE, tag = ANY_TAG, status?: Status): Promise<unknown> {
-    return this.receive(source, tag, status, null, "recv");
+  /** Blocking receive (MPI_Recv) in value mode: resolves with the received value (`recv<number>(0, 1)` types it). */
+  recv<T = unknown>(source = ANY_SOURCE, tag = ANY_TAG, status?: Status): Promise<T> {
+    return this.receive(source, tag, status, null, "recv") as Promise<T>;
   }
 
   /** Blocking receive into a buffer spec (MPI_Recv with a buffer): resolves with the status. */
@@ -180,9 +180,9 @@ export class Comm {
   }
 
   /** MPI_Sendrecv: sends and receives at once (no deadlock between two partners doing the same). */
-  async sendrecv(data: unknown, dest: number, sendtag = 0, source = ANY_SOURCE, recvtag = ANY_TAG, status?: Status): Promise<unknown> {
+  async sendrecv<T = unknown>(data: unknown, dest: number, sendtag = 0, source = ANY_SOURCE, recvtag = ANY_TAG, status?: Status): Promise<T> {
     const sending = this.isend(data, dest, sendtag);
-    const value = await this.recv(source, recvtag, status);
+    const value = await this.recv<T>(source, recvtag, status);
     await sending.wait();
     return value;
   }

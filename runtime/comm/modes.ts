@@ -87,8 +87,8 @@ export class PersistentRequest {
     this.current = null;
   }
 
-  async wait(status?: Status): Promise<unknown> {
-    return this.current ? this.current.wait(status) : undefined;
+  async wait<T = unknown>(status?: Status): Promise<T> {
+    return (this.current ? this.current.wait<T>(status) : undefined) as T;
   }
 
   test(status?: Status): { done: boolean; value?: unknown } {
@@ -122,8 +122,8 @@ export class Message {
   ) {}
 
   /** MPI_Mrecv in value mode (or into a buffer spec). */
-  recv(status?: Status, spec?: BufSpec): Promise<unknown> {
-    return blocking(
+  recv<T = unknown>(status?: Status, spec?: BufSpec): Promise<T> {
+    return blocking<unknown>(
       this.matched.then((m) => {
         if (status) Object.assign(status, { source: this.source, tag: this.tag, count: m.size });
         if (!spec) return fromPayload(m);
@@ -131,7 +131,7 @@ export class Message {
         return spec.array;
       }),
       "Message.recv()",
-    );
+    ) as Promise<T>;
   }
 
   irecv(spec?: BufSpec): Request {

@@ -55,9 +55,9 @@ export class Request {
   }
 
   /** Waits for completion; returns the received value (receives) or undefined (sends). */
-  async wait(status?: Status): Promise<unknown> {
+  async wait<T = unknown>(status?: Status): Promise<T> {
     if (!this.settled) await blocking(this.promise, () => `wait(${this.description})`, undefined, this.waitsFor);
-    return this.result(status);
+    return this.result(status) as T;
   }
 
   /** Polls: { done: false } or { done: true, value }. */

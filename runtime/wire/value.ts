@@ -1,7 +1,9 @@
 // Value-mode payloads (mpi4py's lowercase send/recv): any structured-clone value through msgpackr,
 // and top-level TypedArrays / Buffers as their raw bytes (no msgpack copy), arriving as the same type.
 // msgpackr turns -0 into 0 and silently drops functions: we restore -0 with an extension and refuse
-// functions and symbols with ERR_ARG naming the path of the offending field.
+// functions and symbols with ERR_ARG naming the path of the offending field; an invalid Date stays one. An own property named
+// "__proto__" (JSON.parse makes them) arrives as an own property too, never as the received object's
+// prototype: such objects travel as their list of entries and are rebuilt with defineProperty.
 import { Packr, addExtension } from "msgpackr";
 import { Encoding } from "./frame.ts";
 import { ErrorCode, mpiError } from "./errors.ts";
@@ -13,6 +15,30 @@ addExtension({
   type: 0x6e,
   write: () => 0,
   read: () => -0,
+});
+
+/** Marker standing for an invalid Date (msgpack's timestamps cannot hold NaN). */
+class InvalidDate {}
+addExtension({
+  Class: InvalidDate,
+  type: 0x64,
+  write: () => 0,
+  read: () => new Date(NaN),
+});
+
+/** Marker standing for a plain object that has an own "__proto__" key: its entries, in order. */
+class EntriesObject {
+  constructor(readonly entries: [string, unknown][]) {}
+}
+addExtension({
+  Class: EntriesObject,
+  type: 0x6f,
+  write: (o: EntriesObject) => o.entries,
+  read: (entries: [string, unknown][]) => {
+    const o: Record<string, unknown> = {};
+    for (const [key, value] of entries) Object.defineProperty(o, key, { value, enumerable: true, writable: true, configurable: true });
+    return o;
+  },
 });
 
 const packr = new Packr({ structuredClone: true, moreTypes: true });
@@ -94,6 +120,7 @@ function prepareForPack(value: unknown, op: string): unknown {
       default:
         return v;
     }
+    if (v instanceof Date && Number.isNaN(v.getTime())) return new InvalidDate();
     if (v === null || ArrayBuffer.isView(v) || v instanceof ArrayBuffer || v instanceof Date || v instanceof RegExp) return v;
     if (v instanceof WeakMap || v instanceof WeakSet || v instanceof Promise) throw refuse(op, path, v.constructor.name);
     if (seen.has(v)) return seen.get(v);
@@ -151,6 +178,12 @@ function rebuildSet(s: Set<unknown>, path: string, visit: Visit, seen: Map<objec
 }
 
 function rebuildObject(o: Record<string, unknown>, path: string, visit: Visit, seen: Map<object, unknown>): unknown {
+  if (Object.hasOwn(o, "__proto__")) {
+    const marker = new EntriesObject([]);
+    seen.set(o, marker);
+    for (const key of Object.keys(o)) marker.entries.push([key, visit(o[key], `${path}.${key}`)]);
+    return marker;
+  }
   let copy: Record<string, unknown> | null = null;
   for (const key of Object.keys(o)) {
     const r = visit(o[key], `${path}.${key}`);

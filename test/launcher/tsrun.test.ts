@@ -27,7 +27,7 @@ async function survivors(pids: number[]): Promise<number[]> {
 
 describe("usage errors exit 2 with one line", () => {
   const cases: [string[], RegExp][] = [
-    [["-np", "0", "x.ts"], /-np must be a positive integer, got 0/],
+    [["-np", "0", "x.ts"], /-np needs a whole number of at least 1 \(how many ranks to start\), got 0/],
     [["-np", "2", "does-not-exist.ts"], /program not found: does-not-exist\.ts/],
     [["--bogus", "2", "x.ts"], /unknown option --bogus/],
     [["-np", "2"], /no program given/],

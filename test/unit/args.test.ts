@@ -1,6 +1,6 @@
 // Splitting tsrun's command line: launcher options first, then the program, then the program's own arguments.
 import { describe, expect, it } from "vitest";
-import { splitLauncherArgs, UsageError } from "../../launcher/args.ts";
+import { splitLauncherArgs, UsageError, nearest, suggestOption, wholeNumber, seconds } from "../../launcher/args.ts";
 import { MatchQueue } from "../../runtime/comm/queue.ts";
 
 describe("tsrun argument split", () => {
@@ -15,6 +15,26 @@ describe("tsrun argument split", () => {
   it("refuses unknown options and missing values", () => {
     expect(() => splitLauncherArgs(["--frobnicate", "1", "p.ts"])).toThrowError(UsageError);
     expect(() => splitLauncherArgs(["--timeout"])).toThrowError(/needs a value/);
+  });
+});
+
+describe("suggestions and numbers", () => {
+  it("suggests the nearest option or command for a typo, nothing for a stranger", () => {
+    expect(suggestOption("tag-ouput")).toBe(": did you mean --tag-output?");
+    expect(suggestOption("hostfle")).toBe(": did you mean --hostfile?");
+    expect(suggestOption("frobnicate")).toBe("");
+    expect(nearest("veiw", ["init", "view", "export-shiviz"])).toBe("view");
+    expect(nearest("ring", ["init", "view", "export-shiviz"])).toBeUndefined();
+    expect(() => splitLauncherArgs(["--tag-ouput", "p.ts"])).toThrowError(/did you mean --tag-output\?/);
+  });
+  it("-np takes a whole number of at least 1; --timeout a positive number of seconds", () => {
+    expect(wholeNumber("-np", "4", "ranks")).toBe(4);
+    expect(() => wholeNumber("-np", "four", "ranks")).toThrowError("-np needs a whole number (ranks), got 'four'");
+    expect(() => wholeNumber("-np", "-1", "ranks")).toThrowError(/whole number/);
+    expect(() => wholeNumber("-np", "0", "ranks")).toThrowError("-np needs a whole number of at least 1 (ranks), got 0");
+    expect(() => wholeNumber("-np", ["2", "3"], "ranks")).toThrowError(/give -np once/);
+    expect(seconds("--timeout", "2.5")).toBe(2.5);
+    expect(() => seconds("--timeout", "0")).toThrowError(/greater than 0/);
   });
 });
 
