@@ -107,7 +107,7 @@ export class Job {
     });
     const code = await this.done;
     this.reaper?.stop();
-    await this.diagnostics.stop(code);
+    await this.diagnostics.stop(code, this.ending?.message);
     if (timer) clearTimeout(timer);
     if (this.stuckTimer) clearInterval(this.stuckTimer);
     for (const s of signals) process.off(s, onSignal);

@@ -1,6 +1,7 @@
 // `tsrun --trace DIR`: every message event of this rank, as JSON lines in DIR/rank-<r>.jsonl (schema in
 // docs/trace.md): sends, matched receives, collective entry and exit, one-sided operations and epochs,
-// user marks (mpi.mark). Each event carries a vector clock (Fidge/Mattern: every recorded event ticks the
+// user marks (mpi.mark), the end of start-up (ready: init connected every rank), and every blocking call
+// as a pair block (call, user's line) / unblock, so the view can draw the waits. Each event carries a vector clock (Fidge/Mattern: every recorded event ticks the
 // rank's own entry by one; a receive first takes the element-wise max with the sender's clock) and the
 // wall time. The sender's clock travels in a CONTROL frame sent just before the message's own frames on
 // the same ordered connection, so it always arrives first; with the trace off nothing is sent.
@@ -9,6 +10,7 @@ import * as path from "node:path";
 import { siteHere } from "./sites.ts";
 import { setCollectiveTracer, opName, type CollectiveArgs, type CollectiveComm, type CollectiveDone } from "./collective.ts";
 import { TRACE_CLOCK_CHANNEL, type ObservedEngine, type ObservedRecv } from "./observer.ts";
+import { onWorldStarted, setBlockTracer } from "./activity.ts";
 
 const FLUSH_BYTES = 256 * 1024;
 const FLUSH_MS = 200;
@@ -75,19 +77,35 @@ export class Tracer {
       delivered: (recv, source, context, tag, size, id) => this.delivered(recv, source, context, tag, size, id),
     };
     setCollectiveTracer((comm, seq, name, args) => this.collective(comm, seq, name, args));
+    setBlockTracer({
+      began: (id, describe, waitsFor) => this.record("block", { id, call: describe(), ...(waitsFor ? { waits: waitsFor } : {}) }, siteHere),
+      ended: (id) => this.record("unblock", { id }),
+    });
+    onWorldStarted(() => {
+      onWorldStarted(null);
+      this.record("ready", {});
+    });
     process.on("exit", () => this.close());
     process.on("SIGTERM", () => {
       this.close();
       process.exit(143);
     });
     this.record("init", { size });
+    // The first source-line lookup loads the bundle's source map (~200 ms): do it during start-up, not
+    // at the program's first MPI call, where it would show as time the program spent.
+    siteHere();
   }
 
-  /** Appends one event: ticks the own clock entry, stamps clock and wall time. */
-  record(kind: string, fields: Record<string, unknown>, site?: string): void {
+  /**
+   * Appends one event: ticks the own clock entry, stamps clock and wall time. A site given as a function
+   * is looked up after the time is taken (the first lookup loads the source map: not the program's time).
+   */
+  record(kind: string, fields: Record<string, unknown>, where?: string | (() => string | undefined)): void {
     if (this.closed) return;
+    const time = Math.round((performance.timeOrigin + performance.now()) * 1000) / 1000;
+    const site = typeof where === "function" ? where() : where;
     this.clock[this.rank]++;
-    const event = { rank: this.rank, kind, clock: this.clock, time: Math.round((performance.timeOrigin + performance.now()) * 1000) / 1000, ...fields, ...(site ? { site } : {}) };
+    const event = { rank: this.rank, kind, clock: this.clock, time, ...fields, ...(site ? { site } : {}) };
     const line = JSON.stringify(event) + "\n";
     this.buffer.push(line);
     this.bufferedBytes += line.length;
@@ -95,7 +113,7 @@ export class Tracer {
   }
 
   private sent(dest: number, context: number, tag: number, size: number, id: number, sync: boolean): void {
-    this.record("send", { peer: dest, tag, size, comm: contextNames.get(context) ?? `context ${context}`, ctx: context, msg: `${this.rank}:${id}`, sync }, siteHere());
+    this.record("send", { peer: dest, tag, size, comm: contextNames.get(context) ?? `context ${context}`, ctx: context, msg: `${this.rank}:${id}`, sync }, siteHere);
     const payload = new Uint32Array(1 + this.size);
     payload[0] = id;
     payload.set(this.clock, 1);
@@ -121,7 +139,7 @@ export class Tracer {
   private collective(comm: CollectiveComm, seq: number, name: string, args: CollectiveArgs): CollectiveDone {
     const common = { comm: comm.name, ctx: comm.collContext, seq, name };
     const extra = { ...(args.root !== undefined ? { root: args.root } : {}), ...(args.op !== undefined ? { op: opName(args.op) } : {}), ...(args.signature !== undefined ? { signature: String(args.signature) } : {}) };
-    this.record("coll-enter", { ...common, ...extra, members: comm.members }, siteHere());
+    this.record("coll-enter", { ...common, ...extra, members: comm.members }, siteHere);
     let done = false;
     return () => {
       if (done) return;
@@ -148,6 +166,7 @@ export class Tracer {
     this.record("end", {});
     this.flush();
     this.closed = true;
+    setBlockTracer(null);
     clearInterval(this.timer);
     try {
       fs.closeSync(this.fd);
