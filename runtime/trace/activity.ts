@@ -89,9 +89,29 @@ async function awaitedWithSite<T>(promise: Promise<T>, entry: Entry): Promise<T>
       if (!settled && !entry.frames) entry.frames = captureStack();
     }
     return await promise;
+  } catch (err) {
+    // Resumed here, the stack holds the user's awaiting frames: name the line that made the failed call.
+    attachUserSite(err, entry.frames ?? captureStack());
+    throw err;
   } finally {
     leave(entry);
   }
+}
+
+/**
+ * An error raised while the call was pending (ERR_TRUNCATE when the message arrives, ERR_PROC_FAILED…)
+ * has only the runtime's frames: add the user's line that made the call as a stack line, which the
+ * launcher's error report keeps ("    at prog.ts:12:9").
+ */
+function attachUserSite(err: unknown, frames: NodeJS.CallSite[]): void {
+  if (!(err instanceof Error)) return;
+  const site = userSite(frames);
+  const fileLine = site && /^(.*:\d+):\d+$/.exec(site)?.[1];
+  if (!site || !fileLine || (err.stack ?? "").includes(`${fileLine.replace(/^.*\//, "")}:`)) return;
+  const lines = (err.stack ?? `${err.name}: ${err.message}`).split("\n");
+  const firstFrame = lines.findIndex((l) => /^\s+at /.test(l));
+  lines.splice(firstFrame < 0 ? lines.length : firstFrame, 0, `    at ${site}`);
+  err.stack = lines.join("\n");
 }
 
 export function blockedCalls(): BlockedCall[] {

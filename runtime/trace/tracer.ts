@@ -29,6 +29,11 @@ export function nameContext(context: number, name: string): void {
   contextNames.set(context + 1, name);
 }
 
+/** A communicator's name from one of its contexts ("COMM_WORLD"), for trace events and reports. */
+export function contextName(context: number): string {
+  return contextNames.get(context) ?? `context ${context}`;
+}
+
 /** Starts tracing this rank into `dir` (the launcher created it and wrote meta.json). */
 export function startTrace(dir: string, rank: number, size: number, engine: ObservedEngine): Tracer {
   active = new Tracer(dir, rank, size, engine);
