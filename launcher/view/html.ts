@@ -20,7 +20,8 @@ function outcomeBanner(data: ViewData): string {
   const first = (o.report ?? "").split("\n")[0].replace(/^tsrun:\s*/, "");
   const what = o.kind === "deadlock" ? "The job deadlocked" : o.kind === "timeout" ? "The job exceeded --timeout" : `The job was stopped (exit code ${o.code})`;
   const hint = /^\s*hint:\s*(.*)$/m.exec(o.report ?? "")?.[1];
-  return `<div id="outcome" class="outcome ${o.kind}" data-kind="${o.kind}"><b>${what}.</b> ${escapeHtml(first)}${hint ? `<div class="hint"><b>hint:</b> ${escapeHtml(hint)}</div>` : ""}
+  const causes = (o.report ?? "").split("\n").filter((l) => /mismatch\?$/.test(l)).map((l) => `<div class="cause">${escapeHtml(l.trim())}</div>`).join("");
+  return `<div id="outcome" class="outcome ${o.kind}" data-kind="${o.kind}"><b>${what}.</b> ${escapeHtml(first)}${causes}${hint ? `<div class="hint"><b>hint:</b> ${escapeHtml(hint)}</div>` : ""}
 <div>Calls still blocked when it ended are drawn to the end in red${o.kind === "deadlock" ? ", the wait-for cycle as red arrows, and the wait-for graph below the diagram" : ""}.</div>
 ${o.report ? `<details><summary>tsrun's report</summary><pre>${escapeHtml(o.report)}</pre></details>` : ""}</div>`;
 }
@@ -42,6 +43,7 @@ h1 { font-size: 15px; margin: 0 0 6px; } h2 { font-size: 14px; margin: 14px 14px
 svg { display: block; } #diagram { width: 100%; user-select: none; cursor: grab; } #diagram.dragging { cursor: grabbing; }
 .outcome { margin: 8px 14px; padding: 8px 12px; border-left: 4px solid #c92a2a; background: #fff5f5; }
 .outcome.timeout, .outcome.stopped { border-color: #e67700; background: #fff9db; } .outcome .hint { margin: 4px 0; }
+.outcome .cause { margin: 4px 0; font-weight: 600; color: #a61e4d; }
 .outcome pre { font: 12px ui-monospace, monospace; white-space: pre-wrap; }
 #tip { position: absolute; display: none; background: #fff; border: 1px solid #aaa; border-radius: 4px; padding: 6px 8px;
   white-space: pre; font: 12px ui-monospace, monospace; box-shadow: 0 2px 8px rgba(0,0,0,.15); pointer-events: none; max-width: 560px; }

@@ -38,7 +38,7 @@ export interface Drawing {
   };
   TsmpiPanels: {
     CSS: string;
-    waitFor(data: unknown, width: number): { root: SvgNode; height: number } | null;
+    waitFor(data: unknown, width: number, withHeadline?: boolean): { root: SvgNode; height: number } | null;
     timeChart(data: unknown, width: number): { root: SvgNode; height: number };
     bytesChart(data: unknown): { root: SvgNode; height: number };
   };

@@ -24,13 +24,13 @@ var TsmpiPanels = (function () {
     return out;
   }
 
-  /** The wait-for graph and the hint, {root, height}, or null when the job did not deadlock. */
-  function waitFor(data, width) {
+  /** The wait-for graph and the hint (under tsrun's summary unless withHeadline is false), {root, height}, or null. */
+  function waitFor(data, width, withHeadline) {
     const d = data.deadlock;
     if (!d) return null;
     const root = n("g", { class: "wait-for" });
     const maxChars = Math.max(20, Math.floor((width - 24) / R.CHAR_W));
-    const head = wrap(d.summary, maxChars);
+    const head = withHeadline === false ? [] : wrap(d.summary, maxChars);
     head.forEach((l, i) => root.kids.push(n("text", { x: 12, y: 22 + i * LINE, class: "note headline" }, [], l)));
     const boxes = d.nodes.map((node) => {
       const w = Math.max(...node.lines.map((l) => l.length)) * R.CHAR_W + 16;
@@ -41,7 +41,7 @@ var TsmpiPanels = (function () {
     const maxH = Math.max(...boxes.map((b) => b.h));
     const rx = count <= 1 ? 0 : Math.min((width - maxW) / 2 - 20, Math.max(maxW * 0.75, count * 60));
     const ry = count <= 2 ? 0 : Math.max(maxH + 10, count * 22);
-    const top = 30 + head.length * LINE + (count === 1 ? 40 : 10);
+    const top = (head.length ? 30 + head.length * LINE : 4) + (count === 1 ? 40 : 10);
     const cx = width / 2;
     const cy = top + ry + maxH / 2;
     boxes.forEach((b, i) => {

@@ -37,6 +37,7 @@ var TsmpiRender = (function () {
     ".init-marker { stroke: #2b8a3e; stroke-width: 1.5; stroke-dasharray: 4 3; } .label.init { fill: #2b8a3e; }",
     ".mark { fill: #f59f00; stroke: #a35f00; }",
     ".note { fill: #c92a2a; } .note.hint { fill: #333; }",
+    ".label { paint-order: stroke; stroke: #fff; stroke-width: 3px; stroke-linejoin: round; }",
   ].join("\n");
 
   function n(tag, attrs, kids, text) {
@@ -107,7 +108,7 @@ var TsmpiRender = (function () {
     const px = (value) => LEFT + ((value - v.lo) / (v.hi - v.lo)) * plot;
     const clampX = (x) => Math.max(LEFT, Math.min(width - right, x));
     const inView = (a, b) => Math.max(a, b) >= v.lo && Math.min(a, b) <= v.hi;
-    const lanes = (yy) => [yy - 6, yy + 16, yy - 19, yy + 29].filter((b) => b - LABEL_H > yy - rowH / 2 && b + 3 < yy + rowH / 2);
+    const lanes = (yy) => [yy - 8, yy + 17, yy - 21, yy + 30].filter((b) => b - LABEL_H > yy - rowH / 2 && b + 3 < yy + rowH / 2);
     const placer = Placer(LEFT, width - right);
     const root = n("g", { class: "diagram" });
     const add = (parent, node) => (node && parent.kids.push(node), node);

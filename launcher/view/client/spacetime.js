@@ -62,7 +62,7 @@
   function renderPanels() {
     const waits = document.getElementById("waitfor");
     const width = Math.max(600, document.body.clientWidth - 28);
-    if (waits) show(waits, TsmpiPanels.waitFor(data, width), width);
+    if (waits) show(waits, TsmpiPanels.waitFor(data, width, false), width); // the banner above says it
     const time = TsmpiPanels.timeChart(data, Math.min(width, 900));
     show(document.getElementById("time-chart"), time, Math.min(width, 900));
     const bytes = TsmpiPanels.bytesChart(data);
