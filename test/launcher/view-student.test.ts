@@ -149,6 +149,18 @@ describe.skipIf(!ready(commandRequirement(CHROMIUM, "apt-get install -y chromium
     const { page, errors } = await open(html);
     expect(await page.locator("rect.coll").count()).toBeGreaterThanOrEqual(2);
     expect(await page.locator("text.coll-name").count()).toBeGreaterThanOrEqual(2);
+    // each collective call is one band across the ranks, with its algorithm's messages inside it
+    const bands = new Map(
+      await page.locator("rect.coll").evaluateAll((rs) => rs.map((r) => [r.getAttribute("data-group"), [Number(r.getAttribute("x")), Number(r.getAttribute("x")) + Number(r.getAttribute("width"))]] as [string, number[]])),
+    );
+    const inside = await page.locator("line.msg.coll-msg").evaluateAll((ls) => ls.map((l) => [l.getAttribute("data-group"), Number(l.getAttribute("x1")), Number(l.getAttribute("x2"))] as [string, number, number]));
+    expect(inside.length).toBeGreaterThan(0);
+    for (const [group, x1, x2] of inside) {
+      const band = bands.get(group)!;
+      expect(band, `message of collective ${group}`).toBeDefined();
+      expect(Math.min(x1, x2)).toBeGreaterThanOrEqual(band[0] - 0.5);
+      expect(Math.max(x1, x2)).toBeLessThanOrEqual(band[1] + 0.5);
+    }
     expect(await overlappingTexts(page)).toEqual([]);
     await page.selectOption("#axis", "causal");
     await page.waitForFunction(() => Array.from(document.querySelectorAll("#diagram text.tick-label")).every((t) => /^\d+$/.test(t.textContent ?? "")));
