@@ -107,7 +107,7 @@ export class Job {
     });
     const code = await this.done;
     this.reaper?.stop();
-    await this.diagnostics.stop(code);
+    await this.diagnostics.stop(code, this.ending?.message);
     if (timer) clearTimeout(timer);
     if (this.stuckTimer) clearInterval(this.stuckTimer);
     for (const s of signals) process.off(s, onSignal);
@@ -230,12 +230,12 @@ export class Job {
 
   private async timedOut(): Promise<void> {
     if (this.ending) return;
-    const states = await this.rendezvous.queryStates(800);
+    const states = await this.rendezvous.queryStates(800, true); // with the source line of each blocked call
     const lines = this.ranks.filter(Boolean).map((r) => {
       if (this.exits.has(r.rank)) return `  rank ${r.rank}: already exited`;
       const s = states.get(r.rank);
       if (!s) return `  rank ${r.rank}: did not answer (busy computing, not in an MPI call)`;
-      return `  rank ${r.rank}: ${s.blocked.length ? `blocked in ${s.blocked.map((b) => b.call).join(", ")}` : "running (not in an MPI call)"}`;
+      return `  rank ${r.rank}: ${s.blocked.length ? `blocked in ${s.blocked.map((b) => `${b.call}${b.site ? ` at ${b.site}` : ""}`).join(", ")}` : "running (not in an MPI call)"}`;
     });
     this.abort(124, `tsrun: the job exceeded --timeout ${this.o.timeoutSeconds} s; what each rank was doing:\n${lines.join("\n")}`);
   }

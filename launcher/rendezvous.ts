@@ -168,7 +168,7 @@ export class Rendezvous {
   }
 
   /** Asks every live rank what it is doing; ranks that do not answer within `ms` are left out. */
-  async queryStates(ms = 1000): Promise<Map<number, RankState>> {
+  async queryStates(ms = 1000, detail = false): Promise<Map<number, RankState>> {
     const seq = ++this.querySeq;
     const answers = new Map<number, RankState>();
     const pending: Promise<void>[] = [];
@@ -182,7 +182,7 @@ export class Rendezvous {
             answers.set(rank, s);
             resolve();
           });
-          socket.write(encodeControl({ t: "query", seq }));
+          socket.write(encodeControl({ t: "query", seq, detail }));
         }),
       );
     }

@@ -13,13 +13,22 @@
 // The greatest such X is found by removing ranks that break a rule until none does. If X holds every rank
 // that has not exited and is not in finalize, the whole job is deadlocked; otherwise X is a partial
 // deadlock while other ranks still run. A rank that computes (no answer, or not blocked) is never in X.
-import type { BlockedCall } from "../../runtime/wire/bootstrap.ts";
+import type { BlockedCall, UnmatchedMessage } from "../../runtime/wire/bootstrap.ts";
 
 export interface PolledState {
   blocked: BlockedCall[];
   sentTo?: number[];
   recvFrom?: number[];
   busy?: string;
+  /** messages waiting at the rank that match none of its receives (detailed answers) */
+  unmatched?: UnmatchedMessage[];
+  /** the first line each (destination, context, tag) was sent from by this rank (detailed answers) */
+  sendSites?: [number, number, number, string][];
+}
+
+/** A message waiting at a deadlocked rank, with the line that sent it when its sender said. */
+export interface StrayMessage extends UnmatchedMessage {
+  site?: string;
 }
 
 export interface DeadlockInput {
@@ -41,6 +50,8 @@ export interface DeadRank {
   calls: BlockedCall[];
   /** per call, the ranks that could complete it */
   waitsFor: number[][];
+  /** messages waiting at this rank that none of its receives matches (a wrong tag?) */
+  strays?: StrayMessage[];
 }
 
 export interface Deadlock {
@@ -106,7 +117,8 @@ export function findDeadlock(x: DeadlockInput): Deadlock | null {
   if (!dead.size) return null;
   const deadRanks: DeadRank[] = [...dead].sort((a, b) => a - b).map((rank) => {
     const calls = x.cur.get(rank)!.blocked;
-    return { rank, calls, waitsFor: calls.map((c) => waitsForOf(c, x.np)) };
+    const strays = (x.cur.get(rank)!.unmatched ?? []).map((m) => ({ ...m, site: x.cur.get(m.source)?.sendSites?.find(([d, c, t]) => d === rank && c === m.ctx && t === m.tag)?.[3] }));
+    return { rank, calls, waitsFor: calls.map((c) => waitsForOf(c, x.np)), ...(strays.length ? { strays } : {}) };
   });
   const running = all.filter((r) => !dead.has(r) && !x.exited.has(r) && !finalizing.has(r));
   return { global: running.length === 0, dead: deadRanks, running, cycle: findCycle(deadRanks) };

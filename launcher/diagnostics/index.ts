@@ -1,6 +1,6 @@
 // The launcher's diagnostics for one job (shared/DESIGN.md, issue "diagnostics a student can act on"):
 // the monitor that detects deadlocks and mismatched collectives (on unless --no-check), the trace
-// directory (--trace DIR: meta.json here, one rank-<r>.jsonl per rank written by the ranks), and the
+// directory (--trace DIR: meta.json and outcome.json here, one rank-<r>.jsonl per rank written by the ranks), and the
 // live view (--live). launcher/job.ts starts it and passes it every control message of the ranks.
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -58,9 +58,11 @@ export class JobDiagnostics {
     this.monitor?.onMessage(rank, msg);
   }
 
-  /** The job ended with `code`: stop polling, tell the live view, close it. */
-  async stop(code: number): Promise<void> {
+  /** The job ended with `code` (and tsrun's report, if it stopped the job): stop polling, close the live view. */
+  async stop(code: number, report?: string): Promise<void> {
     this.monitor?.stop();
+    const traceDir = this.s.runtimeOptions.trace as string | undefined;
+    if (traceDir) writeOutcome(traceDir, code, report);
     await this.live?.end(code, this.s.exits);
   }
 }
@@ -68,7 +70,16 @@ export class JobDiagnostics {
 /** Creates the trace directory, removes a previous run's rank files, and describes the job in meta.json. */
 export function prepareTraceDir(dir: string, s: Pick<DiagnosticsSetup, "np" | "program" | "programArgs">): void {
   fs.mkdirSync(dir, { recursive: true });
-  for (const f of fs.readdirSync(dir)) if (/^rank-\d+\.jsonl$/.test(f)) fs.rmSync(path.join(dir, f), { force: true });
+  for (const f of fs.readdirSync(dir)) if (/^rank-\d+\.jsonl$|^outcome\.json$|^tsrun-deadlock\.dot$/.test(f)) fs.rmSync(path.join(dir, f), { force: true });
   const meta = { format: "tsmpi-trace", version: 1, np: s.np, program: s.program, args: s.programArgs, started: Date.now() };
   fs.writeFileSync(path.join(dir, "meta.json"), JSON.stringify(meta, null, 2) + "\n");
+}
+
+/** How the job ended, for `tsrun view` (a deadlock, --timeout or an abort keeps blocked calls open to the end). */
+function writeOutcome(dir: string, code: number, report?: string): void {
+  try {
+    fs.writeFileSync(path.join(dir, "outcome.json"), JSON.stringify({ code, ...(report ? { report } : {}), ended: Date.now() }, null, 2) + "\n");
+  } catch {
+    /* the trace directory went away: nothing to record */
+  }
 }

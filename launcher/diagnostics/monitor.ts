@@ -91,7 +91,7 @@ export class Monitor {
       if (msg.sentTo) this.lastSentTo.set(rank, msg.sentTo);
       if (this.host.check && this.ledger.ingest(rank, msg.colls)) this.reportMismatchSoon();
       if (this.round && msg.seq === this.seq) {
-        this.round.set(rank, { blocked: msg.blocked, sentTo: msg.sentTo, recvFrom: msg.recvFrom, busy: msg.busy, sent: msg.sent, received: msg.received });
+        this.round.set(rank, { blocked: msg.blocked, sentTo: msg.sentTo, recvFrom: msg.recvFrom, busy: msg.busy, sent: msg.sent, received: msg.received, unmatched: msg.unmatched, sendSites: msg.sendSites });
         if (this.round.size >= this.liveRanks()) this.endRound();
       }
     } else if (msg.t === "finalize") {

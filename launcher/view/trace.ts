@@ -1,7 +1,8 @@
 // Reading a trace directory written by `tsrun --trace DIR` (schema: docs/trace.md): meta.json and one
 // rank-<r>.jsonl per rank, and the model the views draw: the events of each rank in order, messages as
 // send/receive pairs (paired by the message id "sender:id" both sides record), and collective calls
-// grouped across ranks by (communicator context, call number).
+// grouped across ranks by (communicator context, call number), and how the job ended (outcome.json and the
+// deadlock's wait-for graph, tsrun-deadlock.dot, when tsrun wrote them).
 import * as fs from "node:fs";
 import * as path from "node:path";
 
@@ -48,8 +49,18 @@ export interface CollectiveInstance {
   ranks: { rank: number; enter: TraceEvent; exit?: TraceEvent }[];
 }
 
+/** How the job ended (DIR/outcome.json, written by tsrun when the job ends) and its deadlock graph, if any. */
+export interface TraceOutcome {
+  code: number;
+  /** tsrun's report when it stopped the job (deadlock, --timeout, a failed rank, abort) */
+  report?: string;
+  /** DIR/tsrun-deadlock.dot: the wait-for graph tsrun wrote when it found a deadlock */
+  dot?: string;
+}
+
 export interface TraceModel {
   meta: TraceMeta;
+  outcome?: TraceOutcome;
   np: number;
   events: TraceEvent[][];
   messages: Message[];
@@ -84,7 +95,23 @@ export function loadTrace(dir: string): TraceModel {
       }
     }
   }
-  return buildModel({ ...meta, np }, events);
+  return { ...buildModel({ ...meta, np }, events), outcome: readOutcome(dir) };
+}
+
+function readOutcome(dir: string): TraceOutcome | undefined {
+  let outcome: TraceOutcome | undefined;
+  try {
+    const o = JSON.parse(fs.readFileSync(path.join(dir, "outcome.json"), "utf8")) as TraceOutcome;
+    outcome = { code: Number(o.code), ...(typeof o.report === "string" ? { report: o.report } : {}) };
+  } catch {
+    return undefined; // a trace of an older tsrun, or a job still running
+  }
+  try {
+    outcome.dot = fs.readFileSync(path.join(dir, "tsrun-deadlock.dot"), "utf8");
+  } catch {
+    /* no deadlock */
+  }
+  return outcome;
 }
 
 export function buildModel(meta: TraceMeta, events: TraceEvent[][]): TraceModel {

@@ -8,6 +8,8 @@
 // launcher asks what a rank is blocked in, each pending call is woken once without completing, and the
 // stack it captures then contains the user's awaiting frames (V8's async stack traces): the line of the
 // `await comm.recv(...)` that is stuck. Calls that complete before anyone asks never pay for a stack.
+// With --trace, each blocking call is also a pair of trace events (block, unblock: tracer.ts), and the
+// world's start (init connected) is one ("ready"), so the view can draw waits and fold the start-up.
 import type { BlockedCall } from "../wire/bootstrap.ts";
 import { captureStack, userSite } from "./sites.ts";
 
@@ -28,6 +30,24 @@ let keepAliveTimer: NodeJS.Timeout | null = null;
 let nextEntryId = 1;
 let captureSites = false;
 
+/** The trace's recorder of blocking calls (tracer.ts installs it with --trace; null costs one test per call). */
+export interface BlockTracer {
+  /** The call started (in the caller's synchronous stack, so the user's line is on it). */
+  began(id: number, describe: () => string, waitsFor?: number[]): void;
+  ended(id: number): void;
+}
+let blockTracer: BlockTracer | null = null;
+
+export function setBlockTracer(t: BlockTracer | null): void {
+  blockTracer = t;
+}
+
+/** Told once the world is up (init connected every rank): the trace marks the end of start-up. */
+let startedListener: (() => void) | null = null;
+export function onWorldStarted(listener: (() => void) | null): void {
+  startedListener = listener;
+}
+
 /** Turns on the lazy capture of the user's source line of every blocking call (runtime checks). */
 export function setSiteCapture(on: boolean): void {
   captureSites = on;
@@ -38,11 +58,14 @@ export function enter(describe: () => string, comm?: string, waitsFor?: number[]
   const entry: Entry = { id: nextEntryId++, describe, comm, waitsFor, since: Date.now() };
   current.add(entry);
   if (current.size === 1) keepAliveTimer?.ref();
+  blockTracer?.began(entry.id, describe, waitsFor);
   return entry;
 }
 
 export function leave(entry: Entry): void {
-  if (current.delete(entry) && current.size === 0) keepAliveTimer?.unref();
+  if (!current.delete(entry)) return;
+  if (current.size === 0) keepAliveTimer?.unref();
+  blockTracer?.ended(entry.id);
 }
 
 /** Runs `promise` as a blocking call: recorded while pending, and keeping the process alive. */
@@ -66,9 +89,29 @@ async function awaitedWithSite<T>(promise: Promise<T>, entry: Entry): Promise<T>
       if (!settled && !entry.frames) entry.frames = captureStack();
     }
     return await promise;
+  } catch (err) {
+    // Resumed here, the stack holds the user's awaiting frames: name the line that made the failed call.
+    attachUserSite(err, entry.frames ?? captureStack());
+    throw err;
   } finally {
     leave(entry);
   }
+}
+
+/**
+ * An error raised while the call was pending (ERR_TRUNCATE when the message arrives, ERR_PROC_FAILED…)
+ * has only the runtime's frames: add the user's line that made the call as a stack line, which the
+ * launcher's error report keeps ("    at prog.ts:12:9").
+ */
+function attachUserSite(err: unknown, frames: NodeJS.CallSite[]): void {
+  if (!(err instanceof Error)) return;
+  const site = userSite(frames);
+  const fileLine = site && /^(.*:\d+):\d+$/.exec(site)?.[1];
+  if (!site || !fileLine || (err.stack ?? "").includes(`${fileLine.replace(/^.*\//, "")}:`)) return;
+  const lines = (err.stack ?? `${err.name}: ${err.message}`).split("\n");
+  const firstFrame = lines.findIndex((l) => /^\s+at /.test(l));
+  lines.splice(firstFrame < 0 ? lines.length : firstFrame, 0, `    at ${site}`);
+  err.stack = lines.join("\n");
 }
 
 export function blockedCalls(): BlockedCall[] {
@@ -91,6 +134,7 @@ export async function resolveSites(): Promise<void> {
 /** Installs the keep-alive timer (called by init). */
 export function startKeepAlive(): void {
   if (keepAliveTimer) return;
+  startedListener?.();
   keepAliveTimer = setInterval(() => {}, 1 << 30);
   if (current.size === 0) keepAliveTimer.unref();
 }

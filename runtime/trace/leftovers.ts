@@ -49,6 +49,17 @@ export function noteSend(dest: number, context: number, tag: number, id: number)
   idSites.get(dest)!.set(id, frames);
 }
 
+/** The first send site of each (destination, context, tag) this rank sent to, resolved (a deadlock report names them). */
+export function firstSendSites(limit = 200): [dest: number, context: number, tag: number, site: string][] {
+  const out: [number, number, number, string][] = [];
+  for (const [key, { frames }] of sendSites) {
+    const site = frames && userSiteOfRaw(frames);
+    if (site) out.push([...(key.split(":").map(Number) as [number, number, number]), site]);
+    if (out.length >= limit) break;
+  }
+  return out;
+}
+
 /** At finalize: tells every destination where its messages were sent from (before the frame counts are taken). */
 export function sendSitesToPeers(engine: ObservedEngine): void {
   const byDest = new Map<number, { keys: [number, number, RawFrame[]][]; ids: [number, RawFrame[]][] }>();

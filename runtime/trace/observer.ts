@@ -22,6 +22,8 @@ export interface ObservedEngine {
   observer: EngineObserver | null;
   sendControl(dest: number, channel: number, tag: number, payload: Uint8Array, onWritten?: () => void): void;
   onControl(channel: number, handler: ((source: number, frame: { payload: Uint8Array; tag: number }) => void) | null): void;
+  /** Messages that arrived and match no posted receive yet (the deadlock report names them). */
+  unreceived?(): { source: number; context: number; tag: number; size: number; id: number }[];
 }
 
 /** CONTROL channels of the diagnostics (below the one-sided windows' 0x40000000 range). */

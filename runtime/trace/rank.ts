@@ -7,8 +7,8 @@
 import type { RankToLauncher } from "../wire/bootstrap.ts";
 import { blockedCalls, keepAliveHeld, resolveSites, setSiteCapture } from "./activity.ts";
 import { setCollectiveChecks, takeCollectiveLogs } from "./collective.ts";
-import { finalizeWarnings, noteSend, sendSitesToPeers, setLeftoverChecks, type Unreceived } from "./leftovers.ts";
-import { startTrace } from "./tracer.ts";
+import { finalizeWarnings, firstSendSites, noteSend, sendSitesToPeers, setLeftoverChecks, type Unreceived } from "./leftovers.ts";
+import { contextName, startTrace } from "./tracer.ts";
 import type { ObservedEngine } from "./observer.ts";
 
 export interface DiagnosticOptions {
@@ -88,8 +88,22 @@ export class RankDiagnostics {
       if (busy) state.busy = busy;
       const colls = takeCollectiveLogs();
       if (colls.length) state.colls = colls;
+      if (detail) Object.assign(state, this.unmatchedAndSites());
     }
     return state;
+  }
+
+  /**
+   * For a deadlock report: user messages waiting here that match no receive (even contexts: point-to-point;
+   * the runtime's CONTROL context is 0xffffffff, odd), and where this rank first sent to each peer and tag.
+   */
+  private unmatchedAndSites(): Pick<RankToLauncher & { t: "state" }, "unmatched" | "sendSites"> {
+    const waiting = (this.w.engine.unreceived?.() ?? []).filter((m) => (m.context & 1) === 0).slice(0, 50);
+    const sites = firstSendSites();
+    return {
+      ...(waiting.length ? { unmatched: waiting.map((m) => ({ source: m.source, tag: m.tag, ctx: m.context, comm: contextName(m.context), size: m.size })) } : {}),
+      ...(sites.length ? { sendSites: sites } : {}),
+    };
   }
 
   /** Before finalize takes its frame counts: tell each destination where its messages were sent from. */

@@ -61,6 +61,17 @@ export interface RankDiagnostics {
   busy?: string; // why the rank may still progress on its own (timers, sockets, files), if it may
   colls?: CollectiveLog[];
   inFinalize?: boolean;
+  unmatched?: UnmatchedMessage[]; // user messages waiting here for a matching receive (detailed answers only)
+  sendSites?: [dest: number, ctx: number, tag: number, site: string][]; // first send line per destination and tag (detailed)
+}
+
+/** A message that arrived at a rank and matches none of its receives yet (a wrong tag, source or communicator?). */
+export interface UnmatchedMessage {
+  source: number;
+  tag: number;
+  ctx: number;
+  comm: string;
+  size: number;
 }
 
 /** Messages a rank sends to its launcher. */

@@ -83,13 +83,18 @@ describe.skipIf(!canRun)("tsrun view", () => {
     await page.fill("#tag-filter", "");
     await page.waitForFunction(() => document.querySelectorAll("line.msg").length === 4);
 
-    const width = async () => page.locator("line.msg").first().evaluate((l) => Math.abs(Number(l.getAttribute("x2")) - Number(l.getAttribute("x1"))));
-    const before = await width();
+    // zoom in around the plot's centre: the message nearest to it (same data-index) gets wider
+    const spans = await page.locator("line.msg").evaluateAll((ls) => ls.map((l) => ({ index: l.getAttribute("data-index"), x1: Number(l.getAttribute("x1")), x2: Number(l.getAttribute("x2")) })));
+    const centre = (78 + Number(await page.locator("#diagram").getAttribute("width")) - 24) / 2; // the zoom buttons zoom around the plot's middle
+    const middle = spans.sort((a, b) => Math.abs((a.x1 + a.x2) / 2 - centre) - Math.abs((b.x1 + b.x2) / 2 - centre))[0];
     await page.click("#zoom-in");
-    await page.waitForFunction((w) => {
-      const l = document.querySelector("line.msg");
-      return !l || Math.abs(Number(l.getAttribute("x2")) - Number(l.getAttribute("x1"))) > w * 1.5;
-    }, before);
+    await page.waitForFunction(
+      ([index, w]) => {
+        const l = document.querySelector(`line.msg[data-index="${index}"]`);
+        return !!l && Math.abs(Number(l.getAttribute("x2")) - Number(l.getAttribute("x1"))) > w * 1.5;
+      },
+      [middle.index, Math.abs(middle.x2 - middle.x1)] as const,
+    );
     const box = (await page.locator("#diagram").boundingBox())!;
     await page.mouse.move(box.x + box.width / 2, box.y + 60);
     await page.mouse.wheel(0, 600); // zoom back out around the pointer
