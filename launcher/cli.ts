@@ -15,6 +15,7 @@ import { SshError, SshHostsError } from "./ssh/errors.ts";
 import { parseKillSpecs } from "./fault.ts";
 import { runTraceCommand, TRACE_COMMANDS } from "./view/command.ts";
 import { runUnderSlurm } from "./slurm.ts";
+import { classifyProgram, checkCoresForLocalJob } from "./executable.ts";
 
 const VERSION = JSON.parse(fs.readFileSync(new URL("../package.json", import.meta.url), "utf8")).version as string;
 
@@ -75,8 +76,9 @@ async function runJob(opts: Record<string, unknown>, program: string | undefined
   const np = opts.np as number | undefined;
   if (np === undefined) return usage("missing -np N (the number of ranks to start)");
   if (!Number.isInteger(np) || np < 1) return usage(`-np must be a positive integer, got ${String(opts.np)}`);
-  const programPath = path.resolve(program);
-  if (!fs.existsSync(programPath)) return usage(`program not found: ${program}`);
+  const programKind = classifyProgram(program, { remote: Boolean(opts.hostfile || opts.host) });
+  if (programKind.kind === "missing") return usage(`program not found: ${program} (neither a .ts/.js file nor an executable on PATH)`);
+  const programPath = programKind.kind === "source" ? programKind.path : program;
   const wdir = path.resolve((opts.wdir as string | undefined) ?? process.cwd());
   if (!fs.existsSync(wdir)) return usage(`--wdir ${opts.wdir}: no such directory`);
   const env: Record<string, string> = {};
@@ -102,10 +104,12 @@ async function runJob(opts: Record<string, unknown>, program: string | undefined
     }
     throw err;
   }
+  const tooFewCores = !placement && opts.mapBy === "core" ? checkCoresForLocalJob(np, Boolean(opts.oversubscribe)) : undefined;
+  if (tooFewCores) return usage(tooFewCores);
   if (placement && opts.displayMap) process.stdout.write(formatMap(placement) + "\n");
   let bundle: string;
   try {
-    bundle = await bundleProgram(programPath);
+    bundle = programKind.kind === "source" ? await bundleProgram(programPath) : ""; // an executable runs as is
   } catch (err) {
     if (err instanceof BundleError) {
       process.stderr.write(`tsrun: ${err.message}\n`);
@@ -135,6 +139,7 @@ async function runJob(opts: Record<string, unknown>, program: string | undefined
     bundle,
     program: programPath,
     programArgs,
+    command: programKind.kind === "executable" ? programKind.command : undefined,
     tagOutput: Boolean(opts.tagOutput),
     timeoutSeconds: opts.timeout as number | undefined,
     env,
@@ -143,7 +148,7 @@ async function runJob(opts: Record<string, unknown>, program: string | undefined
     coll: opts.coll as string | undefined,
     runtimeOptions: {
       strict: Boolean(opts.strict),
-      check: !opts.noCheck,
+      check: !opts.noCheck && programKind.kind === "source",
       trace: opts.trace ? path.resolve(opts.trace as string) : undefined,
       faultTolerant: Boolean(opts.faultTolerant),
     },
@@ -170,7 +175,7 @@ function placementOf(opts: Record<string, unknown>, np: number): Placement | und
   if (opts.host) hosts = [...hosts, ...parseHostList(opts.host as string)];
   if (!hosts.length) return undefined;
   return placeRanks(np, hosts, {
-    mapBy: opts.mapBy as "slot" | "node",
+    mapBy: opts.mapBy as "slot" | "node" | "core",
     oversubscribe: Boolean(opts.oversubscribe),
     sourceName: opts.hostfile ? "the hostfile" : "the host list",
   });
