@@ -2,10 +2,11 @@
 // give_task and receive_result, and nothing else. Workers (worker.ts, separate processes) ask for a fruit,
 // prepare it and hand back the result; when every fruit is back the salad is ready and the master stops.
 //
-//   npx tsx exercises/salad/rpc/master.ts [--port 18861] [--time-scale X]
+//   npx tsx exercises/salad/rpc/master.ts [--port 18861] [--host 127.0.0.1 (0.0.0.0: workers on other machines)] [--time-scale X]
 //
 // Output: `LISTENING <port>` once workers may connect, `GIVEN <id> <fruit> to <worker>`,
 // `PREPARED <id> <fruit> by <worker>` per result, `REFUSED <name>` per unexposed call, then `TOTAL <units>`.
+import { hostOption, checkHost, reachableHost, loopbackNote } from "../listen-host.ts";
 import { parseArgs } from "node:util";
 import { isMainModule, preparedLine, saladTasks, timeScale, totalLine, type Task } from "../fruits.ts";
 import { serveRpc, type RpcServer, type ServeOptions } from "./rpc.ts";
@@ -62,18 +63,19 @@ export interface MasterParts {
 export async function runMaster(argv: string[], parts: MasterParts = {}): Promise<void> {
   const { values } = parseArgs({
     args: argv,
-    options: { port: { type: "string", default: "18861" }, "time-scale": { type: "string" } },
+    options: { port: { type: "string", default: "18861" }, ...hostOption, "time-scale": { type: "string" } },
     strict: true,
   });
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be 0..65535, got "${values.port}"`);
+  const host = checkHost(values.host!);
   const scale = timeScale(values["time-scale"]);
   const log = (line: string) => console.log(line);
   let stop: (elapsedMs: number) => void = () => {};
   const makeService = parts.makeService ?? ((tasks, log, onReady) => new MasterService(tasks, log, onReady));
   const service = makeService(saladTasks(), log, (ms) => stop(ms));
-  const server = await (parts.serve ?? serveRpc)(service, { port, onRefused: (name) => log(`REFUSED ${name}`) }).catch((err: NodeJS.ErrnoException) => {
-    throw new Error(`cannot listen on 127.0.0.1:${port}: ${err.code ?? err.message}${err.code === "EADDRINUSE" ? ". Another master is running there? Try --port 0" : ""}`);
+  const server = await (parts.serve ?? serveRpc)(service, { host, port, onRefused: (name) => log(`REFUSED ${name}`) }).catch((err: NodeJS.ErrnoException) => {
+    throw new Error(`cannot listen on ${host}:${port}: ${err.code ?? err.message}${err.code === "EADDRINUSE" ? ". Another master is running there? Try --port 0" : ""}`);
   });
   stop = (ms) => {
     log("\nLa salade est prête ! Bonne dégustation !");
@@ -81,7 +83,9 @@ export async function runMaster(argv: string[], parts: MasterParts = {}): Promis
     log(totalLine(ms, scale));
     void server.close(1000, "salad ready");
   };
-  log(`Le maître est accessible à ws://127.0.0.1:${server.port}.`);
+  log(`Le maître est accessible à ws://${reachableHost(host)}:${server.port}.`);
+  const note = loopbackNote(host);
+  if (note) log(note);
   log(`LISTENING ${server.port}`);
 }
 
