@@ -51,7 +51,18 @@ describe.skipIf(!ready(rootRequirement, commandRequirement("/usr/sbin/sshd", "ap
     expect(sessionProcesses()).toEqual([]);
   }, GUARD_MS);
 
-  it("exercise 8: processes on 3 hosts take snapshots whose totals are conserved", async () => {
+  it("exercise 8: the launcher starts the counter processes on 3 hosts; blocking checkpoints leave no message in a channel", async () => {
+    const r = await exercise("checkpoint.ts", ["--np", "3", "--waves", "2", "--every-ms", "300", "--tick-ms", "10", "--delay-ms", "10"]);
+    expect(r.code, r.stderr + r.stdout).toBe(0);
+    expect(spawnedHosts(r.stdout)).toEqual(["th1", "th2", "th3"]);
+    const records = [...r.stdout.matchAll(/CHECKPOINT (\{.*\})/g)].map((m) => JSON.parse(m[1]) as { wave: number; process: number; sent: number[]; received: number[] });
+    expect(records).toHaveLength(6);
+    for (const a of records) for (const b of records) if (a.wave === b.wave && a !== b) expect(a.sent[b.process]).toBe(b.received[a.process]);
+    expect(r.stdout).toMatch(/ALL CONNECTED: 3 processes[\s\S]*WAVE 2 DONE/);
+    expect(sessionProcesses()).toEqual([]);
+  }, GUARD_MS);
+
+  it("exercise 8-ext: processes on 3 hosts take snapshots whose totals are conserved", async () => {
     const r = await exercise("snapshot.ts", ["--spawn", "3", "--snapshots", "2", "--every-ms", "400", "--tick-ms", "20"]);
     expect(r.code, r.stderr + r.stdout).toBe(0);
     expect(spawnedHosts(r.stdout)).toEqual(["th1", "th2", "th3"]);

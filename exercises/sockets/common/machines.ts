@@ -4,8 +4,10 @@
 // every machine, e.g. on NFS). Each process is told the addresses of the others; over SSH it listens on
 // every interface so processes on other machines can reach it. Output lines come back prefixed
 // `[label host]`; Ctrl-C or a failing process stops them all, and whatever is left is stopped over SSH.
+import * as dgram from "node:dgram";
 import * as dns from "node:dns/promises";
 import * as fs from "node:fs";
+import * as net from "node:net";
 import * as path from "node:path";
 import { parseHostfile, startOnHosts, HostfileError, type HostEntry, type HostJob } from "tsmpi/launcher";
 import { die } from "./cli.ts";
@@ -29,13 +31,15 @@ export interface MachineArgs {
 export interface Machines {
   /** Address at which process i can be reached by the others. */
   addressOf(i: number): string;
+  /** Address of this machine as machine of process i sees it (for processes that call back a launcher). */
+  launcherAddressFor(i: number): string;
   /** Address each process listens on. */
   bind: string;
   /** Starts every member (member i on machine i mod M); resolves 0 when all exit cleanly, 1 otherwise. */
   run(defaultProgram: string, members: Member[]): Promise<number>;
 }
 
-const LOCAL: Machines = { addressOf: () => "127.0.0.1", bind: "127.0.0.1", run: spawnMembers };
+const LOCAL: Machines = { addressOf: () => "127.0.0.1", launcherAddressFor: () => "127.0.0.1", bind: "127.0.0.1", run: spawnMembers };
 
 /** The machines of a `--spawn` run: this one, or those of --hostfile (names resolved once, here). */
 export async function machinesFor(program: string, argv: MachineArgs): Promise<Machines> {
@@ -56,11 +60,26 @@ export async function machinesFor(program: string, argv: MachineArgs): Promise<M
       return die(program, `cannot resolve machine ${h.host} of ${argv.hostfile}`, 2);
     }
   }));
+  const here = await Promise.all(addresses.map(localAddressTowards));
   return {
     addressOf: (i) => addresses[i % hosts.length],
+    launcherAddressFor: (i) => here[i % hosts.length],
     bind: "0.0.0.0",
     run: (defaultProgram, members) => runOverSsh(program, argv, hosts, defaultProgram, members),
   };
+}
+
+/** The local address the kernel would use to reach `address` (no packet is sent). */
+function localAddressTowards(address: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = dgram.createSocket(net.isIPv6(address) ? "udp6" : "udp4");
+    socket.on("error", reject);
+    socket.connect(9, address, () => {
+      const local = socket.address().address;
+      socket.close();
+      resolve(local);
+    });
+  });
 }
 
 const quote = (text: string) => `'${text.replace(/'/g, `'\\''`)}'`;
