@@ -4,27 +4,10 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { XMLParser, XMLValidator } from "fast-xml-parser";
 import { describe, expect, it } from "vitest";
 import { chartsSvg, bytes, compactNumber, type Chart } from "../../exercises/common/svg-chart.ts";
 import { runTsrun, projectRoot } from "../graders/lib/run.ts";
-
-type Node = Record<string, unknown>;
-const parser = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: "", isArray: (name) => ["g", "circle", "text", "line", "polyline"].includes(name) });
-
-/** Every chart of an SVG document: its title, tick labels, and per series the points (values and pixels). */
-export function readCharts(svg: string) {
-  expect(XMLValidator.validate(svg)).toBe(true);
-  const doc = parser.parse(svg) as { svg: { g: Node[] } };
-  return doc.svg.g.map((chart) => {
-    const texts = (chart.text as Node[]).map((t) => ({ cls: t.class as string | undefined, text: String(t["#text"]) }));
-    const series = (chart.g as Node[]).map((s) => ({
-      name: s["data-name"] as string,
-      points: ((s.circle as Node[]) ?? []).map((c) => ({ x: Number(c["data-x"]), y: Number(c["data-y"]), cx: Number(c.cx), cy: Number(c.cy) })),
-    }));
-    return { title: chart["data-title"] as string, xTicks: texts.filter((t) => t.cls === "x-tick").map((t) => t.text), yTicks: texts.filter((t) => t.cls === "y-tick").map((t) => t.text), series };
-  });
-}
+import { readCharts } from "./svg-read.ts";
 
 describe("svg-chart", () => {
   const chart: Chart = {

@@ -1,0 +1,56 @@
+// S5's first steps (exercises/salad/blockchain-lab.ts) as real processes: ex5's three given blocks, chained,
+// hashed from their fields (the same hashes at every run once the timestamp is fixed); ex7's difficulty
+// table and its SVG chart, read back with an XML parser and compared with the printed numbers.
+import { createHash } from "node:crypto";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { createRequire } from "node:module";
+import { pathToFileURL } from "node:url";
+import { describe, expect, it } from "vitest";
+import { projectRoot, runCommand } from "../graders/lib/run.ts";
+import { readCharts } from "./svg-read.ts";
+
+const tsx = pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href;
+const lab = (args: string[]) => runCommand(process.execPath, ["--import", tsx, path.join(projectRoot, "exercises/salad/blockchain-lab.ts"), ...args], { timeoutMs: 120_000 });
+
+describe("blockchain-lab", () => {
+  it("ex5: the three given blocks, each hashing its fields and linked to the one before", async () => {
+    const runs = await Promise.all([lab(["ex5", "--timestamp", "1700000000000"]), lab(["ex5", "--timestamp", "1700000000000"])]);
+    for (const r of runs) expect(r.code, r.stderr).toBe(0);
+    expect(runs[0].stdout).toBe(runs[1].stdout);
+    const blocks = [...runs[0].stdout.matchAll(/^BLOCK (\d) hash=(\w+) previousHash=(\w+) timestamp=(\d+) data=(.*)$/gm)];
+    expect(blocks.map((b) => JSON.parse(b[5]))).toEqual(["Bonjour, je suis le premier bloc", "Hello, je suis le deuxième bloc", "Yo, je suis le troisième bloc"]);
+    let previous = "0";
+    for (const [, , hash, prev, timestamp, data] of blocks) {
+      expect(prev).toBe(previous);
+      expect(hash).toBe(createHash("sha256").update(JSON.stringify([prev, Number(timestamp), JSON.parse(data), 0])).digest("hex"));
+      previous = hash;
+    }
+  }, 150_000);
+
+  it("ex7: one row per difficulty, and the chart draws the printed numbers", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "blockchain-lab-"));
+    try {
+      const file = path.join(dir, "d.svg");
+      const r = await lab(["ex7", "--max-difficulty", "3", "--blocks", "2", "--plot", file]);
+      expect(r.code, r.stderr).toBe(0);
+      const rows = [...r.stdout.matchAll(/^DIFFICULTY (\d) seconds=([\d.]+) attempts=([\d.]+)$/gm)].map((m) => m.slice(1).map(Number));
+      expect(rows.map((row) => row[0])).toEqual([1, 2, 3]);
+      expect(r.stdout).toMatch(/\| difficulty \| seconds per block \| attempts per block \|/);
+      const [time, attempts] = readCharts(fs.readFileSync(file, "utf8"));
+      expect(time.series[0].points.map((p) => p.x)).toEqual(rows.map((row) => row[0]));
+      time.series[0].points.forEach((p, i) => expect(p.y).toBeCloseTo(rows[i][1], 5)); // printed with 6 decimals
+      expect(attempts.series[0].points.map((p) => p.y)).toEqual(rows.map((row) => row[2]));
+      expect(attempts.series[1].points.map((p) => p.y)).toEqual([16, 256, 4096]);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  }, 150_000);
+
+  it("says which exercise to run when given none", async () => {
+    const r = await lab([]);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim()).toBe("blockchain-lab: say which exercise: ex5 or ex7 (got nothing)");
+  }, 150_000);
+});
