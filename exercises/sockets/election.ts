@@ -66,6 +66,7 @@ async function stop(forward: boolean): Promise<void> {
 }
 
 function onElection(candidate: number): void {
+  // SOLUTION BEGIN: Chang-Roberts: forward a greater id, replace a smaller one by yours (once), elected when yours comes back
   if (candidate > me) {
     participant = true;
     void pass(`E${candidate}`);
@@ -77,6 +78,8 @@ function onElection(candidate: number): void {
     console.log(`LEADER ${me} (this process was elected)`);
     void pass(`F${me}`);
   } // candidate < me while participating: swallowed, my own id is already travelling
+  // STARTER: void candidate;
+  // SOLUTION END
 }
 
 function onElected(elected: number): void {

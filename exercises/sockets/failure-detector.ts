@@ -67,7 +67,9 @@ function heartbeat(): void {
   for (const [name, w] of watched) {
     w.lastSent++;
     send(w.socket, { op: "heartbeat", n: w.lastSent });
+    // SOLUTION BEGIN: suspect a process more than --threshold heartbeats behind
     if (w.lastSent - w.lastAnswered > argv.threshold) suspect(name, "local");
+    // SOLUTION END
   }
 }
 

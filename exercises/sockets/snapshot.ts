@@ -73,10 +73,13 @@ function transferSomething(): void {
 
 /** Chandy–Lamport: record the local state, then a marker on every outgoing channel. */
 function recordLocalState(snapshot: number, markerFrom?: number): void {
+  // SOLUTION BEGIN: record balance and counters, open every incoming channel but the marker's, send a marker on every outgoing channel
   const open = new Set(others.filter((j) => j !== markerFrom));
   recordings.set(snapshot, { snapshot, process: me, balance, sent: [...sent], received: [...received], channels: Object.fromEntries(others.map((j) => [j, []])), open });
   for (const j of others) transmit(j, { op: "marker", snapshot });
   if (open.size === 0) complete(snapshot);
+  // STARTER: void snapshot, markerFrom;
+  // SOLUTION END
 }
 
 function complete(snapshot: number): void {
