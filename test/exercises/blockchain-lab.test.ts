@@ -1,6 +1,8 @@
 // S5's first steps (exercises/salad/blockchain-lab.ts) as real processes: ex5's three given blocks, chained,
 // hashed from their fields (the same hashes at every run once the timestamp is fixed); ex7's difficulty
-// table and its SVG chart, read back with an XML parser and compared with the printed numbers.
+// table and its SVG chart, read back with an XML parser and compared with the printed numbers; exercise 8:
+// the RPC master with --difficulty mines a block for each result its worker processes return.
+import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as os from "node:os";
@@ -52,5 +54,29 @@ describe("blockchain-lab", () => {
     const r = await lab([]);
     expect(r.code).toBe(2);
     expect(r.stderr.trim()).toBe("blockchain-lab: say which exercise: ex5 or ex7 (got nothing)");
+  }, 150_000);
+
+  it("ex8: the RPC master mines a linked, proven block for each result of its workers", async () => {
+    const salad = (file: string, args: string[]) => spawn(process.execPath, ["--import", tsx, path.join(projectRoot, "exercises/salad/rpc", file), ...args], { cwd: projectRoot, stdio: ["ignore", "pipe", "pipe"] });
+    const master = salad("master.ts", ["--port", "0", "--time-scale", "0.02", "--difficulty", "2"]);
+    const guard = setTimeout(() => master.kill("SIGKILL"), 120_000);
+    let out = "";
+    const port = await new Promise<string>((resolve) => master.stdout.setEncoding("utf8").on("data", (d: string) => {
+      out += d;
+      const m = /^LISTENING (\d+)/m.exec(out);
+      if (m) resolve(m[1]);
+    }));
+    const workers = [1, 2].map((k) => salad("worker.ts", ["--master", `ws://127.0.0.1:${port}`, "--name", `w${k}`, "--time-scale", "0.02"]));
+    await Promise.all([master, ...workers].map((p) => new Promise((resolve) => p.on("exit", resolve))));
+    clearTimeout(guard);
+    const blocks = [...out.matchAll(/^BLOCK (\d+) hash=(\w+) previousHash=(\w+) nonce=\d+ attempts=\d+ data=(.*)$/gm)];
+    expect(blocks.map((b) => Number(b[1]))).toEqual(Array.from({ length: 11 }, (_, i) => i + 1));
+    blocks.forEach((b, i) => {
+      expect(b[2].startsWith("00")).toBe(true);
+      if (i > 0) expect(b[3]).toBe(blocks[i - 1][2]);
+    });
+    const prepared = [...out.matchAll(/^PREPARED (\d+) /gm)].map((m) => Number(m[1])).sort((a, b) => a - b);
+    expect(blocks.map((b) => (JSON.parse(b[4]) as { task: number }).task).sort((a, b) => a - b)).toEqual(prepared);
+    expect(out).toMatch(/^CHAIN VALID 12 blocks$/m);
   }, 150_000);
 });
