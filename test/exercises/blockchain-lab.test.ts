@@ -80,3 +80,22 @@ describe("blockchain-lab", () => {
     expect(out).toMatch(/^CHAIN VALID 12 blocks$/m);
   }, 150_000);
 });
+
+describe("S3's lock cost chart (counter-lock-cost.ts)", () => {
+  it("times each N with and without the lock, the lock exact, and the chart draws the printed times", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "lock-cost-"));
+    try {
+      const file = path.join(dir, "lock.svg");
+      const r = await runCommand(process.execPath, ["--import", tsx, path.join(projectRoot, "exercises/salad/counter-lock-cost.ts"), "--n", "100,1000", "--plot", file], { timeoutMs: 120_000 });
+      expect(r.code, r.stderr).toBe(0);
+      const runs = [...r.stdout.matchAll(/^COST n=(\d+) lock=(on|off) ms=([\d.]+) counter=(\d+) expected=(\d+) lost=(\d+)$/gm)];
+      expect(runs.map((m) => `${m[1]} ${m[2]}`)).toEqual(["100 off", "100 on", "1000 off", "1000 on"]);
+      for (const m of runs.filter((m) => m[2] === "on")) expect(m[4]).toBe(m[5]); // the lock loses nothing
+      const [chart] = readCharts(fs.readFileSync(file, "utf8"));
+      expect(chart.series.map((s) => s.name)).toEqual(["without lock (loses increments)", "with lock (exact)"]);
+      expect(chart.series[1].points.map((p) => [p.x, p.y])).toEqual(runs.filter((m) => m[2] === "on").map((m) => [Number(m[1]), Number(m[3])]));
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  }, 150_000);
+});
