@@ -10,7 +10,7 @@ export const LAUNCHER_OPTIONS: Record<string, Options> = {
   np: { alias: "n", type: "string", describe: "number of ranks to start (a whole number)" },
   hostfile: { type: "string", describe: "file listing the hosts (Open MPI or MPICH syntax; see hostfile.example)" },
   host: { type: "string", describe: "comma-separated hosts, host:slots allowed (e.g. h1,h2:2)" },
-  "map-by": { choices: ["slot", "node"], default: "slot", describe: "fill each host's slots in order, or round robin over hosts" },
+  "map-by": { choices: ["slot", "core", "node"], default: "slot", describe: "fill each host's slots (core: one rank per core) in order, or round robin over hosts" },
   oversubscribe: { type: "boolean", describe: "allow more ranks than slots" },
   "display-map": { type: "boolean", describe: "print where each rank runs" },
   "tag-output": { type: "boolean", describe: "prefix every output line with [rank]" },

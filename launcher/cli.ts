@@ -20,6 +20,7 @@ import { packageVersion as VERSION } from "./package-root.ts";
 import { runInit } from "./init.ts";
 import { typeCheck } from "./check.ts";
 import { isThisMachine } from "./this-machine.ts";
+import { classifyProgram, checkCoresForLocalJob } from "./executable.ts";
 
 
 const EXAMPLES = `Examples:
@@ -106,9 +107,10 @@ function usage(message: string): number {
 
 async function runJob(opts: Record<string, unknown>, program: string | undefined, programArgs: string[]): Promise<number> {
   if (!program) return usage("no program given (e.g. tsrun -np 4 prog.ts)");
-  const programPath = path.resolve(program);
-  if (!fs.existsSync(programPath)) return usage(`program not found: ${program}`);
-  if (opts.check) {
+  const programKind = classifyProgram(program, { remote: Boolean(opts.hostfile || opts.host) });
+  if (programKind.kind === "missing") return usage(`program not found: ${program} (neither a .ts/.js file nor an executable on PATH)`);
+  const programPath = programKind.kind === "source" ? programKind.path : program;
+  if (opts.check && programKind.kind === "source") {
     const checked = await checkTypes(programPath);
     if (checked !== 0 || opts.np === undefined) return checked; // --check without -np only type-checks
   }
@@ -141,10 +143,12 @@ async function runJob(opts: Record<string, unknown>, program: string | undefined
     }
     throw err;
   }
+  const tooFewCores = !placement && opts.mapBy === "core" ? checkCoresForLocalJob(np, Boolean(opts.oversubscribe)) : undefined;
+  if (tooFewCores) return usage(tooFewCores);
   if (placement && opts.displayMap) process.stdout.write(formatMap(placement) + "\n");
   let bundle: string;
   try {
-    bundle = await bundleProgram(programPath);
+    bundle = programKind.kind === "source" ? await bundleProgram(programPath) : ""; // an executable runs as is
   } catch (err) {
     if (err instanceof BundleError) {
       process.stderr.write(`tsrun: ${err.message}\n`);
@@ -175,6 +179,7 @@ async function runJob(opts: Record<string, unknown>, program: string | undefined
     bundle,
     program: programPath,
     programArgs,
+    command: programKind.kind === "executable" ? programKind.command : undefined,
     tagOutput: Boolean(opts.tagOutput),
     timeoutSeconds: opts.timeout as number | undefined,
     env,
@@ -183,7 +188,7 @@ async function runJob(opts: Record<string, unknown>, program: string | undefined
     coll: opts.coll as string | undefined,
     runtimeOptions: {
       strict: Boolean(opts.strict),
-      check: !opts.noCheck,
+      check: !opts.noCheck && programKind.kind === "source",
       trace: opts.trace ? path.resolve(opts.trace as string) : undefined,
       faultTolerant: Boolean(opts.faultTolerant),
     },
@@ -210,7 +215,7 @@ function placementOf(opts: Record<string, unknown>, np: number): Placement | und
   if (opts.host) hosts = [...hosts, ...parseHostList(opts.host as string)];
   if (!hosts.length) return undefined;
   return placeRanks(np, hosts, {
-    mapBy: opts.mapBy as "slot" | "node",
+    mapBy: opts.mapBy as "slot" | "node" | "core",
     oversubscribe: Boolean(opts.oversubscribe),
     sourceName: opts.hostfile ? "the hostfile" : "the host list",
   });

@@ -17,12 +17,15 @@ import { spawnRemoteRank, type RemoteHosts } from "./remote.ts";
 import { describeWaits, findStuckRanks } from "./stuck.ts";
 import { JobDiagnostics } from "./diagnostics/index.ts";
 import { FaultPolicy, describeExit } from "./fault.ts";
+import { openMpiEnvironment, OPEN_MPI_VARIABLES } from "./executable.ts";
 
 export interface JobOptions {
   np: number;
   bundle: string;
   program: string;
   programArgs: string[];
+  /** An executable started as is on every rank's host (launcher/executable.ts); the bundle otherwise. */
+  command?: string;
   tagOutput: boolean;
   timeoutSeconds?: number;
   env: Record<string, string>;
@@ -133,9 +136,11 @@ export class Job {
             [Env.TCP_BIND]: hosts.addresses[hostIndex],
           }
         : {};
+      const localRanks = hosts ? hosts.placement.ranksByHost[hostIndex] : undefined;
       const spec: RankSpec = {
         rank,
         bundle: this.o.bundle,
+        command: this.o.command ? [this.o.command, ...this.o.programArgs] : undefined,
         args: this.o.programArgs,
         cwd: this.o.wdir,
         stdin: rank === 0,
@@ -155,8 +160,9 @@ export class Job {
           [Env.OPTIONS]: JSON.stringify(this.o.runtimeOptions),
           ...(this.o.coll ? { [Env.COLL]: this.o.coll } : {}),
           ...where,
+          ...openMpiEnvironment(rank, this.o.np, localRanks?.indexOf(rank) ?? rank, localRanks?.length ?? this.o.np),
         },
-        exported: Object.keys(this.o.env),
+        exported: [...Object.keys(this.o.env), ...OPEN_MPI_VARIABLES],
       };
       const started = hosts ? spawnRemoteRank(hosts, spec) : spawnLocalRank(spec, os.hostname());
       starts.push(started.then((p) => this.watch(p)));

@@ -12,6 +12,8 @@ export interface RankSpec {
   cwd: string;
   stdin: boolean; // only rank 0 reads the launcher's stdin
   nodeArgs?: string[];
+  /** A whole command line to start instead of node running the bundle (tsrun -np 4 hostname). */
+  command?: string[];
   /** Variables exported with -x (remote ranks get these and the TSMPI_ ones, not the launcher's whole environment). */
   exported: string[];
 }
@@ -33,7 +35,8 @@ export class SpawnError extends Error {}
 
 export function spawnLocalRank(spec: RankSpec, host: string): Promise<RankProcess> {
   return new Promise((resolve, reject) => {
-    const child: ChildProcess = spawn(process.execPath, [...(spec.nodeArgs ?? []), "--enable-source-maps", spec.bundle, ...spec.args], {
+    const [file, ...argv] = spec.command ?? [process.execPath, ...(spec.nodeArgs ?? []), "--enable-source-maps", spec.bundle, ...spec.args];
+    const child: ChildProcess = spawn(file, argv, {
       cwd: spec.cwd,
       env: spec.env,
       stdio: [spec.stdin ? "pipe" : "ignore", "pipe", "pipe"],

@@ -3,13 +3,15 @@
 //   placeRanks(np, hosts, { mapBy: "slot" | "node", oversubscribe }) → Placement
 //     slot (default): fill each host's slots in hostfile order (ranks 0,1 on th1, 2,3 on th2, …).
 //     node: round robin over the hosts, skipping hosts whose slots are full (0 on th1, 1 on th2, …).
+//     core: one rank per core, cores filled host by host: over a hostfile (a slot stands for a core, as in
+//     Open MPI) the order is slot's; on this machine alone, np may not exceed its cores (launcher/executable.ts).
 //     np > total slots → PlacementError naming the numbers, unless oversubscribe. Oversubscribed, the extra
 //     ranks are spread one per host in turn (as Open MPI's byslot mapper does) and never beyond a host's
 //     max_slots; if even max_slots cannot hold np, PlacementError.
 //   formatMap(placement) → the --display-map text: a header, one line per host with its slots and ranks.
 import { hostLabel, type HostEntry } from "./hostfile.ts";
 
-export type MapBy = "slot" | "node";
+export type MapBy = "slot" | "node" | "core";
 
 export interface PlacementOptions {
   mapBy?: MapBy;
@@ -112,12 +114,12 @@ export function placeRanks(np: number, hosts: HostEntry[], options: PlacementOpt
   const oversubscribe = options.oversubscribe ?? false;
   checkRequest(np, hosts, oversubscribe, options.sourceName ?? "the hostfile");
   let hostOfRank: number[];
-  if (mapBy === "slot") {
+  if (mapBy === "slot" || mapBy === "core") {
     hostOfRank = countsBySlot(np, hosts, oversubscribe).flatMap((count, i) => Array<number>(count).fill(i));
   } else if (mapBy === "node") {
     hostOfRank = hostsByNode(np, hosts, oversubscribe);
   } else {
-    throw new PlacementError(`--map-by must be slot or node, got ${JSON.stringify(mapBy)}`);
+    throw new PlacementError(`--map-by must be slot, core or node, got ${JSON.stringify(mapBy)}`);
   }
   const ranksByHost: number[][] = hosts.map(() => []);
   const ranks = hostOfRank.map((hostIndex, rank) => {

@@ -63,7 +63,7 @@ export async function spawnRemoteRank(hosts: RemoteHosts, spec: RankSpec): Promi
   const connection = hosts.connections[hostIndex];
   const stdout = new PassThrough();
   const stderr = new PassThrough();
-  const words = [process.execPath, ...(spec.nodeArgs ?? []), "--enable-source-maps", spec.bundle, ...spec.args];
+  const words = spec.command ?? [process.execPath, ...(spec.nodeArgs ?? []), "--enable-source-maps", spec.bundle, ...spec.args];
   const environment = Object.fromEntries(
     Object.entries(spec.env).filter(([k, v]) => v !== undefined && (k.startsWith("TSMPI_") || spec.exported.includes(k))),
   ) as Record<string, string>;

@@ -39,6 +39,7 @@ export class Block {
 
   /** Proof of work: tries nonces 0, 1, 2… until the hash starts with `difficulty` zeros. Returns the attempts. */
   mine(difficulty: number): number {
+    // SOLUTION BEGIN: try nonces 0, 1, 2… until the hash starts with `difficulty` zeros; return the attempts
     const target = "0".repeat(difficulty);
     let attempts = 0;
     this.nonce = 0;
@@ -48,6 +49,8 @@ export class Block {
       if (this.hash.startsWith(target)) return attempts;
       this.nonce++;
     }
+    // STARTER: return difficulty;
+    // SOLUTION END
   }
 
   copy(): Block {

@@ -3,7 +3,7 @@
 // lock, increments made by one call are overwritten by another (a read-modify-write is not atomic): the
 // final count is short. With --lock, the increment is a critical section and the count is exact.
 //
-//   npx tsx exercises/salad/counter-race.ts server [--port 18861] [--lock] [--n 1000000] [--clients 3]
+//   npx tsx exercises/salad/counter-race.ts server [--port 18861] [--host ADDR] [--lock] [--n 1000000] [--clients 3]
 //                                                   [--race async|threads] [--rounds R]
 //   npx tsx exercises/salad/counter-race.ts client [--server ws://127.0.0.1:18861]     (start 3 at once)
 //
@@ -14,6 +14,7 @@
 // The K = --clients calls of a round start together (a start gate), so their loops really overlap.
 // Server output: `LISTENING <port>`, `N - i = <x>` per call, and per round
 // `FINAL counter=<c> expected=<K*N> lost=<K*N-c>`; the counter is reset for the next round.
+import { hostOption, checkHost, reachableHost, loopbackNote } from "./listen-host.ts";
 import { parseArgs } from "node:util";
 import { Worker } from "node:worker_threads";
 import { isMainModule } from "./fruits.ts";
@@ -174,6 +175,7 @@ export async function runCounterServer(argv: string[], service?: (o: CounterOpti
     args: argv,
     options: {
       port: { type: "string", default: "18861" },
+      ...hostOption,
       lock: { type: "boolean", default: false },
       n: { type: "string", default: "1000000" },
       clients: { type: "string", default: "3" },
@@ -202,11 +204,14 @@ export async function runCounterServer(argv: string[], service?: (o: CounterOpti
   };
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be 0..65535, got "${values.port}"`);
-  const listening = await serveRpc(service ? service(options) : new CounterService(options), { port }).catch((err: NodeJS.ErrnoException) => {
-    throw new Error(`cannot listen on 127.0.0.1:${port}: ${err.code ?? err.message}. Try another --port (0 = any)`);
+  const host = checkHost(values.host!);
+  const listening = await serveRpc(service ? service(options) : new CounterService(options), { host, port }).catch((err: NodeJS.ErrnoException) => {
+    throw new Error(`cannot listen on ${host}:${port}: ${err.code ?? err.message}. Try another --port (0 = any)`);
   });
   server = listening;
-  log(`counter server on ws://127.0.0.1:${listening.port}, waiting for ${clients} clients per round`);
+  log(`counter server on ws://${reachableHost(host)}:${listening.port}, waiting for ${clients} clients per round`);
+  const note = loopbackNote(host);
+  if (note) log(note);
   log(`LISTENING ${listening.port}`);
 }
 

@@ -3,22 +3,24 @@
 // leader takes number 0 and sends a numbering token T<k> round the ring: each process takes k as its
 // number and passes k+1; when the token returns, the leader knows the count N and stops the ring (S).
 // Machine-readable lines: LEADER <id>, NUMBER <k>, COUNT <n>. `--spawn N` starts a whole ring here.
-//   npx tsx exercises/sockets/election.ts --spawn 5
+//   npx tsx exercises/sockets/election.ts --spawn 5 [--hostfile machines.txt]   (over SSH, as exercise 5)
 //   npx tsx exercises/sockets/election.ts --id 17 --port 7001 --next 127.0.0.1:7002 --initiator   (one per terminal)
 import * as net from "node:net";
 import { fileURLToPath } from "node:url";
 import { cli, die, parseHostPort, portsAreValid, socketErrorText } from "./common/cli.ts";
 import { connectWithRetry, listen, onLines } from "./common/net.ts";
-import { freePort, spawnMembers } from "./common/spawn.ts";
+import { freePort } from "./common/spawn.ts";
+import { machinesFor, MACHINE_OPTIONS } from "./common/machines.ts";
 
 const program = "election";
 const argv = cli(program, "$0 --id ID --port PORT --next HOST:PORT [--initiator]\n$0 --spawn N [--ids 5,9,2] [--initiators 9,2]")
   .option("id", { type: "number", describe: "this process's unique identifier (a positive integer)" })
   .option("port", { type: "number", describe: "TCP port where the previous process connects" })
-  .option("bind", { type: "string", default: "0.0.0.0", describe: "local address to bind" })
+  .option("bind", { alias: "host", type: "string", default: "0.0.0.0", describe: "local address to bind (--host is the same option)" })
   .option("next", { type: "string", describe: "host:port of the next process in the ring" })
   .option("initiator", { type: "boolean", default: false, describe: "start an election at once" })
-  .option("spawn", { type: "number", describe: "start a ring of N processes on this machine" })
+  .option("spawn", { type: "number", describe: "start a ring of N processes on this machine (or on --hostfile's machines)" })
+  .options(MACHINE_OPTIONS)
   .option("ids", { type: "string", describe: "with --spawn: comma-separated ids in ring order (default random)" })
   .option("initiators", { type: "string", describe: "with --spawn: ids of the initiators (default: a random half)" })
   .check(portsAreValid("port"))
@@ -31,12 +33,13 @@ async function spawnRing(size: number): Promise<never> {
   if (ids.length !== size || new Set(ids).size !== size || !ids.every((i) => Number.isInteger(i) && i > 0)) die(program, `--ids must list ${size} distinct positive integers`);
   const initiators = argv.initiators ? argv.initiators.split(",").map(Number) : ids.filter((_, i) => i === 0 || Math.random() < 0.5);
   const ports = await Promise.all(ids.map(() => freePort()));
+  const machines = await machinesFor(program, argv);
   console.log(`ring: ${ids.join(" -> ")} -> ${ids[0]}; initiators: ${initiators.join(", ")}`);
   const members = ids.map((id, i) => ({
     label: `id ${id}`,
-    args: ["--id", String(id), "--port", String(ports[i]), "--bind", "127.0.0.1", "--next", `127.0.0.1:${ports[(i + 1) % size]}`, ...(initiators.includes(id) ? ["--initiator"] : [])],
+    args: ["--id", String(id), "--port", String(ports[i]), "--bind", machines.bind, "--next", `${machines.addressOf((i + 1) % size)}:${ports[(i + 1) % size]}`, ...(initiators.includes(id) ? ["--initiator"] : [])],
   }));
-  process.exit(await spawnMembers(fileURLToPath(import.meta.url), members));
+  process.exit(await machines.run(fileURLToPath(import.meta.url), members));
 }
 
 if (argv.spawn !== undefined) await spawnRing(argv.spawn);
@@ -63,6 +66,7 @@ async function stop(forward: boolean): Promise<void> {
 }
 
 function onElection(candidate: number): void {
+  // SOLUTION BEGIN: Chang-Roberts: forward a greater id, replace a smaller one by yours (once), elected when yours comes back
   if (candidate > me) {
     participant = true;
     void pass(`E${candidate}`);
@@ -74,6 +78,8 @@ function onElection(candidate: number): void {
     console.log(`LEADER ${me} (this process was elected)`);
     void pass(`F${me}`);
   } // candidate < me while participating: swallowed, my own id is already travelling
+  // STARTER: void candidate;
+  // SOLUTION END
 }
 
 function onElected(elected: number): void {

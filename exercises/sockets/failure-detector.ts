@@ -4,22 +4,24 @@
 // suspected, and as soon as it answers again it is trusted. Both detectors keep the ALIVE/DEAD lists of
 // every process (theirs and the other's) and tell each other their suspicions over one TCP link.
 // Lines: WATCHING p, KNOWN p, SUSPECT p source=local|peer, TRUST p source=local|peer.
-//   npx tsx exercises/sockets/failure-detector.ts --spawn 8       (two detectors + 8 processes)
+//   npx tsx exercises/sockets/failure-detector.ts --spawn 8 [--hostfile machines.txt]   (two detectors + 8 processes)
 import * as net from "node:net";
 import { fileURLToPath } from "node:url";
 import { cli, die, parseHostPort, portsAreValid, socketErrorText } from "./common/cli.ts";
 import { connectWithRetry, listen, onMessages, send } from "./common/net.ts";
-import { freePort, spawnMembers } from "./common/spawn.ts";
+import { freePort } from "./common/spawn.ts";
+import { machinesFor, MACHINE_OPTIONS } from "./common/machines.ts";
 
 const program = "failure-detector";
 const argv = cli(program, "$0 --name d1 --port P [--peer HOST:PORT]\n$0 --spawn K   (two detectors and K watched processes on this machine)")
   .option("name", { type: "string", default: "d1", describe: "this detector's name" })
   .option("port", { type: "number", default: 7100, describe: "TCP port for watched processes (and the other detector)" })
-  .option("bind", { type: "string", default: "0.0.0.0", describe: "local address to bind" })
+  .option("bind", { alias: "host", type: "string", default: "0.0.0.0", describe: "local address to bind (--host is the same option)" })
   .option("peer", { type: "string", describe: "host:port of the other detector (omit on the one that waits)" })
   .option("period-ms", { type: "number", default: 1000, describe: "time between two heartbeats" })
   .option("threshold", { type: "number", default: 3, describe: "missed heartbeats before a process is suspected" })
-  .option("spawn", { type: "number", describe: "start both detectors and K watched processes here" })
+  .option("spawn", { type: "number", describe: "start both detectors and K watched processes here (or on --hostfile's machines)" })
+  .options(MACHINE_OPTIONS)
   .check(portsAreValid("port"))
   .parseSync();
 
@@ -28,12 +30,13 @@ interface Watched { socket: net.Socket; lastSent: number; lastAnswered: number }
 
 async function spawnAll(count: number): Promise<never> {
   const [p1, p2] = [await freePort(), await freePort()];
-  const timing = ["--period-ms", String(argv["period-ms"]), "--threshold", String(argv.threshold), "--bind", "127.0.0.1"];
+  const machines = await machinesFor(program, argv);
+  const timing = ["--period-ms", String(argv["period-ms"]), "--threshold", String(argv.threshold), "--bind", machines.bind];
   const watched = fileURLToPath(new URL("./watched-process.ts", import.meta.url));
-  process.exit(await spawnMembers(fileURLToPath(import.meta.url), [
+  process.exit(await machines.run(fileURLToPath(import.meta.url), [
     { label: "d1", args: ["--name", "d1", "--port", String(p1), ...timing] },
-    { label: "d2", args: ["--name", "d2", "--port", String(p2), "--peer", `127.0.0.1:${p1}`, ...timing] },
-    ...Array.from({ length: count }, (_, i) => ({ label: `p${i}`, program: watched, args: ["--name", `p${i}`, "--detector", `127.0.0.1:${i < count / 2 ? p1 : p2}`] })),
+    { label: "d2", args: ["--name", "d2", "--port", String(p2), "--peer", `${machines.addressOf(0)}:${p1}`, ...timing] },
+    ...Array.from({ length: count }, (_, i) => ({ label: `p${i}`, program: watched, args: ["--name", `p${i}`, "--detector", i < count / 2 ? `${machines.addressOf(0)}:${p1}` : `${machines.addressOf(1)}:${p2}`] })),
   ]));
 }
 if (argv.spawn !== undefined) await spawnAll(argv.spawn);
@@ -64,7 +67,9 @@ function heartbeat(): void {
   for (const [name, w] of watched) {
     w.lastSent++;
     send(w.socket, { op: "heartbeat", n: w.lastSent });
+    // SOLUTION BEGIN: suspect a process more than --threshold heartbeats behind
     if (w.lastSent - w.lastAnswered > argv.threshold) suspect(name, "local");
+    // SOLUTION END
   }
 }
 

@@ -13,7 +13,7 @@ import { listen } from "./common/net.ts";
 const program = "fingerd";
 const argv = cli(program, "$0 [--port 7979] [--pid-file F] [--log-file F]\n\nAnswers finger queries with the output of the local `finger` program.")
   .option("port", { type: "number", default: 7979, describe: "TCP port (79 is finger's well-known port, root only)" })
-  .option("bind", { type: "string", default: "0.0.0.0", describe: "local address to bind" })
+  .option("bind", { alias: "host", type: "string", default: "0.0.0.0", describe: "local address to bind (--host is the same option)" })
   .option("pid-file", { type: "string", default: "/tmp/finger.pid", describe: "file that receives the server's pid" })
   .option("log-file", { type: "string", default: "/tmp/finger.log", describe: "file that receives one line per request" })
   .option("finger", { type: "string", default: "finger", describe: "the finger program to run (found on PATH)" })

@@ -13,7 +13,7 @@ import { connectWithRetry, listen, onMessages, send } from "./common/net.ts";
 const program = "mail-server";
 const argv = cli(program, "$0 --port PORT --domain DOMAIN --servers FILE [--delay DOMAIN=MS]\n\nFILE lines: host:port:domain")
   .option("port", { type: "number", demandOption: true, describe: "TCP port for clients and other servers" })
-  .option("bind", { type: "string", default: "0.0.0.0", describe: "local address to bind" })
+  .option("bind", { alias: "host", type: "string", default: "0.0.0.0", describe: "local address to bind (--host is the same option)" })
   .option("domain", { type: "string", demandOption: true, describe: "the domain this server is in charge of" })
   .option("servers", { type: "string", demandOption: true, describe: "file listing every server as host:port:domain" })
   .option("delay", { type: "string", array: true, default: [], describe: "DOMAIN=MS: hold each relay to DOMAIN MS ms" })

@@ -10,7 +10,7 @@ import { listen, onMessages, send } from "./common/net.ts";
 const program = "mutex-central";
 const argv = cli(program, "$0 --port PORT\n\nGrants the critical section to one client at a time, in request order.")
   .option("port", { type: "number", default: 9877, describe: "TCP port for the clients" })
-  .option("bind", { type: "string", default: "0.0.0.0", describe: "local address to bind" })
+  .option("bind", { alias: "host", type: "string", default: "0.0.0.0", describe: "local address to bind (--host is the same option)" })
   .check(portsAreValid("port"))
   .parseSync();
 

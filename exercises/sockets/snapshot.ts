@@ -3,24 +3,26 @@
 // snapshot k a process records its balance and counters, sends a marker on every outgoing channel, and
 // records each incoming channel (transfers that arrive) until that channel's marker arrives. Recorded
 // balances + recorded channel contents conserve the total. Lines: SNAPSHOT {json}, GLOBAL {json}, FINAL b.
-//   npx tsx exercises/sockets/snapshot.ts --spawn 4
+//   npx tsx exercises/sockets/snapshot.ts --spawn 4 [--hostfile machines.txt]   (over SSH, as exercise 5)
 import * as net from "node:net";
 import { fileURLToPath } from "node:url";
 import { cli, die, parseHostPort, socketErrorText } from "./common/cli.ts";
 import { connectWithRetry, listen, onMessages, send } from "./common/net.ts";
-import { freePort, spawnMembers } from "./common/spawn.ts";
+import { freePort } from "./common/spawn.ts";
+import { machinesFor, MACHINE_OPTIONS } from "./common/machines.ts";
 
 const program = "snapshot";
 const argv = cli(program, "$0 --id I --peers H:P,H:P,… [options]   (listens on the I-th address)\n$0 --spawn N [options]")
   .option("id", { type: "number", describe: "this process's index in --peers (0 starts the snapshots)" })
   .option("peers", { type: "string", describe: "every process's host:port, comma-separated, in id order" })
-  .option("bind", { type: "string", default: "0.0.0.0", describe: "local address to bind" })
+  .option("bind", { alias: "host", type: "string", default: "0.0.0.0", describe: "local address to bind (--host is the same option)" })
   .option("initial", { type: "number", default: 100, describe: "money each process starts with" })
   .option("tick-ms", { type: "number", default: 50, describe: "time between two transfers of a process" })
   .option("delay-ms", { type: "number", default: 0, describe: "latency added to every message (keeps FIFO)" })
   .option("snapshots", { type: "number", default: 3, describe: "snapshots process 0 takes before stopping everyone" })
   .option("every-ms", { type: "number", default: 1000, describe: "time between two snapshots" })
-  .option("spawn", { type: "number", describe: "start N processes on this machine" })
+  .option("spawn", { type: "number", describe: "start N processes on this machine (or on --hostfile's machines)" })
+  .options(MACHINE_OPTIONS)
   .check((a) => a.spawn !== undefined || (a.id !== undefined && a.peers !== undefined) || "give --id and --peers (or --spawn N)")
   .parseSync();
 
@@ -29,9 +31,11 @@ interface Recording { snapshot: number; process: number; balance: number; sent: 
 
 if (argv.spawn !== undefined) {
   const ports = await Promise.all(Array.from({ length: argv.spawn }, () => freePort()));
-  const peers = ports.map((p) => `127.0.0.1:${p}`).join(",");
-  const shared = process.argv.slice(2).filter((_, i, all) => all[i] !== "--spawn" && all[i - 1] !== "--spawn");
-  process.exit(await spawnMembers(fileURLToPath(import.meta.url), ports.map((_, i) => ({ label: `p${i}`, args: ["--id", String(i), "--peers", peers, "--bind", "127.0.0.1", ...shared] }))));
+  const machines = await machinesFor(program, argv);
+  const peers = ports.map((p, i) => `${machines.addressOf(i)}:${p}`).join(",");
+  const launcherOnly = new Set(["--spawn", ...Object.keys(MACHINE_OPTIONS).map((k) => `--${k}`)]);
+  const shared = process.argv.slice(2).filter((_, i, all) => !launcherOnly.has(all[i].split("=")[0]) && !(launcherOnly.has(all[i - 1]) && all[i - 1] !== "--accept-new-hosts"));
+  process.exit(await machines.run(fileURLToPath(import.meta.url), ports.map((_, i) => ({ label: `p${i}`, args: ["--id", String(i), "--peers", peers, "--bind", machines.bind, ...shared] }))));
 }
 
 const me = argv.id!;
@@ -69,10 +73,13 @@ function transferSomething(): void {
 
 /** Chandy–Lamport: record the local state, then a marker on every outgoing channel. */
 function recordLocalState(snapshot: number, markerFrom?: number): void {
+  // SOLUTION BEGIN: record balance and counters, open every incoming channel but the marker's, send a marker on every outgoing channel
   const open = new Set(others.filter((j) => j !== markerFrom));
   recordings.set(snapshot, { snapshot, process: me, balance, sent: [...sent], received: [...received], channels: Object.fromEntries(others.map((j) => [j, []])), open });
   for (const j of others) transmit(j, { op: "marker", snapshot });
   if (open.size === 0) complete(snapshot);
+  // STARTER: void snapshot, markerFrom;
+  // SOLUTION END
 }
 
 function complete(snapshot: number): void {

@@ -1,6 +1,7 @@
 // Exercise 1.2 (lab book part 1, "Client TCP"): connects to the TCP server, sends this machine's name
 // (gethostname), waits for the server's acknowledgement (OK), then closes the connection itself.
-//   npx tsx exercises/sockets/tcp-client.ts --host 127.0.0.1 --port 9876
+//   npx tsx exercises/sockets/tcp-client.ts --host 127.0.0.1 --port 9876 [--pause 30]
+// --pause S stays connected S seconds before sending (question 18: look at the connection with netstat/ss).
 import * as os from "node:os";
 import { cli, die, portsAreValid, socketErrorText } from "./common/cli.ts";
 import { connect } from "./common/net.ts";
@@ -11,12 +12,17 @@ const argv = cli(program, "$0 --host HOST --port PORT [--message TEXT]\n\nSends 
   .option("port", { type: "number", default: 9876, describe: "server TCP port" })
   .option("message", { type: "string", alias: "m", describe: "text to send (default: this machine's name)" })
   .option("timeout", { type: "number", default: 10, describe: "seconds to wait for the reply" })
+  .option("pause", { type: "number", default: 0, describe: "seconds to stay connected before sending (to look at the connection with netstat)" })
   .check(portsAreValid("port"))
   .parseSync();
 
 const socket = await connect(argv.host, argv.port).catch((error) => die(program, socketErrorText(error, argv.host, argv.port)));
 console.log(`connected from ${socket.localAddress}:${socket.localPort} to ${argv.host}:${argv.port}`);
 socket.setEncoding("utf8");
+if (argv.pause > 0) {
+  console.log(`PAUSED ${argv.pause} s after connecting: try 'ss -tn' or 'netstat -tn' now`);
+  await new Promise((resolve) => setTimeout(resolve, argv.pause * 1000));
+}
 // SOLUTION BEGIN: send the message (default: this machine's name) and a newline, wait for the server's line (at most argv.timeout s), print "server replied: TEXT", then close first
 // STARTER: socket.end();
 socket.write(`${argv.message ?? os.hostname()}\n`);

@@ -10,7 +10,7 @@ import { listen } from "./common/net.ts";
 const program = "tcp-server";
 const argv = cli(program, "$0 --port PORT [--bind ADDRESS]\n\nAcknowledges every message of every client with OK.")
   .option("port", { type: "number", default: 9876, describe: "TCP port to listen on (below 1024 needs root)" })
-  .option("bind", { type: "string", default: "0.0.0.0", describe: "local address to bind (0.0.0.0 = every interface)" })
+  .option("bind", { alias: "host", type: "string", default: "0.0.0.0", describe: "local address to bind (--host is the same option) (0.0.0.0 = every interface)" })
   .check(portsAreValid("port"))
   .parseSync();
 

@@ -55,11 +55,15 @@ async function criticalSection(settings: MutexSettings, round: number): Promise<
 export function tokenMutex(settings: MutexSettings, log: (line: string) => void): (token: Token) => Promise<Token> {
   let round = 0;
   return async (token) => {
+    // SOLUTION BEGIN: write only while holding the token, then pass it on (counting the daemons that are done)
     if (round >= settings.rounds) return token; // nothing left to write: pass it on at once
     round++;
     log(`TOKEN ${settings.name} lap ${token.lap}: inside the critical section (round ${round}/${settings.rounds})`);
     await criticalSection(settings, round);
     log(`RELEASE ${settings.name} round ${round}`);
     return { ...token, finished: token.finished + (round === settings.rounds ? 1 : 0) };
+    // STARTER: void criticalSection, round, log;
+    // STARTER: return token;
+    // SOLUTION END
   };
 }

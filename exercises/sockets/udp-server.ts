@@ -8,7 +8,7 @@ import { cli, die, portsAreValid, socketErrorText } from "./common/cli.ts";
 const program = "udp-server";
 const argv = cli(program, "$0 --port PORT [--bind ADDRESS]\n\nPrints each UDP datagram received on PORT and where it came from.")
   .option("port", { type: "number", default: 9875, describe: "UDP port to listen on (below 1024 needs root)" })
-  .option("bind", { type: "string", default: "0.0.0.0", describe: "local address to bind (0.0.0.0 = every interface)" })
+  .option("bind", { alias: "host", type: "string", default: "0.0.0.0", describe: "local address to bind (--host is the same option) (0.0.0.0 = every interface)" })
   .check(portsAreValid("port"))
   .parseSync();
 

@@ -25,8 +25,8 @@ async function run(id: string, program?: string) {
   return { checker, output: lines.join("\n") };
 }
 
-async function expectPass(id: string) {
-  const { checker, output } = await run(id);
+async function expectPass(id: string, program?: string) {
+  const { checker, output } = await run(id, program);
   expect(checker.failed, output).toBe(0);
   expect(checker.passed, output).toBeGreaterThanOrEqual(4);
 }
@@ -66,11 +66,25 @@ describe.concurrent("S4 and S6 graders, and the S6 program", () => {
   it("S6 passes exercises/salad/fault-tolerant.ts", () => expectPass("S6"), GUARD);
 
   it("S6 fails a master that hangs once every worker has died, by its hang guard", () =>
-    expectFailure("S6", fixture("ft-hangs-when-all-dead.ts"), "every worker crashes", ["still running 15 s after the last of the 3 workers died", "all workers have died", "comm.failedRanks()"]), GUARD);
+    expectFailure("S6", fixture("ft-hangs-when-all-dead.ts"), "every worker crashes", ["still running 15 s after the last of the 3 workers died", "all workers have died", "every worker has been silent too long"]), GUARD);
+
+  it("S6's naive master hangs once a crashed worker's fruit is lost, and tsrun --timeout shows it blocked in recv", async () => {
+    const result = await runTsrun(4, exercise("fault-tolerant-naive.ts"), {
+      tsrunArgs: ["--fault-tolerant", "--timeout", "10"],
+      programArgs: ["--time-scale", "0.02", "--crash-probability", "1", "--crash-workers", "1"],
+      timeoutMs: 90_000,
+    });
+    expect(result.code, result.stderr).toBe(124);
+    expect(result.stderr).toMatch(/the job exceeded --timeout 10 s; what each rank was doing:\n\s+rank 0: blocked in recv\(source=ANY_SOURCE/);
+    expect(result.stdout).toMatch(/^CRASH \d+ \S+ by worker-1$/m);
+  }, GUARD);
+
+  it("S6's extension with the runtime's failure detector passes the same grader", () => expectPass("S6", exercise("fault-tolerant-exact.ts")), GUARD);
 
   it("S6: a slow worker's task is re-queued after its timeout, and its late result is not counted again", async () => {
     const result = await runTsrun(4, exercise("fault-tolerant.ts"), {
-      programArgs: ["--time-scale", "0.02", "--slow-workers", "1", "--slow-factor", "40"],
+      // silence longer than the slow worker's fruit: it is late, not dead, and must still be told to stop
+      programArgs: ["--time-scale", "0.02", "--slow-workers", "1", "--slow-factor", "40", "--silence", "400"],
       timeoutMs: 60_000,
     });
     const out = `${result.stdout}\n${result.stderr}`;

@@ -1,4 +1,4 @@
-// Proves the distributed-algorithm socket graders (exercises 3, 6, 7 and 8 of the lab book, part 1):
+// Proves the distributed-algorithm socket graders (exercises 3, 6, 7, 8 and 8-ext of the lab book, part 1):
 // each passes its reference solution and fails each broken variant in test/graders/fixtures/sockets/
 // with the message a student would read. The graders start real processes on loopback ports.
 import * as path from "node:path";
@@ -57,14 +57,26 @@ describe("socket graders, distributed algorithms", () => {
     expect(text).toMatch(/--- FAIL: \d+ false suspicions? \(.*\) vs expected 0: p0 and p3 were never stopped/);
   }, GUARD_MS);
 
-  it("8 passes the reference Chandy-Lamport snapshot", async () => {
+  it("8 passes the reference blocking checkpoint", async () => {
     const { checker, text } = await gradeOutput("8");
+    expect(checker.failed, text).toBe(0);
+    expect(checker.passed).toBe(3);
+    expect(text).toMatch(/every wave is a cut with empty channels.*\n--- PASS \(\d+ application messages before the cuts\)/);
+  }, GUARD_MS);
+
+  it("8 fails a checkpoint written at the first marker, before the channels are empty", async () => {
+    const { text } = await gradeOutput("8", fixture("checkpoint-process-no-wait.ts"));
+    expect(text).toMatch(/--- FAIL: wave \d, channel \d→\d: \d+ sent, \d+ received vs expected every message sent before the checkpoint received before it/);
+  }, GUARD_MS);
+
+  it("8-ext passes the reference Chandy-Lamport snapshot", async () => {
+    const { checker, text } = await gradeOutput("8-ext");
     expect(checker.failed, text).toBe(0);
     expect(checker.passed).toBe(4);
   }, GUARD_MS);
 
-  it("8 fails a snapshot that forgets the channel states", async () => {
-    const { text } = await gradeOutput("8", fixture("snapshot-no-channels.ts"));
+  it("8-ext fails a snapshot that forgets the channel states", async () => {
+    const { text } = await gradeOutput("8-ext", fixture("snapshot-no-channels.ts"));
     expect(text).toMatch(/--- FAIL: snapshot \d: balances \d+ \+ in channels 0 = \d+ vs expected 400 \(4 × 100\)/);
     expect(text).toMatch(/--- FAIL: snapshot \d, channel \d→\d: \d+ sent, \d+ received \+ 0 recorded in the channel/);
   }, GUARD_MS);

@@ -24,6 +24,8 @@ export interface FaultTolerantOptions {
   scale: number;
   /** Seconds before a task is re-queued; default: (2 × its units + 2) time units, at least MIN_TIMEOUT_MS. */
   timeoutUnits?: number;
+  /** Time units of silence after which every worker is presumed dead (timeout master; default 4 × the longest task timeout). */
+  silenceUnits?: number;
   program: string;
 }
 

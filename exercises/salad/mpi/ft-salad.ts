@@ -1,6 +1,7 @@
 // Exercise S6's program body (seed 002, "Alerte générale ! Une panne !"): options, the worker that may
-// crash, and main. fault-tolerant.ts runs it with FaultTolerantMaster (mpi/ft-master.ts); the grader's
-// broken variant runs it with a faulty master.
+// crash, and main. fault-tolerant.ts runs it with TimeoutMaster (mpi/timeout-master.ts: silence means dead),
+// fault-tolerant-naive.ts with NaiveMaster (hangs), fault-tolerant-exact.ts with FaultTolerantMaster
+// (mpi/ft-master.ts: the runtime's failure detector); the grader's broken variant runs it with a faulty master.
 //
 // Worker (the handout's slave_crash.py): ask for a task; on "wait", wait --wait units and ask again; prepare
 // the fruit; then, if it may crash, crash with probability p (mpi.crash(): the process dies at once, as if
@@ -11,11 +12,11 @@
 import * as mpi from "tsmpi";
 import { prepare, timeScale, waitUnits, type Task } from "../fruits.ts";
 import { TAG_GIVE_TASK, TAG_RESULT, TAG_TASK, mulberry32, numberOption, programOptions, requireWorkers, workerName, type ResultMessage, type TaskReply } from "./common.ts";
-import type { FaultTolerantMaster, FaultTolerantOptions } from "./ft-master.ts";
+import type { FaultTolerantOptions } from "./ft-master.ts";
 import { scaleOption } from "./master.ts";
 
 const USAGE =
-  "tsrun --fault-tolerant -np 4 exercises/salad/fault-tolerant.ts [--time-scale X] [--crash-probability P] [--seed S] [--crash-workers 1,2] [--task-timeout UNITS] [--wait UNITS] [--slow-workers 1 --slow-factor F]";
+  "tsrun --fault-tolerant -np 4 exercises/salad/fault-tolerant.ts [--time-scale X] [--crash-probability P] [--seed S] [--crash-workers 1,2] [--task-timeout UNITS] [--silence UNITS] [--wait UNITS] [--slow-workers 1 --slow-factor F]";
 
 export interface WorkerOptions {
   scale: number;
@@ -63,13 +64,13 @@ function rankList(program: string, rank: number, name: string, raw: string | und
 }
 
 /** The whole S6 program: fault-tolerant mode, master on rank 0 (built by `makeMaster`), workers elsewhere. */
-export async function runFaultTolerantSalad(program: string, makeMaster: (comm: mpi.Intracomm, o: FaultTolerantOptions) => FaultTolerantMaster): Promise<void> {
+export async function runFaultTolerantSalad(program: string, makeMaster: (comm: mpi.Intracomm, o: FaultTolerantOptions) => { run(): Promise<number> }): Promise<void> {
   const comm = await mpi.init();
   comm.setErrhandler(mpi.ERRORS_RETURN); // a dead worker no longer aborts the job
   const string = { type: "string" } as const;
   const v = programOptions(program, comm.rank, {
     "time-scale": string, "crash-probability": string, seed: string, "crash-workers": string,
-    "task-timeout": string, wait: string, "slow-workers": string, "slow-factor": string,
+    "task-timeout": string, silence: string, wait: string, "slow-workers": string, "slow-factor": string,
   }, USAGE) as Record<string, string | undefined>;
   const scale = scaleOption(program, comm.rank, v["time-scale"], timeScale);
   requireWorkers(program, comm.size);
@@ -85,7 +86,8 @@ export async function runFaultTolerantSalad(program: string, makeMaster: (comm: 
     slowFactor: slowWorkers.includes(comm.rank) ? numberOption(program, comm.rank, "slow-factor", v["slow-factor"], 10, 1) : 1,
   };
   if (comm.rank === 0) {
-    const code = await makeMaster(comm, { scale, timeoutUnits, program }).run();
+    const silenceUnits = v.silence === undefined ? undefined : numberOption(program, comm.rank, "silence", v.silence, 0, 0.01);
+    const code = await makeMaster(comm, { scale, timeoutUnits, silenceUnits, program }).run();
     await mpi.finalize();
     process.exitCode = code;
   } else {

@@ -104,7 +104,10 @@ export class LamportMutex {
 
   /** The handout's rule: n-1 permissions, and the own request at the head of the queue. */
   protected mayEnter(): boolean {
+    // SOLUTION BEGIN: Lamport's rule: a request of mine, a later message from each of the n-1 others, and mine at the head of the queue
     return this.mine !== null && this.permissions.size === this.comm.size - 1 && this.queue[0] === this.mine;
+    // STARTER: return true;
+    // SOLUTION END
   }
 
   protected tryEnter(): void {

@@ -3,7 +3,7 @@
 // results. Bad requests get 4xx answers and never stop the server; a restarted server (same --db) keeps
 // every accepted order and hands out again the tasks that were in progress.
 //
-//   npx tsx exercises/salad/rest/server.ts [--port 8000] [--db salad-orders.db] [--time-scale X]
+//   npx tsx exercises/salad/rest/server.ts [--port 8000] [--host ADDR] [--db salad-orders.db] [--time-scale X]
 //                                          [--lease-units 10] [--max-body 16384]
 //
 // API (JSON bodies; errors are {"error": "..."}):
@@ -15,6 +15,7 @@
 // Malformed JSON or fields → 400, unknown order or path → 404, wrong method → 405, body over --max-body → 413.
 // Output: `LISTENING <port>`, `REQUEUED <n>`, `ORDER <id> <n> fruits`, `GIVEN …`, `RESULT <order> <task> <fruit> by <worker>`,
 // `READY <order>`, `REJECTED <status> <why>`.
+import { hostOption, checkHost, reachableHost, loopbackNote, DEFAULT_HOST } from "../listen-host.ts";
 import * as http from "node:http";
 import { parseArgs } from "node:util";
 import { FRUIT_UNITS, isMainModule, saladTasks, timeScale, type Task } from "../fruits.ts";
@@ -130,7 +131,7 @@ export function handleRequest(config: ServerConfig, req: http.IncomingMessage, r
 /** Starts the HTTP server; resolves with the port once it accepts connections. */
 export type Handler = (config: ServerConfig, req: http.IncomingMessage, res: http.ServerResponse) => void;
 
-export function startServer(config: ServerConfig, port: number, handler: Handler = handleRequest): Promise<{ server: http.Server; port: number }> {
+export function startServer(config: ServerConfig, port: number, handler: Handler = handleRequest, host = DEFAULT_HOST): Promise<{ server: http.Server; port: number }> {
   const server = http.createServer((req, res) => handler(config, req, res));
   server.on("clientError", (err: NodeJS.ErrnoException, socket) => {
     if (socket.writable) socket.end("HTTP/1.1 400 Bad Request\r\nconnection: close\r\ncontent-length: 0\r\n\r\n");
@@ -139,7 +140,7 @@ export function startServer(config: ServerConfig, port: number, handler: Handler
   });
   return new Promise((resolve, reject) => {
     server.once("error", reject);
-    server.listen(port, "127.0.0.1", () => {
+    server.listen(port, host, () => {
       const address = server.address();
       resolve({ server, port: typeof address === "object" && address ? address.port : port });
     });
@@ -159,6 +160,7 @@ export async function runServer(argv: string[], parts: ServerParts = {}): Promis
     args: argv,
     options: {
       port: { type: "string", default: "8000" },
+      ...hostOption,
       db: { type: "string", default: "salad-orders.db" },
       "time-scale": { type: "string" },
       "lease-units": { type: "string", default: "10" },
@@ -182,10 +184,13 @@ export async function runServer(argv: string[], parts: ServerParts = {}): Promis
   const log = (line: string) => console.log(line);
   log(`REQUEUED ${store.requeueInProgress()} tasks in progress at the last stop`);
   const config: ServerConfig = { store, leaseMs: Math.max(50, leaseUnits * scale * 1000), maxBody, log };
-  const { port: actual } = await startServer(config, port, parts.handler).catch((err: NodeJS.ErrnoException) => {
-    throw new Error(`cannot listen on 127.0.0.1:${port}: ${err.code ?? err.message}${err.code === "EADDRINUSE" ? ". Another server is running there? Try --port 0" : ""}`);
+  const host = checkHost(values.host!);
+  const { port: actual } = await startServer(config, port, parts.handler, host).catch((err: NodeJS.ErrnoException) => {
+    throw new Error(`cannot listen on ${host}:${port}: ${err.code ?? err.message}${err.code === "EADDRINUSE" ? ". Another server is running there? Try --port 0" : ""}`);
   });
-  log(`salad master on http://127.0.0.1:${actual} (orders in ${values.db})`);
+  log(`salad master on http://${reachableHost(host)}:${actual} (orders in ${values.db})`);
+  const note = loopbackNote(host);
+  if (note) log(note);
   log(`LISTENING ${actual}`);
   const stop = () => {
     store.close();

@@ -2,13 +2,17 @@
 // give_task and receive_result, and nothing else. Workers (worker.ts, separate processes) ask for a fruit,
 // prepare it and hand back the result; when every fruit is back the salad is ready and the master stops.
 //
-//   npx tsx exercises/salad/rpc/master.ts [--port 18861] [--time-scale X]
+//   npx tsx exercises/salad/rpc/master.ts [--port 18861] [--host 127.0.0.1 (0.0.0.0: workers on other machines)] [--difficulty D]
+//   --difficulty D (S5 exercise 8): the master mines a block for each result its workers return, prints each
+//   `BLOCK …` line and, once the salad is ready, `CHAIN VALID <n> blocks`. [--time-scale X]
 //
 // Output: `LISTENING <port>` once workers may connect, `GIVEN <id> <fruit> to <worker>`,
 // `PREPARED <id> <fruit> by <worker>` per result, `REFUSED <name>` per unexposed call, then `TOTAL <units>`.
+import { hostOption, checkHost, reachableHost, loopbackNote } from "../listen-host.ts";
 import { parseArgs } from "node:util";
 import { isMainModule, preparedLine, saladTasks, timeScale, totalLine, type Task } from "../fruits.ts";
 import { serveRpc, type RpcServer, type ServeOptions } from "./rpc.ts";
+import { Chain, blockLine, verdictLine } from "../blockchain.ts";
 
 /** The master's state; only the `exposed_` methods can be called over the network. */
 export class MasterService {
@@ -20,6 +24,8 @@ export class MasterService {
     tasks: Task[],
     private readonly log: (line: string) => void,
     private readonly onReady: (elapsedMs: number) => void,
+    /** S5 exercise 8 (--difficulty D): a block mined for each result, the chain printed and checked at the end. */
+    private readonly chain?: Chain,
   ) {
     this.tasksToDo = [...tasks];
   }
@@ -46,6 +52,11 @@ export class MasterService {
     this.tasksBeingDone.delete(task.id);
     this.log(`1 ${held.task.fruit} préparée reçue de ${worker} (${result})`);
     this.log(preparedLine(held.task, String(worker)));
+    if (this.chain) {
+      const { block, attempts } = this.chain.add(JSON.stringify({ task: held.task.id, fruit: held.task.fruit, by: String(worker), result }));
+      this.log(blockLine(this.chain.blocks.length - 1, block, attempts));
+      if (this.isDone()) this.log(verdictLine(this.chain.verify(), this.chain.blocks.length));
+    }
     if (this.isDone()) this.onReady(performance.now() - (this.startedAt ?? performance.now()));
     return true;
     // SOLUTION END
@@ -68,18 +79,22 @@ export interface MasterParts {
 export async function runMaster(argv: string[], parts: MasterParts = {}): Promise<void> {
   const { values } = parseArgs({
     args: argv,
-    options: { port: { type: "string", default: "18861" }, "time-scale": { type: "string" } },
+    options: { port: { type: "string", default: "18861" }, ...hostOption, "time-scale": { type: "string" }, difficulty: { type: "string" } },
     strict: true,
   });
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be 0..65535, got "${values.port}"`);
+  const host = checkHost(values.host!);
   const scale = timeScale(values["time-scale"]);
   const log = (line: string) => console.log(line);
   let stop: (elapsedMs: number) => void = () => {};
-  const makeService = parts.makeService ?? ((tasks, log, onReady) => new MasterService(tasks, log, onReady));
+  const difficulty = values.difficulty === undefined ? undefined : Number(values.difficulty);
+  if (difficulty !== undefined && !(Number.isInteger(difficulty) && difficulty >= 0 && difficulty <= 6)) throw new Error(`--difficulty must be a whole number from 0 to 6, got "${values.difficulty}"`);
+  const chain = difficulty === undefined ? undefined : new Chain(difficulty);
+  const makeService = parts.makeService ?? ((tasks, log, onReady) => new MasterService(tasks, log, onReady, chain));
   const service = makeService(saladTasks(), log, (ms) => stop(ms));
-  const server = await (parts.serve ?? serveRpc)(service, { port, onRefused: (name) => log(`REFUSED ${name}`) }).catch((err: NodeJS.ErrnoException) => {
-    throw new Error(`cannot listen on 127.0.0.1:${port}: ${err.code ?? err.message}${err.code === "EADDRINUSE" ? ". Another master is running there? Try --port 0" : ""}`);
+  const server = await (parts.serve ?? serveRpc)(service, { host, port, onRefused: (name) => log(`REFUSED ${name}`) }).catch((err: NodeJS.ErrnoException) => {
+    throw new Error(`cannot listen on ${host}:${port}: ${err.code ?? err.message}${err.code === "EADDRINUSE" ? ". Another master is running there? Try --port 0" : ""}`);
   });
   stop = (ms) => {
     log("\nLa salade est prête ! Bonne dégustation !");
@@ -87,7 +102,9 @@ export async function runMaster(argv: string[], parts: MasterParts = {}): Promis
     log(totalLine(ms, scale));
     void server.close(1000, "salad ready");
   };
-  log(`Le maître est accessible à ws://127.0.0.1:${server.port}.`);
+  log(`Le maître est accessible à ws://${reachableHost(host)}:${server.port}.`);
+  const note = loopbackNote(host);
+  if (note) log(note);
   log(`LISTENING ${server.port}`);
 }
 

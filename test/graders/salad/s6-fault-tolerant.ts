@@ -72,7 +72,7 @@ export const s6: Grader = {
 
       let ok = await checker.check("workers 1 and 2 crash on their first fruit, worker 3 finishes the salad: exit 0", () => {
         if (outcomes[0] !== "exited" || survivors.live.exitInfo?.code !== 0) {
-          fail(`${endedHow(survivors)}${outcomes[0] === "exited" ? "" : ` (${outcomes[0]})`}`, "exit code 0 with one worker alive", "Re-queue the task of a dead worker (ERR_PROC_FAILED, comm.failedRanks(), or a timeout) and tell every live worker to stop at the end");
+          fail(`${endedHow(survivors)}${outcomes[0] === "exited" ? "" : ` (${outcomes[0]})`}`, "exit code 0 with one worker alive", "Re-queue a task whose result has not come back within its timeout (silence means dead) and tell every live worker to stop at the end");
         }
         const crashes = crashesOf(survivors);
         if (crashes.length !== 2) fail(`${crashes.length} CRASH lines`, "2 (workers 1 and 2, on their first fruit)", "Print `CRASH <id> <fruit> by <worker>` just before a worker dies; --crash-workers 1,2 limits the crashes to workers 1 and 2");
@@ -95,7 +95,7 @@ export const s6: Grader = {
           fail(
             `${allDead.command}: the master still running ${STOP_GUARD_S} s after the last of the ${WORKERS} workers died`,
             'the master to stop with "all workers have died; N fruits were not prepared: …" and exit code ≠ 0',
-            "Count the workers still alive (comm.failedRanks()) and stop when none is left: waiting for results no one will send hangs forever",
+            "Receive with a timeout and stop once every worker has been silent too long: waiting for results no one will send hangs forever",
           );
         }
         if (outcomes[1] === "hung") fail(`${endedHow(allDead)}: it never ended`, "the master to stop once every worker has died");

@@ -7,7 +7,8 @@ import { mailGrader } from "./mail.ts";
 import { mutexGrader } from "./mutex.ts";
 import { ringSshGrader } from "./ring-ssh.ts";
 import { snapshotGrader } from "./snapshot.ts";
+import { checkpointGrader } from "./checkpoint.ts";
 import { tcpGrader } from "./tcp.ts";
 import { udpGrader } from "./udp.ts";
 
-export const graders: Grader[] = [udpGrader, tcpGrader, fingerGrader, mailGrader, mutexGrader, ringSshGrader, electionGrader, failureDetectorGrader, snapshotGrader];
+export const graders: Grader[] = [udpGrader, tcpGrader, fingerGrader, mailGrader, mutexGrader, ringSshGrader, electionGrader, failureDetectorGrader, checkpointGrader, snapshotGrader];

@@ -1,4 +1,4 @@
-// Grader for exercise 8 (lab book part 1, Chandy–Lamport snapshot on a complete graph): N processes
+// Grader for exercise 8-ext (the extension of exercise 8: non-blocking Chandy–Lamport snapshot on a complete graph): N processes
 // send each other money with a latency injected on every channel (--delay-ms), so transfers are in
 // flight when the markers pass; process 0 takes several snapshots, then stops everyone. Each recorded
 // snapshot must conserve the total (balances + channel contents) and be a consistent cut (what i sent
@@ -27,8 +27,8 @@ const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);
 const inChannels = (r: Recording) => sum(Object.values(r.channels ?? {}).flat());
 
 export const snapshotGrader: Grader = {
-  id: "8",
-  title: "Chandy–Lamport snapshots over a complete graph",
+  id: "8-ext",
+  title: "Chandy–Lamport snapshots over a complete graph (extension of 8: non-blocking, with transfers)",
   reference: "exercises/sockets/snapshot.ts",
   async run(checker, options) {
     const [program] = programsFor(this, options);
