@@ -1,6 +1,6 @@
 // The tsrun command line (shared/DESIGN.md, "The launcher"), mpirun-compatible where it can be:
 //   tsrun -np N [--hostfile F | --host h1,h2:2] [--map-by slot|node] [--oversubscribe] [--tag-output]
-//         [--timeout S] [--trace DIR] [-x VAR[=VALUE]] [--wdir DIR] [--transport unix|tcp] program.ts [args…]
+//         [--timeout S] [--trace DIR] [-x VAR[=VALUE]] [--wdir DIR] [--transport unix|tcp|shm] program.ts [args…]
 // Usage errors print one line and the usage hint and exit with code 2, as mpirun does.
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -15,6 +15,7 @@ import { SshError, SshHostsError } from "./ssh/errors.ts";
 import { parseKillSpecs } from "./fault.ts";
 import { runTraceCommand, TRACE_COMMANDS } from "./view/command.ts";
 import { runUnderSlurm } from "./slurm.ts";
+import { shmRefusal } from "./threads.ts";
 
 const VERSION = JSON.parse(fs.readFileSync(new URL("../package.json", import.meta.url), "utf8")).version as string;
 
@@ -103,6 +104,8 @@ async function runJob(opts: Record<string, unknown>, program: string | undefined
     throw err;
   }
   if (placement && opts.displayMap) process.stdout.write(formatMap(placement) + "\n");
+  const refusal = opts.transport === "shm" ? shmRefusal({ hosts: placement }) : null;
+  if (refusal) return usage(refusal);
   let bundle: string;
   try {
     bundle = await bundleProgram(programPath);
@@ -139,7 +142,7 @@ async function runJob(opts: Record<string, unknown>, program: string | undefined
     timeoutSeconds: opts.timeout as number | undefined,
     env,
     wdir,
-    transport: (opts.transport as "unix" | "tcp") ?? "unix",
+    transport: (opts.transport as "unix" | "tcp" | "shm") ?? "unix",
     coll: opts.coll as string | undefined,
     runtimeOptions: {
       strict: Boolean(opts.strict),
