@@ -41,7 +41,10 @@ function start(config) {
     });
     worker.on("error", (err) => {
       // An error the rank's own handlers did not catch (they normally report it to tsrun first).
-      process.stderr.write(`tsmpi: rank ${rank}: ${err && err.stack ? err.stack : err}\n`);
+      const text = err && err.code === "ERR_WORKER_OUT_OF_MEMORY"
+        ? "ran out of memory (the JavaScript heap limit); use less memory, or give node a larger --max-old-space-size through TSMPI_NODE_ARGS"
+        : String(err && err.message ? err.message : err);
+      process.stderr.write(`tsmpi: rank ${rank} ${text}\n`);
     });
     worker.on("exit", (code) => {
       workers.delete(rank);

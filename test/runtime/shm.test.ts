@@ -4,7 +4,8 @@
 import { describe, expect, it } from "vitest";
 import { runTsrun } from "../graders/lib/run.ts";
 
-const shm = (np: number, name: string, extra: { tsrunArgs?: string[]; input?: string } = {}) =>
+type Extra = { tsrunArgs?: string[]; input?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number };
+const shm = (np: number, name: string, extra: Extra = {}) =>
   runTsrun(np, `test/runtime/programs/shm/${name}.ts`, { ...extra, tsrunArgs: ["--transport", "shm", ...(extra.tsrunArgs ?? [])] });
 
 describe("--transport shm", () => {
@@ -21,7 +22,7 @@ describe("--transport shm", () => {
   }
 
   it("runs 64 ranks", async () => {
-    const r = await shm(64, "ring");
+    const r = await shm(64, "ring", { timeoutMs: 280_000 });
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout.match(/big intact/g)?.length).toBe(64);
   }, 300_000);
@@ -43,6 +44,13 @@ describe("--transport shm", () => {
     expect(r.code).toBe(3);
     expect(r.stderr).toMatch(/rank 2 \(pid \d+ on .*\) exited with code 3/);
   });
+
+  it("a rank that exhausts its heap ends alone, and the job says so", async () => {
+    const r = await shm(2, "oom", { env: { TSMPI_NODE_ARGS: "--max-old-space-size=64" } });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/rank 1 ran out of memory/);
+    expect(r.stderr).toMatch(/rank 1 \(pid \d+ on .*\) exited with code 1/);
+  }, 180_000);
 
   it("crash() kills one rank as SIGKILL would", async () => {
     const r = await shm(3, "crash");
