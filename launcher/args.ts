@@ -19,7 +19,11 @@ export const LAUNCHER_OPTIONS: Record<string, Options> = {
   live: { type: "boolean", describe: "serve a live view of the ranks' states on localhost (the URL is printed)" },
   x: { type: "string", array: true, describe: "export VAR (or VAR=VALUE) to every rank; repeatable" },
   wdir: { type: "string", describe: "working directory of the ranks" },
-  transport: { choices: ["unix", "tcp"], default: "unix", describe: "between ranks on one host: Unix sockets or TCP" },
+  transport: {
+    choices: ["unix", "tcp", "shm"],
+    default: process.env.TSMPI_TRANSPORT || "unix",
+    describe: "between ranks on one host: Unix sockets, TCP, or shm (threads of one process sharing memory; env TSMPI_TRANSPORT)",
+  },
   coll: { type: "string", describe: "force collective algorithms, e.g. bcast=binomial,allreduce=ring" },
   strict: { type: "boolean", describe: "make warnings (unreceived messages at finalize) errors" },
   check: { type: "boolean", describe: "type-check the program (tsc, strict) first; print errors as file:line and do not run it if any. Without -np, only type-check" },

@@ -1,6 +1,6 @@
 // The tsrun command line (README.md, "The launcher"), mpirun-compatible where it can be:
 //   tsrun -np N [--hostfile F | --host h1,h2:2] [--map-by slot|node] [--oversubscribe] [--tag-output]
-//         [--timeout S] [--trace DIR] [-x VAR[=VALUE]] [--wdir DIR] [--transport unix|tcp] program.ts [args…]
+//         [--timeout S] [--trace DIR] [-x VAR[=VALUE]] [--wdir DIR] [--transport unix|tcp|shm] program.ts [args…]
 // Usage errors print one line and the usage hint and exit with code 2, as mpirun does.
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -21,6 +21,7 @@ import { runInit } from "./init.ts";
 import { typeCheck } from "./check.ts";
 import { isThisMachine } from "./this-machine.ts";
 import { classifyProgram, checkCoresForLocalJob } from "./executable.ts";
+import { shmRefusal } from "./threads.ts";
 
 
 const EXAMPLES = `Examples:
@@ -146,6 +147,8 @@ async function runJob(opts: Record<string, unknown>, program: string | undefined
   const tooFewCores = !placement && opts.mapBy === "core" ? checkCoresForLocalJob(np, Boolean(opts.oversubscribe)) : undefined;
   if (tooFewCores) return usage(tooFewCores);
   if (placement && opts.displayMap) process.stdout.write(formatMap(placement) + "\n");
+  const refusal = opts.transport === "shm" ? shmRefusal({ hosts: placement }) : null;
+  if (refusal) return usage(refusal);
   let bundle: string;
   try {
     bundle = programKind.kind === "source" ? await bundleProgram(programPath) : ""; // an executable runs as is
@@ -184,7 +187,7 @@ async function runJob(opts: Record<string, unknown>, program: string | undefined
     timeoutSeconds: opts.timeout as number | undefined,
     env,
     wdir,
-    transport: (opts.transport as "unix" | "tcp") ?? "unix",
+    transport: (opts.transport as "unix" | "tcp" | "shm") ?? "unix",
     coll: opts.coll as string | undefined,
     runtimeOptions: {
       strict: Boolean(opts.strict),

@@ -14,6 +14,7 @@ import { forwardLines } from "./output.ts";
 import type { RankProcess, RankSpec } from "./local.ts";
 import { spawnLocalRank, startReaper } from "./local.ts";
 import { spawnRemoteRank, type RemoteHosts } from "./remote.ts";
+import { spawnThreadRanks } from "./threads.ts";
 import { describeWaits, findStuckRanks } from "./stuck.ts";
 import { JobDiagnostics } from "./diagnostics/index.ts";
 import { FaultPolicy, describeExit } from "./fault.ts";
@@ -30,7 +31,7 @@ export interface JobOptions {
   timeoutSeconds?: number;
   env: Record<string, string>;
   wdir: string;
-  transport: "unix" | "tcp";
+  transport: "unix" | "tcp" | "shm";
   coll?: string;
   runtimeOptions: Record<string, unknown>;
   /** Variable names given with -x (exported to remote ranks). */
@@ -122,6 +123,7 @@ export class Job {
   private async startRanks(secret: string): Promise<void> {
     const baseEnv = { ...process.env, ...this.o.env };
     const starts: Promise<RankProcess>[] = [];
+    const threadSpecs: RankSpec[] = [];
     const hosts = this.o.hosts;
     const controlPorts = new Map<string, number>();
     for (const address of new Set(hosts?.localAddresses ?? [])) controlPorts.set(address, await this.rendezvous.listenTcp(address));
@@ -164,9 +166,14 @@ export class Job {
         },
         exported: [...Object.keys(this.o.env), ...OPEN_MPI_VARIABLES],
       };
+      if (this.o.transport === "shm") {
+        threadSpecs.push(spec);
+        continue;
+      }
       const started = hosts ? spawnRemoteRank(hosts, spec) : spawnLocalRank(spec, os.hostname());
       starts.push(started.then((p) => this.watch(p)));
     }
+    if (threadSpecs.length) starts.push(...(await spawnThreadRanks(threadSpecs, os.hostname())).map((p) => Promise.resolve(this.watch(p))));
     const ranks = await Promise.all(starts);
     if (!hosts) this.reaper = startReaper(ranks);
   }

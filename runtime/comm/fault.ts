@@ -2,6 +2,7 @@
 // MPIX_Comm_revoke, MPIX_Comm_shrink). With comm.setErrhandler(ERRORS_RETURN) or `tsrun --fault-tolerant`,
 // a rank that dies no longer aborts the job: the launcher tells every rank, and operations that can only
 // complete through the dead rank fail with ERR_PROC_FAILED naming it, while live ranks carry on.
+import { isMainThread, parentPort } from "node:worker_threads";
 import { ErrorCode, mpiError } from "../wire/errors.ts";
 import type { Engine } from "./engine.ts";
 
@@ -90,6 +91,11 @@ export function revokedError(op: string, context: number) {
 
 /** Failure injection (tests, the salad lab): this rank dies at once, as if killed (SIGKILL). */
 export function crash(): never {
+  if (!isMainThread) {
+    // A rank running as a thread (--transport shm): its host ends this thread alone, as a kill would.
+    parentPort?.postMessage({ t: "crash" });
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0);
+  }
   process.kill(process.pid, "SIGKILL");
   throw new Error("unreachable");
 }

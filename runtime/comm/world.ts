@@ -7,6 +7,7 @@ import * as os from "node:os";
 import { Env, LineSplitter, controlProof, encodeControl, parseControlAddress, type LauncherToRank, type PeerAddress, type RankToLauncher } from "../wire/bootstrap.ts";
 import { setErrorRank } from "../wire/errors.ts";
 import { Transport } from "../transport/transport.ts";
+import { ShmTransport, shmOfThisThread } from "../transport/shm.ts";
 import { Engine } from "./engine.ts";
 import { FaultState } from "./fault.ts";
 import { FrameDecoder, type Frame } from "../wire/frame.ts";
@@ -30,7 +31,7 @@ export class World {
   private control: net.Socket | null = null;
   /** A task of `srun --mpi=pmi2` with no tsrun parent: PMI-2 does the launcher's part (pmi-boot.ts). */
   private step: SlurmStep | null = null;
-  private transport: Transport | null = null;
+  private transport: Transport | ShmTransport | null = null;
   private controlHandlers: ((msg: LauncherToRank) => void)[] = [];
   private sentTo = new Map<number, number>();
   private receivedFrom: number[] = [];
@@ -109,7 +110,14 @@ export class World {
   private async connect(controlPath: string): Promise<void> {
     const secret = process.env[Env.SECRET] ?? "";
     delete process.env[Env.SECRET]; // keep it out of children the program may start
-    this.transport = new Transport({
+    const shm = process.env[Env.TRANSPORT] === "shm" ? shmOfThisThread() : null;
+    this.transport = shm ? new ShmTransport({
+      rank: this.rank,
+      segment: { buffer: shm, size: this.size },
+      onFrame: (source, frame) => this.onFrame(source, frame),
+      onPeerError: (peer, err) => this.peerError(peer, err),
+      spinMicros: defaultSpinMicros(this.size),
+    }) : new Transport({
       rank: this.rank,
       size: this.size,
       secret: Buffer.from(secret, "hex"),
@@ -277,6 +285,13 @@ export class World {
   describeState(): string {
     return describeBlocked(blockedCalls());
   }
+}
+
+/** How long a rank polls shared memory before it sleeps: not at all when ranks outnumber cores. */
+function defaultSpinMicros(size: number): number {
+  const configured = process.env.TSMPI_SHM_SPIN_US;
+  if (configured !== undefined && configured !== "") return Number(configured);
+  return size <= os.availableParallelism() ? 200 : 0;
 }
 
 /** Context used by runtime-internal traffic that is not user messages. */

@@ -129,3 +129,15 @@ export class LineSplitter {
     this.rest = "";
   }
 }
+
+/**
+ * The shared-memory segment of `--transport shm` (runtime/transport/shm.ts): the launcher's thread host
+ * allocates it, the ranks map it. Per rank two Int32 slots (doorbell, sleeping), per ordered pair of ranks
+ * four (tail, head, writer waiting, spare), then one byte ring per ordered pair.
+ */
+export function shmLayout(size: number): { ringBytes: number; ringsAt: number; totalBytes: number } {
+  let ringBytes = 1 << 20; // 1 MiB between few ranks, less as size² grows (≤ 256 MiB in all)
+  while (ringBytes > 1 << 14 && ringBytes * size * size > 256 << 20) ringBytes >>= 1;
+  const ringsAt = Math.ceil(((size * 2 + size * size * 4) * 4) / 64) * 64;
+  return { ringBytes, ringsAt, totalBytes: ringsAt + size * size * ringBytes };
+}

@@ -1,0 +1,81 @@
+// Starting a job's ranks as worker threads of one host process (`--transport shm`): the ranks share
+// memory (runtime/transport/shm.ts) instead of talking over sockets. To the job supervisor each thread
+// looks like a rank process: its own stdout and stderr, stdin for rank 0, an exit code, and a kill that
+// ends that rank only (a terminated thread is reported as killed by SIGKILL).
+import { spawn } from "node:child_process";
+import * as path from "node:path";
+import * as net from "node:net";
+import { fileURLToPath } from "node:url";
+import type { Readable } from "node:stream";
+import { shmLayout } from "../runtime/wire/bootstrap.ts";
+import { SpawnError, type RankProcess, type RankSpec } from "./local.ts";
+
+const hostScript = path.join(path.dirname(fileURLToPath(import.meta.url)), "thread-host.mjs");
+
+type Exit = { code: number | null; signal: NodeJS.Signals | null };
+
+/** What a rank can do as a process but not as a thread, as tsrun's refusal says it; null when none. */
+export function shmRefusal(o: { hosts?: unknown }): string | null {
+  if (o.hosts) return "--transport shm runs every rank on this machine; with --hostfile or --host use the default transport";
+  return null;
+}
+
+/** The variables every rank shares, and each rank's own (the bootstrap variables). */
+function splitEnv(specs: RankSpec[]): { env: NodeJS.ProcessEnv; rankEnv: NodeJS.ProcessEnv[] } {
+  const env = { ...specs[0].env };
+  for (const s of specs) for (const k of Object.keys(env)) if (s.env[k] !== env[k]) delete env[k];
+  const rankEnv = specs.map((s) => Object.fromEntries(Object.entries(s.env).filter(([k, v]) => env[k] !== v)));
+  return { env, rankEnv };
+}
+
+export function spawnThreadRanks(specs: RankSpec[], host: string): Promise<RankProcess[]> {
+  const size = specs.length;
+  const pipes = Array.from({ length: 1 + 2 * size }, () => "pipe" as const);
+  const child = spawn(process.execPath, [...(specs[0].nodeArgs ?? []), "--enable-source-maps", hostScript], {
+    cwd: specs[0].cwd,
+    env: process.env,
+    stdio: ["pipe", "inherit", "inherit", ...pipes],
+    detached: true,
+  });
+  const control = child.stdio[3] as net.Socket;
+  const exits = specs.map(() => {
+    let settle!: (e: Exit) => void;
+    return { promise: new Promise<Exit>((r) => (settle = r)), settle };
+  });
+  const settleAll = (e: Exit) => exits.forEach((x) => x.settle(e));
+  child.on("exit", (code, signal) => settleAll({ code: signal ? null : code === 0 ? 1 : code, signal }));
+  let buffered = "";
+  control.setEncoding("utf8");
+  control.on("error", () => {});
+  return new Promise((resolve, reject) => {
+    child.once("error", (err) => reject(new SpawnError(`cannot start the ranks' thread host: ${err.message}`)));
+    control.on("data", (chunk: string) => {
+      buffered += chunk;
+      let nl: number;
+      while ((nl = buffered.indexOf("\n")) >= 0) {
+        const m = JSON.parse(buffered.slice(0, nl)) as { t: string; rank: number } & Exit;
+        buffered = buffered.slice(nl + 1);
+        if (m.t === "exit") exits[m.rank].settle({ code: m.code, signal: m.signal });
+        else if (m.t === "started") resolve(specs.map((s) => rankOf(s)));
+      }
+    });
+    const { env, rankEnv } = splitEnv(specs);
+    const config = { t: "config", bundle: specs[0].bundle, args: specs[0].args, size, shmBytes: shmLayout(size).totalBytes, env, rankEnv };
+    control.write(JSON.stringify(config) + "\n");
+  });
+
+  function rankOf(spec: RankSpec): RankProcess {
+    return {
+      rank: spec.rank,
+      pid: child.pid!,
+      host,
+      stdout: child.stdio[4 + 2 * spec.rank] as Readable,
+      stderr: child.stdio[5 + 2 * spec.rank] as Readable,
+      stdin: spec.rank === 0 ? child.stdin : null,
+      exited: exits[spec.rank].promise,
+      kill() {
+        if (!control.destroyed) control.write(JSON.stringify({ t: "kill", rank: spec.rank }) + "\n");
+      },
+    };
+  }
+}

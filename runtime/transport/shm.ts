@@ -1,0 +1,224 @@
+// Shared-memory transport for ranks that run as worker threads of one process (`tsrun --transport shm`).
+// One SharedArrayBuffer holds a byte ring per ordered pair of ranks (single producer, single consumer,
+// lock-free) and a doorbell per rank. A sender copies a frame's bytes into the ring towards its peer and
+// rings the peer's doorbell; the receiver drains every ring that has bytes into the same frame decoder a
+// socket would feed, so the engine above sees the same frames in the same order. A receiver that finds
+// nothing spins on its doorbell for a short budget (no spinning when ranks outnumber cores), then sleeps
+// in Atomics.waitAsync until a sender wakes it. A frame larger than the free space goes in pieces.
+import { workerData, isMainThread } from "node:worker_threads";
+import { FrameDecoder, type Frame } from "../wire/frame.ts";
+import { shmLayout, type PeerAddress } from "../wire/bootstrap.ts";
+
+/** Int32 slots before the rings' indices: a doorbell and a "sleeping" flag per rank. */
+const SLOTS_PER_RANK = 2;
+/** Per ring: bytes written (tail), bytes read (head), and whether the writer waits for room. */
+const SLOTS_PER_RING = 4;
+const TAIL = 0;
+const HEAD = 1;
+const WRITER_WAITING = 2;
+
+/** Atomics.waitAsync (Node 16+; typed here so the project's ES2023 lib suffices). */
+const waitAsync = (Atomics as unknown as {
+  waitAsync(array: Int32Array, index: number, value: number): { async: boolean; value: Promise<string> | string };
+}).waitAsync;
+
+export interface ShmSegment {
+  buffer: SharedArrayBuffer;
+  size: number;
+}
+
+/** Allocates the segment for `size` ranks (the thread host does it once; here for tests). */
+export function createShmSegment(size: number): ShmSegment {
+  return { buffer: new SharedArrayBuffer(shmLayout(size).totalBytes), size };
+}
+
+/** The segment the thread host gave this rank's thread, if it runs as one. */
+export function shmOfThisThread(): SharedArrayBuffer | null {
+  if (isMainThread) return null;
+  const shm = (workerData as { tsmpiShm?: unknown } | null)?.tsmpiShm;
+  return shm instanceof SharedArrayBuffer ? shm : null;
+}
+
+export interface ShmTransportOptions {
+  rank: number;
+  segment: ShmSegment;
+  onFrame: (source: number, frame: Frame) => void;
+  onPeerError: (peer: number, error: Error) => void;
+  /** How long a receiver polls before it sleeps, in microseconds (0: never spin). */
+  spinMicros: number;
+}
+
+interface PendingWrite {
+  bytes: Uint8Array;
+  offset: number;
+  onWritten?: () => void;
+}
+
+export class ShmTransport {
+  private readonly index: Int32Array;
+  private readonly data: Uint8Array;
+  private readonly size: number;
+  private readonly ringBytes: number;
+  private readonly decoders: FrameDecoder[];
+  /** Bytes waiting for room in the ring towards each peer, in order. */
+  private readonly backlog = new Map<number, PendingWrite[]>();
+  private closed = false;
+
+  constructor(private readonly opt: ShmTransportOptions) {
+    const { buffer, size } = opt.segment;
+    const layout = shmLayout(size);
+    this.size = size;
+    this.ringBytes = layout.ringBytes;
+    this.index = new Int32Array(buffer, 0, size * SLOTS_PER_RANK + size * size * SLOTS_PER_RING);
+    this.data = new Uint8Array(buffer, layout.ringsAt);
+    this.decoders = Array.from({ length: size }, (_, source) => new FrameDecoder((f) => this.opt.onFrame(source, f)));
+  }
+
+  /** Nothing to listen on: peers are reached through the segment. */
+  async listen(): Promise<Pick<PeerAddress, "unix" | "tcp">> {
+    this.schedulePoll();
+    return {};
+  }
+
+  setPeers(_peers: PeerAddress[]): void {}
+
+  /** Copies a frame into the ring towards `dest`; `onWritten` runs once every byte is in shared memory. */
+  send(dest: number, parts: Buffer[], onWritten?: () => void): void {
+    if (this.closed) return;
+    for (let i = 0; i < parts.length; i++) {
+      const write: PendingWrite = { bytes: parts[i], offset: 0, onWritten: i === parts.length - 1 ? onWritten : undefined };
+      const queue = this.backlog.get(dest);
+      if (queue) queue.push(write);
+      else if (!this.write(dest, write)) this.backlog.set(dest, [write]);
+    }
+    this.ring(dest);
+  }
+
+  /** True while bytes from `peer` wait in its ring or in the middle of a frame: they may still be delivered. */
+  hasIncomingFrom(peer: number): boolean {
+    const slot = this.ringSlot(peer, this.opt.rank);
+    return Atomics.load(this.index, slot + TAIL) !== Atomics.load(this.index, slot + HEAD) || !this.decoders[peer].idle;
+  }
+
+  /** Bytes queued towards `dest` that are not yet in shared memory. */
+  queuedBytes(dest: number): number {
+    return (this.backlog.get(dest) ?? []).reduce((n, w) => n + w.bytes.length - w.offset, 0);
+  }
+
+  async close(): Promise<void> {
+    // Whatever is still in the backlog must reach the rings before the rank goes away.
+    while (!this.closed && [...this.backlog.values()].some((q) => q.length)) await new Promise((r) => setTimeout(r, 1));
+    this.closed = true;
+  }
+
+  private ringSlot(source: number, dest: number): number {
+    return this.size * SLOTS_PER_RANK + (source * this.size + dest) * SLOTS_PER_RING;
+  }
+
+  /** Writes as much of `w` as fits; true once it is all written. */
+  private write(dest: number, w: PendingWrite): boolean {
+    const slot = this.ringSlot(this.opt.rank, dest);
+    const base = (this.opt.rank * this.size + dest) * this.ringBytes;
+    const mask = this.ringBytes - 1;
+    for (;;) {
+      const tail = Atomics.load(this.index, slot + TAIL);
+      const head = Atomics.load(this.index, slot + HEAD);
+      const free = this.ringBytes - ((tail - head) | 0);
+      const left = w.bytes.length - w.offset;
+      if (left === 0) break;
+      if (free === 0) {
+        Atomics.store(this.index, slot + WRITER_WAITING, 1);
+        // The reader may have drained between our look and the flag: look again before giving up.
+        if (Atomics.load(this.index, slot + HEAD) !== head) continue;
+        return false;
+      }
+      const n = Math.min(free, left);
+      const at = tail & mask;
+      const first = Math.min(n, this.ringBytes - at);
+      this.data.set(w.bytes.subarray(w.offset, w.offset + first), base + at);
+      if (n > first) this.data.set(w.bytes.subarray(w.offset + first, w.offset + n), base);
+      w.offset += n;
+      Atomics.store(this.index, slot + TAIL, (tail + n) | 0);
+    }
+    w.onWritten?.();
+    return true;
+  }
+
+  /** Wakes `rank` if it sleeps on its doorbell. */
+  private ring(rank: number): void {
+    const bell = rank * SLOTS_PER_RANK;
+    Atomics.add(this.index, bell, 1);
+    if (Atomics.load(this.index, bell + 1) === 1) Atomics.notify(this.index, bell, 1);
+  }
+
+  /** Moves every byte waiting in a ring towards us into that source's decoder; true if any arrived. */
+  private drain(): boolean {
+    let any = false;
+    const mask = this.ringBytes - 1;
+    for (let source = 0; source < this.size; source++) {
+      const slot = this.ringSlot(source, this.opt.rank);
+      const head = Atomics.load(this.index, slot + HEAD);
+      const tail = Atomics.load(this.index, slot + TAIL);
+      const n = (tail - head) | 0;
+      if (n === 0) continue;
+      any = true;
+      const base = (source * this.size + this.opt.rank) * this.ringBytes;
+      const at = head & mask;
+      const first = Math.min(n, this.ringBytes - at);
+      const bytes = Buffer.allocUnsafe(n);
+      bytes.set(this.data.subarray(base + at, base + at + first), 0);
+      if (n > first) bytes.set(this.data.subarray(base, base + n - first), first);
+      Atomics.store(this.index, slot + HEAD, (head + n) | 0);
+      if (Atomics.exchange(this.index, slot + WRITER_WAITING, 0) === 1) this.ring(source);
+      try {
+        this.decoders[source].push(bytes);
+      } catch (err) {
+        this.opt.onPeerError(source, err as Error);
+      }
+    }
+    return any;
+  }
+
+  /** Writes what waited for room in a ring; true if anything moved. */
+  private flushBacklog(): boolean {
+    let moved = false;
+    for (const [dest, queue] of this.backlog) {
+      while (queue.length) {
+        const before = queue[0].offset;
+        const done = this.write(dest, queue[0]);
+        if (queue[0].offset !== before) moved = true;
+        if (!done) break;
+        queue.shift();
+      }
+      if (moved) this.ring(dest);
+      if (!queue.length) this.backlog.delete(dest);
+    }
+    return moved;
+  }
+
+  private schedulePoll(): void {
+    setImmediate(() => this.poll());
+  }
+
+  /** Drains, spins a little while nothing comes, then sleeps until a doorbell rings. */
+  private poll(): void {
+    if (this.closed) return;
+    const bell = this.opt.rank * SLOTS_PER_RANK;
+    const seen = Atomics.load(this.index, bell);
+    if (this.flushBacklog() || this.drain()) return this.schedulePoll();
+    if (this.opt.spinMicros > 0) {
+      const until = performance.now() + this.opt.spinMicros / 1000;
+      while (performance.now() < until) {
+        if (Atomics.load(this.index, bell) !== seen) return this.schedulePoll();
+      }
+    }
+    Atomics.store(this.index, bell + 1, 1);
+    const wait = waitAsync(this.index, bell, seen);
+    const wake = () => {
+      Atomics.store(this.index, bell + 1, 0);
+      this.poll();
+    };
+    if (wait.async) void (wait.value as Promise<string>).then(wake);
+    else wake();
+  }
+}

@@ -1,0 +1,86 @@
+// Ranks as threads of one process (--transport shm): everything a rank does as a process it does as a
+// thread — messages larger than a ring, per-rank output, stdin to rank 0, an exception or process.exit in
+// one rank, crash(), deadlock and --timeout reports, finalize's report — and what it cannot, tsrun refuses.
+import { describe, expect, it } from "vitest";
+import { runTsrun } from "../graders/lib/run.ts";
+
+type Extra = { tsrunArgs?: string[]; input?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number };
+const shm = (np: number, name: string, extra: Extra = {}) =>
+  runTsrun(np, `test/runtime/programs/shm/${name}.ts`, { ...extra, tsrunArgs: ["--transport", "shm", ...(extra.tsrunArgs ?? [])] });
+
+describe("--transport shm", () => {
+  for (const np of [1, 2, 5]) {
+    it(`runs a ring, a 3 MiB message around it and an allreduce at np=${np}, one tagged line per rank`, async () => {
+      const r = await shm(np, "ring", { tsrunArgs: ["--tag-output"] });
+      expect(r.code, r.stderr).toBe(0);
+      const sum = (np * (np - 1)) / 2;
+      for (let rank = 0; rank < np; rank++) {
+        expect(r.stdout).toContain(`[${rank}] rank ${rank} of ${np} sum ${sum} big intact\n`);
+      }
+      expect(r.stdout).toContain(`[0] token ${sum}\n`);
+    });
+  }
+
+  it("runs 64 ranks", async () => {
+    const r = await shm(64, "ring", { timeoutMs: 280_000 });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout.match(/big intact/g)?.length).toBe(64);
+  }, 300_000);
+
+  it("gives stdin to rank 0", async () => {
+    const r = await shm(3, "stdin", { input: "hello threads\n" });
+    expect(r.code, r.stderr).toBe(0);
+    for (const rank of [0, 1, 2]) expect(r.stdout).toContain(`rank ${rank} got hello threads`);
+  });
+
+  it("an exception in one rank ends the job with that error and its source line", async () => {
+    const r = await shm(3, "throw");
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/rank 1 \(pid \d+ on .*\) failed:\n\s+Error: boom on rank one\n\s+at .*throw\.ts:\d+/);
+  });
+
+  it("process.exit(3) in one rank ends that rank only, and the job with code 3", async () => {
+    const r = await shm(3, "exit3");
+    expect(r.code).toBe(3);
+    expect(r.stderr).toMatch(/rank 2 \(pid \d+ on .*\) exited with code 3/);
+  });
+
+  it("a rank that exhausts its heap ends alone, and the job says so", async () => {
+    const r = await shm(2, "oom", { env: { TSMPI_NODE_ARGS: "--max-old-space-size=64" } });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/rank 1 ran out of memory/);
+    expect(r.stderr).toMatch(/rank 1 \(pid \d+ on .*\) exited with code 1/);
+  }, 180_000);
+
+  it("crash() kills one rank as SIGKILL would", async () => {
+    const r = await shm(3, "crash");
+    expect(r.code).toBe(137);
+    expect(r.stderr).toMatch(/rank 1 .* was killed by SIGKILL/);
+  });
+
+  it("reports a deadlock with the cycle and every rank's source line", async () => {
+    const r = await shm(3, "dead");
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toContain("a cycle 0 → 1 → 2 → 0");
+    for (const rank of [0, 1, 2]) expect(r.stderr).toMatch(new RegExp(`rank ${rank}: recv\\(source=\\d, tag=0\\) at .*dead\\.ts:\\d+`));
+  });
+
+  it("--timeout ends a job whose rank computes forever, saying what the others were blocked in", async () => {
+    const r = await shm(2, "busy", { tsrunArgs: ["--timeout", "3"] });
+    expect(r.code).toBe(124);
+    expect(r.stderr).toMatch(/exceeded --timeout 3 s/);
+    expect(r.stderr).toMatch(/rank 0: blocked in recv\(source=1, tag=0\)/);
+  });
+
+  it("finalize reports a message that was never received", async () => {
+    const r = await shm(2, "unrecv");
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/1 message sent to rank 1 was never received:\n\s+from rank 0, tag 5, 5 bytes, sent at .*unrecv\.ts:\d+/);
+  });
+
+  it("refuses --hostfile with a clear message", async () => {
+    const r = await runTsrun(2, "test/runtime/programs/shm/ring.ts", { tsrunArgs: ["--transport", "shm", "--host", "localhost:2"] });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/--transport shm runs every rank on this machine/);
+  });
+});
