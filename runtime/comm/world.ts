@@ -8,9 +8,10 @@ import { Env, LineSplitter, controlProof, encodeControl, parseControlAddress, ty
 import { setErrorRank } from "../wire/errors.ts";
 import { Transport } from "../transport/transport.ts";
 import { ShmTransport, shmOfThisThread } from "../transport/shm.ts";
+import { deliverToSelf, type RankTransport } from "../transport/link.ts";
 import { Engine } from "./engine.ts";
 import { FaultState } from "./fault.ts";
-import { FrameDecoder, type Frame } from "../wire/frame.ts";
+import type { Frame } from "../wire/frame.ts";
 import { blockedCalls, describeBlocked, startKeepAlive, stopKeepAlive, blocking } from "../trace/activity.ts";
 import { RankDiagnostics } from "../trace/rank.ts";
 import { SlurmStep } from "./pmi-boot.ts";
@@ -31,7 +32,7 @@ export class World {
   private control: net.Socket | null = null;
   /** A task of `srun --mpi=pmi2` with no tsrun parent: PMI-2 does the launcher's part (pmi-boot.ts). */
   private step: SlurmStep | null = null;
-  private transport: Transport | ShmTransport | null = null;
+  private transport: RankTransport | null = null;
   private controlHandlers: ((msg: LauncherToRank) => void)[] = [];
   private sentTo = new Map<number, number>();
   private receivedFrom: number[] = [];
@@ -88,16 +89,7 @@ export class World {
   private sendFrame(dest: number, parts: Buffer[], onWritten?: () => void): void {
     this.sentTo.set(dest, (this.sentTo.get(dest) ?? 0) + 1);
     if (this.transport) return this.transport.send(dest, parts, onWritten);
-    // A world of one: deliver to ourselves, asynchronously as a socket would.
-    const whole = Buffer.concat(parts);
-    queueMicrotask(() => {
-      this.onFrameBytes(whole);
-      onWritten?.();
-    });
-  }
-
-  private onFrameBytes(whole: Buffer): void {
-    new FrameDecoder((f) => this.onFrame(0, f)).push(whole);
+    deliverToSelf(parts, (f) => this.onFrame(0, f), onWritten); // a world of one
   }
 
   private onFrame(source: number, frame: Frame): void {

@@ -8,6 +8,7 @@
 import { workerData, isMainThread } from "node:worker_threads";
 import { FrameDecoder, type Frame } from "../wire/frame.ts";
 import { shmLayout, type PeerAddress } from "../wire/bootstrap.ts";
+import { deliverToSelf, type RankTransport } from "./link.ts";
 
 /** Int32 slots before the rings' indices: a doorbell and a "sleeping" flag per rank. */
 const SLOTS_PER_RANK = 2;
@@ -54,7 +55,7 @@ interface PendingWrite {
   onWritten?: () => void;
 }
 
-export class ShmTransport {
+export class ShmTransport implements RankTransport {
   private readonly index: Int32Array;
   private readonly data: Uint8Array;
   private readonly size: number;
@@ -85,6 +86,7 @@ export class ShmTransport {
   /** Copies a frame into the ring towards `dest`; `onWritten` runs once every byte is in shared memory. */
   send(dest: number, parts: Buffer[], onWritten?: () => void): void {
     if (this.closed) return;
+    if (dest === this.opt.rank) return deliverToSelf(parts, (frame) => this.opt.onFrame(dest, frame), onWritten);
     for (let i = 0; i < parts.length; i++) {
       const write: PendingWrite = { bytes: parts[i], offset: 0, onWritten: i === parts.length - 1 ? onWritten : undefined };
       const queue = this.backlog.get(dest);

@@ -9,6 +9,7 @@ import * as path from "node:path";
 import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 import { FrameDecoder, FrameKind, HEADER_BYTES, MAX_FRAME_BYTES, encodeFrame, type Frame } from "../wire/frame.ts";
 import type { PeerAddress } from "../wire/bootstrap.ts";
+import { deliverToSelf, type RankTransport } from "./link.ts";
 
 const NONCE_BYTES = 16;
 const HELLO_TIMEOUT_MS = 10_000;
@@ -45,7 +46,7 @@ export function proofOf(secret: Buffer, nonce: Buffer, rank: number): Buffer {
   return createHmac("sha256", secret).update(nonce).update(r).digest();
 }
 
-export class Transport {
+export class Transport implements RankTransport {
   private servers: net.Server[] = [];
   private peers: PeerAddress[] = [];
   private links = new Map<number, OutgoingLink>();
@@ -93,7 +94,7 @@ export class Transport {
   /** Queues a frame (as buffers) to `dest`; `onWritten` runs once the bytes are handed to the kernel. */
   send(dest: number, parts: Buffer[], onWritten?: () => void): void {
     if (this.closed) return;
-    if (dest === this.opt.rank) return this.deliverToSelf(parts, onWritten);
+    if (dest === this.opt.rank) return deliverToSelf(parts, (frame) => this.opt.onFrame(this.opt.rank, frame), onWritten);
     let link = this.links.get(dest);
     if (!link) link = this.connect(dest);
     if (!link.ready) {
@@ -101,15 +102,6 @@ export class Transport {
       return;
     }
     writeParts(link.socket, parts, onWritten);
-  }
-
-  private deliverToSelf(parts: Buffer[], onWritten?: () => void): void {
-    const whole = parts.length === 1 ? Buffer.from(parts[0]) : Buffer.concat(parts);
-    queueMicrotask(() => {
-      const decoder = new FrameDecoder((frame) => this.opt.onFrame(this.opt.rank, frame));
-      decoder.push(whole);
-      onWritten?.();
-    });
   }
 
   private connect(dest: number): OutgoingLink {

@@ -1,0 +1,38 @@
+// The transport seam: what a rank's world needs from whatever carries frames between ranks (Unix or TCP
+// sockets in transport.ts, shared-memory rings in shm.ts, in-process queues in memory.ts), and the one
+// way every transport delivers a frame a rank sends to itself. A transport is a "frame bytes in, frames
+// out" pipe: it moves the bytes encodeFrame produced, in order per (sender, receiver) pair (MPI's
+// non-overtaking rule rests on that), and hands each whole frame to the world's onFrame(source, frame).
+// Matching, flow control and rendezvous stay in the engine above (runtime/comm/engine.ts).
+import { FrameDecoder, type Frame } from "../wire/frame.ts";
+import type { PeerAddress } from "../wire/bootstrap.ts";
+
+/** A rank's end of the transport, as the world drives it. */
+export interface RankTransport {
+  /** Starts accepting peers; returns this rank's address for the launcher's table (empty when none is needed). */
+  listen(): Promise<Pick<PeerAddress, "unix" | "tcp">>;
+  /** The address table of every rank, once the launcher has it (before the first send to a peer). */
+  setPeers(peers: PeerAddress[]): void;
+  /**
+   * Queues one frame (the buffers encodeFrame returned) to world rank `dest`, after every frame queued to
+   * `dest` before it. The caller may reuse the buffers once `onWritten` runs (the bytes left its hands).
+   */
+  send(dest: number, parts: Buffer[], onWritten?: () => void): void;
+  /** Bytes queued towards `dest` that have not left this rank yet (flow diagnostics). */
+  queuedBytes(dest: number): number;
+  /** Flushes what is queued, then closes every link. */
+  close(): Promise<void>;
+}
+
+/**
+ * A frame a rank sends to itself: copied at once (the caller may reuse its buffers), then decoded and handed
+ * to `onFrame` on a later microtask, as a socket would (never inside the send call), then `onWritten` runs.
+ * Frames sent to oneself arrive in the order sent, since microtasks run in order.
+ */
+export function deliverToSelf(parts: Buffer[], onFrame: (frame: Frame) => void, onWritten?: () => void): void {
+  const whole = parts.length === 1 ? Buffer.from(parts[0]) : Buffer.concat(parts);
+  queueMicrotask(() => {
+    new FrameDecoder(onFrame).push(whole);
+    onWritten?.();
+  });
+}
