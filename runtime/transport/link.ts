@@ -20,6 +20,8 @@ export interface RankTransport {
   send(dest: number, parts: Buffer[], onWritten?: () => void): void;
   /** Bytes queued towards `dest` that have not left this rank yet (flow diagnostics). */
   queuedBytes(dest: number): number;
+  /** True while frames `peer` sent may still arrive (fault tolerance waits for them before failing a receive). */
+  hasIncomingFrom(peer: number): boolean;
   /** Flushes what is queued, then closes every link. */
   close(): Promise<void>;
 }

@@ -104,6 +104,10 @@ export class MemoryTransport implements RankTransport {
     return this.network.queuedBytes(this.rank, dest);
   }
 
+  hasIncomingFrom(peer: number): boolean {
+    return this.network.queuedBytes(peer, this.rank) > 0 || !(this.decoders.get(peer)?.idle ?? true);
+  }
+
   /** Stops sending; frames already sent are still delivered. */
   async close(): Promise<void> {
     this.closed = true;
