@@ -137,10 +137,17 @@ export class Comm {
       this.checkTag(op, tag, false);
       if (dest === PROC_NULL) return Promise.resolve();
       const sending = this.sendPayload(toPayload(data, op()), dest, tag, this.context, sync);
-      return blocking(sending, op, this.name, [this.members[dest]]);
+      return blocking(sending, () => this.describeSend(op(), dest), this.name, [this.members[dest]]);
     } catch (err) {
       return Promise.reject(err);
     }
+  }
+
+  /** A pending send as the diagnostics show it: says when flow control holds it back for lack of credit. */
+  private describeSend(op: string, dest: number): string {
+    const held = this.world.engine.waitingForCredit(this.members[dest]);
+    if (!held) return op;
+    return `${op}, held back by flow control: no credit until rank ${dest} receives this rank's earlier messages (${held} send${held > 1 ? "s" : ""} waiting)`;
   }
 
   /** Blocking receive (MPI_Recv) in value mode: resolves with the received value. */

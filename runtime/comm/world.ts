@@ -38,6 +38,9 @@ export class World {
   readonly diagnostics: RankDiagnostics;
   private arrived = 0;
   private arrivalWaiter: (() => void) | null = null;
+  /** Frames handed to the transport and not yet written to the kernel (a new connection queues them). */
+  private unflushed = 0;
+  private flushWaiter: (() => void) | null = null;
 
   private constructor(readonly rank: number, readonly size: number) {
     setErrorRank(rank);
@@ -86,7 +89,14 @@ export class World {
 
   private sendFrame(dest: number, parts: Buffer[], onWritten?: () => void): void {
     this.sentTo.set(dest, (this.sentTo.get(dest) ?? 0) + 1);
-    if (this.transport) return this.transport.send(dest, parts, onWritten);
+    if (this.transport) {
+      this.unflushed++;
+      return this.transport.send(dest, parts, () => {
+        this.unflushed--;
+        if (!this.unflushed) this.flushWaiter?.();
+        onWritten?.();
+      });
+    }
     // A world of one: deliver to ourselves, asynchronously as a socket would.
     const whole = Buffer.concat(parts);
     queueMicrotask(() => {
@@ -249,10 +259,26 @@ export class World {
     }
     if (this.step) await this.waitForArrivals(await blocking(this.step.finalize(this.sentTo), "finalize()"));
     this.reportUnreceived();
+    await this.flushed();
     await this.transport?.close();
     await this.step?.close();
     this.control?.end();
     stopKeepAlive();
+  }
+
+  /**
+   * Every frame this rank counted as sent must leave before its connections close: a frame queued on a
+   * connection still being opened would otherwise be lost, and its receiver would wait for it in vain.
+   */
+  private async flushed(): Promise<void> {
+    const deadline = Date.now() + 5000; // a dead peer (fault-tolerant mode) never takes its frames
+    while (this.unflushed > 0 && Date.now() < deadline) {
+      await new Promise<void>((resolve) => {
+        this.flushWaiter = resolve;
+        setTimeout(resolve, 50);
+      });
+    }
+    this.flushWaiter = null;
   }
 
   /** Frames in flight towards us when finalize completed still have to land before we count leftovers. */
