@@ -49,7 +49,16 @@ export class Comm {
 
   // ---- argument checks --------------------------------------------------------------------------
 
+  /** Every MPI call after mpi.finalize() is an error naming the call (MPI-4 §11.2.2). */
+  checkNotFinalized(op: () => string): void {
+    if (!this.world.finalized) return;
+    throw mpiError(ErrorCode.ERR_OTHER, op(), "MPI is finalized", {
+      hint: "mpi.finalize() must be the last MPI call of the program: move this call before it (and await it)",
+    });
+  }
+
   checkDest(op: () => string, dest: number): void {
+    this.checkNotFinalized(op);
     if (dest === PROC_NULL || (Number.isInteger(dest) && dest >= 0 && dest < this.size)) return;
     throw mpiError(ErrorCode.ERR_RANK, op(), "destination rank out of range", {
       measured: dest,
@@ -59,6 +68,7 @@ export class Comm {
   }
 
   checkSource(op: () => string, source: number): void {
+    this.checkNotFinalized(op);
     if (source === ANY_SOURCE || source === PROC_NULL) return;
     if (Number.isInteger(source) && source >= 0 && source < this.size) return;
     throw mpiError(ErrorCode.ERR_RANK, op(), "source rank out of range", {

@@ -248,6 +248,7 @@ export class World {
   /** MPI_Finalize: waits for all ranks, reports unreceived messages, closes connections. */
   async finalize(): Promise<void> {
     if (this.finalized) return;
+    const neverAwaited = blockedCalls(); // calls still pending now were started and never awaited
     this.finalized = true;
     if (this.control) {
       this.diagnostics.beforeFinalize();
@@ -259,6 +260,7 @@ export class World {
     }
     if (this.step) await this.waitForArrivals(await blocking(this.step.finalize(this.sentTo), "finalize()"));
     this.reportUnreceived();
+    this.reportNeverAwaited(neverAwaited);
     await this.flushed();
     await this.transport?.close();
     await this.step?.close();
@@ -291,6 +293,19 @@ export class World {
       });
     }
     this.arrivalWaiter = null;
+  }
+
+  /** Blocking calls (recv, send, probe, a collective) whose Promise was never awaited before finalize. */
+  private reportNeverAwaited(calls: ReturnType<typeof blockedCalls>): void {
+    if (!calls.length) return;
+    const level = this.options.strict ? "error" : "warning";
+    const lines = calls.slice(0, 10).map((c) => `  ${c.call}${c.comm && c.comm !== "COMM_WORLD" ? ` on ${c.comm}` : ""}${c.site ? ` at ${c.site}` : ""} was never completed`);
+    if (calls.length > 10) lines.push(`  … and ${calls.length - 10} more`);
+    process.stderr.write(
+      `tsmpi ${level}: rank ${this.rank} finalize: ${calls.length} call${calls.length > 1 ? "s were" : " was"} still pending (started, never awaited):\n${lines.join("\n")}\n` +
+        `  hint: await every MPI call (or keep its Promise and await it) before mpi.finalize()\n`,
+    );
+    if (this.options.strict) process.exitCode = 1;
   }
 
   private reportUnreceived(): void {
