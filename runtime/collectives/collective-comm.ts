@@ -52,6 +52,7 @@ export class CollectiveComm extends Comm {
 
   /** Starts one collective call: checks the communicator and takes the next sequence number as tag. */
   protected call(op: string): CollCall {
+    this.checkNotFinalized(() => op);
     if (this.freed) throw mpiError(ErrorCode.ERR_COMM, op, `${this.name} was freed`, { hint: "Use a communicator only before its free()" });
     this.checkNotRevoked(() => op);
     const tag = this.fixedCollTag ?? (this.collSeq << 5) | kindBits(op);

@@ -49,7 +49,16 @@ export class Comm {
 
   // ---- argument checks --------------------------------------------------------------------------
 
+  /** Every MPI call after mpi.finalize() is an error naming the call (MPI-4 §11.2.2). */
+  checkNotFinalized(op: () => string): void {
+    if (!this.world.finalized) return;
+    throw mpiError(ErrorCode.ERR_OTHER, op(), "MPI is finalized", {
+      hint: "mpi.finalize() must be the last MPI call of the program: move this call before it (and await it)",
+    });
+  }
+
   checkDest(op: () => string, dest: number): void {
+    this.checkNotFinalized(op);
     if (dest === PROC_NULL || (Number.isInteger(dest) && dest >= 0 && dest < this.size)) return;
     throw mpiError(ErrorCode.ERR_RANK, op(), "destination rank out of range", {
       measured: dest,
@@ -59,6 +68,7 @@ export class Comm {
   }
 
   checkSource(op: () => string, source: number): void {
+    this.checkNotFinalized(op);
     if (source === ANY_SOURCE || source === PROC_NULL) return;
     if (Number.isInteger(source) && source >= 0 && source < this.size) return;
     throw mpiError(ErrorCode.ERR_RANK, op(), "source rank out of range", {
@@ -138,10 +148,17 @@ export class Comm {
       this.checkNotRevoked(op);
       if (dest === PROC_NULL) return Promise.resolve();
       const sending = this.sendPayload(toPayload(data, op()), dest, tag, this.context, sync);
-      return blocking(sending, op, this.name, [this.members[dest]]);
+      return blocking(sending, () => this.describeSend(op(), dest), this.name, [this.members[dest]]);
     } catch (err) {
       return Promise.reject(err);
     }
+  }
+
+  /** A pending send as the diagnostics show it: says when flow control holds it back for lack of credit. */
+  private describeSend(op: string, dest: number): string {
+    const held = this.world.engine.waitingForCredit(this.members[dest]);
+    if (!held) return op;
+    return `${op}, held back by flow control: no credit until rank ${dest} receives this rank's earlier messages (${held} send${held > 1 ? "s" : ""} waiting)`;
   }
 
   /** Blocking receive (MPI_Recv) in value mode: resolves with the received value (`recv<number>(0, 1)` types it). */

@@ -351,6 +351,11 @@ export class Engine {
     return out;
   }
 
+  /** Sends to `dest` held back by flow control (the receiver has not matched enough earlier messages). */
+  waitingForCredit(dest: number): number {
+    return this.flow.waitingFor(dest);
+  }
+
   /** Sends still waiting for their receiver (rendezvous, synchronous, or flow-controlled). */
   pendingSends(): number {
     let n = this.rndvSends.size + this.syncAcks.size;

@@ -62,6 +62,11 @@ export class FlowControl<E extends Envelope> {
     for (const env of queue) env.fail(err("send"));
   }
 
+  /** Envelopes waiting for credit towards `dest`. */
+  waitingFor(dest: number): number {
+    return this.waiting.get(dest)?.length ?? 0;
+  }
+
   /** Envelopes waiting for credit. */
   waitingCount(): number {
     let n = 0;

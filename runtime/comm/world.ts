@@ -40,6 +40,9 @@ export class World {
   readonly diagnostics: RankDiagnostics;
   private arrived = 0;
   private arrivalWaiter: (() => void) | null = null;
+  /** Frames handed to the transport and not yet written to the kernel (a new connection queues them). */
+  private unflushed = 0;
+  private flushWaiter: (() => void) | null = null;
 
   private constructor(readonly rank: number, readonly size: number) {
     setErrorRank(rank);
@@ -88,7 +91,14 @@ export class World {
 
   private sendFrame(dest: number, parts: Buffer[], onWritten?: () => void): void {
     this.sentTo.set(dest, (this.sentTo.get(dest) ?? 0) + 1);
-    if (this.transport) return this.transport.send(dest, parts, onWritten);
+    if (this.transport) {
+      this.unflushed++;
+      return this.transport.send(dest, parts, () => {
+        this.unflushed--;
+        if (!this.unflushed) this.flushWaiter?.();
+        onWritten?.();
+      });
+    }
     deliverToSelf(parts, (f) => this.onFrame(0, f), onWritten); // a world of one
   }
 
@@ -238,6 +248,7 @@ export class World {
   /** MPI_Finalize: waits for all ranks, reports unreceived messages, closes connections. */
   async finalize(): Promise<void> {
     if (this.finalized) return;
+    const neverAwaited = blockedCalls(); // calls still pending now were started and never awaited
     this.finalized = true;
     if (this.control) {
       this.diagnostics.beforeFinalize();
@@ -249,10 +260,27 @@ export class World {
     }
     if (this.step) await this.waitForArrivals(await blocking(this.step.finalize(this.sentTo), "finalize()"));
     this.reportUnreceived();
+    this.reportNeverAwaited(neverAwaited);
+    await this.flushed();
     await this.transport?.close();
     await this.step?.close();
     this.control?.end();
     stopKeepAlive();
+  }
+
+  /**
+   * Every frame this rank counted as sent must leave before its connections close: a frame queued on a
+   * connection still being opened would otherwise be lost, and its receiver would wait for it in vain.
+   */
+  private async flushed(): Promise<void> {
+    const deadline = Date.now() + 5000; // a dead peer (fault-tolerant mode) never takes its frames
+    while (this.unflushed > 0 && Date.now() < deadline) {
+      await new Promise<void>((resolve) => {
+        this.flushWaiter = resolve;
+        setTimeout(resolve, 50);
+      });
+    }
+    this.flushWaiter = null;
   }
 
   /** Frames in flight towards us when finalize completed still have to land before we count leftovers. */
@@ -265,6 +293,19 @@ export class World {
       });
     }
     this.arrivalWaiter = null;
+  }
+
+  /** Blocking calls (recv, send, probe, a collective) whose Promise was never awaited before finalize. */
+  private reportNeverAwaited(calls: ReturnType<typeof blockedCalls>): void {
+    if (!calls.length) return;
+    const level = this.options.strict ? "error" : "warning";
+    const lines = calls.slice(0, 10).map((c) => `  ${c.call}${c.comm && c.comm !== "COMM_WORLD" ? ` on ${c.comm}` : ""}${c.site ? ` at ${c.site}` : ""} was never completed`);
+    if (calls.length > 10) lines.push(`  … and ${calls.length - 10} more`);
+    process.stderr.write(
+      `tsmpi ${level}: rank ${this.rank} finalize: ${calls.length} call${calls.length > 1 ? "s were" : " was"} still pending (started, never awaited):\n${lines.join("\n")}\n` +
+        `  hint: await every MPI call (or keep its Promise and await it) before mpi.finalize()\n`,
+    );
+    if (this.options.strict) process.exitCode = 1;
   }
 
   private reportUnreceived(): void {

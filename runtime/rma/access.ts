@@ -24,6 +24,7 @@ interface Region {
 }
 
 export function checkOpen(w: WinParts, op: string): void {
+  w.core.comm.checkNotFinalized(() => op);
   if (w.core.freed) throw mpiError("ERR_WIN", op, "the window was freed", { hint: "Create a new window; free() is the last call on a window" });
 }
 

@@ -24,7 +24,9 @@ const peerSendSites = new Map<string, RawFrame[]>();
 /** Requests not yet completed by wait/test → their description and where the first such request was made. */
 const openRequests = new Map<object, string>();
 const requestSites = new Map<string, RawFrame[]>();
+/** Requests created past MAX_TRACKED: only counted (their completion still counts down). */
 let untrackedRequests = 0;
+const untracked = new WeakSet<object>();
 const openWindows = new Map<object, { description: string; frames: RawFrame[] }>();
 let checking = false;
 
@@ -97,6 +99,7 @@ export function requestCreated(request: object, description: string): void {
   if (!checking || description === "completed") return;
   if (openRequests.size >= MAX_TRACKED) {
     untrackedRequests++;
+    untracked.add(request);
     return;
   }
   if (!requestSites.has(description) && requestSites.size < MAX_SITES) requestSites.set(description, rawStackHere());
@@ -105,7 +108,9 @@ export function requestCreated(request: object, description: string): void {
 
 /** A request was completed by wait() or a successful test(). */
 export function requestCompleted(request: object): void {
-  if (checking) openRequests.delete(request);
+  if (!checking) return;
+  if (untracked.delete(request)) untrackedRequests--;
+  else openRequests.delete(request);
 }
 
 /** A window was created (the one-sided layer calls this; `description` e.g. "Win.create(100 × INT32) on COMM_WORLD"). */
