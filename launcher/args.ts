@@ -18,6 +18,7 @@ export const LAUNCHER_OPTIONS: Record<string, Options> = {
   x: { type: "string", array: true, describe: "export VAR (or VAR=VALUE) to every rank; repeatable" },
   wdir: { type: "string", describe: "working directory of the ranks" },
   transport: { choices: ["unix", "tcp"], default: "unix", describe: "between ranks on one host: Unix sockets or TCP" },
+  secure: { type: "boolean", describe: "encrypt and authenticate TCP traffic between ranks (AES-256-GCM; see docs/security.md)" },
   coll: { type: "string", describe: "force collective algorithms, e.g. bcast=binomial,allreduce=ring" },
   strict: { type: "boolean", describe: "make warnings (unreceived messages at finalize) errors" },
   "no-check": { type: "boolean", describe: "turn off the runtime's deadlock and mismatch checks" },
