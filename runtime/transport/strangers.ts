@@ -1,12 +1,14 @@
-// Connections that have not proved the job secret yet: at most MAX_UNPROVEN at once (more are closed at
-// once, so a flood of idle connections cannot exhaust a rank's descriptors), and one line per refusal
-// only for the first few: after that, one summary line per SUMMARY_MS says how many more were refused.
+// Connections that have not proved the job secret yet: at most MAX_UNPROVEN at once (a new one closes the
+// oldest, so a flood of idle connections can neither exhaust a rank's descriptors nor lock out a real rank,
+// whose proof follows its connection within a round trip), and one line per refusal for the first few
+// only: after that, one summary line per SUMMARY_MS says how many more were refused.
+import type { Socket } from "node:net";
 export const MAX_UNPROVEN = 64;
 const DETAILED_REFUSALS = 3;
 const SUMMARY_MS = 5_000;
 
 export class StrangerLog {
-  private unproven = 0;
+  private unproven = new Map<Socket, string>(); // in arrival order
   private told = 0;
   private untold = 0;
   private lastWhy = "";
@@ -14,16 +16,20 @@ export class StrangerLog {
 
   constructor(private readonly say: (remote: string, why: string) => void) {}
 
-  /** A new connection arrived; false when too many are still unproven (close it). */
-  admit(): boolean {
-    if (this.unproven >= MAX_UNPROVEN) return false;
-    this.unproven++;
-    return true;
+  /** A new connection from `remote`; when too many are unproven, the oldest is closed and refused. */
+  admit(socket: Socket, remote: string): void {
+    if (this.unproven.size >= MAX_UNPROVEN) {
+      const [oldest, where] = this.unproven.entries().next().value as [Socket, string];
+      this.unproven.delete(oldest);
+      oldest.destroy();
+      this.refused(where, `too many connections had not proved the job secret (${MAX_UNPROVEN}); the oldest was closed`);
+    }
+    this.unproven.set(socket, remote);
   }
 
   /** An admitted connection proved the secret, or is gone. */
-  settled(): void {
-    this.unproven--;
+  settled(socket: Socket): void {
+    this.unproven.delete(socket);
   }
 
   refused(remote: string, why: string): void {

@@ -17,6 +17,7 @@ import { StrangerLog } from "./strangers.ts";
 
 const HELLO_TIMEOUT_MS = 10_000;
 const HELLO_MAX_PAYLOAD = 64; // a stranger cannot make us allocate before proving the secret
+const CONNECT_ATTEMPTS = 6;
 
 export interface TransportOptions {
   rank: number;
@@ -41,6 +42,8 @@ interface OutgoingLink {
   socket: net.Socket;
   ready: boolean;
   sealer: Sealer | null;
+  /** The listener failed to prove the secret: never retried. */
+  refused: boolean;
   pending: { parts: Buffer[]; onWritten?: () => void }[];
 }
 
@@ -144,14 +147,15 @@ export class Transport {
     });
   }
 
-  private connect(dest: number): OutgoingLink {
+  /** Opens the link to `dest`; one closed before the handshake ends (a listener busy with strangers) is retried. */
+  private connect(dest: number, attempt = 0): OutgoingLink {
     const peer = this.peers[dest];
     const local = this.opt.kind !== "tcp" && peer.hostId === this.opt.hostId && peer.unix;
     const socket = local ? net.connect(peer.unix!) : net.connect(peer.tcp!.port, peer.tcp!.host);
     const where = local ? peer.unix! : `${peer.tcp!.host}:${peer.tcp!.port}`;
     if (!local) socket.setNoDelay(true);
     socket.unref();
-    const link: OutgoingLink = { socket, ready: false, sealer: null, pending: [] };
+    const link: OutgoingLink = { socket, ready: false, sealer: null, refused: false, pending: [] };
     this.links.set(dest, link);
     const myNonce = randomBytes(NONCE_BYTES);
     socket.write(myNonce);
@@ -171,6 +175,7 @@ export class Transport {
       socket.off("data", onData);
       const expected = linkProof(this.opt.secret, "a2c", theirNonce, myNonce, this.opt.rank, dest);
       if (!sameBytes(expected, got[0]) || got[1].length > 0) {
+        link.refused = true;
         socket.destroy();
         const why = `the process listening at ${where} for rank ${dest} did not prove the job secret (someone else may have taken that address); nothing was sent to it`;
         return void this.opt.onPeerError(dest, new MpiError(ErrorCode.ERR_PROTOCOL, why));
@@ -188,7 +193,15 @@ export class Transport {
       if (!this.closed) this.opt.onPeerError(dest, err);
     });
     socket.on("close", () => {
-      if (this.links.get(dest) === link) this.links.delete(dest);
+      if (this.links.get(dest) !== link) return;
+      if (!link.ready && !link.refused && !this.closed && attempt < CONNECT_ATTEMPTS) {
+        // Frames sent meanwhile queue on this link (order kept) and move to the next one.
+        setTimeout(() => {
+          if (!this.closed) this.connect(dest, attempt + 1).pending = link.pending;
+        }, 20 * 2 ** attempt);
+        return;
+      }
+      this.links.delete(dest);
     });
     return link;
   }
@@ -200,10 +213,7 @@ export class Transport {
   private accept(socket: net.Socket): void {
     if (this.closed) return void socket.destroy();
     const remote = socket.remoteAddress ? `${socket.remoteAddress}:${socket.remotePort}` : "a local process";
-    if (!this.strangers.admit()) {
-      this.strangers.refused(remote, "too many connections have not proved the job secret yet");
-      return void socket.destroy();
-    }
+    this.strangers.admit(socket, remote);
     socket.unref();
     if (socket.remoteAddress) socket.setNoDelay(true);
     this.incoming.add(socket);
@@ -214,7 +224,7 @@ export class Transport {
     let opener: Opener | null = null;
     let unsettled = true;
     const settle = () => {
-      if (unsettled) this.strangers.settled();
+      if (unsettled) this.strangers.settled(socket);
       unsettled = false;
     };
     const refuse = (why: string) => {

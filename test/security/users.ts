@@ -63,18 +63,29 @@ export function runAs(user: string, command: string, args: string[], options: { 
   return finished(spawnAs(user, command, args, options), options.input ?? "");
 }
 
-/** Resolves with the first match of `pattern` in a stream's text (the text so far is kept). */
-export function waitForOutput(stream: NodeJS.ReadableStream, pattern: RegExp): Promise<RegExpExecArray> {
-  let text = "";
-  return new Promise((resolve, reject) => {
-    const onData = (d: Buffer) => {
-      text += d;
-      const m = pattern.exec(text);
-      if (!m) return;
-      stream.off("data", onData);
-      resolve(m);
-    };
-    stream.on("data", onData);
-    stream.on("end", () => reject(new Error(`the stream ended without ${pattern}: ${text}`)));
-  });
+/** A stream's text so far; `wait(pattern)` resolves with the first match in it, now or once it arrives. */
+export class Output {
+  text = "";
+  private waiters: { pattern: RegExp; resolve: (m: RegExpExecArray) => void; reject: (e: Error) => void }[] = [];
+  constructor(stream: NodeJS.ReadableStream) {
+    stream.on("data", (d: Buffer) => {
+      this.text += d;
+      this.waiters = this.waiters.filter((w) => !this.settle(w));
+    });
+    stream.on("end", () => {
+      for (const w of this.waiters) w.reject(new Error(`the output ended without ${w.pattern}:\n${this.text}`));
+      this.waiters = [];
+    });
+  }
+  wait(pattern: RegExp): Promise<RegExpExecArray> {
+    return new Promise((resolve, reject) => {
+      const w = { pattern, resolve, reject };
+      if (!this.settle(w)) this.waiters.push(w);
+    });
+  }
+  private settle(w: { pattern: RegExp; resolve: (m: RegExpExecArray) => void }): boolean {
+    const m = w.pattern.exec(this.text);
+    if (m) w.resolve(m);
+    return m !== null;
+  }
 }
