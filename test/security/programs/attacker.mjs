@@ -81,6 +81,7 @@ if (mode === "listen") {
     new Promise((resolve) => {
       const s = net.connect(Number(b), a);
       s.on("error", () => {});
+      s.on("data", () => {}); // read what is sent (the nonce), so that the end of the stream is seen
       s.on("connect", () => s.write(payload));
       s.on("close", () => resolve(say(`${label} CLOSED`)));
     });
@@ -95,6 +96,7 @@ if (mode === "listen") {
     };
     s.on("connect", pump);
     s.on("drain", pump);
+    s.on("data", () => {});
     s.on("error", () => {});
     s.on("close", () => resolve(say(`ENDLESS CLOSED after ${sent} bytes`)));
   });
