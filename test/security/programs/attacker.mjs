@@ -4,10 +4,14 @@
 //                          (-1: flip nothing)
 //   flood HOST PORT N      open N idle connections; say so once each got a nonce or was closed
 //   control HOST PORT      send the JSON line `null`, then a line that never ends; say how each was answered
+//   http URL BODY          POST BODY (JSON text) to URL; print the status
+//   ws URL BYTES           send one WebSocket message of BYTES bytes; print the close code
+//   finger HOST PORT N     send N finger queries at once; print each answer's first line
 // Every mode prints lines the test reads (READY …, then what it saw).
 import * as net from "node:net";
 import * as fs from "node:fs";
 import { randomBytes } from "node:crypto";
+import { createRequire } from "node:module";
 
 const [mode, a, b, c] = process.argv.slice(2);
 const say = (line) => process.stdout.write(`${line}\n`);
@@ -100,4 +104,25 @@ if (mode === "listen") {
     s.on("error", () => {});
     s.on("close", () => resolve(say(`ENDLESS CLOSED after ${sent} bytes`)));
   });
+}
+
+if (mode === "http") {
+  const res = await fetch(a, { method: "POST", headers: { "content-type": "application/json" }, body: b });
+  say(`STATUS ${res.status} ${JSON.stringify(await res.text())}`);
+} else if (mode === "ws") {
+  const { WebSocket } = createRequire(new URL("../../../package.json", import.meta.url))("ws");
+  const socket = new WebSocket(a);
+  socket.on("open", () => socket.send(Buffer.alloc(Number(b), 0x41)));
+  socket.on("error", () => {});
+  socket.on("close", (code) => say(`CLOSED ${code}`));
+} else if (mode === "finger") {
+  for (let i = 0; i < Number(c); i++) {
+    const s = net.connect(Number(b), a, () => s.write(`user${i}\r\n`));
+    let text = "";
+    s.setEncoding("utf8");
+    s.on("data", (d) => {
+      if (!text.includes("\n") && (text += d).includes("\n")) say(`ANSWER ${i} ${text.split("\n")[0].trim()}`);
+    });
+    s.on("error", () => {});
+  }
 }
