@@ -37,8 +37,9 @@ describe.skipIf(!ready(twoUsers))("a rank's links against another user", () => {
     it(`a listener without the secret at rank 1's ${kind} address is refused by rank 0, which sends it nothing`, async () => {
       const evil = attacker("listen", kind, path.join(attackerDir, `${kind}.sock`));
       const where = await evil.ready;
-      const job = await victimJob(kind === "tcp" ? ["--transport", "tcp"] : []);
+      const job = await victimJob(kind === "tcp" ? ["--transport", "tcp"] : []).catch((err) => (evil.child.kill(), Promise.reject(err)));
       const r = await job.go(`via ${kind} ${where}`);
+      if (r.code === 0) evil.child.kill(); // nothing reached it: do not leave it listening
       expect(r.code).not.toBe(0);
       expect(r.stderr).toMatch(/rank 0 .*failed:\n\s+MpiError \[ERR_PROTOCOL\]: .*the process listening at .* for rank 1 did not prove the job secret/);
       expect(r.stdout).not.toMatch(/rank 1 got/);
