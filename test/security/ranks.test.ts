@@ -68,7 +68,7 @@ describe.skipIf(!ready(twoUsers))("a rank's links against another user", () => {
       expect(r.stderr).toMatch(/rank 1 .*failed:\n\s+MpiError \[ERR_PROTOCOL\]: receiving from rank 0 on rank 1: --secure: a record failed authentication/);
       expect(r.stdout).not.toMatch(/rank 1 got/);
     }
-  });
+  }, 120_000); // two jobs
 
   it("a flood of idle connections to a rank is capped and summarised; the job's own link still gets through", async () => {
     const job = await victimJob(["--transport", "tcp"]);
