@@ -216,7 +216,7 @@ const SHAPES: Record<RankToLauncher["t"], (m: Record<string, unknown>) => boolea
   hello: (m) => isText(m.proof) && isAddress(m.address),
   ft: () => true,
   shrink: (m) => isText(m.key) && Array.isArray(m.members) && m.members.every(isInt),
-  abort: (m) => isInt(m.code) && isText(m.message),
+  abort: (m) => typeof m.code === "number" && isText(m.message),
   error: (m) => isText(m.message),
   finalize: (m) => isRecord(m.sentTo) && Object.values(m.sentTo).every(isInt),
   state: (m) => Array.isArray(m.blocked) && typeof m.sent === "number" && typeof m.received === "number",

@@ -14,11 +14,29 @@ import { ATTACKER, runAs, twoUsers } from "./users.ts";
 
 const secret = randomBytes(32);
 
-function transport(rank: number, socketDir: string, onError: (err: Error) => void = () => {}) {
+function transport(rank: number, socketDir: string, onError: (err: Error) => void = () => {}, onStranger: (why: string) => void = () => {}) {
   return new Transport({
     rank, size: 2, secret, hostId: "h", kind: "unix", socketDir, tcpBind: "127.0.0.1",
-    onFrame: () => {}, onPeerError: (_peer, err) => onError(err), onStranger: () => {},
+    onFrame: () => {}, onPeerError: (_peer, err) => onError(err), onStranger: (_remote, why) => onStranger(why),
   });
+}
+
+/** Connects to rank 1 at `unix` as rank 0 of the job (it knows the secret); `then` runs once proven. */
+function connectAsRank0(unix: string, then: (socket: net.Socket) => void): net.Socket {
+  const socket = net.connect(unix);
+  const myNonce = randomBytes(16);
+  socket.write(myNonce);
+  let theirs = Buffer.alloc(0);
+  socket.on("data", (d: Buffer) => {
+    const first = theirs.length < 16;
+    theirs = Buffer.concat([theirs, d]);
+    if (!first || theirs.length < 16) return;
+    const proof = linkProof(secret, "c2a", theirs.subarray(0, 16), myNonce, 0, 1);
+    for (const b of encodeFrame({ kind: FrameKind.HELLO, enc: 0, flags: 0, context: 0, tag: 0, id: 0, size: 0, sig: 0 }, proof)) socket.write(b);
+    then(socket);
+  });
+  socket.on("error", () => {});
+  return socket;
 }
 
 const hugeHeader = () => {
@@ -80,25 +98,31 @@ describe("a frame header claiming 2 GiB", () => {
     const address = await victim.listen();
     const before = process.memoryUsage().arrayBuffers;
     // A rank of the job (it knows the secret) writing the handshake by hand, then the lying header.
-    const socket = net.connect(address.unix!);
-    const myNonce = randomBytes(16);
-    socket.write(myNonce);
-    const closed = new Promise<void>((resolve) => socket.on("close", () => resolve()));
-    let theirs = Buffer.alloc(0);
-    socket.on("data", (d: Buffer) => {
-      const first = theirs.length < 16;
-      theirs = Buffer.concat([theirs, d]);
-      if (!first || theirs.length < 16) return;
-      const proof = linkProof(secret, "c2a", theirs.subarray(0, 16), myNonce, 0, 1);
-      for (const b of encodeFrame({ kind: FrameKind.HELLO, enc: 0, flags: 0, context: 0, tag: 0, id: 0, size: 0, sig: 0 }, proof)) socket.write(b);
-      socket.write(hugeHeader());
-      socket.end(Buffer.alloc(64 * 1024));
+    const socket = connectAsRank0(address.unix!, (s) => {
+      s.write(hugeHeader());
+      s.end(Buffer.alloc(64 * 1024));
     });
+    const closed = new Promise<void>((resolve) => socket.on("close", () => resolve()));
     await closed;
     const error = await peerError; // the receiver has consumed every byte and seen the end
     const grew = process.memoryUsage().arrayBuffers - before;
     expect(error.message).toMatch(/connection from rank 0 closed in the middle of a frame/);
     expect(grew).toBeLessThan(64 * 1024 * 1024);
+    await victim.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("one connection per peer rank: a second one proving the same rank is refused", async () => {
+    const dir = fs.mkdtempSync("/tmp/tsmpi-limits-");
+    let refused!: (why: string) => void;
+    const refusal = new Promise<string>((resolve) => (refused = resolve));
+    const victim = transport(1, dir, () => {}, (why) => refused(why));
+    const address = await victim.listen();
+    const first = connectAsRank0(address.unix!, () => {});
+    await new Promise<void>((resolve) => connectAsRank0(address.unix!, () => {}).on("close", () => resolve()));
+    expect(await refusal).toMatch(/rank 0 is already connected \(one connection per peer\)/);
+    expect(first.destroyed).toBe(false);
+    first.destroy();
     await victim.close();
     fs.rmSync(dir, { recursive: true, force: true });
   });
