@@ -119,6 +119,10 @@ describe("a frame header claiming 2 GiB", () => {
     const victim = transport(1, dir, () => {}, (why) => refused(why));
     const address = await victim.listen();
     const first = connectAsRank0(address.unix!, () => {});
+    await new Promise<void>((resolve) => {
+      let got = 0;
+      first.on("data", (d: Buffer) => (got += d.length) >= 48 && resolve()); // its nonce, then its proof: accepted
+    });
     await new Promise<void>((resolve) => connectAsRank0(address.unix!, () => {}).on("close", () => resolve()));
     expect(await refusal).toMatch(/rank 0 is already connected \(one connection per peer\)/);
     expect(first.destroyed).toBe(false);
