@@ -2,7 +2,8 @@
 // address without the job secret gets nothing (the connecting rank refuses it: mutual authentication), a
 // byte changed on the way under --secure aborts the job with ERR_PROTOCOL, a flood of idle connections is
 // capped and summarised while the job carries on, and the secret is in no rank's environment.
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, describe, expect, it } from "vitest";
+import type { ChildProcessWithoutNullStreams } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { projectRoot, tsrunBin } from "../graders/lib/run.ts";
@@ -12,9 +13,13 @@ import { ATTACKER, VICTIM, Output, finished, spawnAs, twoUsers } from "./users.t
 const attackerScript = path.join(projectRoot, "test/security/programs/attacker.mjs");
 const program = "test/security/programs/redirect.ts";
 
+/** Every process a test started: a failed assertion must not leave a job waiting on its prompt. */
+const started: ChildProcessWithoutNullStreams[] = [];
+
 /** The victim's job, stopped at rank 0's prompt; `go(line)` answers it and waits for the end. */
 async function victimJob(options: string[]) {
   const child = spawnAs(VICTIM, process.execPath, [tsrunBin, "-np", "2", ...options, program], { cwd: projectRoot });
+  started.push(child);
   const out = new Output(child.stdout);
   const result = finished(child);
   const [, tcp, unix] = await out.wait(/PEER1 (\S+) (\S+)/);
@@ -24,6 +29,7 @@ async function victimJob(options: string[]) {
 
 function attacker(...args: string[]) {
   const child = spawnAs(ATTACKER, process.execPath, [attackerScript, ...args]);
+  started.push(child);
   const out = new Output(child.stdout);
   return { child, out, result: finished(child), ready: out.wait(/READY (\S+)/).then((m) => m[1]) };
 }
@@ -31,6 +37,9 @@ function attacker(...args: string[]) {
 describe.skipIf(!ready(twoUsers))("a rank's links against another user", () => {
   const attackerDir = fs.mkdtempSync("/tmp/tsmpi-attacker-");
   fs.chmodSync(attackerDir, 0o777);
+  afterEach(() => {
+    for (const child of started.splice(0)) if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
+  });
   afterAll(() => fs.rmSync(attackerDir, { recursive: true, force: true }));
 
   for (const kind of ["tcp", "unix"] as const) {
@@ -74,6 +83,7 @@ describe.skipIf(!ready(twoUsers))("a rank's links against another user", () => {
     const job = await victimJob(["--transport", "tcp"]);
     const [host, port] = job.tcp.split(":");
     const flood = spawnAs(ATTACKER, process.execPath, [attackerScript, "flood", host, port, "100"]);
+    started.push(flood);
     await new Output(flood.stdout).wait(/ANSWERED 100/);
     const r = await job.go("direct");
     flood.stdin.end("stop\n");
