@@ -8,7 +8,7 @@
 // rank 2 is worthless at rank 3) and the direction label keeps a proof from being reflected back. Frames
 // flow only from connector to acceptor; under --secure they are sealed with a key derived from the same
 // inputs (HKDF-SHA256), so a key is never used on two connections.
-import { createHmac, hkdfSync } from "node:crypto";
+import { createHmac, hkdfSync, timingSafeEqual } from "node:crypto";
 
 export const NONCE_BYTES = 16;
 export const PROOF_BYTES = 32;
@@ -37,4 +37,21 @@ export function linkKey(secret: Buffer, acceptorNonce: Buffer, connectorNonce: B
   const salt = Buffer.concat([acceptorNonce, connectorNonce]);
   const info = Buffer.concat([Buffer.from("tsmpi-frames-c2a"), ranks(src, dst)]);
   return Buffer.from(hkdfSync("sha256", secret, salt, info, 32));
+}
+
+/** Collects the first bytes of a connection (nonces, proofs) until `n` have arrived. */
+export class Prefix {
+  private bytes = Buffer.alloc(0);
+  /** The first `n` bytes and whatever followed, once `n` have arrived. */
+  take(chunk: Buffer, n: number): [Buffer, Buffer] | null {
+    this.bytes = Buffer.concat([this.bytes, chunk]);
+    if (this.bytes.length < n) return null;
+    const all = this.bytes;
+    this.bytes = Buffer.alloc(0);
+    return [all.subarray(0, n), all.subarray(n)];
+  }
+}
+
+export function sameBytes(a: Buffer, b: Uint8Array): boolean {
+  return a.length === b.byteLength && timingSafeEqual(a, b);
 }

@@ -7,11 +7,11 @@
 import * as fs from "node:fs";
 import * as net from "node:net";
 import * as path from "node:path";
-import { randomBytes, timingSafeEqual } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import { FrameDecoder, FrameKind, MAX_PAYLOAD_BYTES, encodeFrame, type Frame } from "../wire/frame.ts";
 import { ErrorCode, MpiError } from "../wire/errors.ts";
 import { Env, privateDirProblem, type PeerAddress } from "../wire/bootstrap.ts";
-import { NONCE_BYTES, PROOF_BYTES, linkKey, linkProof } from "./handshake.ts";
+import { NONCE_BYTES, PROOF_BYTES, Prefix, linkKey, linkProof, sameBytes } from "./handshake.ts";
 import { Opener, Sealer } from "./seal.ts";
 import { StrangerLog } from "./strangers.ts";
 
@@ -45,23 +45,6 @@ interface OutgoingLink {
   /** The listener failed to prove the secret: never retried. */
   refused: boolean;
   pending: { parts: Buffer[]; onWritten?: () => void }[];
-}
-
-/** Collects the first bytes of a connection (nonces, proofs) until `n` have arrived. */
-class Prefix {
-  private bytes = Buffer.alloc(0);
-  /** The first `n` bytes and whatever followed, once `n` have arrived. */
-  take(chunk: Buffer, n: number): [Buffer, Buffer] | null {
-    this.bytes = Buffer.concat([this.bytes, chunk]);
-    if (this.bytes.length < n) return null;
-    const all = this.bytes;
-    this.bytes = Buffer.alloc(0);
-    return [all.subarray(0, n), all.subarray(n)];
-  }
-}
-
-function sameBytes(a: Buffer, b: Uint8Array): boolean {
-  return a.length === b.byteLength && timingSafeEqual(a, b);
 }
 
 export class Transport {
