@@ -24,6 +24,7 @@ export const LAUNCHER_OPTIONS: Record<string, Options> = {
     default: process.env.TSMPI_TRANSPORT || "unix",
     describe: "between ranks on one host: Unix sockets, TCP, or shm (threads of one process sharing memory; env TSMPI_TRANSPORT)",
   },
+  secure: { type: "boolean", describe: "encrypt and authenticate TCP traffic between ranks (AES-256-GCM; see docs/security.md)" },
   coll: { type: "string", describe: "force collective algorithms, e.g. bcast=binomial,allreduce=ring" },
   strict: { type: "boolean", describe: "make warnings (unreceived messages at finalize) errors" },
   check: { type: "boolean", describe: "type-check the program (tsc, strict) first; print errors as file:line and do not run it if any. Without -np, only type-check" },

@@ -7,7 +7,8 @@ import * as esbuild from "esbuild";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { createHash } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
+import { privateDirProblem } from "../runtime/wire/bootstrap.ts";
 import { createRequire } from "node:module";
 import { pathToFileURL } from "node:url";
 import { packageRoot as projectRoot } from "./package-root.ts";
@@ -19,23 +20,82 @@ const EXTERNAL_PACKAGES = ["better-sqlite3", "cpu-features", "msgpackr-extract",
 
 export class BundleError extends Error {}
 
-function cacheDir(): string {
-  const dir = path.join(os.tmpdir(), `tsrun-cache-${process.getuid?.() ?? "user"}`);
-  fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+/**
+ * The bundle cache: $XDG_CACHE_HOME/tsmpi/bundles, or ~/.cache/tsmpi/bundles. Never a fixed name in a
+ * shared directory: anyone could create that first and plant a bundle that this user would then run.
+ * The base directory must be this user's and not writable by others; tsmpi/ and bundles/ must be this
+ * user's, real directories (not symlinks), mode 0700. Anything else is refused with a message.
+ */
+export function cacheDir(env: NodeJS.ProcessEnv = process.env): string {
+  const xdg = env.XDG_CACHE_HOME;
+  const base = xdg && path.isAbsolute(xdg) ? xdg : path.join(env.HOME || os.homedir(), ".cache");
+  try {
+    fs.mkdirSync(base, { recursive: true, mode: 0o700 });
+  } catch (err) {
+    throw new BundleError(`cannot create the cache directory ${base} (${(err as Error).message}); set XDG_CACHE_HOME to a directory of your own`);
+  }
+  const baseProblem = ownedNotShared(base);
+  if (baseProblem) throw new BundleError(`refusing the cache directory: ${baseProblem}. ${CACHE_HINT}`);
+  let dir = base;
+  for (const part of ["tsmpi", "bundles"]) {
+    dir = path.join(dir, part);
+    try {
+      fs.mkdirSync(dir, { mode: 0o700 });
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw new BundleError(`cannot create ${dir}: ${(err as Error).message}`);
+    }
+    const problem = privateDirProblem(dir);
+    if (problem) throw new BundleError(`refusing the bundle cache: ${problem}. ${CACHE_HINT}`);
+  }
   return dir;
 }
 
-interface CacheEntry {
-  inputs: Record<string, number>; // path → mtimeMs
+const CACHE_HINT = "Someone else may have prepared it for you to run their code: remove it (or set XDG_CACHE_HOME to a directory of your own, mode 700)";
+
+/** The base cache directory may be 0755 (as ~/.cache often is) but must be ours, real, and not writable by others. */
+function ownedNotShared(dir: string): string | null {
+  const st = fs.lstatSync(dir);
+  if (st.isSymbolicLink()) return `${dir} is a symbolic link`;
+  if (!st.isDirectory()) return `${dir} is not a directory`;
+  const uid = process.getuid?.();
+  if (uid !== undefined && st.uid !== uid) return `${dir} belongs to uid ${st.uid}, not to you (uid ${uid})`;
+  if ((st.mode & 0o022) !== 0) return `${dir} has mode ${(st.mode & 0o777).toString(8)}: others may write in it`;
+  return null;
 }
 
-function upToDate(outfile: string, metaFile: string): boolean {
+interface CacheEntry {
+  inputs: Record<string, string>; // path → sha256 of its content
+  output: Record<string, string>; // file name → sha256 of the bundle (and its map)
+}
+
+function sha256(data: string | Uint8Array): string {
+  return createHash("sha256").update(data).digest("hex");
+}
+
+/** Fresh only when every input (the program among them) and the bundle itself still hash as recorded. */
+function upToDate(abs: string, outfile: string, metaFile: string): boolean {
   try {
     const meta = JSON.parse(fs.readFileSync(metaFile, "utf8")) as CacheEntry;
-    fs.statSync(outfile);
-    return Object.entries(meta.inputs).every(([p, m]) => fs.statSync(p).mtimeMs === m);
+    const inputs = Object.entries(meta.inputs ?? {});
+    if (!inputs.some(([p]) => p === abs)) return false;
+    if (!inputs.every(([p, h]) => sha256(fs.readFileSync(p)) === h)) return false;
+    const outputs = Object.entries(meta.output ?? {});
+    if (!outputs.some(([f]) => f === path.basename(outfile))) return false;
+    return outputs.every(([f, h]) => sha256(fs.readFileSync(path.join(path.dirname(outfile), f))) === h);
   } catch {
     return false;
+  }
+}
+
+/** Writes a file under a fresh random name (exclusive create, 0600), then renames it into place. */
+function writeExclusive(file: string, contents: string | Uint8Array): void {
+  const tmp = `${file}.${randomBytes(8).toString("hex")}.tmp`;
+  try {
+    fs.writeFileSync(tmp, contents, { flag: "wx", mode: 0o600 });
+    fs.renameSync(tmp, file);
+  } catch (err) {
+    fs.rmSync(tmp, { force: true });
+    throw err;
   }
 }
 
@@ -86,7 +146,7 @@ export async function bundleProgram(program: string): Promise<string> {
   const key = createHash("sha256").update(abs).update(projectRoot).digest("hex").slice(0, 20);
   const outfile = path.join(cacheDir(), `${key}.mjs`);
   const metaFile = `${outfile}.json`;
-  if (upToDate(outfile, metaFile)) return outfile;
+  if (upToDate(abs, outfile, metaFile)) return outfile;
   let result: esbuild.BuildResult<{ metafile: true; write: false }>;
   try {
     result = await esbuild.build({
@@ -117,20 +177,20 @@ export async function bundleProgram(program: string): Promise<string> {
     throw new BundleError(`cannot compile ${program}: ${where}${first?.text ?? (err as Error).message}`);
   }
   // Write beside the final name, then rename: jobs bundling the same program at once never see half a file.
+  const output: Record<string, string> = {};
   for (const file of result.outputFiles ?? []) {
-    const tmp = `${file.path}.${process.pid}.tmp`;
-    fs.writeFileSync(tmp, file.contents);
-    fs.renameSync(tmp, file.path);
+    writeExclusive(file.path, file.contents);
+    output[path.basename(file.path)] = sha256(file.contents);
   }
-  const inputs: Record<string, number> = {};
+  const inputs: Record<string, string> = {};
   for (const input of Object.keys(result.metafile.inputs)) {
     const p = path.resolve(path.dirname(abs), input.replace(/^[a-z-]+:/, ""));
     try {
-      inputs[p] = fs.statSync(p).mtimeMs;
+      inputs[p] = sha256(fs.readFileSync(p));
     } catch {
       /* virtual module */
     }
   }
-  fs.writeFileSync(metaFile, JSON.stringify({ inputs } satisfies CacheEntry));
+  writeExclusive(metaFile, JSON.stringify({ inputs, output } satisfies CacheEntry));
   return outfile;
 }

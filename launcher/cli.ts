@@ -188,6 +188,7 @@ async function runJob(opts: Record<string, unknown>, program: string | undefined
     env,
     wdir,
     transport: (opts.transport as "unix" | "tcp" | "shm") ?? "unix",
+    secure: Boolean(opts.secure),
     coll: opts.coll as string | undefined,
     runtimeOptions: {
       strict: Boolean(opts.strict),

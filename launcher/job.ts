@@ -12,7 +12,7 @@ import { Env, type BlockedCall } from "../runtime/wire/bootstrap.ts";
 import { Rendezvous } from "./rendezvous.ts";
 import { forwardLines } from "./output.ts";
 import type { RankProcess, RankSpec } from "./local.ts";
-import { spawnLocalRank, startReaper } from "./local.ts";
+import { SECRET_FD, spawnLocalRank, startReaper } from "./local.ts";
 import { spawnRemoteRank, type RemoteHosts } from "./remote.ts";
 import { spawnThreadRanks } from "./threads.ts";
 import { describeWaits, findStuckRanks } from "./stuck.ts";
@@ -32,6 +32,8 @@ export interface JobOptions {
   env: Record<string, string>;
   wdir: string;
   transport: "unix" | "tcp" | "shm";
+  /** --secure: TCP frames between ranks sealed with AES-256-GCM. */
+  secure?: boolean;
   coll?: string;
   runtimeOptions: Record<string, unknown>;
   /** Variable names given with -x (exported to remote ranks). */
@@ -133,7 +135,6 @@ export class Job {
         ? {
             [Env.CONTROL]: `tcp:${hosts.localAddresses[hostIndex]}:${controlPorts.get(hosts.localAddresses[hostIndex])}`,
             [Env.TRANSPORT]: this.o.transport === "tcp" ? "tcp" : "mixed",
-            [Env.SOCKET_DIR]: `/tmp/tsrun-${hosts.jobId}-h${hostIndex}`,
             [Env.HOST_ID]: `h${hostIndex}`,
             [Env.TCP_BIND]: hosts.addresses[hostIndex],
           }
@@ -154,17 +155,19 @@ export class Job {
           [Env.SIZE]: String(this.o.np),
           [Env.JOB]: path.basename(this.dir),
           [Env.CONTROL]: this.rendezvous.path,
-          [Env.SECRET]: secret,
+          [Env.SECRET_FD]: String(SECRET_FD),
           [Env.TRANSPORT]: this.o.transport,
           [Env.SOCKET_DIR]: this.dir,
           [Env.HOST_ID]: "local",
           [Env.PROGRAM]: this.o.program,
           [Env.OPTIONS]: JSON.stringify(this.o.runtimeOptions),
           ...(this.o.coll ? { [Env.COLL]: this.o.coll } : {}),
+          ...(this.o.secure ? { [Env.SECURE]: "1" } : {}),
           ...where,
           ...openMpiEnvironment(rank, this.o.np, localRanks?.indexOf(rank) ?? rank, localRanks?.length ?? this.o.np),
         },
         exported: [...Object.keys(this.o.env), ...OPEN_MPI_VARIABLES],
+        secret,
       };
       if (this.o.transport === "shm") {
         threadSpecs.push(spec);

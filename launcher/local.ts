@@ -1,6 +1,7 @@
 // Starting ranks as local child processes. Each rank runs the job's bundled program under plain node,
 // in its own process group (so a rank's own children are stopped with it), with the bootstrap variables
-// of runtime/wire/bootstrap.ts in its environment (readable only by the job's user, never on a command line).
+// of runtime/wire/bootstrap.ts in its environment; the job secret arrives on descriptor 3, a pipe tsrun fills
+// and closes (never in the environment, where /proc/<pid>/environ keeps it, nor on a command line).
 import { spawn, type ChildProcess } from "node:child_process";
 import type { Readable, Writable } from "node:stream";
 
@@ -16,7 +17,12 @@ export interface RankSpec {
   command?: string[];
   /** Variables exported with -x (remote ranks get these and the TSMPI_ ones, not the launcher's whole environment). */
   exported: string[];
+  /** The job secret: written to the rank's descriptor SECRET_FD (the variable TSMPI_SECRET_FD names it). */
+  secret?: string;
 }
+
+/** The descriptor a local rank reads the job secret from. */
+export const SECRET_FD = 3;
 
 /** A started rank, wherever it runs. */
 export interface RankProcess {
@@ -39,9 +45,12 @@ export function spawnLocalRank(spec: RankSpec, host: string): Promise<RankProces
     const child: ChildProcess = spawn(file, argv, {
       cwd: spec.cwd,
       env: spec.env,
-      stdio: [spec.stdin ? "pipe" : "ignore", "pipe", "pipe"],
+      stdio: [spec.stdin ? "pipe" : "ignore", "pipe", "pipe", spec.secret !== undefined ? "pipe" : "ignore"],
       detached: true,
     });
+    const secretPipe = child.stdio[SECRET_FD] as Writable | null;
+    secretPipe?.on("error", () => {}); // the rank died before reading it
+    secretPipe?.end(`${spec.secret}\n`);
     const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((done) =>
       child.on("exit", (code, signal) => done({ code, signal })),
     );

@@ -15,6 +15,7 @@ import type { Placement } from "./placement.ts";
 import type { RankProcess, RankSpec } from "./local.ts";
 import { isThisMachine } from "./this-machine.ts";
 import { localConnection } from "./local-host.ts";
+import { Env } from "../runtime/wire/bootstrap.ts";
 
 export interface RemoteHosts {
   jobId: string;
@@ -65,12 +66,16 @@ export async function spawnRemoteRank(hosts: RemoteHosts, spec: RankSpec): Promi
   const stderr = new PassThrough();
   const words = spec.command ?? [process.execPath, ...(spec.nodeArgs ?? []), "--enable-source-maps", spec.bundle, ...spec.args];
   const environment = Object.fromEntries(
-    Object.entries(spec.env).filter(([k, v]) => v !== undefined && (k.startsWith("TSMPI_") || spec.exported.includes(k))),
+    Object.entries(spec.env).filter(
+      ([k, v]) => v !== undefined && k !== Env.SOCKET_DIR && k !== Env.SECRET_FD && (k.startsWith("TSMPI_") || spec.exported.includes(k)),
+    ),
   ) as Record<string, string>;
   const handle: RemoteHandle = await startGuarded(
     connection,
     spec.rank,
-    { command: `exec ${words.map(shellQuote).join(" ")}`, env: environment, cwd: spec.cwd },
+    // The secret goes to the rank's descriptor 3 and its socket directory is a fresh mkdtemp made by the
+    // guard (never a name derived from the job id, which other users can read in the process list).
+    { command: `exec ${words.map(shellQuote).join(" ")}`, env: environment, cwd: spec.cwd, secret: spec.secret, privateDir: Env.SOCKET_DIR },
     {
       jobId: hosts.jobId,
       graceMs: 500,

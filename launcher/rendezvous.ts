@@ -4,7 +4,7 @@
 // state queries (what each rank is blocked in) for timeouts and diagnostics.
 import * as net from "node:net";
 import { randomBytes, timingSafeEqual } from "node:crypto";
-import { LineSplitter, controlProof, encodeControl, type LauncherToRank, type PeerAddress, type RankToLauncher, type BlockedCall } from "../runtime/wire/bootstrap.ts";
+import { LineSplitter, MAX_CONTROL_LINE, MAX_HELLO_LINE, controlProof, encodeControl, parseRankMessage, type LauncherToRank, type PeerAddress, type RankToLauncher, type BlockedCall } from "../runtime/wire/bootstrap.ts";
 
 export interface RankState {
   blocked: BlockedCall[];
@@ -22,8 +22,15 @@ export interface RendezvousEvents {
   onFaultTolerant(rank: number): void;
 }
 
+const HELLO_TIMEOUT_MS = 10_000;
+const MAX_UNPROVEN = 64;
+const DETAILED_REFUSALS = 3;
+const SUMMARY_MS = 5_000;
+
 export class Rendezvous {
   private server: net.Server;
+  private unproven = 0;
+  private refusals = { told: 0, untold: 0, timer: null as NodeJS.Timeout | null };
   private tcpServers: net.Server[] = [];
   private sockets = new Map<number, net.Socket>();
   private addresses: PeerAddress[] = [];
@@ -66,33 +73,78 @@ export class Rendezvous {
     });
   }
 
+  /**
+   * A control connection: it must prove the secret within HELLO_TIMEOUT_MS, in one line of at most
+   * MAX_HELLO_LINE bytes; at most MAX_UNPROVEN connections may be unproven at once. Anything malformed
+   * closes that connection only: tsrun and the job carry on.
+   */
   private accept(socket: net.Socket): void {
+    if (this.unproven >= MAX_UNPROVEN) {
+      this.refused("too many control connections have not proved the job secret yet");
+      return void socket.destroy();
+    }
+    this.unproven++;
     let rank = -1;
+    let settled = false;
+    const settle = () => {
+      if (!settled) this.unproven--;
+      settled = true;
+    };
+    const refuse = (why: string) => {
+      settle();
+      if (rank < 0) this.refused(why);
+      else this.events.onStranger(`rank ${rank} sent a malformed control message: ${why}`);
+      socket.destroy();
+    };
+    const timer = setTimeout(() => refuse("it did not prove the job secret in time"), HELLO_TIMEOUT_MS).unref();
     const nonce = randomBytes(16).toString("hex");
     socket.write(encodeControl({ t: "nonce", nonce }));
     const splitter = new LineSplitter((line) => {
-      let msg: RankToLauncher;
+      if (socket.destroyed) return;
+      const msg = parseRankMessage(line);
+      if (typeof msg === "string") return refuse(msg);
+      if (rank >= 0) return this.handle(rank, msg);
+      if (msg.t !== "hello" || !this.proofMatches(msg.proof, nonce) || !(msg.rank >= 0 && msg.rank < this.size) || this.sockets.has(msg.rank)) {
+        return refuse("a control connection did not prove the job secret");
+      }
+      clearTimeout(timer);
+      settle();
+      rank = msg.rank;
+      splitter.maxLine = MAX_CONTROL_LINE;
+      this.sockets.set(rank, socket);
+      this.addresses[rank] = msg.address;
+      if (this.sockets.size === this.size) this.sendTable();
+    }, MAX_HELLO_LINE);
+    socket.setEncoding("utf8").on("data", (d: string) => {
       try {
-        msg = JSON.parse(line);
-      } catch {
-        this.events.onStranger("a control connection sent something that is not a tsmpi message");
-        return void socket.destroy();
+        splitter.push(d);
+      } catch (err) {
+        refuse((err as Error).message);
       }
-      if (rank < 0) {
-        if (msg.t !== "hello" || !this.proofMatches(msg.proof, nonce) || !(msg.rank >= 0 && msg.rank < this.size) || this.sockets.has(msg.rank)) {
-          this.events.onStranger("a control connection did not prove the job secret");
-          return void socket.destroy();
-        }
-        rank = msg.rank;
-        this.sockets.set(rank, socket);
-        this.addresses[rank] = msg.address;
-        if (this.sockets.size === this.size) this.sendTable();
-        return;
-      }
-      this.handle(rank, msg);
     });
-    socket.setEncoding("utf8").on("data", (d: string) => splitter.push(d));
     socket.on("error", () => {});
+    socket.on("close", () => {
+      clearTimeout(timer);
+      settle();
+    });
+  }
+
+  /** One line for the first few refusals, then one summary line per SUMMARY_MS (a flood stays readable). */
+  private refused(why: string): void {
+    if (this.refusals.told < DETAILED_REFUSALS) {
+      this.refusals.told++;
+      return this.events.onStranger(why);
+    }
+    this.refusals.untold++;
+    this.refusals.timer ??= setTimeout(() => this.summariseRefusals(), SUMMARY_MS).unref();
+  }
+
+  private summariseRefusals(): void {
+    if (this.refusals.timer) clearTimeout(this.refusals.timer);
+    this.refusals.timer = null;
+    const n = this.refusals.untold;
+    if (n) this.events.onStranger(`${n} more control connection${n > 1 ? "s were" : " was"} refused (not proving the job secret)`);
+    this.refusals.untold = 0;
   }
 
   private proofMatches(candidate: unknown, nonce: string): boolean {
@@ -200,6 +252,7 @@ export class Rendezvous {
   }
 
   close(): void {
+    this.summariseRefusals();
     for (const s of this.sockets.values()) s.destroy();
     this.server.close();
     for (const s of this.tcpServers) s.close();

@@ -19,7 +19,7 @@ import { tsrunScript } from "./package-root.ts";
 
 const TSRUN_BIN = tsrunScript;
 /** What a tsrun parent gives its ranks: never passed on to a rank that has none (it would look for that parent). */
-const LAUNCHER_VARIABLES = [Env.CONTROL, Env.RANK, Env.SIZE, Env.SECRET, Env.JOB, Env.HOST_ID, Env.SOCKET_DIR, Env.TRANSPORT];
+const LAUNCHER_VARIABLES = [Env.CONTROL, Env.RANK, Env.SIZE, Env.SECRET, Env.SECRET_FD, Env.JOB, Env.HOST_ID, Env.SOCKET_DIR, Env.TRANSPORT];
 
 /** Options that only mean something when tsrun itself places and supervises ranks, with what to use instead. */
 const NOT_UNDER_SLURM: [string, (o: Record<string, unknown>) => boolean, string][] = [

@@ -7,7 +7,7 @@ import * as path from "node:path";
 import * as net from "node:net";
 import { fileURLToPath } from "node:url";
 import type { Readable } from "node:stream";
-import { shmLayout } from "../runtime/wire/bootstrap.ts";
+import { Env, shmLayout } from "../runtime/wire/bootstrap.ts";
 import { SpawnError, type RankProcess, type RankSpec } from "./local.ts";
 
 const hostScript = path.join(path.dirname(fileURLToPath(import.meta.url)), "thread-host.mjs");
@@ -20,11 +20,19 @@ export function shmRefusal(o: { hosts?: unknown }): string | null {
   return null;
 }
 
-/** The variables every rank shares, and each rank's own (the bootstrap variables). */
+/**
+ * The variables every rank shares, and each rank's own (the bootstrap variables). A thread's environment is
+ * an object in the host's memory, never in /proc/<pid>/environ: the job secret travels in it (over the
+ * control pipe), not on a descriptor.
+ */
 function splitEnv(specs: RankSpec[]): { env: NodeJS.ProcessEnv; rankEnv: NodeJS.ProcessEnv[] } {
-  const env = { ...specs[0].env };
-  for (const s of specs) for (const k of Object.keys(env)) if (s.env[k] !== env[k]) delete env[k];
-  const rankEnv = specs.map((s) => Object.fromEntries(Object.entries(s.env).filter(([k, v]) => env[k] !== v)));
+  const envs = specs.map((s) => {
+    const { [Env.SECRET_FD]: _fd, ...rest } = s.env;
+    return s.secret === undefined ? rest : { ...rest, [Env.SECRET]: s.secret };
+  });
+  const env = { ...envs[0] };
+  for (const e of envs) for (const k of Object.keys(env)) if (e[k] !== env[k]) delete env[k];
+  const rankEnv = envs.map((e) => Object.fromEntries(Object.entries(e).filter(([k, v]) => env[k] !== v)));
   return { env, rankEnv };
 }
 

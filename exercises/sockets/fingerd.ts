@@ -13,7 +13,8 @@ import { listen } from "./common/net.ts";
 const program = "fingerd";
 const argv = cli(program, "$0 [--port 7979] [--pid-file F] [--log-file F]\n\nAnswers finger queries with the output of the local `finger` program.")
   .option("port", { type: "number", default: 7979, describe: "TCP port (79 is finger's well-known port, root only)" })
-  .option("bind", { alias: "host", type: "string", default: "0.0.0.0", describe: "local address to bind (--host is the same option)" })
+  .option("bind", { alias: "host", type: "string", default: "127.0.0.1", describe: "local address to bind (--host is the same option; 0.0.0.0: every interface, reachable from other machines)" })
+  .option("max-children", { type: "number", default: 16, describe: "finger processes running at once; more queries are told to retry" })
   .option("pid-file", { type: "string", default: "/tmp/finger.pid", describe: "file that receives the server's pid" })
   .option("log-file", { type: "string", default: "/tmp/finger.log", describe: "file that receives one line per request" })
   .option("finger", { type: "string", default: "finger", describe: "the finger program to run (found on PATH)" })
@@ -34,6 +35,8 @@ function logRequest(client: string, user: string, verbose: boolean): void {
 }
 
 /** Runs finger with the login as a single argv element and streams stdout+stderr to the client. */
+let running = 0;
+
 function answer(socket: net.Socket, verbose: boolean, user: string): void {
   // SOLUTION BEGIN: refuse user@host queries; run the finger program (argv.finger) with the login as one argument (-l when verbose), no shell, stream its stdout and stderr to the client, and close the connection when it ends
   // STARTER: socket.end();
@@ -41,9 +44,18 @@ function answer(socket: net.Socket, verbose: boolean, user: string): void {
     socket.end("finger: forwarding service denied (user@host queries are not relayed)\r\n");
     return;
   }
+  if (running >= argv["max-children"]) {
+    socket.end(`fingerd: busy (${running} queries in progress), try again later\r\n`);
+    return;
+  }
+  running++;
   const args = [...(verbose ? ["-l"] : []), ...(user ? ["--", user] : [])];
   const child = spawn(argv.finger, args, { stdio: ["ignore", "pipe", "pipe"], shell: false });
   const timer = setTimeout(() => child.kill("SIGKILL"), 10_000);
+  let released = false;
+  const release = () => (released ? undefined : ((released = true), running--));
+  child.once("close", release);
+  child.once("error", release);
   child.stdout.pipe(socket, { end: false });
   child.stderr.pipe(socket, { end: false });
   child.on("error", (error: NodeJS.ErrnoException) => {

@@ -18,6 +18,7 @@
 //     .closed: Promise<SshError | null> — null after close(), an SshError "lost" if the connection dropped
 //     .close(): Promise<void>
 //     .target (ResolvedTarget) and .label ("th1 (10.210.0.11:22)") for messages
+import { createHash, randomBytes } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type { Readable, Writable } from "node:stream";
@@ -161,7 +162,8 @@ function makeConnection(client: ssh2.Client, target: ResolvedTarget, label: stri
 }
 
 /** Puts each local file at the same absolute path on the host (over exec: no SFTP subsystem needed),
- *  unless a file of the same size is already there; returns how many were copied. */
+ *  unless a file with the same SHA-256 is already there; returns how many were copied. The temporary name
+ *  is random and created with noclobber, so nothing another user put beside it is written through. */
 async function copyMissing(client: ssh2.Client, paths: string[], label: string, alias: string): Promise<number> {
   const run = (command: string, input?: Buffer) =>
     new Promise<string>((resolve, reject) => {
@@ -178,10 +180,11 @@ async function copyMissing(client: ssh2.Client, paths: string[], label: string, 
   let copied = 0;
   try {
     for (const p of paths) {
-      const remoteSize = Number((await run(`stat -c %s -- ${quote(p)} 2>/dev/null || echo -1`)).trim());
-      if (remoteSize === fs.statSync(p).size) continue;
-      const tmp = `${p}.${process.pid}.tmp`;
-      await run(`mkdir -p -m 700 -- ${quote(path.dirname(p))} && cat > ${quote(tmp)} && mv -f -- ${quote(tmp)} ${quote(p)}`, fs.readFileSync(p));
+      const content = fs.readFileSync(p);
+      const remoteHash = (await run(`sha256sum -- ${quote(p)} 2>/dev/null || echo -`)).trim().split(/\s+/)[0];
+      if (remoteHash === createHash("sha256").update(content).digest("hex")) continue;
+      const tmp = `${p}.${randomBytes(8).toString("hex")}.tmp`;
+      await run(`umask 077 && mkdir -p -- ${quote(path.dirname(p))} && set -C && cat > ${quote(tmp)} && mv -f -- ${quote(tmp)} ${quote(p)}`, content);
       copied++;
     }
     return copied;

@@ -5,9 +5,12 @@
 // connection or the client died, or stopAll closed it) into "kill the command's whole process group".
 //
 // Protocol on the guard's stdin, one line each:
-//   1st line  JSON {command, env?, cwd?, preamble?, graceMs?}: the command runs as `/bin/sh -c command` in
-//             its own session and process group, env added to the environment, in cwd; preamble (text) is
-//             written first to its stdin. The job's variables and secrets travel here, never in argv.
+//   1st line  JSON {command, env?, cwd?, preamble?, graceMs?, secret?, privateDir?}: the command runs as
+//             `/bin/sh -c command` in its own session and process group, env added to the environment, in
+//             cwd; preamble (text) is written first to its stdin. The job's variables and secrets travel
+//             here, never in argv. secret: written to the command's descriptor 3 (a pipe, then closed;
+//             TSMPI_SECRET_FD=3), so it never sits in the command's environment. privateDir: the name of a
+//             variable to set to a fresh private directory (mkdtemp, 0700) removed when the command ends.
 //   D<base64> bytes for the command's stdin        E   end of the command's stdin
 //   S<NAME>   signal (e.g. STERM) to its group     K   stop: SIGTERM the group, SIGKILL after graceMs
 //   EOF       same as K
@@ -18,10 +21,12 @@
 const { spawn } = require("child_process");
 const fs = require("fs");
 const os = require("os");
+const path = require("path");
 let child = null;
 let stopping = false;
 let config = null;
 let buffered = "";
+let privateDir = null;
 function say(message) {
   try { fs.writeSync(2, "tsmpi guard on " + os.hostname() + ": " + message + "\n"); } catch (e) { /* stderr gone */ }
 }
@@ -38,6 +43,7 @@ function stop() {
 }
 function finish(code, signal) {
   killGroup("SIGKILL");
+  if (privateDir !== null) try { fs.rmSync(privateDir, { recursive: true, force: true }); } catch (e) { /* gone */ }
   if (signal) {
     for (const name of ["SIGTERM", "SIGHUP", "SIGINT"]) process.removeAllListeners(name);
     try { process.kill(process.pid, signal); } catch (e) { /* fall through to exit */ }
@@ -55,7 +61,20 @@ function start(line) {
     process.exit(127);
   }
   const env = Object.assign({}, process.env, config.env || {});
-  child = spawn("/bin/sh", ["-c", config.command], { cwd: cwd, env: env, detached: true, stdio: ["pipe", "inherit", "inherit"] });
+  if (config.privateDir) {
+    privateDir = fs.mkdtempSync(path.join(os.tmpdir(), "tsmpi-"));
+    env[config.privateDir] = privateDir;
+  }
+  const stdio = ["pipe", "inherit", "inherit"];
+  if (typeof config.secret === "string") {
+    stdio.push("pipe");
+    env.TSMPI_SECRET_FD = "3";
+  }
+  child = spawn("/bin/sh", ["-c", config.command], { cwd: cwd, env: env, detached: true, stdio: stdio });
+  if (child.stdio[3]) {
+    child.stdio[3].on("error", () => { /* the command closed it */ });
+    child.stdio[3].end(config.secret + "\n");
+  }
   child.on("error", (e) => { say("cannot start the command: " + e.message); process.exit(127); });
   child.on("exit", finish);
   child.stdin.on("error", () => { /* the command closed its stdin */ });

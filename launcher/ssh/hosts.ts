@@ -38,6 +38,10 @@ export interface HostCommand {
   cwd?: string;
   /** Text the command reads first on its stdin (e.g. a JSON line with the job's variables). */
   stdinPreamble?: string;
+  /** A secret the command reads on descriptor 3 (TSMPI_SECRET_FD=3): never in its environment. */
+  secret?: string;
+  /** Name of a variable the guard sets to a fresh private directory (mkdtemp, 0700), removed at the end. */
+  privateDir?: string;
 }
 
 export interface HostLine {
@@ -144,6 +148,8 @@ export async function startGuarded(connection: SshConnection, index: number, com
     env: { ...spec.env, TSMPI_JOB_ID: options.jobId },
     cwd: spec.cwd,
     preamble: spec.stdinPreamble,
+    secret: spec.secret,
+    privateDir: spec.privateDir,
     graceMs: options.graceMs ?? 2_000,
   }));
   const onLine = options.onLine;

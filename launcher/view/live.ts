@@ -23,7 +23,7 @@ export type LiveMessage = { t: "state"; time: number; ranks: LiveRank[] } | { t:
 export class LiveView {
   private readonly token = randomBytes(18).toString("base64url");
   private readonly server: http.Server;
-  private readonly sockets = new WebSocketServer({ noServer: true });
+  private readonly sockets = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 }); // the page sends nothing big
   private readonly clients = new Set<WebSocket>();
   private last: LiveRank[] = [];
   private lastMessage: string | null = null;

@@ -4,7 +4,7 @@
 // closes everything. Without a launcher (a program started with plain node/tsx) the world has size 1.
 import * as net from "node:net";
 import * as os from "node:os";
-import { Env, LineSplitter, controlProof, encodeControl, parseControlAddress, type LauncherToRank, type PeerAddress, type RankToLauncher } from "../wire/bootstrap.ts";
+import { Env, LineSplitter, controlProof, encodeControl, parseControlAddress, takeJobSecret, type LauncherToRank, type PeerAddress, type RankToLauncher } from "../wire/bootstrap.ts";
 import { setErrorRank } from "../wire/errors.ts";
 import { Transport } from "../transport/transport.ts";
 import { ShmTransport, shmOfThisThread } from "../transport/shm.ts";
@@ -110,8 +110,7 @@ export class World {
   }
 
   private async connect(controlPath: string): Promise<void> {
-    const secret = process.env[Env.SECRET] ?? "";
-    delete process.env[Env.SECRET]; // keep it out of children the program may start
+    const secret = takeJobSecret(); // from its descriptor (or variable), then out of children's reach
     const shm = process.env[Env.TRANSPORT] === "shm" ? shmOfThisThread() : null;
     this.transport = shm ? new ShmTransport({
       rank: this.rank,

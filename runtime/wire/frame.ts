@@ -30,6 +30,13 @@ export const Encoding = {
 
 export const HEADER_BYTES = 28;
 export const MAX_FRAME_BYTES = 2 ** 31 - 1;
+/** The largest payload, for the encoder and the decoder alike (the length field counts 24 header bytes). */
+export const MAX_PAYLOAD_BYTES = MAX_FRAME_BYTES - (HEADER_BYTES - 4);
+/**
+ * Payloads up to this size get their buffer when the header arrives; a larger one grows (doubling) as its
+ * bytes arrive, so a header alone (even one claiming 2 GiB) never makes the receiver allocate much.
+ */
+export const PREALLOCATE_BYTES = 8 * 1024 * 1024;
 
 export interface FrameHeader {
   kind: number;
@@ -51,8 +58,8 @@ export interface Frame extends FrameHeader {
 /** Writes a header into `target` at `offset`, for a payload of `payloadBytes`. */
 export function writeHeader(target: Buffer, offset: number, h: FrameHeader, payloadBytes: number): void {
   const bodyLength = HEADER_BYTES - 4 + payloadBytes;
-  if (bodyLength > MAX_FRAME_BYTES) {
-    throw new MpiError(ErrorCode.ERR_COUNT, `message of ${payloadBytes} bytes exceeds the largest frame (${MAX_FRAME_BYTES} bytes)`);
+  if (payloadBytes > MAX_PAYLOAD_BYTES) {
+    throw new MpiError(ErrorCode.ERR_COUNT, `message of ${payloadBytes} bytes exceeds the largest frame payload (${MAX_PAYLOAD_BYTES} bytes)`);
   }
   target.writeUInt32LE(bodyLength, offset);
   target[offset + 4] = h.kind;
@@ -115,7 +122,7 @@ export class FrameDecoder {
   constructor(
     private readonly onFrame: (frame: Frame) => void,
     /** Largest payload accepted; may be raised once a peer is trusted. */
-    public maxPayload = MAX_FRAME_BYTES - HEADER_BYTES,
+    public maxPayload = MAX_PAYLOAD_BYTES,
   ) {}
 
   push(chunk: Uint8Array): void {
@@ -147,20 +154,34 @@ export class FrameDecoder {
           pos += n;
           continue;
         }
-        this.body = Buffer.allocUnsafeSlow(this.payloadBytes);
+        this.body = Buffer.allocUnsafeSlow(Math.min(this.payloadBytes, PREALLOCATE_BYTES));
         this.bodyFill = 0;
       }
-      const need = this.body!.length - this.bodyFill;
-      const take = Math.min(need, buf.length - pos);
+      const take = Math.min(this.payloadBytes - this.bodyFill, buf.length - pos);
+      if (this.bodyFill + take > this.body!.length) this.grow(this.bodyFill + take);
       buf.copy(this.body!, this.bodyFill, pos, pos + take);
       this.bodyFill += take;
       pos += take;
-      if (this.bodyFill === this.body!.length) {
+      if (this.bodyFill === this.payloadBytes) {
         const body = this.body!;
         this.body = null;
         this.emit(body, true);
       }
     }
+  }
+
+  /** Bytes held for the frame being assembled (its buffer's size so far). */
+  get bufferedCapacity(): number {
+    return this.body?.length ?? 0;
+  }
+
+  /** Doubles the payload buffer (at most to the payload's size) until `needed` bytes fit. */
+  private grow(needed: number): void {
+    let size = this.body!.length;
+    while (size < needed) size = Math.min(size * 2, this.payloadBytes);
+    const bigger = Buffer.allocUnsafeSlow(size);
+    this.body!.copy(bigger, 0, 0, this.bodyFill);
+    this.body = bigger;
   }
 
   /** True when no partial frame is buffered (a clean end of stream). */

@@ -30,6 +30,7 @@ for (const transport of ["unix", "tcp"]) {
       }),
     );
     const socket = transport === "unix" ? net.connect(listen[0]) : net.connect(tcpPortOf(listen[1]), "127.0.0.1");
+    socket.write(Buffer.alloc(16, 1)); // the connecting side's nonce (transport/handshake.ts)
     const closedByRank = new Promise<number>((resolve) => {
       let received = 0;
       socket.on("data", (d) => {

@@ -38,6 +38,8 @@ function requireString(body: Record<string, unknown>, field: string): string {
   if (typeof value !== "string" || value === "" || value.length > MAX_NAME) {
     throw new HttpError(400, `"${field}" must be a non-empty string of at most ${MAX_NAME} characters`);
   }
+  // Names go into log lines a grader parses: a newline would let a client forge READY/TOTAL lines.
+  if (/[\u0000-\u001f\u007f]/.test(value)) throw new HttpError(400, `"${field}" must not contain control characters (newlines, tabs, …)`);
   return value;
 }
 
@@ -49,7 +51,7 @@ function orderTasks(body: Record<string, unknown>): Task[] {
     throw new HttpError(400, `"fruits" must be an array of 1 to ${MAX_FRUITS} fruit names`);
   }
   return fruits.map((fruit, id) => {
-    if (typeof fruit !== "string" || !(fruit in FRUIT_UNITS)) {
+    if (typeof fruit !== "string" || !Object.hasOwn(FRUIT_UNITS, fruit)) { // not "constructor", "toString", …
       throw new HttpError(400, `unknown fruit ${JSON.stringify(fruit)}; known: ${Object.keys(FRUIT_UNITS).join(", ")}`);
     }
     return { id, fruit, units: FRUIT_UNITS[fruit] };

@@ -88,7 +88,8 @@ export interface ServeOptions {
 
 /** Serves `service`'s exposed methods on ws://host:port (port 0 = any free port). */
 export function serveRpc(service: object, options: ServeOptions = {}): Promise<RpcServer> {
-  const wss = new WebSocketServer({ host: options.host ?? "127.0.0.1", port: options.port ?? 0 });
+  // maxPayload: ws accepts 100 MiB messages by default; calls and results here are small.
+  const wss = new WebSocketServer({ host: options.host ?? "127.0.0.1", port: options.port ?? 0, maxPayload: 1024 * 1024 });
   wss.on("connection", (socket) => {
     socket.on("message", (data: Buffer) => void answer(socket, data));
     socket.on("error", () => socket.terminate());
