@@ -156,11 +156,15 @@ export async function waitany(requests: MaybeRequest[], status?: Status): Promis
   return [index, retire(requests, index, status)];
 }
 
+/** What waitsome/testsome give: the completed requests, or, when every slot is null, nothing to wait for. */
+export type SomeCompleted = { indices: number[]; values: unknown[] } | { indices: undefined; values: undefined };
+
 /**
  * Waits until at least one completes (MPI_Waitsome); returns the indices and values of all completed and sets
- * their slots to null. When every slot is null: { indices: [], values: [] } (MPI's outcount UNDEFINED).
+ * their slots to null. When every slot is null: { indices: undefined, values: undefined } (MPI's outcount
+ * UNDEFINED, mpi4py's None), unlike { indices: [] } from testsome for "active, none complete yet".
  */
-export async function waitsome(requests: MaybeRequest[]): Promise<{ indices: number[]; values: unknown[] }> {
+export async function waitsome(requests: MaybeRequest[]): Promise<SomeCompleted> {
   const candidates = requests.filter(live);
   if (candidates.length && !candidates.some((r) => r.done)) {
     await blocking(
@@ -173,8 +177,9 @@ export async function waitsome(requests: MaybeRequest[]): Promise<{ indices: num
   return testsome(requests);
 }
 
-/** MPI_Testsome: the indices and values of the completed requests, whose slots become null. */
-export function testsome(requests: MaybeRequest[]): { indices: number[]; values: unknown[] } {
+/** MPI_Testsome: the indices and values of the completed requests, whose slots become null (all null: undefined). */
+export function testsome(requests: MaybeRequest[]): SomeCompleted {
+  if (!requests.some(live)) return { indices: undefined, values: undefined };
   const indices: number[] = [];
   const values: unknown[] = [];
   requests.forEach((r, i) => {

@@ -65,6 +65,7 @@ export function gatherFrom(memory: Uint8Array, l: TargetLayout, out: Uint8Array 
  */
 export function combineInto(memory: Uint8Array, l: TargetLayout, origin: Uint8Array, op: Op, code: number, wantOld: boolean, opName: string): Uint8Array | null {
   if (op === NO_OP) return wantOld ? gatherFrom(memory, l) : null; // an atomic read: NO_OP sends no data
+  if (l.bytes === 0) return wantOld ? new Uint8Array(0) : null; // zero elements: nothing to combine, whatever the op
   const base = basicByCode(code, opName);
   if (op === REPLACE) return replaceInto(memory, l, origin, wantOld);
   const dense = denseSegment(l);

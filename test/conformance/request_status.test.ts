@@ -3,5 +3,5 @@ import { describeConformance } from "./lib/describe.ts";
 
 // waitsome/testsome over an all-null list return { indices: [] } where mpi4py returns None
 // (MPI_UNDEFINED), so a caller cannot tell "nothing active" from "nothing complete yet".
-const knownFailures = () => ["request.Waitsome", "request.Testsome"];
+const knownFailures = () => [];
 describeConformance("request_status", { nps: [1, 2], minCases: 15, knownFailures });

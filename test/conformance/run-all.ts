@@ -7,7 +7,7 @@ import { projectRoot } from "../graders/lib/run.ts";
 import { runCases } from "./lib/run-cases.ts";
 
 /** Known failures, as in the vitest files (each with its reason in docs/conformance.md). */
-const known: Record<string, string[]> = { request_status: ["request.Waitsome", "request.Testsome"] };
+const known: Record<string, string[]> = {};
 
 const programs = fs.readdirSync(path.join(projectRoot, "test/conformance/programs")).filter((f) => f.endsWith(".ts")).map((f) => f.slice(0, -3)).sort();
 const only = process.argv[2];

@@ -88,15 +88,12 @@ for (const [cname, comm] of [["SELF", mpi.COMM_SELF], ["WORLD", mpi.COMM_WORLD]]
     }
   });
 
-  // mpi4py's first getAccumulate: zero BYTEs with the default op SUM (a no-op in MPICH and Open MPI). In tsmpi
-  // the target rejects it and the whole job ends, so it runs only on request (--crashers), in its own run.
-  if (process.argv.includes("--crashers")) {
-    c("GetAccumulateZeroCountByte", async (win) => {
-      await win.fence();
-      win.getAccumulate(mpi.buf(new Uint8Array(1), mpi.BYTE, 0), mpi.buf(new Uint8Array(1), mpi.BYTE, 0), rank);
-      await win.fence();
-    });
-  }
+  // mpi4py's first getAccumulate: zero BYTEs with the default op SUM, a no-op (as in MPICH and Open MPI).
+  c("GetAccumulateZeroCountByte", async (win) => {
+    await win.fence();
+    win.getAccumulate(mpi.buf(new Uint8Array(1), mpi.BYTE, 0), mpi.buf(new Uint8Array(1), mpi.BYTE, 0), rank);
+    await win.fence();
+  });
 
   c("FetchAndOp", async (win) => {
     for (const T of arrayTypes) for (const op of [mpi.SUM, mpi.PROD, mpi.MAX, mpi.MIN, mpi.REPLACE, mpi.NO_OP]) for (let target = 0; target < size; target++) for (let disp = 0; disp < 3; disp++) {
