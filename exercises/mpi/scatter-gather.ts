@@ -35,10 +35,13 @@ if (rank === 0) {
   all = Float64Array.from({ length: size * PART }, () => -100 + 200 * next());
 }
 const t0 = mpi.wtime();
+// SOLUTION BEGIN: scatter PART values to every rank (scatterInto from rank 0's `all`), compute the mean of the cubes of your part, and gather every rank's mean into `means` at rank 0 (gatherInto)
+// STARTER: const means = rank === 0 ? new Float64Array(size) : undefined;
 const part = new Float64Array(PART);
 await comm.scatterInto(all ? mpi.buf(all) : undefined, mpi.buf(part), 0);
 const means = rank === 0 ? new Float64Array(size) : undefined; // only the root holds the gathered means
 await comm.gatherInto(mpi.buf(Float64Array.of(meanOfCubes(part))), means ? mpi.buf(means) : undefined, 0);
+// SOLUTION END
 
 if (rank === 0) {
   const parallel = means!.reduce((a, b) => a + b, 0) / size;

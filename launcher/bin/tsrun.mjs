@@ -46,4 +46,8 @@ process.stdout.on("error", () => {});
 process.stderr.on("error", () => {});
 const { main } = await loadLauncher();
 const code = await main(process.argv.slice(2));
+// Writes to a pipe are asynchronous: exit only once the ranks' last lines have left (a slow reader, such as a
+// test runner under load, must still get every line), or after a few seconds if nobody reads at all.
+const flushed = (stream) => new Promise((resolve) => stream.write("", () => resolve()));
+await Promise.race([Promise.all([flushed(process.stdout), flushed(process.stderr)]), new Promise((r) => setTimeout(r, 5000).unref())]);
 process.exit(code);

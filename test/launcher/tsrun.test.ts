@@ -75,6 +75,14 @@ describe("output, stdin and environment", () => {
     expect(lines).toContain(`STDIN "line one\\nline two\\n"`);
   });
 
+  it("a reader that starts late still gets every line (tsrun exits only once its output has left)", async () => {
+    // the reader starts two seconds after tsrun: by then the job is over and its lines wait in tsrun's pipe
+    const script = `printf '' | "${process.execPath}" "${tsrunBin}" -np 4 "${program("output")}" 2>/dev/null | (sleep 2; wc -l)`;
+    const r = await runCommand("sh", ["-c", script]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(Number(r.stdout.trim())).toBe(4 * 100 + 4 + 4 + 1); // per rank 100 long lines, ENV and PARTIAL (ended by tsrun), and STDIN
+  });
+
   it("--tag-output prefixes every line with [rank]", async () => {
     const r = await runTsrun(2, program("output"), { tsrunArgs: ["--tag-output"] });
     expect(r.code, r.stderr).toBe(0);

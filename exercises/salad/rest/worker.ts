@@ -38,6 +38,7 @@ async function main(): Promise<void> {
   const poll = pollPeriodMs(scale);
   const log = (line: string) => console.log(`[${name}] ${line}`);
   log(`pulling tasks from ${base}`);
+  // SOLUTION BEGIN: loop forever: POST /tasks/next (204: nothing yet, wait `poll` ms), log the task, prepare it for unitsFor(task) units, POST /tasks/result, log whether it was taken
   for (;;) {
     const next = await untilAnswered(() => requestJson(base, "POST", "/tasks/next", { worker: name }), poll, patienceMs, log);
     if (next.status === 204) {
@@ -60,6 +61,7 @@ async function main(): Promise<void> {
     else if (answer.status === 409 || answer.status === 404) log(`result not needed: ${answer.body?.error}`);
     else throw new Error(`POST /tasks/result answered ${answer.status}: ${answer.body?.error ?? "?"}`);
   }
+  // SOLUTION END
 }
 
 main().catch((err: Error) => {

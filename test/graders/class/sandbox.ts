@@ -6,6 +6,7 @@
 // Run as root, the sandbox also drops to an unprivileged uid per parallel slot, so that the kernel applies
 // the process limit (it never limits root) and one student's fork bomb cannot starve another's slot.
 import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import { hasCommand } from "../../harness/requires.ts";
 import type { RunResult } from "../lib/run.ts";
@@ -82,7 +83,7 @@ export function sandboxCommand(spec: SandboxSpec, cmd: string, args: string[], e
   const { limits } = spec;
   const mib = (n: number) => String(n * 1024 * 1024);
   const prlimit = ["prlimit", `--cpu=${limits.cpuSeconds}:${limits.cpuSeconds + 5}`, `--data=${mib(limits.memoryMiB)}`, `--nproc=${limits.processes}`, `--fsize=${mib(limits.fileMiB)}`, "--core=0", "--"];
-  const bwrap = [bwrapCommand(), "--unshare-all", "--die-with-parent", "--new-session", "--hostname", "sandbox",
+  const bwrap = [bwrapCommand(), "--unshare-all", "--die-with-parent", "--new-session", "--hostname", os.hostname(), // the machine's name: graders compare processorName() with it
     ...systemMounts(), ...projectMounts(spec.projectRoot),
     "--ro-bind", spec.studentDir, spec.studentDir, "--bind", spec.jobDir, spec.jobDir,
     ...exerciseFilesIn(spec.projectRoot, args),
