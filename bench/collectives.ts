@@ -2,7 +2,7 @@
 // 1 MiB, Allreduce of 1 double and of 1 Mi doubles (Float64Array), Alltoall of 1 int, value-mode allreduce
 // of a number — at np = 2, 4, 8, next to mpi4py's (buffer API, and object API for the value case) measured
 // in the same run where mpirun + mpi4py are installed, with the ratio. Time per call = max over ranks of
-// the mean over a batch of calls, median over repetitions (shared/notes/perf-baselines.md), after
+// the mean over a batch of calls, median over repetitions (the usual way to time a collective), after
 // warm-up calls (the JIT needs a few thousand calls of a small collective to reach its steady state).
 // This file is both the driver (run with tsx) and the tsmpi rank program (run by tsrun); the mpi4py peer
 // is written to a temporary file. Env: BENCH_NPS="2,4,8", BENCH_REPS=7, BENCH_CASES="barrier,bcast-1MiB".

@@ -1,4 +1,4 @@
-// The salad lab's shared table (exercises S0–S7; shared/seeds 000 and 002): the fruits to prepare, their
+// The salad lab's shared table (exercises S0–S7; handouts S0 and S1): the fruits to prepare, their
 // preparation times in time units (1 unit = 1 s in the handout), the time scale, and `prepare(task)`.
 //
 // API (small on purpose; every salad program imports it):

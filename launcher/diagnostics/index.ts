@@ -1,4 +1,4 @@
-// The launcher's diagnostics for one job (shared/DESIGN.md, issue "diagnostics a student can act on"):
+// The launcher's diagnostics for one job (docs/diagnostics.md):
 // the monitor that detects deadlocks and mismatched collectives (on unless --no-check), the trace
 // directory (--trace DIR: meta.json and outcome.json here, one rank-<r>.jsonl per rank written by the ranks), and the
 // live view (--live). launcher/job.ts starts it and passes it every control message of the ranks.

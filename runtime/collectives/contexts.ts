@@ -1,4 +1,4 @@
-// Context ids of new communicators (shared/DESIGN.md, runtime brief): COMM_WORLD uses 0 (point-to-point)
+// Context ids of new communicators (docs/architecture.md): COMM_WORLD uses 0 (point-to-point)
 // and 1 (collectives), COMM_SELF 2 and 3; every new communicator takes the next even pair, agreed by its
 // creators as the maximum of each member's next free id, so two communicators that share a process never
 // share a context. A candidate is reserved as soon as it is offered, so creations started back to back

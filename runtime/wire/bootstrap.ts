@@ -1,6 +1,6 @@
 // The bootstrap contract between the launcher (tsrun) and a rank: the environment a rank starts with,
 // and the control messages exchanged over the rank's control connection to its launcher (JSON lines).
-// This is the only runtime file the launcher imports (shared/DESIGN.md, "Architecture").
+// This is the only runtime file the launcher imports (docs/architecture.md).
 // A rank proves the job secret without sending it: the launcher opens each control connection with a nonce,
 // the rank answers HMAC-SHA256(secret, nonce) (the control channel may cross the network, over TCP).
 import { createHmac } from "node:crypto";

@@ -1,5 +1,5 @@
 // What the salad lab's tsmpi programs share (exercises S1 master-worker.ts, S4 lamport-mutex.ts, S6
-// fault-tolerant.ts; shared/seeds 000 and 002): the message tags of the master's two "methods" give_task and
+// fault-tolerant.ts; the salad handouts): the message tags of the master's two "methods" give_task and
 // receive_result, worker names, option parsing with one-line errors, and a seeded random generator.
 //
 // Protocol (rank 0 is the master M, ranks 1..N the workers, as the handout's "1 maître + 3 esclaves"):

@@ -1,4 +1,4 @@
-// The salad exercise graders, registered for `npm run grade` (ids S0–S7; shared/EXERCISES.md "Salad").
+// The salad exercise graders, registered for `npm run grade` (ids S0–S7; exercises/salad/README.md).
 // Shared helpers for salad graders: lib/oracle.ts (the S0 oracle, every-fruit-once) and lib/proc.ts.
 // S1, S4 and S6 run under tsrun (tsrun-job.ts: a live `tsrun -np N` job and how it ended).
 import type { Grader } from "../lib/grader.ts";
