@@ -103,9 +103,11 @@ describe.skipIf(!ready(rootRequirement, commandRequirement("/usr/sbin/sshd", "ap
       return lines.find((l) => l.startsWith(`${masterIndex} LISTENING`))!.split(" ")[2];
     };
     try {
-      const open = await startOnHosts([hosts.targets()[0]], () => node("master.ts", ["--host", "0.0.0.0", "--port", "0", "--time-scale", "0.02"]), { ...options, onLine });
+      // a salad of about 7 s (time scale 0.2), so that the second worker's SSH start, slow on a loaded
+      // machine, cannot find the salad already made by the first
+      const open = await startOnHosts([hosts.targets()[0]], () => node("master.ts", ["--host", "0.0.0.0", "--port", "0", "--time-scale", "0.2"]), { ...options, onLine });
       const url = `ws://${hosts.hosts[0].address}:${await port(0)}`;
-      const workers = await startOnHosts(hosts.targets().slice(1), (h) => node("worker.ts", ["--master", url, "--name", `w-${h.host}`, "--time-scale", "0.02"]), { ...options, onLine: (l) => lines.push(`w ${l.text}`) });
+      const workers = await startOnHosts(hosts.targets().slice(1), (h) => node("worker.ts", ["--master", url, "--name", `w-${h.host}`, "--time-scale", "0.2"]), { ...options, onLine: (l) => lines.push(`w ${l.text}`) });
       const [masterExit] = await open.exited;
       const workerExits = await workers.exited;
       await Promise.all([open.close(), workers.close()]);
