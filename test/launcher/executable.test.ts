@@ -10,7 +10,7 @@ import { classifyProgram, checkCoresForLocalJob, findOnPath } from "../../launch
 import { placeRanks } from "../../launcher/placement.ts";
 import { parseHostList } from "../../launcher/hostfile.ts";
 import { commandRequirement, ready, rootRequirement } from "../harness/requires.ts";
-import { upTestHosts, type TestHosts } from "./testhosts.ts";
+import { sshHome, upTestHosts, type TestHosts } from "./testhosts.ts";
 
 const GUARD_MS = 120_000;
 const tsrun = (args: string[], env: NodeJS.ProcessEnv = {}) => runCommand(process.execPath, [tsrunBin, ...args], { env, timeoutMs: 90_000 });
@@ -91,11 +91,7 @@ describe.skipIf(!ready(rootRequirement, commandRequirement("/usr/sbin/sshd", "ap
   let home: string;
   beforeAll(async () => {
     hosts = await upTestHosts(3);
-    home = fs.mkdtempSync(path.join(os.tmpdir(), "tsrun-home-"));
-    fs.mkdirSync(path.join(home, ".ssh"), { mode: 0o700 });
-    fs.copyFileSync(path.join(hosts.dir, "known_hosts"), path.join(home, ".ssh/known_hosts"));
-    fs.copyFileSync(path.join(hosts.dir, "userkey"), path.join(home, ".ssh/id_ed25519"));
-    fs.chmodSync(path.join(home, ".ssh/id_ed25519"), 0o600);
+    home = sshHome(hosts);
   }, 200_000);
   afterAll(async () => {
     await hosts?.down();

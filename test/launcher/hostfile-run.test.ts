@@ -8,7 +8,7 @@ import * as path from "node:path";
 import * as net from "node:net";
 import { spawn } from "node:child_process";
 import { runCommand, tsrunBin, projectRoot } from "../graders/lib/run.ts";
-import { upTestHosts, isRunning, waitFor, type TestHosts } from "./testhosts.ts";
+import { sshHome, upTestHosts, isRunning, waitFor, type TestHosts } from "./testhosts.ts";
 
 /** Skips the file with one line naming what is missing (fails instead under TSMPI_REQUIRE_ALL=1). */
 const canRun = ready(sshHostsRequirement());
@@ -34,11 +34,7 @@ function tsrun(args: string[], options: { timeoutMs?: number } = {}) {
 beforeAll(async () => {
   if (!canRun) return;
   hosts = await upTestHosts(3);
-  home = fs.mkdtempSync(path.join(os.tmpdir(), "tsrun-home-"));
-  fs.mkdirSync(path.join(home, ".ssh"), { mode: 0o700 });
-  fs.copyFileSync(path.join(hosts.dir, "known_hosts"), path.join(home, ".ssh/known_hosts"));
-  fs.copyFileSync(path.join(hosts.dir, "userkey"), path.join(home, ".ssh/id_ed25519"));
-  fs.chmodSync(path.join(home, ".ssh/id_ed25519"), 0o600);
+  home = sshHome(hosts);
 }, 200_000);
 
 afterAll(async () => {

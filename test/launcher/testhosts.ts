@@ -5,12 +5,13 @@
 //   hosts.dir / .hostfile / .mode ("netns" | "loopback") / .ownHostnames / .hosts[i] {name, address, port, …}
 //   hosts.targets()                         [{host: "th1", port?}] for connectHost / startOnHosts
 //   hosts.connectOptions(home)              known_hosts + user key of the test hosts, no ~/.ssh, no agent
+//   sshHome(hosts)                          a fresh HOME whose ~/.ssh trusts the hosts (for tsrun --hostfile)
 //   hosts.knownHostsName(i), hosts.label(i) "th1" or "[th1]:2222"; "th1" or "th1:2222"
 //   await hosts.down()                      in afterAll (idempotent)
 //   jobProcesses(jobId)                     live processes of a job started by launcher/ssh/hosts.ts
 //   childrenOf(pid), isRunning(pid), waitFor(what, condition, ms)
 import { execFile } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
@@ -34,6 +35,16 @@ export interface TestHosts {
   label(i: number): string;
   listenerPid(i: number): number;
   down(): Promise<void>;
+}
+
+/** A fresh HOME whose ~/.ssh holds the test hosts' known_hosts and the user key: `ssh`/tsrun run with it reach them. */
+export function sshHome(hosts: TestHosts): string {
+  const home = mkdtempSync(path.join(os.tmpdir(), "tsrun-home-"));
+  mkdirSync(path.join(home, ".ssh"), { mode: 0o700 });
+  copyFileSync(path.join(hosts.dir, "known_hosts"), path.join(home, ".ssh/known_hosts"));
+  copyFileSync(path.join(hosts.dir, "userkey"), path.join(home, ".ssh/id_ed25519"));
+  chmodSync(path.join(home, ".ssh/id_ed25519"), 0o600);
+  return home;
 }
 
 /** `testhosts.sh up n MODE DIR` (MODE: TESTHOSTS_MODE, default auto = netns where allowed, else loopback). */

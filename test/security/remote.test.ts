@@ -9,7 +9,7 @@ import * as path from "node:path";
 import { execFileSync } from "node:child_process";
 import { projectRoot, tsrunBin } from "../graders/lib/run.ts";
 import { commandRequirement, ready } from "../harness/requires.ts";
-import { upTestHosts, type TestHosts } from "../launcher/testhosts.ts";
+import { sshHome, upTestHosts, type TestHosts } from "../launcher/testhosts.ts";
 import { ATTACKER, Output, finished, runAs, twoUsers } from "./users.ts";
 import { spawn } from "node:child_process";
 
@@ -31,11 +31,7 @@ describe.skipIf(!ready(twoUsers, sshd))("a job across SSH hosts against another 
   let home: string;
   beforeAll(async () => {
     hosts = await upTestHosts(2);
-    home = fs.mkdtempSync(path.join(os.tmpdir(), "tsrun-home-"));
-    fs.mkdirSync(path.join(home, ".ssh"), { mode: 0o700 });
-    fs.copyFileSync(path.join(hosts.dir, "known_hosts"), path.join(home, ".ssh/known_hosts"));
-    fs.copyFileSync(path.join(hosts.dir, "userkey"), path.join(home, ".ssh/id_ed25519"));
-    fs.chmodSync(path.join(home, ".ssh/id_ed25519"), 0o600);
+    home = sshHome(hosts);
   }, 200_000);
   afterAll(async () => {
     await hosts?.down();
