@@ -7,4 +7,5 @@ export { placeRanks, formatMap, PlacementError, type Placement } from "./placeme
 export { connectHost, type ConnectOptions, type SshConnection, type RemoteProcess } from "./ssh/connection.ts";
 export { connectHosts, startOnHosts, startGuarded, newJobId, type HostJob, type RemoteHandle, type HostLine, type HostCommand } from "./ssh/hosts.ts";
 export { SshError, SshHostsError } from "./ssh/errors.ts";
+export { localAddressTowards } from "./remote.ts";
 export { main as tsrunMain } from "./cli.ts";

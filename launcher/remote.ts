@@ -28,7 +28,7 @@ export interface RemoteHosts {
 }
 
 /** The local address the kernel would use to reach `address` (no packet is sent). */
-function localAddressTowards(address: string): Promise<string> {
+export function localAddressTowards(address: string): Promise<string> {
   return new Promise((resolve, reject) => {
     const socket = dgram.createSocket(net.isIPv6(address) ? "udp6" : "udp4");
     socket.on("error", reject);

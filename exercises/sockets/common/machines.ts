@@ -4,12 +4,10 @@
 // every machine, e.g. on NFS). Each process is told the addresses of the others; over SSH it listens on
 // every interface so processes on other machines can reach it. Output lines come back prefixed
 // `[label host]`; Ctrl-C or a failing process stops them all, and whatever is left is stopped over SSH.
-import * as dgram from "node:dgram";
 import * as dns from "node:dns/promises";
 import * as fs from "node:fs";
-import * as net from "node:net";
 import * as path from "node:path";
-import { parseHostfile, startOnHosts, HostfileError, type HostEntry, type HostJob } from "tsmpi/launcher";
+import { parseHostfile, startOnHosts, localAddressTowards, HostfileError, type HostEntry, type HostJob } from "tsmpi/launcher";
 import { die } from "./cli.ts";
 import { spawnMembers, type Member } from "./spawn.ts";
 
@@ -67,19 +65,6 @@ export async function machinesFor(program: string, argv: MachineArgs): Promise<M
     bind: "0.0.0.0",
     run: (defaultProgram, members) => runOverSsh(program, argv, hosts, defaultProgram, members),
   };
-}
-
-/** The local address the kernel would use to reach `address` (no packet is sent). */
-function localAddressTowards(address: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const socket = dgram.createSocket(net.isIPv6(address) ? "udp6" : "udp4");
-    socket.on("error", reject);
-    socket.connect(9, address, () => {
-      const local = socket.address().address;
-      socket.close();
-      resolve(local);
-    });
-  });
 }
 
 const quote = (text: string) => `'${text.replace(/'/g, `'\\''`)}'`;
