@@ -2,7 +2,7 @@
 // size, rank, incl/excl, union/intersection/difference, translateRanks and compare, with MPI's rules
 // (union keeps the first group's order then adds the second's new members; intersection and difference
 // keep the first group's order). Communicators are built from groups by comm.create / createGroup.
-import { ErrorCode, mpiError } from "../wire/errors.ts";
+import { ErrorCode, mpiError } from "../errors.ts";
 import { PROC_NULL, UNDEFINED } from "../comm/constants.ts";
 
 /** Results of compare (MPI_IDENT, MPI_CONGRUENT, MPI_SIMILAR, MPI_UNEQUAL). */

@@ -3,7 +3,7 @@
 // (colour UNDEFINED → null; ranks ordered by key, ties by old rank), create(group), createGroup(group, tag)
 // (collective over the group's members only), createCart (cartcomm.ts), free; comm.group and compare.
 // Every new communicator gets a fresh context pair agreed by its creators (contexts.ts).
-import { ErrorCode, mpiError } from "../wire/errors.ts";
+import { ErrorCode, mpiError } from "../errors.ts";
 import { TAG_UB, UNDEFINED } from "../comm/constants.ts";
 import { MAX } from "../datatype/index.ts";
 import { CollectiveComm } from "./collective-comm.ts";

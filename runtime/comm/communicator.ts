@@ -3,7 +3,7 @@
 // ranks are the communicator's own, PROC_NULL is a no-op, ANY_SOURCE/ANY_TAG match anything, a bad rank or
 // tag is ERR_RANK/ERR_TAG naming the call. Each communicator has two contexts: one for user messages and
 // one for collectives, so the two never match each other.
-import { ErrorCode, mpiError } from "../wire/errors.ts";
+import { ErrorCode, mpiError } from "../errors.ts";
 import { ANY_SOURCE, ANY_TAG, PROC_NULL, TAG_UB } from "./constants.ts";
 import { Status } from "./status.ts";
 import { Request } from "./request.ts";

@@ -3,7 +3,7 @@
 // without calling finalize() is finalized implicitly, as mpi4py does at exit.
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
-import { MpiError } from "../wire/errors.ts";
+import { MpiError } from "../errors.ts";
 import type { World } from "./world.ts";
 import { blockedCalls } from "../trace/activity.ts";
 

@@ -3,7 +3,7 @@
 // a rank that dies no longer aborts the job: the launcher tells every rank, and operations that can only
 // complete through the dead rank fail with ERR_PROC_FAILED naming it, while live ranks carry on.
 import { isMainThread, parentPort } from "node:worker_threads";
-import { ErrorCode, mpiError } from "../wire/errors.ts";
+import { ErrorCode, mpiError } from "../errors.ts";
 import type { Engine } from "./engine.ts";
 
 export const ERRORS_ARE_FATAL = "ERRORS_ARE_FATAL";

@@ -5,7 +5,7 @@
 // as a contiguous array (same signature). A value-mode TypedArray counts as its element type.
 import { Encoding } from "../wire/frame.ts";
 import { encodeValue, decodeValue, isTypedEncoding, typedCtorOf, typedArrayOver } from "../wire/value.ts";
-import { ErrorCode, mpiError } from "../wire/errors.ts";
+import { ErrorCode, mpiError } from "../errors.ts";
 import { BufSpec, packBuf, unpackBuf, wireSignature, checkSignatureMatch, basicByCode, codeOfArray, homogeneousBase } from "../datatype/index.ts";
 import type { Matched } from "./engine.ts";
 

@@ -5,7 +5,7 @@
 import * as net from "node:net";
 import * as os from "node:os";
 import { Env, LineSplitter, controlProof, encodeControl, parseControlAddress, takeJobSecret, type LauncherToRank, type PeerAddress, type RankToLauncher } from "../wire/bootstrap.ts";
-import { setErrorRank } from "../wire/errors.ts";
+import { setErrorRank } from "../errors.ts";
 import { Transport } from "../transport/transport.ts";
 import { ShmTransport, shmOfThisThread } from "../transport/shm.ts";
 import { deliverToSelf, type RankTransport } from "../transport/link.ts";

@@ -10,7 +10,7 @@
 //   <  0  -1 - signatureHash(type, count) for a type mixing basic types (a struct, FLOAT64_INT).
 // A value-mode TypedArray has the signature datatypeOfArray(array).code. The receiver calls
 // checkSignatureMatch(wireSig, recvSpec, op, messageBytes) before unpackBuf.
-import { mpiError } from "../wire/errors.ts";
+import { mpiError } from "../errors.ts";
 import { elementBytes, TypeCode } from "./basic.ts";
 import { BufSpec, specCapacityBytes } from "./bufspec.ts";
 import { Datatype } from "./datatype.ts";

@@ -5,7 +5,7 @@
 // origin until its own round is complete (target.ts), so one message per pair is enough.
 // PSCW: post sends POST to each origin of the group; start waits for the POST of each target; complete
 // sends COMPLETE after the operations and waits for its answers; wait/test consume one COMPLETE per origin.
-import { mpiError } from "../wire/errors.ts";
+import { mpiError } from "../errors.ts";
 import { FENCE_ASSERTS, MODE_NOCHECK, MODE_NOPRECEDE, MODE_NOPUT, MODE_NOSTORE, MODE_NOSUCCEED, Msg, POST_ASSERTS, START_ASSERTS } from "./constants.ts";
 import { checkOpen } from "./access.ts";
 import { syncError } from "./epoch.ts";

@@ -6,7 +6,7 @@
 // write its memory directly and so needs the lock before lock() returns. unlock() and flush() send a
 // request the target answers once every earlier operation of this origin is applied; their answer comes
 // after every earlier get reply, so the origin buffers are filled when they return.
-import { mpiError } from "../wire/errors.ts";
+import { mpiError } from "../errors.ts";
 import { PROC_NULL } from "../comm/constants.ts";
 import { FLAG_PASSIVE, LOCK_ASSERTS, LOCK_EXCLUSIVE, LOCK_SHARED, Msg } from "./constants.ts";
 import { checkOpen } from "./access.ts";

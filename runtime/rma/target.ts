@@ -10,7 +10,7 @@
 //  - it belongs to a fence round this target has not finished receiving (its round > rounds complete here:
 //    an origin that left fence k may reach a target that still expects fence-k frames from a slower one), or
 //  - it was issued under a lock this origin does not hold yet (lock requests are not awaited by the origin).
-import { ErrorCode, MpiError } from "../wire/errors.ts";
+import { ErrorCode, MpiError } from "../errors.ts";
 import { FLAG_PASSIVE, Msg, isOriginToTarget } from "./constants.ts";
 import { Reader, Writer, type OriginHeader } from "./codec.ts";
 import { combineInto, gatherFrom, scatterInto } from "./layout.ts";

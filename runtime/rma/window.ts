@@ -8,7 +8,7 @@
 // no asynchronous progress thread): put `await new Promise(setImmediate)` or `await win.sync()` in it.
 import { windowCreated, windowFreed } from "../trace/leftovers.ts";
 import { traceEvent } from "../trace/tracer.ts";
-import { mpiError } from "../wire/errors.ts";
+import { mpiError } from "../errors.ts";
 import { Comm } from "../comm/communicator.ts";
 import { Group } from "../collectives/group.ts";
 import { toPayload, fromPayload } from "../comm/payload.ts";

@@ -9,7 +9,7 @@ import * as net from "node:net";
 import * as path from "node:path";
 import { randomBytes } from "node:crypto";
 import { FrameDecoder, FrameKind, MAX_PAYLOAD_BYTES, encodeFrame, type Frame } from "../wire/frame.ts";
-import { ErrorCode, MpiError } from "../wire/errors.ts";
+import { ErrorCode, MpiError } from "../errors.ts";
 import { Env, privateDirProblem, type PeerAddress } from "../wire/bootstrap.ts";
 import { NONCE_BYTES, PROOF_BYTES, Prefix, linkKey, linkProof, sameBytes } from "./handshake.ts";
 import { Opener, Sealer } from "./seal.ts";

@@ -2,7 +2,7 @@
 // Every frame names its kind (eager message, rendezvous request/clear-to-send/data, synchronous-send ack,
 // flow-control credit, hello), so the transport can stay a "frame in, frame out" pipe.
 // A malformed or oversized frame is an ERR_PROTOCOL error, never silent corruption.
-import { MpiError, ErrorCode } from "./errors.ts";
+import { MpiError, ErrorCode } from "../errors.ts";
 
 export const FrameKind = {
   HELLO: 1, // first frame of a connection: proves the job secret (payload: HMAC), id = sender's rank

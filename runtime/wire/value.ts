@@ -6,7 +6,7 @@
 // prototype: such objects travel as their list of entries and are rebuilt with defineProperty.
 import { Packr, addExtension } from "msgpackr";
 import { Encoding } from "./frame.ts";
-import { ErrorCode, mpiError } from "./errors.ts";
+import { ErrorCode, mpiError } from "../errors.ts";
 
 /** Marker standing for -0 inside an encoded structure. */
 class NegativeZero {}
