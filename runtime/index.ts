@@ -11,7 +11,7 @@ import { installErrorReporting } from "./comm/errors-at-exit.ts";
 
 import { ErrorCode } from "./errors.ts";
 
-export { MpiError, ErrorCode } from "./errors.ts";
+export { MpiError, ProcessFailedError, ErrorCode } from "./errors.ts";
 export const {
   ERR_RANK, ERR_TAG, ERR_COUNT, ERR_TRUNCATE, ERR_TYPE, ERR_ROOT, ERR_OP, ERR_ARG, ERR_COMM, ERR_WIN,
   ERR_RMA_SYNC, ERR_RMA_RANGE, ERR_PROC_FAILED, ERR_PROTOCOL, ERR_TIMEOUT, ERR_DEADLOCK,

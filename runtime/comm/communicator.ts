@@ -61,7 +61,7 @@ export class Comm {
     this.checkNotFinalized(op);
     if (dest === PROC_NULL || (Number.isInteger(dest) && dest >= 0 && dest < this.size)) return;
     throw mpiError(ErrorCode.ERR_RANK, op(), "destination rank out of range", {
-      measured: dest,
+      measured: dest, peer: dest,
       expected: `0..${this.size - 1} or PROC_NULL`,
       hint: `${this.name} has ${this.size} rank${this.size > 1 ? "s" : ""}; check the rank arithmetic (e.g. (rank + 1) % size)`,
     });
@@ -72,7 +72,7 @@ export class Comm {
     if (source === ANY_SOURCE || source === PROC_NULL) return;
     if (Number.isInteger(source) && source >= 0 && source < this.size) return;
     throw mpiError(ErrorCode.ERR_RANK, op(), "source rank out of range", {
-      measured: source,
+      measured: source, peer: source,
       expected: `0..${this.size - 1}, ANY_SOURCE or PROC_NULL`,
       hint: `${this.name} has ${this.size} rank${this.size > 1 ? "s" : ""}`,
     });

@@ -30,7 +30,7 @@ export function checkOpen(w: WinParts, op: string): void {
 
 function checkTargetRank(w: WinParts, op: string, target: number): void {
   if (target === PROC_NULL || (Number.isInteger(target) && target >= 0 && target < w.core.size)) return;
-  throw mpiError("ERR_RANK", op, "target rank out of range", { measured: target, expected: `0..${w.core.size - 1} or PROC_NULL`, hint: `the window's communicator ${w.core.comm.name} has ${w.core.size} ranks` });
+  throw mpiError("ERR_RANK", op, "target rank out of range", { measured: target, peer: target, expected: `0..${w.core.size - 1} or PROC_NULL`, hint: `the window's communicator ${w.core.comm.name} has ${w.core.size} ranks` });
 }
 
 /** The origin buffer as a spec: a TypedArray or DataView (all of it) or an mpi.buf(...) spec. */

@@ -18,7 +18,7 @@ const lockName = (type: number) => (type === LOCK_EXCLUSIVE ? "LOCK_EXCLUSIVE" :
 
 function checkTarget(w: WinParts, op: string, target: number): void {
   if (target === PROC_NULL || (Number.isInteger(target) && target >= 0 && target < w.core.size)) return;
-  throw mpiError("ERR_RANK", op, "target rank out of range", { measured: target, expected: `0..${w.core.size - 1} or PROC_NULL` });
+  throw mpiError("ERR_RANK", op, "target rank out of range", { measured: target, peer: target, expected: `0..${w.core.size - 1} or PROC_NULL` });
 }
 
 /** Sends the lock request; waits for the grant only on this rank's own window. */
