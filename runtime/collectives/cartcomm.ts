@@ -3,7 +3,7 @@
 // shift (PROC_NULL off a non-periodic edge), sub (MPI_Cart_sub), and computeDims (MPI_Dims_create:
 // dimensions as close to each other as possible, in non-increasing order, zeros filled in).
 import { ErrorCode, mpiError } from "../errors.ts";
-import { PROC_NULL } from "../comm/constants.ts";
+import { PROC_NULL } from "../constants.ts";
 import type { World } from "../comm/world.ts";
 import { Intracomm, topologyMakers } from "./intracomm.ts";
 

@@ -4,7 +4,7 @@
 // block checks its type signature and size (ERR_TYPE, ERR_TRUNCATE naming the rank it came from).
 import { ErrorCode, mpiError } from "../errors.ts";
 import { BufSpec, packBuf, checkSignatureMatch } from "../datatype/index.ts";
-import { Encoding } from "../wire/frame.ts";
+import { Encoding } from "../protocol.ts";
 import { toPayload, fromPayload, intoSpec } from "../comm/payload.ts";
 import { matchedOf, type CollCall, type Payload } from "./call.ts";
 

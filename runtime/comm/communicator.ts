@@ -4,7 +4,7 @@
 // tag is ERR_RANK/ERR_TAG naming the call. Each communicator has two contexts: one for user messages and
 // one for collectives, so the two never match each other.
 import { ErrorCode, mpiError } from "../errors.ts";
-import { ANY_SOURCE, ANY_TAG, PROC_NULL, TAG_UB } from "./constants.ts";
+import { ANY_SOURCE, ANY_TAG, PROC_NULL, TAG_UB, ERRORS_ARE_FATAL, ERRORS_RETURN, type Errhandler } from "../constants.ts";
 import { Status } from "./status.ts";
 import { Request } from "./request.ts";
 import { blocking } from "../trace/activity.ts";
@@ -12,7 +12,7 @@ import { nameContext } from "../trace/tracer.ts";
 import { toPayload, fromPayload, intoSpec, type Payload } from "./payload.ts";
 import type { BufSpec } from "../datatype/index.ts";
 import type { World } from "./world.ts";
-import { ERRORS_ARE_FATAL, ERRORS_RETURN, revokedError, type Errhandler } from "./fault.ts";
+import { revokedError } from "./fault.ts";
 import type { Matched } from "./engine.ts";
 
 export class Comm {

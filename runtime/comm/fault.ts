@@ -5,13 +5,7 @@
 import { isMainThread, parentPort } from "node:worker_threads";
 import { ErrorCode, mpiError, processFailedError, setErrorsReturn } from "../errors.ts";
 import type { Engine } from "./engine.ts";
-
-export const ERRORS_ARE_FATAL = "ERRORS_ARE_FATAL";
-export const ERRORS_RETURN = "ERRORS_RETURN";
-export type Errhandler = typeof ERRORS_ARE_FATAL | typeof ERRORS_RETURN;
-
-/** CONTROL channel on which revocations travel. */
-export const REVOKE_CHANNEL = 0xfffffff0;
+import { REVOKE_CHANNEL } from "../protocol.ts";
 
 /** How long a dead rank's open connection may take to deliver its last frames (a remote host may never close it). */
 const DRAIN_GRACE_MS = 2000;

@@ -22,9 +22,8 @@ import type { Frame } from "../wire/frame.ts";
 import { Transport } from "../transport/transport.ts";
 import type { Engine } from "./engine.ts";
 import { PmiClient } from "./pmi-client.ts";
+import { STEP_ABORT_CHANNEL } from "../protocol.ts";
 
-/** CONTROL channel of the step-wide abort (no launcher to relay it). */
-export const STEP_ABORT_CHANNEL = 0xfffffff1;
 const ABORT_WRITE_GRACE_MS = 1000;
 
 /** What Slurm tells a task of an `srun --mpi=pmi2` step. */

@@ -12,6 +12,7 @@ import { deliverToSelf, type RankTransport } from "../transport/link.ts";
 import { Engine } from "./engine.ts";
 import { FaultState } from "./fault.ts";
 import type { Frame } from "../wire/frame.ts";
+import { CONTROL_CONTEXT, ContextIds, SHRUNK_CONTEXTS } from "../protocol.ts";
 import { blockedCalls, describeBlocked, startKeepAlive, stopKeepAlive, blocking } from "../trace/activity.ts";
 import { RankDiagnostics } from "../trace/rank.ts";
 import { SlurmStep } from "./pmi-boot.ts";
@@ -43,6 +44,8 @@ export class World {
   /** Frames handed to the transport and not yet written to the kernel (a new connection queues them). */
   private unflushed = 0;
   private flushWaiter: (() => void) | null = null;
+  /** Without a launcher (one rank, or a Slurm step) each rank hands out shrunk contexts itself, in the same order. */
+  private shrinkContexts = new ContextIds(SHRUNK_CONTEXTS);
 
   private constructor(readonly rank: number, readonly size: number) {
     setErrorRank(rank);
@@ -203,7 +206,7 @@ export class World {
 
   /** Asks the launcher for the live members of a communicator being shrunk and a fresh context id. */
   shrink(key: string, members: number[]): Promise<{ alive: number[]; context: number }> {
-    if (!this.control) return Promise.resolve({ alive: members, context: 1 << 24 });
+    if (!this.control) return Promise.resolve({ alive: members, context: this.shrinkContexts.offer() });
     const answer = new Promise<{ alive: number[]; context: number }>((resolve) => {
       const handler = (m: LauncherToRank) => {
         if (m.t !== "shrunk" || m.key !== key) return;
@@ -325,6 +328,3 @@ function defaultSpinMicros(size: number): number {
   if (configured !== undefined && configured !== "") return Number(configured);
   return size <= os.availableParallelism() ? 200 : 0;
 }
-
-/** Context used by runtime-internal traffic that is not user messages. */
-export const CONTROL_CONTEXT = 0xffffffff;

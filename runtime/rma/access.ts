@@ -5,7 +5,7 @@
 // range checks done at the origin — ERR_RMA_RANGE names the target, the displacement and the window
 // size — and the frame handed to origin.ts. A PROC_NULL target is a no-op, as in MPI.
 import { mpiError } from "../errors.ts";
-import { PROC_NULL } from "../comm/constants.ts";
+import { PROC_NULL } from "../constants.ts";
 import {
   BufSpec, Datatype, NO_OP, Op, TypeCode, basicByCode, buf, homogeneousBase, packBuf, signatureHash, unpackBuf,
   type BufferView, type TypedArray,

@@ -1,7 +1,8 @@
 // The frame codec, fed a byte at a time and in random splits; malformed and oversized frames are ERR_PROTOCOL.
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { FrameDecoder, FrameKind, HEADER_BYTES, encodeFrame, type Frame, type FrameHeader } from "../../runtime/wire/frame.ts";
+import { FrameDecoder, HEADER_BYTES, encodeFrame, type Frame, type FrameHeader } from "../../runtime/wire/frame.ts";
+import { FrameKind } from "../../runtime/protocol.ts";
 import { MpiError } from "../../runtime/errors.ts";
 
 const header = (over: Partial<FrameHeader> = {}): FrameHeader => ({
