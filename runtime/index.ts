@@ -4,10 +4,11 @@
 // This file only gathers and re-exports, by name: what users get is listed here and nowhere else (a test pins
 // the list, test/unit/public-api.test.ts); each piece lives in its layer.
 import * as os from "node:os";
-import { World } from "./comm/world.ts";
+import type { World } from "./comm/world.ts";
+import { startWorld } from "./boot/start.ts";
 import { Intracomm } from "./collectives/intracomm.ts";
 import { validateForcedAlgorithms } from "./collectives/select.ts";
-import { installErrorReporting } from "./comm/errors-at-exit.ts";
+import { installErrorReporting } from "./boot/errors-at-exit.ts";
 
 import { ErrorCode } from "./errors.ts";
 
@@ -49,7 +50,7 @@ export const COMM_NULL = null;
 /** MPI_Init: joins the job started by tsrun (or a world of one rank). Idempotent. */
 export function init(): Promise<Intracomm> {
   starting ??= (async () => {
-    world = await World.start();
+    world = await startWorld();
     validateForcedAlgorithms();
     COMM_WORLD = new Intracomm(world, Array.from({ length: world.size }, (_, i) => i), 0, "COMM_WORLD");
     COMM_SELF = new Intracomm(world, [world.rank], 2, "COMM_SELF");
