@@ -291,10 +291,6 @@ export class Comm {
     return this.members.flatMap((w, r) => (this.world.fault.failed.has(w) ? [r] : []));
   }
 
-  getFailed(): number[] {
-    return this.failedRanks();
-  }
-
   /** MPIX_Comm_failure_ack: acknowledges the failures known now; getAcked() returns them. */
   ack(): number[] {
     this.acked = this.failedRanks();
