@@ -64,11 +64,12 @@ export class Transport implements RankTransport {
   private readonly secure: boolean;
   private readonly poller = new SocketPoller();
   /** How long a rank awaiting a receive may spin on poll() before yielding to the event loop (0: never). */
-  spinMicros = 0;
+  spinMicros: number;
 
   constructor(private readonly opt: TransportOptions) {
     this.strangers = new StrangerLog(opt.onStranger);
     this.secure = opt.secure ?? process.env[Env.SECURE] === "1";
+    this.spinMicros = spinBudget(opt.size ?? 1); // refined by setPeers, once this host's ranks are known
   }
 
   /** Starts listening; returns this rank's address for the table. */
