@@ -12,7 +12,7 @@ import { deliverToSelf, type RankTransport } from "../transport/link.ts";
 import { Engine } from "./engine.ts";
 import { FaultState } from "./fault.ts";
 import type { Frame } from "../wire/frame.ts";
-import { blockedCalls, describeBlocked, startKeepAlive, stopKeepAlive, blocking } from "../trace/activity.ts";
+import { blockedCalls, describeBlocked, startKeepAlive, stopKeepAlive, blocking, setBlockingSpin } from "../trace/activity.ts";
 import { RankDiagnostics } from "../trace/rank.ts";
 import { SlurmStep } from "./pmi-boot.ts";
 
@@ -47,7 +47,12 @@ export class World {
   private constructor(readonly rank: number, readonly size: number) {
     setErrorRank(rank);
     this.options = JSON.parse(process.env[Env.OPTIONS] || "{}");
-    this.engine = new Engine({ rank, send: (dest, parts, onWritten) => this.sendFrame(dest, parts, onWritten) });
+    this.engine = new Engine({
+      rank,
+      send: (dest, parts, onWritten) => this.sendFrame(dest, parts, onWritten),
+      poll: () => this.transport?.poll?.() ?? false,
+      spinMicros: () => (this.transport?.poll ? this.transport.spinMicros ?? 0 : 0),
+    });
     this.fault = new FaultState(this.engine, (peer) => this.transport?.hasIncomingFrom(peer) ?? false);
     this.fault.enabled = Boolean(this.options.faultTolerant);
     this.diagnostics = new RankDiagnostics({
@@ -76,6 +81,7 @@ export class World {
       onPeerClosed: (peer) => world.fault.peerClosed(peer),
     });
     world.transport = joined.transport;
+    world.spinOnBlockingCalls();
     world.peers = joined.peers;
     startKeepAlive();
     return world;
@@ -87,6 +93,11 @@ export class World {
     world.transport = null;
     startKeepAlive();
     return world;
+  }
+
+  /** A transport that can be polled: blocking calls spin on it a short while (Engine.spinWhile). */
+  private spinOnBlockingCalls(): void {
+    if (this.transport?.poll && (this.transport.spinMicros ?? 0) > 0) setBlockingSpin((pending) => void this.engine.spinWhile(pending));
   }
 
   private sendFrame(dest: number, parts: Buffer[], onWritten?: () => void): void {
@@ -132,6 +143,7 @@ export class World {
       onStranger: (remote, why) =>
         process.stderr.write(`tsmpi: rank ${this.rank} refused a connection from ${remote}: ${why}\n`),
     });
+    this.spinOnBlockingCalls();
     const listening = await this.transport.listen();
     const address: PeerAddress = {
       rank: this.rank,
