@@ -113,14 +113,15 @@ function descriptorOf(socket: net.Socket): number {
 
 /**
  * How long a rank may spin on poll() before it yields to the event loop: TSMPI_SPIN_US when set (0: never
- * spin), else DEFAULT_SPIN_MICROS when this host's ranks are no more than its cores (a spinning rank must not
- * take the core a peer needs to send), else 0, as Open MPI yields when oversubscribed.
+ * spin), else DEFAULT_SPIN_MICROS when this host's ranks are no more than its cores and the machine was not
+ * already busy (1-minute load below the core count: on a shared machine a spinning rank takes the time its
+ * peer needs to answer), else 0, as Open MPI yields when oversubscribed.
  */
-export function spinBudget(ranksHere: number, env: NodeJS.ProcessEnv = process.env, cores = os.availableParallelism()): number {
+export function spinBudget(ranksHere: number, env: NodeJS.ProcessEnv = process.env, cores = os.availableParallelism(), load = os.loadavg()[0]): number {
   const forced = env.TSMPI_SPIN_US;
   if (forced !== undefined && forced.trim() !== "") {
     const us = Number(forced);
     if (Number.isFinite(us) && us >= 0) return us;
   }
-  return ranksHere <= cores ? DEFAULT_SPIN_MICROS : 0;
+  return ranksHere <= cores && load < cores ? DEFAULT_SPIN_MICROS : 0;
 }

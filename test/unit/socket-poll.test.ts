@@ -102,11 +102,12 @@ describe("socket transport polling", () => {
 });
 
 describe("spin budget", () => {
-  it("spins when the host's ranks have cores of their own, never when they outnumber them", () => {
-    expect(spinBudget(2, {}, 2)).toBe(DEFAULT_SPIN_MICROS);
-    expect(spinBudget(3, {}, 2)).toBe(0);
-    expect(spinBudget(8, { TSMPI_SPIN_US: "50" }, 2)).toBe(50);
-    expect(spinBudget(1, { TSMPI_SPIN_US: "0" }, 8)).toBe(0);
-    expect(spinBudget(1, { TSMPI_SPIN_US: "lots" }, 8)).toBe(DEFAULT_SPIN_MICROS);
+  it("spins when the host's ranks have cores of their own on an idle machine, never when they outnumber them", () => {
+    expect(spinBudget(2, {}, 2, 0.3)).toBe(DEFAULT_SPIN_MICROS);
+    expect(spinBudget(3, {}, 2, 0.3)).toBe(0);
+    expect(spinBudget(2, {}, 2, 5)).toBe(0); // a machine already busy with other work
+    expect(spinBudget(8, { TSMPI_SPIN_US: "50" }, 2, 5)).toBe(50);
+    expect(spinBudget(1, { TSMPI_SPIN_US: "0" }, 8, 0)).toBe(0);
+    expect(spinBudget(1, { TSMPI_SPIN_US: "lots" }, 8, 0)).toBe(DEFAULT_SPIN_MICROS);
   });
 });
