@@ -10,8 +10,8 @@ import { ErrorCode, mpiError } from "../wire/errors.ts";
 
 export const ALGORITHMS = {
   barrier: ["dissemination"],
-  bcast: ["linear", "binomial", "scatterAllgather"],
-  reduce: ["linear", "binomial"],
+  bcast: ["linear", "binomial", "scatterAllgather", "pipeline"],
+  reduce: ["linear", "binomial", "pipeline"],
   allreduce: ["recursiveDoubling", "ring", "rabenseifner", "reduceBcast"],
   gather: ["linear", "binomial"],
   scatter: ["linear", "binomial"],
@@ -62,13 +62,26 @@ function forced<C extends Collective>(c: C): Algorithm<C> | undefined {
  */
 export function chooseBcast(size: number, bytes: number | null): Algorithm<"bcast"> {
   const f = forced("bcast");
+  if (f === "pipeline" && bytes === null) return "binomial"; // segments need the size on every rank
   if (f) return f;
+  if (bytes !== null && bytes >= PIPELINE_MIN_BYTES && size >= 3 && size <= 8) return "pipeline";
   if (size <= 8 || bytes === null || bytes < 512 * 1024) return "binomial";
   return "scatterAllgather";
 }
 
-export function chooseReduce(size: number): Algorithm<"reduce"> {
-  return forced("reduce") ?? (size <= 2 ? "linear" : "binomial");
+/**
+ * Segmented chains (pipeline.ts) from this size up, at 3 to 8 ranks: each rank forwards 64 KiB segments as
+ * they come, instead of a tree level waiting for a whole message.
+ */
+export const PIPELINE_MIN_BYTES = 512 * 1024;
+
+/** bytes: the buffer-mode message size (every rank knows it), or null for value mode (not segmentable). */
+export function chooseReduce(size: number, bytes: number | null = null): Algorithm<"reduce"> {
+  const f = forced("reduce");
+  if (f === "pipeline" && bytes === null) return "binomial";
+  if (f) return f;
+  if (bytes !== null && bytes >= PIPELINE_MIN_BYTES && size >= 3 && size <= 8) return "pipeline";
+  return size <= 2 ? "linear" : "binomial";
 }
 
 /**
