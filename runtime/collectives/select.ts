@@ -64,24 +64,21 @@ export function chooseBcast(size: number, bytes: number | null): Algorithm<"bcas
   const f = forced("bcast");
   if (f === "pipeline" && bytes === null) return "binomial"; // segments need the size on every rank
   if (f) return f;
-  if (bytes !== null && bytes >= PIPELINE_MIN_BYTES && size >= 3 && size <= 8) return "pipeline";
   if (size <= 8 || bytes === null || bytes < 512 * 1024) return "binomial";
   return "scatterAllgather";
 }
 
 /**
- * Segmented chains (pipeline.ts) from this size up, at 3 to 8 ranks: each rank forwards 64 KiB segments as
- * they come, instead of a tree level waiting for a whole message.
+ * bytes: the buffer-mode message size (every rank knows it), or null for value mode (not segmentable).
+ * The segmented chains of pipeline.ts ("pipeline", for bcast too) are not picked by default: they pay off
+ * when every rank has a core (and a link) of its own, which the table cannot know alike on every rank of
+ * a multi-host job; at np = 4 on 2 cores they measured 1.1-2x slower than the binomial tree (16 to 128
+ * segments x 3 hops against 3 whole messages). Force them with --coll bcast=pipeline,reduce=pipeline.
  */
-export const PIPELINE_MIN_BYTES = 512 * 1024;
-
-/** bytes: the buffer-mode message size (every rank knows it), or null for value mode (not segmentable). */
 export function chooseReduce(size: number, bytes: number | null = null): Algorithm<"reduce"> {
   const f = forced("reduce");
   if (f === "pipeline" && bytes === null) return "binomial";
-  if (f) return f;
-  if (bytes !== null && bytes >= PIPELINE_MIN_BYTES && size >= 3 && size <= 8) return "pipeline";
-  return size <= 2 ? "linear" : "binomial";
+  return f ?? (size <= 2 ? "linear" : "binomial");
 }
 
 /**

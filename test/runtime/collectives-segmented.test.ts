@@ -1,5 +1,5 @@
 // Segmented (pipelined) bcast and reduce for large buffers (runtime/collectives/pipeline.ts), forced with
-// tsrun --coll and as the default table picks them, at np = 1, 2, 3, 4, 5, 7, 8, against the sequential
+// tsrun --coll, and the same large buffers under the default table (binomial trees), at np = 1, 2, 3, 4, 5, 7, 8, against the sequential
 // oracle of programs/coll-segmented.ts; the whole collective suite once with the pipelines forced.
 import { describe, expect, it } from "vitest";
 import { NPS, runProgram } from "./programs/coll-run.ts";
