@@ -1,5 +1,5 @@
 // `npm run bench -- collectives` (issue 4): per-call time of tsmpi's collectives — Barrier, Bcast 8 B and
-// 1 MiB, Allreduce of 1 double and of 1 Mi doubles (Float64Array), Alltoall of 1 int, value-mode allreduce
+// 1 MiB, Allreduce of 1 double and of 1 Mi doubles (Float64Array), Reduce of 1 Mi doubles, Alltoall of 1 int, value-mode allreduce
 // of a number — at np = 2, 4, 8, next to mpi4py's (buffer API, and object API for the value case) measured
 // in the same run where mpirun + mpi4py are installed, with the ratio. Time per call = max over ranks of
 // the mean over a batch of calls, median over repetitions (the usual way to time a collective), after
@@ -24,6 +24,7 @@ const CASES: Case[] = [
   { name: "bcast-1MiB", batch: 20, warm: 60 },
   { name: "allreduce-1double", batch: 200, warm: 3000 },
   { name: "allreduce-1Mi-doubles", batch: 4, warm: 4 },
+  { name: "reduce-1Mi-doubles", batch: 4, warm: 4 },
   { name: "alltoall-1int", batch: 200, warm: 3000 },
   { name: "allreduce-value-number", batch: 200, warm: 3000 },
 ];
@@ -44,6 +45,7 @@ def op(name):
     if name == "bcast-1MiB": b = np.full(1 << 20, 3, dtype=np.uint8); return lambda: comm.Bcast(b, 0)
     if name == "allreduce-1double": s = np.ones(1); r = np.zeros(1); return lambda: comm.Allreduce(s, r)
     if name == "allreduce-1Mi-doubles": s = np.ones(1 << 20); r = np.zeros(1 << 20); return lambda: comm.Allreduce(s, r)
+    if name == "reduce-1Mi-doubles": s = np.ones(1 << 20); r = np.zeros(1 << 20); return lambda: comm.Reduce(s, r, root=0)
     if name == "alltoall-1int": s = np.arange(p, dtype=np.int32); r = np.zeros(p, dtype=np.int32); return lambda: comm.Alltoall(s, r)
     if name == "allreduce-value-number": return lambda: comm.allreduce(rank + 0.5)
 for c in cases:
@@ -67,6 +69,7 @@ async function rankProgram(): Promise<void> {
       case "bcast-1MiB": { const b = mpi.buf(new Uint8Array(1 << 20).fill(3)); return () => comm.bcastInto(b, 0); }
       case "allreduce-1double": { const s = mpi.buf(new Float64Array(1).fill(1)); const r = mpi.buf(new Float64Array(1)); return () => comm.allreduceInto(s, r); }
       case "allreduce-1Mi-doubles": { const s = mpi.buf(new Float64Array(1 << 20).fill(1)); const r = mpi.buf(new Float64Array(1 << 20)); return () => comm.allreduceInto(s, r); }
+      case "reduce-1Mi-doubles": { const s = mpi.buf(new Float64Array(1 << 20).fill(1)); const r = mpi.buf(new Float64Array(1 << 20)); return () => comm.reduceInto(s, comm.rank === 0 ? r : null, mpi.SUM, 0); }
       case "alltoall-1int": { const s = mpi.buf(Int32Array.from({ length: p }, (_, i) => i)); const r = mpi.buf(new Int32Array(p)); return () => comm.alltoallInto(s, r); }
       case "allreduce-value-number": return () => comm.allreduce(comm.rank + 0.5);
     }

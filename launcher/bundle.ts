@@ -26,7 +26,7 @@ export class BundleError extends Error {}
  * The base directory must be this user's and not writable by others; tsmpi/ and bundles/ must be this
  * user's, real directories (not symlinks), mode 0700. Anything else is refused with a message.
  */
-export function cacheDir(env: NodeJS.ProcessEnv = process.env): string {
+export function cacheDir(env: NodeJS.ProcessEnv = process.env, leaf = "bundles"): string {
   const xdg = env.XDG_CACHE_HOME;
   const base = xdg && path.isAbsolute(xdg) ? xdg : path.join(env.HOME || os.homedir(), ".cache");
   try {
@@ -37,7 +37,7 @@ export function cacheDir(env: NodeJS.ProcessEnv = process.env): string {
   const baseProblem = ownedNotShared(base);
   if (baseProblem) throw new BundleError(`refusing the cache directory: ${baseProblem}. ${CACHE_HINT}`);
   let dir = base;
-  for (const part of ["tsmpi", "bundles"]) {
+  for (const part of ["tsmpi", leaf]) {
     dir = path.join(dir, part);
     try {
       fs.mkdirSync(dir, { mode: 0o700 });
@@ -48,6 +48,22 @@ export function cacheDir(env: NodeJS.ProcessEnv = process.env): string {
     if (problem) throw new BundleError(`refusing the bundle cache: ${problem}. ${CACHE_HINT}`);
   }
   return dir;
+}
+
+/**
+ * V8's code cache for the ranks' bundles: Node 22.1 and later keep compiled code of the modules a rank loads
+ * in the directory NODE_COMPILE_CACHE names, so the ranks of the next job skip parsing and compiling the
+ * bundle (tsmpi/v8, next to the bundles and checked as they are). Node 20 has no cache for ES modules (the
+ * bundle must stay one, for top-level await): there the variable is not set and ranks compile as before.
+ */
+export function compileCacheEnv(env: NodeJS.ProcessEnv, version = process.versions.node): NodeJS.ProcessEnv {
+  const [major, minor] = version.split(".").map(Number);
+  if (major < 22 || (major === 22 && minor < 1) || env.NODE_COMPILE_CACHE !== undefined) return env;
+  try {
+    return { ...env, NODE_COMPILE_CACHE: cacheDir(env, "v8") };
+  } catch {
+    return env; // no private cache directory: ranks compile as before
+  }
 }
 
 const CACHE_HINT = "Someone else may have prepared it for you to run their code: remove it (or set XDG_CACHE_HOME to a directory of your own, mode 700)";

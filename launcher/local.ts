@@ -6,6 +6,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type { Readable, Writable } from "node:stream";
+import { compileCacheEnv } from "./bundle.ts";
 
 export interface RankSpec {
   rank: number;
@@ -46,7 +47,7 @@ export function spawnLocalRank(spec: RankSpec, host: string): Promise<RankProces
     const [file, ...argv] = spec.command ?? [process.execPath, ...(spec.nodeArgs ?? []), "--enable-source-maps", spec.bundle, ...spec.args];
     const child: ChildProcess = spawn(file, argv, {
       cwd: spec.cwd,
-      env: spec.env,
+      env: spec.command ? spec.env : compileCacheEnv(spec.env),
       stdio: [spec.stdin ? "pipe" : "ignore", "pipe", "pipe", spec.secret !== undefined ? "pipe" : "ignore"],
       detached: true,
     });

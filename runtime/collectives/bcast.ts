@@ -10,6 +10,7 @@ import { CollCall, payloadOf, matchedOf, type Payload } from "./call.ts";
 import { relativeRank, absoluteRank, binomialParent, binomialChildren, binomialSubtree, blockStart } from "./trees.ts";
 import { checkRoot, checkSpec } from "./checks.ts";
 import { chooseBcast } from "./select.ts";
+import { bcastPipeline } from "./pipeline.ts";
 
 /** The root sends to every other rank. Returns the data on every rank. */
 export async function bcastLinear(c: CollCall, data: Payload | null, root: number): Promise<Payload> {
@@ -96,11 +97,12 @@ export async function bcastInto(c: CollCall, spec: BufSpec, root: number): Promi
   const bytes = spec.count * spec.type.size;
   const algo = chooseBcast(c.size, bytes);
   const isRoot = c.rank === root;
-  if (algo === "scatterAllgather") {
+  if (algo === "scatterAllgather" || algo === "pipeline") {
     const data = isRoot ? toPayload(spec, c.op) : null;
     const direct = spec.type.isContiguous;
     const target = isRoot ? data!.bytes : direct ? packBuf(spec) : new Uint8Array(bytes);
-    const sent = await bcastScatterAllgather(c, target, root, data?.enc ?? 0, data?.sig ?? 0);
+    const run = algo === "pipeline" ? bcastPipeline : bcastScatterAllgather;
+    const sent = await run(c, target, root, data?.enc ?? 0, data?.sig ?? 0);
     if (!isRoot) checkBlockType(c, { ...sent, bytes: target }, spec);
     if (!isRoot && !direct) unpackBuf(target, spec, c.op);
     return;

@@ -9,6 +9,7 @@ import { relativeRank, absoluteRank } from "./trees.ts";
 import { checkOp, checkOpFitsValue, checkRoot, checkSpec, isInPlace, reductionTypeOf, refuseInPlace, type SendSpec } from "./checks.ts";
 import { BytesFold, ValueFold, type Fold } from "./folds.ts";
 import { chooseReduce } from "./select.ts";
+import { reducePipeline } from "./pipeline.ts";
 import { toPayload } from "../comm/payload.ts";
 
 /** The root receives every rank's data and folds it in rank order. Returns the result at the root. */
@@ -65,6 +66,8 @@ export async function reduceInto(c: CollCall, send: SendSpec, recv: BufSpec | un
   const base = reductionTypeOf(c, op, source.type);
   const p = toPayload(source, c.op);
   const f = new BytesFold(op, base, c.op, p.enc, p.sig);
-  const result = await runReduce(c, f, f.borrow(p.bytes), root);
+  const mine = f.borrow(p.bytes);
+  const pipelined = chooseReduce(c.size, p.bytes.byteLength) === "pipeline";
+  const result = pipelined ? await reducePipeline(c, f, mine, root) : await runReduce(c, f, mine, root);
   if (isRoot) unpackBuf(result!, recv!, c.op);
 }

@@ -10,8 +10,8 @@ import { ErrorCode, mpiError } from "../errors.ts";
 
 export const ALGORITHMS = {
   barrier: ["dissemination"],
-  bcast: ["linear", "binomial", "scatterAllgather"],
-  reduce: ["linear", "binomial"],
+  bcast: ["linear", "binomial", "scatterAllgather", "pipeline"],
+  reduce: ["linear", "binomial", "pipeline"],
   allreduce: ["recursiveDoubling", "ring", "rabenseifner", "reduceBcast"],
   gather: ["linear", "binomial"],
   scatter: ["linear", "binomial"],
@@ -62,13 +62,23 @@ function forced<C extends Collective>(c: C): Algorithm<C> | undefined {
  */
 export function chooseBcast(size: number, bytes: number | null): Algorithm<"bcast"> {
   const f = forced("bcast");
+  if (f === "pipeline" && bytes === null) return "binomial"; // segments need the size on every rank
   if (f) return f;
   if (size <= 8 || bytes === null || bytes < 512 * 1024) return "binomial";
   return "scatterAllgather";
 }
 
-export function chooseReduce(size: number): Algorithm<"reduce"> {
-  return forced("reduce") ?? (size <= 2 ? "linear" : "binomial");
+/**
+ * bytes: the buffer-mode message size (every rank knows it), or null for value mode (not segmentable).
+ * The segmented chains of pipeline.ts ("pipeline", for bcast too) are not picked by default: they pay off
+ * when every rank has a core (and a link) of its own, which the table cannot know alike on every rank of
+ * a multi-host job; at np = 4 on 2 cores they measured 1.1-2x slower than the binomial tree (16 to 128
+ * segments x 3 hops against 3 whole messages). Force them with --coll bcast=pipeline,reduce=pipeline.
+ */
+export function chooseReduce(size: number, bytes: number | null = null): Algorithm<"reduce"> {
+  const f = forced("reduce");
+  if (f === "pipeline" && bytes === null) return "binomial";
+  return f ?? (size <= 2 ? "linear" : "binomial");
 }
 
 /**

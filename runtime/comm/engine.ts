@@ -87,7 +87,14 @@ export const bypassesCredit = (context: number): boolean => (context & 1) === 1;
 export interface EngineIo {
   rank: number;
   send(dest: number, parts: Buffer[], onWritten?: () => void): void;
+  /** The transport's poll (RankTransport.poll): hands what already arrived to onFrame; true if anything did. */
+  poll?(): boolean;
+  /** The transport's spin budget in microseconds (RankTransport.spinMicros); 0 or absent: never spin. */
+  spinMicros?(): number;
 }
+
+/** A spin that keeps finding frames still gives the event loop (control socket, timers) a turn this often. */
+const MAX_SPIN_MS = 20;
 
 const matches = (wantSource: number, wantTag: number, source: number, tag: number) =>
   (wantSource === ANY_SOURCE || wantSource === source) && (wantTag === ANY_TAG || wantTag === tag);
@@ -307,6 +314,26 @@ export class Engine {
   }
 
 
+
+  /**
+   * A blocking call that did not complete at once: while `pending()` holds, polls the transport so that
+   * frames already in memory are handled now rather than after an event-loop wake-up, yielding one
+   * microtask between polls so that whatever a frame completed (the awaiting code included) runs on. Gives
+   * up after the transport's spin budget without a frame (or MAX_SPIN_MS in all); the event loop then
+   * delivers as it always does.
+   */
+  async spinWhile(pending: () => boolean): Promise<void> {
+    const budget = (this.io.poll && this.io.spinMicros?.()) || 0;
+    if (budget <= 0) return;
+    const start = performance.now();
+    let idleSince = start;
+    while (pending()) {
+      const now = performance.now();
+      if (this.io.poll!()) idleSince = now;
+      else if (now - idleSince > budget / 1000 || now - start > MAX_SPIN_MS) return;
+      await null;
+    }
+  }
 
   // ---- failures and diagnostics -----------------------------------------------------------------
 

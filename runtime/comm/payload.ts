@@ -6,6 +6,7 @@
 import { Encoding } from "../protocol.ts";
 import { encodeValue, decodeValue, isTypedEncoding, typedCtorOf, typedArrayOver } from "../wire/value.ts";
 import { ErrorCode, mpiError } from "../errors.ts";
+import { recycleReceived } from "../wire/pool.ts";
 import { BufSpec, packBuf, unpackBuf, wireSignature, checkSignatureMatch, basicByCode, codeOfArray, homogeneousBase } from "../datatype/index.ts";
 import type { Matched } from "./engine.ts";
 
@@ -51,7 +52,10 @@ export function fromPayload(m: Matched): unknown {
   return typedArrayOver(Ctor, m.payload, Boolean(m.owned));
 }
 
-/** Lands a matched message in a receive buffer (MPI receive into a buffer): type check, then unpack. */
+/**
+ * Lands a matched message in a receive buffer (MPI receive into a buffer): type check, then unpack. The
+ * bytes are copied into the user's buffer, so a payload the frame decoder lent goes back to its pool.
+ */
 export function intoSpec(m: Matched, spec: BufSpec, op: string): void {
   const sig = sendSignature(m);
   if (sig === null) {
@@ -61,6 +65,7 @@ export function intoSpec(m: Matched, spec: BufSpec, op: string): void {
   }
   checkSignatureMatch(sig, spec, op, m.payload.byteLength);
   unpackBuf(m.payload, spec, op);
+  if (m.owned) recycleReceived(m.payload);
 }
 
 export { homogeneousBase };

@@ -10,7 +10,7 @@ import { Engine } from "./engine.ts";
 import { FaultState } from "./fault.ts";
 import type { Frame } from "../wire/frame.ts";
 import { CONTROL_CONTEXT, ContextIds, SHRUNK_CONTEXTS } from "../protocol.ts";
-import { blockedCalls, describeBlocked, stopKeepAlive, blocking } from "../trace/activity.ts";
+import { blockedCalls, describeBlocked, stopKeepAlive, blocking, setBlockingSpin } from "../trace/activity.ts";
 import { RankDiagnostics } from "../trace/rank.ts";
 
 /** What a Slurm step started without tsrun does in the launcher's place (runtime/boot/pmi-boot.ts). */
@@ -68,7 +68,12 @@ export class World {
   constructor(readonly rank: number, readonly size: number, options: RuntimeOptions = {}, launched = false) {
     setErrorRank(rank);
     this.options = options;
-    this.engine = new Engine({ rank, send: (dest, parts, onWritten) => this.sendFrame(dest, parts, onWritten) });
+    this.engine = new Engine({
+      rank,
+      send: (dest, parts, onWritten) => this.sendFrame(dest, parts, onWritten),
+      poll: () => this.transport?.poll?.() ?? false,
+      spinMicros: () => (this.transport?.poll ? this.transport.spinMicros ?? 0 : 0),
+    });
     this.fault = new FaultState(this.engine, (peer) => this.transport?.hasIncomingFrom(peer) ?? false);
     this.fault.enabled = Boolean(this.options.faultTolerant);
     this.diagnostics = new RankDiagnostics({
@@ -82,6 +87,7 @@ export class World {
     this.transport = links.transport;
     this.peers = links.peers;
     this.step = links.step ?? null;
+    this.spinOnBlockingCalls();
     if (links.control) this.listenToLauncher(links.control);
   }
 
@@ -91,6 +97,11 @@ export class World {
     onPeerError: (peer: number, err: Error) => this.peerError(peer, err),
     onPeerClosed: (peer: number) => this.fault.peerClosed(peer),
   };
+
+  /** A transport that can be polled: blocking calls spin on it a short while (Engine.spinWhile). */
+  private spinOnBlockingCalls(): void {
+    if (this.transport?.poll && (this.transport.spinMicros ?? 0) > 0) setBlockingSpin((pending) => void this.engine.spinWhile(pending));
+  }
 
   private sendFrame(dest: number, parts: Buffer[], onWritten?: () => void): void {
     this.sentTo.set(dest, (this.sentTo.get(dest) ?? 0) + 1);

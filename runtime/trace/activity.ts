@@ -48,6 +48,15 @@ export function onWorldStarted(listener: (() => void) | null): void {
   startedListener = listener;
 }
 
+/**
+ * The engine's spin (Engine.spinWhile), installed by the world when its transport can be polled: a
+ * blocking call that is still pending spins on the transport a short while before the event loop waits.
+ */
+let spinWhile: ((pending: () => boolean) => void) | null = null;
+export function setBlockingSpin(spin: ((pending: () => boolean) => void) | null): void {
+  spinWhile = spin;
+}
+
 /** Turns on the lazy capture of the user's source line of every blocking call (runtime checks). */
 export function setSiteCapture(on: boolean): void {
   captureSites = on;
@@ -71,6 +80,12 @@ export function leave(entry: Entry): void {
 /** Runs `promise` as a blocking call: recorded while pending, and keeping the process alive. */
 export function blocking<T>(promise: Promise<T>, describe: string | (() => string), comm?: string, waitsFor?: number[]): Promise<T> {
   const entry = enter(typeof describe === "string" ? () => describe : describe, comm, waitsFor);
+  if (spinWhile) {
+    let pending = true;
+    const settle = () => void (pending = false);
+    promise.then(settle, settle);
+    spinWhile(() => pending);
+  }
   if (captureSites) return awaitedWithSite(promise, entry);
   return promise.finally(() => leave(entry));
 }

@@ -22,6 +22,14 @@ export interface RankTransport {
   queuedBytes(dest: number): number;
   /** True while frames `peer` sent may still arrive (fault tolerance waits for them before failing a receive). */
   hasIncomingFrom(peer: number): boolean;
+  /**
+   * Synchronously hands every whole frame that has already arrived to onFrame; returns true if any did.
+   * A transport that has it lets a rank blocked in a call spin on it (Engine.spinWhile) instead of waiting
+   * for an event-loop wake-up; its own event-loop delivery keeps working whether or not anyone polls.
+   */
+  poll?(): boolean;
+  /** How long, in microseconds, the engine may spin on poll() while a blocking call waits (0: never). */
+  spinMicros?: number;
   /** Flushes what is queued, then closes every link. */
   close(): Promise<void>;
 }

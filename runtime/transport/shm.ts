@@ -77,7 +77,7 @@ export class ShmTransport implements RankTransport {
 
   /** Nothing to listen on: peers are reached through the segment. */
   async listen(): Promise<Pick<PeerAddress, "unix" | "tcp">> {
-    this.schedulePoll();
+    this.scheduleWait();
     return {};
   }
 
@@ -198,12 +198,28 @@ export class ShmTransport implements RankTransport {
     return moved;
   }
 
+  /** The spin budget the engine may use (ShmTransportOptions.spinMicros). */
+  get spinMicros(): number {
+    return this.opt.spinMicros;
+  }
+
+  /** Writes what waited for room, then hands every whole frame already in a ring towards us to onFrame. */
+  poll(): boolean {
+    if (this.closed) return false;
+    this.flushBacklog();
+    return this.drain();
+  }
+
   private schedulePoll(): void {
-    setImmediate(() => this.poll());
+    setImmediate(() => this.waitLoop());
+  }
+
+  private scheduleWait(): void {
+    this.schedulePoll();
   }
 
   /** Drains, spins a little while nothing comes, then sleeps until a doorbell rings. */
-  private poll(): void {
+  private waitLoop(): void {
     if (this.closed) return;
     const bell = this.opt.rank * SLOTS_PER_RANK;
     const seen = Atomics.load(this.index, bell);
@@ -218,7 +234,7 @@ export class ShmTransport implements RankTransport {
     const wait = waitAsync(this.index, bell, seen);
     const wake = () => {
       Atomics.store(this.index, bell + 1, 0);
-      this.poll();
+      this.waitLoop();
     };
     if (wait.async) void (wait.value as Promise<string>).then(wake);
     else wake();

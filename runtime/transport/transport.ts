@@ -16,6 +16,7 @@ import { NONCE_BYTES, PROOF_BYTES, Prefix, linkKey, linkProof, sameBytes } from 
 import { Opener, Sealer } from "./seal.ts";
 import { StrangerLog } from "./strangers.ts";
 import { deliverToSelf, type RankTransport } from "./link.ts";
+import { SocketPoller, spinBudget } from "./poller.ts";
 
 const HELLO_TIMEOUT_MS = 10_000;
 const HELLO_MAX_PAYLOAD = 64; // a stranger cannot make us allocate before proving the secret
@@ -62,10 +63,14 @@ export class Transport implements RankTransport {
   private closed = false;
   private readonly strangers: StrangerLog;
   private readonly secure: boolean;
+  private readonly poller = new SocketPoller();
+  /** How long a rank awaiting a receive may spin on poll() before yielding to the event loop (0: never). */
+  spinMicros: number;
 
   constructor(private readonly opt: TransportOptions) {
     this.strangers = new StrangerLog(opt.onStranger);
     this.secure = opt.secure ?? process.env[Env.SECURE] === "1";
+    this.spinMicros = spinBudget(opt.size ?? 1); // refined by setPeers, once this host's ranks are known
   }
 
   /** Starts listening; returns this rank's address for the table. */
@@ -112,6 +117,15 @@ export class Transport implements RankTransport {
 
   setPeers(peers: PeerAddress[]): void {
     this.peers = peers;
+    this.spinMicros = spinBudget(peers.filter((p) => p.hostId === this.opt.hostId).length);
+  }
+
+  /**
+   * Hands every whole frame that has already arrived to onFrame, without the event loop: non-blocking reads
+   * of each authenticated incoming connection (poller.ts says why order is kept). True if any frame came.
+   */
+  poll(): boolean {
+    return this.poller.poll();
   }
 
   /** Queues a frame (as buffers) to `dest`; `onWritten` runs once the bytes are handed to the kernel. */
@@ -228,8 +242,9 @@ export class Transport implements RankTransport {
       if (this.secure && socket.remoteAddress) {
         opener = new Opener(linkKey(this.opt.secret, myNonce, theirNonce!, source, this.opt.rank), (plain) => decoder.push(plain));
       }
+      this.poller.add(socket, ingest);
     }, HELLO_MAX_PAYLOAD);
-    socket.on("data", (chunk: Buffer) => {
+    const ingest = (chunk: Buffer) => {
       try {
         if (!theirNonce) {
           const got = prefix.take(chunk, NONCE_BYTES);
@@ -244,9 +259,11 @@ export class Transport implements RankTransport {
         socket.destroy();
         this.opt.onPeerError(source, err as Error);
       }
-    });
+    };
+    socket.on("data", (chunk: Buffer) => this.poller.feed(ingest, chunk));
     socket.on("error", () => {});
     socket.on("close", () => {
+      this.poller.remove(socket);
       clearTimeout(timer);
       settle();
       this.incoming.delete(socket);

@@ -5,6 +5,7 @@
 // A malformed or oversized frame is an ERR_PROTOCOL error, never silent corruption.
 import { MpiError, ErrorCode } from "../errors.ts";
 import { FrameKind } from "../protocol.ts";
+import { POOL_MIN_BYTES, receivePool, type ReceivePool } from "./pool.ts";
 
 export const HEADER_BYTES = 28;
 export const MAX_FRAME_BYTES = 2 ** 31 - 1;
@@ -87,7 +88,8 @@ function protocolError(what: string): MpiError {
 /**
  * Incremental frame decoder: push() any chunking of the byte stream, get whole frames in order.
  * Large payloads are assembled into one preallocated buffer (no chunk concatenation);
- * a payload contained in one chunk is a zero-copy view of it.
+ * a payload contained in one chunk is a zero-copy view of it. A large payload's buffer comes from the
+ * receive pool (pool.ts) when it fits whole: exactly the payload's size, lent until its consumer recycles it.
  */
 export class FrameDecoder {
   private head = Buffer.allocUnsafe(HEADER_BYTES);
@@ -101,6 +103,7 @@ export class FrameDecoder {
     private readonly onFrame: (frame: Frame) => void,
     /** Largest payload accepted; may be raised once a peer is trusted. */
     public maxPayload = MAX_PAYLOAD_BYTES,
+    private readonly pool: ReceivePool | null = receivePool,
   ) {}
 
   push(chunk: Uint8Array): void {
@@ -132,7 +135,7 @@ export class FrameDecoder {
           pos += n;
           continue;
         }
-        this.body = Buffer.allocUnsafeSlow(Math.min(this.payloadBytes, PREALLOCATE_BYTES));
+        this.body = this.bodyBuffer(this.payloadBytes);
         this.bodyFill = 0;
       }
       const take = Math.min(this.payloadBytes - this.bodyFill, buf.length - pos);
@@ -151,6 +154,15 @@ export class FrameDecoder {
   /** Bytes held for the frame being assembled (its buffer's size so far). */
   get bufferedCapacity(): number {
     return this.body?.length ?? 0;
+  }
+
+  /**
+   * The buffer a payload is assembled in: from the pool when the whole payload may be preallocated (or the
+   * pool already holds one of its size); else the first PREALLOCATE_BYTES, grown as the bytes arrive.
+   */
+  private bodyBuffer(bytes: number): Buffer {
+    if (this.pool && bytes >= POOL_MIN_BYTES && (bytes <= PREALLOCATE_BYTES || this.pool.has(bytes))) return this.pool.take(bytes);
+    return Buffer.allocUnsafeSlow(Math.min(bytes, PREALLOCATE_BYTES));
   }
 
   /** Doubles the payload buffer (at most to the payload's size) until `needed` bytes fit. */
