@@ -29,5 +29,18 @@ export function submissionFiles(graders: Grader[] = allGraders): { id: string; f
   return graders.map((g) => ({ id: g.id, file: submissionFile(g) }));
 }
 
-/** Graders that run every student program through tsrun (runCommand), hence inside the class sandbox. */
-export const sandboxedGraders: Grader[] = mpiGraders;
+/**
+ * Graders that run every student program through tsrun: the sandbox of such a program needs no network
+ * at all (its ranks talk over Unix sockets), and a single `--program` run is sandboxed too. The socket and
+ * salad graders talk to the student's servers themselves: in class grading they and the programs they
+ * start share a network namespace of the job's own.
+ */
+export const tsrunGraders: Grader[] = mpiGraders;
+
+/** Exercise ids class grading refuses, each with the reason; every other id is graded for a class. */
+export const CLASS_REFUSED: Record<string, string> = {
+  "5": "its grader runs the ring over SSH on other machines (the SSH test hosts or a --hostfile), which a grading job's own network namespace cannot reach; grade it per student with `npm run grade -- 5 --program FILE`",
+};
+
+/** The graders class grading runs. */
+export const classGraders: Grader[] = allGraders.filter((g) => !(g.id in CLASS_REFUSED));

@@ -8,7 +8,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import cliProgress from "cli-progress";
 import type { Grader } from "../lib/grader.ts";
-import { allGraders, sandboxedGraders, submissionFile } from "../submissions.ts";
+import { allGraders, CLASS_REFUSED, classGraders, submissionFile } from "../submissions.ts";
 import { cellKey, toCsv, toHtml, type ClassTable } from "./export.ts";
 import { runTasks, type GradingTask, type TaskOutcome } from "./jobs.ts";
 import { BWRAP_INSTALL, DEFAULT_LIMITS, hasBubblewrap, type SandboxLimits } from "./sandbox.ts";
@@ -51,13 +51,13 @@ export interface ClassResult {
 export class ClassError extends Error {}
 
 function selectGraders(ids: string[] | undefined): Grader[] {
-  if (!ids?.length) return sandboxedGraders;
+  if (!ids?.length) return classGraders;
   const matches = (id: string, g: Grader) => g.id === id || g.id.startsWith(`${id}-`);
   const unknown = ids.filter((id) => !allGraders.some((g) => matches(id, g)));
-  if (unknown.length) throw new ClassError(`unknown exercise id ${unknown.join(", ")}. Known ids: ${sandboxedGraders.map((g) => g.id).join(", ")}`);
-  const outside = ids.filter((id) => !sandboxedGraders.some((g) => matches(id, g)));
-  if (outside.length) throw new ClassError(`exercise ${outside.join(", ")} cannot be graded for a class yet: its grader starts the student's programs outside the sandbox. Class grading covers ${sandboxedGraders.map((g) => g.id).join(", ")}`);
-  return sandboxedGraders.filter((g) => ids.some((id) => matches(id, g)));
+  if (unknown.length) throw new ClassError(`unknown exercise id ${unknown.join(", ")}. Known ids: ${classGraders.map((g) => g.id).join(", ")}`);
+  const refused = ids.filter((id) => id in CLASS_REFUSED);
+  if (refused.length) throw new ClassError(refused.map((id) => `exercise ${id} cannot be graded for a class: ${CLASS_REFUSED[id]}`).join("; "));
+  return classGraders.filter((g) => ids.some((id) => matches(id, g)));
 }
 
 function studentsIn(dir: string): string[] {
@@ -68,7 +68,17 @@ function studentsIn(dir: string): string[] {
 /** A submission is a regular file (a link could point at what the grader, not the student, may read). */
 const isRegularFile = (file: string) => fs.existsSync(file) && fs.lstatSync(file).isFile();
 
-const hashOf = (file: string, np: number[] | undefined) => createHash("sha256").update(fs.readFileSync(file)).update(JSON.stringify(np ?? null)).digest("hex");
+/**
+ * What a grading depends on: the submitted file, the other roles' files beside it (udp-client.ts beside
+ * udp-server.ts: the grader runs them too) and the process counts.
+ */
+function hashOf(grader: Grader, file: string, np: number[] | undefined): string {
+  const hash = createHash("sha256").update(fs.readFileSync(file));
+  for (const role of [grader.reference].flat().slice(1).map((r) => path.join(path.dirname(file), path.basename(r)))) {
+    if (isRegularFile(role)) hash.update(path.basename(role)).update(fs.readFileSync(role));
+  }
+  return hash.update(JSON.stringify(np ?? null)).digest("hex");
+}
 
 function submissionOf(task: GradingTask, hash: string, outcome: TaskOutcome): Submission {
   const base = { student: task.student, exercise: task.exercise, hash, ms: outcome.ms };
@@ -105,7 +115,7 @@ export async function gradeClass(options: ClassOptions): Promise<ClassResult> {
         notSubmitted++;
         continue;
       }
-      const hash = hashOf(program, options.np);
+      const hash = hashOf(graders.find((g) => g.id === id)!, program, options.np);
       if (!options.force && store.hashOf(student, id) === hash) unchanged++;
       else tasks.push({ student, studentDir: path.join(dir, student), exercise: id, program, hash });
     }

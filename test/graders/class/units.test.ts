@@ -7,7 +7,7 @@ import * as path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { commandRequirement, ready } from "../../harness/requires.ts";
 import { projectRoot, runCommand } from "../lib/run.ts";
-import { allGraders, sandboxedGraders, submissionFile } from "../submissions.ts";
+import { allGraders, classGraders, submissionFile } from "../submissions.ts";
 import { toCsv, toHtml, cellKey } from "./export.ts";
 import { ClassError, gradeClass } from "./index.ts";
 import { similarity, similarPairs, tokens } from "./similarity.ts";
@@ -55,11 +55,11 @@ describe("report.html", () => {
 });
 
 describe("submission file names", () => {
-  it("come from the reference programs, one distinct name per sandboxed exercise", () => {
+  it("come from the reference programs, one distinct name per exercise graded for a class", () => {
     const byId = (id: string) => submissionFile(allGraders.find((g) => g.id === id)!);
     expect(byId("10.3")).toBe("ring.ts");
     expect(byId("9.5")).toBe("bug-fixed.ts");
-    const names = sandboxedGraders.map(submissionFile);
+    const names = classGraders.map(submissionFile);
     expect(new Set(names).size).toBe(names.length);
   });
 });
