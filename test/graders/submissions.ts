@@ -2,6 +2,7 @@
 // the student pack names its starters this way and class grading (`npm run grade -- --class DIR`) looks
 // for these names in each student's folder. The name is the reference program's file name in
 // exercises/<family>/ — the one `--program` replaces (for 9.5, the fix: bug-fixed.ts).
+import * as fs from "node:fs";
 import * as path from "node:path";
 import type { Grader } from "./lib/grader.ts";
 import { graders as mpiGraders } from "./mpi/index.ts";
@@ -22,6 +23,17 @@ export function gradedReference(grader: Grader): string {
 /** The file name a student hands in for this exercise (e.g. "ring.ts" for 10.3). */
 export function submissionFile(grader: Grader): string {
   return path.basename(gradedReference(grader));
+}
+
+/**
+ * Where a student's folder holds the submission for this exercise: its file name at the top of the folder,
+ * or its place in the pack's family folder (rpc/master.ts for S2, rest/server.ts for S7); the first that
+ * is a regular file (a link could point at what the grader, not the student, may read), else undefined.
+ */
+export function submissionIn(studentDir: string, grader: Grader): string | undefined {
+  const inPack = gradedReference(grader).replace(/^exercises\/[^/]+\//, "");
+  const candidates = [...new Set([submissionFile(grader), inPack])].map((name) => path.join(studentDir, name));
+  return candidates.find((file) => fs.existsSync(file) && fs.lstatSync(file).isFile());
 }
 
 /** Every exercise id with the file name its submission has. */

@@ -8,7 +8,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import cliProgress from "cli-progress";
 import type { Grader } from "../lib/grader.ts";
-import { allGraders, CLASS_REFUSED, classGraders, submissionFile } from "../submissions.ts";
+import { allGraders, CLASS_REFUSED, classGraders, submissionIn } from "../submissions.ts";
 import { cellKey, toCsv, toHtml, type ClassTable } from "./export.ts";
 import { runTasks, type GradingTask, type TaskOutcome } from "./jobs.ts";
 import { BWRAP_INSTALL, DEFAULT_LIMITS, hasBubblewrap, type SandboxLimits } from "./sandbox.ts";
@@ -96,21 +96,21 @@ function progressBar(enabled: boolean, total: number): { tick(label: string): vo
 export async function gradeClass(options: ClassOptions): Promise<ClassResult> {
   const started = Date.now();
   const sandbox = options.sandbox ?? true;
+  const graders = selectGraders(options.ids);
   if (sandbox && !hasBubblewrap()) throw new ClassError(`grading a class runs each submission in a sandbox and needs bubblewrap: ${BWRAP_INSTALL}`);
   const dir = path.resolve(options.dir);
   const students = studentsIn(dir);
-  const graders = selectGraders(options.ids);
   const out = path.resolve(options.out ?? path.join(dir, ".grades"));
   fs.mkdirSync(out, { recursive: true });
   const store = new GradeStore(path.join(out, "grades.sqlite"));
-  const exercises = graders.filter((g) => options.ids?.length || students.some((s) => isRegularFile(path.join(dir, s, submissionFile(g))))).map((g) => g.id);
+  const exercises = graders.filter((g) => options.ids?.length || students.some((s) => submissionIn(path.join(dir, s), g))).map((g) => g.id);
   const tasks: (GradingTask & { hash: string })[] = [];
   let unchanged = 0;
   let notSubmitted = 0;
   for (const student of students) {
     for (const id of exercises) {
-      const program = path.join(dir, student, submissionFile(graders.find((g) => g.id === id)!));
-      if (!isRegularFile(program)) {
+      const program = submissionIn(path.join(dir, student), graders.find((g) => g.id === id)!);
+      if (!program) {
         store.save({ student, exercise: id, status: "not submitted", hash: "", ms: 0, feedback: "not submitted", checks: [] });
         notSubmitted++;
         continue;
@@ -150,10 +150,10 @@ export async function gradeClass(options: ClassOptions): Promise<ClassResult> {
 function writeReports(store: GradeStore, o: { dir: string; out: string; students: string[]; exercises: string[]; threshold: number }): { table: ClassTable; cells: Submission[] } {
   const cells = store.load(o.students, o.exercises);
   const similar = o.exercises.flatMap((id) => {
-    const file = submissionFile(allGraders.find((g) => g.id === id)!);
+    const grader = allGraders.find((g) => g.id === id)!;
     const files = cells.filter((c) => c.exercise === id && c.status !== "not submitted").flatMap((c) => {
-      const at = path.join(o.dir, c.student, file);
-      return isRegularFile(at) ? [{ student: c.student, source: fs.readFileSync(at, "utf8") }] : [];
+      const at = submissionIn(path.join(o.dir, c.student), grader);
+      return at ? [{ student: c.student, source: fs.readFileSync(at, "utf8") }] : [];
     });
     return similarPairs(id, files, o.threshold);
   });

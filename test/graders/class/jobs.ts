@@ -61,7 +61,7 @@ function runWorker(task: GradingTask, slot: number, options: PoolOptions, sequen
       fs.rmSync(jobDir, { recursive: true, force: true });
       const ms = Date.now() - started;
       if (code === 0 && output) resolve({ ok: true, result: JSON.parse(output) as WorkerResult, ms });
-      else resolve({ ok: false, error: `the grader stopped (exit ${code}): ${stderr.trim().split("\n").slice(-3).join(" | ")}`, ms });
+      else resolve({ ok: false, error: `the grader stopped (exit ${code}): ${whatWentWrong(stderr)}`, ms });
     });
   });
 }
@@ -74,6 +74,13 @@ function runWorker(task: GradingTask, slot: number, options: PoolOptions, sequen
 function ownNetwork(): string[] {
   const root = process.getuid?.() === 0;
   return [bwrapCommand(), "--unshare-net", "--dev-bind", "/", "/", "--die-with-parent", ...(root ? ["--cap-add", "ALL"] : []), "--chdir", projectRoot, "--"];
+}
+
+/** The worker's error line and where it came from, rather than the last lines of a stack trace. */
+function whatWentWrong(stderr: string): string {
+  const lines = stderr.split("\n").map((l) => l.trim()).filter(Boolean);
+  const error = lines.findIndex((l) => /Error\b|error:/.test(l));
+  return (error >= 0 ? lines.slice(error, error + 3) : lines.slice(-3)).join(" | ");
 }
 
 /** Runs every task, `jobs` at a time; calls `done` as each one ends (in completion order). */

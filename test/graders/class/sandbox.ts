@@ -53,6 +53,12 @@ export function hasBubblewrap(): boolean {
   return hasCommand(bwrapCommand());
 }
 
+/** prlimit by its full path: inside, PATH may be one the grader gave the program (even an empty one). */
+function prlimitPath(): string {
+  const dirs = (process.env.PATH ?? "/usr/bin:/bin").split(":").concat(["/usr/bin", "/bin"]);
+  return dirs.map((d) => path.join(d, "prlimit")).find((p) => p.startsWith("/usr/") || p.startsWith("/bin/") ? fs.existsSync(p) : false) ?? "prlimit";
+}
+
 /** What tsrun needs of the project: its runtime, launcher and dependencies; no solution, grader or history. */
 const PROJECT_PARTS = ["package.json", "tsconfig.json", "node_modules", "runtime", "launcher"];
 
@@ -115,24 +121,34 @@ export function sandboxCommand(spec: SandboxSpec, cmd: string, args: string[], e
   // of a process a failure detector must suspect) reaches the program (callers start it detached anyway)
   const namespaces = spec.shareNetwork ? ["--unshare-user-try", "--unshare-ipc", "--unshare-pid", "--unshare-uts", "--unshare-cgroup-try"] : ["--unshare-all", "--new-session"];
   const mib = (n: number) => String(n * 1024 * 1024);
-  const prlimit = ["prlimit", `--cpu=${limits.cpuSeconds}:${limits.cpuSeconds + 5}`, `--data=${mib(limits.memoryMiB)}`, `--nproc=${limits.processes}`, `--fsize=${mib(limits.fileMiB)}`, "--core=0", "--"];
+  const prlimit = [prlimitPath(), `--cpu=${limits.cpuSeconds}:${limits.cpuSeconds + 5}`, `--data=${mib(limits.memoryMiB)}`, `--nproc=${limits.processes}`, `--fsize=${mib(limits.fileMiB)}`, "--core=0", "--"];
   const bwrap = [bwrapCommand(), ...namespaces, "--die-with-parent", "--hostname", os.hostname(), // the machine's name: graders compare processorName() with it
     ...systemMounts(), ...projectMounts(spec.projectRoot),
     "--ro-bind", spec.studentDir, spec.studentDir, ...moduleMounts(spec.projectRoot, spec.studentDir), "--bind", spec.jobDir, spec.jobDir,
-    ...exerciseFilesIn(spec.projectRoot, args),
+    ...exerciseFilesIn(spec.projectRoot, args, spec.studentDir),
     ...sandboxEnv(env, spec.jobDir, given), "--chdir", cwd, "--"];
   const drop = spec.uid !== undefined ? ["setpriv", `--reuid=${spec.uid}`, `--regid=${spec.uid}`, "--clear-groups", "--inh-caps=-all", "--"] : [];
   const all = ["timeout", "--kill-after=3", String(limits.wallSeconds), ...drop, ...bwrap, ...prlimit, cmd, ...args];
-  return { cmd: all[0], args: all.slice(1), env };
+  // the sandbox's tools run with the grader's own environment (a PATH the grader gave the program, even
+  // an empty one, applies inside only: --setenv above)
+  return { cmd: all[0], args: all.slice(1), env: process.env };
 }
 
 /**
- * A project program the grader itself runs (9.5 runs the buggy reference before the student's fix) is
- * exposed alone, read-only; the student's own runs see no file of exercises/.
+ * A project program the grader itself runs (9.5 runs the buggy reference before the student's fix; S1
+ * runs the reference seq.ts as its oracle; a socket grader runs the reference client when the student
+ * handed in only the server) is exposed read-only. Alone, with no file of the student in the command, its
+ * family's folder is exposed (the helpers it imports: fruits.ts, common/); with one, only the named
+ * files: the student's own runs never see the other solutions.
  */
-function exerciseFilesIn(root: string, args: string[]): string[] {
+function exerciseFilesIn(root: string, args: string[], studentDir: string): string[] {
   const exercises = path.join(root, "exercises") + path.sep;
-  return args.filter((a) => a.startsWith(exercises) && fs.existsSync(a) && fs.statSync(a).isFile()).flatMap((a) => ["--ro-bind", a, a]);
+  const files = args.filter((a) => a.startsWith(exercises) && fs.existsSync(a) && fs.statSync(a).isFile());
+  const studentsOwn = args.some((a) => a.startsWith(studentDir + path.sep));
+  if (!files.length || studentsOwn) return files.flatMap((a) => ["--ro-bind", a, a]);
+  const folders = new Set(files.map((f) => path.join(exercises, f.slice(exercises.length).split(path.sep)[0])));
+  if (fs.existsSync(path.join(exercises, "common"))) folders.add(path.join(exercises, "common"));
+  return [...folders].flatMap((d) => ["--ro-bind", d, d]);
 }
 
 /** Why a sandboxed run ended, when a limit stopped it (appended to the failed check's message). */
