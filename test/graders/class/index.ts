@@ -141,9 +141,16 @@ export async function gradeClass(options: ClassOptions): Promise<ClassResult> {
   const checksPassed = result.cells.flatMap((c) => c.checks).filter((c) => c.passed).length;
   const checksFailed = result.cells.flatMap((c) => c.checks).length - checksPassed;
   const summary = `graded ${tasks.length} submission${tasks.length === 1 ? "" : "s"} of ${students.length} students × ${exercises.length} exercise${exercises.length === 1 ? "" : "s"} in ${seconds.toFixed(1)} s` +
-    ` (${unchanged} unchanged, ${notSubmitted} not submitted, ${errors} grader errors); checks: ${checksPassed} passed, ${checksFailed} failed; results in ${out}`;
+    ` (${unchanged} unchanged, ${notSubmitted} not submitted, ${errors} grader errors); checks: ${checksPassed} passed, ${checksFailed} failed; results in ${out}` +
+    (options.ids?.length ? "" : notGradedHere(dir, students));
   fs.writeFileSync(path.join(out, "report.html"), toHtml(result.table, summary));
   return { out, students, exercises, graded: tasks.length, unchanged, notSubmitted, errors, checksPassed, checksFailed, seconds, summary };
+}
+
+/** When ids were not named: the refused exercises some student handed in, so that none goes unnoticed. */
+function notGradedHere(dir: string, students: string[]): string {
+  const handed = allGraders.filter((g) => g.id in CLASS_REFUSED && students.some((s) => submissionIn(path.join(dir, s), g)));
+  return handed.map((g) => `; exercise ${g.id} handed in but not graded: ${CLASS_REFUSED[g.id]}`).join("");
 }
 
 /** Writes grades.csv from the store and returns the table report.html is made of. */
