@@ -246,6 +246,31 @@ export function freeUdpPort(): Promise<number> {
   });
 }
 
+/**
+ * Reads a file a student's program wrote in a grader's temporary directory: only a regular file, never
+ * through a link, and only inside the temporary directory. When a class is graded the grader runs as the
+ * teacher and the program could have left a link to the teacher's files (or a solution) for the grader's
+ * message to quote. Fails the check otherwise; "" when the file does not exist.
+ */
+export function readWrittenFile(file: string): string {
+  let fd: number;
+  try {
+    fd = fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW | fs.constants.O_NONBLOCK);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === "ENOENT") return "";
+    fail(`${path.basename(file)} cannot be opened (${code === "ELOOP" ? "it is a link" : code})`, "a regular file written by the program");
+  }
+  try {
+    const opened = fs.readlinkSync(`/proc/self/fd/${fd}`);
+    const inside = opened.startsWith(fs.realpathSync(os.tmpdir()) + path.sep);
+    if (!fs.fstatSync(fd).isFile() || !inside) fail(`${path.basename(file)} is not a regular file of the program's directory`, "a regular file written by the program");
+    return fs.readFileSync(fd, "utf8");
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
 /** A fresh temporary directory (removed by the caller with fs.rmSync). */
 export function tempDir(prefix: string): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), `tsmpi-${prefix}-`));
