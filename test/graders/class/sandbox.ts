@@ -1,9 +1,10 @@
 // The sandbox each student's processes run in when a class is graded: bubblewrap with every namespace
 // unshared (no network: ranks talk over Unix sockets inside; its own PID namespace, so nothing survives
-// the run) — except, for the socket and salad exercises, the network namespace: their programs share the
-// grader's, which is the job's own (jobs.ts) and holds only a loopback of its own — only what tsrun needs of the project (never exercises/, test/ or .git), Node and the system
-// read-only, the student's own folder read-only, a private writable job directory and /tmp. Limits: wall
-// time (timeout), CPU time, writable memory, file size and process count (prlimit inside the namespaces).
+// the run) but, for the socket and salad exercises, the network one: their programs share the grader's,
+// which is the job's own (jobs.ts) with only a loopback. Only what tsrun needs of the project (never
+// exercises/, test/ or .git) and what a program imports (moduleMounts), Node and the system read-only,
+// the student's own folder read-only, a private writable job directory and /tmp. Limits: wall time
+// (timeout), CPU time, writable memory, file size and process count (prlimit inside the namespaces).
 // Run as root, the sandbox also drops to an unprivileged uid per parallel slot, so that the kernel applies
 // the process limit (it never limits root) and one student's fork bomb cannot starve another's slot.
 import * as fs from "node:fs";
@@ -55,8 +56,7 @@ export function hasBubblewrap(): boolean {
 
 /** prlimit by its full path: inside, PATH may be one the grader gave the program (even an empty one). */
 function prlimitPath(): string {
-  const dirs = (process.env.PATH ?? "/usr/bin:/bin").split(":").concat(["/usr/bin", "/bin"]);
-  return dirs.map((d) => path.join(d, "prlimit")).find((p) => p.startsWith("/usr/") || p.startsWith("/bin/") ? fs.existsSync(p) : false) ?? "prlimit";
+  return ["/usr/bin/prlimit", "/bin/prlimit"].find((p) => fs.existsSync(p)) ?? "prlimit";
 }
 
 /** What tsrun needs of the project: its runtime, launcher and dependencies; no solution, grader or history. */

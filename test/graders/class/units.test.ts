@@ -9,6 +9,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { commandRequirement, ready } from "../../harness/requires.ts";
 import { projectRoot, runCommand } from "../lib/run.ts";
 import { allGraders, classGraders, submissionFile, submissionIn } from "../submissions.ts";
+import { readWrittenFile, tempDir } from "../sockets/lib/procs.ts";
 import { toCsv, toHtml, cellKey } from "./export.ts";
 import { gradeClass } from "./index.ts";
 import { similarity, similarPairs, tokens } from "./similarity.ts";
@@ -73,6 +74,22 @@ describe("the exercises graded for a class", () => {
     expect(byId("1.2")).toBe(path.join(dir, "tcp-server.ts"));
     expect(byId("1.1")).toBeUndefined(); // a link is not a submission
     expect(byId("S7")).toBeUndefined();
+  });
+});
+
+describe("files a student's program wrote, read by a grader running as the teacher", () => {
+  it("are read only as regular files inside the temporary folder, never through a link", () => {
+    const dir = tempDir("written");
+    try {
+      fs.writeFileSync(path.join(dir, "real.log"), "GET root\n");
+      fs.symlinkSync(path.join(projectRoot, "exercises/sockets/fingerd.ts"), path.join(dir, "real.pid"));
+      expect(readWrittenFile(path.join(dir, "real.log"))).toBe("GET root\n");
+      expect(readWrittenFile(path.join(dir, "absent.log"))).toBe("");
+      expect(() => readWrittenFile(path.join(dir, "real.pid"))).toThrow(/real\.pid cannot be opened \(it is a link\)/);
+      expect(() => readWrittenFile(path.join(projectRoot, "package.json"))).toThrow(/not a regular file of the program's directory/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 
