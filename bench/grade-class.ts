@@ -42,7 +42,7 @@ async function socketClass(work: string, count: number, jobs: number): Promise<v
   for (let s = 0; s < count; s++) {
     const folder = path.join(dir, `student${String(s).padStart(2, "0")}`);
     referenceStudent(folder, ["sockets"]);
-    fs.appendFileSync(path.join(folder, "tcp-server.ts"), `\n// student ${s}\n`);
+    fs.appendFileSync(path.join(folder, "sockets", "tcp-server.ts"), `\n// student ${s}\n`);
   }
   readableByEveryone(dir);
   fs.chmodSync(work, 0o755);

@@ -27,12 +27,14 @@ export function submissionFile(grader: Grader): string {
 
 /**
  * Where a student's folder holds the submission for this exercise: its file name at the top of the folder,
- * or its place in the pack's family folder (rpc/master.ts for S2, rest/server.ts for S7); the first that
- * is a regular file (a link could point at what the grader, not the student, may read), else undefined.
+ * its place in a family folder (rpc/master.ts for S2), or its place in the whole pack (mpi/ring.ts,
+ * salad/rpc/master.ts: the pack's layout, where `../common/` imports resolve); the first that is a
+ * regular file (a link could point at what the grader, not the student, may read), else undefined.
  */
 export function submissionIn(studentDir: string, grader: Grader): string | undefined {
-  const inPack = gradedReference(grader).replace(/^exercises\/[^/]+\//, "");
-  const candidates = [...new Set([submissionFile(grader), inPack])].map((name) => path.join(studentDir, name));
+  const inPack = gradedReference(grader).replace(/^exercises\//, "");
+  const inFamily = inPack.replace(/^[^/]+\//, "");
+  const candidates = [...new Set([submissionFile(grader), inFamily, inPack])].map((name) => path.join(studentDir, name));
   return candidates.find((file) => fs.existsSync(file) && fs.lstatSync(file).isFile());
 }
 

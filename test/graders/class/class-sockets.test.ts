@@ -57,7 +57,7 @@ const status = (student: string, exercise: string) => {
   }
 };
 
-/** A student folder with the reference families, then `replace` (file → source) and `remove` applied. */
+/** A student's pack folder with the reference families, then `replace` (file → source) and `remove` applied. */
 function student(name: string, replace: Record<string, string>, remove: string[] = []): void {
   const folder = path.join(classDir, name);
   referenceStudent(folder, ["sockets", "salad"]);
@@ -73,10 +73,10 @@ describe.skipIf(!ready(commandRequirement("bwrap", "apt-get install -y bubblewra
     });
     await new Promise<void>((ok) => listener.listen(0, "127.0.0.1", ok));
     const port = (listener.address() as net.AddressInfo).port;
-    const onlyTcp = ["udp-server.ts", "master-worker.ts", "counter-race.ts"];
+    const onlyTcp = ["sockets/udp-server.ts", "salad/master-worker.ts", "salad/counter-race.ts"];
     student("correct", {});
-    student("wrong", { "tcp-server.ts": fixture("sockets/tcp-server-one-at-a-time.ts"), "master-worker.ts": fixture("salad/mw-gives-twice.ts") }, ["udp-server.ts", "counter-race.ts"]);
-    for (const [name, source] of Object.entries(hostile(port))) student(name, { "tcp-server.ts": source }, onlyTcp);
+    student("wrong", { "sockets/tcp-server.ts": fixture("sockets/tcp-server-one-at-a-time.ts"), "salad/master-worker.ts": fixture("salad/mw-gives-twice.ts") }, ["sockets/udp-server.ts", "salad/counter-race.ts"]);
+    for (const [name, source] of Object.entries(hostile(port))) student(name, { "sockets/tcp-server.ts": source }, onlyTcp);
     fs.mkdirSync(path.join(classDir, "absent"));
     fs.writeFileSync(path.join(classDir, "absent", "notes.txt"), "nothing handed in\n");
     readableByEveryone(work); // the sandbox's unprivileged uid reads the submissions

@@ -1,7 +1,6 @@
-// A student folder made of the reference programs, as a student hands in the folders of their pack: the
-// MPI, socket and salad families' programs side by side with the helpers they import (common/, mpi/,
-// rpc/, rest/, fruits.ts), without handouts or answers. Used by the class tests, the every-id check
-// (grade-every-id.ts) and the class benchmark.
+// A student folder made of the reference programs, laid out as the student pack: one folder per family
+// (mpi/, sockets/, salad/) and the shared common/, without handouts or answers. Used by the class tests,
+// the every-id check (grade-every-id.ts) and the class benchmark.
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { projectRoot } from "../lib/run.ts";
@@ -9,14 +8,14 @@ import { projectRoot } from "../lib/run.ts";
 const FAMILIES = ["mpi", "sockets", "salad"];
 const LEFT_OUT = new Set(["answers", "handouts", "README.md"]);
 
-/** Fills `folder` with the reference families (readable by the sandbox's unprivileged uid). */
+/** Fills `folder` with the reference families as the pack lays them out. */
 export function referenceStudent(folder: string, families = FAMILIES): void {
-  fs.mkdirSync(folder, { recursive: true, mode: 0o755 });
-  for (const family of families) {
+  for (const family of [...families, "common"]) {
     const from = path.join(projectRoot, "exercises", family);
+    if (!fs.existsSync(from)) continue;
+    fs.mkdirSync(path.join(folder, family), { recursive: true });
     for (const entry of fs.readdirSync(from)) {
-      if (LEFT_OUT.has(entry)) continue;
-      fs.cpSync(path.join(from, entry), path.join(folder, entry), { recursive: true });
+      if (!LEFT_OUT.has(entry)) fs.cpSync(path.join(from, entry), path.join(folder, family, entry), { recursive: true });
     }
   }
 }
