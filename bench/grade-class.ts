@@ -54,6 +54,7 @@ async function socketClass(work: string, count: number, jobs: number): Promise<v
     sandboxedS: Number(sandboxed.seconds.toFixed(1)), unsandboxedS: Number(plain.seconds.toFixed(1)),
     secondsPerSubmission: Number((sandboxed.seconds / count).toFixed(2)), unsandboxedSecondsPerSubmission: Number((plain.seconds / count).toFixed(2)),
     sandboxOverhead: Number((sandboxed.seconds / plain.seconds).toFixed(2)), checksPassed: sandboxed.checksPassed, checksFailed: sandboxed.checksFailed,
+    unsandboxedChecksPassed: plain.checksPassed, unsandboxedChecksFailed: plain.checksFailed,
     sameResults: sandboxed.checksPassed === plain.checksPassed && sandboxed.checksFailed === plain.checksFailed,
   });
 }
