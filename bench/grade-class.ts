@@ -44,6 +44,9 @@ async function socketClass(work: string, count: number, jobs: number): Promise<v
     referenceStudent(folder, ["sockets"]);
     fs.appendFileSync(path.join(folder, "sockets", "tcp-server.ts"), `\n// student ${s}\n`);
   }
+  // the unsandboxed baseline gets what the sandbox puts beside the students' folders: the packages, ES modules
+  fs.symlinkSync(path.join(root, "node_modules"), path.join(dir, "node_modules"));
+  fs.writeFileSync(path.join(dir, "package.json"), `{ "type": "module" }\n`);
   readableByEveryone(dir);
   fs.chmodSync(work, 0o755);
   const common = { dir, ids: ["1.2"], jobs, progress: false, similarityThreshold: 2 };
