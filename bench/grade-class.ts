@@ -2,11 +2,16 @@
 // 5 wrong ones) with `gradeClass`, once in the sandbox and once without it (the baseline, same run), and
 // once more unchanged (every submission skipped). Prints seconds per submission and the sandbox's overhead
 // as a ratio; then the overhead of one `tsrun -np 2` ring run, sandboxed and not, interleaved (median of 7
-// pairs), which drifts less with the machine's load than two whole classes one after the other. BENCH_STUDENTS, BENCH_NP (default "2,4") and BENCH_JOBS (default: the cores) change the class.
+// pairs), which drifts less with the machine's load than two whole classes one after the other. Then a class
+// of BENCH_SOCKET_STUDENTS (default 10) × the TCP exercise 1.2, whose grader and the student's server and
+// clients share a network namespace of the job's own: seconds per submission, sandboxed and not.
+// BENCH_STUDENTS (0: no ring class), BENCH_NP (default "2,4") and BENCH_JOBS (default: the cores) change
+// the ring's class.
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { gradeClass } from "../test/graders/class/index.ts";
+import { readableByEveryone, referenceStudent } from "../test/graders/class/reference-student.ts";
 import { DEFAULT_LIMITS, prepareJobDir, sandboxCommand } from "../test/graders/class/sandbox.ts";
 import { runTsrun, setCommandWrapper } from "../test/graders/lib/run.ts";
 import { emit, median, root } from "./lib.ts";
@@ -31,11 +36,34 @@ async function ringRunOverhead(work: string, studentDir: string): Promise<{ sand
   return { sandboxedMs: median(times.sandboxed), plainMs: median(times.plain) };
 }
 
-const students = Number(process.env.BENCH_STUDENTS ?? 30);
-const np = (process.env.BENCH_NP ?? "2,4").split(",").map(Number);
-const jobs = Number(process.env.BENCH_JOBS ?? os.availableParallelism());
-const work = fs.mkdtempSync(path.join(os.tmpdir(), "tsmpi-bench-class-"));
-try {
+/** A class of `count` students × 1.2 (the reference TCP server and client), sandboxed then not. */
+async function socketClass(work: string, count: number, jobs: number): Promise<void> {
+  const dir = path.join(work, "socket-class");
+  for (let s = 0; s < count; s++) {
+    const folder = path.join(dir, `student${String(s).padStart(2, "0")}`);
+    referenceStudent(folder, ["sockets"]);
+    fs.appendFileSync(path.join(folder, "sockets", "tcp-server.ts"), `\n// student ${s}\n`);
+  }
+  // the unsandboxed baseline gets what the sandbox puts beside the students' folders: the packages, ES modules
+  fs.symlinkSync(path.join(root, "node_modules"), path.join(dir, "node_modules"));
+  fs.writeFileSync(path.join(dir, "package.json"), `{ "type": "module" }\n`);
+  readableByEveryone(dir);
+  fs.chmodSync(work, 0o755);
+  const common = { dir, ids: ["1.2"], jobs, progress: false, similarityThreshold: 2 };
+  const sandboxed = await gradeClass({ ...common, out: path.join(work, "socket-sandboxed") });
+  const plain = await gradeClass({ ...common, out: path.join(work, "socket-plain"), sandbox: false });
+  emit({
+    bench: "grade-class-socket", students: count, exercise: "1.2", jobs, cores: os.availableParallelism(), load: os.loadavg().map((l) => Number(l.toFixed(1))),
+    sandboxedS: Number(sandboxed.seconds.toFixed(1)), unsandboxedS: Number(plain.seconds.toFixed(1)),
+    secondsPerSubmission: Number((sandboxed.seconds / count).toFixed(2)), unsandboxedSecondsPerSubmission: Number((plain.seconds / count).toFixed(2)),
+    sandboxOverhead: Number((sandboxed.seconds / plain.seconds).toFixed(2)), checksPassed: sandboxed.checksPassed, checksFailed: sandboxed.checksFailed,
+    unsandboxedChecksPassed: plain.checksPassed, unsandboxedChecksFailed: plain.checksFailed,
+    sameResults: sandboxed.checksPassed === plain.checksPassed && sandboxed.checksFailed === plain.checksFailed,
+  });
+}
+
+/** The ring's class (BENCH_STUDENTS × 10.3, sandboxed, not, and unchanged) and one run's overhead. */
+async function ringClass(work: string): Promise<void> {
   const dir = path.join(work, "class");
   const correct = fs.readFileSync(path.join(root, "exercises/mpi/ring.ts"), "utf8");
   const wrong = fs.readFileSync(path.join(root, "test/graders/fixtures/mpi/ring-skips-rank.ts"), "utf8");
@@ -60,6 +88,15 @@ try {
   });
   const run = await ringRunOverhead(work, path.join(dir, "student00"));
   emit({ bench: "grade-class-run-overhead", np: 2, pairs: 7, sandboxedMs: run.sandboxedMs, unsandboxedMs: run.plainMs, sandboxOverhead: Number((run.sandboxedMs / run.plainMs).toFixed(2)) });
+}
+
+const students = Number(process.env.BENCH_STUDENTS ?? 30);
+const np = (process.env.BENCH_NP ?? "2,4").split(",").map(Number);
+const jobs = Number(process.env.BENCH_JOBS ?? os.availableParallelism());
+const work = fs.mkdtempSync(path.join(os.tmpdir(), "tsmpi-bench-class-"));
+try {
+  if (students > 0) await ringClass(work);
+  await socketClass(work, Number(process.env.BENCH_SOCKET_STUDENTS ?? 10), jobs);
 } finally {
   fs.rmSync(work, { recursive: true, force: true });
 }

@@ -8,7 +8,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import cliProgress from "cli-progress";
 import type { Grader } from "../lib/grader.ts";
-import { allGraders, sandboxedGraders, submissionFile } from "../submissions.ts";
+import { allGraders, CLASS_REFUSED, classGraders, submissionIn } from "../submissions.ts";
 import { cellKey, toCsv, toHtml, type ClassTable } from "./export.ts";
 import { runTasks, type GradingTask, type TaskOutcome } from "./jobs.ts";
 import { BWRAP_INSTALL, DEFAULT_LIMITS, hasBubblewrap, type SandboxLimits } from "./sandbox.ts";
@@ -51,13 +51,13 @@ export interface ClassResult {
 export class ClassError extends Error {}
 
 function selectGraders(ids: string[] | undefined): Grader[] {
-  if (!ids?.length) return sandboxedGraders;
+  if (!ids?.length) return classGraders;
   const matches = (id: string, g: Grader) => g.id === id || g.id.startsWith(`${id}-`);
   const unknown = ids.filter((id) => !allGraders.some((g) => matches(id, g)));
-  if (unknown.length) throw new ClassError(`unknown exercise id ${unknown.join(", ")}. Known ids: ${sandboxedGraders.map((g) => g.id).join(", ")}`);
-  const outside = ids.filter((id) => !sandboxedGraders.some((g) => matches(id, g)));
-  if (outside.length) throw new ClassError(`exercise ${outside.join(", ")} cannot be graded for a class yet: its grader starts the student's programs outside the sandbox. Class grading covers ${sandboxedGraders.map((g) => g.id).join(", ")}`);
-  return sandboxedGraders.filter((g) => ids.some((id) => matches(id, g)));
+  if (unknown.length) throw new ClassError(`unknown exercise id ${unknown.join(", ")}. Known ids: ${classGraders.map((g) => g.id).join(", ")}`);
+  const refused = ids.filter((id) => id in CLASS_REFUSED);
+  if (refused.length) throw new ClassError(refused.map((id) => `exercise ${id} cannot be graded for a class: ${CLASS_REFUSED[id]}`).join("; "));
+  return classGraders.filter((g) => ids.some((id) => matches(id, g)));
 }
 
 function studentsIn(dir: string): string[] {
@@ -68,7 +68,17 @@ function studentsIn(dir: string): string[] {
 /** A submission is a regular file (a link could point at what the grader, not the student, may read). */
 const isRegularFile = (file: string) => fs.existsSync(file) && fs.lstatSync(file).isFile();
 
-const hashOf = (file: string, np: number[] | undefined) => createHash("sha256").update(fs.readFileSync(file)).update(JSON.stringify(np ?? null)).digest("hex");
+/**
+ * What a grading depends on: the submitted file, the other roles' files beside it (udp-client.ts beside
+ * udp-server.ts: the grader runs them too) and the process counts.
+ */
+function hashOf(grader: Grader, file: string, np: number[] | undefined): string {
+  const hash = createHash("sha256").update(fs.readFileSync(file));
+  for (const role of [grader.reference].flat().slice(1).map((r) => path.join(path.dirname(file), path.basename(r)))) {
+    if (isRegularFile(role)) hash.update(path.basename(role)).update(fs.readFileSync(role));
+  }
+  return hash.update(JSON.stringify(np ?? null)).digest("hex");
+}
 
 function submissionOf(task: GradingTask, hash: string, outcome: TaskOutcome): Submission {
   const base = { student: task.student, exercise: task.exercise, hash, ms: outcome.ms };
@@ -86,26 +96,26 @@ function progressBar(enabled: boolean, total: number): { tick(label: string): vo
 export async function gradeClass(options: ClassOptions): Promise<ClassResult> {
   const started = Date.now();
   const sandbox = options.sandbox ?? true;
+  const graders = selectGraders(options.ids);
   if (sandbox && !hasBubblewrap()) throw new ClassError(`grading a class runs each submission in a sandbox and needs bubblewrap: ${BWRAP_INSTALL}`);
   const dir = path.resolve(options.dir);
   const students = studentsIn(dir);
-  const graders = selectGraders(options.ids);
   const out = path.resolve(options.out ?? path.join(dir, ".grades"));
   fs.mkdirSync(out, { recursive: true });
   const store = new GradeStore(path.join(out, "grades.sqlite"));
-  const exercises = graders.filter((g) => options.ids?.length || students.some((s) => isRegularFile(path.join(dir, s, submissionFile(g))))).map((g) => g.id);
+  const exercises = graders.filter((g) => options.ids?.length || students.some((s) => submissionIn(path.join(dir, s), g))).map((g) => g.id);
   const tasks: (GradingTask & { hash: string })[] = [];
   let unchanged = 0;
   let notSubmitted = 0;
   for (const student of students) {
     for (const id of exercises) {
-      const program = path.join(dir, student, submissionFile(graders.find((g) => g.id === id)!));
-      if (!isRegularFile(program)) {
+      const program = submissionIn(path.join(dir, student), graders.find((g) => g.id === id)!);
+      if (!program) {
         store.save({ student, exercise: id, status: "not submitted", hash: "", ms: 0, feedback: "not submitted", checks: [] });
         notSubmitted++;
         continue;
       }
-      const hash = hashOf(program, options.np);
+      const hash = hashOf(graders.find((g) => g.id === id)!, program, options.np);
       if (!options.force && store.hashOf(student, id) === hash) unchanged++;
       else tasks.push({ student, studentDir: path.join(dir, student), exercise: id, program, hash });
     }
@@ -131,19 +141,26 @@ export async function gradeClass(options: ClassOptions): Promise<ClassResult> {
   const checksPassed = result.cells.flatMap((c) => c.checks).filter((c) => c.passed).length;
   const checksFailed = result.cells.flatMap((c) => c.checks).length - checksPassed;
   const summary = `graded ${tasks.length} submission${tasks.length === 1 ? "" : "s"} of ${students.length} students × ${exercises.length} exercise${exercises.length === 1 ? "" : "s"} in ${seconds.toFixed(1)} s` +
-    ` (${unchanged} unchanged, ${notSubmitted} not submitted, ${errors} grader errors); checks: ${checksPassed} passed, ${checksFailed} failed; results in ${out}`;
+    ` (${unchanged} unchanged, ${notSubmitted} not submitted, ${errors} grader errors); checks: ${checksPassed} passed, ${checksFailed} failed; results in ${out}` +
+    (options.ids?.length ? "" : notGradedHere(dir, students));
   fs.writeFileSync(path.join(out, "report.html"), toHtml(result.table, summary));
   return { out, students, exercises, graded: tasks.length, unchanged, notSubmitted, errors, checksPassed, checksFailed, seconds, summary };
+}
+
+/** When ids were not named: the refused exercises some student handed in, so that none goes unnoticed. */
+function notGradedHere(dir: string, students: string[]): string {
+  const handed = allGraders.filter((g) => g.id in CLASS_REFUSED && students.some((s) => submissionIn(path.join(dir, s), g)));
+  return handed.map((g) => `; exercise ${g.id} handed in but not graded: ${CLASS_REFUSED[g.id]}`).join("");
 }
 
 /** Writes grades.csv from the store and returns the table report.html is made of. */
 function writeReports(store: GradeStore, o: { dir: string; out: string; students: string[]; exercises: string[]; threshold: number }): { table: ClassTable; cells: Submission[] } {
   const cells = store.load(o.students, o.exercises);
   const similar = o.exercises.flatMap((id) => {
-    const file = submissionFile(allGraders.find((g) => g.id === id)!);
+    const grader = allGraders.find((g) => g.id === id)!;
     const files = cells.filter((c) => c.exercise === id && c.status !== "not submitted").flatMap((c) => {
-      const at = path.join(o.dir, c.student, file);
-      return isRegularFile(at) ? [{ student: c.student, source: fs.readFileSync(at, "utf8") }] : [];
+      const at = submissionIn(path.join(o.dir, c.student), grader);
+      return at ? [{ student: c.student, source: fs.readFileSync(at, "utf8") }] : [];
     });
     return similarPairs(id, files, o.threshold);
   });

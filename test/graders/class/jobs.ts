@@ -1,13 +1,16 @@
 // Runs the grading jobs of a class in parallel: one worker process per (student, exercise), at most
 // `jobs` at a time, each in its own slot (its own job directory and, when grading as root, its own
-// unprivileged uid, so that process limits apply per slot). A worker that dies is a "grader error"
-// for that submission only.
+// unprivileged uid, so that process limits apply per slot). Sandboxed, each worker runs in a network
+// namespace of its own (bubblewrap --unshare-net, the whole file system as it is: the grader is the
+// teacher's code): a socket exercise's grader and the student's programs talk over that namespace's
+// loopback and reach nothing else, and two jobs never compete for a port. A worker that dies is a
+// "grader error" for that submission only.
 import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
 import { projectRoot } from "../lib/run.ts";
-import { prepareJobDir, type SandboxLimits } from "./sandbox.ts";
+import { bwrapCommand, prepareJobDir, type SandboxLimits } from "./sandbox.ts";
 import type { WorkerJob, WorkerResult } from "./worker.ts";
 
 const workerFile = path.join(path.dirname(fileURLToPath(import.meta.url)), "worker.ts");
@@ -45,7 +48,9 @@ function runWorker(task: GradingTask, slot: number, options: PoolOptions, sequen
   };
   fs.rmSync(job.traceOut, { recursive: true, force: true });
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ["--import", "tsx", workerFile, JSON.stringify(job)], {
+    const worker = [process.execPath, "--import", "tsx", workerFile, JSON.stringify(job)];
+    const command = options.sandbox ? [...ownNetwork(), ...worker] : worker;
+    const child = spawn(command[0], command.slice(1), {
       cwd: projectRoot, env: { ...process.env, TMPDIR: jobDir }, stdio: ["ignore", "ignore", "pipe", "pipe"],
     });
     let output = "";
@@ -56,9 +61,26 @@ function runWorker(task: GradingTask, slot: number, options: PoolOptions, sequen
       fs.rmSync(jobDir, { recursive: true, force: true });
       const ms = Date.now() - started;
       if (code === 0 && output) resolve({ ok: true, result: JSON.parse(output) as WorkerResult, ms });
-      else resolve({ ok: false, error: `the grader stopped (exit ${code}): ${stderr.trim().split("\n").slice(-3).join(" | ")}`, ms });
+      else resolve({ ok: false, error: `the grader stopped (exit ${code}): ${whatWentWrong(stderr)}`, ms });
     });
   });
+}
+
+/**
+ * The prefix that runs the worker in a network namespace of its own, with only a loopback (bubblewrap
+ * brings it up). As root the worker keeps its capabilities: it drops each student program to the
+ * slot's uid (setpriv) itself.
+ */
+function ownNetwork(): string[] {
+  const root = process.getuid?.() === 0;
+  return [bwrapCommand(), "--unshare-net", "--dev-bind", "/", "/", "--die-with-parent", ...(root ? ["--cap-add", "ALL"] : []), "--chdir", projectRoot, "--"];
+}
+
+/** The worker's error line and where it came from, rather than the last lines of a stack trace. */
+function whatWentWrong(stderr: string): string {
+  const lines = stderr.split("\n").map((l) => l.trim()).filter(Boolean);
+  const error = lines.findIndex((l) => /Error\b|error:/.test(l));
+  return (error >= 0 ? lines.slice(error, error + 3) : lines.slice(-3)).join(" | ");
 }
 
 /** Runs every task, `jobs` at a time; calls `done` as each one ends (in completion order). */

@@ -6,7 +6,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import type { Grader } from "../lib/grader.ts";
 import { projectRoot } from "../lib/run.ts";
-import { sandboxedGraders } from "../submissions.ts";
+import { tsrunGraders } from "../submissions.ts";
 import { BWRAP_INSTALL, DEFAULT_LIMITS, hasBubblewrap, prepareJobDir } from "./sandbox.ts";
 import { wrapInSandbox } from "./worker.ts";
 
@@ -28,8 +28,8 @@ export function sandboxSingleProgram(grader: Grader, program: string): void {
     console.error(`grade: warning: ${path.basename(program)} runs unsandboxed, as you, with your files and network in reach (install bubblewrap to sandbox it: ${BWRAP_INSTALL})`);
     return;
   }
-  if (!sandboxedGraders.includes(grader)) {
-    console.error(`grade: warning: the ${grader.id} grader starts ${path.basename(program)} outside the sandbox (only tsrun-run exercises are sandboxed)`);
+  if (!tsrunGraders.includes(grader)) {
+    console.error(`grade: warning: the ${grader.id} grader starts ${path.basename(program)} outside the sandbox (a single run sandboxes only tsrun-run exercises; \`--class\` sandboxes every exercise)`);
     return;
   }
   const work = fs.mkdtempSync(path.join(os.tmpdir(), "tsmpi-grade-sandbox-"));

@@ -1,15 +1,17 @@
 // The pure parts of class grading (similarity of token sequences, the CSV, the id → file name mapping)
 // and what the commands say when they cannot sandbox: a class refuses with the install command, a single
-// --program run goes on with a warning, and with bubblewrap a --program run is sandboxed too.
+// --program run goes on with a warning, and with bubblewrap a --program run is sandboxed too. Exercise 5
+// is the one id a class refuses, with its reason.
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { commandRequirement, ready } from "../../harness/requires.ts";
 import { projectRoot, runCommand } from "../lib/run.ts";
-import { allGraders, sandboxedGraders, submissionFile } from "../submissions.ts";
+import { allGraders, classGraders, submissionFile, submissionIn } from "../submissions.ts";
+import { readWrittenFile, tempDir } from "../sockets/lib/procs.ts";
 import { toCsv, toHtml, cellKey } from "./export.ts";
-import { ClassError, gradeClass } from "./index.ts";
+import { gradeClass } from "./index.ts";
 import { similarity, similarPairs, tokens } from "./similarity.ts";
 import type { Submission } from "./store.ts";
 
@@ -54,12 +56,49 @@ describe("report.html", () => {
   });
 });
 
+describe("the exercises graded for a class", () => {
+  it("are every id but 5: the MPI, socket and salad exercises", () => {
+    const ids = classGraders.map((g) => g.id);
+    expect(ids).toEqual(allGraders.map((g) => g.id).filter((id) => id !== "5"));
+    for (const id of ["10.3", "1.1", "1.2", "3", "8-ext", "S0", "S2", "S7"]) expect(ids).toContain(id);
+  });
+
+  it("are found at the top of a student's folder or where the pack puts them (rpc/master.ts for S2)", () => {
+    const dir = fs.mkdtempSync(path.join(work, "layout-"));
+    fs.mkdirSync(path.join(dir, "rpc"));
+    fs.writeFileSync(path.join(dir, "rpc", "master.ts"), "");
+    fs.writeFileSync(path.join(dir, "tcp-server.ts"), "");
+    fs.symlinkSync(path.join(projectRoot, "exercises/sockets/udp-server.ts"), path.join(dir, "udp-server.ts"));
+    const byId = (id: string) => submissionIn(dir, allGraders.find((g) => g.id === id)!);
+    expect(byId("S2")).toBe(path.join(dir, "rpc", "master.ts"));
+    expect(byId("1.2")).toBe(path.join(dir, "tcp-server.ts"));
+    expect(byId("1.1")).toBeUndefined(); // a link is not a submission
+    expect(byId("S7")).toBeUndefined();
+  });
+});
+
+describe("files a student's program wrote, read by a grader running as the teacher", () => {
+  it("are read only as regular files inside the temporary folder, never through a link", () => {
+    const dir = tempDir("written");
+    try {
+      fs.writeFileSync(path.join(dir, "real.log"), "GET root\n");
+      fs.symlinkSync(path.join(projectRoot, "exercises/sockets/fingerd.ts"), path.join(dir, "real.pid"));
+      expect(readWrittenFile(path.join(dir, "real.log"))).toBe("GET root\n");
+      expect(readWrittenFile(path.join(dir, "absent.log"))).toBe("");
+      expect(() => readWrittenFile(path.join(dir, "real.pid"))).toThrow(/real\.pid cannot be opened \(it is a link\)/);
+      expect(() => readWrittenFile(path.join(projectRoot, "package.json"))).toThrow(/not a regular file of the program's directory/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe("submission file names", () => {
-  it("come from the reference programs, one distinct name per sandboxed exercise", () => {
+  it("come from the reference programs, one distinct name per exercise graded for a class", () => {
     const byId = (id: string) => submissionFile(allGraders.find((g) => g.id === id)!);
     expect(byId("10.3")).toBe("ring.ts");
     expect(byId("9.5")).toBe("bug-fixed.ts");
-    const names = sandboxedGraders.map(submissionFile);
+    const names = classGraders.map(submissionFile);
     expect(new Set(names).size).toBe(names.length);
   });
 });
@@ -81,9 +120,10 @@ describe("without a sandbox", () => {
     expect(fs.existsSync(path.join(work, "class", ".grades"))).toBe(false);
   });
 
-  it("refuses an exercise whose grader starts programs outside the sandbox, and a missing folder", async () => {
-    await expect(gradeClass({ dir: path.join(work, "class"), ids: ["1.2"], progress: false })).rejects.toThrow(ClassError);
+  it("refuses exercise 5 with its reason (its SSH hosts are out of a grading job's network), and a missing folder", async () => {
+    await expect(gradeClass({ dir: path.join(work, "class"), ids: ["1.2", "5"], progress: false })).rejects.toThrow(/exercise 5 cannot be graded for a class: its grader runs the ring over SSH/);
     await expect(gradeClass({ dir: path.join(work, "nowhere"), progress: false })).rejects.toThrow(/no such folder/);
+    expect(fs.existsSync(path.join(work, "class", ".grades"))).toBe(false);
   });
 
   it("grades a single --program with a warning that it is unsandboxed", async () => {

@@ -1,14 +1,15 @@
 // One grading job of a class: one student's file for one exercise, graded in this process (the grader
-// runs outside the sandbox) while every command the grader starts — tsrun and the student's ranks — runs
-// inside the sandbox (sandbox.ts). Started by jobs.ts as `node --import tsx worker.ts JOB-JSON`; writes its
+// runs outside the sandbox, in a network namespace of the job's own: jobs.ts) while every command the
+// grader starts — tsrun and the student's ranks, the student's servers and clients — runs inside the
+// sandbox (sandbox.ts); socket and salad programs share the job's loopback with the grader. Started by jobs.ts as `node --import tsx worker.ts JOB-JSON`; writes its
 // result as one JSON document to file descriptor 3, which no program's output reaches. Traces of runs whose
 // check failed are kept and rendered with `tsrun view` for the report.
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { grade } from "../lib/grader.ts";
 import { runCommand, setCommandWrapper, tsrunBin, type RunResult } from "../lib/run.ts";
-import { allGraders } from "../submissions.ts";
-import { limitReason, sandboxCommand, type SandboxLimits } from "./sandbox.ts";
+import { allGraders, tsrunGraders } from "../submissions.ts";
+import { lendToSandbox, limitReason, sandboxCommand, type SandboxLimits } from "./sandbox.ts";
 
 export interface WorkerJob {
   id: string;
@@ -24,6 +25,8 @@ export interface WorkerJob {
   traceLink: string;
   /** false: run unsandboxed (only the benchmark's baseline does). */
   sandbox: boolean;
+  /** The programs share the grader's network namespace (set by runJob for socket and salad exercises). */
+  shareNetwork?: boolean;
 }
 
 export interface CheckRow {
@@ -54,14 +57,15 @@ const newProgress = (): Progress => ({ lines: [], starts: [], ends: [], notes: n
 export function wrapInSandbox(job: WorkerJob, progress: Progress = newProgress()): void {
   let runs = 0;
   const current = () => progress.starts.length - 1;
-  setCommandWrapper((cmd, args, env, cwd) => {
+  setCommandWrapper((cmd, args, env, cwd, given) => {
     const inJob = cwd.startsWith(job.jobDir + path.sep) || cwd === job.jobDir;
     const where = inJob ? cwd : job.jobDir;
-    if (job.uid !== undefined && inJob) fs.chownSync(where, job.uid, job.uid);
-    const wrapped = job.sandbox ? sandboxCommand(job, cmd, args, env, where) : { cmd, args, env };
+    if (job.uid !== undefined && inJob) fs.lchownSync(where, job.uid, job.uid);
+    if (job.uid !== undefined) lendToSandbox(job.jobDir, [...args, ...Object.values(given).filter((v): v is string => typeof v === "string")], job.uid);
+    const wrapped = job.sandbox ? sandboxCommand(job, cmd, args, env, where, given) : { cmd, args, env };
     const done = (result: RunResult): RunResult => {
       const check = current();
-      const reason = job.sandbox ? limitReason(job.limits, result) : null;
+      const reason = job.sandbox ? limitReason(job.limits, result, job.shareNetwork) : null;
       if (reason) progress.notes.set(check, [...(progress.notes.get(check) ?? []), reason]);
       const traceAt = args.indexOf("--trace");
       const traceDir = traceAt >= 0 ? args[traceAt + 1] : "";
@@ -89,7 +93,7 @@ export async function runJob(job: WorkerJob): Promise<WorkerResult> {
   const grader = allGraders.find((g) => g.id === job.id);
   if (!grader) throw new Error(`no grader ${job.id}`);
   const progress = newProgress();
-  wrapInSandbox(job, progress);
+  wrapInSandbox({ ...job, shareNetwork: !tsrunGraders.includes(grader) }, progress);
   const out = (line: string) => {
     if (line.startsWith("*** ")) progress.starts.push(Date.now());
     if (line.startsWith("--- ")) progress.ends.push(Date.now());

@@ -24,19 +24,36 @@ export interface RunOptions {
   timeoutMs?: number;
 }
 
-/** Rewrites a command before it starts (class grading runs each student's processes in a sandbox). */
-export type CommandWrapper = (cmd: string, args: string[], env: NodeJS.ProcessEnv, cwd: string) =>
+/**
+ * Rewrites a command before it starts (class grading runs each student's processes in a sandbox).
+ * `env` is the whole environment; `given` only what the grader set on purpose (a PATH, a variable).
+ */
+export type CommandWrapper = (cmd: string, args: string[], env: NodeJS.ProcessEnv, cwd: string, given: NodeJS.ProcessEnv) =>
   { cmd: string; args: string[]; env: NodeJS.ProcessEnv; done?: (result: RunResult) => RunResult };
 let commandWrapper: CommandWrapper | null = null;
 export function setCommandWrapper(wrapper: CommandWrapper | null): void {
   commandWrapper = wrapper;
 }
 
+/** Whether commands are being wrapped (a grader then knows its programs run sandboxed and unprivileged). */
+export function commandsWrapped(): boolean {
+  return commandWrapper !== null;
+}
+
+/**
+ * The command that actually starts for `cmd args` in `cwd` with `given` on top of this process's
+ * environment: unchanged, or wrapped. Every helper that starts a student's program goes through here
+ * (runCommand, the socket graders' Procs, the salad graders' Live).
+ */
+export function wrapCommand(cmd: string, args: string[], cwd: string, given: NodeJS.ProcessEnv = {}): ReturnType<CommandWrapper> {
+  const env = { ...process.env, ...given };
+  return commandWrapper ? commandWrapper(cmd, args, env, cwd, given) : { cmd, args, env };
+}
+
 export function runCommand(cmd: string, args: string[], options: RunOptions = {}): Promise<RunResult> {
   const started = Date.now();
   const cwd = options.cwd ?? projectRoot;
-  const plain = { cmd, args, env: { ...process.env, ...options.env } };
-  const run: ReturnType<CommandWrapper> = commandWrapper ? commandWrapper(cmd, args, plain.env, cwd) : plain;
+  const run = wrapCommand(cmd, args, cwd, options.env);
   return new Promise((resolve, reject) => {
     const child = spawn(run.cmd, run.args, {
       cwd,

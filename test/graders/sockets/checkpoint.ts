@@ -7,7 +7,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { expect, fail, type Grader } from "../lib/grader.ts";
-import { programsFor, Procs, tempDir } from "./lib/procs.ts";
+import { programsFor, Procs, readWrittenFile, tempDir } from "./lib/procs.ts";
 
 const N = 4;
 const WAVES = 3;
@@ -73,7 +73,7 @@ export const checkpointGrader: Grader = {
         for (const r of records) {
           const file = r.file.slice(r.file.indexOf(":") + 1);
           if (!fs.existsSync(file) || path.dirname(file) !== dir) fail(`process ${r.process} says it wrote ${r.file}`, `a file in ${dir}`);
-          const saved = fs.readFileSync(file, "utf8").trim().split("\n").map((l) => JSON.parse(l) as Record);
+          const saved = readWrittenFile(file).trim().split("\n").map((l) => JSON.parse(l) as Record);
           const same = saved.find((s) => s.wave === r.wave);
           expect(same !== undefined && JSON.stringify(same) === JSON.stringify(r), `wave ${r.wave} of process ${r.process} in its file: ${JSON.stringify(same)}`, `the line it printed: ${JSON.stringify(r)}`);
         }

@@ -6,13 +6,12 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { expect, fail, type Grader } from "../lib/grader.ts";
 import { freePort } from "../lib/run.ts";
-import { programsFor, type Proc, Procs, tempDir } from "./lib/procs.ts";
+import { programsFor, type Proc, Procs, readWrittenFile, tempDir } from "./lib/procs.ts";
 
 interface Line { name: string; round: number; line: number; of: number; text: string }
 
 function readShared(file: string): Line[] {
-  if (!fs.existsSync(file)) return [];
-  return fs.readFileSync(file, "utf8").split("\n").filter(Boolean).map((text) => {
+  return readWrittenFile(file).split("\n").filter(Boolean).map((text) => {
     const m = /^(\S+) round (\d+) line (\d+)\/(\d+)/.exec(text);
     if (!m) fail(`a line "${text}" in the shared file`, 'lines "<name> round <r> line <i>/<n>"');
     return { name: m[1], round: Number(m[2]), line: Number(m[3]), of: Number(m[4]), text };

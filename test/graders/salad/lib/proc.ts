@@ -4,7 +4,7 @@ import { spawn } from "node:child_process";
 import { createRequire } from "node:module";
 import { pathToFileURL } from "node:url";
 import { fail } from "../../lib/grader.ts";
-import { projectRoot } from "../../lib/run.ts";
+import { projectRoot, wrapCommand } from "../../lib/run.ts";
 
 const tsxLoader = pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href;
 
@@ -23,12 +23,10 @@ export class Live {
   private readonly listeners = new Set<() => void>();
 
   constructor(readonly name: string, file: string, args: string[], env: NodeJS.ProcessEnv = {}) {
-    const child = spawn(process.execPath, ["--import", tsxLoader, file, ...args], {
-      cwd: projectRoot,
-      env: { ...process.env, ...env },
-      stdio: ["ignore", "pipe", "pipe"],
-      detached: true,
-    });
+    const started = Date.now();
+    // through the command wrapper: when a class is graded, the program runs in the student's sandbox
+    const run = wrapCommand(process.execPath, ["--import", tsxLoader, file, ...args], projectRoot, env);
+    const child = spawn(run.cmd, run.args, { cwd: projectRoot, env: run.env, stdio: ["ignore", "pipe", "pipe"], detached: true });
     this.pid = child.pid!;
     const changed = () => this.listeners.forEach((l) => l());
     child.stdout.setEncoding("utf8").on("data", (d: string) => ((this.stdout += d), changed()));
@@ -41,6 +39,7 @@ export class Live {
         resolve(this.exitInfo);
       });
       child.on("close", (code, signal) => {
+        run.done?.({ code, signal, stdout: this.stdout, stderr: this.stderr, timedOut: false, ms: Date.now() - started });
         this.exitInfo = { code, signal };
         changed();
         resolve(this.exitInfo);

@@ -8,7 +8,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { fail, type GradeOptions, type Grader } from "../../lib/grader.ts";
-import { projectRoot } from "../../lib/run.ts";
+import { commandsWrapped, projectRoot, wrapCommand, type RunResult } from "../../lib/run.ts";
 
 const tsxLoader = import.meta.resolve("tsx");
 
@@ -147,15 +147,17 @@ export class Procs {
   private readonly all: Proc[] = [];
 
   start(program: string, args: (string | number)[], label: string, options: StartOptions = {}): Proc {
-    const child = spawn(process.execPath, ["--import", tsxLoader, program, ...args.map(String)], {
-      cwd: options.cwd ?? projectRoot,
-      env: { ...process.env, ...options.env },
-      uid: options.uid,
-      gid: options.gid,
-      stdio: ["pipe", "pipe", "pipe"],
-      detached: true,
-    });
+    const cwd = options.cwd ?? projectRoot;
+    const run = wrapCommand(process.execPath, ["--import", tsxLoader, program, ...args.map(String)], cwd, options.env);
+    // a wrapped (sandboxed) program already runs as an unprivileged user: the grader's uid/gid is not applied
+    const ids = commandsWrapped() ? {} : { uid: options.uid, gid: options.gid };
+    const started = Date.now();
+    const child = spawn(run.cmd, run.args, { cwd, env: run.env, ...ids, stdio: ["pipe", "pipe", "pipe"], detached: true });
     const proc = new Proc(label, child);
+    if (run.done) {
+      const done = run.done;
+      void proc.exited.then((exit) => done({ ...exit, stdout: proc.stdout, stderr: proc.stderr, timedOut: false, ms: Date.now() - started } satisfies RunResult));
+    }
     this.all.push(proc);
     return proc;
   }
@@ -201,6 +203,37 @@ export function programsFor(grader: Grader, options: GradeOptions): string[] {
   });
 }
 
+/**
+ * The pids a program started by `proc` has, in every PID namespace (from /proc/PID/status NSpid): its own
+ * pid when it runs directly, and also the pid it sees itself as when a sandbox gives it a PID namespace.
+ */
+export function programPids(proc: Proc): Set<number> {
+  const pids = new Set<number>([proc.pid]);
+  const status = (pid: number) => {
+    try {
+      return fs.readFileSync(`/proc/${pid}/status`, "utf8");
+    } catch {
+      return "";
+    }
+  };
+  const field = (text: string, name: string) => (text.match(new RegExp(`^${name}:\\s*(.*)$`, "m"))?.[1] ?? "").trim();
+  const all = fs.readdirSync("/proc").filter((d) => /^\d+$/.test(d)).map(Number);
+  const children = new Map<number, number[]>();
+  for (const pid of all) {
+    const parent = Number(field(status(pid), "PPid"));
+    children.set(parent, [...(children.get(parent) ?? []), pid]);
+  }
+  for (let queue = [proc.pid]; queue.length; ) {
+    const pid = queue.shift()!;
+    for (const child of children.get(pid) ?? []) {
+      queue.push(child);
+      // only the program itself (a Node process), not the sandbox's own processes
+      if (field(status(child), "Name") === "node") field(status(child), "NSpid").split(/\s+/).map(Number).forEach((p) => pids.add(p));
+    }
+  }
+  return pids;
+}
+
 /** A UDP port free on 127.0.0.1 right now. */
 export function freeUdpPort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -211,6 +244,31 @@ export function freeUdpPort(): Promise<number> {
       socket.close(() => resolve(port));
     });
   });
+}
+
+/**
+ * Reads a file a student's program wrote in a grader's temporary directory: only a regular file, never
+ * through a link, and only inside the temporary directory. When a class is graded the grader runs as the
+ * teacher and the program could have left a link to the teacher's files (or a solution) for the grader's
+ * message to quote. Fails the check otherwise; "" when the file does not exist.
+ */
+export function readWrittenFile(file: string): string {
+  let fd: number;
+  try {
+    fd = fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW | fs.constants.O_NONBLOCK);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === "ENOENT") return "";
+    fail(`${path.basename(file)} cannot be opened (${code === "ELOOP" ? "it is a link" : code})`, "a regular file written by the program");
+  }
+  try {
+    const opened = fs.readlinkSync(`/proc/self/fd/${fd}`);
+    const inside = opened.startsWith(fs.realpathSync(os.tmpdir()) + path.sep);
+    if (!fs.fstatSync(fd).isFile() || !inside) fail(`${path.basename(file)} is not a regular file of the program's directory`, "a regular file written by the program");
+    return fs.readFileSync(fd, "utf8");
+  } finally {
+    fs.closeSync(fd);
+  }
 }
 
 /** A fresh temporary directory (removed by the caller with fs.rmSync). */
