@@ -29,11 +29,29 @@ export interface Message {
   recvAt: number;
 }
 
+/**
+ * A trace file's text, "" when it is missing. The trace folder is writable by the graded program (in class
+ * mode, a student's), so a link there is never followed: the grader must not quote a file it points to.
+ */
+function readRegularFile(file: string): string {
+  let fd: number;
+  try {
+    fd = fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW | fs.constants.O_NONBLOCK);
+  } catch {
+    return ""; // missing, or a link: no trace from this rank
+  }
+  try {
+    return fs.fstatSync(fd).isFile() ? fs.readFileSync(fd, "utf8") : "";
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
 export function readTrace(dir: string, np: number): Trace {
   const events: TraceEvent[][] = [];
   for (let r = 0; r < np; r++) {
     const file = path.join(dir, `rank-${r}.jsonl`);
-    const text = fs.existsSync(file) ? fs.readFileSync(file, "utf8") : "";
+    const text = readRegularFile(file);
     events.push(text.split("\n").filter((l) => l.trim()).flatMap((l) => {
       try {
         return [JSON.parse(l) as TraceEvent];
