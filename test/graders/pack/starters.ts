@@ -7,7 +7,10 @@ import { GIVEN_AS_IS } from "./catalogue.ts";
 
 /** The path a student passes to `--program` for this grader, inside a pack written at `packDir`. */
 export function starterProgram(grader: Grader, packDir: string): string {
-  const refs = [grader.reference].flat().filter((r) => !GIVEN_AS_IS.has(r));
+  const all = [grader.reference].flat();
+  const written = all.filter((r) => !GIVEN_AS_IS.has(r));
+  // every program given as it is (S4, S6): the student's part is a module they import, so submit them
+  const refs = written.length ? written : all;
   const inPack = (r: string) => path.join(packDir, r.replace(/^exercises\//, ""));
   return refs.length === 1 ? inPack(refs[0]) : path.dirname(inPack(refs[0]));
 }
