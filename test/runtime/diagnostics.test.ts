@@ -191,6 +191,14 @@ describe("the mismatch report names each rank's call and file:line", () => {
       }
     });
   }
+
+  it("the same with ranks as threads (--transport shm), where finalize holds the same way", async () => {
+    const [, rank0, rank1] = cases[0];
+    const r = await runTsrun(2, program, { tsrunArgs: ["--transport", "shm"], programArgs: ["completed"], timeoutMs: 60_000, cwd: work });
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stderr).toMatch(new RegExp(`\\n {2}rank 0: ${rank0}\\n`));
+    expect(r.stderr).toMatch(new RegExp(`\\n {2}rank 1: ${rank1}\\n`));
+  });
 });
 
 describe("no false alarm on correct programs", () => {
