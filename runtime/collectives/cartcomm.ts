@@ -2,8 +2,8 @@
 // grid in row-major order (the last dimension varies fastest); coords, rankOf (periodic dimensions wrap),
 // shift (PROC_NULL off a non-periodic edge), sub (MPI_Cart_sub), and computeDims (MPI_Dims_create:
 // dimensions as close to each other as possible, in non-increasing order, zeros filled in).
-import { ErrorCode, mpiError } from "../wire/errors.ts";
-import { PROC_NULL } from "../comm/constants.ts";
+import { ErrorCode, mpiError } from "../errors.ts";
+import { PROC_NULL } from "../constants.ts";
 import type { World } from "../comm/world.ts";
 import { Intracomm, topologyMakers } from "./intracomm.ts";
 

@@ -6,7 +6,7 @@
 // different orders do not exchange data. Every call goes through trace/collective.ts's hook (mismatch
 // checks, trace), and blocking calls are recorded with trace/activity.ts's blocking(), so a timeout or
 // deadlock report says e.g. "bcast(root=0) on COMM_WORLD".
-import { ErrorCode, mpiError } from "../wire/errors.ts";
+import { ErrorCode, mpiError } from "../errors.ts";
 import { Comm } from "../comm/communicator.ts";
 import { Request } from "../comm/request.ts";
 import { blocking } from "../trace/activity.ts";

@@ -2,14 +2,9 @@
 // size, rank, incl/excl, union/intersection/difference, translateRanks and compare, with MPI's rules
 // (union keeps the first group's order then adds the second's new members; intersection and difference
 // keep the first group's order). Communicators are built from groups by comm.create / createGroup.
-import { ErrorCode, mpiError } from "../wire/errors.ts";
-import { PROC_NULL, UNDEFINED } from "../comm/constants.ts";
+import { ErrorCode, mpiError } from "../errors.ts";
+import { PROC_NULL, UNDEFINED, IDENT, SIMILAR, UNEQUAL } from "../constants.ts";
 
-/** Results of compare (MPI_IDENT, MPI_CONGRUENT, MPI_SIMILAR, MPI_UNEQUAL). */
-export const IDENT = 0;
-export const CONGRUENT = 1;
-export const SIMILAR = 2;
-export const UNEQUAL = 3;
 
 export class Group {
   /** World rank of each member, by rank in the group. */

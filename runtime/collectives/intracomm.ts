@@ -3,14 +3,14 @@
 // (colour UNDEFINED → null; ranks ordered by key, ties by old rank), create(group), createGroup(group, tag)
 // (collective over the group's members only), createCart (cartcomm.ts), free; comm.group and compare.
 // Every new communicator gets a fresh context pair agreed by its creators (contexts.ts).
-import { ErrorCode, mpiError } from "../wire/errors.ts";
-import { TAG_UB, UNDEFINED } from "../comm/constants.ts";
+import { ErrorCode, mpiError } from "../errors.ts";
+import { TAG_UB, UNDEFINED, IDENT, CONGRUENT } from "../constants.ts";
 import { MAX } from "../datatype/index.ts";
 import { CollectiveComm } from "./collective-comm.ts";
 import { allreduceValue } from "./allreduce.ts";
 import { allgatherValue } from "./allgather.ts";
 import { agreeContext, offerContext } from "./contexts.ts";
-import { Group, IDENT, CONGRUENT, compareMembers } from "./group.ts";
+import { Group, compareMembers } from "./group.ts";
 import type { Cartcomm } from "./cartcomm.ts";
 
 type CartMaker = (parent: Intracomm, dims: number[], periods: (boolean | number)[], reorder: boolean) => Promise<Cartcomm | null>;

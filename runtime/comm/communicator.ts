@@ -3,8 +3,8 @@
 // ranks are the communicator's own, PROC_NULL is a no-op, ANY_SOURCE/ANY_TAG match anything, a bad rank or
 // tag is ERR_RANK/ERR_TAG naming the call. Each communicator has two contexts: one for user messages and
 // one for collectives, so the two never match each other.
-import { ErrorCode, mpiError } from "../wire/errors.ts";
-import { ANY_SOURCE, ANY_TAG, PROC_NULL, TAG_UB } from "./constants.ts";
+import { ErrorCode, mpiError } from "../errors.ts";
+import { ANY_SOURCE, ANY_TAG, PROC_NULL, TAG_UB, ERRORS_ARE_FATAL, ERRORS_RETURN, type Errhandler } from "../constants.ts";
 import { Status } from "./status.ts";
 import { Request } from "./request.ts";
 import { blocking } from "../trace/activity.ts";
@@ -12,7 +12,7 @@ import { nameContext } from "../trace/tracer.ts";
 import { toPayload, fromPayload, intoSpec, type Payload } from "./payload.ts";
 import type { BufSpec } from "../datatype/index.ts";
 import type { World } from "./world.ts";
-import { ERRORS_ARE_FATAL, ERRORS_RETURN, revokedError, type Errhandler } from "./fault.ts";
+import { revokedError } from "./fault.ts";
 import type { Matched } from "./engine.ts";
 
 export class Comm {
@@ -61,7 +61,7 @@ export class Comm {
     this.checkNotFinalized(op);
     if (dest === PROC_NULL || (Number.isInteger(dest) && dest >= 0 && dest < this.size)) return;
     throw mpiError(ErrorCode.ERR_RANK, op(), "destination rank out of range", {
-      measured: dest,
+      measured: dest, peer: dest,
       expected: `0..${this.size - 1} or PROC_NULL`,
       hint: `${this.name} has ${this.size} rank${this.size > 1 ? "s" : ""}; check the rank arithmetic (e.g. (rank + 1) % size)`,
     });
@@ -72,7 +72,7 @@ export class Comm {
     if (source === ANY_SOURCE || source === PROC_NULL) return;
     if (Number.isInteger(source) && source >= 0 && source < this.size) return;
     throw mpiError(ErrorCode.ERR_RANK, op(), "source rank out of range", {
-      measured: source,
+      measured: source, peer: source,
       expected: `0..${this.size - 1}, ANY_SOURCE or PROC_NULL`,
       hint: `${this.name} has ${this.size} rank${this.size > 1 ? "s" : ""}`,
     });
@@ -289,10 +289,6 @@ export class Comm {
   /** Ranks of this communicator known to have failed (MPIX_Comm_get_failed). */
   failedRanks(): number[] {
     return this.members.flatMap((w, r) => (this.world.fault.failed.has(w) ? [r] : []));
-  }
-
-  getFailed(): number[] {
-    return this.failedRanks();
   }
 
   /** MPIX_Comm_failure_ack: acknowledges the failures known now; getAcked() returns them. */

@@ -2,8 +2,8 @@
 // attachBuffer/detachBuffer), ready mode (rsend/irsend: a ready send is a standard send when the receive is
 // posted, which MPI requires of the caller), persistent requests (sendInit/recvInit + start/startall),
 // matched probes (mprobe/improbe → Message), and sendrecvReplace.
-import { ErrorCode, mpiError } from "../wire/errors.ts";
-import { ANY_SOURCE, ANY_TAG, PROC_NULL } from "./constants.ts";
+import { ErrorCode, mpiError } from "../errors.ts";
+import { ANY_SOURCE, ANY_TAG, PROC_NULL } from "../constants.ts";
 import { Comm } from "./communicator.ts";
 import { Request } from "./request.ts";
 import { Status } from "./status.ts";

@@ -2,7 +2,7 @@
 // test() polls, cancel() withdraws an unmatched receive; waitall/waitany/testall/testany/waitsome/testsome
 // act on lists. A request that failed rethrows its error from wait()/test().
 import { Status } from "./status.ts";
-import { UNDEFINED } from "./constants.ts";
+import { UNDEFINED } from "../constants.ts";
 import { blocking } from "../trace/activity.ts";
 import { requestCompleted, requestCreated } from "../trace/leftovers.ts";
 

@@ -8,7 +8,7 @@
 // no asynchronous progress thread): put `await new Promise(setImmediate)` or `await win.sync()` in it.
 import { windowCreated, windowFreed } from "../trace/leftovers.ts";
 import { traceEvent } from "../trace/tracer.ts";
-import { mpiError } from "../wire/errors.ts";
+import { mpiError } from "../errors.ts";
 import { Comm } from "../comm/communicator.ts";
 import { Group } from "../collectives/group.ts";
 import { toPayload, fromPayload } from "../comm/payload.ts";
@@ -21,7 +21,7 @@ import { Target } from "./target.ts";
 import * as access from "./access.ts";
 import * as active from "./sync-active.ts";
 import * as passive from "./sync-passive.ts";
-import { Msg } from "./constants.ts";
+import { WindowMsg } from "../protocol.ts";
 
 /** Tag of the creation exchange on the communicator's collective context when it has no allgather. */
 const WIN_CREATE_TAG = -0x524d41;
@@ -224,7 +224,7 @@ export class Win {
     const op = "free()";
     access.checkOpen(this.parts, op);
     epoch.checkClosed(op);
-    for (let r = 0; r < core.size; r++) origin.notify(r, Msg.FREE);
+    for (let r = 0; r < core.size; r++) origin.notify(r, WindowMsg.FREE);
     await core.waitFor(() => target.freesArrived >= core.size && origin.pendingAnswers() === 0, () => "win.free()", core.everyone());
     core.freed = true;
     core.engine.onControl(core.channel, null);

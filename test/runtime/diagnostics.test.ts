@@ -42,7 +42,9 @@ function runArmed(np: number, mode: string, tsrunArgs: string[] = [], guardMs = 
     const guard = setTimeout(() => {
       try {
         process.kill(-child.pid!, "SIGKILL");
-      } catch {}
+      } catch {
+        /* the job already ended */
+      }
     }, guardMs);
     child.on("error", reject);
     child.on("close", (code) => {
