@@ -37,6 +37,7 @@ export class Rendezvous {
   private addresses: PeerAddress[] = [];
   private finalizing = new Map<number, Record<number, number>>();
   private exited = new Set<number>();
+  private finalizeHeld = false;
   /** Ranks that have called finalize (they will send nothing more). */
   readonly inFinalize = new Set<number>();
   private queries = new Map<number, (s: RankState) => void>();
@@ -208,8 +209,13 @@ export class Rendezvous {
     }
   }
 
+  /** Finalize will not complete (the diagnostics are reporting a mismatch, which ends the job). */
+  holdFinalize(): void {
+    this.finalizeHeld = true;
+  }
+
   private maybeFinishFinalize(): void {
-    if (this.finalizing.size === 0 || this.finalizing.size + [...this.exited].filter((r) => !this.finalizing.has(r)).length < this.size) return;
+    if (this.finalizeHeld || this.finalizing.size === 0 || this.finalizing.size + [...this.exited].filter((r) => !this.finalizing.has(r)).length < this.size) return;
     const expected = new Map<number, number>();
     for (const sentTo of this.finalizing.values()) {
       for (const [dest, n] of Object.entries(sentTo)) expected.set(Number(dest), (expected.get(Number(dest)) ?? 0) + n);

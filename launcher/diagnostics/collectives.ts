@@ -15,6 +15,7 @@ interface Run {
 }
 
 interface CommLedger {
+  ctx: number;
   comm: string;
   members?: number[];
   reference: Run[];
@@ -27,6 +28,8 @@ interface CommLedger {
 }
 
 export interface CollectiveMismatch {
+  /** the communicator's context id (the ranks' call sites are keyed by it) */
+  ctx: number;
   comm: string;
   seq: number;
   /** what each member called at that position; undefined for members that have not reached it */
@@ -53,7 +56,7 @@ export class CollectiveLedger {
     for (const log of logs ?? []) {
       const key = this.keyOf(rank, log);
       let c = this.comms.get(key);
-      if (!c) this.comms.set(key, (c = { comm: log.comm, reference: [], end: 1, progress: new Map() }));
+      if (!c) this.comms.set(key, (c = { ctx: log.ctx, comm: log.comm, reference: [], end: 1, progress: new Map() }));
       if (log.members) c.members = log.members;
       let seq = log.from;
       for (const [desc, count] of log.runs) {
@@ -123,7 +126,7 @@ export class CollectiveLedger {
         const reached = (c.progress.get(m) ?? 0) >= c.mismatch.seq;
         calls.set(m, reached ? (c.mismatch.differing.get(m) ?? c.mismatch.reference) : undefined);
       }
-      return { comm: c.comm, seq: c.mismatch.seq, calls };
+      return { ctx: c.ctx, comm: c.comm, seq: c.mismatch.seq, calls };
     }
     return null;
   }
@@ -144,8 +147,17 @@ export class CollectiveLedger {
   }
 }
 
-/** "mismatched collectives on COMM_WORLD (call #3 on it): rank 2 called bcast(root=1) while ranks 0, 1, 3 called bcast(root=0)". */
-export function describeMismatch(m: CollectiveMismatch): string {
+/**
+ * Where one rank is in a mismatch report, after "rank 1: reduce(op=SUM, root=0)": " at ring.ts:14:9", or
+ * for a rank that has not reached the call, what it is doing instead. Empty when nothing is known.
+ */
+export type WhereRank = (rank: number, call: string | undefined) => string;
+
+/**
+ * "mismatched collectives on COMM_WORLD (call #3 on it): rank 2 called bcast(root=1) while ranks 0, 1, 3
+ * called bcast(root=0)", then one line per member with its call and the user's file:line (`where`).
+ */
+export function describeMismatch(m: CollectiveMismatch, where?: WhereRank): string {
   const groups = new Map<string, number[]>();
   const notYet: number[] = [];
   for (const [rank, call] of m.calls) {
@@ -158,7 +170,24 @@ export function describeMismatch(m: CollectiveMismatch): string {
   let text = `mismatched collectives on ${m.comm} (collective call #${m.seq} on it): ${sorted.map(say).join(", ")}`;
   if (majority) text += `${sorted.length ? " while " : ""}${say(majority)}`;
   if (notYet.length) text += `; ${ranksWord(notYet)} ${notYet.length > 1 ? "have" : "has"} not reached it yet`;
-  return `${text}.\n  hint: every rank of a communicator must call the same collectives in the same order, with the same root, op and type signature`;
+  return `${text}.${where ? perRankLines(m, where) : ""}\n  hint: every rank of a communicator must call the same collectives in the same order, with the same root, op and type signature`;
+}
+
+const MAX_LINES_PER_CALL = 3;
+
+/** One line per member ("rank 1: reduce(op=SUM, root=0) at ring.ts:14:9"), at most a few per distinct call. */
+function perRankLines(m: CollectiveMismatch, where: WhereRank): string {
+  const shown = new Map<string | undefined, number>();
+  const hidden = new Map<string | undefined, number>();
+  let text = "";
+  for (const [rank, call] of m.calls) {
+    const n = shown.get(call) ?? 0;
+    if (n >= MAX_LINES_PER_CALL) hidden.set(call, (hidden.get(call) ?? 0) + 1);
+    else text += `\n  rank ${rank}: ${call ?? "has not reached it yet"}${where(rank, call)}`;
+    shown.set(call, n + 1);
+  }
+  for (const [call, n] of hidden) text += `\n  … and ${n} more rank${n > 1 ? "s" : ""} ${call ? `calling ${call}` : "not there yet"}`;
+  return text;
 }
 
 export function ranksWord(ranks: number[]): string {

@@ -14,7 +14,7 @@ export interface DiagnosticsSetup {
   programArgs: string[];
   runtimeOptions: Record<string, unknown>;
   live?: boolean;
-  rendezvous: { broadcast(msg: LauncherToRank): void; ready: Promise<void>; inFinalize: Set<number> };
+  rendezvous: { broadcast(msg: LauncherToRank): void; ready: Promise<void>; inFinalize: Set<number>; holdFinalize(): void };
   exits: Map<number, { code: number | null; signal: NodeJS.Signals | null }>;
   abort(code: number, message: string): void;
   isEnding(): boolean;
@@ -44,6 +44,7 @@ export class JobDiagnostics {
       exits: this.s.exits,
       abort: (code, message) => this.s.abort(code, message),
       isEnding: () => this.s.isEnding(),
+      holdFinalize: () => this.s.rendezvous.holdFinalize(),
     });
     if (this.s.live) {
       this.live = new LiveView(this.s.np, path.basename(this.s.program));

@@ -10,7 +10,14 @@
 // encoded, and sent to the launcher with the rank's state; the launcher compares ranks call by call and
 // stops the job on the first mismatch (launcher/diagnostics/collectives.ts). With the trace on, the call
 // and its completion are trace events (the bands of the space-time view). With both off it costs a call.
+//
+// Where each call was made, for the mismatch report: a stack capture costs microseconds, so only the first
+// call of each descriptor on each communicator captures one (raw bundle positions, mapped to the user's
+// file:line only when the launcher asks, in a detailed state answer: see takeCollectiveSites). A loop
+// calling the same collective pays once; the report says whether the site is that of the mismatched call
+// itself or of the first identical call.
 import type { CollectiveLog } from "../wire/bootstrap.ts";
+import { rawStackHere, userSiteOfRaw, type RawFrame } from "./sites.ts";
 
 /** What the hook needs of a communicator (runtime/comm/communicator.ts Comm has all of it). */
 export interface CollectiveComm {
@@ -41,7 +48,18 @@ interface PendingLog {
   runs: [string, number][];
 }
 
+interface FirstCall {
+  ctx: number;
+  desc: string;
+  seq: number;
+  frames: RawFrame[];
+  sent: boolean;
+}
+
 const NOOP: CollectiveDone = () => {};
+/** "ctx descriptor" → the first call of that descriptor on that communicator (bounded: see MAX_FIRST_CALLS). */
+const firstCalls = new Map<string, FirstCall>();
+const MAX_FIRST_CALLS = 2048;
 const sequence = new Map<number, number>();
 const logs = new Map<number, PendingLog>();
 let checking = false;
@@ -114,6 +132,8 @@ function logCall(comm: CollectiveComm, seq: number, descriptor: string): void {
     logs.set(comm.collContext, log);
   }
   if (!log.runs.length) log.from = seq;
+  const key = `${comm.collContext} ${descriptor}`;
+  if (!firstCalls.has(key) && firstCalls.size < MAX_FIRST_CALLS) firstCalls.set(key, { ctx: comm.collContext, desc: descriptor, seq, frames: rawStackHere(), sent: false });
   const last = log.runs[log.runs.length - 1];
   if (last && last[0] === descriptor) last[1]++;
   else log.runs.push([descriptor, 1]);
@@ -127,6 +147,23 @@ export function takeCollectiveLogs(): CollectiveLog[] {
     out.push({ ctx, comm: log.comm, ...(log.membersSent ? {} : { members: log.members }), from: log.from, runs: log.runs });
     log.membersSent = true;
     log.runs = [];
+  }
+  return out;
+}
+
+/**
+ * The user's file:line of the first call of each descriptor per communicator, not yet sent: [ctx,
+ * descriptor, call number of that first call, site]. Maps positions through the source map, so it is
+ * called only for detailed answers (a deadlock being confirmed, a mismatch being reported, the live view).
+ */
+export function takeCollectiveSites(): [ctx: number, desc: string, seq: number, site: string][] {
+  const out: [number, string, number, string][] = [];
+  for (const call of firstCalls.values()) {
+    if (call.sent) continue;
+    call.sent = true;
+    const site = userSiteOfRaw(call.frames);
+    call.frames = [];
+    if (site) out.push([call.ctx, call.desc, call.seq, site]);
   }
   return out;
 }

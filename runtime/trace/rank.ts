@@ -6,7 +6,7 @@
 // called since the last answer), and writes the finalize warnings.
 import type { RankToLauncher } from "../wire/bootstrap.ts";
 import { blockedCalls, keepAliveHeld, resolveSites, setSiteCapture } from "./activity.ts";
-import { setCollectiveChecks, takeCollectiveLogs } from "./collective.ts";
+import { setCollectiveChecks, takeCollectiveLogs, takeCollectiveSites } from "./collective.ts";
 import { finalizeWarnings, firstSendSites, noteSend, sendSitesToPeers, setLeftoverChecks, type Unreceived } from "./leftovers.ts";
 import { contextName, startTrace } from "./tracer.ts";
 import type { ObservedEngine } from "./observer.ts";
@@ -95,14 +95,17 @@ export class RankDiagnostics {
 
   /**
    * For a deadlock report: user messages waiting here that match no receive (even contexts: point-to-point;
-   * the runtime's CONTROL context is 0xffffffff, odd), and where this rank first sent to each peer and tag.
+   * the runtime's CONTROL context is 0xffffffff, odd), and where this rank first sent to each peer and tag;
+   * for a mismatch report: where this rank first made each of its collective calls.
    */
-  private unmatchedAndSites(): Pick<RankToLauncher & { t: "state" }, "unmatched" | "sendSites"> {
+  private unmatchedAndSites(): Pick<RankToLauncher & { t: "state" }, "unmatched" | "sendSites" | "collSites"> {
     const waiting = (this.w.engine.unreceived?.() ?? []).filter((m) => (m.context & 1) === 0).slice(0, 50);
     const sites = firstSendSites();
+    const collSites = takeCollectiveSites();
     return {
       ...(waiting.length ? { unmatched: waiting.map((m) => ({ source: m.source, tag: m.tag, ctx: m.context, comm: contextName(m.context), size: m.size })) } : {}),
       ...(sites.length ? { sendSites: sites } : {}),
+      ...(collSites.length ? { collSites } : {}),
     };
   }
 

@@ -66,6 +66,7 @@ export interface RankDiagnostics {
   inFinalize?: boolean;
   unmatched?: UnmatchedMessage[]; // user messages waiting here for a matching receive (detailed answers only)
   sendSites?: [dest: number, ctx: number, tag: number, site: string][]; // first send line per destination and tag (detailed)
+  collSites?: [ctx: number, desc: string, seq: number, site: string][]; // first line of each collective call per communicator (detailed)
 }
 
 /** A message that arrived at a rank and matches none of its receives yet (a wrong tag, source or communicator?). */

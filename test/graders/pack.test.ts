@@ -7,7 +7,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { execFileSync } from "node:child_process";
 import { projectRoot } from "./lib/run.ts";
-import { exercises, GIVEN_AS_IS, PENDING_HANDOUTS, PENDING_REGIONS } from "./pack/catalogue.ts";
+import { exercises, GIVEN_AS_IS, handoutsOf, PENDING_HANDOUTS, PENDING_REGIONS } from "./pack/catalogue.ts";
 import { buildPack, withoutRegions, type PackResult } from "./pack/pack.ts";
 import { makeStarter, parseRegions, solutionLines } from "./pack/regions.ts";
 
@@ -63,6 +63,20 @@ describe("the references", () => {
     const missing = exercises().filter((ex) => !fs.existsSync(path.join(projectRoot, ex.handout))).map((ex) => ex.id);
     expect(missing.filter((id) => !PENDING_HANDOUTS.has(id))).toEqual([]);
   });
+
+  it("every handout gives the statement, the lines to print, how to run, and the grade command of each grader", () => {
+    for (const ex of exercises().filter((e) => !PENDING_HANDOUTS.has(e.id))) {
+      const texts = handoutsOf(ex).map((h) => fs.readFileSync(path.join(projectRoot, h), "utf8"));
+      const main = texts[0];
+      expect(main, ex.handout).toMatch(/statement/i);
+      expect(main, ex.handout).toMatch(/print/i);
+      expect(main, ex.handout).toMatch(/\brun\b/i);
+      for (const g of ex.graders) {
+        const command = new RegExp(`run grade -- ${g.id.replace(/\./g, "\\.")}(?![\\w.-])`);
+        expect(texts.some((t) => command.test(t)), `${handoutsOf(ex).join(", ")}: no "npm run grade -- ${g.id}"`).toBe(true);
+      }
+    }
+  });
 });
 
 describe("the student pack", () => {
@@ -85,6 +99,10 @@ describe("the student pack", () => {
       expect(reason).toContain("no SOLUTION regions yet in exercises/");
     }
     expect(result.files).toEqual(expect.arrayContaining(["README.md", "tsconfig.json", "package.json", "mpi/ring.ts", "mpi/handouts/10.3.md"]));
+    // every handout of a packed exercise, an extension's own too (8-ext)
+    const handouts = exercises().filter((e) => result.packed.includes(e.id)).flatMap(handoutsOf).map((h) => h.replace(/^exercises\//, ""));
+    expect(handouts).toContain("sockets/handouts/8-ext.md");
+    expect(result.files).toEqual(expect.arrayContaining(handouts));
   });
 
   it("holds no solution line of any reference", () => {

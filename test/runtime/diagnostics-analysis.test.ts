@@ -114,6 +114,24 @@ describe("mismatched collectives", () => {
     );
   });
 
+  it("lists each member's call with where the launcher found it, a few lines per distinct call", () => {
+    const ledger = new CollectiveLedger();
+    const members = [0, 1, 2, 3, 4, 5];
+    for (const r of [0, 1, 2, 3, 4]) ledger.ingest(r, [{ ctx: 1, comm: "COMM_WORLD", members, from: 1, runs: [["bcast(root=0)", 1]] }]);
+    ledger.ingest(5, [{ ctx: 1, comm: "COMM_WORLD", members, from: 1, runs: [["reduce(op=SUM, root=0)", 1]] }]);
+    const m = ledger.firstMismatch()!;
+    expect(m.ctx).toBe(1);
+    const text = describeMismatch(m, (rank, call) => ` at ring.ts:${call?.startsWith("bcast") ? 12 : 14}:${rank + 1}`);
+    expect(text.split("\n").slice(1)).toEqual([
+      "  rank 0: bcast(root=0) at ring.ts:12:1",
+      "  rank 1: bcast(root=0) at ring.ts:12:2",
+      "  rank 2: bcast(root=0) at ring.ts:12:3",
+      "  rank 5: reduce(op=SUM, root=0) at ring.ts:14:6",
+      "  … and 2 more ranks calling bcast(root=0)",
+      "  hint: every rank of a communicator must call the same collectives in the same order, with the same root, op and type signature",
+    ]);
+  });
+
   it("accepts the same calls reported in pieces, and says who lags", () => {
     const ledger = new CollectiveLedger();
     ledger.ingest(0, [{ ctx: 3, comm: "COMM_SELF", members: [0, 1], from: 1, runs: [["allreduce(op=SUM)", 1000]] }]);

@@ -1,6 +1,7 @@
 // tsrun's diagnostics through the real launcher (issue: diagnostics a student can act on): each classic
 // deadlock ends the job with the wait-for graph in words, the source line of every blocked call and a
-// Graphviz file; mismatched collectives stop every rank with what each called; correct programs that
+// Graphviz file; mismatched collectives stop every rank with what each called and where (file:line,
+// also when every rank already returned from the call and waits in finalize); correct programs that
 // look stuck (a rank computing, messages in flight, a long ring) are never reported; finalize warns about
 // unreceived messages (with the send's line) and requests never waited for, and --strict makes it fail.
 import { spawn } from "node:child_process";
@@ -41,7 +42,9 @@ function runArmed(np: number, mode: string, tsrunArgs: string[] = [], guardMs = 
     const guard = setTimeout(() => {
       try {
         process.kill(-child.pid!, "SIGKILL");
-      } catch {}
+      } catch {
+        /* the job already ended */
+      }
     }, guardMs);
     child.on("error", reject);
     child.on("close", (code) => {
@@ -144,6 +147,10 @@ describe("mismatched collectives stop every rank", () => {
     // Reported as soon as it is certain: some ranks may not have reached the call yet.
     expect(r.stderr).toMatch(/mismatched collectives on COMM_WORLD \(collective call #1 on it\): [^\n]*rank 3 called bcast\(root=1\)/);
     expect(r.stderr).toMatch(/mismatched collectives on COMM_WORLD [^\n]*ranks? [\d, ]+ called bcast\(root=0\)/);
+    // every rank that made the call is listed with its line; one that has not yet is listed as such
+    expect(r.stderr).toMatch(/\n {2}rank 3: bcast\(root=1\) at \S*diag-deadlocks\.ts:83:\d+\n/);
+    expect(r.stderr).toMatch(/\n {2}rank [012]: bcast\(root=0\) at \S*diag-deadlocks\.ts:83:\d+\n/);
+    for (const rank of [0, 1, 2]) expect(r.stderr).toMatch(new RegExp(`\\n {2}rank ${rank}: (bcast\\(root=0\\) at \\S*diag-deadlocks\\.ts:83:\\d+|has not reached it yet)`));
   });
 
   it("different ops, even though the call completes", async () => {
@@ -152,6 +159,7 @@ describe("mismatched collectives stop every rank", () => {
     // Reported as soon as it is certain: rank 2 may not have reached the call yet (then "rank 0 called SUM").
     expect(r.stderr).toMatch(/mismatched collectives on COMM_WORLD \(collective call #1 on it\): [^\n]*rank 1 called allreduce\(op=MAX\)/);
     expect(r.stderr).toMatch(/mismatched collectives on COMM_WORLD [^\n]*ranks? [\d, ]+ called allreduce\(op=SUM\)/);
+    expect(r.stderr).toMatch(/\n {2}rank 1: allreduce\(op=MAX\) at \S*diag-deadlocks\.ts:88:\d+\n/);
   });
 
   it("different buffer-mode type signatures, even with equal byte counts", async () => {
@@ -160,6 +168,38 @@ describe("mismatched collectives stop every rank", () => {
     // Reported as soon as it is certain: some ranks may not have reached the call yet.
     expect(r.stderr).toMatch(/mismatched collectives on COMM_WORLD [^\n]*rank 1 called allreduceInto\(op=SUM, type=INT32×4\)/);
     expect(r.stderr).toMatch(/mismatched collectives on COMM_WORLD [^\n]*ranks? [\d, ]+ called allreduceInto\(op=SUM, type=FLOAT64×2\)/);
+    expect(r.stderr).toMatch(/\n {2}rank 1: allreduceInto\(op=SUM, type=INT32×4\) at \S*diag-type-mismatch\.ts:6:\d+\n/);
+  });
+});
+
+describe("the mismatch report names each rank's call and file:line", () => {
+  const program = path.join(projectRoot, "test/runtime/programs/diag-mismatch-sites.ts");
+  const line = (n: number) => `\\S*diag-mismatch-sites\\.ts:${n}:\\d+`;
+  // Each run is a race between the ranks' reports, the finalize path and the detailed poll: run it a few times.
+  const cases: [mode: string, rank0: string, rank1: string][] = [
+    ["completed", `bcast\\(root=0\\) at ${line(15)}`, `reduce\\(op=SUM, root=0\\) at ${line(16)}`],
+    ["stuck", `bcast\\(root=1\\) at ${line(19)}`, `allreduce\\(op=SUM\\) at ${line(20)}`],
+    ["repeated", `bcast\\(root=0\\), the same call as its first one at ${line(25)}`, `allreduce\\(op=SUM\\) at ${line(24)}`],
+  ];
+  for (const [mode, rank0, rank1] of cases) {
+    it(`${mode}: each rank's call and line, every time (2 runs)`, async () => {
+      for (let run = 0; run < 2; run++) {
+        const r = await runTsrun(2, program, { programArgs: [mode], timeoutMs: 60_000, cwd: work });
+        expect(r.code, r.stderr).toBe(1);
+        expect(r.stderr).toMatch(/mismatched collectives on COMM_WORLD/);
+        expect(r.stderr).toMatch(new RegExp(`\\n {2}rank 0: ${rank0}\\n`));
+        expect(r.stderr).toMatch(new RegExp(`\\n {2}rank 1: ${rank1}\\n`));
+        expect(r.stderr).not.toMatch(/did not say where|deadlock/);
+      }
+    });
+  }
+
+  it("the same with ranks as threads (--transport shm), where finalize holds the same way", async () => {
+    const [, rank0, rank1] = cases[0];
+    const r = await runTsrun(2, program, { tsrunArgs: ["--transport", "shm"], programArgs: ["completed"], timeoutMs: 60_000, cwd: work });
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stderr).toMatch(new RegExp(`\\n {2}rank 0: ${rank0}\\n`));
+    expect(r.stderr).toMatch(new RegExp(`\\n {2}rank 1: ${rank1}\\n`));
   });
 });
 

@@ -64,6 +64,12 @@ function familyOf(reference: string): Family {
   return family;
 }
 
+/** An exercise's handouts: its own, then one per grader that has its own (exercise 8's extension, 8-ext). */
+export function handoutsOf(ex: Exercise): string[] {
+  const extra = ex.graders.map((g) => `exercises/${ex.family}/handouts/${g.id}.md`).filter((h) => h !== ex.handout && fs.existsSync(path.join(projectRoot, h)));
+  return [ex.handout, ...extra];
+}
+
 /** Every exercise, in the graders' order. */
 export function exercises(): Exercise[] {
   const byId = new Map<string, Exercise>();

@@ -5,7 +5,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { projectRoot } from "../lib/run.ts";
-import { GIVEN_AS_IS, localImports, type Exercise } from "./catalogue.ts";
+import { GIVEN_AS_IS, handoutsOf, localImports, type Exercise } from "./catalogue.ts";
 import { makeStarter, parseRegions } from "./regions.ts";
 import { bareImports, packReadme, packTsconfig, packPackageJson } from "./pack-files.ts";
 
@@ -76,7 +76,7 @@ export function buildPack(outDir: string, chosen: Exercise[]): PackResult {
     }
     const handout = path.relative(path.dirname(inPack(ex.references[0])), inPack(ex.handout));
     for (const file of programsOf(ex)) contents.set(inPack(file), packedText(file, handout));
-    if (fs.existsSync(path.join(projectRoot, ex.handout))) contents.set(inPack(ex.handout), read(ex.handout));
+    if (fs.existsSync(path.join(projectRoot, ex.handout))) for (const h of handoutsOf(ex)) contents.set(inPack(h), read(h));
     else result.noHandout.push(ex.id);
     result.packed.push(ex.id);
   }
