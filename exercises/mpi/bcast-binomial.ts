@@ -7,11 +7,11 @@
 // Tree: rank r receives from r minus its lowest set bit, then sends to r + 2^k for every 2^k below that
 // bit, largest first (so the far half of the tree starts earliest), as MPICH's binomial broadcast does.
 import * as mpi from "tsmpi";
+import { numberOption } from "../common/args.ts";
 
 const comm = await mpi.init();
 const { rank, size } = comm;
-const valueArg = process.argv.indexOf("--value");
-let value = valueArg > 0 ? Number(process.argv[valueArg + 1]) : 42;
+let value = numberOption("value", 42);
 
 // SOLUTION BEGIN: receive `value` from your parent in the binomial tree (except rank 0), print it, then forward it to your children; rank 0 prints "rank 0 (root) broadcasts V"
 // STARTER: if (rank === 0) console.log(`rank 0 (root) broadcasts ${value}`);

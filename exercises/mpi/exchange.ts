@@ -7,11 +7,11 @@
 // Could this be done with blocking calls? Only by luck: 1 MiB is above the 64 KiB eager limit, so two
 // blocking sends that wait for their receive would deadlock (as exercise 9.5 shows); sendrecv would not.
 import * as mpi from "tsmpi";
+import { numberOption } from "../common/args.ts";
 
 const comm = await mpi.init();
 const { rank, size } = comm;
-const countArg = process.argv.indexOf("--count");
-const count = countArg > 0 ? Number(process.argv[countArg + 1]) : 262144;
+const count = numberOption("count", 262144);
 const partner = rank % 2 ? rank - 1 : rank + 1;
 const valueAt = (owner: number, i: number) => owner * 1000000 + i; // rank r's array: r*1e6 + i
 

@@ -7,22 +7,11 @@
 //         4 ranks (counter 4)". Rank r: next = mulberry32(seed + r), size = 100 + floor(99901 * next()),
 //         then that many values next(). Rank 0's window is [max, counter] (float64).
 import * as mpi from "tsmpi";
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32, numberOption } from "../common/args.ts";
 
 const comm = await mpi.init();
 const { rank, size } = comm;
-const seedArg = process.argv.indexOf("--seed");
-const seed = seedArg > 0 ? Number(process.argv[seedArg + 1]) : 42;
+const seed = numberOption("seed", 42);
 const next = mulberry32(seed + rank);
 const values = Float64Array.from({ length: 100 + Math.floor(99901 * next()) }, () => next());
 const localMax = values.reduce((m, v) => Math.max(m, v), -Infinity);

@@ -8,23 +8,12 @@
 // nothing tells a reader that the seed is already there; here it is, because rank 0 stores it before
 // the window's (collective) creation.
 import * as mpi from "tsmpi";
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32, numberOption } from "../common/args.ts";
 
 const comm = await mpi.init();
 const { rank } = comm;
-const seedArg = process.argv.indexOf("--seed");
 const published = new Uint32Array(1);
-if (rank === 0) published[0] = seedArg > 0 ? Number(process.argv[seedArg + 1]) : Date.now() % 2 ** 32;
+if (rank === 0) published[0] = numberOption("seed", Date.now() % 2 ** 32);
 const win = await mpi.Win.create(published, comm);
 
 let seed = published[0];

@@ -8,22 +8,11 @@
 // Tree: rank r's parent is r minus its lowest set bit; r's subtree is ranks r .. r + lowbit(r) - 1, so a
 // block of consecutive items travels down and is halved at each step.
 import * as mpi from "tsmpi";
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32, numberOption } from "../common/args.ts";
 
 const comm = await mpi.init();
 const { rank, size } = comm;
-const seedArg = process.argv.indexOf("--seed");
-const seed = seedArg > 0 ? Number(process.argv[seedArg + 1]) : 42;
+const seed = numberOption("seed", 42);
 
 // block: the items of ranks rank .. rank + block.length - 1
 let block: Int32Array = new Int32Array(0);

@@ -10,14 +10,11 @@
 // columns q*nb … q*nb+nb-1 of its block as nb items of "one column of my block" (vector(mb, 1, Np) resized
 // to one int32), and receives them as one item of vector(nb, mb, Mp) resized to mb int32, at column p*mb.
 import * as mpi from "tsmpi";
+import { numberOption } from "../common/args.ts";
 
-const option = (name: string, fallback: number) => {
-  const at = process.argv.indexOf(`--${name}`);
-  return at > 0 ? Number(process.argv[at + 1]) : fallback;
-};
 const comm = await mpi.init();
 const { rank, size: P } = comm;
-const [M, N] = [option("rows", P), option("cols", P)];
+const [M, N] = [numberOption("rows", P), numberOption("cols", P)];
 const mb = Math.ceil(M / P);
 const nb = Math.ceil(N / P);
 const [Mp, Np] = [mb * P, nb * P];

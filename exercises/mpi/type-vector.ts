@@ -8,14 +8,11 @@
 // Tags: the element-wise messages use tag 1, the vector-type message tag 2 (the grader counts them apart).
 // Matrix of rank r: element (i, j) = (r+2)*10000 + 100*i + j. Ranks beyond 1 take no part.
 import * as mpi from "tsmpi";
+import { numberOption } from "../common/args.ts";
 
-const option = (name: string, fallback: number) => {
-  const at = process.argv.indexOf(`--${name}`);
-  return at > 0 ? Number(process.argv[at + 1]) : fallback;
-};
 const comm = await mpi.init();
 if (comm.size < 2) throw new Error("this exchange needs 2 ranks: run with -np 2");
-const [M, N] = [option("rows", 4), option("cols", 6)];
+const [M, N] = [numberOption("rows", 4), numberOption("cols", 6)];
 const { rank } = comm;
 const firstColumn = (m: Int32Array) => Array.from({ length: M }, (_, i) => m[i * N]);
 
