@@ -55,7 +55,7 @@ export class RingProcess {
       act.print(`LEADER ${me} (this process was elected)`);
       act.pass(`F${me}`);
     } // candidate < me while participating: swallowed, my own id is already travelling
-    // STARTER: void candidate, me, act;
+    // STARTER: void candidate;
     // SOLUTION END
   }
 
