@@ -13,7 +13,7 @@ import * as mpi from "tsmpi";
 import { prepare, timeScale, waitUnits, type Task } from "../fruits.ts";
 import { mulberry32 } from "../../common/args.ts";
 import { TAG_GIVE_TASK, TAG_RESULT, TAG_TASK, numberOption, programOptions, requireWorkers, workerName, type ResultMessage, type TaskReply } from "./common.ts";
-import type { FaultTolerantOptions } from "./ft-master.ts";
+import type { FaultTolerantOptions } from "./ft-master-algorithm.ts";
 import { scaleOption } from "./master.ts";
 
 const USAGE =
