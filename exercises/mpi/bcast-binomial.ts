@@ -1,7 +1,7 @@
 // Exercise 11.4 (question 2) — Broadcast of an integer with send/recv only: the binomial tree.
 // Statement: using only point-to-point sends and receives, every rank that holds the value forwards it,
 // so the number of holders doubles each round: ceil(log2 N) rounds, N-1 messages.
-// Run:   npx tsrun -np 8 exercises/mpi/bcast-binomial.ts [--value 42]
+// Run:   tsrun -np 8 exercises/mpi/bcast-binomial.ts [--value 42]
 // Grade: npm run grade -- 11.4-binomial
 // Output: "rank 0 (root) broadcasts 42" then "rank 6 received 42 from rank 4" per other rank.
 // Tree: rank r receives from r minus its lowest set bit, then sends to r + 2^k for every 2^k below that

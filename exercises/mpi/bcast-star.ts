@@ -1,7 +1,7 @@
 // Exercise 11.4 (question 1) — Broadcast of an integer with send/recv only: the star algorithm.
 // Statement: using only point-to-point sends and receives, the root sends the integer to every other
 // rank itself, one message each (N-1 messages, all from the root).
-// Run:   npx tsrun -np 8 exercises/mpi/bcast-star.ts [--value 42]
+// Run:   tsrun -np 8 exercises/mpi/bcast-star.ts [--value 42]
 // Grade: npm run grade -- 11.4-star
 // Output: "rank 0 (root) broadcasts 42" then "rank 3 received 42 from rank 0" per other rank.
 import * as mpi from "tsmpi";

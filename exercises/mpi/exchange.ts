@@ -1,7 +1,7 @@
 // Exercise 10.2 (question 3) — Simultaneous exchange with nonblocking communications.
 // Statement: instead of a ping-pong, ranks pair up (0↔1, 2↔3, …) and send to each other at the same
 // time: each posts its irecv and its isend, and only then waits for both.
-// Run:   npx tsrun -np 2 exercises/mpi/exchange.ts [--count 262144]
+// Run:   tsrun -np 2 exercises/mpi/exchange.ts [--count 262144]
 // Grade: npm run grade -- 10.2-exchange
 // Output: "rank 0 sent 262144 int32 to rank 1 and received rank 1's: 1000000 … 1262143 (intact)" per rank.
 // Could this be done with blocking calls? Only by luck: 1 MiB is above the 64 KiB eager limit, so two

@@ -1,7 +1,7 @@
 // Exercise 12.5 — Dynamic master/worker in pull mode.
 // Statement: workers ask the master for work at start and whenever they return a result; the master
 // answers each request with a task (an int32 array) while tasks remain, then with a stop message.
-// Run:   npx tsrun -np 4 exercises/mpi/master-worker-dynamic.ts [--tasks 24] [--seed 42] [--work-ms 10]
+// Run:   tsrun -np 4 exercises/mpi/master-worker-dynamic.ts [--tasks 24] [--seed 42] [--work-ms 10]
 //        [--slow-rank 1 --slow-ms 1000]      (make one worker slow: it then takes fewer tasks)
 // Grade: npm run grade -- 12.5
 // Output: "task 7: result 51234 (worker 2)" for every task, then "worker 2 did 11 tasks" per worker.

@@ -1,7 +1,7 @@
 // Exercise 12.4 — Static master/worker with collectives.
 // Statement: the master splits T tasks among the workers once and for all (scatter), each worker computes
 // its share, and the master collects every result (gather).
-// Run:   npx tsrun -np 4 exercises/mpi/master-worker-static.ts [--tasks 20] [--seed 42]
+// Run:   tsrun -np 4 exercises/mpi/master-worker-static.ts [--tasks 20] [--seed 42]
 // Grade: npm run grade -- 12.4
 // Output: "task 7: result 51234 (rank 2)" for every task, then "rank 2 computed 7 tasks" per rank.
 // Task t is an int32 array of 100 values floor(1000 * next()) with next = mulberry32(seed + t); its result

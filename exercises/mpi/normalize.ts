@@ -1,7 +1,7 @@
 // Exercise 11.7 — Normalising a distributed matrix by its global maximum.
 // Statement: every rank holds a random M×N submatrix, finds its largest element; one collective
 // (allreduce with MAX) gives every rank the global maximum, and each divides its submatrix by it.
-// Run:   npx tsrun -np 4 exercises/mpi/normalize.ts [--rows 4] [--cols 5] [--seed 42]
+// Run:   tsrun -np 4 exercises/mpi/normalize.ts [--rows 4] [--cols 5] [--seed 42]
 // Grade: npm run grade -- 11.7
 // Output: per rank "rank 2: local max 987.6…, global max 999.1…, max after normalisation 0.988…"
 // Values: rank r uses mulberry32(seed + r), element = 1000 * next(), row by row (the grader recomputes).

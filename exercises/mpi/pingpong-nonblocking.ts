@@ -1,7 +1,7 @@
 // Exercise 10.2 (questions 1–2) — Ping-pong with nonblocking communications (isend/irecv, then wait).
 // Statement: the ping-pong of 10.1 with MPI_Isend/MPI_Irecv; where do the waits go? Each side posts
 // its receive before sending, and waits for both just before it needs the data back.
-// Run:   npx tsrun -np 2 exercises/mpi/pingpong-nonblocking.ts [--reps 50]
+// Run:   tsrun -np 2 exercises/mpi/pingpong-nonblocking.ts [--reps 50]
 // Grade: npm run grade -- 10.2-pingpong
 // Output: one line per size: "size 65536 B: latency 61.2 us, bandwidth 1071.3 MB/s (payload intact)"
 import * as mpi from "tsmpi";

@@ -2,8 +2,8 @@
 // Statement: rank 0 sends a message to rank 1, which sends it back; after a few untimed warm-up round
 // trips (connections opened, buffers allocated, code compiled), repeat, measure the round trip, and derive
 // latency (one way) and bandwidth for each size. Compare one machine (-np 2) with two (--host a,b).
-// Run:   npx tsrun -np 2 exercises/mpi/pingpong.ts [--reps 50] [--warmup 5] [--max-size 16777216] [--plot pingpong.svg]
-//        npx tsrun -np 2 --host pc1,pc2 exercises/mpi/pingpong.ts --plot two-machines.svg
+// Run:   tsrun -np 2 exercises/mpi/pingpong.ts [--reps 50] [--warmup 5] [--max-size 16777216] [--plot pingpong.svg]
+//        tsrun -np 2 --host pc1,pc2 exercises/mpi/pingpong.ts --plot two-machines.svg
 // Grade: npm run grade -- 10.1
 // Output: one line per size: "size 65536 B: latency 61.2 us, bandwidth 1071.3 MB/s (payload intact)";
 // --plot FILE.svg draws latency and bandwidth against size (log axes). Sizes of 1 MiB and more use fewer

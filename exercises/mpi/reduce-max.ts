@@ -1,7 +1,7 @@
 // Exercise 11.2 — Reduction: the maximum of the local maxima, at rank 0.
 // Statement: each rank fills 1014 random values in [0, 100) from its own seed, computes its maximum,
 // and one collective (reduce with MAX) brings the maximum of the maxima to rank 0.
-// Run:   npx tsrun -np 4 exercises/mpi/reduce-max.ts [--seed 42]
+// Run:   tsrun -np 4 exercises/mpi/reduce-max.ts [--seed 42]
 // Grade: npm run grade -- 11.2
 // Output: "rank 1: local max 99.87…" per rank, then "rank 0: max of maxima 99.99… over 4 ranks".
 // Values: rank r uses mulberry32(seed + r) and value i = 100 * next() (the grader recomputes them).

@@ -1,7 +1,7 @@
 // Exercise 13.4 — Irregular maximum: each rank accumulates its maximum into rank 0's window.
 // Statement: every rank draws an array of random size 100..100000 and computes its maximum; instead of a
 // reduce where fast ranks wait for slow ones, each one accumulates (MAX) into rank 0 and bumps a counter.
-// Run:   npx tsrun -np 4 exercises/mpi/rma-irregular-max.ts [--seed 42]
+// Run:   tsrun -np 4 exercises/mpi/rma-irregular-max.ts [--seed 42]
 // Grade: npm run grade -- 13.4
 // Output: "rank 2: 53127 values, local max 0.99998…" per rank, then "rank 0: global max 0.99999… from
 //         4 ranks (counter 4)". Rank r: next = mulberry32(seed + r), size = 100 + floor(99901 * next()),

@@ -1,7 +1,7 @@
 // Exercise 13.3 — Reproducible randomness: one rank publishes a seed in a window, the others read it.
 // Statement: rank 0 draws a seed and stores it in memory the others can access; each other rank reads it
 // with a get under a shared lock (passive target: rank 0 takes no part) and generates the same array.
-// Run:   npx tsrun -np 4 exercises/mpi/rma-seed.ts [--seed 1234]     (without --seed: from the clock)
+// Run:   tsrun -np 4 exercises/mpi/rma-seed.ts [--seed 1234]     (without --seed: from the clock)
 // Grade: npm run grade -- 13.3
 // Output: per rank "rank 2: seed 1234, 1000 values, first 0.5134… 0.0871… 0.9443…, sum 498.2…"
 // Array: 1000 values next() with next = mulberry32(seed). The drawback against broadcasting the seed:

@@ -1,7 +1,7 @@
 // Exercise 11.5 (question 3) — Scatter of integers with send/recv only: the binary tree.
 // Statement: ranks form a binary tree in heap order (children of r: 2r+1 and 2r+2); each rank receives
 // its subtree's items from its parent in one message, keeps its own and sends each child its subtree's.
-// Run:   npx tsrun -np 8 exercises/mpi/scatter-binary.ts [--seed 42]
+// Run:   tsrun -np 8 exercises/mpi/scatter-binary.ts [--seed 42]
 // Grade: npm run grade -- 11.5-binary
 // Output: "rank 5 received item 731 from rank 2" per rank ("rank 0 kept item 12" at the root).
 // Items: item i = floor(1000 * next()) for i = 0..N-1, with next = mulberry32(seed) (the grader recomputes).

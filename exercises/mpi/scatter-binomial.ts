@@ -1,7 +1,7 @@
 // Exercise 11.5 (question 2) — Scatter of integers with send/recv only: the binomial tree.
 // Statement: the root sends each subtree's items in one message to the subtree's root, which keeps its
 // own item and forwards the rest the same way: ceil(log2 N) rounds, N-1 messages.
-// Run:   npx tsrun -np 8 exercises/mpi/scatter-binomial.ts [--seed 42]
+// Run:   tsrun -np 8 exercises/mpi/scatter-binomial.ts [--seed 42]
 // Grade: npm run grade -- 11.5-binomial
 // Output: "rank 6 received item 731 from rank 4" per rank ("rank 0 kept item 12" at the root).
 // Items: item i = floor(1000 * next()) for i = 0..N-1, with next = mulberry32(seed) (the grader recomputes).

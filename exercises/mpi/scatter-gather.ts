@@ -1,7 +1,7 @@
 // Exercise 11.3 — Scatter-gather: mean of the cubes, in parallel and sequentially.
 // Statement: rank 0 fills size×1024 random values in [-100, 100], scatters them, each rank cubes its part
 // and computes its mean, rank 0 gathers the means and averages them; compare with a sequential run.
-// Run:   npx tsrun -np 4 exercises/mpi/scatter-gather.ts [--seed 42] [--size 1024]
+// Run:   tsrun -np 4 exercises/mpi/scatter-gather.ts [--seed 42] [--size 1024]
 //        --size N: values per rank (default 1024); try 1000000 to see the speed-up grow with the work.
 // Grade: npm run grade -- 11.3
 // Output: "rank 0: parallel mean of cubes 1234.5… in 0.42 ms" and "rank 0: sequential mean of cubes

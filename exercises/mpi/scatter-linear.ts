@@ -1,7 +1,7 @@
 // Exercise 11.5 (question 1) — Scatter of integers with send/recv only: the linear algorithm.
 // Statement: the root holds one integer per rank and sends each rank its own, one message per rank
 // (N-1 messages, all from the root; the root keeps item 0).
-// Run:   npx tsrun -np 8 exercises/mpi/scatter-linear.ts [--seed 42]
+// Run:   tsrun -np 8 exercises/mpi/scatter-linear.ts [--seed 42]
 // Grade: npm run grade -- 11.5-linear
 // Output: "rank 3 received item 731 from rank 0" per rank ("rank 0 kept item 12" at the root).
 // Items: item i = floor(1000 * next()) for i = 0..N-1, with next = mulberry32(seed) (the grader recomputes).

@@ -1,7 +1,7 @@
 // Exercise 12.2 — Derived datatype II: the first element of each row of an M×N matrix, two ways.
 // Statement: two ranks exchange the first column of their row-major M×N matrices (a) element by element,
 // M messages of one int32, then (b) as one item of vector(M, 1, N, INT32): one message of M int32.
-// Run:   npx tsrun -np 2 exercises/mpi/type-vector.ts [--rows 4] [--cols 6]
+// Run:   tsrun -np 2 exercises/mpi/type-vector.ts [--rows 4] [--cols 6]
 // Grade: npm run grade -- 12.2
 // Output: "rank 0 element-wise: 4 messages of 4 B (16 B in all), column [20000,20100,20200,20300]" and
 //         "rank 0 vector type: 1 message of 16 B, column [20000,20100,20200,20300]" per rank.
