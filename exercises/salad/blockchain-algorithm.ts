@@ -87,11 +87,7 @@ export class Chain {
 
 export type TamperField = "data" | "nonce" | "hash" | "previousHash";
 export type TamperMode = "plain" | "rehash" | "remine";
-export interface TamperSpec {
-  block: number | "last";
-  field: TamperField;
-  mode: TamperMode;
-}
+export interface TamperSpec { block: number | "last"; field: TamperField; mode: TamperMode }
 
 /** Alters one block of the chain as an attacker would; returns the index altered. */
 export function tamper(chain: Chain, spec: TamperSpec): number {
