@@ -7,7 +7,9 @@ import { GIVEN_AS_IS } from "./catalogue.ts";
 
 /** The path a student passes to `--program` for this grader, inside a pack written at `packDir`. */
 export function starterProgram(grader: Grader, packDir: string): string {
-  const refs = [grader.reference].flat().filter((r) => !GIVEN_AS_IS.has(r));
+  const all = [grader.reference].flat();
+  const written = all.filter((r) => !GIVEN_AS_IS.has(r));
+  const refs = written.length ? written : all; // S6: the program is given, the part to write is a module it imports
   const inPack = (r: string) => path.join(packDir, r.replace(/^exercises\//, ""));
   return refs.length === 1 ? inPack(refs[0]) : path.dirname(inPack(refs[0]));
 }
