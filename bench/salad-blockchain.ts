@@ -5,7 +5,7 @@
 //
 //   npx tsx bench/salad-blockchain.ts [--max-difficulty 4] [--runs 5] [--blocks 4]
 import { parseArgs } from "node:util";
-import { Block, sha256 } from "../exercises/salad/blockchain.ts";
+import { Block, sha256 } from "../exercises/salad/blockchain-algorithm.ts";
 
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);

@@ -1,7 +1,7 @@
 // Exercise 11.6 — All-to-all with point-to-point communications only.
 // Statement: every rank sends a different integer to every other rank, with nonblocking sends and
 // receives all posted at once, then one waitall; rank i ends with, at index j, what rank j sent to i.
-// Run:   npx tsrun -np 4 exercises/mpi/alltoall-p2p.ts
+// Run:   tsrun -np 4 exercises/mpi/alltoall-p2p.ts
 // Grade: npm run grade -- 11.6
 // Output: per rank "rank 1 sent [4,5,6,7] received [1,5,9,13]" (value i→j is i*N + j, all distinct).
 import * as mpi from "tsmpi";

@@ -1,7 +1,7 @@
 // Exercise 9.5 — A bug! (the fix)
 // Statement: ranks pair up (0↔1, 2↔3, …) and exchange 1000 int32; the fix gives every send its receive,
 // posted at the same time (sendrecv), so the exchange completes whatever the message size.
-// Run:   npx tsrun -np 4 exercises/mpi/bug-fixed.ts
+// Run:   tsrun -np 4 exercises/mpi/bug-fixed.ts
 // Grade: npm run grade -- 9.5 [--program my-fix.ts]
 // Output: one line per rank: "rank 0 received 1000 int32 from rank 1: 1000 1001 … 1999 (sum 1499500)";
 //         with an odd number of ranks the last one prints "rank 4 has no partner".

@@ -1,7 +1,7 @@
 // Exercise 9.5 — A bug! (the program as the handout gives it, kept to show what tsmpi reports)
 // Statement: ranks pair up (0↔1, 2↔3, …) and each sends 1000 int32 to its partner with a blocking send;
 // nobody receives, so every rank waits forever for a receive that is never posted (fix: bug-fixed.ts).
-// Run:   npx tsrun -np 2 exercises/mpi/bug.ts
+// Run:   tsrun -np 2 exercises/mpi/bug.ts
 // Grade: npm run grade -- 9.5        (shows tsrun's report for this file, grades bug-fixed.ts)
 // Output: "rank 0 of 2 sends 1000 int32 to rank 1", then tsrun stops the job and says where each rank
 //         waits (deadlock report; before diagnostics, `--timeout 5` prints what each rank is blocked in).

@@ -1,17 +1,17 @@
 // Exercise 10.2 (question 3) — Simultaneous exchange with nonblocking communications.
 // Statement: instead of a ping-pong, ranks pair up (0↔1, 2↔3, …) and send to each other at the same
 // time: each posts its irecv and its isend, and only then waits for both.
-// Run:   npx tsrun -np 2 exercises/mpi/exchange.ts [--count 262144]
+// Run:   tsrun -np 2 exercises/mpi/exchange.ts [--count 262144]
 // Grade: npm run grade -- 10.2-exchange
 // Output: "rank 0 sent 262144 int32 to rank 1 and received rank 1's: 1000000 … 1262143 (intact)" per rank.
 // Could this be done with blocking calls? Only by luck: 1 MiB is above the 64 KiB eager limit, so two
 // blocking sends that wait for their receive would deadlock (as exercise 9.5 shows); sendrecv would not.
 import * as mpi from "tsmpi";
+import { numberOption } from "../common/args.ts";
 
 const comm = await mpi.init();
 const { rank, size } = comm;
-const countArg = process.argv.indexOf("--count");
-const count = countArg > 0 ? Number(process.argv[countArg + 1]) : 262144;
+const count = numberOption("count", 262144);
 const partner = rank % 2 ? rank - 1 : rank + 1;
 const valueAt = (owner: number, i: number) => owner * 1000000 + i; // rank r's array: r*1e6 + i
 

@@ -1,6 +1,6 @@
 // Exercise 9.2/9.3/9.4 — Hello world: every rank prints its rank, the number of ranks and its host.
 // Statement: write an MPI program where each process says who it is (rank, size) and where it runs.
-// Run:   npx tsrun -np 4 exercises/mpi/hello.ts            (or --hostfile hosts for several machines)
+// Run:   tsrun -np 4 exercises/mpi/hello.ts            (or --hostfile hosts for several machines)
 // Grade: npm run grade -- 9.2
 // Output: one line per rank, in any order: "hello from rank 2 of 4 on lab-pc-07"
 import * as mpi from "tsmpi";

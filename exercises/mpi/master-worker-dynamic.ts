@@ -1,7 +1,7 @@
 // Exercise 12.5 — Dynamic master/worker in pull mode.
 // Statement: workers ask the master for work at start and whenever they return a result; the master
 // answers each request with a task (an int32 array) while tasks remain, then with a stop message.
-// Run:   npx tsrun -np 4 exercises/mpi/master-worker-dynamic.ts [--tasks 24] [--seed 42] [--work-ms 10]
+// Run:   tsrun -np 4 exercises/mpi/master-worker-dynamic.ts [--tasks 24] [--seed 42] [--work-ms 10]
 //        [--slow-rank 1 --slow-ms 1000]      (make one worker slow: it then takes fewer tasks)
 // Grade: npm run grade -- 12.5
 // Output: "task 7: result 51234 (worker 2)" for every task, then "worker 2 did 11 tasks" per worker.
@@ -10,21 +10,8 @@
 // 1000 ms, so the fast workers finish every other task long before the slow one returns its first —
 // a 100× gap that holds on a loaded machine. Requires -np 2 or more (rank 0 is only the master).
 import * as mpi from "tsmpi";
+import { mulberry32, numberOption } from "../common/args.ts";
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-const option = (name: string, fallback: number) => {
-  const at = process.argv.indexOf(`--${name}`);
-  return at > 0 ? Number(process.argv[at + 1]) : fallback;
-};
 const TAG_REQUEST = 1; // worker → master: {result} or {result: null} at start
 const TAG_TASK = 2; // master → worker: {id, data}
 const TAG_STOP = 3; // master → worker: no more work
@@ -34,8 +21,8 @@ interface Request { result: { id: number; value: number } | null }
 const comm = await mpi.init();
 const { rank, size } = comm;
 if (size < 2) throw new Error("the master needs at least one worker: run with -np 2 or more");
-const [T, seed, workMs] = [option("tasks", 24), option("seed", 42), option("work-ms", 10)];
-const [slowRank, slowMs] = [option("slow-rank", -1), option("slow-ms", 1000)];
+const [T, seed, workMs] = [numberOption("tasks", 24), numberOption("seed", 42), numberOption("work-ms", 10)];
+const [slowRank, slowMs] = [numberOption("slow-rank", -1), numberOption("slow-ms", 1000)];
 
 if (rank === 0) {
   // SOLUTION BEGIN: the master: answer every worker's request (TAG_REQUEST, any source) with the next task (TAG_TASK) or TAG_STOP when none is left; record each result; print the task lines in task order and each worker's count

@@ -1,27 +1,14 @@
 // Exercise 12.4 — Static master/worker with collectives.
 // Statement: the master splits T tasks among the workers once and for all (scatter), each worker computes
 // its share, and the master collects every result (gather).
-// Run:   npx tsrun -np 4 exercises/mpi/master-worker-static.ts [--tasks 20] [--seed 42]
+// Run:   tsrun -np 4 exercises/mpi/master-worker-static.ts [--tasks 20] [--seed 42]
 // Grade: npm run grade -- 12.4
 // Output: "task 7: result 51234 (rank 2)" for every task, then "rank 2 computed 7 tasks" per rank.
 // Task t is an int32 array of 100 values floor(1000 * next()) with next = mulberry32(seed + t); its result
 // is the sum of the array (the grader recomputes both). Rank 0 is the master; with -np 1 it works alone.
 import * as mpi from "tsmpi";
+import { mulberry32, numberOption } from "../common/args.ts";
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-const option = (name: string, fallback: number) => {
-  const at = process.argv.indexOf(`--${name}`);
-  return at > 0 ? Number(process.argv[at + 1]) : fallback;
-};
 interface Task { id: number; data: Int32Array }
 interface Result { id: number; value: number; rank: number }
 const makeTask = (id: number, seed: number): Task => {
@@ -31,7 +18,7 @@ const makeTask = (id: number, seed: number): Task => {
 
 const comm = await mpi.init();
 const { rank, size } = comm;
-const [T, seed] = [option("tasks", 20), option("seed", 42)];
+const [T, seed] = [numberOption("tasks", 20), numberOption("seed", 42)];
 
 // SOLUTION BEGIN: rank 0 splits the T tasks among the workers (task t to worker 1 + t mod workers; all to itself at -np 1); one scatter, every rank computes its tasks' results, one gather to rank 0
 // STARTER: const all: Result[][] | undefined = rank === 0 ? [] : undefined;

@@ -1,29 +1,15 @@
 // Exercise 11.7 — Normalising a distributed matrix by its global maximum.
 // Statement: every rank holds a random M×N submatrix, finds its largest element; one collective
 // (allreduce with MAX) gives every rank the global maximum, and each divides its submatrix by it.
-// Run:   npx tsrun -np 4 exercises/mpi/normalize.ts [--rows 4] [--cols 5] [--seed 42]
+// Run:   tsrun -np 4 exercises/mpi/normalize.ts [--rows 4] [--cols 5] [--seed 42]
 // Grade: npm run grade -- 11.7
 // Output: per rank "rank 2: local max 987.6…, global max 999.1…, max after normalisation 0.988…"
 // Values: rank r uses mulberry32(seed + r), element = 1000 * next(), row by row (the grader recomputes).
 import * as mpi from "tsmpi";
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-const option = (name: string, fallback: number) => {
-  const at = process.argv.indexOf(`--${name}`);
-  return at > 0 ? Number(process.argv[at + 1]) : fallback;
-};
+import { mulberry32, numberOption } from "../common/args.ts";
 
 const comm = await mpi.init();
-const [M, N, seed] = [option("rows", 4), option("cols", 5), option("seed", 42)];
+const [M, N, seed] = [numberOption("rows", 4), numberOption("cols", 5), numberOption("seed", 42)];
 const next = mulberry32(seed + comm.rank);
 const matrix = Float64Array.from({ length: M * N }, () => 1000 * next()); // row-major M×N
 

@@ -1,15 +1,15 @@
 // Exercise 10.2 (questions 1–2) — Ping-pong with nonblocking communications (isend/irecv, then wait).
 // Statement: the ping-pong of 10.1 with MPI_Isend/MPI_Irecv; where do the waits go? Each side posts
 // its receive before sending, and waits for both just before it needs the data back.
-// Run:   npx tsrun -np 2 exercises/mpi/pingpong-nonblocking.ts [--reps 50]
+// Run:   tsrun -np 2 exercises/mpi/pingpong-nonblocking.ts [--reps 50]
 // Grade: npm run grade -- 10.2-pingpong
 // Output: one line per size: "size 65536 B: latency 61.2 us, bandwidth 1071.3 MB/s (payload intact)"
 import * as mpi from "tsmpi";
+import { numberOption } from "../common/args.ts";
 
 const comm = await mpi.init();
 if (comm.size < 2) throw new Error("ping-pong needs at least 2 ranks: run with -np 2");
-const repsArg = process.argv.indexOf("--reps");
-const reps = repsArg > 0 ? Number(process.argv[repsArg + 1]) : 50;
+const reps = numberOption("reps", 50);
 const sizes = [8, 1024, 64 * 1024, 1024 * 1024];
 
 for (const size of sizes) {

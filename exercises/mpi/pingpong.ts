@@ -2,27 +2,24 @@
 // Statement: rank 0 sends a message to rank 1, which sends it back; after a few untimed warm-up round
 // trips (connections opened, buffers allocated, code compiled), repeat, measure the round trip, and derive
 // latency (one way) and bandwidth for each size. Compare one machine (-np 2) with two (--host a,b).
-// Run:   npx tsrun -np 2 exercises/mpi/pingpong.ts [--reps 50] [--warmup 5] [--max-size 16777216] [--plot pingpong.svg]
-//        npx tsrun -np 2 --host pc1,pc2 exercises/mpi/pingpong.ts --plot two-machines.svg
+// Run:   tsrun -np 2 exercises/mpi/pingpong.ts [--reps 50] [--warmup 5] [--max-size 16777216] [--plot pingpong.svg]
+//        tsrun -np 2 --host pc1,pc2 exercises/mpi/pingpong.ts --plot two-machines.svg
 // Grade: npm run grade -- 10.1
 // Output: one line per size: "size 65536 B: latency 61.2 us, bandwidth 1071.3 MB/s (payload intact)";
 // --plot FILE.svg draws latency and bandwidth against size (log axes). Sizes of 1 MiB and more use fewer
 // repetitions (at least 2) so that the whole run stays short.
 import * as mpi from "tsmpi";
+import { textOption } from "../common/args.ts";
 import { bytes, writeCharts } from "../common/svg-chart.ts";
 
 const comm = await mpi.init();
 if (comm.size < 2) throw new Error("ping-pong needs at least 2 ranks: run with -np 2");
-const option = (name: string, fallback: string) => {
-  const at = process.argv.indexOf(`--${name}`);
-  return at > 0 ? process.argv[at + 1] : fallback;
-};
-const reps = Number(option("reps", "50"));
-const warmup = Number(option("warmup", "5"));
-const maxSize = Number(option("max-size", String(16 * 2 ** 20)));
-const plot = option("plot", "");
+const reps = Number(textOption("reps", "50"));
+const warmup = Number(textOption("warmup", "5"));
+const maxSize = Number(textOption("max-size", String(16 * 2 ** 20)));
+const plot = textOption("plot", "");
 for (const [name, value] of [["reps", reps], ["warmup", warmup], ["max-size", maxSize]] as const) {
-  if (!Number.isInteger(value) || value < (name === "warmup" ? 0 : 1)) throw new Error(`--${name} must be a whole number, got ${option(name, "")}`);
+  if (!Number.isInteger(value) || value < (name === "warmup" ? 0 : 1)) throw new Error(`--${name} must be a whole number, got ${textOption(name, "")}`);
 }
 const sizes: number[] = [];
 for (let size = 1; size <= maxSize; size *= 4) sizes.push(size); // 1 B, 4 B, 16 B, … 16 MiB

@@ -1,26 +1,15 @@
 // Exercise 11.2 — Reduction: the maximum of the local maxima, at rank 0.
 // Statement: each rank fills 1014 random values in [0, 100) from its own seed, computes its maximum,
 // and one collective (reduce with MAX) brings the maximum of the maxima to rank 0.
-// Run:   npx tsrun -np 4 exercises/mpi/reduce-max.ts [--seed 42]
+// Run:   tsrun -np 4 exercises/mpi/reduce-max.ts [--seed 42]
 // Grade: npm run grade -- 11.2
 // Output: "rank 1: local max 99.87…" per rank, then "rank 0: max of maxima 99.99… over 4 ranks".
 // Values: rank r uses mulberry32(seed + r) and value i = 100 * next() (the grader recomputes them).
 import * as mpi from "tsmpi";
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32, numberOption } from "../common/args.ts";
 
 const comm = await mpi.init();
-const seedArg = process.argv.indexOf("--seed");
-const seed = seedArg > 0 ? Number(process.argv[seedArg + 1]) : 42;
+const seed = numberOption("seed", 42);
 const next = mulberry32(seed + comm.rank); // a different seed on every rank
 const values = Float64Array.from({ length: 1014 }, () => 100 * next());
 // SOLUTION BEGIN: the maximum of `values`, then the maximum of every rank's maximum at rank 0 with one collective

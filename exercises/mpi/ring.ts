@@ -1,7 +1,7 @@
 // Exercise 10.3 — Token ring: an integer token goes round the ring 0 → 1 → … → N-1 → 0, for any N ≥ 1.
 // Statement: rank 0 creates the token; each rank receives it from its left neighbour, adds its rank,
 // and passes it to its right neighbour; rank 0 checks the value when the token comes back.
-// Run:   npx tsrun -np 8 exercises/mpi/ring.ts
+// Run:   tsrun -np 8 exercises/mpi/ring.ts
 // Grade: npm run grade -- 10.3
 // Output: "rank 3 received token 6 from rank 2" per rank, then "rank 0: token back with 28 (expected 28)".
 import * as mpi from "tsmpi";

@@ -1,7 +1,7 @@
 // Exercise 13.1 — One-sided intermediary: rank 1 carries rank 0's pid into rank 2's memory.
 // Statement: with at least three ranks, rank 0 stores its pid in a window; rank 1 fetches it with a get
 // and writes it into rank 2's window with a put; fences open and close each access epoch.
-// Run:   npx tsrun -np 3 exercises/mpi/rma-intermediary.ts
+// Run:   tsrun -np 3 exercises/mpi/rma-intermediary.ts
 // Grade: npm run grade -- 13.1
 // Output: "rank 0: my pid is 81230" (every rank says its pid), then "rank 2 holds 81230 in its window".
 import * as mpi from "tsmpi";

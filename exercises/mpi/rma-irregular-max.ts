@@ -1,28 +1,17 @@
 // Exercise 13.4 — Irregular maximum: each rank accumulates its maximum into rank 0's window.
 // Statement: every rank draws an array of random size 100..100000 and computes its maximum; instead of a
 // reduce where fast ranks wait for slow ones, each one accumulates (MAX) into rank 0 and bumps a counter.
-// Run:   npx tsrun -np 4 exercises/mpi/rma-irregular-max.ts [--seed 42]
+// Run:   tsrun -np 4 exercises/mpi/rma-irregular-max.ts [--seed 42]
 // Grade: npm run grade -- 13.4
 // Output: "rank 2: 53127 values, local max 0.99998…" per rank, then "rank 0: global max 0.99999… from
 //         4 ranks (counter 4)". Rank r: next = mulberry32(seed + r), size = 100 + floor(99901 * next()),
 //         then that many values next(). Rank 0's window is [max, counter] (float64).
 import * as mpi from "tsmpi";
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32, numberOption } from "../common/args.ts";
 
 const comm = await mpi.init();
 const { rank, size } = comm;
-const seedArg = process.argv.indexOf("--seed");
-const seed = seedArg > 0 ? Number(process.argv[seedArg + 1]) : 42;
+const seed = numberOption("seed", 42);
 const next = mulberry32(seed + rank);
 const values = Float64Array.from({ length: 100 + Math.floor(99901 * next()) }, () => next());
 const localMax = values.reduce((m, v) => Math.max(m, v), -Infinity);

@@ -1,30 +1,19 @@
 // Exercise 13.3 — Reproducible randomness: one rank publishes a seed in a window, the others read it.
 // Statement: rank 0 draws a seed and stores it in memory the others can access; each other rank reads it
 // with a get under a shared lock (passive target: rank 0 takes no part) and generates the same array.
-// Run:   npx tsrun -np 4 exercises/mpi/rma-seed.ts [--seed 1234]     (without --seed: from the clock)
+// Run:   tsrun -np 4 exercises/mpi/rma-seed.ts [--seed 1234]     (without --seed: from the clock)
 // Grade: npm run grade -- 13.3
 // Output: per rank "rank 2: seed 1234, 1000 values, first 0.5134… 0.0871… 0.9443…, sum 498.2…"
 // Array: 1000 values next() with next = mulberry32(seed). The drawback against broadcasting the seed:
 // nothing tells a reader that the seed is already there; here it is, because rank 0 stores it before
 // the window's (collective) creation.
 import * as mpi from "tsmpi";
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32, numberOption } from "../common/args.ts";
 
 const comm = await mpi.init();
 const { rank } = comm;
-const seedArg = process.argv.indexOf("--seed");
 const published = new Uint32Array(1);
-if (rank === 0) published[0] = seedArg > 0 ? Number(process.argv[seedArg + 1]) : Date.now() % 2 ** 32;
+if (rank === 0) published[0] = numberOption("seed", Date.now() % 2 ** 32);
 const win = await mpi.Win.create(published, comm);
 
 let seed = published[0];

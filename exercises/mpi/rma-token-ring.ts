@@ -1,7 +1,7 @@
 // Exercise 13.2 — Token ring with one-sided communications and explicit synchronisation.
 // Statement: the token ring of 10.3 where each rank puts the token into its right neighbour's window;
 // a rank cannot see when its memory was written, so post/start/complete/wait (PSCW) says when.
-// Run:   npx tsrun -np 8 exercises/mpi/rma-token-ring.ts
+// Run:   tsrun -np 8 exercises/mpi/rma-token-ring.ts
 // Grade: npm run grade -- 13.2
 // Output: "rank 3 received token 6 from rank 2" per rank, then "rank 0: token back with 28 (expected 28)".
 // Each rank adds its rank to the token, as in 10.3. Rank r exposes its window to its left neighbour only

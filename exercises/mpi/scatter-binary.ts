@@ -1,23 +1,14 @@
 // Exercise 11.5 (question 3) — Scatter of integers with send/recv only: the binary tree.
 // Statement: ranks form a binary tree in heap order (children of r: 2r+1 and 2r+2); each rank receives
 // its subtree's items from its parent in one message, keeps its own and sends each child its subtree's.
-// Run:   npx tsrun -np 8 exercises/mpi/scatter-binary.ts [--seed 42]
+// Run:   tsrun -np 8 exercises/mpi/scatter-binary.ts [--seed 42]
 // Grade: npm run grade -- 11.5-binary
 // Output: "rank 5 received item 731 from rank 2" per rank ("rank 0 kept item 12" at the root).
 // Items: item i = floor(1000 * next()) for i = 0..N-1, with next = mulberry32(seed) (the grader recomputes).
 // A message carries the subtree's items in preorder (the rank itself, then its left, then its right subtree).
 import * as mpi from "tsmpi";
+import { mulberry32, numberOption } from "../common/args.ts";
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 /** The ranks of r's subtree in preorder. */
 function subtree(r: number, size: number): number[] {
   return r >= size ? [] : [r, ...subtree(2 * r + 1, size), ...subtree(2 * r + 2, size)];
@@ -25,8 +16,7 @@ function subtree(r: number, size: number): number[] {
 
 const comm = await mpi.init();
 const { rank, size } = comm;
-const seedArg = process.argv.indexOf("--seed");
-const seed = seedArg > 0 ? Number(process.argv[seedArg + 1]) : 42;
+const seed = numberOption("seed", 42);
 
 // mine: the items of subtree(rank), in the same order
 let mine: Int32Array;

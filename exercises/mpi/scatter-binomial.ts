@@ -1,29 +1,18 @@
 // Exercise 11.5 (question 2) — Scatter of integers with send/recv only: the binomial tree.
 // Statement: the root sends each subtree's items in one message to the subtree's root, which keeps its
 // own item and forwards the rest the same way: ceil(log2 N) rounds, N-1 messages.
-// Run:   npx tsrun -np 8 exercises/mpi/scatter-binomial.ts [--seed 42]
+// Run:   tsrun -np 8 exercises/mpi/scatter-binomial.ts [--seed 42]
 // Grade: npm run grade -- 11.5-binomial
 // Output: "rank 6 received item 731 from rank 4" per rank ("rank 0 kept item 12" at the root).
 // Items: item i = floor(1000 * next()) for i = 0..N-1, with next = mulberry32(seed) (the grader recomputes).
 // Tree: rank r's parent is r minus its lowest set bit; r's subtree is ranks r .. r + lowbit(r) - 1, so a
 // block of consecutive items travels down and is halved at each step.
 import * as mpi from "tsmpi";
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32, numberOption } from "../common/args.ts";
 
 const comm = await mpi.init();
 const { rank, size } = comm;
-const seedArg = process.argv.indexOf("--seed");
-const seed = seedArg > 0 ? Number(process.argv[seedArg + 1]) : 42;
+const seed = numberOption("seed", 42);
 
 // block: the items of ranks rank .. rank + block.length - 1
 let block: Int32Array = new Int32Array(0);

@@ -1,33 +1,22 @@
 // Exercise 11.3 — Scatter-gather: mean of the cubes, in parallel and sequentially.
 // Statement: rank 0 fills size×1024 random values in [-100, 100], scatters them, each rank cubes its part
 // and computes its mean, rank 0 gathers the means and averages them; compare with a sequential run.
-// Run:   npx tsrun -np 4 exercises/mpi/scatter-gather.ts [--seed 42] [--size 1024]
+// Run:   tsrun -np 4 exercises/mpi/scatter-gather.ts [--seed 42] [--size 1024]
 //        --size N: values per rank (default 1024); try 1000000 to see the speed-up grow with the work.
 // Grade: npm run grade -- 11.3
 // Output: "rank 0: parallel mean of cubes 1234.5… in 0.42 ms" and "rank 0: sequential mean of cubes
 //         1234.5… in 0.10 ms (difference 1.1e-13)", then "rank 0: speed-up 0.24 (sequential 0.10 ms / parallel
 //         0.42 ms) on 4 ranks, 1024 values each". Values: mulberry32(seed), value = -100 + 200 * next().
 import * as mpi from "tsmpi";
+import { mulberry32, numberOption, textOption } from "../common/args.ts";
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 const meanOfCubes = (xs: Float64Array) => xs.reduce((sum, x) => sum + x * x * x, 0) / xs.length;
 
 const comm = await mpi.init();
 const { rank, size } = comm;
-const sizeArg = process.argv.indexOf("--size");
-const PART = sizeArg > 0 ? Number(process.argv[sizeArg + 1]) : 1024;
-if (!Number.isInteger(PART) || PART < 1) throw new Error(`--size takes the number of values per rank (a whole number ≥ 1), got ${process.argv[sizeArg + 1]}`);
-const seedArg = process.argv.indexOf("--seed");
-const seed = seedArg > 0 ? Number(process.argv[seedArg + 1]) : 42;
+const PART = numberOption("size", 1024);
+if (!Number.isInteger(PART) || PART < 1) throw new Error(`--size takes the number of values per rank (a whole number ≥ 1), got ${textOption("size", "")}`);
+const seed = numberOption("seed", 42);
 
 let all: Float64Array | undefined;
 if (rank === 0) {

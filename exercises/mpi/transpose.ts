@@ -1,7 +1,7 @@
 // Exercise 12.3 — Transposing a distributed matrix with derived datatypes and collectives.
 // Statement: A (M×N) and B = Aᵀ (N×M) are distributed by blocks of rows; gather A's first column into
 // rank 0's first row of B, then one alltoall with vector/resized types transposes A into B, for any M, N, P.
-// Run:   npx tsrun -np 3 exercises/mpi/transpose.ts [--rows 7] [--cols 5]      (default M = N = P)
+// Run:   tsrun -np 3 exercises/mpi/transpose.ts [--rows 7] [--cols 5]      (default M = N = P)
 // Grade: npm run grade -- 12.3
 // Output: "rank 0: gathered A's first column [0,1000,2000]" then one line per row of B a rank holds:
 //         "rank 1: B row 2 = [2,1002,2002]". A(i, j) = 1000*i + j.
@@ -10,14 +10,11 @@
 // columns q*nb … q*nb+nb-1 of its block as nb items of "one column of my block" (vector(mb, 1, Np) resized
 // to one int32), and receives them as one item of vector(nb, mb, Mp) resized to mb int32, at column p*mb.
 import * as mpi from "tsmpi";
+import { numberOption } from "../common/args.ts";
 
-const option = (name: string, fallback: number) => {
-  const at = process.argv.indexOf(`--${name}`);
-  return at > 0 ? Number(process.argv[at + 1]) : fallback;
-};
 const comm = await mpi.init();
 const { rank, size: P } = comm;
-const [M, N] = [option("rows", P), option("cols", P)];
+const [M, N] = [numberOption("rows", P), numberOption("cols", P)];
 const mb = Math.ceil(M / P);
 const nb = Math.ceil(N / P);
 const [Mp, Np] = [mb * P, nb * P];

@@ -1,21 +1,18 @@
 // Exercise 12.2 — Derived datatype II: the first element of each row of an M×N matrix, two ways.
 // Statement: two ranks exchange the first column of their row-major M×N matrices (a) element by element,
 // M messages of one int32, then (b) as one item of vector(M, 1, N, INT32): one message of M int32.
-// Run:   npx tsrun -np 2 exercises/mpi/type-vector.ts [--rows 4] [--cols 6]
+// Run:   tsrun -np 2 exercises/mpi/type-vector.ts [--rows 4] [--cols 6]
 // Grade: npm run grade -- 12.2
 // Output: "rank 0 element-wise: 4 messages of 4 B (16 B in all), column [20000,20100,20200,20300]" and
 //         "rank 0 vector type: 1 message of 16 B, column [20000,20100,20200,20300]" per rank.
 // Tags: the element-wise messages use tag 1, the vector-type message tag 2 (the grader counts them apart).
 // Matrix of rank r: element (i, j) = (r+2)*10000 + 100*i + j. Ranks beyond 1 take no part.
 import * as mpi from "tsmpi";
+import { numberOption } from "../common/args.ts";
 
-const option = (name: string, fallback: number) => {
-  const at = process.argv.indexOf(`--${name}`);
-  return at > 0 ? Number(process.argv[at + 1]) : fallback;
-};
 const comm = await mpi.init();
 if (comm.size < 2) throw new Error("this exchange needs 2 ranks: run with -np 2");
-const [M, N] = [option("rows", 4), option("cols", 6)];
+const [M, N] = [numberOption("rows", 4), numberOption("cols", 6)];
 const { rank } = comm;
 const firstColumn = (m: Int32Array) => Array.from({ length: M }, (_, i) => m[i * N]);
 

@@ -10,7 +10,7 @@
 // Lines: `BLOCK <i> hash=… previousHash=… timestamp=… data=<json>` (ex5);
 //        `DIFFICULTY <d> seconds=<s> attempts=<a>` per difficulty (ex7), then the table.
 import { parseArgs } from "node:util";
-import { Block } from "./blockchain.ts";
+import { Block } from "./blockchain-algorithm.ts";
 import { writeCharts } from "../common/svg-chart.ts";
 
 const GIVEN = ["Bonjour, je suis le premier bloc", "Hello, je suis le deuxième bloc", "Yo, je suis le troisième bloc"];

@@ -1,11 +1,12 @@
 // Salad exercise S3, the price of the lock (seed 000, "Exercice 2: les verrous"): K concurrent callers
-// each add 1 to a shared counter N times, with and without the lock of counter-race.ts, for several N;
+// each add 1 to a shared counter N times, with and without the lock of counter-race-algorithm.ts, for several N;
 // the time of each run is printed as a table and, with --plot FILE.svg, drawn against N (log axes). The run
 // without the lock is faster and wrong (lost increments); the lock makes it exact and costs time.
 //   npx tsx exercises/salad/counter-lock-cost.ts [--clients 3] [--n 1000,10000,100000] [--race async|threads] [--plot lock.svg]
 // Lines: `COST n=<N> lock=off|on ms=<t> counter=<c> expected=<K*N> lost=<l>` per run, then the table.
 import { parseArgs } from "node:util";
-import { AsyncMutex, incrementAsync, incrementInThread, type RaceMode } from "./counter-race.ts";
+import { AsyncMutex, incrementAsync, type RaceMode } from "./counter-race-algorithm.ts";
+import { incrementInThread } from "./counter-race-threads.ts";
 import { writeCharts } from "../common/svg-chart.ts";
 
 interface Run { n: number; lock: boolean; ms: number; counter: number }
@@ -17,7 +18,7 @@ async function round(clients: number, n: number, lock: boolean, race: RaceMode):
     const threads = Array.from({ length: clients }, () => incrementInThread(counter, n, lock));
     await Promise.all(threads.map((t) => t.ready));
     const start = performance.now();
-    Atomics.store(counter, 2, 1); // the start gate of counter-race.ts's threads
+    Atomics.store(counter, 2, 1); // the start gate of counter-race-threads.ts
     Atomics.notify(counter, 2);
     await Promise.all(threads.map((t) => t.done));
     return { n, lock, ms: performance.now() - start, counter: counter[0] };

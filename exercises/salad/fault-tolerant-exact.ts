@@ -7,7 +7,7 @@
 // survives, and when none is left the master stops with "all workers have died; N fruits were not
 // prepared: …" and exit code 1. Worker and options: mpi/ft-salad.ts.
 //
-//   node launcher/bin/tsrun.mjs --fault-tolerant -np 4 exercises/salad/fault-tolerant-exact.ts
+//   tsrun --fault-tolerant -np 4 exercises/salad/fault-tolerant-exact.ts
 //        [--time-scale X] [--crash-probability P (0)] [--seed S (1)] [--crash-workers 1,2 (all)]
 //        [--task-timeout UNITS (2 × fruit + 2)] [--wait UNITS (1)] [--slow-workers 1 --slow-factor F (10)]
 //   e.g. the handout's script, two workers that may crash and one that never does:

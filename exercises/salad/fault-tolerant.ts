@@ -6,7 +6,7 @@
 // First run the naive master (fault-tolerant-naive.ts) and watch it hang; fault-tolerant-exact.ts is the
 // extension with the runtime's exact failure detection. Worker and options: mpi/ft-salad.ts.
 //
-//   node launcher/bin/tsrun.mjs --fault-tolerant -np 4 exercises/salad/fault-tolerant.ts
+//   tsrun --fault-tolerant -np 4 exercises/salad/fault-tolerant.ts
 //        [--time-scale X] [--crash-probability P (0)] [--seed S (1)] [--crash-workers 1,2 (all)]
 //        [--task-timeout UNITS (2 × fruit + 2)] [--silence UNITS (4 × the longest timeout)] [--wait UNITS (1)] [--slow-workers 1 --slow-factor F (10)]
 //   e.g. two workers that may crash and one that never does:

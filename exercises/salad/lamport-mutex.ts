@@ -5,8 +5,8 @@
 // change (mpi/master.ts); the algorithm is mpi/lamport.ts, the worker's use of the bowl mpi/bowl.ts.
 // A worker prepares its fruit over the bowl, so the salad takes about the sequential 26 time units.
 //
-//   node launcher/bin/tsrun.mjs -np 4 exercises/salad/lamport-mutex.ts [--time-scale X]
-//   node launcher/bin/tsrun.mjs -np 4 --trace tr exercises/salad/lamport-mutex.ts --time-scale 0.1 && node launcher/bin/tsrun.mjs view tr
+//   tsrun -np 4 exercises/salad/lamport-mutex.ts [--time-scale X]
+//   tsrun -np 4 --trace tr exercises/salad/lamport-mutex.ts --time-scale 0.1 && tsrun view tr
 //
 // Output: the handout's French lines; for graders the master's `PREPARED …` and `TOTAL <units>` lines and
 // each worker's `REQUEST`, `ENTER` and `LEAVE` events with request stamps and Lamport clocks (format in

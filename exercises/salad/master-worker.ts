@@ -5,7 +5,7 @@
 // prepares, sends the result, asks again. With 3 workers the salad takes about a third of the sequential
 // 26 time units (9 units with the handout's order).
 //
-//   node launcher/bin/tsrun.mjs -np 4 exercises/salad/master-worker.ts [--time-scale X]
+//   tsrun -np 4 exercises/salad/master-worker.ts [--time-scale X]
 //
 // Output: the handout's French lines, and for graders `PREPARED <id> <fruit> by worker-<rank>` per result
 // (printed by the master) and `TOTAL <units>` (from the first give_task to the last result).

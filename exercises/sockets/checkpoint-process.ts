@@ -1,11 +1,8 @@
 // Exercise 8 (lab book part 1, "Checkpoint distribué"), one process of the counter application, started
-// by checkpoint.ts. It listens on a port the system chooses, joins the launcher, and once the launcher says
-// "all connected" opens a channel to every other process (complete graph, FIFO channels). Application: every
-// --tick-ms it increments its counter and sends the counter's value to a random other process (a receiver
-// keeps the larger of its counter and the value). Checkpoint (blocking, coordinated, by markers): on the
-// first marker of wave k (from the launcher or a peer) the process stops sending, sends a marker on every
-// outgoing channel, and waits for the marker of every incoming channel; then every message sent before the
-// cut has arrived, and it writes its state to a local file, tells the launcher, and waits to be resumed.
+// by checkpoint.ts: the program around checkpoint-process-algorithm.ts (the counter and the blocking
+// coordinated checkpoint, by markers). It listens on a port the system chooses, joins the launcher, and once
+// the launcher says "all connected" opens a channel to every other process (complete graph, FIFO channels);
+// it writes each checkpoint to a local file, tells the launcher, and resumes when the launcher says so.
 // Lines: CHECKPOINT {"wave","process","counter","sent","received","file"}, FINAL <counter>.
 import * as fs from "node:fs";
 import * as net from "node:net";
@@ -13,6 +10,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { cli, die, parseHostPort, socketErrorText } from "./common/cli.ts";
 import { connect, connectWithRetry, listen, onMessages, send } from "./common/net.ts";
+import { CheckpointProcess, type PeerMessage } from "./checkpoint-process-algorithm.ts";
 
 const program = "checkpoint-process";
 const argv = cli(program, "$0 --id I --launcher HOST:PORT [--bind ADDR] [--tick-ms T] [--delay-ms D] [--dir DIR]   (started by checkpoint.ts)")
@@ -24,7 +22,6 @@ const argv = cli(program, "$0 --id I --launcher HOST:PORT [--bind ADDR] [--tick-
   .option("dir", { type: "string", default: os.tmpdir(), describe: "where the checkpoint file is written (local to each machine)" })
   .parseSync();
 
-type PeerMessage = { op: "hello"; from: number } | { op: "value"; value: number } | { op: "marker"; wave: number };
 type LauncherMessage = { op: "all-connected"; peers: { host: string; port: number }[] } | { op: "checkpoint"; wave: number } | { op: "resume"; wave: number } | { op: "stop" };
 
 const me = argv.id;
@@ -35,14 +32,7 @@ try {
   die(program, `--launcher: ${(error as Error).message}`);
 }
 const file = path.join(argv.dir, `checkpoint-p${me}-${process.pid}.txt`);
-let counter = 0;
-let others: number[] = [];
-let sent: number[] = [];
-let received: number[] = [];
 const outgoing = new Map<number, net.Socket>();
-let wave = 0; // the wave in progress (0: none)
-let markersMissing = new Set<number>();
-let blocked = false;
 let stopped = false;
 
 const transmit = (j: number, message: PeerMessage) => {
@@ -51,56 +41,22 @@ const transmit = (j: number, message: PeerMessage) => {
   else write();
 };
 
-function tick(): void {
-  if (stopped || others.length === 0) return;
-  // SOLUTION BEGIN: no application message leaves while a checkpoint is in progress (blocking protocol)
-  if (blocked) return;
-  // SOLUTION END
-  counter++;
-  const to = others[Math.floor(Math.random() * others.length)];
-  sent[to]++;
-  transmit(to, { op: "value", value: counter });
-}
-
-// SOLUTION BEGIN: the first marker of a wave blocks the process and sends a marker on every outgoing channel; the last incoming marker writes the checkpoint
-function startWave(k: number): void {
-  if (k <= wave) return;
-  wave = k;
-  blocked = true;
-  markersMissing = new Set(others);
-  for (const j of others) transmit(j, { op: "marker", wave: k });
-  if (markersMissing.size === 0) writeCheckpoint();
-}
-
-function onMarker(from: number, k: number): void {
-  startWave(k);
-  if (k === wave && markersMissing.delete(from) && markersMissing.size === 0) writeCheckpoint();
-}
-// STARTER: function startWave(k: number): void {}
-// STARTER: function onMarker(from: number, k: number): void {}
-// SOLUTION END
-
-/** Every incoming channel is empty: the state is part of a consistent cut. Local file, then the launcher. */
-function writeCheckpoint(): void {
-  const record = { wave, process: me, counter, sent: [...sent], received: [...received], file: `${os.hostname()}:${file}` };
-  fs.appendFileSync(file, `${JSON.stringify(record)}\n`);
-  console.log(`CHECKPOINT ${JSON.stringify(record)}`);
-  send(toLauncher, { op: "checkpointed", wave, process: me });
-}
-
-function onPeerMessage(from: number, message: PeerMessage): void {
-  if (message.op === "value") {
-    received[from] = (received[from] ?? 0) + 1; // may come before our own "all connected"
-    counter = Math.max(counter, message.value);
-  } else if (message.op === "marker") onMarker(from, message.wave);
-}
+const node = new CheckpointProcess(me, {
+  transmit,
+  random: Math.random,
+  saveCheckpoint(state) {
+    const record = { ...state, file: `${os.hostname()}:${file}` };
+    fs.appendFileSync(file, `${JSON.stringify(record)}\n`);
+    console.log(`CHECKPOINT ${JSON.stringify(record)}`);
+    send(toLauncher, { op: "checkpointed", wave: state.wave, process: me });
+  },
+});
 
 async function onLauncherMessage(message: LauncherMessage): Promise<void> {
   if (message.op === "all-connected") {
-    others = message.peers.map((_, j) => j).filter((j) => j !== me);
-    sent = message.peers.map(() => 0);
-    received = message.peers.map((_, j) => received[j] ?? 0);
-    for (const j of others) {
+    node.connected(message.peers.length);
+    for (const j of message.peers.keys()) {
+      if (j === me) continue;
       const { host, port } = message.peers[j];
       const socket = await connect(host, port).catch((error) => die(program, `process ${me} cannot reach process ${j}: ${socketErrorText(error, host, port)}`));
       socket.on("error", () => {});
@@ -108,12 +64,13 @@ async function onLauncherMessage(message: LauncherMessage): Promise<void> {
       outgoing.set(j, socket);
     }
     send(toLauncher, { op: "connected", process: me });
-    setInterval(tick, argv["tick-ms"]).unref();
-  } else if (message.op === "checkpoint") startWave(message.wave);
-  else if (message.op === "resume") blocked = false;
+    setInterval(() => node.tick(), argv["tick-ms"]).unref();
+  } else if (message.op === "checkpoint") node.startWave(message.wave);
+  else if (message.op === "resume") node.resume();
   else if (message.op === "stop") {
     stopped = true;
-    console.log(`FINAL ${counter}`);
+    node.stop();
+    console.log(`FINAL ${node.counter}`);
     await Promise.all([...outgoing.values()].map((s) => new Promise<void>((r) => s.end(() => r()))));
     toLauncher.end(() => process.exit(0));
   }
@@ -122,7 +79,7 @@ async function onLauncherMessage(message: LauncherMessage): Promise<void> {
 const server = net.createServer((socket) => {
   let from = -1;
   socket.on("error", () => {});
-  onMessages<PeerMessage>(socket, (message) => (message.op === "hello" ? (from = message.from) : onPeerMessage(from, message)));
+  onMessages<PeerMessage>(socket, (message) => (message.op === "hello" ? (from = message.from) : node.onPeerMessage(from, message)));
 });
 let port: number;
 try {

@@ -3,6 +3,7 @@
 // leader takes number 0 and sends a numbering token T<k> round the ring: each process takes k as its
 // number and passes k+1; when the token returns, the leader knows the count N and stops the ring (S).
 // Machine-readable lines: LEADER <id>, NUMBER <k>, COUNT <n>. `--spawn N` starts a whole ring here.
+// This file is the program (options, TCP links, --spawn); the algorithm is election-algorithm.ts.
 //   npx tsx exercises/sockets/election.ts --spawn 5 [--hostfile machines.txt]   (over SSH, as exercise 5)
 //   npx tsx exercises/sockets/election.ts --id 17 --port 7001 --next 127.0.0.1:7002 --initiator   (one per terminal)
 import * as net from "node:net";
@@ -11,6 +12,7 @@ import { cli, die, parseHostPort, portsAreValid, socketErrorText } from "./commo
 import { connectWithRetry, listen, onLines } from "./common/net.ts";
 import { freePort } from "./common/spawn.ts";
 import { machinesFor, MACHINE_OPTIONS } from "./common/machines.ts";
+import { RingProcess } from "./election-algorithm.ts";
 
 const program = "election";
 const argv = cli(program, "$0 --id ID --port PORT --next HOST:PORT [--initiator]\n$0 --spawn N [--ids 5,9,2] [--initiators 9,2]")
@@ -50,76 +52,27 @@ try {
 } catch (error) {
   die(program, `--next: ${(error as Error).message}`);
 }
-let participant = argv.initiator; // an initiator is a participant from the start
-let leader: number | undefined;
 let stopping = false;
 const outgoing = connectWithRetry(next.host, next.port).then((s) => s.on("error", () => {})).catch((error) => die(program, `process ${me} cannot reach the next process ${argv.next}: ${socketErrorText(error, next.host, next.port)}`));
-
-async function pass(message: string): Promise<void> {
-  (await outgoing).write(message + "\n");
-}
-
-async function stop(forward: boolean): Promise<void> {
-  stopping = true;
-  const socket = await outgoing;
-  socket.end(forward ? "S\n" : "", () => process.exit(0));
-}
-
-function onElection(candidate: number): void {
-  // SOLUTION BEGIN: Chang-Roberts: forward a greater id, replace a smaller one by yours (once), elected when yours comes back
-  if (candidate > me) {
-    participant = true;
-    void pass(`E${candidate}`);
-  } else if (candidate < me && !participant) {
-    participant = true;
-    void pass(`E${me}`);
-  } else if (candidate === me) {
-    leader = me; // my own id came back: nobody on the ring is greater
-    console.log(`LEADER ${me} (this process was elected)`);
-    void pass(`F${me}`);
-  } // candidate < me while participating: swallowed, my own id is already travelling
-  // STARTER: void candidate;
-  // SOLUTION END
-}
-
-function onElected(elected: number): void {
-  participant = false;
-  if (elected !== me) {
-    leader = elected;
-    console.log(`LEADER ${elected}`);
-    return void pass(`F${elected}`);
-  }
-  console.log("NUMBER 0 (the leader)");
-  void pass("T1"); // everybody knows the leader: start numbering
-}
-
-function onToken(value: number): void {
-  if (leader === me) {
-    console.log(`COUNT ${value} (processes on the ring)`);
-    return void pass("S");
-  }
-  console.log(`NUMBER ${value}`);
-  void pass(`T${value + 1}`);
-}
-
-function onMessage(line: string): void {
-  const [kind, value] = [line[0], Number(line.slice(1))];
-  if (kind === "E") onElection(value);
-  else if (kind === "F") onElected(value);
-  else if (kind === "T") onToken(value);
-  else if (kind === "S") void stop(leader !== me);
-  else console.error(`${program}: process ${me} ignores an unknown message "${line}"`);
-}
+const ring = new RingProcess(me, argv.initiator, {
+  pass: (message) => void outgoing.then((socket) => socket.write(message + "\n")),
+  stop: (forward) => {
+    stopping = true;
+    void outgoing.then((socket) => socket.end(forward ? "S\n" : "", () => process.exit(0)));
+  },
+  print: (line) => console.log(line),
+  ignore: (line) => console.error(`${program}: process ${me} ignores an unknown message "${line}"`),
+});
 
 const server = net.createServer((previous) => {
   previous.on("error", () => {});
   previous.on("close", () => stopping || die(program, `process ${me}: the previous process left before the ring stopped`));
-  onLines(previous, (line) => line.trim() && onMessage(line.trim()));
+  onLines(previous, (line) => line.trim() && ring.onMessage(line.trim()));
 });
 try {
   await listen(server, argv.port!, argv.bind);
 } catch (error) {
   die(program, `cannot listen on TCP ${argv.bind}:${argv.port}: ${socketErrorText(error, argv.bind, argv.port!)}`);
 }
-console.log(`process ${me} listening on ${argv.bind}:${argv.port}, next is ${argv.next}${participant ? ", initiator" : ""}`);
-if (argv.initiator) void pass(`E${me}`);
+console.log(`process ${me} listening on ${argv.bind}:${argv.port}, next is ${argv.next}${argv.initiator ? ", initiator" : ""}`);
+ring.start();

@@ -4,6 +4,7 @@
 // suspected, and as soon as it answers again it is trusted. Both detectors keep the ALIVE/DEAD lists of
 // every process (theirs and the other's) and tell each other their suspicions over one TCP link.
 // Lines: WATCHING p, KNOWN p, SUSPECT p source=local|peer, TRUST p source=local|peer.
+// This file is the program (options, TCP, timer, --spawn); the algorithm is failure-detector-algorithm.ts.
 //   npx tsx exercises/sockets/failure-detector.ts --spawn 8 [--hostfile machines.txt]   (two detectors + 8 processes)
 import * as net from "node:net";
 import { fileURLToPath } from "node:url";
@@ -11,6 +12,7 @@ import { cli, die, parseHostPort, portsAreValid, socketErrorText } from "./commo
 import { connectWithRetry, listen, onMessages, send } from "./common/net.ts";
 import { freePort } from "./common/spawn.ts";
 import { machinesFor, MACHINE_OPTIONS } from "./common/machines.ts";
+import { FailureDetector, type Message } from "./failure-detector-algorithm.ts";
 
 const program = "failure-detector";
 const argv = cli(program, "$0 --name d1 --port P [--peer HOST:PORT]\n$0 --spawn K   (two detectors and K watched processes on this machine)")
@@ -25,9 +27,6 @@ const argv = cli(program, "$0 --name d1 --port P [--peer HOST:PORT]\n$0 --spawn 
   .check(portsAreValid("port"))
   .parseSync();
 
-type Message = { op: "hello"; role: "process" | "detector"; name: string } | { op: "alive"; n: number } | { op: "join" | "suspect" | "trust"; name: string };
-interface Watched { socket: net.Socket; lastSent: number; lastAnswered: number }
-
 async function spawnAll(count: number): Promise<never> {
   const [p1, p2] = [await freePort(), await freePort()];
   const machines = await machinesFor(program, argv);
@@ -41,73 +40,16 @@ async function spawnAll(count: number): Promise<never> {
 }
 if (argv.spawn !== undefined) await spawnAll(argv.spawn);
 
-const watched = new Map<string, Watched>();
-const alive = new Set<string>();
-const dead = new Set<string>();
-let peer: net.Socket | undefined;
-
-const status = () => console.log(`  alive: [${[...alive].sort().join(" ")}]  dead: [${[...dead].sort().join(" ")}]`);
-
-function suspect(name: string, source: "local" | "peer"): void {
-  if (dead.has(name)) return;
-  alive.delete(name), dead.add(name);
-  console.log(`SUSPECT ${name} source=${source}`), status();
-  if (source === "local" && peer) send(peer, { op: "suspect", name });
-}
-
-function trust(name: string, source: "local" | "peer"): void {
-  if (!dead.has(name)) return;
-  dead.delete(name), alive.add(name);
-  console.log(`TRUST ${name} source=${source}`), status();
-  if (source === "local" && peer) send(peer, { op: "trust", name });
-}
-
-/** One heartbeat round: send n+1 to every watched process, suspect those more than `threshold` behind. */
-function heartbeat(): void {
-  for (const [name, w] of watched) {
-    w.lastSent++;
-    send(w.socket, { op: "heartbeat", n: w.lastSent });
-    // SOLUTION BEGIN: suspect a process more than --threshold heartbeats behind
-    if (w.lastSent - w.lastAnswered > argv.threshold) suspect(name, "local");
-    // SOLUTION END
-  }
-}
-
-function greetPeer(socket: net.Socket, name: string): void {
-  peer = socket;
-  console.log(`PEER ${name} connected`);
-  for (const p of watched.keys()) send(socket, { op: "join", name: p });
-  for (const p of dead) if (watched.has(p)) send(socket, { op: "suspect", name: p });
-}
-
-function onMessage(socket: net.Socket, message: Message, from: { name?: string }): void {
-  if (message.op === "hello" && message.role === "detector") return greetPeer(socket, message.name);
-  if (message.op === "hello") {
-    from.name = message.name;
-    const lastSent = watched.get(message.name)?.lastSent ?? 0;
-    watched.set(message.name, { socket, lastSent, lastAnswered: lastSent });
-    if (!dead.has(message.name)) alive.add(message.name);
-    console.log(`WATCHING ${message.name}`);
-    if (peer) send(peer, { op: "join", name: message.name });
-  } else if (message.op === "alive" && from.name) {
-    const w = watched.get(from.name)!;
-    w.lastAnswered = Math.max(w.lastAnswered, message.n);
-    if (w.lastSent - w.lastAnswered <= argv.threshold) trust(from.name, "local");
-  } else if (message.op === "join") {
-    if (!dead.has(message.name)) alive.add(message.name);
-    console.log(`KNOWN ${message.name} (watched by the other detector)`);
-  } else if (message.op === "suspect") suspect(message.name, "peer");
-  else if (message.op === "trust") trust(message.name, "peer");
-}
+const detector = new FailureDetector<net.Socket>(argv.threshold, { send, print: (line) => console.log(line) });
 
 function attach(socket: net.Socket): void {
   const from: { name?: string } = {};
   socket.on("error", () => {});
   socket.on("close", () => {
-    if (socket === peer) (peer = undefined), console.log("PEER lost: suspicions are no longer exchanged");
+    if (socket === detector.peer) (detector.peer = undefined), console.log("PEER lost: suspicions are no longer exchanged");
     else if (from.name) console.log(`${from.name} closed its connection`); // it will miss heartbeats and be suspected
   });
-  onMessages<Message>(socket, (message) => onMessage(socket, message, from));
+  onMessages<Message>(socket, (message) => detector.onMessage(socket, message, from));
 }
 
 try {
@@ -127,7 +69,7 @@ if (argv.peer) {
   const socket = await connectWithRetry(address.host, address.port).catch((error) => die(program, `cannot reach the other detector: ${socketErrorText(error, address.host, address.port)}`));
   attach(socket);
   send(socket, { op: "hello", role: "detector", name: argv.name });
-  greetPeer(socket, argv.peer);
+  detector.greetPeer(socket, argv.peer);
 }
-setInterval(heartbeat, argv["period-ms"]);
+setInterval(() => detector.heartbeat(), argv["period-ms"]);
 for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => process.exit(0));

@@ -9,7 +9,7 @@ import { createRequire } from "node:module";
 import { pathToFileURL } from "node:url";
 import { describe, expect, it } from "vitest";
 import { projectRoot } from "../graders/lib/run.ts";
-import { mulberry32 } from "../../exercises/salad/mpi/common.ts";
+import { mulberry32 } from "../../exercises/common/args.ts";
 
 const tsx = pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href;
 

@@ -1,6 +1,6 @@
 // What the salad lab's tsmpi programs share (exercises S1 master-worker.ts, S4 lamport-mutex.ts, S6
 // fault-tolerant.ts; the salad handouts): the message tags of the master's two "methods" give_task and
-// receive_result, worker names, option parsing with one-line errors, and a seeded random generator.
+// receive_result, worker names and option parsing with one-line errors (the seeded generator is ../../common/args.ts).
 //
 // Protocol (rank 0 is the master M, ranks 1..N the workers, as the handout's "1 maître + 3 esclaves"):
 //   worker → M  TAG_GIVE_TASK   null                      "give me a task" (give_task)
@@ -63,18 +63,6 @@ export function requireWorkers(program: string, size: number, min = 1): void {
   if (size - 1 >= min) return;
   process.stderr.write(`${program}: rank 0 is the master and needs at least ${min} worker${min > 1 ? "s" : ""} (${size - 1} vs ${min}). Run it with tsrun -np ${min + 1} or more\n`);
   process.exit(2);
-}
-
-/** mulberry32: a small seeded generator of numbers in [0, 1) (the same as the MPI exercises'). */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** Wall-clock time in milliseconds with microseconds (comparable between processes of one machine). */

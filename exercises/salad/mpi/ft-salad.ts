@@ -11,8 +11,9 @@
 // re-queues its task and its late result must be ignored.
 import * as mpi from "tsmpi";
 import { prepare, timeScale, waitUnits, type Task } from "../fruits.ts";
-import { TAG_GIVE_TASK, TAG_RESULT, TAG_TASK, mulberry32, numberOption, programOptions, requireWorkers, workerName, type ResultMessage, type TaskReply } from "./common.ts";
-import type { FaultTolerantOptions } from "./ft-master.ts";
+import { mulberry32 } from "../../common/args.ts";
+import { TAG_GIVE_TASK, TAG_RESULT, TAG_TASK, numberOption, programOptions, requireWorkers, workerName, type ResultMessage, type TaskReply } from "./common.ts";
+import type { FaultTolerantOptions } from "./ft-master-algorithm.ts";
 import { scaleOption } from "./master.ts";
 
 const USAGE =

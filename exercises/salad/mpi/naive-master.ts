@@ -7,7 +7,7 @@ import * as mpi from "tsmpi";
 import { preparedLine, saladTasks, type Task } from "../fruits.ts";
 import { TAG_GIVE_TASK, TAG_RESULT, TAG_TASK, taskText, workerName, type ResultMessage } from "./common.ts";
 import { saladReady } from "./master.ts";
-import type { FaultTolerantOptions } from "./ft-master.ts";
+import type { FaultTolerantOptions } from "./ft-master-algorithm.ts";
 
 export class NaiveMaster {
   constructor(readonly comm: mpi.Intracomm, readonly options: FaultTolerantOptions) {}

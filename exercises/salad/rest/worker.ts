@@ -9,7 +9,7 @@
 // (e.g. 30) so that a task is not given again while a worker is still preparing it. Line: PREP <task> <units>.
 import { parseArgs } from "node:util";
 import { prepare, timeScale } from "../fruits.ts";
-import { mulberry32 } from "../mpi/common.ts";
+import { mulberry32 } from "../../common/args.ts";
 import { pollPeriodMs, requestJson, sleep, untilAnswered } from "./http-client.ts";
 
 async function main(): Promise<void> {

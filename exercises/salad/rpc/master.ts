@@ -12,7 +12,7 @@ import { hostOption, checkHost, reachableHost, loopbackNote } from "../listen-ho
 import { parseArgs } from "node:util";
 import { isMainModule, preparedLine, saladTasks, timeScale, totalLine, type Task } from "../fruits.ts";
 import { serveRpc, type RpcServer, type ServeOptions } from "./rpc.ts";
-import { Chain, blockLine, verdictLine } from "../blockchain.ts";
+import { Chain, blockLine, verdictLine } from "../blockchain-algorithm.ts";
 
 /** The master's state; only the `exposed_` methods can be called over the network. */
 export class MasterService {

@@ -1,77 +1,13 @@
-// Salad exercise S2: a small RPC layer (seeds 000 and 002 use RPyC) over WebSocket (ws) with msgpack frames
-// (msgpackr). As in RPyC, a service exposes a method by naming it `exposed_<name>`; a client may call it as
-// `<name>` or `exposed_<name>`. Any other name — a private method, a field, `toString`, `constructor` — is
-// refused with RpcError code NOT_EXPOSED ("cannot access 'g': …"), never run.
-//
-// Wire protocol (one msgpack value per WebSocket binary message):
-//   request   { i: <call id>, m: <method name>, a: [<arguments>] }
-//   answer    { i: <call id>, r: <result> }   or   { i: <call id>, e: { code, message } }
-// Calls on one connection may overlap; answers carry the call id. The server answers in the order calls
-// complete. Node runs one call at a time between awaits, so a service needs no lock around plain updates.
-import { WebSocket, WebSocketServer } from "ws";
-import { pack, unpack } from "msgpackr";
+// Salad exercise S2: a small RPC layer (seeds 000 and 002 use RPyC) over WebSocket (ws), one msgpack frame
+// per binary message. serveRpc serves a service's exposed methods, connectRpc calls them; which methods a
+// service exposes (`exposed_<name>`, RPyC's rule) and the frames are rpc-algorithm.ts. Calls on one
+// connection may overlap; answers carry the call id. The server answers in the order calls complete. Node
+// runs one call at a time between awaits, so a service needs no lock around plain updates.
 import type { AddressInfo } from "node:net";
+import { WebSocket, WebSocketServer } from "ws";
+import { answerFrame, decodeAnswer, requestFrame, RpcError } from "./rpc-algorithm.ts";
 
-export type RpcErrorCode = "NOT_EXPOSED" | "BAD_REQUEST" | "METHOD_FAILED" | "CONNECTION_FAILED" | "CONNECTION_CLOSED";
-
-export class RpcError extends Error {
-  constructor(readonly code: RpcErrorCode, message: string) {
-    super(message);
-    this.name = "RpcError";
-  }
-}
-
-const EXPOSED_PREFIX = "exposed_";
-const METHOD_NAME = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
-
-/** Names (without the prefix) of the methods a service exposes. */
-export function exposedNames(service: object): string[] {
-  const names = new Set<string>();
-  for (let proto: object | null = service; proto && proto !== Object.prototype; proto = Object.getPrototypeOf(proto)) {
-    for (const key of Object.getOwnPropertyNames(proto)) {
-      if (key.startsWith(EXPOSED_PREFIX) && typeof (service as Record<string, unknown>)[key] === "function") {
-        names.add(key.slice(EXPOSED_PREFIX.length));
-      }
-    }
-  }
-  return [...names].sort();
-}
-
-/** The function a call of `name` may run, or an RpcError NOT_EXPOSED saying why not. */
-export function resolveExposed(service: object, name: unknown): (...args: unknown[]) => unknown {
-  const shown = typeof name === "string" ? name : String(name);
-  const refuse = () =>
-    new RpcError(
-      "NOT_EXPOSED",
-      `cannot access '${shown}': not an exposed method of ${service.constructor?.name ?? "the service"} (exposed: ${exposedNames(service).join(", ") || "none"})`,
-    );
-  if (typeof name !== "string" || !METHOD_NAME.test(name)) throw refuse();
-  const key = name.startsWith(EXPOSED_PREFIX) ? name : EXPOSED_PREFIX + name;
-  if (key === EXPOSED_PREFIX || Object.prototype.hasOwnProperty.call(Object.prototype, key)) throw refuse();
-  const fn = (service as Record<string, unknown>)[key];
-  if (typeof fn !== "function") throw refuse();
-  return (fn as (...args: unknown[]) => unknown).bind(service);
-}
-
-interface Request {
-  i: number;
-  m: string;
-  a: unknown[];
-}
-
-function decodeRequest(data: Buffer): Request {
-  let value: unknown;
-  try {
-    value = unpack(data);
-  } catch {
-    throw new RpcError("BAD_REQUEST", "the frame is not msgpack");
-  }
-  const req = value as Partial<Request> | null;
-  if (!req || typeof req !== "object" || typeof req.i !== "number" || !Array.isArray(req.a)) {
-    throw new RpcError("BAD_REQUEST", "a call is { i: number, m: string, a: array }");
-  }
-  return req as Request;
-}
+export { exposedNames, resolveExposed, RpcError, type RpcErrorCode } from "./rpc-algorithm.ts";
 
 export interface RpcServer {
   port: number;
@@ -95,25 +31,8 @@ export function serveRpc(service: object, options: ServeOptions = {}): Promise<R
     socket.on("error", () => socket.terminate());
   });
   async function answer(socket: WebSocket, data: Buffer): Promise<void> {
-    let id = -1;
-    let reply: object;
-    try {
-      const req = decodeRequest(data);
-      id = req.i;
-      const fn = (() => {
-        try {
-          return resolveExposed(service, req.m);
-        } catch (err) {
-          options.onRefused?.(String(req.m));
-          throw err;
-        }
-      })();
-      reply = { i: id, r: await fn(...req.a) };
-    } catch (err) {
-      const e = err instanceof RpcError ? err : new RpcError("METHOD_FAILED", (err as Error)?.message ?? String(err));
-      reply = { i: id, e: { code: e.code, message: e.message } };
-    }
-    if (socket.readyState === WebSocket.OPEN) socket.send(pack(reply));
+    const reply = await answerFrame(service, data, options.onRefused);
+    if (socket.readyState === WebSocket.OPEN) socket.send(reply);
   }
   return new Promise((resolve, reject) => {
     wss.once("error", reject);
@@ -157,17 +76,12 @@ export function connectRpc(url: string): Promise<RpcConnection> {
     });
   });
   socket.on("message", (data: Buffer) => {
-    let msg: { i: number; r?: unknown; e?: { code: RpcErrorCode; message: string } };
-    try {
-      msg = unpack(data);
-    } catch {
-      return; // not an answer of this protocol: ignored
-    }
-    const p = pending.get(msg?.i);
-    if (!p) return;
-    pending.delete(msg.i);
-    if (msg.e) p.reject(new RpcError(msg.e.code, msg.e.message));
-    else p.resolve(msg.r);
+    const answer = decodeAnswer(data); // null: not an answer of this protocol, ignored
+    const p = answer && pending.get(answer.i);
+    if (!answer || !p) return;
+    pending.delete(answer.i);
+    if (answer.e) p.reject(answer.e);
+    else p.resolve(answer.r);
   });
   const call = (method: string, ...args: unknown[]): Promise<unknown> => {
     if (closedWith || socket.readyState !== WebSocket.OPEN) {
@@ -176,7 +90,7 @@ export function connectRpc(url: string): Promise<RpcConnection> {
     const i = nextId++;
     return new Promise((resolve, reject) => {
       pending.set(i, { resolve, reject });
-      socket.send(pack({ i, m: method, a: args }));
+      socket.send(requestFrame(i, method, args));
     });
   };
   const root = new Proxy({} as RpcConnection["root"], {

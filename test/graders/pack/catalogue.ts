@@ -26,8 +26,8 @@ export interface Exercise {
 /**
  * Programs a student receives as they are: the exercise is to read or run them, not to write them, or they
  * are the wiring (launchers, the watched process, the REST server and client) around the part the student
- * writes, which has the regions (token-mutex.ts, failure-detector.ts, checkpoint-process.ts, rest/worker.ts,
- * mpi/lamport.ts, mpi/timeout-master.ts).
+ * writes, which has the regions (token-mutex.ts, failure-detector-algorithm.ts,
+ * checkpoint-process-algorithm.ts, rest/worker.ts, mpi/lamport.ts, mpi/timeout-master.ts).
  */
 export const GIVEN_AS_IS = new Set([
   "exercises/mpi/bug.ts",

@@ -25,9 +25,9 @@ const hasRegions = (file: string) => parseRegions(read(file), file).length > 0;
 const inPack = (file: string) => file.replace(/^exercises\//, "");
 const retarget = (text: string) => text.replace(/exercises\/(mpi|sockets|salad)\//g, "$1/");
 
-/** The reference programs of an exercise that still have no regions (given-as-is files excepted). */
+/** The reference programs of an exercise without regions, in them or in a module they import (given-as-is files excepted). */
 export function withoutRegions(ex: Exercise): string[] {
-  return ex.references.filter((r) => !GIVEN_AS_IS.has(r) && !hasRegions(r));
+  return ex.references.filter((r) => !GIVEN_AS_IS.has(r) && !hasRegions(r) && !localImports(r).some(hasRegions));
 }
 
 /**
