@@ -115,6 +115,9 @@ function writeExclusive(file: string, contents: string | Uint8Array): void {
   }
 }
 
+/** `import.meta.url`, `.filename` or `.dirname` as an expression: not right after or before a quote. */
+const IMPORT_META = /(?<!["'`])\bimport\.meta\.(url|filename|dirname)\b(?!["'`])/g;
+
 /** Rewrites import.meta.url/filename/dirname of a source file to its own location (not the bundle's). */
 function keepImportMeta(): esbuild.Plugin {
   return {
@@ -124,10 +127,13 @@ function keepImportMeta(): esbuild.Plugin {
         if (args.path.includes(`${path.sep}node_modules${path.sep}`)) return undefined;
         const source = await fs.promises.readFile(args.path, "utf8");
         if (!source.includes("import.meta")) return undefined;
-        const contents = source
-          .replaceAll("import.meta.url", JSON.stringify(pathToFileURL(args.path).href))
-          .replaceAll("import.meta.filename", JSON.stringify(args.path))
-          .replaceAll("import.meta.dirname", JSON.stringify(path.dirname(args.path)));
+        const values: Record<string, string> = {
+          url: pathToFileURL(args.path).href,
+          filename: args.path,
+          dirname: path.dirname(args.path),
+        };
+        // Only the expression, never the words inside a string literal (this very file names them in quotes).
+        const contents = source.replace(IMPORT_META, (_, field: string) => JSON.stringify(values[field]));
         const ext = path.extname(args.path).slice(1);
         const loader = (ext.startsWith("m") || ext.startsWith("c") ? ext.slice(1) : ext) as esbuild.Loader;
         return { contents, loader };

@@ -175,6 +175,21 @@ describe("a failing rank aborts the job and leaves nothing behind", () => {
   }
 });
 
+describe("programs that use the launcher's library", () => {
+  it("compiles a program importing tsmpi/launcher, whose sources name import.meta.url in quotes", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "tsmpi-uses-launcher-"));
+    try {
+      const file = path.join(dir, "uses-launcher.ts");
+      fs.writeFileSync(file, `import { freePort } from "tsmpi/launcher";\nconsole.log("port", (await freePort()) > 0);\n`);
+      const r = await runTsrun(1, file);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout).toMatch(/port true/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe("scale", () => {
   it("np=64 ring on a 2-core machine", async () => {
     const r = await runTsrun(64, path.join(projectRoot, "exercises/mpi/ring.ts"), { timeoutMs: 120_000 });
