@@ -1,9 +1,11 @@
 // Salad exercise S7 (seed 003, the salad over REST services): the master as an HTTP/JSON service (node:http)
-// whose orders live in SQLite (store.ts). A client posts an order and polls it; workers pull tasks and post
-// results. Bad requests get 4xx answers and never stop the server; a restarted server (same --db) keeps
+// whose orders live in SQLite (store.ts). As in 003, clients leave their fruit lists at the shared task
+// service (task-service.ts); with --tasks URL the master takes every waiting list from it whenever a worker
+// asks for work, and each becomes an order (same id) that the client polls here. (POST /orders here is a
+// shortcut without the task service.) Workers pull tasks and post results. Bad requests get 4xx answers and never stop the server; a restarted server (same --db) keeps
 // every accepted order and hands out again the tasks that were in progress.
 //
-//   npx tsx exercises/salad/rest/server.ts [--port 8000] [--host ADDR] [--db salad-orders.db] [--time-scale X]
+//   npx tsx exercises/salad/rest/server.ts [--tasks http://127.0.0.1:8001] [--port 8000] [--host ADDR] [--db salad-orders.db] [--time-scale X]
 //                                          [--lease-units 10] [--max-body 16384]
 //
 // API (JSON bodies; errors are {"error": "..."}):
@@ -20,6 +22,7 @@ import * as http from "node:http";
 import { parseArgs } from "node:util";
 import { FRUIT_UNITS, isMainModule, saladTasks, timeScale, type Task } from "../fruits.ts";
 import { asObject, HttpError, readJson, sendError, sendJson } from "./http-json.ts";
+import { requestJson } from "./http-client.ts";
 import { OrderStore } from "./store.ts";
 
 export interface ServerConfig {
@@ -28,6 +31,29 @@ export interface ServerConfig {
   leaseMs: number;
   maxBody: number;
   log: (line: string) => void;
+  /** The shared task service's base URL (--tasks), where clients leave their fruit lists. */
+  taskService?: string;
+}
+
+let serviceDown = false;
+
+/** Takes every fruit list waiting at the task service; each becomes an order with the list's id. */
+async function takeFromTaskService({ store, log, taskService }: ServerConfig): Promise<void> {
+  if (!taskService) return;
+  try {
+    const answer = await requestJson(taskService, "GET", "/tasks");
+    serviceDown = false;
+    const lists = answer.body?.value; // a JSON array comes back as {value: […]}
+    if (answer.status !== 200 || !Array.isArray(lists)) return;
+    for (const list of lists as Array<{ id: string; fruits: string[] }>) {
+      const tasks = orderTasks({ fruits: list.fruits });
+      store.createOrder(tasks, Date.now(), String(list.id));
+      log(`ORDER ${list.id} ${tasks.length} fruits (from the task service)`);
+    }
+  } catch (err) {
+    if (!serviceDown) log(`TASK SERVICE UNREACHABLE at ${taskService}: ${(err as Error).message}`);
+    serviceDown = true;
+  }
 }
 
 const MAX_FRUITS = 100;
@@ -44,7 +70,7 @@ function requireString(body: Record<string, unknown>, field: string): string {
 }
 
 /** The tasks of an order: the fruits asked for, or the handout's salad. */
-function orderTasks(body: Record<string, unknown>): Task[] {
+export function orderTasks(body: Record<string, unknown>): Task[] {
   if (body.fruits === undefined) return saladTasks();
   const fruits = body.fruits;
   if (!Array.isArray(fruits) || fruits.length === 0 || fruits.length > MAX_FRUITS) {
@@ -73,8 +99,10 @@ const getOrder: Route = async ({ store }, _req, res, id) => {
   sendJson(res, 200, order);
 };
 
-const nextTask: Route = async ({ store, leaseMs, maxBody, log }, req, res) => {
+const nextTask: Route = async (config, req, res) => {
+  const { store, leaseMs, maxBody, log } = config;
   const worker = requireString(asObject(await readJson(req, maxBody), "a task request"), "worker");
+  await takeFromTaskService(config);
   const handout = store.nextTask(worker, Date.now(), leaseMs);
   if (!handout) return sendJson(res, 204, undefined);
   log(`GIVEN ${handout.order} ${handout.task.id} ${handout.task.fruit} to ${worker}`);
@@ -167,6 +195,7 @@ export async function runServer(argv: string[], parts: ServerParts = {}): Promis
       "time-scale": { type: "string" },
       "lease-units": { type: "string", default: "10" },
       "max-body": { type: "string", default: "16384" },
+      tasks: { type: "string" },
     },
     strict: true,
   });
@@ -185,7 +214,7 @@ export async function runServer(argv: string[], parts: ServerParts = {}): Promis
   }
   const log = (line: string) => console.log(line);
   log(`REQUEUED ${store.requeueInProgress()} tasks in progress at the last stop`);
-  const config: ServerConfig = { store, leaseMs: Math.max(50, leaseUnits * scale * 1000), maxBody, log };
+  const config: ServerConfig = { store, leaseMs: Math.max(50, leaseUnits * scale * 1000), maxBody, log, taskService: values.tasks };
   const host = checkHost(values.host!);
   const { port: actual } = await startServer(config, port, parts.handler, host).catch((err: NodeJS.ErrnoException) => {
     throw new Error(`cannot listen on ${host}:${port}: ${err.code ?? err.message}${err.code === "EADDRINUSE" ? ". Another server is running there? Try --port 0" : ""}`);
