@@ -16,7 +16,7 @@ import { parseArgs } from "node:util";
 import { isMainModule } from "../fruits.ts";
 import { checkHost, hostOption, loopbackNote, reachableHost } from "../listen-host.ts";
 import { asObject, HttpError, readJson, sendError, sendJson } from "./http-json.ts";
-import { orderTasks } from "./server.ts";
+import { orderTasks } from "./routes.ts";
 
 export interface TaskList { id: string; fruits: string[] }
 
