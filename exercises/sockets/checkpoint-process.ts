@@ -9,6 +9,7 @@ import * as net from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
 import { cli, die, parseHostPort, socketErrorText } from "./common/cli.ts";
+import { listenHostOption, loopbackNote } from "./common/listen.ts";
 import { connect, connectWithRetry, listen, onMessages, send } from "./common/net.ts";
 import { CheckpointProcess, type PeerMessage } from "./checkpoint-process-algorithm.ts";
 
@@ -16,7 +17,7 @@ const program = "checkpoint-process";
 const argv = cli(program, "$0 --id I --launcher HOST:PORT [--bind ADDR] [--tick-ms T] [--delay-ms D] [--dir DIR]   (started by checkpoint.ts)")
   .option("id", { type: "number", demandOption: true, describe: "this process's number (0..N-1)" })
   .option("launcher", { type: "string", demandOption: true, describe: "host:port of the launcher" })
-  .option("bind", { alias: "host", type: "string", default: "0.0.0.0", describe: "local address to bind (--host is the same option)" })
+  .option("bind", listenHostOption)
   .option("tick-ms", { type: "number", default: 20, describe: "time between two application messages" })
   .option("delay-ms", { type: "number", default: 0, describe: "latency added to every message sent to a peer (keeps FIFO)" })
   .option("dir", { type: "string", default: os.tmpdir(), describe: "where the checkpoint file is written (local to each machine)" })
@@ -93,4 +94,4 @@ toLauncher.on("error", () => {});
 toLauncher.on("close", () => stopped || die(program, `process ${me}: the launcher went away`));
 onMessages<LauncherMessage>(toLauncher, (message) => void onLauncherMessage(message));
 send(toLauncher, { op: "join", process: me, port, host: os.hostname() });
-console.log(`process ${me} on ${os.hostname()} listening on port ${port}; checkpoints go to ${file}`);
+console.log(`process ${me} on ${os.hostname()} listening on ${argv.bind}:${port}; checkpoints go to ${file}${loopbackNote(argv.bind)}`);

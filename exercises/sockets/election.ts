@@ -9,6 +9,7 @@
 import * as net from "node:net";
 import { fileURLToPath } from "node:url";
 import { cli, die, parseHostPort, portsAreValid, socketErrorText } from "./common/cli.ts";
+import { listenHostOption, loopbackNote } from "./common/listen.ts";
 import { connectWithRetry, listen, onLines } from "./common/net.ts";
 import { freePort } from "./common/spawn.ts";
 import { machinesFor, MACHINE_OPTIONS } from "./common/machines.ts";
@@ -18,7 +19,7 @@ const program = "election";
 const argv = cli(program, "$0 --id ID --port PORT --next HOST:PORT [--initiator]\n$0 --spawn N [--ids 5,9,2] [--initiators 9,2]")
   .option("id", { type: "number", describe: "this process's unique identifier (a positive integer)" })
   .option("port", { type: "number", describe: "TCP port where the previous process connects" })
-  .option("bind", { alias: "host", type: "string", default: "0.0.0.0", describe: "local address to bind (--host is the same option)" })
+  .option("bind", listenHostOption)
   .option("next", { type: "string", describe: "host:port of the next process in the ring" })
   .option("initiator", { type: "boolean", default: false, describe: "start an election at once" })
   .option("spawn", { type: "number", describe: "start a ring of N processes on this machine (or on --hostfile's machines)" })
@@ -74,5 +75,5 @@ try {
 } catch (error) {
   die(program, `cannot listen on TCP ${argv.bind}:${argv.port}: ${socketErrorText(error, argv.bind, argv.port!)}`);
 }
-console.log(`process ${me} listening on ${argv.bind}:${argv.port}, next is ${argv.next}${argv.initiator ? ", initiator" : ""}`);
+console.log(`process ${me} listening on ${argv.bind}:${argv.port}, next is ${argv.next}${argv.initiator ? ", initiator" : ""}${loopbackNote(argv.bind)}`);
 ring.start();

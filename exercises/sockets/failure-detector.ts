@@ -9,6 +9,7 @@
 import * as net from "node:net";
 import { fileURLToPath } from "node:url";
 import { cli, die, parseHostPort, portsAreValid, socketErrorText } from "./common/cli.ts";
+import { listenHostOption, loopbackNote } from "./common/listen.ts";
 import { connectWithRetry, listen, onMessages, send } from "./common/net.ts";
 import { freePort } from "./common/spawn.ts";
 import { machinesFor, MACHINE_OPTIONS } from "./common/machines.ts";
@@ -18,7 +19,7 @@ const program = "failure-detector";
 const argv = cli(program, "$0 --name d1 --port P [--peer HOST:PORT]\n$0 --spawn K   (two detectors and K watched processes on this machine)")
   .option("name", { type: "string", default: "d1", describe: "this detector's name" })
   .option("port", { type: "number", default: 7100, describe: "TCP port for watched processes (and the other detector)" })
-  .option("bind", { alias: "host", type: "string", default: "0.0.0.0", describe: "local address to bind (--host is the same option)" })
+  .option("bind", listenHostOption)
   .option("peer", { type: "string", describe: "host:port of the other detector (omit on the one that waits)" })
   .option("period-ms", { type: "number", default: 1000, describe: "time between two heartbeats" })
   .option("threshold", { type: "number", default: 3, describe: "missed heartbeats before a process is suspected" })
@@ -58,7 +59,7 @@ try {
   die(program, `cannot listen on TCP ${argv.bind}:${argv.port}: ${socketErrorText(error, argv.bind, argv.port)}`);
 }
 const bound = (argv.threshold + 1) * argv["period-ms"];
-console.log(`${program} ${argv.name} listening on ${argv.bind}:${argv.port}; heartbeat every ${argv["period-ms"]} ms, a stopped process is suspected within ${bound} ms`);
+console.log(`${program} ${argv.name} listening on ${argv.bind}:${argv.port}; heartbeat every ${argv["period-ms"]} ms, a stopped process is suspected within ${bound} ms${loopbackNote(argv.bind)}`);
 if (argv.peer) {
   let address: { host: string; port: number };
   try {

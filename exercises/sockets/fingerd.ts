@@ -8,12 +8,13 @@ import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as net from "node:net";
 import { cli, die, portsAreValid, socketErrorText } from "./common/cli.ts";
+import { listenHostOption, loopbackNote } from "./common/listen.ts";
 import { listen } from "./common/net.ts";
 
 const program = "fingerd";
 const argv = cli(program, "$0 [--port 7979] [--pid-file F] [--log-file F]\n\nAnswers finger queries with the output of the local `finger` program.")
   .option("port", { type: "number", default: 7979, describe: "TCP port (79 is finger's well-known port, root only)" })
-  .option("bind", { alias: "host", type: "string", default: "127.0.0.1", describe: "local address to bind (--host is the same option; 0.0.0.0: every interface, reachable from other machines)" })
+  .option("bind", listenHostOption)
   .option("max-children", { type: "number", default: 16, describe: "finger processes running at once; more queries are told to retry" })
   .option("pid-file", { type: "string", default: "/tmp/finger.pid", describe: "file that receives the server's pid" })
   .option("log-file", { type: "string", default: "/tmp/finger.log", describe: "file that receives one line per request" })
@@ -103,7 +104,7 @@ try {
 const server = net.createServer(serve);
 try {
   const port = await listen(server, argv.port, argv.bind);
-  console.log(`${program}: listening on TCP ${argv.bind}:${port}, pid ${process.pid} in ${argv["pid-file"]}, log in ${argv["log-file"]}`);
+  console.log(`${program}: listening on TCP ${argv.bind}:${port}, pid ${process.pid} in ${argv["pid-file"]}, log in ${argv["log-file"]}${loopbackNote(argv.bind)}`);
 } catch (error) {
   fs.rmSync(argv["pid-file"], { force: true });
   die(program, `cannot listen on TCP ${argv.bind}:${argv.port}: ${socketErrorText(error, argv.bind, argv.port)}`);

@@ -7,13 +7,14 @@
 import * as fs from "node:fs";
 import * as net from "node:net";
 import { cli, die, parseHostPort, portsAreValid, socketErrorText } from "./common/cli.ts";
+import { listenHostOption, loopbackNote } from "./common/listen.ts";
 import { type MatrixClock, merge, recordSend } from "./common/matrix-clock.ts";
 import { connectWithRetry, listen, onMessages, send } from "./common/net.ts";
 
 const program = "mail-server";
 const argv = cli(program, "$0 --port PORT --domain DOMAIN --servers FILE [--delay DOMAIN=MS]\n\nFILE lines: host:port:domain")
   .option("port", { type: "number", demandOption: true, describe: "TCP port for clients and other servers" })
-  .option("bind", { alias: "host", type: "string", default: "0.0.0.0", describe: "local address to bind (--host is the same option)" })
+  .option("bind", listenHostOption)
   .option("domain", { type: "string", demandOption: true, describe: "the domain this server is in charge of" })
   .option("servers", { type: "string", demandOption: true, describe: "file listing every server as host:port:domain" })
   .option("delay", { type: "string", array: true, default: [], describe: "DOMAIN=MS: hold each relay to DOMAIN MS ms" })
@@ -110,7 +111,7 @@ const server = net.createServer((socket) => {
 if (!servers.has(argv.domain)) die(program, `${argv.servers} has no line for the domain ${argv.domain}`);
 try {
   await listen(server, argv.port, argv.bind);
-  console.log(`${program}: domain ${argv.domain} listening on TCP ${argv.bind}:${argv.port}; peers: ${[...servers.keys()].join(", ")}`);
+  console.log(`${program}: domain ${argv.domain} listening on TCP ${argv.bind}:${argv.port}; peers: ${[...servers.keys()].join(", ")}${loopbackNote(argv.bind)}`);
 } catch (error) {
   die(program, `cannot listen on TCP ${argv.bind}:${argv.port}: ${socketErrorText(error, argv.bind, argv.port)}`);
 }

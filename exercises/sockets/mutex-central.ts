@@ -5,12 +5,13 @@
 //   npx tsx exercises/sockets/mutex-central.ts --port 9877
 import * as net from "node:net";
 import { cli, die, portsAreValid, socketErrorText } from "./common/cli.ts";
+import { listenHostOption, loopbackNote } from "./common/listen.ts";
 import { listen, onMessages, send } from "./common/net.ts";
 
 const program = "mutex-central";
 const argv = cli(program, "$0 --port PORT\n\nGrants the critical section to one client at a time, in request order.")
   .option("port", { type: "number", default: 9877, describe: "TCP port for the clients" })
-  .option("bind", { alias: "host", type: "string", default: "0.0.0.0", describe: "local address to bind (--host is the same option)" })
+  .option("bind", listenHostOption)
   .check(portsAreValid("port"))
   .parseSync();
 
@@ -68,7 +69,7 @@ const server = net.createServer((client) => {
 });
 try {
   await listen(server, argv.port, argv.bind);
-  console.log(`${program}: listening on TCP ${argv.bind}:${argv.port}`);
+  console.log(`${program}: listening on TCP ${argv.bind}:${argv.port}${loopbackNote(argv.bind)}`);
 } catch (error) {
   die(program, `cannot listen on TCP ${argv.bind}:${argv.port}: ${socketErrorText(error, argv.bind, argv.port)}`);
 }

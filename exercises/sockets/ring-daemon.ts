@@ -1,16 +1,21 @@
 // Exercise 5 (lab book part 1, "Exclusion mutuelle II"): the daemon that ring-ssh.ts starts over SSH on
-// each machine of the list. It opens a listening socket on a port chosen by the system, joins the
-// infrastructure by connecting to the launcher (address and port in its environment) and telling it that
-// port, learns its successor from the launcher, connects to it, and then relays the ring's messages:
-// `gather` (appends "d<i>@<hostname>:<pid>" and passes it on), `token` (token-mutex.ts: critical section
-// on the shared file while holding it). It stops when the launcher says so or goes away.
+// each machine of the list. Star mode (default): it opens a listening socket on a port chosen by the
+// system, joins the infrastructure by connecting to the launcher (address and port in its environment) and
+// telling it that port, learns its successor from the launcher, connects to it, and then relays the ring's
+// messages: `gather` (appends "d<i>@<hostname>:<pid>" and passes it on), `token` (token-mutex.ts: critical
+// section on the shared file while holding it). It stops when the launcher says so or goes away.
+// Chain mode (RING_MODE=chain, set by `ring-ssh.ts --chain`): ring-chain-daemon.ts, anonymous members.
 // The job's settings come in RING_* environment variables (the launcher's library sends them over SSH,
 // never on the command line); each has an option to override it when the daemon is started by hand.
+// It listens on the address its SSH session came in on (loopback when started by hand; --host to choose).
 import { spawn } from "node:child_process";
 import * as net from "node:net";
 import * as os from "node:os";
 import { cli, die, portsAreValid, socketErrorText } from "./common/cli.ts";
+import { listenHostOption } from "./common/listen.ts";
 import { connect, connectWithRetry, listen, onMessages, send } from "./common/net.ts";
+import { runChainDaemon } from "./ring-chain-daemon.ts";
+import { daemonBindAddress } from "./ring-launch.ts";
 import { tokenMutex, type Token } from "./token-mutex.ts";
 
 const program = "ring-daemon";
@@ -18,26 +23,27 @@ const env = process.env;
 const numberFrom = (name: string) => (env[name] === undefined || env[name] === "" ? undefined : Number(env[name]));
 /** The launcher's address as this host sees it: where the SSH session came from ($SSH_CONNECTION). */
 const sshClient = env.SSH_CONNECTION?.split(" ")[0];
+const chain = env.RING_MODE === "chain";
 
 const argv = cli(program, "$0 [--launcher-host H --launcher-port P --index I]")
   .epilogue("One member of the ring of exercise 5, normally started by ring-ssh.ts over SSH with its settings in RING_* variables.")
   .option("launcher-host", { type: "string", default: env.RING_LAUNCHER_HOST || sshClient, describe: "address of the launcher (RING_LAUNCHER_HOST, else where the SSH session came from)" })
   .option("launcher-port", { type: "number", default: numberFrom("RING_LAUNCHER_PORT"), describe: "port of the launcher (RING_LAUNCHER_PORT)" })
   .option("index", { type: "number", default: numberFrom("RING_INDEX"), describe: "this daemon's place on the ring, 0.. (RING_INDEX)" })
-  .option("bind", { alias: "host", type: "string", default: "0.0.0.0", describe: "local address (--host is the same option) for the predecessor's connection" })
+  .option("bind", { ...listenHostOption, default: daemonBindAddress(env) })
   .option("file", { type: "string", default: env.RING_FILE ?? "/tmp/ring-shared.txt", describe: "the shared file (RING_FILE)" })
   .option("rounds", { type: "number", default: numberFrom("RING_ROUNDS") ?? 2, describe: "critical sections to enter (RING_ROUNDS)" })
   .option("lines", { type: "number", default: numberFrom("RING_LINES") ?? 3, describe: "lines per critical section (RING_LINES)" })
   .option("line-delay-ms", { type: "number", default: numberFrom("RING_LINE_DELAY_MS") ?? 100, describe: "pause between two lines (RING_LINE_DELAY_MS)" })
   .option("detach", { type: "boolean", default: false, describe: "become a daemon: start a detached copy and exit (its output is lost)" })
   .check(portsAreValid("launcher-port"))
-  .check((a) => (a["launcher-host"] !== undefined && a["launcher-port"] !== undefined && a.index !== undefined) || "give --launcher-host, --launcher-port and --index (ring-ssh.ts sets RING_LAUNCHER_PORT and RING_INDEX)")
+  .check((a) => chain || (a["launcher-host"] !== undefined && a["launcher-port"] !== undefined && a.index !== undefined) || "give --launcher-host, --launcher-port and --index (ring-ssh.ts sets RING_LAUNCHER_PORT and RING_INDEX)")
   .parseSync();
 
 const index = argv.index!;
 const launcher = { host: argv["launcher-host"]!, port: argv["launcher-port"]! };
 const secret = env.RING_SECRET ?? "";
-const name = `d${index}@${os.hostname()}`;
+const name = chain ? `daemon@${os.hostname()}:${process.pid}` : `d${index}@${os.hostname()}`;
 
 if (argv.detach) {
   // The handout's fork(): the copy runs in its own session, the parent exits at once.
@@ -48,12 +54,14 @@ if (argv.detach) {
   process.exit(0);
 }
 
-let stopping = false;
-let next: net.Socket | undefined;
 const onToken = tokenMutex(
   { name, file: argv.file, rounds: argv.rounds, lines: argv.lines, lineDelayMs: argv["line-delay-ms"] },
   (line) => console.log(line),
 );
+if (chain) await runChainDaemon({ name, secret, bind: argv.bind, parent: { host: argv["launcher-host"] ?? "127.0.0.1", port: numberFrom("RING_PARENT_PORT") ?? 0 }, onToken });
+
+let stopping = false;
+let next: net.Socket | undefined;
 
 function stop(): void {
   stopping = true;
@@ -101,7 +109,7 @@ try {
 }
 control.on("error", () => {});
 control.on("close", () => stopping || die(program, `${name}: the launcher went away; stopping`));
-send(control, { type: "join", secret, index, host: os.hostname(), pid: process.pid, port });
+send(control, { type: "join", secret, index, host: os.hostname(), pid: process.pid, address: argv.bind, port });
 console.log(`JOINED ${name} listening on port ${port}, launcher ${launcher.host}:${launcher.port}`);
 
 onMessages<{ type: string; host?: string | null; port?: number }>(control, async (message) => {

@@ -8,6 +8,7 @@
 import * as net from "node:net";
 import { fileURLToPath } from "node:url";
 import { cli, die, parseHostPort, socketErrorText } from "./common/cli.ts";
+import { listenHostOption, loopbackNote } from "./common/listen.ts";
 import { connectWithRetry, listen, onMessages, send } from "./common/net.ts";
 import { freePort } from "./common/spawn.ts";
 import { machinesFor, MACHINE_OPTIONS } from "./common/machines.ts";
@@ -17,7 +18,7 @@ const program = "snapshot";
 const argv = cli(program, "$0 --id I --peers H:P,H:P,… [options]   (listens on the I-th address)\n$0 --spawn N [options]")
   .option("id", { type: "number", describe: "this process's index in --peers (0 starts the snapshots)" })
   .option("peers", { type: "string", describe: "every process's host:port, comma-separated, in id order" })
-  .option("bind", { alias: "host", type: "string", default: "0.0.0.0", describe: "local address to bind (--host is the same option)" })
+  .option("bind", listenHostOption)
   .option("initial", { type: "number", default: 100, describe: "money each process starts with" })
   .option("tick-ms", { type: "number", default: 50, describe: "time between two transfers of a process" })
   .option("delay-ms", { type: "number", default: 0, describe: "latency added to every message (keeps FIFO)" })
@@ -71,7 +72,7 @@ try {
 } catch (error) {
   die(program, `cannot listen on TCP ${argv.bind}:${peers[me].port}: ${socketErrorText(error, argv.bind, peers[me].port)}`);
 }
-console.log(`process ${me} listening on ${argv.bind}:${peers[me].port} with ${bank.balance}; ${others.length} peers`);
+console.log(`process ${me} listening on ${argv.bind}:${peers[me].port} with ${bank.balance}; ${others.length} peers${loopbackNote(argv.bind)}`);
 await Promise.all(outgoing.values());
 setInterval(() => bank.transferSomething(), argv["tick-ms"]);
 if (me === 0) setTimeout(() => bank.recordLocalState(1), argv["every-ms"]);

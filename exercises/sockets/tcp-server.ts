@@ -5,12 +5,13 @@
 //   npx tsx exercises/sockets/tcp-server.ts --port 9876
 import * as net from "node:net";
 import { cli, die, portsAreValid, socketErrorText } from "./common/cli.ts";
+import { listenHostOption, loopbackNote } from "./common/listen.ts";
 import { listen } from "./common/net.ts";
 
 const program = "tcp-server";
 const argv = cli(program, "$0 --port PORT [--bind ADDRESS]\n\nAcknowledges every message of every client with OK.")
   .option("port", { type: "number", default: 9876, describe: "TCP port to listen on (below 1024 needs root)" })
-  .option("bind", { alias: "host", type: "string", default: "0.0.0.0", describe: "local address to bind (--host is the same option) (0.0.0.0 = every interface)" })
+  .option("bind", listenHostOption)
   .check(portsAreValid("port"))
   .parseSync();
 
@@ -42,7 +43,7 @@ function serveClient(socket: net.Socket): void {
 const server = net.createServer(serveClient);
 try {
   const port = await listen(server, argv.port, argv.bind);
-  console.log(`${program}: listening on TCP ${argv.bind}:${port} (Ctrl-C to stop)`);
+  console.log(`${program}: listening on TCP ${argv.bind}:${port} (Ctrl-C to stop)${loopbackNote(argv.bind)}`);
 } catch (error) {
   die(program, `cannot listen on TCP ${argv.bind}:${argv.port}: ${socketErrorText(error, argv.bind, argv.port)}`);
 }

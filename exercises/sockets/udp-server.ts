@@ -4,11 +4,12 @@
 //   npx tsx exercises/sockets/udp-server.ts --port 9875
 import * as dgram from "node:dgram";
 import { cli, die, portsAreValid, socketErrorText } from "./common/cli.ts";
+import { listenHostOption, loopbackNote } from "./common/listen.ts";
 
 const program = "udp-server";
 const argv = cli(program, "$0 --port PORT [--bind ADDRESS]\n\nPrints each UDP datagram received on PORT and where it came from.")
   .option("port", { type: "number", default: 9875, describe: "UDP port to listen on (below 1024 needs root)" })
-  .option("bind", { alias: "host", type: "string", default: "0.0.0.0", describe: "local address to bind (--host is the same option) (0.0.0.0 = every interface)" })
+  .option("bind", listenHostOption)
   .check(portsAreValid("port"))
   .parseSync();
 
@@ -29,7 +30,7 @@ socket.on("message", (data, from) => {
 socket.bind(argv.port, argv.bind, () => {
   bound = true;
   const { address, port } = socket.address();
-  console.log(`${program}: listening on UDP ${address}:${port} (Ctrl-C to stop)`);
+  console.log(`${program}: listening on UDP ${address}:${port} (Ctrl-C to stop)${loopbackNote(address)}`);
 });
 
 for (const signal of ["SIGINT", "SIGTERM"] as const) {

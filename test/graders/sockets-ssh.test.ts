@@ -1,7 +1,8 @@
 // Proves the grader of socket exercise 5 (ring of daemons started over SSH, token mutual exclusion) against
 // REAL OpenSSH hosts (test/hosts/testhosts.sh): it brings up its own test hosts when given none and tears
 // them down; given hosts, it passes the reference at N = hosts and N > hosts, and fails each broken variant
-// of test/graders/fixtures/sockets/ with the message a student would read: a ring that skips a member,
+// of test/graders/fixtures/sockets/ with the message a student would read: a ring that skips a member, a
+// launcher without the chain mode (--chain: each daemon starts the next, the last one starts the gather),
 // daemons that write without holding the token, a daemon that leaves a process behind (which the grader
 // kills, here found and killed over SSH as on machines that do not share this one's /proc).
 import * as fs from "node:fs";
@@ -43,7 +44,7 @@ describe.skipIf(!canRun)("grader 5 without hosts", () => {
     const saved = process.env.TSMPI_GRADE_HOSTFILE;
     delete process.env.TSMPI_GRADE_HOSTFILE;
     try {
-      const { checker, text } = await gradeOutput({ np: [3] });
+      const { checker, text } = await gradeOutput({ np: [3], chainNp: [] });
       expect(checker.failed, text).toBe(0);
       expect(checker.passed, text).toBe(5);
       expect(text).toMatch(/\*\*\* 5 SSH test hosts come up/);
@@ -65,23 +66,32 @@ describe.skipIf(!canRun)("grader 5 on given SSH hosts", () => {
     await hosts?.down();
   }, 60_000);
 
-  it("passes the reference with one daemon per host and with 7 daemons on 3 hosts", async () => {
+  it("passes the reference with one daemon per host, with 7 daemons on 3 hosts, and as a chain of 4", async () => {
     const { checker, text } = await gradeOutput({ hostfile: hosts.hostfile });
     expect(checker.failed, text).toBe(0);
-    expect(checker.passed, text).toBe(8);
+    expect(checker.passed, text).toBe(11);
     expect(text).toMatch(/N=7 daemons on 3 hosts: the ring closes.*\n--- PASS \(7 daemons on 3 hosts\)/);
+    expect(text).toMatch(/N=4 daemons on 3 hosts as a chain \(--chain\): the ring closes.*\n--- PASS \(4 daemons on 3 hosts\)/);
+    expect(text).toMatch(/N=4 as a chain \(--chain\): the token gives mutual exclusion on the shared file\n--- PASS \(8 critical sections, none overlapping\)/);
+    expect(sessionProcesses(hosts.dir)).toEqual([]);
+  }, GUARD_MS);
+
+  it("fails a launcher without the chain mode: the gathered message does not start at the last daemon", async () => {
+    const { text } = await gradeOutput({ hostfile: hosts.hostfile, program: fixture("ring-ssh-no-chain.ts"), np: [], chainNp: [3] });
+    expect(text).toMatch(/--- FAIL: GATHERED lists launcher@\S+, d0@\S+, d1@\S+, d2@\S+ vs expected a daemon first \(the last one started the message\)/);
+    expect(text).toMatch(/\*\*\* 5 N=3 as a chain \(--chain\): no process of the job left on any host\n--- PASS/);
     expect(sessionProcesses(hosts.dir)).toEqual([]);
   }, GUARD_MS);
 
   it("fails a launcher whose ring skips a member, and still stops every daemon", async () => {
-    const { text } = await gradeOutput({ hostfile: hosts.hostfile, program: fixture("ring-ssh-skips-member.ts"), np: [3] });
+    const { text } = await gradeOutput({ hostfile: hosts.hostfile, program: fixture("ring-ssh-skips-member.ts"), np: [3], chainNp: [] });
     expect(text).toMatch(/--- FAIL: GATHERED lists 2 daemons \(d0@\S+, d2@\S+\) vs expected 3, every daemon once/);
     expect(text).toMatch(/\*\*\* 5 N=3: no process of the job left on any host\n--- PASS/);
     expect(sessionProcesses(hosts.dir)).toEqual([]);
   }, GUARD_MS);
 
   it("fails daemons that write to the shared file without holding the token", async () => {
-    const { text } = await gradeOutput({ hostfile: hosts.hostfile, program: fixture("ring-daemon-writes-without-token.ts"), np: [3] });
+    const { text } = await gradeOutput({ hostfile: hosts.hostfile, program: fixture("ring-daemon-writes-without-token.ts"), np: [3], chainNp: [] });
     expect(text).toMatch(/--- FAIL: line \d+ "d\d@\S+ round \d line \d\/3" follows "d\d@\S+ round \d line \d\/3" vs expected the 3 lines of one critical section together\. two daemons wrote at the same time/);
   }, GUARD_MS);
 
@@ -92,7 +102,7 @@ describe.skipIf(!canRun)("grader 5 on given SSH hosts", () => {
     try {
       const { text } = await gradeOutput({
         hostfile: machines, sshKey: path.join(hosts.dir, "userkey"), knownHosts: path.join(hosts.dir, "known_hosts"),
-        program: fixture("ring-daemon-leaves-child.ts"), np: [3],
+        program: fixture("ring-daemon-leaves-child.ts"), np: [3], chainNp: [],
       });
       expect(text).toMatch(/--- FAIL: \d+ left 15 s after the launcher ended: pid \d+ on th\d.* vs expected none/);
       expect(sessionProcesses(hosts.dir)).toEqual([]);

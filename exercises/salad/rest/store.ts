@@ -73,9 +73,8 @@ export class OrderStore {
     return this.db.prepare("UPDATE tasks SET state = 'todo', worker = NULL, lease_until = NULL WHERE state = 'doing'").run().changes;
   }
 
-  /** Records a new order with its tasks; once this returns, the order survives any stop. */
-  createOrder(tasks: Task[], now: number): string {
-    const id = randomUUID();
+  /** Records a new order with its tasks (id: the task service's, or a new one); once this returns, the order survives any stop. */
+  createOrder(tasks: Task[], now: number, id: string = randomUUID()): string {
     const insertTask = this.db.prepare("INSERT INTO tasks (order_id, task_id, fruit, units, state) VALUES (?, ?, ?, ?, 'todo')");
     this.db.transaction(() => {
       this.db.prepare("INSERT INTO orders (id, created_at) VALUES (?, ?)").run(id, now);

@@ -1,8 +1,11 @@
-// Grader S7 (salad, seed 003 "services web REST"): the salad over HTTP/JSON with orders in SQLite. Sends bad
-// requests (malformed JSON → 400, unknown order → 404, oversized body → 413; the server must keep running),
-// runs an order with 3 pulling workers and the polling client, then kills the server (SIGKILL) in the
-// middle of a second order and restarts it on the same database: the order must complete, every fruit once.
-// --program takes the exercise's folder (or a file in it) holding server.ts, worker.ts and client.ts.
+// Grader S7 (salad, seed 003 "services web REST"): the salad over HTTP/JSON with orders in SQLite, and 003's
+// architecture: the client leaves its fruit list at the shared task service, the master takes it from
+// there (--tasks URL) and hands tasks to pulling workers, the client polls the master. Sends bad requests
+// (malformed JSON → 400, unknown order → 404, oversized body → 413; the server must keep running), runs an
+// order through the task service with 3 workers and the polling client, then kills the master (SIGKILL)
+// in the middle of a second order and restarts it on the same database: the order must complete, every
+// fruit once. --program takes the exercise's folder (or a file in it) holding server.ts, task-service.ts,
+// worker.ts and client.ts.
 import * as fs from "node:fs";
 import * as http from "node:http";
 import * as os from "node:os";
@@ -49,26 +52,30 @@ function expectStatus(answer: Answer, status: number, what: string, hint: string
   return `${status} ${answer.body.slice(0, 100)}`;
 }
 
-function startServer(procs: Processes, file: string, port: number, db: string, name: string): Live {
-  return procs.start(name, file, ["--port", String(port), "--db", db, "--time-scale", SCALE]);
+function startServer(procs: Processes, file: string, port: number, db: string, name: string, tasks: string): Live {
+  return procs.start(name, file, ["--port", String(port), "--db", db, "--time-scale", SCALE, "--tasks", tasks]);
 }
 
 export const s7: Grader = {
   id: "S7",
-  title: "salad over REST + SQLite: 4xx for bad requests, orders complete, a killed server loses no order",
-  reference: ["exercises/salad/rest/server.ts", "exercises/salad/rest/worker.ts", "exercises/salad/rest/client.ts"],
+  title: "salad over REST + SQLite: a shared task service, 4xx for bad requests, orders complete, a killed master loses no order",
+  reference: ["exercises/salad/rest/server.ts", "exercises/salad/rest/task-service.ts", "exercises/salad/rest/worker.ts", "exercises/salad/rest/client.ts"],
   async run(checker, options) {
-    const files = exerciseFiles(options.program, "exercises/salad/rest", ["server.ts", "worker.ts", "client.ts"]);
+    const files = exerciseFiles(options.program, "exercises/salad/rest", ["server.ts", "task-service.ts", "worker.ts", "client.ts"]);
     const oracle = await saladOracle();
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "tsmpi-salad-s7-"));
     const db = path.join(dir, "orders.db");
     try {
       await withProcesses(async (procs) => {
         const port = await freePort();
-        let server = startServer(procs, files["server.ts"], port, db, "the server");
-        let ok = await checker.check("the server starts and listens", async () => {
+        const tasksPort = await freePort();
+        const tasks = `http://127.0.0.1:${tasksPort}`;
+        const service = procs.start("the task service", files["task-service.ts"], ["--port", String(tasksPort), "--db", path.join(dir, "tasks.db")]);
+        let server = startServer(procs, files["server.ts"], port, db, "the server", tasks);
+        let ok = await checker.check("the task service and the master start and listen", async () => {
+          await service.waitForLine(/^LISTENING \d+/, "`LISTENING <port>` from the task service");
           await server.waitForLine(/^LISTENING \d+/, "`LISTENING <port>`");
-          return `http://127.0.0.1:${port}`;
+          return `task service ${tasks}, master http://127.0.0.1:${port}`;
         });
         if (!ok) return;
 
@@ -97,15 +104,18 @@ export const s7: Grader = {
         const url = `http://127.0.0.1:${port}`;
         for (let k = 1; k <= WORKERS; k++) procs.start(`worker ${k}`, files["worker.ts"], ["--server", url, "--name", `worker-${k}`, "--time-scale", SCALE]);
         ok = await checker.check(`an order completes with ${WORKERS} workers, every fruit once (as S0)`, async () => {
-          const client = procs.start("the client", files["client.ts"], ["--server", url, "--time-scale", SCALE]);
+          const client = procs.start("the client", files["client.ts"], ["--server", url, "--tasks", tasks, "--time-scale", SCALE]);
           const exit = await client.finished(60_000);
           if (exit.code !== 0) fail(client.describe(), "the client to print the ready order and exit 0");
-          return checkEveryFruitOnce(parsePrepared(client.lines()), oracle);
+          const id = /^ORDER (\S+)/m.exec(client.stdout)?.[1] ?? "?";
+          if (!service.lines(/^QUEUED /).some((l) => l.split(" ")[1] === id)) fail(`the task service printed no \`QUEUED ${id} …\` line`, "the client's fruit list left at the task service", "The client posts its list to the task service (POST /tasks), not to the master");
+          if (!server.lines(/^ORDER /).some((l) => l.split(" ")[1] === id && /from the task service/.test(l))) fail(`the master printed no \`ORDER ${id} … (from the task service)\` line`, "the master taking the list from the task service", "The master takes the waiting lists (GET /tasks on the task service) when a worker asks for work");
+          return `through the task service; ${checkEveryFruitOnce(parsePrepared(client.lines()), oracle)}`;
         });
         if (!ok || server.exitInfo) return;
 
         await checker.check("killed and restarted mid-order, the server completes the order: no fruit lost or duplicated", async () => {
-          const client = procs.start("the second client", files["client.ts"], ["--server", url, "--time-scale", SCALE]);
+          const client = procs.start("the second client", files["client.ts"], ["--server", url, "--tasks", tasks, "--time-scale", SCALE]);
           const [, id] = await client.waitForLine(/^ORDER (\S+)/, "`ORDER <id>`");
           const results = new RegExp(`^RESULT ${id.replace(/[^\w-]/g, "\\$&")} (\\d+)`);
           await server.waitForLines(results, 3, `RESULT ${id}`);
@@ -115,7 +125,7 @@ export const s7: Grader = {
           server.kill("SIGKILL");
           await server.exit;
           const first = server;
-          server = startServer(procs, files["server.ts"], port, db, "the restarted server");
+          server = startServer(procs, files["server.ts"], port, db, "the restarted server", tasks);
           await server.waitForLine(/^LISTENING \d+/, "`LISTENING <port>` after the restart");
           const exit = await client.finished(60_000);
           if (exit.code !== 0) fail(client.describe(), "the order completed after the restart", "Keep accepted orders in the database and hand out again the tasks that were in progress");

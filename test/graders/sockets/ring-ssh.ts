@@ -1,7 +1,8 @@
 // Grader for exercise 5 (lab book part 1, "Exclusion mutuelle II"): a launcher starts N daemons over SSH
 // on a machine list, they build a ring, a message gathers every member, then a single token gives mutual
 // exclusion on a shared file. For each N (the number of hosts, then more daemons than hosts: several per
-// host) it runs the launcher and checks: the GATHERED line lists N distinct daemons (on the listed hosts
+// host) it runs the launcher, then once more with `--chain` (each daemon starts the next one, anonymous
+// members, the last one starts the gather message and prints it; N = hosts + 1), and checks: the GATHERED line lists N distinct daemons (on the listed hosts
 // where they have their own host names); the shared file's blocks of lines never interleave and every
 // daemon wrote all its rounds; no process of the job is left on any host, whatever happened. Also: a
 // machine list with an unknown host and a refused port fails with one line naming them.
@@ -22,6 +23,8 @@ export interface RingSshOptions extends GradeOptions {
   knownHosts?: string;
   /** A directory at the same path on every host (the shared file goes there). */
   sharedDir?: string;
+  /** N for the `--chain` runs (default: one more daemon than hosts; [] for none). */
+  chainNp?: number[];
 }
 
 interface Hosts {
@@ -108,10 +111,17 @@ function sections(file: string): string[] {
 }
 
 /** Checks the GATHERED line: n distinct daemons besides the launcher, on the listed hosts. */
-function checkGathered(line: string, launcher: Proc, n: number, hosts: Hosts): string {
-  const members = [...line.matchAll(/(\S+)@([^\s:]+):(\d+)/g)].map((m) => ({ name: m[1], host: m[2], pid: Number(m[3]) })).filter((m) => m.pid !== launcher.pid);
+function checkGathered(line: string, launcher: Proc, n: number, hosts: Hosts, chain: boolean): string {
+  const listed = [...line.matchAll(/(\S+)@([^\s:]+):(\d+)/g)].map((m) => ({ name: m[1], host: m[2], pid: Number(m[3]) }));
+  const members = listed.filter((m) => m.pid !== launcher.pid);
   const shown = members.map((m) => `${m.name}@${m.host}`).join(", ");
-  expect(members.length === n, `GATHERED lists ${members.length} daemon${members.length === 1 ? "" : "s"} (${shown})`, `${n}, every daemon once`, "the ring must go through every daemon: each one's successor is the next one, the last one's is the launcher");
+  const hint = chain
+    ? "in a chain, the last daemon starts the message and each member appends its name and passes it on, the launcher included, until it is back at the last one"
+    : "the ring must go through every daemon: each one's successor is the next one, the last one's is the launcher";
+  expect(members.length === n, `GATHERED lists ${members.length} daemon${members.length === 1 ? "" : "s"} (${shown})`, `${n}, every daemon once`, hint);
+  if (chain) {
+    expect(listed.length === n + 1 && listed[0].pid !== launcher.pid, `GATHERED lists ${listed.map((m) => `${m.name}@${m.host}`).join(", ")}`, "a daemon first (the last one started the message), and the launcher among the members", hint);
+  }
   const pids = new Set(members.map((m) => `${m.host}:${m.pid}`));
   expect(pids.size === n, `${pids.size} distinct host:pid among ${n} members (${shown})`, `${n} different processes`);
   if (hosts.ownHostnames) {
@@ -144,19 +154,24 @@ export const ringSshGrader: Grader = {
     const env = h.testDir ? { SSH_AUTH_SOCK: "" } : {};
     const [rounds, lines] = [2, 3];
     try {
-      for (const n of options.np ?? [h.entries.length, 2 * h.entries.length + 1]) {
+      const runs = [
+        ...(options.np ?? [h.entries.length, 2 * h.entries.length + 1]).map((n) => ({ n, chain: false })),
+        ...(options.chainNp ?? [h.entries.length + 1]).map((n) => ({ n, chain: true })),
+      ];
+      for (const { n, chain } of runs) {
         const procs = new Procs();
-        const file = path.join(dir, `shared-${n}.txt`);
-        const launcher = procs.start(launcherFile, ["--hostfile", h.hostfile, "--np", n, "--daemon", daemonFile, "--file", file, "--rounds", rounds, "--lines", lines, "--line-delay-ms", 15, ...h.sshArgs], "ring-ssh", { env });
+        const file = path.join(dir, `shared-${n}${chain ? "-chain" : ""}.txt`);
+        const mode = chain ? " as a chain (--chain)" : "";
+        const launcher = procs.start(launcherFile, ["--hostfile", h.hostfile, "--np", n, ...(chain ? ["--chain"] : []), "--daemon", daemonFile, "--file", file, "--rounds", rounds, "--lines", lines, "--line-delay-ms", 15, ...h.sshArgs], "ring-ssh", { env });
         let jobId: string | undefined;
         try {
-          const ring = await checker.check(`N=${n} daemons on ${h.entries.length} hosts: the ring closes and the gathered message lists every member`, async () => {
+          const ring = await checker.check(`N=${n} daemons on ${h.entries.length} hosts${mode}: the ring closes and the gathered message lists every member`, async () => {
             const { line } = await launcher.waitFor(/GATHERED/, "the GATHERED line (the message back at the launcher)", 60_000 + 5_000 * n);
             jobId = /^JOB (\S+)/m.exec(launcher.stdout)?.[1];
-            return checkGathered(line, launcher, n, h);
+            return checkGathered(line, launcher, n, h, chain);
           });
           if (ring) {
-            await checker.check(`N=${n}: the token gives mutual exclusion on the shared file`, async () => {
+            await checker.check(`N=${n}${mode}: the token gives mutual exclusion on the shared file`, async () => {
               const { code } = await launcher.waitExit("the launcher to finish the token rounds", 60_000 + 3_000 * n);
               expect(code === 0, launcher.describeExit(), "exit code 0 once every daemon has written its rounds");
               const order = sections(file);
@@ -170,7 +185,7 @@ export const ringSshGrader: Grader = {
           await procs.stopAll();
         }
         jobId ??= /^JOB (\S+)/m.exec(launcher.stdout)?.[1];
-        await checker.check(`N=${n}: no process of the job left on any host`, async () => {
+        await checker.check(`N=${n}${mode}: no process of the job left on any host`, async () => {
           let left: string[] = [];
           const deadline = Date.now() + 15_000;
           while ((left = await leftovers(h, jobId)).length > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 250));
