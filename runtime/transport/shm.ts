@@ -17,6 +17,8 @@ const SLOTS_PER_RING = 4;
 const TAIL = 0;
 const HEAD = 1;
 const WRITER_WAITING = 2;
+/** The rank's slot after its doorbell: 1 while it may be asleep (senders notify), 0 while it spins. */
+const SLEEPING = 1;
 
 /** Atomics.waitAsync (Node 16+; typed here so the project's ES2023 lib suffices). */
 const waitAsync = (Atomics as unknown as {
@@ -64,6 +66,10 @@ export class ShmTransport implements RankTransport {
   /** Bytes waiting for room in the ring towards each peer, in order. */
   private readonly backlog = new Map<number, PendingWrite[]>();
   private closed = false;
+  /** An Atomics.waitAsync on this rank's doorbell is outstanding. */
+  private waiting = false;
+  /** A spin cleared the sleeping flag; an event-loop turn will restore it (rearm). */
+  private rearmQueued = false;
 
   constructor(private readonly opt: ShmTransportOptions) {
     const { buffer, size } = opt.segment;
@@ -77,7 +83,7 @@ export class ShmTransport implements RankTransport {
 
   /** Nothing to listen on: peers are reached through the segment. */
   async listen(): Promise<Pick<PeerAddress, "unix" | "tcp">> {
-    this.scheduleWait();
+    this.sleep();
     return {};
   }
 
@@ -150,7 +156,7 @@ export class ShmTransport implements RankTransport {
   private ring(rank: number): void {
     const bell = rank * SLOTS_PER_RANK;
     Atomics.add(this.index, bell, 1);
-    if (Atomics.load(this.index, bell + 1) === 1) Atomics.notify(this.index, bell, 1);
+    if (Atomics.load(this.index, bell + SLEEPING) === 1) Atomics.notify(this.index, bell, 1);
   }
 
   /** Moves every byte waiting in a ring towards us into that source's decoder; true if any arrived. */
@@ -203,40 +209,50 @@ export class ShmTransport implements RankTransport {
     return this.opt.spinMicros;
   }
 
-  /** Writes what waited for room, then hands every whole frame already in a ring towards us to onFrame. */
+  /**
+   * Writes what waited for room, then hands every whole frame already in a ring towards us to onFrame.
+   * The engine calls it while a blocking call spins: senders then need not wake this rank (its sleeping
+   * flag is cleared) until the event loop turns again, which restores the flag and the wait.
+   */
   poll(): boolean {
     if (this.closed) return false;
-    this.flushBacklog();
+    if (!this.rearmQueued) {
+      this.rearmQueued = true;
+      Atomics.store(this.index, this.opt.rank * SLOTS_PER_RANK + SLEEPING, 0);
+      setImmediate(this.rearm);
+    }
+    if (this.backlog.size) this.flushBacklog();
     return this.drain();
   }
 
-  private schedulePoll(): void {
-    setImmediate(() => this.waitLoop());
-  }
+  private readonly rearm = (): void => {
+    this.rearmQueued = false;
+    this.sleep();
+  };
 
-  private scheduleWait(): void {
-    this.schedulePoll();
-  }
-
-  /** Drains, spins a little while nothing comes, then sleeps until a doorbell rings. */
-  private waitLoop(): void {
-    if (this.closed) return;
+  /**
+   * Delivery from the event loop: drains what is there, then leaves one Atomics.waitAsync on this rank's
+   * doorbell, which a sender notifies while the sleeping flag is up. No spinning here: the engine spins
+   * (poll) only while a blocking call waits.
+   */
+  private sleep(): void {
     const bell = this.opt.rank * SLOTS_PER_RANK;
-    const seen = Atomics.load(this.index, bell);
-    if (this.flushBacklog() || this.drain()) return this.schedulePoll();
-    if (this.opt.spinMicros > 0) {
-      const until = performance.now() + this.opt.spinMicros / 1000;
-      while (performance.now() < until) {
-        if (Atomics.load(this.index, bell) !== seen) return this.schedulePoll();
-      }
+    while (!this.closed) {
+      Atomics.store(this.index, bell + SLEEPING, 1);
+      const seen = Atomics.load(this.index, bell);
+      if (this.backlog.size) this.flushBacklog();
+      this.drain();
+      if (this.waiting) return; // the wait already left wakes at the next ring (notify ignores its value)
+      const wait = waitAsync(this.index, bell, seen);
+      if (!wait.async) continue; // the bell rang since we looked
+      this.waiting = true;
+      void (wait.value as Promise<string>).then(this.woken);
+      return;
     }
-    Atomics.store(this.index, bell + 1, 1);
-    const wait = waitAsync(this.index, bell, seen);
-    const wake = () => {
-      Atomics.store(this.index, bell + 1, 0);
-      this.waitLoop();
-    };
-    if (wait.async) void (wait.value as Promise<string>).then(wake);
-    else wake();
   }
+
+  private readonly woken = (): void => {
+    this.waiting = false;
+    this.sleep();
+  };
 }
