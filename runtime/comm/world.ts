@@ -28,6 +28,8 @@ export class World {
   readonly fault: FaultState;
   readonly options: RuntimeOptions;
   peers: PeerAddress[] = [];
+  /** Ranks as threads of one process (shm): each world rank's slab of the shared segment; null otherwise. */
+  sharedSlab: ((worldRank: number) => Uint8Array) | null = null;
   finalized = false;
   private control: net.Socket | null = null;
   /** A task of `srun --mpi=pmi2` with no tsrun parent: PMI-2 does the launcher's part (pmi-boot.ts). */
@@ -123,13 +125,15 @@ export class World {
   private async connect(controlPath: string): Promise<void> {
     const secret = takeJobSecret(); // from its descriptor (or variable), then out of children's reach
     const shm = process.env[Env.TRANSPORT] === "shm" ? shmOfThisThread() : null;
-    this.transport = shm ? new ShmTransport({
+    const shared = shm && new ShmTransport({
       rank: this.rank,
       segment: { buffer: shm, size: this.size },
       onFrame: (source, frame) => this.onFrame(source, frame),
       onPeerError: (peer, err) => this.peerError(peer, err),
       spinMicros: defaultSpinMicros(this.size),
-    }) : new Transport({
+    });
+    if (shared) this.sharedSlab = (worldRank) => shared.slab(worldRank);
+    this.transport = shared ? shared : new Transport({
       rank: this.rank,
       size: this.size,
       secret: Buffer.from(secret, "hex"),

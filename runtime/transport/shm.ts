@@ -62,6 +62,7 @@ export class ShmTransport implements RankTransport {
   private readonly data: Uint8Array;
   private readonly size: number;
   private readonly ringBytes: number;
+  private readonly layout: ReturnType<typeof shmLayout>;
   private readonly decoders: FrameDecoder[];
   /** Bytes waiting for room in the ring towards each peer, in order. */
   private readonly backlog = new Map<number, PendingWrite[]>();
@@ -74,11 +75,18 @@ export class ShmTransport implements RankTransport {
   constructor(private readonly opt: ShmTransportOptions) {
     const { buffer, size } = opt.segment;
     const layout = shmLayout(size);
+    this.layout = layout;
     this.size = size;
     this.ringBytes = layout.ringBytes;
     this.index = new Int32Array(buffer, 0, size * SLOTS_PER_RANK + size * size * SLOTS_PER_RING);
     this.data = new Uint8Array(buffer, layout.ringsAt);
     this.decoders = Array.from({ length: size }, (_, source) => new FrameDecoder((f) => this.opt.onFrame(source, f)));
+  }
+
+  /** Rank `rank`'s slab of the segment, which only that rank writes (the shared-memory collectives). */
+  slab(rank: number): Uint8Array {
+    const { slabsAt, slabBytes } = this.layout;
+    return new Uint8Array(this.opt.segment.buffer, slabsAt + rank * slabBytes, slabBytes);
   }
 
   /** Nothing to listen on: peers are reached through the segment. */
