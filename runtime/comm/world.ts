@@ -99,7 +99,7 @@ export class World {
 
   /** A transport that can be polled: blocking calls spin on it a short while (Engine.spinWhile). */
   private spinOnBlockingCalls(): void {
-    if (this.transport?.poll && (this.transport.spinMicros ?? 0) > 0) setBlockingSpin((pending) => void this.engine.spinWhile(pending));
+    if (this.transport?.poll) setBlockingSpin((pending) => void this.engine.spinWhile(pending));
   }
 
   private sendFrame(dest: number, parts: Buffer[], onWritten?: () => void): void {
@@ -131,6 +131,7 @@ export class World {
       onFrame: (source, frame) => this.onFrame(source, frame),
       onPeerError: (peer, err) => this.peerError(peer, err),
       spinMicros: defaultSpinMicros(this.size),
+      yieldWhenLoaded: !process.env.TSMPI_SHM_SPIN_US,
     });
     if (shared) this.sharedSlab = (worldRank) => shared.slab(worldRank);
     this.transport = shared ? shared : new Transport({

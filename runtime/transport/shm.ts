@@ -5,6 +5,7 @@
 // socket would feed, so the engine above sees the same frames in the same order. A receiver that finds
 // nothing spins on its doorbell for a short budget (no spinning when ranks outnumber cores), then sleeps
 // in Atomics.waitAsync until a sender wakes it. A frame larger than the free space goes in pieces.
+import * as os from "node:os";
 import { workerData, isMainThread } from "node:worker_threads";
 import { FrameDecoder, type Frame } from "../wire/frame.ts";
 import { shmLayout, type PeerAddress } from "../wire/bootstrap.ts";
@@ -49,6 +50,12 @@ export interface ShmTransportOptions {
   onPeerError: (peer: number, error: Error) => void;
   /** How long a receiver polls before it sleeps, in microseconds (0: never spin). */
   spinMicros: number;
+  /**
+   * Stop polling while the machine is saturated (1-minute load average ≥ twice its cores, re-read every
+   * second): a rank that polls for a peer the scheduler has not run yet only delays it (Open MPI's
+   * yield-when-idle). Off when the user set the polling time (TSMPI_SHM_SPIN_US).
+   */
+  yieldWhenLoaded?: boolean;
 }
 
 interface PendingWrite {
@@ -71,6 +78,8 @@ export class ShmTransport implements RankTransport {
   private waiting = false;
   /** A spin cleared the sleeping flag; an event-loop turn will restore it (rearm). */
   private rearmQueued = false;
+  private loadReadAt = -Infinity;
+  private saturated = false;
 
   constructor(private readonly opt: ShmTransportOptions) {
     const { buffer, size } = opt.segment;
@@ -212,9 +221,15 @@ export class ShmTransport implements RankTransport {
     return moved;
   }
 
-  /** The spin budget the engine may use (ShmTransportOptions.spinMicros). */
+  /** The spin budget the engine may use (ShmTransportOptions.spinMicros; 0 while the machine is saturated). */
   get spinMicros(): number {
-    return this.opt.spinMicros;
+    if (!this.opt.yieldWhenLoaded || this.opt.spinMicros === 0) return this.opt.spinMicros;
+    const now = Date.now();
+    if (now - this.loadReadAt > 1000) {
+      this.loadReadAt = now;
+      this.saturated = os.loadavg()[0] >= 2 * os.availableParallelism();
+    }
+    return this.saturated ? 0 : this.opt.spinMicros;
   }
 
   /**
