@@ -97,7 +97,7 @@ export async function main(argv: string[]): Promise<number> {
     if (err instanceof UsageError) return usage(err.message);
     throw err;
   }
-  return runJob(opts, split.program, split.programArgs);
+  return runJob(opts, split.program, split.programArgs, split.launcherArgs);
 }
 
 function usage(message: string): number {
@@ -106,7 +106,7 @@ function usage(message: string): number {
   return 2;
 }
 
-async function runJob(opts: Record<string, unknown>, program: string | undefined, programArgs: string[]): Promise<number> {
+async function runJob(opts: Record<string, unknown>, program: string | undefined, programArgs: string[], launcherArgs: string[]): Promise<number> {
   if (!program) return usage("no program given (e.g. tsrun -np 4 prog.ts)");
   const programKind = classifyProgram(program, { remote: Boolean(opts.hostfile || opts.host) });
   if (programKind.kind === "missing") return usage(`program not found: ${program} (neither a .ts/.js file nor an executable on PATH)`);
@@ -147,8 +147,9 @@ async function runJob(opts: Record<string, unknown>, program: string | undefined
   const tooFewCores = !placement && opts.mapBy === "core" ? checkCoresForLocalJob(np, Boolean(opts.oversubscribe)) : undefined;
   if (tooFewCores) return usage(tooFewCores);
   if (placement && opts.displayMap) process.stdout.write(formatMap(placement) + "\n");
-  const refusal = opts.transport === "shm" ? shmRefusal({ hosts: placement }) : null;
-  if (refusal) return usage(refusal);
+  const refusal = opts.transport === "shm" ? shmRefusal({ hosts: placement, executable: programKind.kind === "executable", faultTolerant: Boolean(opts.faultTolerant) }) : null;
+  if (refusal && launcherArgs.some((a) => a === "--transport" || a.startsWith("--transport="))) return usage(refusal);
+  if (refusal) opts.transport = "unix"; // only TSMPI_TRANSPORT asked for shm: the job runs as processes
   let bundle: string;
   try {
     bundle = programKind.kind === "source" ? await bundleProgram(programPath) : ""; // an executable runs as is

@@ -14,9 +14,15 @@ const hostScript = path.join(path.dirname(fileURLToPath(import.meta.url)), "thre
 
 type Exit = { code: number | null; signal: NodeJS.Signals | null };
 
-/** What a rank can do as a process but not as a thread, as tsrun's refusal says it; null when none. */
-export function shmRefusal(o: { hosts?: unknown }): string | null {
+/**
+ * Why this job cannot run its ranks as threads, as tsrun's refusal says it; null when it can. A job that
+ * only inherits TSMPI_TRANSPORT=shm (no --transport on its command line) runs on the default transport
+ * instead, so the variable can be set once for every job.
+ */
+export function shmRefusal(o: { hosts?: unknown; executable?: boolean; faultTolerant?: boolean }): string | null {
   if (o.hosts) return "--transport shm runs every rank on this machine; with --hostfile or --host use the default transport";
+  if (o.executable) return "--transport shm runs TypeScript or JavaScript programs as threads, not executables; use the default transport";
+  if (o.faultTolerant) return "--fault-tolerant needs ranks that are processes (a failed rank must not take the others' memory with it); use the default transport";
   return null;
 }
 

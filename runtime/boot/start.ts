@@ -64,13 +64,16 @@ async function joinLauncher(world: World, controlPath: string): Promise<void> {
 function rankTransport(world: World, secret: string): RankTransport {
   const shm = process.env[Env.TRANSPORT] === "shm" ? shmOfThisThread() : null;
   if (shm) {
-    return new ShmTransport({
+    const shared = new ShmTransport({
       rank: world.rank,
       segment: { buffer: shm, size: world.size },
       onFrame: world.transportHandlers.onFrame,
       onPeerError: world.transportHandlers.onPeerError,
       spinMicros: defaultSpinMicros(world.size),
+      yieldWhenLoaded: !process.env.TSMPI_SHM_SPIN_US,
     });
+    world.sharedSlab = (worldRank) => shared.slab(worldRank);
+    return shared;
   }
   const kind = process.env[Env.TRANSPORT] ?? "";
   return new Transport({

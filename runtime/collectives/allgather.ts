@@ -10,6 +10,7 @@ import { packBlocks, unpackBlocks, type IndexedBlock } from "./blocks.ts";
 import { checkSpec, isInPlace, type SendSpec } from "./checks.ts";
 import { blockPayload, decodeBlock, landBlock, splitByCounts, splitEvenly, valueBlock } from "./layout.ts";
 import { chooseAllgather } from "./select.ts";
+import { allgatherShared, sharedSlabs, slabCapacity } from "./shared.ts";
 
 /** Ring: in step s each rank passes block (rank − s) to its right. Returns the blocks by rank. */
 export async function allgatherRing(c: CollCall, mine: Payload): Promise<Payload[]> {
@@ -55,10 +56,13 @@ export async function allgatherValue(c: CollCall, value: unknown): Promise<unkno
 
 async function allgatherSpecs(c: CollCall, send: SendSpec, slots: BufSpec[], blockBytes: number | null): Promise<void> {
   const inPlace = isInPlace(send);
-  const blocks = await runAllgather(c, blockPayload(inPlace ? slots[c.rank] : send, c.op), blockBytes);
-  blocks.forEach((b, r) => {
+  const mine = blockPayload(inPlace ? slots[c.rank] : send, c.op);
+  const land = (blocks: Payload[]) => blocks.forEach((b, r) => {
     if (!(inPlace && r === c.rank)) landBlock(c, b, slots[r], r);
   });
+  const shared = sharedSlabs(c) ? slabCapacity(c) : 0;
+  if (chooseAllgather(c.size, blockBytes, shared) === "shared") return allgatherShared(c, mine, land);
+  land(await runAllgather(c, mine, blockBytes));
 }
 
 /** Buffer mode (comm.allgatherInto): recv holds size equal blocks; IN_PLACE: this rank's block is in recv. */

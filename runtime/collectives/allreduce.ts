@@ -17,6 +17,7 @@ import { BytesFold, ValueFold, type Fold } from "./folds.ts";
 import { reduceBinomial } from "./reduce.ts";
 import { bcastBinomial } from "./bcast.ts";
 import { chooseAllreduce } from "./select.ts";
+import { allreduceShared, sharedSlabs } from "./shared.ts";
 
 export async function allreduceRecursiveDoubling<T>(c: CollCall, f: Fold<T>, mine: T): Promise<T> {
   const plan = doublingPlan(c.rank, c.size);
@@ -97,7 +98,12 @@ function sameMemory(a: Uint8Array, b: Uint8Array): boolean {
  */
 async function allreduceBytes(c: CollCall, f: BytesFold, input: Uint8Array, dest: Uint8Array | null): Promise<Uint8Array> {
   const elements = input.byteLength / f.elementBytes;
-  const algo = chooseAllreduce(c.size, input.byteLength, f.op.isCommutative, true, elements);
+  const algo = chooseAllreduce(c.size, input.byteLength, f.op.isCommutative, true, elements, sharedSlabs(c) !== null);
+  if (algo === "shared") {
+    const out = dest ?? new Uint8Array(input.byteLength);
+    await allreduceShared(c, f, input, out);
+    return out;
+  }
   if (f.op.isCommutative && (algo === "ring" || algo === "rabenseifner") && c.size > 1) {
     let acc: Uint8Array;
     if (dest) {

@@ -11,6 +11,7 @@ import { relativeRank, absoluteRank, binomialParent, binomialChildren, binomialS
 import { checkRoot, checkSpec } from "./checks.ts";
 import { chooseBcast } from "./select.ts";
 import { bcastPipeline } from "./pipeline.ts";
+import { bcastShared, sharedSlabs } from "./shared.ts";
 
 /** The root sends to every other rank. Returns the data on every rank. */
 export async function bcastLinear(c: CollCall, data: Payload | null, root: number): Promise<Payload> {
@@ -95,8 +96,9 @@ export async function bcastInto(c: CollCall, spec: BufSpec, root: number): Promi
   checkSpec(c, spec, "the buffer");
   if (c.size === 1) return;
   const bytes = spec.count * spec.type.size;
-  const algo = chooseBcast(c.size, bytes);
+  const algo = chooseBcast(c.size, bytes, sharedSlabs(c) !== null);
   const isRoot = c.rank === root;
+  if (algo === "shared") return bcastIntoShared(c, spec, root, bytes);
   if (algo === "scatterAllgather" || algo === "pipeline") {
     const data = isRoot ? toPayload(spec, c.op) : null;
     const direct = spec.type.isContiguous;
@@ -110,4 +112,27 @@ export async function bcastInto(c: CollCall, spec: BufSpec, root: number): Promi
   const data = isRoot ? toPayload(spec, c.op) : null;
   const got = algo === "linear" ? await bcastLinear(c, data, root) : await bcastBinomial(c, data, root);
   if (!isRoot) intoSpec(matchedOf(got), spec, c.op);
+}
+
+/** bcastInto through the root's shared slab: each rank copies the chunks straight into its (packed) buffer. */
+async function bcastIntoShared(c: CollCall, spec: BufSpec, root: number, bytes: number): Promise<void> {
+  const isRoot = c.rank === root;
+  const data = isRoot ? toPayload(spec, c.op) : null;
+  const direct = spec.type.isContiguous;
+  const target = isRoot ? data!.bytes : direct ? packBuf(spec) : new Uint8Array(bytes);
+  let type = { enc: 0, sig: 0 };
+  await bcastShared(c, root, bytes, data, (chunk, at) => {
+    if (at + chunk.bytes.byteLength > target.byteLength) {
+      throw mpiError(ErrorCode.ERR_TRUNCATE, c.op, "the root's message and this rank's buffer differ in size", {
+        measured: `more than ${target.byteLength} bytes`,
+        expected: `${target.byteLength} bytes`,
+        hint: "Every rank must pass the same count and type signature",
+      });
+    }
+    target.set(chunk.bytes, at);
+    type = { enc: chunk.enc, sig: chunk.sig };
+  });
+  if (isRoot) return;
+  checkBlockType(c, { ...type, bytes: target }, spec);
+  if (!direct) unpackBuf(target, spec, c.op);
 }

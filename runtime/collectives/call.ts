@@ -15,6 +15,8 @@ export const EMPTY: Payload = { enc: 0, sig: 0, bytes: new Uint8Array(0) };
 export class CollCall {
   readonly rank: number;
   readonly size: number;
+  /** Set for a blocking call (not a nonblocking i… one): it may hold this rank's shared slab (shared.ts). */
+  blocking = false;
 
   constructor(
     readonly comm: Comm,

@@ -67,6 +67,7 @@ export class CollectiveComm extends Comm {
   protected run<T>(op: string, body: (c: CollCall) => Promise<T>, checked = op): Promise<T> {
     try {
       const c = this.call(op);
+      c.blocking = true;
       // the temporary communicator of createGroup shares its parent's context: not a call on the parent
       const running = this.fixedCollTag === null ? collective(this, checked, () => body(c)) : body(c);
       return blocking(running, op, this.name, this.members);

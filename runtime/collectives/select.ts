@@ -6,16 +6,19 @@
 // A forced algorithm that cannot apply keeps results exact instead: allreduce=ring or rabenseifner with a
 // non-commutative op, or on value-mode data that cannot be cut into elements, runs recursive doubling;
 // the v-variants (gatherv, scatterv, allgatherv) default to linear/ring since only the root knows counts.
+// "shared" (shared.ts: through the slabs of ranks that are threads of one process) applies only when
+// `shared` says every rank of the call can use the slabs (the same answer on every rank); forced without
+// them, the size's usual choice runs instead.
 import { ErrorCode, mpiError } from "../errors.ts";
 
 export const ALGORITHMS = {
   barrier: ["dissemination"],
-  bcast: ["linear", "binomial", "scatterAllgather", "pipeline"],
+  bcast: ["linear", "binomial", "scatterAllgather", "pipeline", "shared"],
   reduce: ["linear", "binomial", "pipeline"],
-  allreduce: ["recursiveDoubling", "ring", "rabenseifner", "reduceBcast"],
+  allreduce: ["recursiveDoubling", "ring", "rabenseifner", "reduceBcast", "shared"],
   gather: ["linear", "binomial"],
   scatter: ["linear", "binomial"],
-  allgather: ["ring", "recursiveDoubling"],
+  allgather: ["ring", "recursiveDoubling", "shared"],
   alltoall: ["linear", "pairwise"],
   scan: ["linear", "recursiveDoubling"],
   exscan: ["linear", "recursiveDoubling"],
@@ -24,6 +27,9 @@ export const ALGORITHMS = {
 
 export type Collective = keyof typeof ALGORITHMS;
 export type Algorithm<C extends Collective> = (typeof ALGORITHMS)[C][number];
+
+/** From this many bytes (the whole message), ranks sharing memory use their slabs (measured: bench/collectives.ts). */
+export const SHARED_FROM_BYTES = 16 * 1024;
 
 let forcedCache: { spec: string; table: Map<string, string> } | null = null;
 
@@ -60,10 +66,11 @@ function forced<C extends Collective>(c: C): Algorithm<C> | undefined {
  * by 2.5–3× (fewer messages, fewer bytes copied in all); scatter-allgather pays off when the ranks have
  * cores (and links) of their own, so it is kept for large jobs.
  */
-export function chooseBcast(size: number, bytes: number | null): Algorithm<"bcast"> {
+export function chooseBcast(size: number, bytes: number | null, shared = false): Algorithm<"bcast"> {
   const f = forced("bcast");
   if (f === "pipeline" && bytes === null) return "binomial"; // segments need the size on every rank
-  if (f) return f;
+  if (f && (f !== "shared" || (shared && bytes !== null))) return f;
+  if (shared && bytes !== null && bytes >= SHARED_FROM_BYTES) return "shared";
   if (size <= 8 || bytes === null || bytes < 512 * 1024) return "binomial";
   return "scatterAllgather";
 }
@@ -86,9 +93,11 @@ export function chooseReduce(size: number, bytes: number | null = null): Algorit
  * Rabenseifner's halving and doubling; everything else by recursive doubling, which keeps rank order.
  * `segmentable`: the data can be cut into element blocks (false for most value-mode data).
  */
-export function chooseAllreduce(size: number, bytes: number, commutative: boolean, segmentable: boolean, elements: number): Algorithm<"allreduce"> {
+export function chooseAllreduce(size: number, bytes: number, commutative: boolean, segmentable: boolean, elements: number, shared = false): Algorithm<"allreduce"> {
   const f = forced("allreduce");
-  if (f) return f;
+  const sharable = shared && commutative && segmentable;
+  if (f && (f !== "shared" || sharable)) return f;
+  if (sharable && bytes >= SHARED_FROM_BYTES) return "shared";
   if (!commutative || !segmentable || size <= 1 || elements < size || bytes < 64 * 1024) return "recursiveDoubling";
   return "rabenseifner";
 }
@@ -103,8 +112,13 @@ export function chooseScatter(size: number, bytes: number | null): Algorithm<"sc
 }
 
 /** bytes: per-rank block bytes when every rank knows them, else null. */
-export function chooseAllgather(size: number, bytes: number | null): Algorithm<"allgather"> {
-  return forced("allgather") ?? (bytes !== null && bytes * size <= 64 * 1024 ? "recursiveDoubling" : "ring");
+/** sharedCapacity: the bytes a shared slab holds when the ranks share memory, else 0. */
+export function chooseAllgather(size: number, bytes: number | null, sharedCapacity = 0): Algorithm<"allgather"> {
+  const f = forced("allgather");
+  const sharable = bytes !== null && bytes <= sharedCapacity;
+  if (f && (f !== "shared" || sharable)) return f;
+  if (sharable && bytes * size >= SHARED_FROM_BYTES) return "shared";
+  return bytes !== null && bytes * size <= 64 * 1024 ? "recursiveDoubling" : "ring";
 }
 
 /** Linear and pairwise exchange send one message per pair, so ranks may choose differently. */

@@ -118,6 +118,8 @@ export class Engine {
   receivedCount = 0;
   /** The diagnostics' and trace's view of each message (runtime/trace/observer.ts); null when both are off. */
   observer: EngineObserver | null = null;
+  /** When spinning began without the event loop turning since (-1: it has turned). */
+  private spinningSince = -1;
   /** Handlers of runtime-internal CONTROL frames, by channel (the frame's context field). */
   private controlHandlers = new Map<number, (source: number, frame: Frame) => void>();
 
@@ -319,18 +321,22 @@ export class Engine {
    * A blocking call that did not complete at once: while `pending()` holds, polls the transport so that
    * frames already in memory are handled now rather than after an event-loop wake-up, yielding one
    * microtask between polls so that whatever a frame completed (the awaiting code included) runs on. Gives
-   * up after the transport's spin budget without a frame (or MAX_SPIN_MS in all); the event loop then
-   * delivers as it always does.
+   * up after the transport's spin budget without a frame; and spins, one call after another, at most
+   * MAX_SPIN_MS before the event loop (control socket, timers) gets a turn. The event loop then delivers.
    */
   async spinWhile(pending: () => boolean): Promise<void> {
     const budget = (this.io.poll && this.io.spinMicros?.()) || 0;
     if (budget <= 0) return;
     const start = performance.now();
+    if (this.spinningSince < 0) {
+      this.spinningSince = start;
+      setImmediate(() => (this.spinningSince = -1)); // runs once the event loop turns
+    }
     let idleSince = start;
     while (pending()) {
       const now = performance.now();
       if (this.io.poll!()) idleSince = now;
-      else if (now - idleSince > budget / 1000 || now - start > MAX_SPIN_MS) return;
+      else if (now - idleSince > budget / 1000 || now - this.spinningSince > MAX_SPIN_MS) return;
       await null;
     }
   }

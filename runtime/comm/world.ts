@@ -46,6 +46,8 @@ export class World {
   readonly fault: FaultState;
   readonly options: RuntimeOptions;
   peers: PeerAddress[] = [];
+  /** Ranks as threads of one process (shm): each world rank's slab of the shared segment; null otherwise. */
+  sharedSlab: ((worldRank: number) => Uint8Array) | null = null;
   finalized = false;
   private control: net.Socket | null = null;
   /** A task of `srun --mpi=pmi2` with no tsrun parent: PMI-2 does the launcher's part (boot/pmi-boot.ts). */
@@ -100,7 +102,7 @@ export class World {
 
   /** A transport that can be polled: blocking calls spin on it a short while (Engine.spinWhile). */
   private spinOnBlockingCalls(): void {
-    if (this.transport?.poll && (this.transport.spinMicros ?? 0) > 0) setBlockingSpin((pending) => void this.engine.spinWhile(pending));
+    if (this.transport?.poll) setBlockingSpin((pending) => void this.engine.spinWhile(pending));
   }
 
   private sendFrame(dest: number, parts: Buffer[], onWritten?: () => void): void {

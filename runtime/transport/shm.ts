@@ -5,6 +5,7 @@
 // socket would feed, so the engine above sees the same frames in the same order. A receiver that finds
 // nothing spins on its doorbell for a short budget (no spinning when ranks outnumber cores), then sleeps
 // in Atomics.waitAsync until a sender wakes it. A frame larger than the free space goes in pieces.
+import * as os from "node:os";
 import { workerData, isMainThread } from "node:worker_threads";
 import { FrameDecoder, type Frame } from "../wire/frame.ts";
 import { shmLayout, type PeerAddress } from "../wire/bootstrap.ts";
@@ -17,6 +18,8 @@ const SLOTS_PER_RING = 4;
 const TAIL = 0;
 const HEAD = 1;
 const WRITER_WAITING = 2;
+/** The rank's slot after its doorbell: 1 while it may be asleep (senders notify), 0 while it spins. */
+const SLEEPING = 1;
 
 /** Atomics.waitAsync (Node 16+; typed here so the project's ES2023 lib suffices). */
 const waitAsync = (Atomics as unknown as {
@@ -47,6 +50,12 @@ export interface ShmTransportOptions {
   onPeerError: (peer: number, error: Error) => void;
   /** How long a receiver polls before it sleeps, in microseconds (0: never spin). */
   spinMicros: number;
+  /**
+   * Stop polling while the machine is saturated (1-minute load average ≥ twice its cores, re-read every
+   * second): a rank that polls for a peer the scheduler has not run yet only delays it (Open MPI's
+   * yield-when-idle). Off when the user set the polling time (TSMPI_SHM_SPIN_US).
+   */
+  yieldWhenLoaded?: boolean;
 }
 
 interface PendingWrite {
@@ -60,14 +69,22 @@ export class ShmTransport implements RankTransport {
   private readonly data: Uint8Array;
   private readonly size: number;
   private readonly ringBytes: number;
+  private readonly layout: ReturnType<typeof shmLayout>;
   private readonly decoders: FrameDecoder[];
   /** Bytes waiting for room in the ring towards each peer, in order. */
   private readonly backlog = new Map<number, PendingWrite[]>();
   private closed = false;
+  /** An Atomics.waitAsync on this rank's doorbell is outstanding. */
+  private waiting = false;
+  /** A spin cleared the sleeping flag; an event-loop turn will restore it (rearm). */
+  private rearmQueued = false;
+  private loadReadAt = -Infinity;
+  private saturated = false;
 
   constructor(private readonly opt: ShmTransportOptions) {
     const { buffer, size } = opt.segment;
     const layout = shmLayout(size);
+    this.layout = layout;
     this.size = size;
     this.ringBytes = layout.ringBytes;
     this.index = new Int32Array(buffer, 0, size * SLOTS_PER_RANK + size * size * SLOTS_PER_RING);
@@ -75,9 +92,15 @@ export class ShmTransport implements RankTransport {
     this.decoders = Array.from({ length: size }, (_, source) => new FrameDecoder((f) => this.opt.onFrame(source, f)));
   }
 
+  /** Rank `rank`'s slab of the segment, which only that rank writes (the shared-memory collectives). */
+  slab(rank: number): Uint8Array {
+    const { slabsAt, slabBytes } = this.layout;
+    return new Uint8Array(this.opt.segment.buffer, slabsAt + rank * slabBytes, slabBytes);
+  }
+
   /** Nothing to listen on: peers are reached through the segment. */
   async listen(): Promise<Pick<PeerAddress, "unix" | "tcp">> {
-    this.scheduleWait();
+    this.sleep();
     return {};
   }
 
@@ -150,7 +173,7 @@ export class ShmTransport implements RankTransport {
   private ring(rank: number): void {
     const bell = rank * SLOTS_PER_RANK;
     Atomics.add(this.index, bell, 1);
-    if (Atomics.load(this.index, bell + 1) === 1) Atomics.notify(this.index, bell, 1);
+    if (Atomics.load(this.index, bell + SLEEPING) === 1) Atomics.notify(this.index, bell, 1);
   }
 
   /** Moves every byte waiting in a ring towards us into that source's decoder; true if any arrived. */
@@ -198,45 +221,61 @@ export class ShmTransport implements RankTransport {
     return moved;
   }
 
-  /** The spin budget the engine may use (ShmTransportOptions.spinMicros). */
+  /** The spin budget the engine may use (ShmTransportOptions.spinMicros; 0 while the machine is saturated). */
   get spinMicros(): number {
-    return this.opt.spinMicros;
+    if (!this.opt.yieldWhenLoaded || this.opt.spinMicros === 0) return this.opt.spinMicros;
+    const now = Date.now();
+    if (now - this.loadReadAt > 1000) {
+      this.loadReadAt = now;
+      this.saturated = os.loadavg()[0] >= 2 * os.availableParallelism();
+    }
+    return this.saturated ? 0 : this.opt.spinMicros;
   }
 
-  /** Writes what waited for room, then hands every whole frame already in a ring towards us to onFrame. */
+  /**
+   * Writes what waited for room, then hands every whole frame already in a ring towards us to onFrame.
+   * The engine calls it while a blocking call spins: senders then need not wake this rank (its sleeping
+   * flag is cleared) until the event loop turns again, which restores the flag and the wait.
+   */
   poll(): boolean {
     if (this.closed) return false;
-    this.flushBacklog();
+    if (!this.rearmQueued) {
+      this.rearmQueued = true;
+      Atomics.store(this.index, this.opt.rank * SLOTS_PER_RANK + SLEEPING, 0);
+      setImmediate(this.rearm);
+    }
+    if (this.backlog.size) this.flushBacklog();
     return this.drain();
   }
 
-  private schedulePoll(): void {
-    setImmediate(() => this.waitLoop());
-  }
+  private readonly rearm = (): void => {
+    this.rearmQueued = false;
+    this.sleep();
+  };
 
-  private scheduleWait(): void {
-    this.schedulePoll();
-  }
-
-  /** Drains, spins a little while nothing comes, then sleeps until a doorbell rings. */
-  private waitLoop(): void {
-    if (this.closed) return;
+  /**
+   * Delivery from the event loop: drains what is there, then leaves one Atomics.waitAsync on this rank's
+   * doorbell, which a sender notifies while the sleeping flag is up. No spinning here: the engine spins
+   * (poll) only while a blocking call waits.
+   */
+  private sleep(): void {
     const bell = this.opt.rank * SLOTS_PER_RANK;
-    const seen = Atomics.load(this.index, bell);
-    if (this.flushBacklog() || this.drain()) return this.schedulePoll();
-    if (this.opt.spinMicros > 0) {
-      const until = performance.now() + this.opt.spinMicros / 1000;
-      while (performance.now() < until) {
-        if (Atomics.load(this.index, bell) !== seen) return this.schedulePoll();
-      }
+    while (!this.closed) {
+      Atomics.store(this.index, bell + SLEEPING, 1);
+      const seen = Atomics.load(this.index, bell);
+      if (this.backlog.size) this.flushBacklog();
+      this.drain();
+      if (this.waiting) return; // the wait already left wakes at the next ring (notify ignores its value)
+      const wait = waitAsync(this.index, bell, seen);
+      if (!wait.async) continue; // the bell rang since we looked
+      this.waiting = true;
+      void (wait.value as Promise<string>).then(this.woken);
+      return;
     }
-    Atomics.store(this.index, bell + 1, 1);
-    const wait = waitAsync(this.index, bell, seen);
-    const wake = () => {
-      Atomics.store(this.index, bell + 1, 0);
-      this.waitLoop();
-    };
-    if (wait.async) void (wait.value as Promise<string>).then(wake);
-    else wake();
   }
+
+  private readonly woken = (): void => {
+    this.waiting = false;
+    this.sleep();
+  };
 }

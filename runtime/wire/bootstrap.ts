@@ -148,13 +148,19 @@ export class LineSplitter {
 /**
  * The shared-memory segment of `--transport shm` (runtime/transport/shm.ts): the launcher's thread host
  * allocates it, the ranks map it. Per rank two Int32 slots (doorbell, sleeping), per ordered pair of ranks
- * four (tail, head, writer waiting, spare), then one byte ring per ordered pair.
+ * four (tail, head, writer waiting, spare), then one byte ring per ordered pair, then one slab per rank
+ * (the shared-memory collectives, runtime/collectives/shared.ts: a rank writes only its own slab).
  */
-export function shmLayout(size: number): { ringBytes: number; ringsAt: number; totalBytes: number } {
+export function shmLayout(size: number): { ringBytes: number; ringsAt: number; slabBytes: number; slabsAt: number; totalBytes: number } {
   let ringBytes = 1 << 20; // 1 MiB between few ranks, less as size² grows (≤ 256 MiB in all)
   while (ringBytes > 1 << 14 && ringBytes * size * size > 256 << 20) ringBytes >>= 1;
+  let slabBytes = 16 << 20; // 16 MiB for few ranks, less as size grows (≤ 64 MiB in all, ≥ 1 MiB each)
+  while (slabBytes > 1 << 20 && slabBytes * size > 64 << 20) slabBytes >>= 1;
+  const forced = Number(process.env.TSMPI_SHM_SLAB_BYTES); // tests: small slabs make large data go in chunks
+  if (forced >= 1024) slabBytes = Math.ceil(forced / 64) * 64;
   const ringsAt = Math.ceil(((size * 2 + size * size * 4) * 4) / 64) * 64;
-  return { ringBytes, ringsAt, totalBytes: ringsAt + size * size * ringBytes };
+  const slabsAt = ringsAt + size * size * ringBytes;
+  return { ringBytes, ringsAt, slabBytes, slabsAt, totalBytes: slabsAt + size * slabBytes };
 }
 
 /**

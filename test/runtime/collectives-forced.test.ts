@@ -1,6 +1,6 @@
 // The other algorithms of every collective, forced with tsrun --coll, at np = 1, 2, 3, 4, 5, 7, 8, against
 // the sequential oracle of programs/coll-all.ts (tree, ring and Rabenseifner variants, scatter-allgather
-// broadcast, reduce-then-bcast allreduce), and a bad --coll refused with a clear message.
+// broadcast, reduce-then-bcast allreduce, shared-memory slabs), and a bad --coll refused with a clear message.
 import { describe, expect, it } from "vitest";
 import * as path from "node:path";
 import { NPS, runProgram } from "./programs/coll-run.ts";
@@ -10,6 +10,8 @@ const ALGORITHM_SETS: Record<string, string> = {
   trees: "bcast=binomial,reduce=binomial,allreduce=ring,gather=binomial,scatter=binomial,allgather=recursiveDoubling,alltoall=pairwise,scan=recursiveDoubling,exscan=recursiveDoubling,reduceScatter=reduceThenScatter",
   large: "bcast=scatterAllgather,allreduce=rabenseifner",
   reduceBcast: "allreduce=reduceBcast",
+  // through shared slabs with ranks as threads (npm run test:shm); over processes, the usual choice
+  shared: "bcast=shared,allreduce=shared,allgather=shared",
 };
 
 describe.each(Object.entries(ALGORITHM_SETS))("collectives, algorithms %s", (_name, coll) => {

@@ -83,4 +83,15 @@ describe("--transport shm", () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/--transport shm runs every rank on this machine/);
   });
+
+  it("refuses --fault-tolerant, but TSMPI_TRANSPORT=shm alone leaves such a job (and a --host job) on processes", async () => {
+    const refused = await runTsrun(2, "test/runtime/programs/shm/ring.ts", { tsrunArgs: ["--transport", "shm", "--fault-tolerant"] });
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/--fault-tolerant needs ranks that are processes/);
+    for (const tsrunArgs of [["--fault-tolerant"], ["--host", "localhost:2"]]) {
+      const r = await runTsrun(2, "test/runtime/programs/shm/ring.ts", { tsrunArgs, env: { TSMPI_TRANSPORT: "shm" } });
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout.match(/big intact/g)?.length).toBe(2);
+    }
+  });
 });

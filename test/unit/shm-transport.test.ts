@@ -58,8 +58,10 @@ describe("shared-memory transport", () => {
   });
 
   it("keeps the segment within bounds at 64 ranks", () => {
-    const { ringBytes, totalBytes } = shmLayout(64);
+    const { ringBytes, slabBytes, slabsAt, totalBytes } = shmLayout(64);
     expect(ringBytes & (ringBytes - 1)).toBe(0);
-    expect(totalBytes).toBeLessThanOrEqual((256 << 20) + (1 << 20));
+    expect(slabBytes).toBe(1 << 20); // the collectives' slabs: 64 MiB in all
+    expect(slabsAt % 64).toBe(0);
+    expect(totalBytes).toBeLessThanOrEqual((256 << 20) + (64 << 20) + (1 << 20));
   });
 });
