@@ -4,7 +4,7 @@
 // Every window has its own channel, agreed without communication: each member of a communicator creates
 // its windows in the same order (creation is collective), so (context, per-communicator counter) is the
 // same on every member.
-import type { Comm } from "../comm/communicator.ts";
+import type { CommCore } from "../comm/communicator.ts";
 
 /** MPI_LOCK_EXCLUSIVE: one origin at a time in a passive-target epoch on the target. */
 export const LOCK_EXCLUSIVE = 234;
@@ -53,10 +53,10 @@ export function isOriginToTarget(kind: number): boolean {
 export const FLAG_PASSIVE = 1;
 
 const CHANNEL_BASE = 0x40000000;
-const windowsCreated = new WeakMap<Comm, number>();
+const windowsCreated = new WeakMap<CommCore, number>();
 
 /** The CONTROL channel of the next window on `comm` (same on every member, see the header). */
-export function nextWindowChannel(comm: Comm): number {
+export function nextWindowChannel(comm: CommCore): number {
   const n = windowsCreated.get(comm) ?? 0;
   windowsCreated.set(comm, n + 1);
   return CHANNEL_BASE + ((comm.context >>> 1) & 0x3fff) * 0x10000 + (n & 0xffff);
