@@ -1,8 +1,8 @@
 // class Comm (MPI_Comm, MPI-4 chapter 3 and §9.3): a communicator's point-to-point operations, in the
 // standard's order — blocking send and receive, the send modes (synchronous, buffered, ready), sendrecv,
 // nonblocking, probes (matched probes too), persistent requests — then error handling, fault tolerance
-// (ULFM) and abort. Each method checks nothing itself: it hands over to the engine side of the
-// communicator (comm/communicator.ts, held in a private field), so that an editor shows only MPI here.
+// (ULFM) and abort. Each method is a few lines that hand over to the engine side of the communicator
+// (comm/communicator.ts: argument checks, matching; held in a private field), so an editor shows only MPI.
 // Value mode takes any value; buffer mode (…Into) an mpi.buf spec. Intracomm (collectives, new
 // communicators) and Cartcomm (topologies) extend this class.
 import { ANY_SOURCE, ANY_TAG } from "../comm/constants.ts";

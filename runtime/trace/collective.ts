@@ -12,7 +12,7 @@
 // and its completion are trace events (the bands of the space-time view). With both off it costs a call.
 import type { CollectiveLog } from "../wire/bootstrap.ts";
 
-/** What the hook needs of a communicator (runtime/comm/communicator.ts Comm has all of it). */
+/** What the hook needs of a communicator (runtime/comm/communicator.ts CommCore has all of it). */
 export interface CollectiveComm {
   readonly collContext: number;
   readonly name: string;

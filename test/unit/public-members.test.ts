@@ -2,7 +2,7 @@
 // window, a request… is MPI and nothing else (engine state lives in private fields, runtime/mpi/). Read at
 // run time over the whole prototype chain of real objects (a one-rank job over the in-memory transport),
 // so a helper made public by accident, or a method patched onto a prototype, fails here.
-import { describe, expect, it } from "vitest";
+import { describe, expect, expectTypeOf, it } from "vitest";
 import * as mpi from "../../runtime/index.ts";
 import { commJob } from "../harness/memory-job.ts";
 
@@ -20,7 +20,7 @@ const P2P = [
   "irecv", "irecvInto", "irsend", "isRevoked", "isend", "issend", "mprobe", "name", "probe", "rank", "recv",
   "recvInit", "recvInto", "revoke", "rsend", "send", "sendInit", "sendrecv", "sendrecvReplace", "setErrhandler",
   "shrink", "size", "ssend",
-];
+] as const;
 const COLLECTIVES = [
   "allgather", "allgatherInto", "allgathervInto", "allreduce", "allreduceInto", "alltoall", "alltoallInto",
   "alltoallvInto", "alltoallw", "barrier", "bcast", "bcastInto", "exscan", "exscanInto", "gather", "gatherInto",
@@ -29,23 +29,37 @@ const COLLECTIVES = [
   "igatherInto", "igathervInto", "ireduce", "ireduceInto", "ireduceScatter", "iscan", "iscanInto", "iscatter",
   "iscatterInto", "iscattervInto", "reduce", "reduceInto", "reduceScatter", "reduceScatterBlockInto",
   "reduceScatterInto", "scan", "scanInto", "scatter", "scatterInto", "scattervInto",
-];
-const COMMUNICATORS = ["create", "createCart", "createGroup", "dup", "free", "group", "split"];
-const TOPOLOGY = ["coords", "dims", "ndim", "periods", "rankOf", "shift", "sub", "topo"];
+] as const;
+const COMMUNICATORS = ["create", "createCart", "createGroup", "dup", "free", "group", "split"] as const;
+const TOPOLOGY = ["coords", "dims", "ndim", "periods", "rankOf", "shift", "sub", "topo"] as const;
 const WIN = [
   "accumulate", "bytes", "comm", "compareAndSwap", "complete", "dispUnit", "fence", "fetchAndOp", "flush", "flushAll",
   "flushLocal", "flushLocalAll", "free", "get", "getAccumulate", "group", "lock", "lockAll", "memory", "post", "put",
   "start", "sync", "test", "unlock", "unlockAll", "wait",
-];
-const GROUP = ["compare", "difference", "excl", "incl", "intersection", "rangeExcl", "rangeIncl", "rank", "size", "translateRanks", "union"];
-const REQUEST = ["cancel", "done", "test", "wait"];
-const PERSISTENT_REQUEST = ["cancel", "done", "start", "test", "wait"];
-const STATUS = ["assign", "cancelled", "count", "error", "getCount", "getElements", "source", "tag"];
-const MESSAGE = ["count", "irecv", "recv", "source", "tag"];
+] as const;
+const GROUP = ["compare", "difference", "excl", "incl", "intersection", "rangeExcl", "rangeIncl", "rank", "size", "translateRanks", "union"] as const;
+const REQUEST = ["cancel", "done", "test", "wait"] as const;
+const PERSISTENT_REQUEST = ["cancel", "done", "start", "test", "wait"] as const;
+const STATUS = ["assign", "cancelled", "count", "error", "getCount", "getElements", "source", "tag"] as const;
+const MESSAGE = ["count", "irecv", "recv", "source", "tag"] as const;
 
-const sorted = (...lists: string[][]) => lists.flat().sort();
+const sorted = (...lists: (readonly string[])[]) => lists.flat().sort();
+
+type Names<T extends readonly string[]> = T[number];
 
 describe("the members of the MPI objects", () => {
+  it("as TypeScript shows them (the .d.ts a student's editor reads)", () => {
+    expectTypeOf<keyof mpi.Comm>().toEqualTypeOf<Names<typeof P2P>>();
+    expectTypeOf<keyof mpi.Intracomm>().toEqualTypeOf<Names<typeof P2P> | Names<typeof COLLECTIVES> | Names<typeof COMMUNICATORS>>();
+    expectTypeOf<keyof mpi.Cartcomm>().toEqualTypeOf<Names<typeof P2P> | Names<typeof COLLECTIVES> | Names<typeof COMMUNICATORS> | Names<typeof TOPOLOGY>>();
+    expectTypeOf<keyof mpi.Win>().toEqualTypeOf<Names<typeof WIN>>();
+    expectTypeOf<keyof mpi.Group>().toEqualTypeOf<Names<typeof GROUP>>();
+    expectTypeOf<keyof mpi.Request>().toEqualTypeOf<Names<typeof REQUEST>>();
+    expectTypeOf<keyof mpi.PersistentRequest>().toEqualTypeOf<Names<typeof PERSISTENT_REQUEST>>();
+    expectTypeOf<keyof mpi.Status>().toEqualTypeOf<Names<typeof STATUS>>();
+    expectTypeOf<keyof mpi.Message>().toEqualTypeOf<Names<typeof MESSAGE>>();
+  });
+
   it("a communicator shows MPI calls only: point-to-point, collectives, constructors (and topology on a Cartcomm)", async () => {
     const [comm] = commJob(1).comms;
     expect(membersOf(comm)).toEqual(sorted(P2P, COLLECTIVES, COMMUNICATORS));
