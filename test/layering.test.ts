@@ -102,6 +102,16 @@ describe("layering", () => {
     expect(violations).toEqual([]);
   });
 
+  it("no runtime module patches another when loaded (prototype methods, registries filled by assignment)", () => {
+    // a top-level `Something.member = …` or `Something.prototype.method = …`: behaviour that exists only if
+    // this module happens to be imported, which is what the facade's real methods replace
+    const patch = /^[A-Za-z_$][\w$]*(?:\.[\w$]+)+\s*=[^=]/gm;
+    const violations = runtimeFiles.flatMap((file) =>
+      [...fs.readFileSync(path.join(projectRoot, file), "utf8").matchAll(patch)].map((m) => `${file}: ${m[0].trim()}`),
+    );
+    expect(violations).toEqual([]);
+  });
+
   it("test programs and benchmark programs are user programs: tsmpi, node built-ins and the internal entry only", () => {
     const programs = [
       ...filesUnder("test").filter((f) => /\/programs\//.test(f)),
