@@ -270,7 +270,7 @@ export class CommCore {
   async shrink(): Promise<CommCore> {
     const key = `${this.context}:${this.shrinks++}`;
     const { alive, context } = await this.world.shrink(key, this.members);
-    return this.derive(alive, context, `${this.name}.shrink()`);
+    return this.derive(alive, context, `${this.name}.shrink()`, null);
   }
 
   abort(errorcode: number): never {

@@ -217,12 +217,6 @@ export class Comm {
     return this.#core.isRevoked();
   }
 
-  /** MPIX_Comm_shrink: a new communicator of the live members (collective over the survivors), same rank order. */
-  async shrink(): Promise<this> {
-    const core = await this.#core.shrink();
-    return new (this.constructor as unknown as new (core: CommCore) => this)(core);
-  }
-
   /** MPI_Abort: stops every rank of the job with `errorcode`. */
   abort(errorcode = 1): never {
     return this.#core.abort(errorcode);

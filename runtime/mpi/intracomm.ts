@@ -1,7 +1,7 @@
 // class Intracomm (an intra-communicator, MPI-4 chapters 6 and 7): point-to-point from Comm, then the
 // collectives — value mode (mpi4py's lowercase API: any value, one item per rank), buffer mode (…Into,
 // mpi.buf specs, MPI's argument order, counts in items of the spec's type), nonblocking (i…, an
-// mpi.Request) — then the communicator's group and constructors (dup, split, create, createGroup,
+// mpi.Request) — then the communicator's group and constructors (dup, split, create, createGroup, shrink,
 // createCart, free) and mpi.compare. Each method names the call and hands it to its algorithm file in
 // collectives/ (runCollective: sequence tag, mismatch checks, trace); constructors to collectives/intracomm.ts.
 import { ErrorCode, mpiError } from "../wire/errors.ts";
@@ -164,6 +164,11 @@ export class Intracomm extends Comm {
     // loaded here, not at the top: Cartcomm extends this class, so its module needs this one first
     const { newCartcomm } = await import("./cartcomm.ts");
     return core && newCartcomm(core);
+  }
+
+  /** MPIX_Comm_shrink: a communicator of the live members (collective over the survivors), same rank order. */
+  async shrink(): Promise<Intracomm> {
+    return make(await this.#core.shrink());
   }
 
   /** MPI_Comm_free: the communicator can no longer be used. */

@@ -19,7 +19,7 @@ const P2P = [
   "abort", "ack", "bsend", "failedRanks", "getAcked", "getErrhandler", "getFailed", "ibsend", "improbe", "iprobe",
   "irecv", "irecvInto", "irsend", "isRevoked", "isend", "issend", "mprobe", "name", "probe", "rank", "recv",
   "recvInit", "recvInto", "revoke", "rsend", "send", "sendInit", "sendrecv", "sendrecvReplace", "setErrhandler",
-  "shrink", "size", "ssend",
+  "size", "ssend",
 ] as const;
 const COLLECTIVES = [
   "allgather", "allgatherInto", "allgathervInto", "allreduce", "allreduceInto", "alltoall", "alltoallInto",
@@ -30,7 +30,7 @@ const COLLECTIVES = [
   "iscatterInto", "iscattervInto", "reduce", "reduceInto", "reduceScatter", "reduceScatterBlockInto",
   "reduceScatterInto", "scan", "scanInto", "scatter", "scatterInto", "scattervInto",
 ] as const;
-const COMMUNICATORS = ["create", "createCart", "createGroup", "dup", "free", "group", "split"] as const;
+const COMMUNICATORS = ["create", "createCart", "createGroup", "dup", "free", "group", "shrink", "split"] as const;
 const TOPOLOGY = ["coords", "dims", "ndim", "periods", "rankOf", "shift", "sub", "topo"] as const;
 const WIN = [
   "accumulate", "bytes", "comm", "compareAndSwap", "complete", "dispUnit", "fence", "fetchAndOp", "flush", "flushAll",
