@@ -8,4 +8,5 @@ export { connectHost, type ConnectOptions, type SshConnection, type RemoteProces
 export { connectHosts, startOnHosts, startGuarded, newJobId, type HostJob, type RemoteHandle, type HostLine, type HostCommand } from "./ssh/hosts.ts";
 export { SshError, SshHostsError } from "./ssh/errors.ts";
 export { localAddressTowards } from "./remote.ts";
+export { freePort } from "./ports.ts";
 export { main as tsrunMain } from "./cli.ts";

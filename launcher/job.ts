@@ -65,7 +65,7 @@ export class Job {
   private stuckTimer: NodeJS.Timeout | null = null;
   private diagnostics: JobDiagnostics | null = null;
   private fault!: FaultPolicy;
-  private reaper: { stop(): void } | null = null;
+  private reaper: ReturnType<typeof startReaper> | null = null;
 
   constructor(private readonly o: JobOptions) {}
 
@@ -73,6 +73,7 @@ export class Job {
     this.fault = new FaultPolicy(Boolean(this.o.runtimeOptions.faultTolerant));
     this.dir = fs.mkdtempSync(path.join(os.tmpdir(), "tsrun-"));
     fs.chmodSync(this.dir, 0o700);
+    this.reaper = startReaper(this.dir);
     const secret = randomBytes(32).toString("hex");
     this.rendezvous = new Rendezvous(path.join(this.dir, "ctl.sock"), this.o.np, secret, {
       onAbort: (rank, code, message) => this.abort(code, `tsrun: rank ${rank} called abort with code ${code}: ${message}`, rank),
@@ -177,12 +178,12 @@ export class Job {
       starts.push(started.then((p) => this.watch(p)));
     }
     if (threadSpecs.length) starts.push(...(await spawnThreadRanks(threadSpecs, os.hostname())).map((p) => Promise.resolve(this.watch(p))));
-    const ranks = await Promise.all(starts);
-    if (!hosts) this.reaper = startReaper(ranks);
+    await Promise.all(starts);
   }
 
   private watch(p: RankProcess): RankProcess {
     this.ranks[p.rank] = p;
+    if (!this.o.hosts) this.reaper?.add(p.pid);
     if (this.ending) p.kill("SIGKILL");
     const outputs = Promise.all([
       forwardLines(p.stdout, process.stdout, p.rank, { tagOutput: this.o.tagOutput }),

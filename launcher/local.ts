@@ -3,6 +3,8 @@
 // of runtime/wire/bootstrap.ts in its environment; the job secret arrives on descriptor 3, a pipe tsrun fills
 // and closes (never in the environment, where /proc/<pid>/environ keeps it, nor on a command line).
 import { spawn, type ChildProcess } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
 import type { Readable, Writable } from "node:stream";
 
 export interface RankSpec {
@@ -78,16 +80,26 @@ export function spawnLocalRank(spec: RankSpec, host: string): Promise<RankProces
 
 /**
  * A watchdog for the case tsrun cannot handle itself: if tsrun is killed outright (SIGKILL), a rank busy in
- * a synchronous loop would never notice its control socket closing. This tiny shell process polls tsrun
- * and, once it is gone, kills every rank's process group. tsrun stops it when the job ends normally.
+ * a synchronous loop would never notice its control socket closing, and nobody would remove the job's
+ * directory. This tiny shell process, started as soon as the directory exists, polls tsrun and, once it is
+ * gone, kills the process group of every rank recorded so far (`add`) and removes the directory. tsrun
+ * stops it when the job ends normally. The pid list lives in the job's own 0700 directory.
  */
-export function startReaper(ranks: { pid: number }[]): { stop(): void } {
-  const groups = ranks.map((r) => `-${r.pid}`).join(" ");
-  const script = `while kill -0 ${process.pid} 2>/dev/null; do sleep 1; done; kill -9 -- ${groups} 2>/dev/null`;
-  const reaper = spawn("/bin/sh", ["-c", script], { detached: true, stdio: "ignore" });
+export function startReaper(jobDir: string): { add(pid: number): void; stop(): void } {
+  const pidFile = path.join(jobDir, "reap.pids");
+  const script =
+    `while kill -0 ${process.pid} 2>/dev/null; do sleep 1; done; ` +
+    `[ -s "$1/reap.pids" ] && xargs kill -9 -- < "$1/reap.pids" 2>/dev/null; rm -rf -- "$1"`;
+  const reaper = spawn("/bin/sh", ["-c", script, "tsrun-reaper", jobDir], { detached: true, stdio: "ignore" });
   reaper.on("error", () => {});
   reaper.unref();
+  const recorded = new Set<number>();
   return {
+    add(pid) {
+      if (recorded.has(pid)) return; // the ranks of --transport shm share one process
+      recorded.add(pid);
+      fs.appendFileSync(pidFile, `-${pid}\n`, { mode: 0o600 });
+    },
     stop() {
       try {
         reaper.kill("SIGKILL");

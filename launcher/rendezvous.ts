@@ -5,6 +5,7 @@
 import * as net from "node:net";
 import { randomBytes, timingSafeEqual } from "node:crypto";
 import { LineSplitter, MAX_CONTROL_LINE, MAX_HELLO_LINE, controlProof, encodeControl, parseRankMessage, type LauncherToRank, type PeerAddress, type RankToLauncher, type BlockedCall } from "../runtime/wire/bootstrap.ts";
+import { ContextIds, SHRUNK_CONTEXTS } from "../runtime/protocol.ts";
 
 export interface RankState {
   blocked: BlockedCall[];
@@ -42,7 +43,8 @@ export class Rendezvous {
   private querySeq = 0;
   private shrinks = new Map<string, { members: number[]; asked: Set<number> }>();
   /** Contexts of shrunk communicators: a range of their own, far above those agreed among ranks. */
-  private nextShrinkContext = 1 << 24;
+  /** Context ids of shrunk communicators: the launcher sees every rank, so it alone hands them out. */
+  private shrinkContexts = new ContextIds(SHRUNK_CONTEXTS);
   private allReady!: () => void;
   /** Resolves once every rank has said hello and received the table. */
   readonly ready = new Promise<void>((resolve) => (this.allReady = resolve));
@@ -201,8 +203,7 @@ export class Rendezvous {
       const alive = s.members.filter((m) => !this.exited.has(m));
       if (!alive.every((m) => s.asked.has(m))) continue;
       this.shrinks.delete(key);
-      const context = this.nextShrinkContext;
-      this.nextShrinkContext += 2;
+      const context = this.shrinkContexts.offer();
       for (const m of alive) this.sockets.get(m)?.write(encodeControl({ t: "shrunk", key, alive, context }));
     }
   }

@@ -1,7 +1,7 @@
 // tsrun under Slurm (docs/cluster.md), the two ways MPI implementations run there:
 //   - a task of `srun --mpi=pmi2 -n N tsrun prog.ts` (direct launch): no ranks are started; this process
 //     bundles the program and runs it as exactly one rank, which joins its peers through PMI-2
-//     (runtime/comm/pmi-boot.ts). Detected by SLURM_STEP_ID with PMI_FD and PMI_RANK, never SLURM_PROCID.
+//     (runtime/boot/pmi-boot.ts). Detected by SLURM_STEP_ID with PMI_FD and PMI_RANK, never SLURM_PROCID.
 //   - inside an allocation (salloc / sbatch, SLURM_JOB_ID set): `tsrun prog.ts` starts SLURM_NTASKS ranks
 //     (or -np N, never more than the allocation) with `srun --mpi=pmi2 -K`, placed by Slurm. tsrun bundles
 //     once and each task runs that bundle with plain node when its node sees the same file (a content-

@@ -4,20 +4,24 @@
 // This file only gathers and re-exports, by name: what users get is listed here and nowhere else (a test pins
 // the list, test/unit/public-api.test.ts); each piece lives in its layer.
 import * as os from "node:os";
-import { World } from "./comm/world.ts";
+import type { World } from "./comm/world.ts";
+import { startWorld } from "./boot/start.ts";
 import { CommCore } from "./comm/communicator.ts";
 import { Intracomm, newIntracomm } from "./mpi/intracomm.ts";
 import { validateForcedAlgorithms } from "./collectives/select.ts";
-import { installErrorReporting } from "./comm/errors-at-exit.ts";
+import { installErrorReporting } from "./boot/errors-at-exit.ts";
 
-import { ErrorCode } from "./wire/errors.ts";
+import { ErrorCode } from "./errors.ts";
 
-export { MpiError, ErrorCode } from "./wire/errors.ts";
+export { MpiError, ProcessFailedError, ErrorCode } from "./errors.ts";
 export const {
   ERR_RANK, ERR_TAG, ERR_COUNT, ERR_TRUNCATE, ERR_TYPE, ERR_ROOT, ERR_OP, ERR_ARG, ERR_COMM, ERR_WIN,
   ERR_RMA_SYNC, ERR_RMA_RANGE, ERR_PROC_FAILED, ERR_PROTOCOL, ERR_TIMEOUT, ERR_DEADLOCK,
 } = ErrorCode;
-export { ANY_SOURCE, ANY_TAG, PROC_NULL, UNDEFINED, TAG_UB, ROOT } from "./comm/constants.ts";
+export {
+  ANY_SOURCE, ANY_TAG, PROC_NULL, UNDEFINED, TAG_UB, ROOT, IDENT, CONGRUENT, SIMILAR, UNEQUAL, LOCK_EXCLUSIVE, LOCK_SHARED,
+  MODE_NOCHECK, MODE_NOSTORE, MODE_NOPUT, MODE_NOPRECEDE, MODE_NOSUCCEED, ERRORS_ARE_FATAL, ERRORS_RETURN, type Errhandler,
+} from "./constants.ts";
 export { Status } from "./mpi/status.ts";
 export { Request, PersistentRequest, startall, waitall, waitany, waitsome, testall, testany, testsome } from "./mpi/request.ts";
 export { Message } from "./mpi/message.ts";
@@ -33,7 +37,7 @@ export type {
 export { Intracomm, compare } from "./mpi/intracomm.ts";
 export { Cartcomm } from "./mpi/cartcomm.ts";
 export { computeDims } from "./collectives/cartcomm.ts";
-export { Group, GROUP_EMPTY, IDENT, CONGRUENT, SIMILAR, UNEQUAL } from "./mpi/group.ts";
+export { Group, GROUP_EMPTY } from "./mpi/group.ts";
 export { Win } from "./mpi/win.ts";
 export { IN_PLACE } from "./collectives/checks.ts";
 
@@ -50,7 +54,7 @@ export const COMM_NULL = null;
 /** MPI_Init: joins the job started by tsrun (or a world of one rank). Idempotent. */
 export function init(): Promise<Intracomm> {
   starting ??= (async () => {
-    world = await World.start();
+    world = await startWorld();
     validateForcedAlgorithms();
     COMM_WORLD = newIntracomm(new CommCore(world, Array.from({ length: world.size }, (_, i) => i), 0, "COMM_WORLD"));
     COMM_SELF = newIntracomm(new CommCore(world, [world.rank], 2, "COMM_SELF"));
@@ -90,11 +94,8 @@ export function wtime(): number {
 export function wtick(): number {
   return 1e-9;
 }
-export {
-  LOCK_EXCLUSIVE, LOCK_SHARED, MODE_NOCHECK, MODE_NOSTORE, MODE_NOPUT, MODE_NOPRECEDE, MODE_NOSUCCEED,
-} from "./rma/index.ts";
 export type { GroupLike } from "./rma/index.ts";
-export { ERRORS_ARE_FATAL, ERRORS_RETURN, crash, type Errhandler } from "./comm/fault.ts";
+export { crash } from "./comm/fault.ts";
 export { attachBuffer, detachBuffer, BSEND_OVERHEAD } from "./comm/modes.ts";
 export const REQUEST_NULL = null;
 /** mpi.mark("text"): a user event in the trace (tsrun --trace DIR); does nothing when the trace is off. */

@@ -7,7 +7,7 @@
 //  - Rabenseifner: reduce-scatter by recursive halving, allgather by recursive doubling (2 log p steps),
 //    with the same fix-up — commutative, cuttable data.
 // A forced ring or Rabenseifner on a non-commutative op or uncuttable data runs recursive doubling.
-import { ErrorCode, mpiError } from "../wire/errors.ts";
+import { ErrorCode, mpiError } from "../errors.ts";
 import { BufSpec, MAXLOC, MINLOC, datatypeOfArray, packBuf, unpackBuf, type BufferView, type Op } from "../datatype/index.ts";
 import { toPayload, type Payload } from "../comm/payload.ts";
 import { CollCall, matchedOf } from "./call.ts";

@@ -4,7 +4,7 @@
 // exactly one message per ordered pair, so ranks may even choose differently. Value mode (an array of
 // one item per rank) and buffer mode: equal blocks, counts/displacements in items (alltoallvInto), or
 // per-rank types with byte displacements (alltoallw), IN_PLACE (send data taken from recv).
-import { ErrorCode, mpiError } from "../wire/errors.ts";
+import { ErrorCode, mpiError } from "../errors.ts";
 import { BufSpec, type BufferView, type Datatype } from "../datatype/index.ts";
 import { payloadOf, type CollCall, type Payload } from "./call.ts";
 import { checkSpec, isInPlace, type SendSpec } from "./checks.ts";

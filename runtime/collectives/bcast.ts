@@ -2,7 +2,7 @@
 // rank), binomial tree (log p rounds, the data forwarded whole), and scatter + ring allgather (van de
 // Geijn) for large messages: the root scatters p chunks down the binomial tree, then the chunks go round
 // the ring, so each link carries about the message size once. Value mode (any value) and buffer mode.
-import { ErrorCode, mpiError } from "../wire/errors.ts";
+import { ErrorCode, mpiError } from "../errors.ts";
 import { BufSpec, packBuf, unpackBuf } from "../datatype/index.ts";
 import { toPayload, fromPayload, intoSpec } from "../comm/payload.ts";
 import { checkBlockType } from "./layout.ts";

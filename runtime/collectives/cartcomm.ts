@@ -3,8 +3,8 @@
 // coordinates, the rank at coordinates (periodic dimensions wrap), shift (PROC_NULL off a non-periodic
 // edge), the colour and key of MPI_Cart_sub, and computeDims (MPI_Dims_create: dimensions as close to
 // each other as possible, in non-increasing order, zeros filled in).
-import { ErrorCode, mpiError } from "../wire/errors.ts";
-import { PROC_NULL } from "../comm/constants.ts";
+import { ErrorCode, mpiError } from "../errors.ts";
+import { PROC_NULL } from "../constants.ts";
 import type { CartTopology, CommCore } from "../comm/communicator.ts";
 import { agreeOnContext, splitComm } from "./intracomm.ts";
 

@@ -2,7 +2,7 @@
 // fails the same way everywhere instead of hanging: root out of range → ERR_ROOT, an op that does not fit
 // the data → ERR_OP, a buffer argument that is not an mpi.buf spec → ERR_ARG. Also mpi.IN_PLACE (MPI-4
 // §6.2.1): passed instead of the send buffer where MPI allows it, the data is taken from the receive buffer.
-import { ErrorCode, mpiError } from "../wire/errors.ts";
+import { ErrorCode, mpiError } from "../errors.ts";
 import { BufSpec, Op, applyOp, applyOpInto, type Datatype } from "../datatype/index.ts";
 import type { CollCall } from "./call.ts";
 

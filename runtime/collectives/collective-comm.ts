@@ -4,7 +4,7 @@
 // do not exchange data; every call goes through trace/collective.ts's hook (mismatch checks, trace), and
 // blocking calls are recorded with trace/activity.ts's blocking(), so a timeout or deadlock report says
 // e.g. "bcast(root=0) on COMM_WORLD". The algorithms are chosen by select.ts inside each collective file.
-import { ErrorCode, mpiError } from "../wire/errors.ts";
+import { ErrorCode, mpiError } from "../errors.ts";
 import type { CommCore } from "../comm/communicator.ts";
 import { blocking } from "../trace/activity.ts";
 import { collective } from "../trace/collective.ts";

@@ -8,7 +8,7 @@
 //    the user's memory ("borrowed"), so user buffers are never written except the receive buffer.
 import { applyOp, applyOpInto, type Datatype, type Op } from "../datatype/index.ts";
 import { toPayload, fromPayload } from "../comm/payload.ts";
-import { Encoding } from "../wire/frame.ts";
+import { Encoding } from "../protocol.ts";
 import type { Matched, Payload } from "./call.ts";
 
 export interface Fold<T> {

@@ -1,11 +1,7 @@
-// Comparing process groups (MPI-4 §7.3.1, §7.4.1): the results of MPI_Group_compare and MPI_Comm_compare,
-// and the comparison of two member lists (world ranks) both use. The Group object is runtime/mpi/group.ts.
-
-/** Results of compare (MPI_IDENT, MPI_CONGRUENT, MPI_SIMILAR, MPI_UNEQUAL). */
-export const IDENT = 0;
-export const CONGRUENT = 1;
-export const SIMILAR = 2;
-export const UNEQUAL = 3;
+// Comparing process groups (MPI-4 §7.3.1, §7.4.1): the comparison of two member lists (world ranks) that
+// MPI_Group_compare and MPI_Comm_compare both use. The Group object is runtime/mpi/group.ts; the results
+// IDENT, CONGRUENT, SIMILAR, UNEQUAL are in runtime/constants.ts.
+import { SIMILAR, UNEQUAL } from "../constants.ts";
 
 /** `same` when the lists are equal, SIMILAR when they hold the same members in another order, else UNEQUAL. */
 export function compareMembers(a: readonly number[], b: readonly number[], same: number): number {

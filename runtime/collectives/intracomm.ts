@@ -3,15 +3,15 @@
 // maximum of every member's offer (contexts.ts). dup keeps members and order; split orders each colour's
 // ranks by key, ties by old rank (colour UNDEFINED → null); create(group) is collective over the parent,
 // createGroup(group, tag) over the group's members only; compare says IDENT, CONGRUENT, SIMILAR or UNEQUAL.
-import { ErrorCode, mpiError } from "../wire/errors.ts";
-import { TAG_UB, UNDEFINED } from "../comm/constants.ts";
+import { ErrorCode, mpiError } from "../errors.ts";
+import { TAG_UB, UNDEFINED, IDENT, CONGRUENT } from "../constants.ts";
 import type { CommCore } from "../comm/communicator.ts";
 import { MAX } from "../datatype/index.ts";
 import { runCollective } from "./collective-comm.ts";
 import { allreduceValue } from "./allreduce.ts";
 import { allgatherValue } from "./allgather.ts";
 import { agreeContext, offerContext } from "./contexts.ts";
-import { IDENT, CONGRUENT, compareMembers } from "./group.ts";
+import { compareMembers } from "./group.ts";
 
 /** Agrees on a new context over `comm` (the maximum of every member's offer). */
 export function agreeOnContext(comm: CommCore, op: string): Promise<number> {

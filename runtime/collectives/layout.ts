@@ -2,9 +2,9 @@
 // the spec's type starting `first` items after the spec's origin (items are the type's extent apart, as
 // MPI's displacements are). Blocks become specs of their own over the same memory; landing a received
 // block checks its type signature and size (ERR_TYPE, ERR_TRUNCATE naming the rank it came from).
-import { ErrorCode, mpiError } from "../wire/errors.ts";
+import { ErrorCode, mpiError } from "../errors.ts";
 import { BufSpec, packBuf, checkSignatureMatch } from "../datatype/index.ts";
-import { Encoding } from "../wire/frame.ts";
+import { Encoding } from "../protocol.ts";
 import { toPayload, fromPayload, intoSpec } from "../comm/payload.ts";
 import { matchedOf, type CollCall, type Payload } from "./call.ts";
 

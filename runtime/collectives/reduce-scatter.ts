@@ -3,7 +3,7 @@
 // folds the blocks it receives in rank order: exact for non-commutative ops) and reduce-then-scatter
 // (binomial reduce of the whole vector to rank 0, then a linear scatter of the blocks). Value mode (one
 // item per rank: rank r gets the reduction of everyone's item r) and buffer mode.
-import { ErrorCode, mpiError } from "../wire/errors.ts";
+import { ErrorCode, mpiError } from "../errors.ts";
 import { BufSpec, packBuf, unpackBuf, type Op } from "../datatype/index.ts";
 import { toPayload } from "../comm/payload.ts";
 import { matchedOf, type CollCall, type Payload } from "./call.ts";

@@ -2,7 +2,7 @@
 // sends each block) and binomial tree (each subtree's blocks travel down as one block set, log p rounds).
 // Value mode (an array of one item per rank at the root) and buffer mode with equal blocks (scatterInto)
 // or counts/displacements (scattervInto), IN_PLACE as the receive buffer at the root.
-import { ErrorCode, mpiError } from "../wire/errors.ts";
+import { ErrorCode, mpiError } from "../errors.ts";
 import type { BufSpec } from "../datatype/index.ts";
 import { payloadOf, type CollCall, type Payload } from "./call.ts";
 import { relativeRank, absoluteRank, binomialParent, binomialChildren, binomialSubtree } from "./trees.ts";

@@ -6,7 +6,7 @@
 // A forced algorithm that cannot apply keeps results exact instead: allreduce=ring or rabenseifner with a
 // non-commutative op, or on value-mode data that cannot be cut into elements, runs recursive doubling;
 // the v-variants (gatherv, scatterv, allgatherv) default to linear/ring since only the root knows counts.
-import { ErrorCode, mpiError } from "../wire/errors.ts";
+import { ErrorCode, mpiError } from "../errors.ts";
 
 export const ALGORITHMS = {
   barrier: ["dissemination"],

@@ -5,14 +5,14 @@
 // point-to-point rules (ranks are the communicator's own, PROC_NULL is a no-op, ANY_SOURCE/ANY_TAG match
 // anything, a bad rank or tag is ERR_RANK/ERR_TAG naming the call), and the paths from a call to the
 // matching engine (comm/engine.ts). Users never see it: a Comm shows only MPI methods.
-import { ErrorCode, mpiError } from "../wire/errors.ts";
-import { ANY_SOURCE, ANY_TAG, PROC_NULL, TAG_UB } from "./constants.ts";
+import { ErrorCode, mpiError } from "../errors.ts";
+import { ANY_SOURCE, ANY_TAG, PROC_NULL, TAG_UB, ERRORS_ARE_FATAL, ERRORS_RETURN, type Errhandler } from "../constants.ts";
 import { blocking } from "../trace/activity.ts";
 import { nameContext } from "../trace/tracer.ts";
 import { toPayload, fromPayload, intoSpec, type Payload } from "./payload.ts";
 import type { BufSpec } from "../datatype/index.ts";
 import type { World } from "./world.ts";
-import { ERRORS_ARE_FATAL, ERRORS_RETURN, revokedError, type Errhandler } from "./fault.ts";
+import { revokedError } from "./fault.ts";
 import type { Matched } from "./engine.ts";
 
 /** The fields of an mpi.Status the engine fills (the facade's Status has them all). */
@@ -89,7 +89,7 @@ export class CommCore {
     this.checkNotFinalized(op);
     if (dest === PROC_NULL || (Number.isInteger(dest) && dest >= 0 && dest < this.size)) return;
     throw mpiError(ErrorCode.ERR_RANK, op(), "destination rank out of range", {
-      measured: dest,
+      measured: dest, peer: dest,
       expected: `0..${this.size - 1} or PROC_NULL`,
       hint: `${this.name} has ${this.size} rank${this.size > 1 ? "s" : ""}; check the rank arithmetic (e.g. (rank + 1) % size)`,
     });
@@ -100,7 +100,7 @@ export class CommCore {
     if (source === ANY_SOURCE || source === PROC_NULL) return;
     if (Number.isInteger(source) && source >= 0 && source < this.size) return;
     throw mpiError(ErrorCode.ERR_RANK, op(), "source rank out of range", {
-      measured: source,
+      measured: source, peer: source,
       expected: `0..${this.size - 1}, ANY_SOURCE or PROC_NULL`,
       hint: `${this.name} has ${this.size} rank${this.size > 1 ? "s" : ""}`,
     });

@@ -3,8 +3,10 @@
 // the rendezvous protocol (RTS → CTS → DATA) for large ones, and synchronous-mode acknowledgements.
 // Ranks here are world ranks; communicators translate. Messages from one sender are matched in the
 // order sent (non-overtaking), because every envelope, eager or RTS, leaves through one ordered queue.
-import { FrameKind, FrameFlag, encodeFrame, COALESCE_BYTES, type Frame, type FrameHeader } from "../wire/frame.ts";
-import { ANY_SOURCE, ANY_TAG, EAGER_LIMIT, ENVELOPE_COST } from "./constants.ts";
+import { encodeFrame, COALESCE_BYTES, type Frame, type FrameHeader } from "../wire/frame.ts";
+import { FrameKind, FrameFlag } from "../protocol.ts";
+import { ANY_SOURCE, ANY_TAG } from "../constants.ts";
+import { EAGER_LIMIT, ENVELOPE_COST } from "./limits.ts";
 import { MatchQueue } from "./queue.ts";
 import { FlowControl } from "./flow.ts";
 import type { EngineObserver } from "../trace/observer.ts";

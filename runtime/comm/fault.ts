@@ -3,15 +3,9 @@
 // a rank that dies no longer aborts the job: the launcher tells every rank, and operations that can only
 // complete through the dead rank fail with ERR_PROC_FAILED naming it, while live ranks carry on.
 import { isMainThread, parentPort } from "node:worker_threads";
-import { ErrorCode, mpiError } from "../wire/errors.ts";
+import { ErrorCode, mpiError, processFailedError, setErrorsReturn } from "../errors.ts";
 import type { Engine } from "./engine.ts";
-
-export const ERRORS_ARE_FATAL = "ERRORS_ARE_FATAL";
-export const ERRORS_RETURN = "ERRORS_RETURN";
-export type Errhandler = typeof ERRORS_ARE_FATAL | typeof ERRORS_RETURN;
-
-/** CONTROL channel on which revocations travel. */
-export const REVOKE_CHANNEL = 0xfffffff0;
+import { REVOKE_CHANNEL } from "../protocol.ts";
 
 /** How long a dead rank's open connection may take to deliver its last frames (a remote host may never close it). */
 const DRAIN_GRACE_MS = 2000;
@@ -21,7 +15,7 @@ export class FaultState {
   readonly failed = new Map<number, string>();
   /** Contexts of revoked communicators. */
   readonly revoked = new Set<number>();
-  enabled = false;
+  private faultTolerant = false;
   /** Dead ranks whose connection to us is still open: their last frames are still arriving. */
   private draining = new Map<number, NodeJS.Timeout>();
 
@@ -31,6 +25,20 @@ export class FaultState {
     private readonly connectedFrom: (worldRank: number) => boolean = () => false,
   ) {
     engine.onControl(REVOKE_CHANNEL, (_source, frame) => this.markRevoked(Buffer.from(frame.payload).readUInt32LE(0)));
+  }
+
+  /** Fault-tolerant mode: a dead rank no longer ends the job, and MPI errors are no longer fatal (MpiError.fatal). */
+  get enabled(): boolean {
+    return this.faultTolerant;
+  }
+  set enabled(on: boolean) {
+    this.faultTolerant = on;
+    setErrorsReturn(on);
+  }
+
+  /** World ranks known to have failed, ascending. */
+  failedRanks(): number[] {
+    return [...this.failed.keys()].sort((a, b) => a - b);
   }
 
   /**
@@ -62,9 +70,8 @@ export class FaultState {
 
   private failDependents(worldRank: number, how: string): void {
     this.engine.failPeer(worldRank, (op) =>
-      mpiError(ErrorCode.ERR_PROC_FAILED, op, `rank ${worldRank} has failed (${how})`, {
-        hint: "in fault-tolerant mode, catch ERR_PROC_FAILED, then comm.failedRanks() / comm.shrink() to go on without it",
-      }),
+      processFailedError(op, worldRank, this.failedRanks(), `rank ${worldRank} has failed (${how})`,
+        "in fault-tolerant mode, catch ERR_PROC_FAILED, then comm.failedRanks() / comm.shrink() to go on without it"),
     );
   }
 

@@ -3,7 +3,7 @@
 // that its envelopes wait, in order, until the receiver returns credit as it matches messages. A sender far
 // ahead of its receiver is thus slowed instead of filling the receiver's memory, and no envelope overtakes
 // another (MPI's non-overtaking rule), because everything to one destination goes through one queue.
-import { CREDIT_WINDOW } from "./constants.ts";
+import { CREDIT_WINDOW } from "./limits.ts";
 
 export interface Envelope {
   cost: number;

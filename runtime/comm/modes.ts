@@ -3,8 +3,8 @@
 // behind mprobe/improbe (the message is taken out of matching so only its Message can receive it), and
 // sendrecvReplace (the send goes from a copy, as the receive overwrites the buffer). The methods users
 // call (comm.bsend, comm.mprobe, …) are in runtime/mpi/comm.ts.
-import { ErrorCode, mpiError } from "../wire/errors.ts";
-import { PROC_NULL } from "./constants.ts";
+import { ErrorCode, mpiError } from "../errors.ts";
+import { PROC_NULL } from "../constants.ts";
 import { toPayload } from "./payload.ts";
 import { blocking } from "../trace/activity.ts";
 import { BufSpec, packBuf } from "../datatype/index.ts";

@@ -3,9 +3,9 @@
 // lands in a receive buffer. Buffer-mode messages carry their type signature so a receive with another
 // element type fails with ERR_TYPE (MPI-4 §3.3.1, type matching), while a vector column may be received
 // as a contiguous array (same signature). A value-mode TypedArray counts as its element type.
-import { Encoding } from "../wire/frame.ts";
+import { Encoding } from "../protocol.ts";
 import { encodeValue, decodeValue, isTypedEncoding, typedCtorOf, typedArrayOver } from "../wire/value.ts";
-import { ErrorCode, mpiError } from "../wire/errors.ts";
+import { ErrorCode, mpiError } from "../errors.ts";
 import { BufSpec, packBuf, unpackBuf, wireSignature, checkSignatureMatch, basicByCode, codeOfArray, homogeneousBase } from "../datatype/index.ts";
 import type { Matched } from "./engine.ts";
 

@@ -1,20 +1,38 @@
-// The process's MPI world: init (MPI_Init) connects to the launcher's control socket, proves the job secret,
-// publishes this rank's address, receives the address table, and starts the transport and the engine;
-// finalize (MPI_Finalize) waits for every rank, reports messages that were sent and never received, and
-// closes everything. Without a launcher (a program started with plain node/tsx) the world has size 1.
-import * as net from "node:net";
-import * as os from "node:os";
-import { Env, LineSplitter, controlProof, encodeControl, parseControlAddress, takeJobSecret, type LauncherToRank, type PeerAddress, type RankToLauncher } from "../wire/bootstrap.ts";
-import { setErrorRank } from "../wire/errors.ts";
-import { Transport } from "../transport/transport.ts";
-import { ShmTransport, shmOfThisThread } from "../transport/shm.ts";
+// The process's MPI world once started (runtime/boot/ starts it: the launcher's control socket, a Slurm
+// step's PMI, or a world of one): it owns the engine and the transport, hands frames between them, talks to
+// the launcher (reports, queries, aborts, shrink), and finalize (MPI_Finalize) waits for every rank, reports
+// messages that were sent and never received, and closes everything.
+import type * as net from "node:net";
+import { LineSplitter, encodeControl, type BlockedCall, type LauncherToRank, type PeerAddress, type RankToLauncher } from "../wire/bootstrap.ts";
+import { setErrorRank } from "../errors.ts";
 import { deliverToSelf, type RankTransport } from "../transport/link.ts";
 import { Engine } from "./engine.ts";
 import { FaultState } from "./fault.ts";
 import type { Frame } from "../wire/frame.ts";
-import { blockedCalls, describeBlocked, startKeepAlive, stopKeepAlive, blocking } from "../trace/activity.ts";
+import { CONTROL_CONTEXT, ContextIds, SHRUNK_CONTEXTS } from "../protocol.ts";
+import { blockedCalls, describeBlocked, stopKeepAlive, blocking } from "../trace/activity.ts";
 import { RankDiagnostics } from "../trace/rank.ts";
-import { SlurmStep } from "./pmi-boot.ts";
+
+/** What a Slurm step started without tsrun does in the launcher's place (runtime/boot/pmi-boot.ts). */
+export interface StepControl {
+  /** This rank failed: one message, then the whole step ends with `code`. */
+  failed(message: string, blocked: BlockedCall[], code: number): never;
+  /** MPI_Abort on this rank: the whole step ends with `code`. */
+  aborted(code: number, message: string): never;
+  /** MPI_Finalize's barrier; resolves with how many frames were sent to this rank in all. */
+  finalize(sentTo: Map<number, number>): Promise<number>;
+  close(): Promise<void>;
+}
+
+/** How the boot code reaches this world: the transport it started and the peers' addresses. */
+export interface WorldLinks {
+  transport: RankTransport | null;
+  peers: PeerAddress[];
+  /** The launcher's control socket (under tsrun). */
+  control?: net.Socket;
+  /** The Slurm step's PMI (srun --mpi=pmi2 without tsrun). */
+  step?: StepControl;
+}
 
 export interface RuntimeOptions {
   strict?: boolean;
@@ -30,8 +48,8 @@ export class World {
   peers: PeerAddress[] = [];
   finalized = false;
   private control: net.Socket | null = null;
-  /** A task of `srun --mpi=pmi2` with no tsrun parent: PMI-2 does the launcher's part (pmi-boot.ts). */
-  private step: SlurmStep | null = null;
+  /** A task of `srun --mpi=pmi2` with no tsrun parent: PMI-2 does the launcher's part (boot/pmi-boot.ts). */
+  private step: StepControl | null = null;
   private transport: RankTransport | null = null;
   private controlHandlers: ((msg: LauncherToRank) => void)[] = [];
   private sentTo = new Map<number, number>();
@@ -43,51 +61,36 @@ export class World {
   /** Frames handed to the transport and not yet written to the kernel (a new connection queues them). */
   private unflushed = 0;
   private flushWaiter: (() => void) | null = null;
+  /** Without a launcher (one rank, or a Slurm step) each rank hands out shrunk contexts itself, in the same order. */
+  private shrinkContexts = new ContextIds(SHRUNK_CONTEXTS);
 
-  private constructor(readonly rank: number, readonly size: number) {
+  /** @param launched started by tsrun (its options come from the launcher) */
+  constructor(readonly rank: number, readonly size: number, options: RuntimeOptions = {}, launched = false) {
     setErrorRank(rank);
-    this.options = JSON.parse(process.env[Env.OPTIONS] || "{}");
+    this.options = options;
     this.engine = new Engine({ rank, send: (dest, parts, onWritten) => this.sendFrame(dest, parts, onWritten) });
     this.fault = new FaultState(this.engine, (peer) => this.transport?.hasIncomingFrom(peer) ?? false);
     this.fault.enabled = Boolean(this.options.faultTolerant);
     this.diagnostics = new RankDiagnostics({
-      rank, size, launched: Boolean(process.env[Env.CONTROL]), options: this.options, engine: this.engine,
+      rank, size, launched, options: this.options, engine: this.engine,
       sentTo: this.sentTo, receivedFrom: this.receivedFrom, report: (m) => this.report(m),
     });
   }
 
-  static async start(): Promise<World> {
-    const controlPath = process.env[Env.CONTROL];
-    if (!controlPath) {
-      const step = await SlurmStep.join();
-      return step ? World.inSlurmStep(step) : World.alone();
-    }
-    const world = new World(Number(process.env[Env.RANK]), Number(process.env[Env.SIZE]));
-    await world.connect(controlPath);
-    return world;
+  /** Takes over what the boot code started (runtime/boot/start.ts); frames and control messages flow from now on. */
+  attach(links: WorldLinks): void {
+    this.transport = links.transport;
+    this.peers = links.peers;
+    this.step = links.step ?? null;
+    if (links.control) this.listenToLauncher(links.control);
   }
 
-  private static async inSlurmStep(step: SlurmStep): Promise<World> {
-    const world = new World(step.rank, step.size);
-    world.step = step;
-    const joined = await step.connect(world.engine, {
-      onFrame: (source, frame) => world.onFrame(source, frame),
-      onPeerError: (peer, err) => world.peerError(peer, err),
-      onPeerClosed: (peer) => world.fault.peerClosed(peer),
-    });
-    world.transport = joined.transport;
-    world.peers = joined.peers;
-    startKeepAlive();
-    return world;
-  }
-
-  private static alone(): World {
-    const world = new World(0, 1);
-    world.peers = [{ rank: 0, hostId: "local", hostname: os.hostname(), pid: process.pid }];
-    world.transport = null;
-    startKeepAlive();
-    return world;
-  }
+  /** What the transport calls: a frame arrived, a connection failed, a connection from a peer closed. */
+  readonly transportHandlers = {
+    onFrame: (source: number, frame: Frame) => this.onFrame(source, frame),
+    onPeerError: (peer: number, err: Error) => this.peerError(peer, err),
+    onPeerClosed: (peer: number) => this.fault.peerClosed(peer),
+  };
 
   private sendFrame(dest: number, parts: Buffer[], onWritten?: () => void): void {
     this.sentTo.set(dest, (this.sentTo.get(dest) ?? 0) + 1);
@@ -109,39 +112,7 @@ export class World {
     if (this.arrivalWaiter) this.arrivalWaiter();
   }
 
-  private async connect(controlPath: string): Promise<void> {
-    const secret = takeJobSecret(); // from its descriptor (or variable), then out of children's reach
-    const shm = process.env[Env.TRANSPORT] === "shm" ? shmOfThisThread() : null;
-    this.transport = shm ? new ShmTransport({
-      rank: this.rank,
-      segment: { buffer: shm, size: this.size },
-      onFrame: (source, frame) => this.onFrame(source, frame),
-      onPeerError: (peer, err) => this.peerError(peer, err),
-      spinMicros: defaultSpinMicros(this.size),
-    }) : new Transport({
-      rank: this.rank,
-      size: this.size,
-      secret: Buffer.from(secret, "hex"),
-      hostId: process.env[Env.HOST_ID] ?? "local",
-      kind: (["tcp", "mixed"].includes(process.env[Env.TRANSPORT] ?? "") ? process.env[Env.TRANSPORT] : "unix") as "unix" | "tcp" | "mixed",
-      socketDir: process.env[Env.SOCKET_DIR] ?? os.tmpdir(),
-      tcpBind: process.env[Env.TCP_BIND] ?? "127.0.0.1",
-      onFrame: (source, frame) => this.onFrame(source, frame),
-      onPeerError: (peer, err) => this.peerError(peer, err),
-      onPeerClosed: (peer) => this.fault.peerClosed(peer),
-      onStranger: (remote, why) =>
-        process.stderr.write(`tsmpi: rank ${this.rank} refused a connection from ${remote}: ${why}\n`),
-    });
-    const listening = await this.transport.listen();
-    const address: PeerAddress = {
-      rank: this.rank,
-      hostId: process.env[Env.HOST_ID] ?? "local",
-      hostname: os.hostname(),
-      pid: process.pid,
-      ...listening,
-    };
-    const target = parseControlAddress(controlPath);
-    const socket = "path" in target ? net.connect(target.path) : net.connect(target.port, target.host);
+  private listenToLauncher(socket: net.Socket): void {
     this.control = socket;
     const splitter = new LineSplitter((line) => this.onControl(JSON.parse(line) as LauncherToRank));
     socket.setEncoding("utf8").on("data", (d: string) => splitter.push(d));
@@ -150,12 +121,6 @@ export class World {
       // The launcher is gone (killed, or the job was stopped): nothing may keep running.
       if (!this.finalized) process.exit(1);
     });
-    const table = new Promise<PeerAddress[]>((resolve) => this.onceControl("table", (m) => resolve(m.peers)));
-    this.onceControl("nonce", (m) => this.report({ t: "hello", rank: this.rank, proof: controlProof(secret, m.nonce), address }));
-    this.peers = await table;
-    this.transport.setPeers(this.peers);
-    socket.unref();
-    startKeepAlive();
   }
 
   private onControl(msg: LauncherToRank): void {
@@ -174,7 +139,8 @@ export class World {
     this.controlHandlers.push(handler);
   }
 
-  private onceControl<T extends LauncherToRank["t"]>(t: T, handler: (m: Extract<LauncherToRank, { t: T }>) => void): void {
+  /** Calls `handler` once, for the next control message of type `t`. */
+  onceControl<T extends LauncherToRank["t"]>(t: T, handler: (m: Extract<LauncherToRank, { t: T }>) => void): void {
     const h = (m: LauncherToRank) => {
       if (m.t !== t) return;
       this.controlHandlers = this.controlHandlers.filter((x) => x !== h);
@@ -203,7 +169,7 @@ export class World {
 
   /** Asks the launcher for the live members of a communicator being shrunk and a fresh context id. */
   shrink(key: string, members: number[]): Promise<{ alive: number[]; context: number }> {
-    if (!this.control) return Promise.resolve({ alive: members, context: 1 << 24 });
+    if (!this.control) return Promise.resolve({ alive: members, context: this.shrinkContexts.offer() });
     const answer = new Promise<{ alive: number[]; context: number }>((resolve) => {
       const handler = (m: LauncherToRank) => {
         if (m.t !== "shrunk" || m.key !== key) return;
@@ -318,13 +284,3 @@ export class World {
     return describeBlocked(blockedCalls());
   }
 }
-
-/** How long a rank polls shared memory before it sleeps: not at all when ranks outnumber cores. */
-function defaultSpinMicros(size: number): number {
-  const configured = process.env.TSMPI_SHM_SPIN_US;
-  if (configured !== undefined && configured !== "") return Number(configured);
-  return size <= os.availableParallelism() ? 200 : 0;
-}
-
-/** Context used by runtime-internal traffic that is not user messages. */
-export const CONTROL_CONTEXT = 0xffffffff;

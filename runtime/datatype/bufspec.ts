@@ -7,7 +7,7 @@
 //  - over a byte array (Uint8Array, Buffer, Int8Array, Uint8ClampedArray, DataView) any type is allowed;
 //  - over any other TypedArray, every basic element of the type must be the array's own element type
 //    (FLOAT64 or a vector of FLOAT64 over a Float64Array) or BYTE; INT32 over a Float64Array → ERR_TYPE.
-import { mpiError } from "../wire/errors.ts";
+import { mpiError } from "../errors.ts";
 import { bytesPerElement, codeOfArray, elementsOf, isByteView, TypeCode, type BufferView } from "./basic.ts";
 import { Datatype } from "./datatype.ts";
 import { datatypeOfArray } from "./predefined.ts";

@@ -2,7 +2,7 @@
 // hvector, indexed, hindexed, indexed_block, hindexed_block, struct, subarray (C and Fortran order),
 // resized and dup, with argument checks (ERR_ARG naming the argument, ERR_TYPE for a bad base type).
 // Displacements of vector/indexed are in extents of the base type, those of the h-variants and struct in bytes.
-import { mpiError } from "../wire/errors.ts";
+import { mpiError } from "../errors.ts";
 import { Datatype, type Combiner, type TypeContents } from "./datatype.ts";
 import { combineLayout, padToAlignment, type Layout, type Placement } from "./typemap.ts";
 

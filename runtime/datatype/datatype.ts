@@ -5,7 +5,7 @@
 //
 // tsmpi rules worth knowing: commit() is allowed but not required before communication; a freed type
 // can no longer be used, but types built from it before free() stay valid (as in MPI).
-import { mpiError } from "../wire/errors.ts";
+import { mpiError } from "../errors.ts";
 import * as ctor from "./constructors.ts";
 import type { ElementInfo, TypedArrayConstructor } from "./basic.ts";
 import type { ByteRun, Layout, LayoutPart, Placement, SigRun } from "./typemap.ts";

@@ -42,7 +42,6 @@ export type { ByteRun, SigRun } from "./typemap.ts";
 export { BufSpec, buf, specCapacityBytes, checkTypeFitsArray } from "./bufspec.ts";
 export { packBuf, unpackBuf, pack, unpack, packSize } from "./pack.ts";
 export {
-  UNDEFINED,
   signatureOf,
   homogeneousBase,
   signatureHash,

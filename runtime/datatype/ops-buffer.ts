@@ -6,7 +6,7 @@
 // A user op (Op.create) gets two TypedArrays of the basic type (arrays of [value, index] for pair
 // types) and returns the result; if it returns undefined it is taken to have written into its second
 // argument, as an MPI user function writes into inoutvec.
-import { mpiError } from "../wire/errors.ts";
+import { mpiError } from "../errors.ts";
 import { HOST_LITTLE_ENDIAN, TypeCode, type ElementInfo, type TypedArray, type TypedArrayConstructor } from "./basic.ts";
 import { BufSpec, specCapacityBytes } from "./bufspec.ts";
 import { Datatype } from "./datatype.ts";

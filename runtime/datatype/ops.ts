@@ -14,7 +14,7 @@
 // for MAXLOC/MINLOC [value, index] pairs, arrays of pairs, or TypedArrays of interleaved value, index.
 // LAND/LOR/LXOR on numbers give 1/0 as in C, on booleans true/false. BAND/BOR/BXOR need integers.
 // Float TypedArrays take only SUM PROD MAX MIN (as MPI's floating-point types). Misfits → ERR_OP.
-import { mpiError } from "../wire/errors.ts";
+import { mpiError } from "../errors.ts";
 import { codeOfArray, elementInfo, type TypedArray } from "./basic.ts";
 import { kernelFor, locPicksFirst, opFitsKind } from "./op-kernels.ts";
 

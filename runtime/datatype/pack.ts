@@ -4,7 +4,7 @@
 // other types are copied run by run (typemap.ts): long segments with TypedArray.set, short ones with an
 // 8-byte or 4-byte word loop, since one native call costs more than copying a few words (a matrix
 // column is one run of 8-byte segments). Source and destination must not overlap.
-import { mpiError } from "../wire/errors.ts";
+import { mpiError } from "../errors.ts";
 import { BufSpec, specCapacityBytes } from "./bufspec.ts";
 import { Datatype } from "./datatype.ts";
 

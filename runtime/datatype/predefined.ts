@@ -2,7 +2,7 @@
 // BYTE, the pairs FLOAT64_INT, FLOAT32_INT, INT32_INT (a value then an INT32 index, laid out as the C structs
 // MPI_DOUBLE_INT, MPI_FLOAT_INT and MPI_2INT: extents 16, 8 and 8), DATATYPE_NULL; and the lookups
 // datatypeOfArray (the basic type a TypedArray holds) and basicByCode (a wire code back to its type).
-import { mpiError } from "../wire/errors.ts";
+import { mpiError } from "../errors.ts";
 import { ELEMENTS, TypeCode, codeOfArray, type BufferView } from "./basic.ts";
 import { Datatype } from "./datatype.ts";
 import { basicLayout, combineLayout, padToAlignment } from "./typemap.ts";

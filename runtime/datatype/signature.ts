@@ -10,15 +10,14 @@
 //   <  0  -1 - signatureHash(type, count) for a type mixing basic types (a struct, FLOAT64_INT).
 // A value-mode TypedArray has the signature datatypeOfArray(array).code. The receiver calls
 // checkSignatureMatch(wireSig, recvSpec, op, messageBytes) before unpackBuf.
-import { mpiError } from "../wire/errors.ts";
+import { mpiError } from "../errors.ts";
+import { UNDEFINED } from "../constants.ts";
 import { elementBytes, TypeCode } from "./basic.ts";
 import { BufSpec, specCapacityBytes } from "./bufspec.ts";
 import { Datatype } from "./datatype.ts";
 import { basicByCode } from "./predefined.ts";
 import { appendRepeatedSig, type SigRun } from "./typemap.ts";
 
-/** MPI_UNDEFINED: getCount/getElements when the bytes are not a whole number of items/elements. */
-export const UNDEFINED = -32766;
 
 /** The run-length type signature of `count` items of `type` (basic codes with repeat counts). */
 export function signatureOf(type: Datatype, count = 1): SigRun[] {

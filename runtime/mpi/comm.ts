@@ -5,10 +5,10 @@
 // (comm/communicator.ts: argument checks, matching; held in a private field), so an editor shows only MPI.
 // Value mode takes any value; buffer mode (…Into) an mpi.buf spec. Intracomm (collectives, new
 // communicators) and Cartcomm (topologies) extend this class.
-import { ANY_SOURCE, ANY_TAG } from "../comm/constants.ts";
+import { ANY_SOURCE, ANY_TAG } from "../constants.ts";
 import { describeRecv, type CommCore } from "../comm/communicator.ts";
 import { bufferedSend, sendrecvReplace, takeMatched } from "../comm/modes.ts";
-import type { Errhandler } from "../comm/fault.ts";
+import type { Errhandler } from "../constants.ts";
 import type { BufSpec } from "../datatype/index.ts";
 import { Status } from "./status.ts";
 import { Request, completedRequest, persistentRequest, startRequest, type PersistentRequest } from "./request.ts";
@@ -186,13 +186,8 @@ export class Comm {
     return this.#core.errhandler;
   }
 
-  /** Ranks of this communicator known to have failed (MPIX_Comm_get_failed). */
+  /** MPIX_Comm_get_failed: ranks of this communicator known to have failed. */
   failedRanks(): number[] {
-    return this.#core.failedRanks();
-  }
-
-  /** MPIX_Comm_get_failed (the same as failedRanks()). */
-  getFailed(): number[] {
     return this.#core.failedRanks();
   }
 

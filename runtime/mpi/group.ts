@@ -3,9 +3,9 @@
 // rules (union keeps the first group's order then adds the second's new members; intersection and
 // difference keep the first group's order). Communicators are built from groups by comm.create and
 // comm.createGroup; windows take one in post/start.
-import { ErrorCode, mpiError } from "../wire/errors.ts";
-import { PROC_NULL, UNDEFINED } from "../comm/constants.ts";
-import { IDENT, compareMembers } from "../collectives/group.ts";
+import { ErrorCode, mpiError } from "../errors.ts";
+import { PROC_NULL, UNDEFINED, IDENT } from "../constants.ts";
+import { compareMembers } from "../collectives/group.ts";
 
 let membersOf: (g: Group) => readonly number[];
 let make: (members: readonly number[], me: number) => Group;
@@ -149,5 +149,3 @@ export function groupMembers(group: Group): readonly number[] {
 
 /** MPI_GROUP_EMPTY. */
 export const GROUP_EMPTY = newGroup([], -1);
-
-export { IDENT, CONGRUENT, SIMILAR, UNEQUAL } from "../collectives/group.ts";

@@ -4,7 +4,7 @@
 // mpi.Request) — then the communicator's group and constructors (dup, split, create, createGroup, shrink,
 // createCart, free) and mpi.compare. Each method names the call and hands it to its algorithm file in
 // collectives/ (runCollective: sequence tag, mismatch checks, trace); constructors to collectives/intracomm.ts.
-import { ErrorCode, mpiError } from "../wire/errors.ts";
+import { ErrorCode, mpiError } from "../errors.ts";
 import type { CommCore } from "../comm/communicator.ts";
 import { SUM, type BufSpec, type BufferView, type Datatype, type Op } from "../datatype/index.ts";
 import { runCollective, startCollective, typeSignature } from "../collectives/collective-comm.ts";

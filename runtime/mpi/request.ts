@@ -5,9 +5,9 @@
 // retire what they return as MPI does: the caller's slot becomes null (mpi4py's REQUEST_NULL), a
 // persistent request becomes inactive. Requests are made by the communicators (mpi/comm.ts, …) through
 // startRequest(); users only hold them.
-import { ErrorCode, mpiError } from "../wire/errors.ts";
+import { ErrorCode, mpiError } from "../errors.ts";
 import { Status } from "./status.ts";
-import { UNDEFINED } from "../comm/constants.ts";
+import { UNDEFINED } from "../constants.ts";
 import { blocking } from "../trace/activity.ts";
 import { requestCompleted, requestCreated } from "../trace/leftovers.ts";
 

@@ -8,7 +8,7 @@
 // Passive target and progress: a target serves its window on its event loop while its program awaits
 // anything. A target that spins in a synchronous loop serves nothing until it awaits again (as MPI with
 // no asynchronous progress thread): put `await new Promise(setImmediate)` or `await win.sync()` in it.
-import { mpiError } from "../wire/errors.ts";
+import { mpiError } from "../errors.ts";
 import { windowCreated, windowFreed } from "../trace/leftovers.ts";
 import { traceEvent } from "../trace/tracer.ts";
 import { SUM, type BufferView, type Datatype, type Op } from "../datatype/index.ts";

@@ -4,8 +4,8 @@
 // a target type given without a count takes as many items as the origin holds), the type-signature and
 // range checks done at the origin — ERR_RMA_RANGE names the target, the displacement and the window
 // size — and the frame handed to origin.ts. A PROC_NULL target is a no-op, as in MPI.
-import { mpiError } from "../wire/errors.ts";
-import { PROC_NULL } from "../comm/constants.ts";
+import { mpiError } from "../errors.ts";
+import { PROC_NULL } from "../constants.ts";
 import {
   BufSpec, Datatype, NO_OP, Op, TypeCode, basicByCode, buf, homogeneousBase, packBuf, signatureHash, unpackBuf,
   type BufferView, type TypedArray,
@@ -30,7 +30,7 @@ export function checkOpen(w: WinParts, op: string): void {
 
 function checkTargetRank(w: WinParts, op: string, target: number): void {
   if (target === PROC_NULL || (Number.isInteger(target) && target >= 0 && target < w.core.size)) return;
-  throw mpiError("ERR_RANK", op, "target rank out of range", { measured: target, expected: `0..${w.core.size - 1} or PROC_NULL`, hint: `the window's communicator ${w.core.comm.name} has ${w.core.size} ranks` });
+  throw mpiError("ERR_RANK", op, "target rank out of range", { measured: target, peer: target, expected: `0..${w.core.size - 1} or PROC_NULL`, hint: `the window's communicator ${w.core.comm.name} has ${w.core.size} ranks` });
 }
 
 /** The origin buffer as a spec: a TypedArray or DataView (all of it) or an mpi.buf(...) spec. */

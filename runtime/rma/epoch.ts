@@ -3,8 +3,9 @@
 // errors for calls made in the wrong one: an operation with no access epoch on its target, unlock
 // without lock, fence inside a lock or PSCW epoch, lock inside a fence epoch that issued operations
 // (close it with fence(MODE_NOSUCCEED) first), free inside an open epoch.
-import { mpiError, type MpiError } from "../wire/errors.ts";
-import { FLAG_PASSIVE, LOCK_EXCLUSIVE } from "./constants.ts";
+import { mpiError, type MpiError } from "../errors.ts";
+import { LOCK_EXCLUSIVE } from "../constants.ts";
+import { FLAG_PASSIVE } from "../protocol.ts";
 
 export function syncError(op: string, what: string, hint: string, measured?: unknown, expected?: unknown): MpiError {
   return mpiError("ERR_RMA_SYNC", op, what, { measured, expected, hint });

@@ -1,7 +1,7 @@
 // The groups of PSCW synchronisation (MPI-4 §12.5.2, MPI_Win_post/MPI_Win_start take a group): tsmpi
 // accepts a list of ranks of the window's communicator, or an mpi.Group (or any object listing world
 // ranks as `members` or `worldRanks()`), whose world ranks are translated to the window's ranks.
-import { mpiError } from "../wire/errors.ts";
+import { mpiError } from "../errors.ts";
 import type { CommCore } from "../comm/communicator.ts";
 
 /** A group as PSCW calls accept it. */

@@ -2,7 +2,7 @@
 // holder, shared locks share with each other. Granted in arrival order: a request that cannot be granted
 // waits, and every later request waits behind it, so an exclusive request is never starved by a stream
 // of shared ones (shared requests queued behind it wait until it has been granted and released).
-import { LOCK_EXCLUSIVE } from "./constants.ts";
+import { LOCK_EXCLUSIVE } from "../constants.ts";
 
 interface Waiting {
   origin: number;

@@ -5,7 +5,7 @@
 // reused at once; get results are written into the origin buffer when the REPLY lands, which is before
 // the closing synchronisation returns (that waits for every answer).
 import { MAXLOC, MINLOC, NO_OP, REPLACE, SUM, PROD, MAX, MIN, LAND, LOR, LXOR, BAND, BOR, BXOR, type Op } from "../datatype/index.ts";
-import { Msg } from "./constants.ts";
+import { WindowMsg } from "../protocol.ts";
 import { Reader, Writer, layoutBytes, type TargetLayout } from "./codec.ts";
 import type { WinCore } from "./core.ts";
 
@@ -57,20 +57,20 @@ export class Origin {
   put(target: number, flags: number, layout: TargetLayout, data: Uint8Array): void {
     const w = this.frame(flags, 0, layoutBytes(layout) + data.byteLength).layout(layout).data(data);
     this.touched.add(target);
-    this.core.send(target, Msg.PUT, w.bytes);
+    this.core.send(target, WindowMsg.PUT, w.bytes);
   }
 
   get(target: number, flags: number, layout: TargetLayout, land: (data: Uint8Array) => void): void {
     const opId = this.track(target, land);
     this.touched.add(target);
-    this.core.send(target, Msg.GET, this.frame(flags, opId, layoutBytes(layout)).layout(layout).bytes);
+    this.core.send(target, WindowMsg.GET, this.frame(flags, opId, layoutBytes(layout)).layout(layout).bytes);
   }
 
   accumulate(target: number, flags: number, layout: TargetLayout, op: Op, code: number, data: Uint8Array): void {
     const w = this.frame(flags, 0, layoutBytes(layout) + 2 + data.byteLength);
     w.layout(layout).u8(OPS_BY_CODE.indexOf(op)).u8(code).data(data);
     this.touched.add(target);
-    this.core.send(target, Msg.ACC, w.bytes);
+    this.core.send(target, WindowMsg.ACC, w.bytes);
   }
 
   /** getAccumulate / fetchAndOp: `land` gets the target's previous contents, packed. */
@@ -79,7 +79,7 @@ export class Origin {
     const w = this.frame(flags, opId, layoutBytes(layout) + 2 + data.byteLength);
     w.layout(layout).u8(OPS_BY_CODE.indexOf(op)).u8(code).data(data);
     this.touched.add(target);
-    this.core.send(target, Msg.GET_ACC, w.bytes);
+    this.core.send(target, WindowMsg.GET_ACC, w.bytes);
   }
 
   /** compareAndSwap: resolves with the target's previous element. */
@@ -87,7 +87,7 @@ export class Origin {
     const { opId, answer } = this.expect(target);
     const w = this.frame(flags, opId, 8 + 1 + 2 * value.byteLength).f64(offset).u8(code).data(value).data(compare);
     this.touched.add(target);
-    this.core.send(target, Msg.CAS, w.bytes);
+    this.core.send(target, WindowMsg.CAS, w.bytes);
     return answer;
   }
 
@@ -106,13 +106,13 @@ export class Origin {
   /** FENCE of round `round` to every member: gated at round - 1 (see target.ts). */
   fence(round: number): void {
     const w = Writer.originFrame({ round: round - 1, flags: 0, opId: 0 }, 0);
-    for (let r = 0; r < this.core.size; r++) this.core.send(r, Msg.FENCE, w.bytes);
+    for (let r = 0; r < this.core.size; r++) this.core.send(r, WindowMsg.FENCE, w.bytes);
     this.touched.clear();
   }
 
   /** Handles a target → origin frame (REPLY, POST). */
   onAnswer(source: number, kind: number, payload: Uint8Array): void {
-    if (kind === Msg.POST) {
+    if (kind === WindowMsg.POST) {
       this.postsFrom[source]++;
       return;
     }

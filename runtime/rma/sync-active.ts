@@ -5,8 +5,10 @@
 // origin until its own round is complete (target.ts), so one message per pair is enough.
 // PSCW: post sends POST to each origin of the group; start waits for the POST of each target; complete
 // sends COMPLETE after the operations and waits for its answers; wait/test consume one COMPLETE per origin.
-import { mpiError } from "../wire/errors.ts";
-import { FENCE_ASSERTS, MODE_NOCHECK, MODE_NOPRECEDE, MODE_NOPUT, MODE_NOSTORE, MODE_NOSUCCEED, Msg, POST_ASSERTS, START_ASSERTS } from "./constants.ts";
+import { mpiError } from "../errors.ts";
+import { FENCE_ASSERTS, POST_ASSERTS, START_ASSERTS } from "./constants.ts";
+import { MODE_NOCHECK, MODE_NOPRECEDE, MODE_NOPUT, MODE_NOSTORE, MODE_NOSUCCEED } from "../constants.ts";
+import { WindowMsg } from "../protocol.ts";
 import { checkOpen } from "./access.ts";
 import { syncError } from "./epoch.ts";
 import { groupRanks } from "./groups.ts";
@@ -50,7 +52,7 @@ export async function post(w: WinParts, group: unknown, assert = 0): Promise<voi
   w.epoch.checkNoFenceEpoch(op, "post");
   const origins = groupRanks(group, w.core.comm, op);
   w.epoch.exposureGroup = origins;
-  for (const r of origins) w.core.send(r, Msg.POST, new Uint8Array(0));
+  for (const r of origins) w.core.send(r, WindowMsg.POST, new Uint8Array(0));
 }
 
 export async function start(w: WinParts, group: unknown, assert = 0): Promise<void> {
@@ -73,7 +75,7 @@ export async function complete(w: WinParts): Promise<void> {
   const group = w.epoch.accessGroup;
   if (!group) throw syncError(op, "no access epoch opened by start()", "Call await win.start(group) before the operations and complete() after them");
   const targets = [...group];
-  for (const t of targets) w.origin.notify(t, Msg.COMPLETE);
+  for (const t of targets) w.origin.notify(t, WindowMsg.COMPLETE);
   w.epoch.accessGroup = null;
   await w.core.waitFor(() => targets.every((t) => w.origin.pendingAnswers(t) === 0), () => "win.complete()", targets);
 }

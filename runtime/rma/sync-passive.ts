@@ -6,9 +6,10 @@
 // write its memory directly and so needs the lock before lock() returns. unlock() and flush() send a
 // request the target answers once every earlier operation of this origin is applied; their answer comes
 // after every earlier get reply, so the origin buffers are filled when they return.
-import { mpiError } from "../wire/errors.ts";
-import { PROC_NULL } from "../comm/constants.ts";
-import { FLAG_PASSIVE, LOCK_ASSERTS, LOCK_EXCLUSIVE, LOCK_SHARED, Msg } from "./constants.ts";
+import { mpiError } from "../errors.ts";
+import { PROC_NULL, LOCK_EXCLUSIVE, LOCK_SHARED } from "../constants.ts";
+import { LOCK_ASSERTS } from "./constants.ts";
+import { FLAG_PASSIVE, WindowMsg } from "../protocol.ts";
 import { checkOpen } from "./access.ts";
 import { syncError } from "./epoch.ts";
 import { checkAssert } from "./sync-active.ts";
@@ -18,13 +19,13 @@ const lockName = (type: number) => (type === LOCK_EXCLUSIVE ? "LOCK_EXCLUSIVE" :
 
 function checkTarget(w: WinParts, op: string, target: number): void {
   if (target === PROC_NULL || (Number.isInteger(target) && target >= 0 && target < w.core.size)) return;
-  throw mpiError("ERR_RANK", op, "target rank out of range", { measured: target, expected: `0..${w.core.size - 1} or PROC_NULL` });
+  throw mpiError("ERR_RANK", op, "target rank out of range", { measured: target, peer: target, expected: `0..${w.core.size - 1} or PROC_NULL` });
 }
 
 /** Sends the lock request; waits for the grant only on this rank's own window. */
 async function requestLock(w: WinParts, target: number, type: number, op: string): Promise<void> {
   w.epoch.locked.set(target, type);
-  const granted = w.origin.request(target, Msg.LOCK, 0, type);
+  const granted = w.origin.request(target, WindowMsg.LOCK, 0, type);
   if (target === w.core.rank) await w.core.blocking(granted, `win.${op} waiting for the lock on its own window`, [target]);
 }
 
@@ -43,7 +44,7 @@ export async function lock(w: WinParts, target: number, type = LOCK_EXCLUSIVE, a
 }
 
 async function release(w: WinParts, targets: number[], op: string): Promise<void> {
-  const answers = targets.map((t) => w.origin.request(t, Msg.UNLOCK, FLAG_PASSIVE));
+  const answers = targets.map((t) => w.origin.request(t, WindowMsg.UNLOCK, FLAG_PASSIVE));
   await w.core.blocking(Promise.all(answers), `win.${op}`, targets);
 }
 
@@ -91,7 +92,7 @@ export async function flush(w: WinParts, target: number): Promise<void> {
   checkTarget(w, op, target);
   if (target === PROC_NULL) return;
   checkLocked(w, op, target);
-  await w.core.blocking(w.origin.request(target, Msg.FLUSH, FLAG_PASSIVE), `win.${op}`, [target]);
+  await w.core.blocking(w.origin.request(target, WindowMsg.FLUSH, FLAG_PASSIVE), `win.${op}`, [target]);
 }
 
 function lockedTargets(w: WinParts, op: string): number[] {
@@ -102,7 +103,7 @@ function lockedTargets(w: WinParts, op: string): number[] {
 export async function flushAll(w: WinParts): Promise<void> {
   checkOpen(w, "flushAll()");
   const targets = lockedTargets(w, "flushAll()");
-  await w.core.blocking(Promise.all(targets.map((t) => w.origin.request(t, Msg.FLUSH, FLAG_PASSIVE))), "win.flushAll()", targets);
+  await w.core.blocking(Promise.all(targets.map((t) => w.origin.request(t, WindowMsg.FLUSH, FLAG_PASSIVE))), "win.flushAll()", targets);
 }
 
 /** flushLocal: the origin buffers of operations to `target` may be reused (gets have landed). */

@@ -10,8 +10,8 @@
 //  - it belongs to a fence round this target has not finished receiving (its round > rounds complete here:
 //    an origin that left fence k may reach a target that still expects fence-k frames from a slower one), or
 //  - it was issued under a lock this origin does not hold yet (lock requests are not awaited by the origin).
-import { ErrorCode, MpiError } from "../wire/errors.ts";
-import { FLAG_PASSIVE, Msg, isOriginToTarget } from "./constants.ts";
+import { ErrorCode, MpiError } from "../errors.ts";
+import { FLAG_PASSIVE, WindowMsg, isOriginToTarget } from "../protocol.ts";
 import { Reader, Writer, type OriginHeader } from "./codec.ts";
 import { combineInto, gatherFrom, scatterInto } from "./layout.ts";
 import { LockQueue } from "./lock-queue.ts";
@@ -97,48 +97,48 @@ export class Target {
   private reply(source: number, opId: number, data?: Uint8Array): void {
     const w = new Writer(4 + (data?.byteLength ?? 0)).u32(opId);
     if (data) w.data(data);
-    this.core.send(source, Msg.REPLY, w.bytes);
+    this.core.send(source, WindowMsg.REPLY, w.bytes);
   }
 
   private apply(source: number, d: Deferred): void {
     const { body, header } = d;
     const memory = this.core.memory;
     switch (d.kind) {
-      case Msg.PUT: {
+      case WindowMsg.PUT: {
         const layout = body.layout();
         return scatterInto(memory, layout, body.data(layout.bytes));
       }
-      case Msg.GET: {
+      case WindowMsg.GET: {
         const layout = body.layout();
         const w = new Writer(4 + layout.bytes).u32(header.opId);
         gatherFrom(memory, layout, w.bytes.subarray(4)); // straight into the reply
-        return this.core.send(source, Msg.REPLY, w.bytes);
+        return this.core.send(source, WindowMsg.REPLY, w.bytes);
       }
-      case Msg.ACC:
-      case Msg.GET_ACC: {
+      case WindowMsg.ACC:
+      case WindowMsg.GET_ACC: {
         const layout = body.layout();
         const op = OPS_BY_CODE[body.u8()];
         const code = body.u8();
-        const wantOld = d.kind === Msg.GET_ACC;
+        const wantOld = d.kind === WindowMsg.GET_ACC;
         const old = combineInto(memory, layout, body.data(layout.bytes), op, code, wantOld, `accumulate from rank ${source}`);
         if (wantOld) this.reply(source, header.opId, old!);
         return;
       }
-      case Msg.CAS:
+      case WindowMsg.CAS:
         return this.reply(source, header.opId, this.compareAndSwap(memory, body));
-      case Msg.FLUSH:
+      case WindowMsg.FLUSH:
         return this.reply(source, header.opId);
-      case Msg.LOCK:
+      case WindowMsg.LOCK:
         return this.locks.request(source, body.u8(), () => this.reply(source, header.opId));
-      case Msg.UNLOCK:
+      case WindowMsg.UNLOCK:
         this.locks.release(source);
         return this.reply(source, header.opId);
-      case Msg.FENCE:
+      case WindowMsg.FENCE:
         return this.fenceArrived();
-      case Msg.COMPLETE:
+      case WindowMsg.COMPLETE:
         this.completesFrom[source]++;
         return;
-      case Msg.FREE:
+      case WindowMsg.FREE:
         this.freesArrived++;
         return;
       default:

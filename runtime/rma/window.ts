@@ -2,12 +2,13 @@
 // the window's own CONTROL channel, its parts (core.ts, origin.ts, target.ts, epoch.ts), and the exchange
 // of what every member exposes (size, displacement unit, element type) over the communicator's allgather.
 // free() waits until every member has freed, so no frame of this window arrives after it.
-import { mpiError } from "../wire/errors.ts";
+import { mpiError } from "../errors.ts";
 import type { CommCore } from "../comm/communicator.ts";
 import { Datatype, codeOfArray, type BufferView } from "../datatype/index.ts";
 import { runCollective } from "../collectives/collective-comm.ts";
 import { allgatherValue } from "../collectives/allgather.ts";
-import { Msg, nextWindowChannel } from "./constants.ts";
+import { nextWindowChannel } from "./constants.ts";
+import { WindowMsg } from "../protocol.ts";
 import { WinCore, type PeerWindow, type WinParts } from "./core.ts";
 import { EpochState } from "./epoch.ts";
 import { Origin } from "./origin.ts";
@@ -56,7 +57,7 @@ export async function freeWindow(parts: WinParts): Promise<void> {
   const op = "free()";
   checkOpen(parts, op);
   epoch.checkClosed(op);
-  for (let r = 0; r < core.size; r++) origin.notify(r, Msg.FREE);
+  for (let r = 0; r < core.size; r++) origin.notify(r, WindowMsg.FREE);
   await core.waitFor(() => target.freesArrived >= core.size && origin.pendingAnswers() === 0, () => "win.free()", core.everyone());
   core.freed = true;
   core.engine.onControl(core.channel, null);

@@ -6,7 +6,8 @@
 // destinations at finalize, in one CONTROL frame each, where it sent from; the receiver names the site of
 // every message left in its queue (by id, else the first send with the same destination and tag).
 import { rawStackHere, userSiteOfRaw, type RawFrame } from "./sites.ts";
-import { SEND_SITES_CHANNEL, type ObservedEngine } from "./observer.ts";
+import type { ObservedEngine } from "./observer.ts";
+import { SEND_SITES_CHANNEL } from "../protocol.ts";
 
 const MAX_SITES = 10_000;
 const MAX_TRACKED = 100_000;

@@ -26,6 +26,3 @@ export interface ObservedEngine {
   unreceived?(): { source: number; context: number; tag: number; size: number; id: number }[];
 }
 
-/** CONTROL channels of the diagnostics (below the one-sided windows' 0x40000000 range). */
-export const TRACE_CLOCK_CHANNEL = 0x3fff0001;
-export const SEND_SITES_CHANNEL = 0x3fff0002;

@@ -9,7 +9,8 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { siteHere } from "./sites.ts";
 import { setCollectiveTracer, opName, type CollectiveArgs, type CollectiveComm, type CollectiveDone } from "./collective.ts";
-import { TRACE_CLOCK_CHANNEL, type ObservedEngine, type ObservedRecv } from "./observer.ts";
+import type { ObservedEngine, ObservedRecv } from "./observer.ts";
+import { TRACE_CLOCK_CHANNEL } from "../protocol.ts";
 import { onWorldStarted, setBlockTracer } from "./activity.ts";
 
 const FLUSH_BYTES = 256 * 1024;

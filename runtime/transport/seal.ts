@@ -4,7 +4,7 @@
 // dropped, replayed or reordered fails to open. A record opens only whole, after its tag is checked: no
 // byte of an unauthenticated record ever reaches the frame decoder.
 import { createCipheriv, createDecipheriv } from "node:crypto";
-import { ErrorCode, MpiError } from "../wire/errors.ts";
+import { ErrorCode, MpiError } from "../errors.ts";
 
 const ALGORITHM = "aes-256-gcm";
 const TAG_BYTES = 16;

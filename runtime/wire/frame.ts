@@ -1,32 +1,10 @@
 // The frame codec between ranks: a fixed 28-byte little-endian header, then the payload. No I/O here.
 // Every frame names its kind (eager message, rendezvous request/clear-to-send/data, synchronous-send ack,
-// flow-control credit, hello), so the transport can stay a "frame in, frame out" pipe.
+// flow-control credit, hello; the kinds are listed in runtime/protocol.ts), so the transport can stay a
+// "frame in, frame out" pipe.
 // A malformed or oversized frame is an ERR_PROTOCOL error, never silent corruption.
-import { MpiError, ErrorCode } from "./errors.ts";
-
-export const FrameKind = {
-  HELLO: 1, // first frame of a connection: proves the job secret (payload: HMAC), id = sender's rank
-  EAGER: 2, // a whole message: envelope + payload
-  RTS: 3, // rendezvous request-to-send: envelope + size, no payload
-  CTS: 4, // rendezvous clear-to-send: id = the RTS id being answered
-  DATA: 5, // rendezvous payload: id = the RTS id
-  ACK: 6, // a synchronous-mode eager message was matched: id = its id
-  CREDIT: 7, // flow control: `size` more eager bytes may be sent
-  CONTROL: 8, // runtime-internal message (payload msgpack), for layers above point-to-point
-} as const;
-export type FrameKind = (typeof FrameKind)[keyof typeof FrameKind];
-
-export const FrameFlag = {
-  SYNC: 1, // synchronous send: the receiver acknowledges the match
-} as const;
-
-/** Payload encodings (the `enc` byte). Values 16+ are top-level TypedArrays (see value.ts). */
-export const Encoding = {
-  NONE: 0,
-  MSGPACK: 1, // a value-mode message: msgpack with structured clone
-  BYTES: 2, // a buffer-mode message of one basic element type: `sig` is its type code
-  BYTES_MIXED: 3, // a buffer-mode message mixing basic types: `sig` is the signature hash
-} as const;
+import { MpiError, ErrorCode } from "../errors.ts";
+import { FrameKind } from "../protocol.ts";
 
 export const HEADER_BYTES = 28;
 export const MAX_FRAME_BYTES = 2 ** 31 - 1;

@@ -5,8 +5,8 @@
 // "__proto__" (JSON.parse makes them) arrives as an own property too, never as the received object's
 // prototype: such objects travel as their list of entries and are rebuilt with defineProperty.
 import { Packr, addExtension } from "msgpackr";
-import { Encoding } from "./frame.ts";
-import { ErrorCode, mpiError } from "./errors.ts";
+import { Encoding } from "../protocol.ts";
+import { ErrorCode, mpiError } from "../errors.ts";
 
 /** Marker standing for -0 inside an encoded structure. */
 class NegativeZero {}

@@ -25,6 +25,19 @@ async function survivors(pids: number[]): Promise<number[]> {
   return pids.filter(alive);
 }
 
+/** The private job directory a rank was given (TSMPI_SOCKET_DIR in its environment). */
+function jobDirOf(pid: number): string {
+  const entry = fs.readFileSync(`/proc/${pid}/environ`, "utf8").split("\0").find((e) => e.startsWith("TSMPI_SOCKET_DIR="));
+  return entry!.slice("TSMPI_SOCKET_DIR=".length);
+}
+
+/** Waits until `dir` no longer exists (hang guard 10 s: the reaper polls tsrun once a second). */
+async function gone(dir: string): Promise<boolean> {
+  const deadline = Date.now() + 10_000;
+  while (fs.existsSync(dir) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  return !fs.existsSync(dir);
+}
+
 describe("usage errors exit 2 with one line", () => {
   const cases: [string[], RegExp][] = [
     [["-np", "0", "x.ts"], /-np needs a whole number of at least 1 \(how many ranks to start\), got 0/],
@@ -141,7 +154,7 @@ describe("a failing rank aborts the job and leaves nothing behind", () => {
   });
 
   for (const signal of ["SIGINT", "SIGTERM", "SIGKILL"] as const) {
-    it(`${signal} to tsrun stops every rank`, async () => {
+    it(`${signal} to tsrun stops every rank and removes the job's directory`, async () => {
       const child = spawn(process.execPath, [tsrunBin, "-np", "4", program("pids"), "0", "hang"], { stdio: ["ignore", "pipe", "pipe"] });
       let out = "";
       await new Promise<void>((resolve) =>
@@ -150,11 +163,14 @@ describe("a failing rank aborts the job and leaves nothing behind", () => {
           if (pidsOf(out).length === 4) resolve();
         }),
       );
+      const jobDir = jobDirOf(pidsOf(out)[0]);
+      expect(fs.existsSync(jobDir)).toBe(true);
       const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
       child.kill(signal);
       const code = await exited;
       if (signal !== "SIGKILL") expect(code).toBe(signal === "SIGINT" ? 130 : 143);
       expect(await survivors(pidsOf(out))).toEqual([]);
+      expect(await gone(jobDir)).toBe(true);
     });
   }
 });

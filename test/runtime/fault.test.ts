@@ -34,6 +34,9 @@ describe("fault-tolerant mode", () => {
     const r = await runTsrun(3, "test/runtime/programs/ft-kill.ts", { tsrunArgs: ["--fault-tolerant", "--kill-rank", "1@0.5"], timeoutMs: 30_000 });
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/^CAUGHT ERR_PROC_FAILED failed=\[1\]$/m);
+    const caught = /^PROCESS FAILED (.*)$/m.exec(r.stdout);
+    expect(caught, "the error is an mpi.ProcessFailedError").not.toBeNull();
+    expect(JSON.parse(caught![1])).toEqual({ failedRanks: [1], call: "recv", rank: 0, peer: 1, fatal: false, isMpiError: true });
     expect(r.stderr).toMatch(/rank 1 was killed by SIGKILL at \d+\.\d s/);
   });
 

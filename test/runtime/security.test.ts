@@ -4,7 +4,8 @@ import { describe, expect, it } from "vitest";
 import * as net from "node:net";
 import { spawn, execFileSync } from "node:child_process";
 import { tsrunBin, projectRoot } from "../harness/run.ts";
-import { FrameKind, encodeFrame } from "../../runtime/wire/frame.ts";
+import { encodeFrame } from "../../runtime/wire/frame.ts";
+import { FrameKind } from "../../runtime/protocol.ts";
 
 function tcpPortOf(pid: number): number {
   const out = execFileSync("ss", ["-ltnpH"], { encoding: "utf8" });

@@ -8,7 +8,8 @@ import * as path from "node:path";
 import { randomBytes } from "node:crypto";
 import { Transport } from "../../runtime/transport/transport.ts";
 import { linkProof } from "../../runtime/transport/handshake.ts";
-import { FrameDecoder, FrameKind, HEADER_BYTES, MAX_PAYLOAD_BYTES, PREALLOCATE_BYTES, encodeFrame, writeHeader } from "../../runtime/wire/frame.ts";
+import { FrameKind } from "../../runtime/protocol.ts";
+import { FrameDecoder, HEADER_BYTES, MAX_PAYLOAD_BYTES, PREALLOCATE_BYTES, encodeFrame, writeHeader } from "../../runtime/wire/frame.ts";
 import { ready } from "../harness/requires.ts";
 import { ATTACKER, runAs, twoUsers } from "./users.ts";
 

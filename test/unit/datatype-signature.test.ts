@@ -12,7 +12,6 @@ import {
   INT16,
   INT32,
   INT32_INT,
-  UNDEFINED,
   buf,
   checkSignatureMatch,
   getCount,
@@ -23,6 +22,7 @@ import {
   signaturePrefixHash,
   wireSignature,
 } from "../../runtime/datatype/index.ts";
+import { UNDEFINED } from "../../runtime/constants.ts";
 
 function codeOf(fn: () => void): string {
   try {

@@ -5,8 +5,9 @@
 // Each assertion about "not yet complete" is made once the network is idle, so it cannot pass by timing.
 import { describe, expect, it } from "vitest";
 import type { Engine, Matched } from "../../runtime/comm/engine.ts";
-import { ANY_SOURCE, ANY_TAG, CREDIT_WINDOW, EAGER_LIMIT, ENVELOPE_COST } from "../../runtime/comm/constants.ts";
-import { FrameKind } from "../../runtime/wire/frame.ts";
+import { ANY_SOURCE, ANY_TAG } from "../../runtime/constants.ts";
+import { CREDIT_WINDOW, EAGER_LIMIT, ENVELOPE_COST } from "../../runtime/comm/limits.ts";
+import { FrameKind } from "../../runtime/protocol.ts";
 import { engineJob } from "../harness/memory-job.ts";
 
 const CONTEXT = 0;

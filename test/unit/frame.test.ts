@@ -1,8 +1,9 @@
 // The frame codec, fed a byte at a time and in random splits; malformed and oversized frames are ERR_PROTOCOL.
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { FrameDecoder, FrameKind, HEADER_BYTES, encodeFrame, type Frame, type FrameHeader } from "../../runtime/wire/frame.ts";
-import { MpiError } from "../../runtime/wire/errors.ts";
+import { FrameDecoder, HEADER_BYTES, encodeFrame, type Frame, type FrameHeader } from "../../runtime/wire/frame.ts";
+import { FrameKind } from "../../runtime/protocol.ts";
+import { MpiError } from "../../runtime/errors.ts";
 
 const header = (over: Partial<FrameHeader> = {}): FrameHeader => ({
   kind: FrameKind.EAGER, enc: 1, flags: 0, context: 7, tag: 42, id: 3, size: 0, sig: 11, ...over,

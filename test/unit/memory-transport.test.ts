@@ -4,7 +4,8 @@
 import { describe, expect, it } from "vitest";
 import { MemoryNetwork } from "../../runtime/transport/memory.ts";
 import { deliverToSelf } from "../../runtime/transport/link.ts";
-import { encodeFrame, FrameKind, type Frame } from "../../runtime/wire/frame.ts";
+import { encodeFrame, type Frame } from "../../runtime/wire/frame.ts";
+import { FrameKind } from "../../runtime/protocol.ts";
 
 function frame(id: number, payload: Uint8Array): Buffer[] {
   return encodeFrame({ kind: FrameKind.EAGER, enc: 0, flags: 0, context: 1, tag: 7, id, size: payload.length, sig: 0 }, payload);

@@ -12,7 +12,7 @@ const PUBLIC = [
   "GROUP_EMPTY", "Group", "IDENT", "INT16", "INT32", "INT32_INT", "INT64", "INT8", "IN_PLACE", "Intracomm",
   "LAND", "LOCK_EXCLUSIVE", "LOCK_SHARED", "LOR", "LXOR", "MAX", "MAXLOC", "MIN", "MINLOC", "MODE_NOCHECK",
   "MODE_NOPRECEDE", "MODE_NOPUT", "MODE_NOSTORE", "MODE_NOSUCCEED", "Message", "MpiError", "NO_OP", "ORDER_C",
-  "ORDER_FORTRAN", "Op", "PROC_NULL", "PROD", "PersistentRequest", "REPLACE", "REQUEST_NULL", "ROOT",
+  "ORDER_FORTRAN", "Op", "PROC_NULL", "PROD", "PersistentRequest", "ProcessFailedError", "REPLACE", "REQUEST_NULL", "ROOT",
   "Request", "SIMILAR", "SUM", "Status", "TAG_UB", "UINT16", "UINT32", "UINT64", "UINT8", "UNDEFINED",
   "UNEQUAL", "Win", "attachBuffer", "buf", "compare", "computeDims", "crash", "detachBuffer", "finalize",
   "finalized", "getCount", "getElements", "init", "initialized", "mark", "pack", "packSize", "processorName",

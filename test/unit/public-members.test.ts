@@ -16,7 +16,7 @@ function membersOf(value: object): string[] {
 }
 
 const P2P = [
-  "abort", "ack", "bsend", "failedRanks", "getAcked", "getErrhandler", "getFailed", "ibsend", "improbe", "iprobe",
+  "abort", "ack", "bsend", "failedRanks", "getAcked", "getErrhandler", "ibsend", "improbe", "iprobe",
   "irecv", "irecvInto", "irsend", "isRevoked", "isend", "issend", "mprobe", "name", "probe", "rank", "recv",
   "recvInit", "recvInto", "revoke", "rsend", "send", "sendInit", "sendrecv", "sendrecvReplace", "setErrhandler",
   "size", "ssend",

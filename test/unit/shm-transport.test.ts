@@ -2,7 +2,8 @@
 // whole, including frames several times larger than a ring (the writer waits for room, the reader wakes it).
 import { describe, expect, it } from "vitest";
 import { ShmTransport, createShmSegment } from "../../runtime/transport/shm.ts";
-import { encodeFrame, FrameKind, type Frame } from "../../runtime/wire/frame.ts";
+import { encodeFrame, type Frame } from "../../runtime/wire/frame.ts";
+import { FrameKind } from "../../runtime/protocol.ts";
 import { shmLayout } from "../../runtime/wire/bootstrap.ts";
 
 function endpoints(size: number) {

@@ -9,9 +9,8 @@ import {
   doublingPlan, floorPow2, halvingSteps, activeToRank, relativeRank, absoluteRank,
 } from "../../runtime/collectives/trees.ts";
 import { computeDims } from "../../runtime/collectives/cartcomm.ts";
-import { IDENT, SIMILAR, UNEQUAL } from "../../runtime/index.ts";
 import { groupMembers, newGroup } from "../../runtime/internal.ts";
-import { UNDEFINED, PROC_NULL } from "../../runtime/comm/constants.ts";
+import { UNDEFINED, PROC_NULL, IDENT, SIMILAR, UNEQUAL } from "../../runtime/constants.ts";
 
 const SIZES = Array.from({ length: 40 }, (_, i) => i + 1);
 

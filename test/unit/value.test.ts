@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { isDeepStrictEqual } from "node:util";
 import { encodeValue, decodeValue, TYPED_BASE } from "../../runtime/wire/value.ts";
-import { Encoding } from "../../runtime/wire/frame.ts";
+import { Encoding } from "../../runtime/protocol.ts";
 
 const roundTrip = (v: unknown) => {
   const { enc, bytes } = encodeValue(v, "send");

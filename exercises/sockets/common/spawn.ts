@@ -3,7 +3,6 @@
 // exercise 5 shows that), prefixes every output line with the member's label, and stops them all on
 // Ctrl-C or when the first one fails.
 import { spawn, type ChildProcess } from "node:child_process";
-import * as net from "node:net";
 
 export interface Member {
   label: string;
@@ -12,17 +11,8 @@ export interface Member {
   program?: string;
 }
 
-/** A TCP port that is free on 127.0.0.1 right now. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
+/** A TCP port that is free on 127.0.0.1 right now (the launcher's helper). */
+export { freePort } from "tsmpi/launcher";
 
 function prefixLines(child: ChildProcess, label: string): void {
   for (const [stream, sink] of [

@@ -1,7 +1,6 @@
 // Process helpers for graders and tests: run a command (or a program through the real tsrun)
 // with a hang guard, capture its output, and kill its whole process group on timeout.
 import { spawn } from "node:child_process";
-import * as net from "node:net";
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -87,14 +86,5 @@ export function runTsrun(
   return runCommand(process.execPath, args, options);
 }
 
-/** A TCP port free on 127.0.0.1 at the time of the call. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
+/** A TCP port free on 127.0.0.1 at the time of the call (the launcher's helper). */
+export { freePort } from "../../../launcher/ports.ts";

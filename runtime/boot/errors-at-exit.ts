@@ -3,8 +3,8 @@
 // without calling finalize() is finalized implicitly, as mpi4py does at exit.
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
-import { MpiError } from "../wire/errors.ts";
-import type { World } from "./world.ts";
+import { MpiError } from "../errors.ts";
+import type { World } from "../comm/world.ts";
 import { blockedCalls } from "../trace/activity.ts";
 
 /** Node's exit code for a program whose top-level await can never settle (the event loop ran dry). */

@@ -1,12 +1,5 @@
-// MPI's predefined constants for point-to-point (MPI-4 §3 and appendix A), with mpi4py's names.
-
-export const ANY_SOURCE = -1;
-export const ANY_TAG = -1;
-export const PROC_NULL = -2;
-export const ROOT = -3;
-export { UNDEFINED } from "../datatype/signature.ts";
-/** Largest tag a user may use (MPI guarantees at least 32767). */
-export const TAG_UB = 2 ** 30 - 1;
+// The point-to-point engine's tunables: where rendezvous starts and how much eager data a sender may have
+// unmatched at a receiver. (MPI's constants a program uses are in runtime/constants.ts.)
 
 /** Messages above this many bytes use the rendezvous protocol (env TSMPI_EAGER_LIMIT overrides). */
 export const EAGER_LIMIT = Number(process.env.TSMPI_EAGER_LIMIT ?? 64 * 1024);

@@ -20,11 +20,11 @@ import { decodeKvsValue, encodeKvsValue } from "../wire/pmi.ts";
 import type { BlockedCall, PeerAddress } from "../wire/bootstrap.ts";
 import type { Frame } from "../wire/frame.ts";
 import { Transport } from "../transport/transport.ts";
-import type { Engine } from "./engine.ts";
+import type { Engine } from "../comm/engine.ts";
 import { PmiClient } from "./pmi-client.ts";
+import { STEP_ABORT_CHANNEL } from "../protocol.ts";
+import type { StepControl } from "../comm/world.ts";
 
-/** CONTROL channel of the step-wide abort (no launcher to relay it). */
-export const STEP_ABORT_CHANNEL = 0xfffffff1;
 const ABORT_WRITE_GRACE_MS = 1000;
 
 /** What Slurm tells a task of an `srun --mpi=pmi2` step. */
@@ -56,7 +56,7 @@ export interface StepHandlers {
   onPeerClosed?: (peer: number) => void;
 }
 
-export class SlurmStep {
+export class SlurmStep implements StepControl {
   private socketDir = "";
   private transport: Transport | null = null;
   private failing = false;
