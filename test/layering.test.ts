@@ -70,6 +70,7 @@ const NEVER: [string, string][] = [
   ["runtime/trace", "runtime/datatype"],
   // the facade reaches the engines, never the transport or the start-up under them
   ["runtime/mpi", "runtime/transport"],
+  ["runtime/mpi", "runtime/boot"],
 ];
 
 function layerOf(file: string): string | undefined {
