@@ -90,7 +90,12 @@ export async function cartSub(comm: CommCore, remainDims: readonly boolean[]): P
 
 function primeFactors(n: number): number[] {
   const out: number[] = [];
-  for (let f = 2; f * f <= n; f++) while (n % f === 0) (out.push(f), (n /= f));
+  for (let f = 2; f * f <= n; f++) {
+    while (n % f === 0) {
+      out.push(f);
+      n /= f;
+    }
+  }
   if (n > 1) out.push(n);
   return out;
 }
