@@ -3,7 +3,8 @@
 // a contiguous row of the same size (the floor), plus unpacking a column and the whole transposition
 // with one resized-vector spec. Prints one JSON line per case (median of repetitions) and one of ratios.
 // Run: npx tsx bench/datatypes-pack.ts [--reps 9] [--only case1,case2]
-import { Datatype, FLOAT64, buf, pack, packBuf, unpackBuf } from "../runtime/datatype/index.ts";
+import { Datatype, FLOAT64, buf, pack } from "../runtime/index.ts";
+import { packBuf, unpackBuf } from "../runtime/internal.ts";
 
 const N = 1000;
 const argValue = (name: string) => (process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : undefined);

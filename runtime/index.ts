@@ -6,7 +6,8 @@
 import * as os from "node:os";
 import type { World } from "./comm/world.ts";
 import { startWorld } from "./boot/start.ts";
-import { Intracomm } from "./collectives/intracomm.ts";
+import { CommCore } from "./comm/communicator.ts";
+import { Intracomm, newIntracomm } from "./mpi/intracomm.ts";
 import { validateForcedAlgorithms } from "./collectives/select.ts";
 import { installErrorReporting } from "./boot/errors-at-exit.ts";
 
@@ -21,9 +22,10 @@ export {
   ANY_SOURCE, ANY_TAG, PROC_NULL, UNDEFINED, TAG_UB, ROOT, IDENT, CONGRUENT, SIMILAR, UNEQUAL, LOCK_EXCLUSIVE, LOCK_SHARED,
   MODE_NOCHECK, MODE_NOSTORE, MODE_NOPUT, MODE_NOPRECEDE, MODE_NOSUCCEED, ERRORS_ARE_FATAL, ERRORS_RETURN, type Errhandler,
 } from "./constants.ts";
-export { Status } from "./comm/status.ts";
-export { Request, waitall, waitany, waitsome, testall, testany, testsome } from "./comm/request.ts";
-export { Comm } from "./comm/communicator.ts";
+export { Status } from "./mpi/status.ts";
+export { Request, PersistentRequest, startall, waitall, waitany, waitsome, testall, testany, testsome } from "./mpi/request.ts";
+export { Message } from "./mpi/message.ts";
+export { Comm } from "./mpi/comm.ts";
 export {
   Datatype, ORDER_C, ORDER_FORTRAN, DATATYPE_NULL, BYTE, INT8, UINT8, INT16, UINT16, INT32, UINT32, INT64, UINT64,
   FLOAT32, FLOAT64, FLOAT64_INT, FLOAT32_INT, INT32_INT, BufSpec, buf, pack, unpack, packSize, getCount, getElements,
@@ -32,9 +34,11 @@ export {
 export type {
   ArrayOrder, Combiner, TypeContents, TypeEnvelope, TypeMapEntry, TypedArray, TypedArrayConstructor, UserOpFunction,
 } from "./datatype/index.ts";
-export { Intracomm, compare } from "./collectives/intracomm.ts";
-export { Cartcomm, computeDims } from "./collectives/cartcomm.ts";
-export { Group, GROUP_EMPTY } from "./collectives/group.ts";
+export { Intracomm, compare } from "./mpi/intracomm.ts";
+export { Cartcomm } from "./mpi/cartcomm.ts";
+export { computeDims } from "./collectives/cartcomm.ts";
+export { Group, GROUP_EMPTY } from "./mpi/group.ts";
+export { Win } from "./mpi/win.ts";
 export { IN_PLACE } from "./collectives/checks.ts";
 
 let world: World | null = null;
@@ -52,8 +56,8 @@ export function init(): Promise<Intracomm> {
   starting ??= (async () => {
     world = await startWorld();
     validateForcedAlgorithms();
-    COMM_WORLD = new Intracomm(world, Array.from({ length: world.size }, (_, i) => i), 0, "COMM_WORLD");
-    COMM_SELF = new Intracomm(world, [world.rank], 2, "COMM_SELF");
+    COMM_WORLD = newIntracomm(new CommCore(world, Array.from({ length: world.size }, (_, i) => i), 0, "COMM_WORLD"));
+    COMM_SELF = newIntracomm(new CommCore(world, [world.rank], 2, "COMM_SELF"));
     installErrorReporting(world);
     return COMM_WORLD;
   })();
@@ -90,10 +94,9 @@ export function wtime(): number {
 export function wtick(): number {
   return 1e-9;
 }
-export { Win } from "./rma/index.ts";
 export type { GroupLike } from "./rma/index.ts";
 export { crash } from "./comm/fault.ts";
-export { attachBuffer, detachBuffer, startall, Message, PersistentRequest, BSEND_OVERHEAD } from "./comm/modes.ts";
+export { attachBuffer, detachBuffer, BSEND_OVERHEAD } from "./comm/modes.ts";
 export const REQUEST_NULL = null;
 /** mpi.mark("text"): a user event in the trace (tsrun --trace DIR); does nothing when the trace is off. */
 export { mark } from "./trace/tracer.ts";

@@ -1,10 +1,12 @@
-// Enforces the import direction of the architecture (docs/architecture.md): wire → transport → comm →
-// collectives → rma → index.ts → exercises. Pure layers (wire, datatype, trace) import nothing above them;
-// collectives and one-sided code never reach the transport (they go through the point-to-point engine);
-// no runtime module is imported for its side effects (nothing may depend on import order); the runtime
-// never imports the launcher except through runtime/wire/bootstrap.ts; exercises, benchmark programs and
-// test programs are user programs: they import "tsmpi" (or the launcher's library) and node built-ins,
-// never runtime internals.
+// Enforces the architecture's rules (docs/architecture.md). Imports go one way: wire → datatype, trace →
+// transport → comm → collectives → rma → mpi (the facade: one file per MPI object) → index.ts → exercises.
+// Pure layers (wire, datatype, trace) import nothing above them; collectives and one-sided code never
+// reach the transport (they go through the point-to-point engine); no runtime module is imported for its
+// side effects (nothing may depend on import order); the runtime never imports the launcher except
+// through runtime/wire/bootstrap.ts; every MPI object users get is a class of the facade; exercises,
+// benchmark programs and test programs are user programs: "tsmpi" (or the launcher's library), node
+// built-ins and, for the project's own tests and benchmarks, the internal entry runtime/internal.ts —
+// never another runtime file; test helpers live in test/harness/, not borrowed from the graders.
 import { describe, expect, it } from "vitest";
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -24,8 +26,13 @@ const RANK: Record<string, number> = {
   "runtime/boot": 5,
   "runtime/collectives": 6,
   "runtime/rma": 7,
-  "runtime/index.ts": 8,
+  "runtime/mpi": 8,
+  "runtime/index.ts": 9,
+  "runtime/internal.ts": 9,
 };
+
+/** The two entries: the public API, and the one the project's tests and benchmarks may use besides it. */
+const ENTRIES = ["runtime/index.ts", "runtime/internal.ts"];
 
 function filesUnder(dir: string): string[] {
   const abs = path.join(projectRoot, dir);
@@ -58,6 +65,12 @@ const NEVER: [string, string][] = [
   ["runtime/rma", "runtime/transport"],
   ["runtime/collectives", "runtime/boot"],
   ["runtime/rma", "runtime/boot"],
+  // the pure layers never reach the engines, even where their ranks would allow it
+  ["runtime/datatype", "runtime/trace"],
+  ["runtime/trace", "runtime/datatype"],
+  // the facade reaches the engines, never the transport or the start-up under them
+  ["runtime/mpi", "runtime/transport"],
+  ["runtime/mpi", "runtime/boot"],
 ];
 
 function layerOf(file: string): string | undefined {
@@ -85,12 +98,12 @@ describe("layering", () => {
     expect(violations).toEqual([]);
   });
 
-  it("collectives and one-sided code never reach the transport directly", () => {
+  it("collectives, one-sided code and the facade never reach the transport directly; pure layers stay apart", () => {
     const violations: string[] = [];
     for (const file of runtimeFiles) {
       for (const spec of importsOf(file).filter((s) => s.startsWith("."))) {
         const target = resolveFrom(file, spec);
-        for (const [from, to] of NEVER) if (file.startsWith(from + "/") && target.startsWith(to + "/")) violations.push(`${file} imports ${target}`);
+        for (const [from, to] of NEVER) if (file.startsWith(from + "/") && (target === to || target.startsWith(to + "/"))) violations.push(`${file} imports ${target}`);
       }
     }
     expect(violations).toEqual([]);
@@ -101,7 +114,17 @@ describe("layering", () => {
     expect(violations).toEqual([]);
   });
 
-  it("test programs and benchmark programs are user programs: tsmpi and node built-ins only", () => {
+  it("no runtime module patches another when loaded (prototype methods, registries filled by assignment)", () => {
+    // a top-level `Something.member = …` or `Something.prototype.method = …`: behaviour that exists only if
+    // this module happens to be imported, which is what the facade's real methods replace
+    const patch = /^[A-Za-z_$][\w$]*(?:\.[\w$]+)+\s*=[^=]/gm;
+    const violations = runtimeFiles.flatMap((file) =>
+      [...fs.readFileSync(path.join(projectRoot, file), "utf8").matchAll(patch)].map((m) => `${file}: ${m[0].trim()}`),
+    );
+    expect(violations).toEqual([]);
+  });
+
+  it("test programs and benchmark programs are user programs: tsmpi, node built-ins and the internal entry only", () => {
     const programs = [
       ...filesUnder("test").filter((f) => /\/programs\//.test(f)),
       ...filesUnder("bench/programs"),
@@ -111,7 +134,51 @@ describe("layering", () => {
     for (const file of programs) {
       for (const spec of importsOf(file)) {
         const target = spec.startsWith(".") ? resolveFrom(file, spec) : spec;
-        if (target.startsWith("runtime") || target.startsWith("launcher") && !target.startsWith("launcher/index")) violations.push(`${file} imports ${target}`);
+        if (target.startsWith("runtime") && !ENTRIES.includes(target)) violations.push(`${file} imports ${target}`);
+        if (target.startsWith("launcher") && !target.startsWith("launcher/index")) violations.push(`${file} imports ${target}`);
+      }
+    }
+    expect(violations).toEqual([]);
+  });
+
+  it("benchmarks reach the runtime through its two entries only (index.ts, internal.ts)", () => {
+    const violations: string[] = [];
+    for (const file of filesUnder("bench")) {
+      for (const spec of importsOf(file).filter((s) => s.startsWith("."))) {
+        const target = resolveFrom(file, spec);
+        if (target.startsWith("runtime/") && !ENTRIES.includes(target)) violations.push(`${file} imports ${target}`);
+      }
+    }
+    expect(violations).toEqual([]);
+  });
+
+  it("every MPI object users get is a class of the facade (runtime/mpi/), one file each", () => {
+    const index = fs.readFileSync(path.join(projectRoot, "runtime/index.ts"), "utf8");
+    const objects = ["Comm", "Intracomm", "Cartcomm", "Group", "Win", "Request", "PersistentRequest", "Status", "Message"];
+    const violations: string[] = [];
+    for (const name of objects) {
+      const from = new RegExp(`export\\s*\\{[^}]*\\b${name}\\b[^}]*\\}\\s*from\\s*"\\./(mpi/[a-z-]+\\.ts)"`).exec(index);
+      if (!from) violations.push(`runtime/index.ts does not export ${name} from runtime/mpi/`);
+      else if (!new RegExp(`export class ${name}\\b`).test(fs.readFileSync(path.join(projectRoot, "runtime", from[1]), "utf8"))) violations.push(`runtime/${from[1]} does not define ${name}`);
+    }
+    expect(violations).toEqual([]);
+  });
+
+  it("the internal entry is never part of the public API or imported by the runtime itself", () => {
+    const violations = runtimeFiles.flatMap((file) =>
+      importsOf(file).filter((s) => s.startsWith(".") && resolveFrom(file, s) === "runtime/internal.ts").map(() => `${file} imports runtime/internal.ts`),
+    );
+    expect(violations).toEqual([]);
+  });
+
+  it("tests borrow no helper from the graders: test helpers live in test/harness/", () => {
+    // test/harness/run.ts is the one door: it re-exports the process runner the graders share with the tests
+    const tests = filesUnder("test").filter((f) => !f.startsWith("test/graders/") && f !== "test/harness/run.ts");
+    const violations: string[] = [];
+    for (const file of tests) {
+      for (const spec of importsOf(file).filter((s) => s.startsWith("."))) {
+        const target = resolveFrom(file, spec);
+        if (target.startsWith("test/graders/lib/")) violations.push(`${file} imports ${target}`);
       }
     }
     expect(violations).toEqual([]);

@@ -3,7 +3,7 @@
 // user's send or receive whatever tags the user picks, and carries the call's tag, made from the
 // communicator's collective sequence number, so consecutive and nonblocking collectives never mix.
 // Within one call, messages between two ranks are matched in the order sent (non-overtaking).
-import type { Comm } from "../comm/communicator.ts";
+import type { CommCore } from "../comm/communicator.ts";
 import type { Matched } from "../comm/engine.ts";
 import type { Payload } from "../comm/payload.ts";
 
@@ -19,7 +19,7 @@ export class CollCall {
   blocking = false;
 
   constructor(
-    readonly comm: Comm,
+    readonly comm: CommCore,
     /** the tag of this call's messages on comm.collContext */
     readonly tag: number,
     /** the call as users wrote it, for error texts, e.g. "bcast(root=0)" */

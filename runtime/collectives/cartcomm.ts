@@ -1,96 +1,15 @@
-// Cartesian topologies (MPI-4 §8.5): createCart lays the first prod(dims) ranks of a communicator on a
-// grid in row-major order (the last dimension varies fastest); coords, rankOf (periodic dimensions wrap),
-// shift (PROC_NULL off a non-periodic edge), sub (MPI_Cart_sub), and computeDims (MPI_Dims_create:
-// dimensions as close to each other as possible, in non-increasing order, zeros filled in).
+// Cartesian topologies (MPI-4 §8.5), for Cartcomm (runtime/mpi/cartcomm.ts): createCart lays the first
+// prod(dims) ranks of a communicator on a grid in row-major order (the last dimension varies fastest);
+// coordinates, the rank at coordinates (periodic dimensions wrap), shift (PROC_NULL off a non-periodic
+// edge), the colour and key of MPI_Cart_sub, and computeDims (MPI_Dims_create: dimensions as close to
+// each other as possible, in non-increasing order, zeros filled in).
 import { ErrorCode, mpiError } from "../errors.ts";
 import { PROC_NULL } from "../constants.ts";
-import type { World } from "../comm/world.ts";
-import { Intracomm, topologyMakers } from "./intracomm.ts";
+import type { CartTopology, CommCore } from "../comm/communicator.ts";
+import { agreeOnContext, splitComm } from "./intracomm.ts";
 
-export class Cartcomm extends Intracomm {
-  readonly dims: readonly number[];
-  readonly periods: readonly boolean[];
-
-  constructor(world: World, members: number[], context: number, name: string, dims: readonly number[], periods: readonly boolean[]) {
-    super(world, members, context, name);
-    this.dims = [...dims];
-    this.periods = [...periods];
-  }
-
-  get ndim(): number {
-    return this.dims.length;
-  }
-
-  /** MPI_Cart_get: dims, periods and this rank's coordinates. */
-  get topo(): { dims: number[]; periods: boolean[]; coords: number[] } {
-    return { dims: [...this.dims], periods: [...this.periods], coords: this.coords(this.rank) };
-  }
-
-  protected override derive(members: number[], context: number, name: string): Intracomm {
-    return new Cartcomm(this.world, members, context, name, this.dims, this.periods);
-  }
-
-  /** MPI_Cart_coords: the grid coordinates of a rank. */
-  coords(rank = this.rank): number[] {
-    if (!Number.isInteger(rank) || rank < 0 || rank >= this.size) {
-      throw mpiError(ErrorCode.ERR_RANK, `coords(${rank})`, "rank out of range", { measured: rank, expected: `0..${this.size - 1}` });
-    }
-    const out = new Array<number>(this.ndim);
-    let rest = rank;
-    for (let d = this.ndim - 1; d >= 0; d--) {
-      out[d] = rest % this.dims[d];
-      rest = Math.floor(rest / this.dims[d]);
-    }
-    return out;
-  }
-
-  /** MPI_Cart_rank: the rank at grid coordinates (wrapped in periodic dimensions; ERR_RANK off a non-periodic edge). */
-  rankOf(coords: readonly number[]): number {
-    const op = `rankOf([${coords.join(", ")}])`;
-    if (coords.length !== this.ndim) throw mpiError(ErrorCode.ERR_ARG, op, "wrong number of coordinates", { measured: coords.length, expected: this.ndim });
-    let rank = 0;
-    for (let d = 0; d < this.ndim; d++) {
-      let x = coords[d];
-      if (this.periods[d]) x = ((x % this.dims[d]) + this.dims[d]) % this.dims[d];
-      else if (!Number.isInteger(x) || x < 0 || x >= this.dims[d]) {
-        throw mpiError(ErrorCode.ERR_RANK, op, `coordinate ${d} is off the grid`, { measured: x, expected: `0..${this.dims[d] - 1}`, hint: "Only periodic dimensions wrap around" });
-      }
-      rank = rank * this.dims[d] + x;
-    }
-    return rank;
-  }
-
-  /** MPI_Cart_shift: [source, dest] for a move of `disp` along `direction`; PROC_NULL off a non-periodic edge. */
-  shift(direction: number, disp = 1): [number, number] {
-    if (!Number.isInteger(direction) || direction < 0 || direction >= this.ndim) {
-      throw mpiError(ErrorCode.ERR_ARG, `shift(${direction}, ${disp})`, "direction out of range", { measured: direction, expected: `0..${this.ndim - 1}` });
-    }
-    const here = this.coords(this.rank);
-    const at = (delta: number): number => {
-      const c = [...here];
-      c[direction] += delta;
-      if (!this.periods[direction] && (c[direction] < 0 || c[direction] >= this.dims[direction])) return PROC_NULL;
-      return this.rankOf(c);
-    };
-    return [at(-disp), at(disp)];
-  }
-
-  /** MPI_Cart_sub: the sub-grids that keep the dimensions marked true (collective). */
-  async sub(remainDims: readonly boolean[]): Promise<Cartcomm> {
-    const here = this.coords(this.rank);
-    let color = 0;
-    let key = 0;
-    for (let d = 0; d < this.ndim; d++) {
-      if (remainDims[d]) key = key * this.dims[d] + here[d];
-      else color = color * this.dims[d] + here[d];
-    }
-    const part = (await this.split(color, key))!;
-    const keep = (_: unknown, d: number) => !!remainDims[d];
-    return new Cartcomm(this.world, [...part.members], part.context, `${this.name}.sub`, this.dims.filter(keep), this.periods.filter(keep));
-  }
-}
-
-async function createCart(parent: Intracomm, dims: number[], periods: (boolean | number)[], reorder: boolean): Promise<Cartcomm | null> {
+/** MPI_Cart_create: a communicator over the first prod(dims) ranks with the topology; the others get null. */
+export async function createCartComm(parent: CommCore, dims: number[], periods: (boolean | number)[], reorder: boolean): Promise<CommCore | null> {
   const op = `createCart([${dims}], [${periods}], reorder=${reorder})`;
   if (!Array.isArray(dims) || dims.some((d) => !Number.isInteger(d) || d < 1)) {
     throw mpiError(ErrorCode.ERR_ARG, op, "dims must be positive integers", { measured: `[${dims}]`, hint: "mpi.computeDims(size, ndims) gives a balanced grid" });
@@ -99,16 +18,84 @@ async function createCart(parent: Intracomm, dims: number[], periods: (boolean |
   if (cells > parent.size) {
     throw mpiError(ErrorCode.ERR_ARG, op, `the grid has more cells than ${parent.name} has ranks`, { measured: cells, expected: `at most ${parent.size}` });
   }
-  const context = await parent.agreeOnContext(op);
+  const context = await agreeOnContext(parent, op);
   if (parent.rank >= cells) return null;
-  const flags = dims.map((_, d) => !!periods[d]);
-  return new Cartcomm(parent.world, parent.members.slice(0, cells), context, `${parent.name}.cart`, dims, flags);
+  const topology = { dims: [...dims], periods: dims.map((_, d) => !!periods[d]) };
+  return parent.derive(parent.members.slice(0, cells), context, `${parent.name}.cart`, topology);
 }
-topologyMakers.cart = createCart;
+
+/** MPI_Cart_coords: the grid coordinates of a rank. */
+export function cartCoords(topo: CartTopology, size: number, rank: number): number[] {
+  if (!Number.isInteger(rank) || rank < 0 || rank >= size) {
+    throw mpiError(ErrorCode.ERR_RANK, `coords(${rank})`, "rank out of range", { measured: rank, expected: `0..${size - 1}` });
+  }
+  const ndim = topo.dims.length;
+  const out = new Array<number>(ndim);
+  let rest = rank;
+  for (let d = ndim - 1; d >= 0; d--) {
+    out[d] = rest % topo.dims[d];
+    rest = Math.floor(rest / topo.dims[d]);
+  }
+  return out;
+}
+
+/** MPI_Cart_rank: the rank at grid coordinates (wrapped in periodic dimensions; ERR_RANK off a non-periodic edge). */
+export function cartRank(topo: CartTopology, coords: readonly number[]): number {
+  const op = `rankOf([${coords.join(", ")}])`;
+  const { dims, periods } = topo;
+  if (coords.length !== dims.length) throw mpiError(ErrorCode.ERR_ARG, op, "wrong number of coordinates", { measured: coords.length, expected: dims.length });
+  let rank = 0;
+  for (let d = 0; d < dims.length; d++) {
+    let x = coords[d];
+    if (periods[d]) x = ((x % dims[d]) + dims[d]) % dims[d];
+    else if (!Number.isInteger(x) || x < 0 || x >= dims[d]) {
+      throw mpiError(ErrorCode.ERR_RANK, op, `coordinate ${d} is off the grid`, { measured: x, expected: `0..${dims[d] - 1}`, hint: "Only periodic dimensions wrap around" });
+    }
+    rank = rank * dims[d] + x;
+  }
+  return rank;
+}
+
+/** MPI_Cart_shift: [source, dest] for a move of `disp` along `direction` from `rank`; PROC_NULL off a non-periodic edge. */
+export function cartShift(topo: CartTopology, size: number, rank: number, direction: number, disp: number): [number, number] {
+  const { dims, periods } = topo;
+  if (!Number.isInteger(direction) || direction < 0 || direction >= dims.length) {
+    throw mpiError(ErrorCode.ERR_ARG, `shift(${direction}, ${disp})`, "direction out of range", { measured: direction, expected: `0..${dims.length - 1}` });
+  }
+  const here = cartCoords(topo, size, rank);
+  const at = (delta: number): number => {
+    const c = [...here];
+    c[direction] += delta;
+    if (!periods[direction] && (c[direction] < 0 || c[direction] >= dims[direction])) return PROC_NULL;
+    return cartRank(topo, c);
+  };
+  return [at(-disp), at(disp)];
+}
+
+/** MPI_Cart_sub (collective): the sub-grid of this rank that keeps the dimensions marked true. */
+export async function cartSub(comm: CommCore, remainDims: readonly boolean[]): Promise<CommCore> {
+  const topo = comm.topology!;
+  const here = cartCoords(topo, comm.size, comm.rank);
+  let color = 0;
+  let key = 0;
+  for (let d = 0; d < topo.dims.length; d++) {
+    if (remainDims[d]) key = key * topo.dims[d] + here[d];
+    else color = color * topo.dims[d] + here[d];
+  }
+  const part = (await splitComm(comm, color, key))!;
+  const keep = (_: unknown, d: number) => !!remainDims[d];
+  const sub = { dims: topo.dims.filter(keep), periods: topo.periods.filter(keep) };
+  return comm.derive(part.members, part.context, `${comm.name}.sub`, sub);
+}
 
 function primeFactors(n: number): number[] {
   const out: number[] = [];
-  for (let f = 2; f * f <= n; f++) while (n % f === 0) (out.push(f), (n /= f));
+  for (let f = 2; f * f <= n; f++) {
+    while (n % f === 0) {
+      out.push(f);
+      n /= f;
+    }
+  }
   if (n > 1) out.push(n);
   return out;
 }
@@ -138,4 +125,3 @@ export function computeDims(nnodes: number, ndims: number | number[], dims?: num
   free.forEach((i, k) => (given[i] = sizes[k]));
   return given;
 }
-

@@ -1,12 +1,12 @@
-// A communicator's point-to-point operations (MPI-4 §3): send/ssend/recv, their nonblocking forms,
-// sendrecv, probe/iprobe, in value mode (any value) and buffer mode (mpi.buf specs), with MPI's rules:
-// ranks are the communicator's own, PROC_NULL is a no-op, ANY_SOURCE/ANY_TAG match anything, a bad rank or
-// tag is ERR_RANK/ERR_TAG naming the call. Each communicator has two contexts: one for user messages and
-// one for collectives, so the two never match each other.
+// The engine side of a communicator (MPI-4 §3, §7.1): what the facade's Comm, Intracomm and Cartcomm
+// (runtime/mpi/) hold in a private field and what the collectives and windows work on. It knows the
+// members (world rank by communicator rank), the two contexts (user point-to-point traffic, and
+// collective traffic one above, so the two never match each other), the argument checks of MPI's
+// point-to-point rules (ranks are the communicator's own, PROC_NULL is a no-op, ANY_SOURCE/ANY_TAG match
+// anything, a bad rank or tag is ERR_RANK/ERR_TAG naming the call), and the paths from a call to the
+// matching engine (comm/engine.ts). Users never see it: a Comm shows only MPI methods.
 import { ErrorCode, mpiError } from "../errors.ts";
 import { ANY_SOURCE, ANY_TAG, PROC_NULL, TAG_UB, ERRORS_ARE_FATAL, ERRORS_RETURN, type Errhandler } from "../constants.ts";
-import { Status } from "./status.ts";
-import { Request } from "./request.ts";
 import { blocking } from "../trace/activity.ts";
 import { nameContext } from "../trace/tracer.ts";
 import { toPayload, fromPayload, intoSpec, type Payload } from "./payload.ts";
@@ -15,12 +15,34 @@ import type { World } from "./world.ts";
 import { revokedError } from "./fault.ts";
 import type { Matched } from "./engine.ts";
 
-export class Comm {
+/** The fields of an mpi.Status the engine fills (the facade's Status has them all). */
+export interface StatusFields {
+  source: number;
+  tag: number;
+  count: number;
+}
+
+/** A cartesian topology (collectives/cartcomm.ts): kept by every communicator derived from it. */
+export interface CartTopology {
+  readonly dims: readonly number[];
+  readonly periods: readonly boolean[];
+}
+
+export class CommCore {
   readonly rank: number;
   readonly size: number;
   /** Context of collective traffic on this communicator. */
   readonly collContext: number;
   private readonly worldToLocal: Map<number, number>;
+  /** The collective sequence number: the next collective call's tag (collectives/collective-comm.ts). */
+  collSeq = 0;
+  /** Set by free(): the communicator can no longer be used for collectives. */
+  freed = false;
+  /** A fixed tag for every collective call (the temporary communicator of createGroup), or null. */
+  fixedCollTag: number | null = null;
+  errhandler: Errhandler = ERRORS_ARE_FATAL;
+  acked: number[] = [];
+  shrinks = 0;
 
   constructor(
     readonly world: World,
@@ -29,12 +51,18 @@ export class Comm {
     /** Context of user point-to-point traffic. */
     readonly context: number,
     readonly name = "COMM_WORLD",
+    readonly topology: CartTopology | null = null,
   ) {
     this.size = members.length;
     this.worldToLocal = new Map(members.map((w, i) => [w, i]));
     this.rank = this.worldToLocal.get(world.rank) ?? -1;
     this.collContext = context + 1;
     nameContext(context, name);
+  }
+
+  /** A communicator of the same world over other members (keeps the topology unless given another). */
+  derive(members: number[], context: number, name: string, topology = this.topology): CommCore {
+    return new CommCore(this.world, members, context, name, topology);
   }
 
   /** World rank of a member of this communicator. */
@@ -88,7 +116,28 @@ export class Comm {
     });
   }
 
-  // ---- engine access, shared with the collectives ---------------------------------------------
+  /** Throws ERR_REVOKED when this communicator was revoked: every operation then fails, PROC_NULL ones too. */
+  checkNotRevoked(op: () => string): void {
+    if (this.world.fault.revoked.has(this.context)) throw revokedError(op(), this.context);
+  }
+
+  /** Checks a send's arguments and encodes its data; null for PROC_NULL (nothing to send). */
+  prepareSend(data: unknown, dest: number, tag: number, name: string): Payload | null {
+    const op = () => `${name}(dest=${dest}, tag=${tag})`;
+    this.checkDest(op, dest);
+    this.checkTag(op, tag, false);
+    this.checkNotRevoked(op);
+    return dest === PROC_NULL ? null : toPayload(data, op());
+  }
+
+  /** Checks a receive's (or probe's) arguments. */
+  checkRecv(source: number, tag: number, name: string): void {
+    const op = () => describeRecv(name, source, tag);
+    this.checkSource(op, source);
+    this.checkTag(op, tag, true);
+  }
+
+  // ---- engine access, shared with the collectives and windows ---------------------------------
 
   /** Sends an encoded payload to `dest` (a rank of this communicator) in `context`. */
   sendPayload(p: Payload, dest: number, tag: number, context: number, sync = false): Promise<void> {
@@ -117,38 +166,21 @@ export class Comm {
     });
   }
 
-  private fillStatus(status: Status | undefined, m: Matched): void {
-    if (!status) return;
-    status.source = this.localRank(m.source);
-    status.tag = m.tag;
-    status.count = m.size;
-  }
-
-  private waitsFor(source: number): number[] {
+  /** The world ranks a receive from `source` waits for (diagnostics). */
+  waitsFor(source: number): number[] {
+    if (source === PROC_NULL) return [];
     return source === ANY_SOURCE ? [...this.members] : [this.members[source]];
   }
 
-  // ---- blocking point-to-point ----------------------------------------------------------------
+  // ---- point-to-point paths (the facade's send, recv, probe…) ---------------------------------
 
-  /** Standard-mode send (MPI_Send): complete when the data is buffered or, for large messages, matched. */
-  send(data: unknown, dest: number, tag = 0): Promise<void> {
-    return this.sendMode(data, dest, tag, false, "send");
-  }
-
-  /** Synchronous-mode send (MPI_Ssend): completes only once a matching receive has started. */
-  ssend(data: unknown, dest: number, tag = 0): Promise<void> {
-    return this.sendMode(data, dest, tag, true, "ssend");
-  }
-
-  private sendMode(data: unknown, dest: number, tag: number, sync: boolean, name: string): Promise<void> {
-    const op = () => `${name}(dest=${dest}, tag=${tag})`;
+  /** A blocking send in standard (sync false) or synchronous mode, recorded as what this rank is blocked in. */
+  send(data: unknown, dest: number, tag: number, sync: boolean, name: string): Promise<void> {
     try {
-      this.checkDest(op, dest);
-      this.checkTag(op, tag, false);
-      this.checkNotRevoked(op);
-      if (dest === PROC_NULL) return Promise.resolve();
-      const sending = this.sendPayload(toPayload(data, op()), dest, tag, this.context, sync);
-      return blocking(sending, () => this.describeSend(op(), dest), this.name, [this.members[dest]]);
+      const payload = this.prepareSend(data, dest, tag, name);
+      if (payload === null) return Promise.resolve();
+      const sending = this.sendPayload(payload, dest, tag, this.context, sync);
+      return blocking(sending, () => this.describeSend(`${name}(dest=${dest}, tag=${tag})`, dest), this.name, [this.members[dest]]);
     } catch (err) {
       return Promise.reject(err);
     }
@@ -161,34 +193,25 @@ export class Comm {
     return `${op}, held back by flow control: no credit until rank ${dest} receives this rank's earlier messages (${held} send${held > 1 ? "s" : ""} waiting)`;
   }
 
-  /** Blocking receive (MPI_Recv) in value mode: resolves with the received value (`recv<number>(0, 1)` types it). */
-  recv<T = unknown>(source = ANY_SOURCE, tag = ANY_TAG, status?: Status): Promise<T> {
-    return this.receive(source, tag, status, null, "recv") as Promise<T>;
-  }
-
-  /** Blocking receive into a buffer spec (MPI_Recv with a buffer): resolves with the status. */
-  async recvInto(spec: BufSpec, source = ANY_SOURCE, tag = ANY_TAG, status?: Status): Promise<Status> {
-    const s = status ?? new Status();
-    await this.receive(source, tag, s, spec, "recvInto");
-    return s;
-  }
-
-  private receive(source: number, tag: number, status: Status | undefined, spec: BufSpec | null, name: string, onPost?: (cancel: () => boolean) => void): Promise<unknown> {
-    const op = () => `${name}(source=${source === ANY_SOURCE ? "ANY_SOURCE" : source}, tag=${tag === ANY_TAG ? "ANY_TAG" : tag})`;
+  /**
+   * A receive: resolves with the value (value mode) or the spec's array (buffer mode), fills `status`.
+   * With `onPost` (a nonblocking receive) it hands out the canceller and is not recorded as blocking.
+   */
+  receive(source: number, tag: number, status: StatusFields | undefined, spec: BufSpec | null, name: string, onPost?: (cancel: () => boolean) => void): Promise<unknown> {
+    const op = () => describeRecv(name, source, tag);
     try {
-      this.checkSource(op, source);
-      this.checkTag(op, tag, true);
+      this.checkRecv(source, tag, name);
       this.checkNotRevoked(op);
     } catch (err) {
       return Promise.reject(err);
     }
     if (source === PROC_NULL) {
-      if (status) Object.assign(status, { source: PROC_NULL, tag: ANY_TAG, count: 0 });
+      if (status) fillNull(status);
       return Promise.resolve(undefined);
     }
     const received = this.recvMatched(source, tag, this.context, onPost).then((m) => {
       if (!m) return undefined; // cancelled
-      this.fillStatus(status, m);
+      if (status) this.fill(status, m);
       if (!spec) return fromPayload(m);
       intoSpec(m, spec, op());
       return spec.array;
@@ -196,94 +219,38 @@ export class Comm {
     return onPost ? received : blocking(received, op, this.name, this.waitsFor(source));
   }
 
-  /** MPI_Sendrecv: sends and receives at once (no deadlock between two partners doing the same). */
-  async sendrecv<T = unknown>(data: unknown, dest: number, sendtag = 0, source = ANY_SOURCE, recvtag = ANY_TAG, status?: Status): Promise<T> {
-    const sending = this.isend(data, dest, sendtag);
-    const value = await this.recv<T>(source, recvtag, status);
-    await sending.wait();
-    return value;
-  }
-
-  // ---- nonblocking ----------------------------------------------------------------------------
-
-  isend(data: unknown, dest: number, tag = 0): Request {
-    return this.nonblockingSend(data, dest, tag, false, "isend");
-  }
-
-  issend(data: unknown, dest: number, tag = 0): Request {
-    return this.nonblockingSend(data, dest, tag, true, "issend");
-  }
-
-  private nonblockingSend(data: unknown, dest: number, tag: number, sync: boolean, name: string): Request {
-    const op = () => `${name}(dest=${dest}, tag=${tag})`;
-    this.checkDest(op, dest);
-    this.checkTag(op, tag, false);
-    this.checkNotRevoked(op);
-    if (dest === PROC_NULL) return Request.completed(undefined);
-    const payload = toPayload(data, op());
-    return new Request(() => this.sendPayload(payload, dest, tag, this.context, sync), op(), [this.members[dest]]);
-  }
-
-  irecv(source = ANY_SOURCE, tag = ANY_TAG): Request {
-    return this.nonblockingRecv(source, tag, null, "irecv");
-  }
-
-  irecvInto(spec: BufSpec, source = ANY_SOURCE, tag = ANY_TAG): Request {
-    return this.nonblockingRecv(source, tag, spec, "irecvInto");
-  }
-
-  private nonblockingRecv(source: number, tag: number, spec: BufSpec | null, name: string): Request {
-    const op = () => `${name}(source=${source === ANY_SOURCE ? "ANY_SOURCE" : source}, tag=${tag === ANY_TAG ? "ANY_TAG" : tag})`;
-    this.checkSource(op, source);
-    this.checkTag(op, tag, true);
-    let cancel: (() => boolean) | null = null;
-    const req = new Request((status) => this.receive(source, tag, status, spec, name, (c) => (cancel = c)), op(), source === PROC_NULL ? [] : this.waitsFor(source));
-    req.setCanceller(() => cancel?.() ?? false);
-    return req;
-  }
-
-  // ---- probes ---------------------------------------------------------------------------------
-
-  /** MPI_Probe: waits until a matching message can be received; returns its status without receiving it. */
-  async probe(source = ANY_SOURCE, tag = ANY_TAG, status?: Status): Promise<Status> {
-    const op = () => `probe(source=${source}, tag=${tag})`;
-    this.checkSource(op, source);
-    this.checkTag(op, tag, true);
-    const s = status ?? new Status();
-    if (source === PROC_NULL) return Object.assign(s, { source: PROC_NULL, tag: ANY_TAG, count: 0 });
+  /** MPI_Probe: fills `status` once a matching message can be received. */
+  async probe(source: number, tag: number, status: StatusFields): Promise<void> {
+    this.checkRecv(source, tag, "probe");
+    if (source === PROC_NULL) return void fillNull(status);
     const wsource = source === ANY_SOURCE ? ANY_SOURCE : this.members[source];
-    const env = await blocking(this.world.engine.probe(wsource, tag, this.context), op, this.name, this.waitsFor(source));
-    Object.assign(s, { source: this.localRank(env.source), tag: env.tag, count: env.size });
-    return s;
+    const env = await blocking(this.world.engine.probe(wsource, tag, this.context), () => `probe(source=${source}, tag=${tag})`, this.name, this.waitsFor(source));
+    this.fill(status, env);
   }
 
-  /** MPI_Iprobe: true if a matching message can be received now (status filled), false otherwise. */
-  iprobe(source = ANY_SOURCE, tag = ANY_TAG, status?: Status): boolean {
-    const op = () => `iprobe(source=${source}, tag=${tag})`;
-    this.checkSource(op, source);
-    this.checkTag(op, tag, true);
+  /** MPI_Iprobe: true (status filled) if a matching message can be received now. */
+  iprobe(source: number, tag: number, status: StatusFields | undefined): boolean {
+    this.checkRecv(source, tag, "iprobe");
     if (source === PROC_NULL) {
-      if (status) Object.assign(status, { source: PROC_NULL, tag: ANY_TAG, count: 0 });
+      if (status) fillNull(status);
       return true;
     }
     const env = this.world.engine.iprobe(source === ANY_SOURCE ? ANY_SOURCE : this.members[source], tag, this.context);
-    if (env && status) Object.assign(status, { source: this.localRank(env.source), tag: env.tag, count: env.size });
+    if (env && status) this.fill(status, env);
     return env !== null;
+  }
+
+  private fill(status: StatusFields, m: { source: number; tag: number; size: number }): void {
+    status.source = this.localRank(m.source);
+    status.tag = m.tag;
+    status.count = m.size;
   }
 
   // ---- fault tolerance (ULFM: MPIX_Comm_*) ------------------------------------------------------
 
-  private errhandler: Errhandler = ERRORS_ARE_FATAL;
-  private acked: number[] = [];
-
-  /** MPI_Comm_set_errhandler: ERRORS_RETURN keeps the job alive when a rank dies (errors are thrown to the caller). */
   setErrhandler(handler: Errhandler): void {
     this.errhandler = handler;
     if (handler === ERRORS_RETURN) this.world.enableFaultTolerance();
-  }
-
-  getErrhandler(): Errhandler {
-    return this.errhandler;
   }
 
   /** Ranks of this communicator known to have failed (MPIX_Comm_get_failed). */
@@ -291,41 +258,34 @@ export class Comm {
     return this.members.flatMap((w, r) => (this.world.fault.failed.has(w) ? [r] : []));
   }
 
-  /** MPIX_Comm_failure_ack: acknowledges the failures known now; getAcked() returns them. */
-  ack(): number[] {
-    this.acked = this.failedRanks();
-    return this.acked;
-  }
-
-  getAcked(): number[] {
-    return [...this.acked];
-  }
-
-  /** MPIX_Comm_revoke: every member's pending and future operations on this communicator fail with ERR_REVOKED. */
-  revoke(): void {
-    this.world.fault.revoke(this.context, this.members, this.world.rank);
-  }
-
-  /** Throws ERR_REVOKED when this communicator was revoked: every operation then fails, PROC_NULL ones too. */
-  checkNotRevoked(op: () => string): void {
-    if (this.world.fault.revoked.has(this.context)) throw revokedError(op(), this.context);
-  }
-
   isRevoked(): boolean {
     return this.world.fault.revoked.has(this.context);
   }
 
-  private shrinks = 0;
-  /** MPIX_Comm_shrink: a new communicator of the live members (collective over the survivors), same rank order. */
-  async shrink(): Promise<this> {
-    const key = `${this.context}:${this.shrinks++}`;
-    const { alive, context } = await this.world.shrink(key, this.members);
-    const Ctor = this.constructor as new (world: World, members: number[], context: number, name: string) => this;
-    return new Ctor(this.world, alive, context, `${this.name}.shrink()`);
+  revoke(): void {
+    this.world.fault.revoke(this.context, this.members, this.world.rank);
   }
 
-  /** MPI_Abort: stops every rank of the job with `errorcode`. */
-  abort(errorcode = 1): never {
+  /** MPIX_Comm_shrink: the live members with a new context (collective over the survivors). */
+  async shrink(): Promise<CommCore> {
+    const key = `${this.context}:${this.shrinks++}`;
+    const { alive, context } = await this.world.shrink(key, this.members);
+    return this.derive(alive, context, `${this.name}.shrink()`, null);
+  }
+
+  abort(errorcode: number): never {
     return this.world.abort(errorcode, `${this.name}.abort(${errorcode}) called on rank ${this.rank}`);
   }
+}
+
+/** A receive call as error texts and diagnostics name it, e.g. "recv(source=ANY_SOURCE, tag=3)". */
+export function describeRecv(name: string, source: number, tag: number): string {
+  return `${name}(source=${source === ANY_SOURCE ? "ANY_SOURCE" : source}, tag=${tag === ANY_TAG ? "ANY_TAG" : tag})`;
+}
+
+/** The status of a receive from PROC_NULL (MPI-4 §3.11). */
+function fillNull(status: StatusFields): void {
+  status.source = PROC_NULL;
+  status.tag = ANY_TAG;
+  status.count = 0;
 }

@@ -4,7 +4,7 @@
 // Every window has its own channel, agreed without communication: each member of a communicator creates
 // its windows in the same order (creation is collective), so (context, per-communicator counter) is the
 // same on every member.
-import type { Comm } from "../comm/communicator.ts";
+import type { CommCore } from "../comm/communicator.ts";
 import { MODE_NOCHECK, MODE_NOPRECEDE, MODE_NOPUT, MODE_NOSTORE, MODE_NOSUCCEED } from "../constants.ts";
 import { windowChannel } from "../protocol.ts";
 
@@ -13,10 +13,10 @@ export const POST_ASSERTS = MODE_NOCHECK | MODE_NOSTORE | MODE_NOPUT;
 export const START_ASSERTS = MODE_NOCHECK;
 export const LOCK_ASSERTS = MODE_NOCHECK;
 
-const windowsCreated = new WeakMap<Comm, number>();
+const windowsCreated = new WeakMap<CommCore, number>();
 
 /** The CONTROL channel of the next window on `comm` (same on every member, see the header). */
-export function nextWindowChannel(comm: Comm): number {
+export function nextWindowChannel(comm: CommCore): number {
   const n = windowsCreated.get(comm) ?? 0;
   windowsCreated.set(comm, n + 1);
   return windowChannel(comm.context, n);

@@ -3,7 +3,7 @@
 // round counters, and the waiters of synchronisation calls. Origin side (origin.ts), target side
 // (target.ts) and the epochs (sync-*.ts) all work on it; waiters are re-checked after every frame.
 import { blocking } from "../trace/activity.ts";
-import type { Comm } from "../comm/communicator.ts";
+import type { CommCore } from "../comm/communicator.ts";
 import type { Engine } from "../comm/engine.ts";
 import type { Origin } from "./origin.ts";
 import type { Target } from "./target.ts";
@@ -44,7 +44,7 @@ export class WinCore {
   private readonly waiters = new Set<Waiter>();
 
   constructor(
-    readonly comm: Comm,
+    readonly comm: CommCore,
     readonly channel: number,
     /** the window's bytes (a view of the user's array) */
     readonly memory: Uint8Array,

@@ -2,7 +2,7 @@
 // accepts a list of ranks of the window's communicator, or an mpi.Group (or any object listing world
 // ranks as `members` or `worldRanks()`), whose world ranks are translated to the window's ranks.
 import { mpiError } from "../errors.ts";
-import type { Comm } from "../comm/communicator.ts";
+import type { CommCore } from "../comm/communicator.ts";
 
 /** A group as PSCW calls accept it. */
 export type GroupLike = ArrayLike<number> | { members: ArrayLike<number> } | { worldRanks(): ArrayLike<number> };
@@ -15,7 +15,7 @@ function worldRanksOf(group: unknown): ArrayLike<number> | null {
 }
 
 /** The window communicator's ranks of a group (sorted, no duplicates); ERR_ARG / ERR_RANK / ERR_GROUP otherwise. */
-export function groupRanks(group: unknown, comm: Comm, op: string): number[] {
+export function groupRanks(group: unknown, comm: CommCore, op: string): number[] {
   let ranks: number[];
   if (Array.isArray(group) || ArrayBuffer.isView(group)) {
     ranks = Array.from(group as ArrayLike<number>);

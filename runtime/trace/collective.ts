@@ -19,7 +19,7 @@
 import type { CollectiveLog } from "../wire/bootstrap.ts";
 import { rawStackHere, userSiteOfRaw, type RawFrame } from "./sites.ts";
 
-/** What the hook needs of a communicator (runtime/comm/communicator.ts Comm has all of it). */
+/** What the hook needs of a communicator (runtime/comm/communicator.ts CommCore has all of it). */
 export interface CollectiveComm {
   readonly collContext: number;
   readonly name: string;

@@ -95,7 +95,7 @@ export function sendSiteOf(source: number, context: number, tag: number, id?: nu
 
 // ---- requests and windows -------------------------------------------------------------------------
 
-/** A request was created (runtime/comm/request.ts calls this). */
+/** A request was created (runtime/mpi/request.ts calls this). */
 export function requestCreated(request: object, description: string): void {
   if (!checking || description === "completed") return;
   if (openRequests.size >= MAX_TRACKED) {

@@ -3,7 +3,7 @@
 // case fails that is not a known failure of docs/conformance.md, or a run ends early.
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { projectRoot } from "../graders/lib/run.ts";
+import { projectRoot } from "../harness/run.ts";
 import { runCases } from "./lib/run-cases.ts";
 
 /** Known failures, as in the vitest files (each with its reason in docs/conformance.md). */

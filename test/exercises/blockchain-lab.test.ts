@@ -10,7 +10,7 @@ import * as path from "node:path";
 import { createRequire } from "node:module";
 import { pathToFileURL } from "node:url";
 import { describe, expect, it } from "vitest";
-import { projectRoot, runCommand } from "../graders/lib/run.ts";
+import { projectRoot, runCommand } from "../harness/run.ts";
 import { readCharts } from "./svg-read.ts";
 
 const tsx = pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href;

@@ -4,7 +4,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
-import { projectRoot, runTsrun } from "../graders/lib/run.ts";
+import { projectRoot, runTsrun } from "../harness/run.ts";
 
 describe("11.3 --size and the speed-up", () => {
   it("scatters --size values per rank and prints the speed-up of the times it printed", async () => {

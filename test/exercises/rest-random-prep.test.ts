@@ -8,7 +8,7 @@ import * as path from "node:path";
 import { createRequire } from "node:module";
 import { pathToFileURL } from "node:url";
 import { describe, expect, it } from "vitest";
-import { projectRoot } from "../graders/lib/run.ts";
+import { projectRoot } from "../harness/run.ts";
 import { mulberry32 } from "../../exercises/common/args.ts";
 
 const tsx = pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href;

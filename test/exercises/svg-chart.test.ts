@@ -6,7 +6,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { chartsSvg, bytes, compactNumber, type Chart } from "../../exercises/common/svg-chart.ts";
-import { runTsrun, projectRoot } from "../graders/lib/run.ts";
+import { runTsrun, projectRoot } from "../harness/run.ts";
 import { readCharts } from "./svg-read.ts";
 
 describe("svg-chart", () => {

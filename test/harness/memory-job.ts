@@ -6,7 +6,8 @@
 import { Engine } from "../../runtime/comm/engine.ts";
 import { FaultState } from "../../runtime/comm/fault.ts";
 import type { World } from "../../runtime/comm/world.ts";
-import { Intracomm } from "../../runtime/collectives/intracomm.ts";
+import { intracommOver } from "../../runtime/internal.ts";
+import type { Intracomm } from "../../runtime/index.ts";
 import { MemoryNetwork, type MemoryNetworkOptions, type MemoryTransport } from "../../runtime/transport/memory.ts";
 import type { Frame } from "../../runtime/wire/frame.ts";
 
@@ -51,7 +52,7 @@ function memoryWorld(rank: number, size: number, engine: Engine): World {
 export function commJob(size: number, options: MemoryNetworkOptions = {}): EngineJob & { comms: Intracomm[] } {
   const job = engineJob(size, options);
   const members = Array.from({ length: size }, (_, i) => i);
-  const comms = job.engines.map((engine, rank) => new Intracomm(memoryWorld(rank, size, engine), members, 0, "COMM_WORLD"));
+  const comms = job.engines.map((engine, rank) => intracommOver(memoryWorld(rank, size, engine), members, 0, "COMM_WORLD"));
   return { ...job, comms };
 }
 

@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { runCommand, projectRoot } from "../graders/lib/run.ts";
+import { runCommand, projectRoot } from "./run.ts";
 
 const vitest = path.join(projectRoot, "node_modules", "vitest", "vitest.mjs");
 const GUARD_MS = 300_000; // a hang guard for a child vitest on a loaded machine

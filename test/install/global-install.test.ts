@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { runCommand, projectRoot, type RunResult } from "../graders/lib/run.ts";
+import { runCommand, projectRoot, type RunResult } from "../harness/run.ts";
 
 const INSTALL_GUARD_MS = 900_000; // a hang guard: npm on a loaded 2-core machine can take minutes
 const RUN_GUARD_MS = 120_000;

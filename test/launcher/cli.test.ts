@@ -6,7 +6,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { runCommand, runTsrun, tsrunBin, projectRoot } from "../graders/lib/run.ts";
+import { runCommand, runTsrun, tsrunBin, projectRoot } from "../harness/run.ts";
 
 const work = fs.mkdtempSync(path.join(os.tmpdir(), "tsrun-cli-"));
 afterAll(() => fs.rmSync(work, { recursive: true, force: true }));

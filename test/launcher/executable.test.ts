@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { runCommand, tsrunBin } from "../graders/lib/run.ts";
+import { runCommand, tsrunBin } from "../harness/run.ts";
 import { classifyProgram, checkCoresForLocalJob, findOnPath } from "../../launcher/executable.ts";
 import { placeRanks } from "../../launcher/placement.ts";
 import { parseHostList } from "../../launcher/hostfile.ts";

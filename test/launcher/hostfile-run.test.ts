@@ -7,7 +7,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import * as net from "node:net";
 import { spawn } from "node:child_process";
-import { runCommand, tsrunBin, projectRoot } from "../graders/lib/run.ts";
+import { runCommand, tsrunBin, projectRoot } from "../harness/run.ts";
 import { sshHome, upTestHosts, isRunning, waitFor, type TestHosts } from "./testhosts.ts";
 
 /** Skips the file with one line naming what is missing (fails instead under TSMPI_REQUIRE_ALL=1). */

@@ -5,7 +5,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { spawn } from "node:child_process";
-import { runCommand, runTsrun, tsrunBin, projectRoot } from "../graders/lib/run.ts";
+import { runCommand, runTsrun, tsrunBin, projectRoot } from "../harness/run.ts";
 
 const program = (name: string) => path.join(projectRoot, `test/runtime/programs/${name}.ts`);
 const pidsOf = (stdout: string) => [...stdout.matchAll(/^PID (\d+) (\d+)$/gm)].map((m) => Number(m[2]));

@@ -10,7 +10,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { chromium, type BrowserContext, type Page } from "playwright-core";
-import { runCommand, runTsrun, tsrunBin } from "../graders/lib/run.ts";
+import { runCommand, runTsrun, tsrunBin } from "../harness/run.ts";
 import { commandRequirement, ready } from "../harness/requires.ts";
 
 /** The page's document, in functions that run in the browser (the project compiles without the DOM lib). */

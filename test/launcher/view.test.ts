@@ -11,7 +11,7 @@ import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ready, chromiumRequirement } from "../harness/requires.ts";
 import { chromium, type BrowserContext, type Page } from "playwright-core";
-import { projectRoot, runCommand, runTsrun, tsrunBin } from "../graders/lib/run.ts";
+import { projectRoot, runCommand, runTsrun, tsrunBin } from "../harness/run.ts";
 
 /** Skips the file with one line naming what is missing (fails instead under TSMPI_REQUIRE_ALL=1). */
 const canRun = ready(chromiumRequirement());

@@ -4,7 +4,7 @@
 import { describe, expect, it } from "vitest";
 import * as path from "node:path";
 import { NPS, runProgram } from "./programs/coll-run.ts";
-import { runTsrun, projectRoot } from "../graders/lib/run.ts";
+import { runTsrun, projectRoot } from "../harness/run.ts";
 
 const ALGORITHM_SETS: Record<string, string> = {
   trees: "bcast=binomial,reduce=binomial,allreduce=ring,gather=binomial,scatter=binomial,allgather=recursiveDoubling,alltoall=pairwise,scan=recursiveDoubling,exscan=recursiveDoubling,reduceScatter=reduceThenScatter",

@@ -2,7 +2,7 @@
 // barrier token and the launcher's notice of its death race each other); survivors catch ERR_PROC_FAILED
 // from a receive and finish, every time. And a rank that ends on its own error has that error printed.
 import { describe, expect, it } from "vitest";
-import { runTsrun } from "../graders/lib/run.ts";
+import { runTsrun } from "../harness/run.ts";
 
 const program = "test/runtime/programs/fix-ft-race.ts";
 

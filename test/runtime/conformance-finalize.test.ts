@@ -2,7 +2,7 @@
 // sends and finalizes at once, its frame possibly still queued on a connection being opened); collective
 // traffic never waits behind point-to-point credit; a send held back by flow control is named as such.
 import { describe, expect, it } from "vitest";
-import { runTsrun } from "../graders/lib/run.ts";
+import { runTsrun } from "../harness/run.ts";
 
 describe("finalize reports unreceived messages deterministically", () => {
   it("30 runs in a row: the unreceived message is reported with its send's line every time", async () => {

@@ -2,7 +2,7 @@
 // "MPI is finalized" naming the call; a Promise sent as a value is refused; finalize names the calls and
 // requests never completed; a rank that ends with code 13 (unsettled top-level await) is explained.
 import { describe, expect, it } from "vitest";
-import { runTsrun } from "../graders/lib/run.ts";
+import { runTsrun } from "../harness/run.ts";
 import { runRanks } from "./lib/ranks.ts";
 
 const program = "test/runtime/programs/fix-finalized.ts";

@@ -3,7 +3,7 @@
 // check on split communicators, REPLACE/NO_OP order.
 import { describe, expect, it } from "vitest";
 import { runRanks } from "./lib/ranks.ts";
-import { runTsrun } from "../graders/lib/run.ts";
+import { runTsrun } from "../harness/run.ts";
 
 describe("request lists retire completed requests (waitany/testany/waitsome/testsome)", () => {
   it("each request is returned once, its slot becomes null; all-null gives UNDEFINED", async () => {

@@ -2,7 +2,7 @@
 // received contiguous, a struct of mixed types (and a signature mismatch), a subarray halo exchange on a
 // periodic 2-D cart, and columns gathered into a transposed matrix with a resized vector type.
 import { describe, expect, it } from "vitest";
-import { runTsrun } from "../graders/lib/run.ts";
+import { runTsrun } from "../harness/run.ts";
 
 const checksOf = (stdout: string) =>
   Object.fromEntries(stdout.split("\n").filter((l) => l.startsWith("{")).map((l) => JSON.parse(l)).map((o) => [o.rank, o.checks]));

@@ -3,7 +3,7 @@
 // rank receiving from itself gets the receive hint (not the synchronous-send one); ERR_TRUNCATE (raised
 // when the message lands), ERR_ARG and the --timeout report name the user's file:line.
 import { describe, expect, it } from "vitest";
-import { runTsrun } from "../graders/lib/run.ts";
+import { runTsrun } from "../harness/run.ts";
 
 const causes = "test/runtime/programs/diag-causes.ts";
 

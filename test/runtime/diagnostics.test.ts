@@ -9,7 +9,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { projectRoot, runTsrun, tsrunBin } from "../graders/lib/run.ts";
+import { projectRoot, runTsrun, tsrunBin } from "../harness/run.ts";
 
 const deadlocks = path.join(projectRoot, "test/runtime/programs/diag-deadlocks.ts");
 const healthy = path.join(projectRoot, "test/runtime/programs/diag-healthy.ts");

@@ -1,7 +1,7 @@
 // Fault-tolerant mode (ULFM-like): a dead rank no longer aborts the job; operations that need it fail with
 // ERR_PROC_FAILED naming it; live ranks carry on, shrink the communicator and continue; nothing hangs or remains.
 import { describe, expect, it } from "vitest";
-import { runTsrun } from "../graders/lib/run.ts";
+import { runTsrun } from "../harness/run.ts";
 
 const results = (stdout: string) =>
   Object.fromEntries(stdout.split("\n").filter((l) => l.startsWith("{")).map((l) => JSON.parse(l)).map((o) => [o.rank, o]));

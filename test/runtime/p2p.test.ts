@@ -1,6 +1,6 @@
 // Point-to-point semantics through the real tsrun, over Unix sockets and TCP (issue: foundation).
 import { describe, expect, it } from "vitest";
-import { runTsrun } from "../graders/lib/run.ts";
+import { runTsrun } from "../harness/run.ts";
 
 const program = (name: string) => `test/runtime/programs/${name}.ts`;
 const lastJson = (stdout: string, filter: (o: Record<string, unknown>) => boolean = () => true) =>

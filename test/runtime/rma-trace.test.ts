@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { runTsrun } from "../graders/lib/run.ts";
+import { runTsrun } from "../harness/run.ts";
 
 describe("one-sided operations in diagnostics and traces", () => {
   it("a window never freed is a finalize warning naming where it was created; --strict makes it an error", async () => {

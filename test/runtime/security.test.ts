@@ -3,7 +3,7 @@
 import { describe, expect, it } from "vitest";
 import * as net from "node:net";
 import { spawn, execFileSync } from "node:child_process";
-import { tsrunBin, projectRoot } from "../graders/lib/run.ts";
+import { tsrunBin, projectRoot } from "../harness/run.ts";
 import { encodeFrame } from "../../runtime/wire/frame.ts";
 import { FrameKind } from "../../runtime/protocol.ts";
 
@@ -52,7 +52,7 @@ for (const transport of ["unix", "tcp"]) {
 }
 
 it("a corrupt frame from a rank stops the job with one ERR_PROTOCOL message", async () => {
-  const { runTsrun } = await import("../graders/lib/run.ts");
+  const { runTsrun } = await import("../harness/run.ts");
   const r = await runTsrun(2, "test/runtime/programs/malformed.ts");
   expect(r.code).toBe(1);
   expect(r.stderr).toMatch(/rank 1 \(pid \d+ on .+\) failed:\n  MpiError \[ERR_PROTOCOL\]: receiving from rank 0 on rank 1: malformed frame: unknown frame kind 238/);

@@ -2,7 +2,7 @@
 // thread — messages larger than a ring, per-rank output, stdin to rank 0, an exception or process.exit in
 // one rank, crash(), deadlock and --timeout reports, finalize's report — and what it cannot, tsrun refuses.
 import { describe, expect, it } from "vitest";
-import { runTsrun } from "../graders/lib/run.ts";
+import { runTsrun } from "../harness/run.ts";
 
 type Extra = { tsrunArgs?: string[]; input?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number };
 const shm = (np: number, name: string, extra: Extra = {}) =>

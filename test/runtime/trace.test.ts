@@ -6,7 +6,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { runCommand, runTsrun, tsrunBin } from "../graders/lib/run.ts";
+import { runCommand, runTsrun, tsrunBin } from "../harness/run.ts";
 import type { TraceEvent } from "../../launcher/view/trace.ts";
 
 type Event = TraceEvent;

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { createHash } from "node:crypto";
-import { projectRoot, tsrunBin } from "../graders/lib/run.ts";
+import { projectRoot, tsrunBin } from "../harness/run.ts";
 import { ready } from "../harness/requires.ts";
 import { ATTACKER, VICTIM, homeOf, runAs, twoUsers, uidOf } from "./users.ts";
 

@@ -6,7 +6,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { execFileSync } from "node:child_process";
-import { freePort, projectRoot } from "../graders/lib/run.ts";
+import { freePort, projectRoot } from "../harness/run.ts";
 import { ready } from "../harness/requires.ts";
 import { serveRpc } from "../../exercises/salad/rpc/rpc.ts";
 import { ATTACKER, Output, VICTIM, finished, runAs, spawnAs, twoUsers, uidOf } from "./users.ts";

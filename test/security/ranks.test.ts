@@ -6,7 +6,7 @@ import { afterAll, afterEach, describe, expect, it } from "vitest";
 import type { ChildProcessWithoutNullStreams } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { projectRoot, tsrunBin } from "../graders/lib/run.ts";
+import { projectRoot, tsrunBin } from "../harness/run.ts";
 import { ready } from "../harness/requires.ts";
 import { ATTACKER, VICTIM, Output, finished, spawnAs, twoUsers } from "./users.ts";
 

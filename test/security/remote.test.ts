@@ -7,7 +7,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { execFileSync } from "node:child_process";
-import { projectRoot, tsrunBin } from "../graders/lib/run.ts";
+import { projectRoot, tsrunBin } from "../harness/run.ts";
 import { commandRequirement, ready } from "../harness/requires.ts";
 import { sshHome, upTestHosts, type TestHosts } from "../launcher/testhosts.ts";
 import { ATTACKER, Output, finished, runAs, twoUsers } from "./users.ts";

@@ -5,7 +5,7 @@ import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { projectRoot, runCommand, tsrunBin, type RunResult } from "../graders/lib/run.ts";
+import { projectRoot, runCommand, tsrunBin, type RunResult } from "../harness/run.ts";
 
 export { projectRoot, tsrunBin };
 export const clusterScript = path.join(projectRoot, "test/slurm/cluster.sh");

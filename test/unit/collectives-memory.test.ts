@@ -6,7 +6,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { ALGORITHMS, type Collective } from "../../runtime/collectives/select.ts";
 import { MAX, SUM, buf } from "../../runtime/datatype/index.ts";
-import type { Intracomm } from "../../runtime/collectives/intracomm.ts";
+import type { Intracomm } from "../../runtime/index.ts";
 import { commJob, onEveryRank } from "../harness/memory-job.ts";
 
 const SIZES = [1, 2, 3, 4, 5];

@@ -2,7 +2,7 @@
 // ProcessFailedError as a subclass a program can catch with instanceof, with its failed ranks.
 import { afterEach, describe, expect, it } from "vitest";
 import { ErrorCode, MpiError, ProcessFailedError, callOf, mpiError, processFailedError, setErrorRank, setErrorsReturn } from "../../runtime/errors.ts";
-import { Comm } from "../../runtime/comm/communicator.ts";
+import { CommCore } from "../../runtime/comm/communicator.ts";
 import type { World } from "../../runtime/comm/world.ts";
 import { Datatype, INT32 } from "../../runtime/datatype/index.ts";
 
@@ -59,7 +59,7 @@ describe("MpiError fields", () => {
 describe("where errors are raised", () => {
   // A communicator's argument checks need only its size and whether MPI is finalized.
   const world = { rank: 1, finalized: false } as unknown as World;
-  const comm = new Comm(world, [0, 1, 2, 3], 100, "COMM_TEST");
+  const comm = new CommCore(world, [0, 1, 2, 3], 100, "COMM_TEST");
 
   it("a communicator's rank check fills call and peer", () => {
     setErrorRank(1);

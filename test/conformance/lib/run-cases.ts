@@ -3,7 +3,7 @@
 // the set of failing cases is exactly the file's list of known failures, so fixing a bug flips it.
 import { expect } from "vitest";
 import * as path from "node:path";
-import { runTsrun, projectRoot } from "../../graders/lib/run.ts";
+import { runTsrun, projectRoot } from "../../harness/run.ts";
 
 export interface CaseReport {
   passed: string[];

@@ -2,7 +2,7 @@
 // ended cleanly within its hang guard, and return each rank's object in rank order.
 import { expect } from "vitest";
 import * as path from "node:path";
-import { runTsrun, projectRoot } from "../../graders/lib/run.ts";
+import { runTsrun, projectRoot } from "../../harness/run.ts";
 
 export async function runRanks(np: number, name: string, programArgs: string[] = [], tsrunArgs: string[] = []): Promise<any[]> {
   const program = path.join(projectRoot, "test/runtime/programs", name);

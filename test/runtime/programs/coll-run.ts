@@ -1,7 +1,7 @@
 // Shared by the collective tests: runs a test program under the real tsrun (optionally forcing
 // algorithms with --coll) and returns the JSON summary line it printed, with the output for failures.
 import * as path from "node:path";
-import { runTsrun, projectRoot } from "../../graders/lib/run.ts";
+import { runTsrun, projectRoot } from "../../harness/run.ts";
 
 export const NPS = [1, 2, 3, 4, 5, 7, 8];
 

@@ -1,11 +1,12 @@
 // Test program: rank 1 prints where it listens; the test connects there as a stranger, then tells rank 0
 // (through stdin) to go on. The job must refuse the stranger and finish normally.
 import * as mpi from "tsmpi";
+import { worldOf } from "../../../runtime/internal.ts";
 import * as readline from "node:readline";
 
 const comm = await mpi.init();
 if (comm.rank === 1) {
-  const me = (comm.world as unknown as { peers: { tcp?: { host: string; port: number } }[] }).peers[1];
+  const me = (worldOf(comm) as unknown as { peers: { tcp?: { host: string; port: number } }[] }).peers[1];
   console.log(`LISTEN ${process.env.TSMPI_SOCKET_DIR}/r1.sock ${process.pid} ${me.tcp ? `${me.tcp.host}:${me.tcp.port}` : "-"}`);
 }
 if (comm.rank === 0) {

@@ -2,11 +2,12 @@
 // "direct", or "via unix PATH" / "via tcp HOST:PORT" (rank 1's address as the network would route it,
 // through an attacker's process), and sends rank 1 a message; rank 1 prints what it received.
 import * as mpi from "tsmpi";
+import { worldOf } from "../../../runtime/internal.ts";
 import * as readline from "node:readline";
 
 interface Peer { unix?: string; tcp?: { host: string; port: number } }
 const comm = await mpi.init();
-const peers = (comm.world as unknown as { peers: Peer[] }).peers;
+const peers = (worldOf(comm) as unknown as { peers: Peer[] }).peers;
 console.log(`PID ${comm.rank} ${process.pid}`);
 if (comm.rank === 0) {
   console.log(`PEER1 ${peers[1].tcp ? `${peers[1].tcp.host}:${peers[1].tcp.port}` : "-"} ${peers[1].unix}`);

@@ -1,5 +1,6 @@
-// MPI_Status (MPI-4 §3.2.5): source, tag and size of a received (or probed) message, whether a request
-// was cancelled, and the count in items of a datatype (UNDEFINED when the bytes are not a whole number).
+// class Status (MPI_Status, MPI-4 §3.2.5): source, tag and size of a received (or probed) message, whether
+// a request was cancelled, and the count in items of a datatype (UNDEFINED when the bytes are not a whole
+// number of items).
 import { getCount, getElements, type Datatype } from "../datatype/index.ts";
 
 export class Status {
@@ -20,7 +21,7 @@ export class Status {
     return datatype ? getElements(this.count, datatype) : this.count;
   }
 
-  /** Copies another status into this one (used when a caller passes its own Status object). */
+  /** Copies another status into this one (as mpi4py's Status(status)). */
   assign(from: Status): this {
     this.source = from.source;
     this.tag = from.tag;
