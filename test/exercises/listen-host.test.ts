@@ -10,7 +10,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
-import { projectRoot } from "../graders/lib/run.ts";
+import { projectRoot } from "../harness/run.ts";
 
 const tsx = pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href;
 const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "listen-host-"));

@@ -7,7 +7,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ready, sshHostsRequirement } from "../harness/requires.ts";
-import { runCommand, tsrunBin } from "../graders/lib/run.ts";
+import { runCommand, tsrunBin } from "../harness/run.ts";
 import { upTestHosts, type TestHosts } from "./testhosts.ts";
 
 const canRun = ready(sshHostsRequirement());

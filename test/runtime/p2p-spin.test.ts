@@ -4,7 +4,7 @@
 // checked again after many receives into a buffer reused pooled buffers); a ping-pong completes;
 // --fault-tolerant jobs spin too.
 import { describe, expect, it } from "vitest";
-import { runTsrun } from "../graders/lib/run.ts";
+import { runTsrun } from "../harness/run.ts";
 
 const program = "test/runtime/programs/p2p-spin.ts";
 const summaryOf = (stdout: string) => JSON.parse(stdout.split("\n").filter((l) => l.startsWith("{")).pop() ?? "null");

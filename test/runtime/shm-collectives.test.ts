@@ -4,7 +4,7 @@
 // over processes (the oracle: the message-passing algorithms), at np 1–8; once with slabs small enough
 // that the data goes in several chunks.
 import { describe, expect, it } from "vitest";
-import { runTsrun, type RunResult } from "../graders/lib/run.ts";
+import { runTsrun, type RunResult } from "../harness/run.ts";
 
 const program = "test/runtime/programs/shm/collectives.ts";
 const lines = (r: RunResult) => r.stdout.split("\n").filter(Boolean).sort();

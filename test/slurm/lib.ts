@@ -1,5 +1,5 @@
 // Helpers of the Slurm tests: a throw-away cluster per test file (test/slurm/cluster.sh, two fake nodes
-// n1/n2), Slurm clients run against it with the hang guard of test/graders/lib/run.ts, and a process
+// n1/n2), Slurm clients run against it with the hang guard of test/harness/run.ts, and a process
 // whose output can be waited for line by line (to scancel a job once its ranks are up).
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import * as fs from "node:fs";

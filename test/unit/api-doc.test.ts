@@ -4,7 +4,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import * as mpi from "../../runtime/index.ts";
-import { projectRoot } from "../graders/lib/run.ts";
+import { projectRoot } from "../harness/run.ts";
 
 describe("docs/api.md", () => {
   it("names every public export of tsmpi", () => {
