@@ -12,6 +12,10 @@ export default tseslint.config(
     languageOptions: { globals: { ...globals.node } },
     linterOptions: { reportUnusedDisableDirectives: "error" },
     rules: {
+      // An empty catch is how the project says "already gone" (killing a process that exited, closing twice).
+      "no-empty": ["error", { allowEmptyCatch: true }],
+      // A variable a closure reads before its one assignment (a socket set once connected) stays `let`.
+      "prefer-const": ["error", { ignoreReadBeforeAssign: true }],
       // `ok && done()` and `a ? f() : g()` as statements are the project's idiom for one-line branches.
       "@typescript-eslint/no-unused-expressions": ["error", { allowShortCircuit: true, allowTernary: true }],
       "@typescript-eslint/no-unused-vars": [
@@ -24,5 +28,10 @@ export default tseslint.config(
   { files: ["**/*.ts"], rules: { "no-undef": "off" } },
   { files: ["**/*.cjs"], languageOptions: { sourceType: "commonjs" }, rules: { "@typescript-eslint/no-require-imports": "off" } },
   // The trace viewer's page scripts run in the browser.
-  { files: ["launcher/view/client/**/*.js"], languageOptions: { globals: { ...globals.browser } } },
+  {
+    files: ["launcher/view/client/**/*.js"],
+    languageOptions: { globals: { ...globals.browser } },
+    // each script defines one global (TsmpiPanels, TsmpiRender…) that the page's other scripts use
+    rules: { "@typescript-eslint/no-unused-vars": ["error", { varsIgnorePattern: "^Tsmpi" }] },
+  },
 );

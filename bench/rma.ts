@@ -38,7 +38,7 @@ async function rank(): Promise<void> {
     const n = reps(size);
     // the baseline: blocking ping-pong between ranks 0 and 1 (one-way = round trip / 2)
     const roundTrip = await timeUs(comm, n, async () => {
-      if (me === 0) (await comm.send(data, 1, 0), await comm.recv(1, 0));
+      if (me === 0) { await comm.send(data, 1, 0); await comm.recv(1, 0); }
       else if (me === 1) await comm.send(await comm.recv(0, 0), 0, 0);
     });
     out({ case: "pingpong", size, us: roundTrip / 2, roundTripUs: roundTrip });
@@ -69,7 +69,7 @@ async function rank(): Promise<void> {
     }
   }
   const eightByteRoundTrip = await timeUs(comm, 1000, async () => {
-    if (me === 0) (await comm.send(new Uint8Array(8), 1, 0), await comm.recv(1, 0));
+    if (me === 0) { await comm.send(new Uint8Array(8), 1, 0); await comm.recv(1, 0); }
     else if (me === 1) await comm.send(await comm.recv(0, 0), 0, 0);
   });
   const counter = await mpi.Win.allocate(1, mpi.INT64, comm);

@@ -49,7 +49,6 @@ async function runCounterServer(argv: string[]): Promise<void> {
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be 0..65535, got "${values.port}"`);
   const host = checkHost(values.host!);
   const log = (line: string) => console.log(line);
-  let server: RpcServer | undefined;
   const options: CounterOptions = {
     n,
     clients,
@@ -61,7 +60,7 @@ async function runCounterServer(argv: string[]): Promise<void> {
       if (round >= rounds) setImmediate(() => void server?.close().then(() => process.exit(0)));
     },
   };
-  server = await serveRpc(new CounterService(options), { host, port }).catch((err: NodeJS.ErrnoException) => {
+  const server: RpcServer = await serveRpc(new CounterService(options), { host, port }).catch((err: NodeJS.ErrnoException) => {
     throw new Error(`cannot listen on ${host}:${port}: ${err.code ?? err.message}. Try another --port (0 = any)`);
   });
   log(`counter server on ws://${reachableHost(host)}:${server.port}, waiting for ${clients} clients per round`);

@@ -72,15 +72,15 @@ export class FailureDetector<Link> {
 
   private suspect(name: string, source: "local" | "peer"): void {
     if (this.dead.has(name)) return;
-    this.alive.delete(name), this.dead.add(name);
-    this.act.print(`SUSPECT ${name} source=${source}`), this.status();
+    this.alive.delete(name); this.dead.add(name);
+    this.act.print(`SUSPECT ${name} source=${source}`); this.status();
     if (source === "local" && this.peer) this.act.send(this.peer, { op: "suspect", name });
   }
 
   private trust(name: string, source: "local" | "peer"): void {
     if (!this.dead.has(name)) return;
-    this.dead.delete(name), this.alive.add(name);
-    this.act.print(`TRUST ${name} source=${source}`), this.status();
+    this.dead.delete(name); this.alive.add(name);
+    this.act.print(`TRUST ${name} source=${source}`); this.status();
     if (source === "local" && this.peer) this.act.send(this.peer, { op: "trust", name });
   }
 }

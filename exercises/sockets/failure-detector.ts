@@ -47,7 +47,7 @@ function attach(socket: net.Socket): void {
   const from: { name?: string } = {};
   socket.on("error", () => {});
   socket.on("close", () => {
-    if (socket === detector.peer) (detector.peer = undefined), console.log("PEER lost: suspicions are no longer exchanged");
+    if (socket === detector.peer) { detector.peer = undefined; console.log("PEER lost: suspicions are no longer exchanged"); }
     else if (from.name) console.log(`${from.name} closed its connection`); // it will miss heartbeats and be suspected
   });
   onMessages<Message>(socket, (message) => detector.onMessage(socket, message, from));

@@ -64,7 +64,7 @@ async function execute(line: string): Promise<boolean> {
 
 console.log(`${program}: ${argv.user} connected to ${argv.host}:${argv.port}${argv.clocks ? "" : " (no clocks: arrival order)"}`);
 const input = readline.createInterface({ input: process.stdin, terminal: process.stdin.isTTY });
-if (process.stdin.isTTY) input.setPrompt("> "), input.prompt();
+if (process.stdin.isTTY) { input.setPrompt("> "); input.prompt(); }
 for await (const line of input) {
   if (!(await execute(line))) break;
   if (process.stdin.isTTY) input.prompt();

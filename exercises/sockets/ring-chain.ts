@@ -10,7 +10,7 @@ import type { HostEntry, HostJob } from "tsmpi/launcher";
 import { socketErrorText } from "./common/cli.ts";
 import { connect, connectWithRetry, listen, onMessages, send } from "./common/net.ts";
 import { startMembers, sshEnv, type SshSettings } from "./ring-launch.ts";
-import { chainFirstStep, chainStep, memberName, type RingMessage, type Step } from "./ring-protocol.ts";
+import { chainFirstStep, memberName, type RingMessage, type Step } from "./ring-protocol.ts";
 import { tokenAtLauncher, type Token } from "./token-mutex.ts";
 
 export interface ChainNode {

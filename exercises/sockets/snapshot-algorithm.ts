@@ -80,7 +80,7 @@ export class SnapshotProcess {
   }
 
   private complete(snapshot: number): void {
-    const { open, ...record } = this.recordings.get(snapshot)!;
+    const { open: _open, ...record } = this.recordings.get(snapshot)!;
     this.act.print(`SNAPSHOT ${JSON.stringify(record)}`);
     if (this.settings.me === 0) this.gather(record);
     else this.act.transmit(0, { op: "report", record });

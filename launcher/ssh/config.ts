@@ -53,7 +53,7 @@ function readConfig(configPath: string | null): SSHConfig | undefined {
     text = readFileSync(configPath, "utf8");
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === "ENOENT") return undefined;
-    throw new Error(`cannot read ssh config ${configPath}: ${(err as Error).message}`);
+    throw new Error(`cannot read ssh config ${configPath}: ${(err as Error).message}`, { cause: err });
   }
   return SSHConfig.parse(text);
 }

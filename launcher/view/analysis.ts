@@ -73,7 +73,7 @@ export function blockedBars(model: TraceModel): BlockedBar[] {
         bars.push(bar);
       } else if (e.kind === "unblock") {
         const bar = open.get(Number(e.id));
-        if (bar) (bar.end = e), open.delete(Number(e.id));
+        if (bar) { bar.end = e; open.delete(Number(e.id)); }
       }
     });
   });

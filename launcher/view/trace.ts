@@ -143,7 +143,7 @@ export function buildModel(meta: TraceMeta, events: TraceEvent[][]): TraceModel 
   }
   let start = Infinity;
   let end = -Infinity;
-  for (const list of events) for (const e of list) (start = Math.min(start, e.time)), (end = Math.max(end, e.time));
+  for (const list of events) for (const e of list) { start = Math.min(start, e.time); end = Math.max(end, e.time); }
   return {
     meta,
     np: meta.np,

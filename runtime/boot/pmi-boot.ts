@@ -78,6 +78,7 @@ export class SlurmStep implements StepControl {
       throw new Error(
         `init on rank ${task.rank}: cannot reach Slurm's PMI-2 server on PMI_FD=${task.fd} (${(err as Error).message}). ` +
           `A program between srun and this one closed it (npx and npm exec do): start the rank with exec, e.g. srun --mpi=pmi2 node …/tsrun.mjs prog.ts`,
+        { cause: err },
       );
     }
     return new SlurmStep({ ...task, rank: pmi.rank, size: pmi.size }, pmi);

@@ -79,7 +79,7 @@ export async function bcastValue(c: CollCall, value: unknown, root: number): Pro
     // Only the root knows the size: send it (with the encoding) first, then the chunks.
     const head = new Uint8Array(8);
     const dv = new DataView(head.buffer);
-    if (data) (dv.setUint32(0, data.bytes.byteLength, true), dv.setUint32(4, data.enc, true));
+    if (data) { dv.setUint32(0, data.bytes.byteLength, true); dv.setUint32(4, data.enc, true); }
     const got = await bcastBinomial(c, data && { enc: 0, sig: 0, bytes: head }, root);
     const info = new DataView(got.bytes.buffer, got.bytes.byteOffset, 8);
     const target = data ? data.bytes : new Uint8Array(info.getUint32(0, true));

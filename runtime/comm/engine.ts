@@ -352,12 +352,12 @@ export class Engine {
     for (const queue of this.posted.values()) {
       for (const r of [...queue]) {
         const failure = this.failureFor(r);
-        if (failure) (queue.remove(r), r.fail(failure));
+        if (failure) { queue.remove(r); r.fail(failure); }
       }
     }
-    for (const [key, r] of this.rndvRecvs) if (r.envelope.source === peer) (this.rndvRecvs.delete(key), r.recv.fail(errorFor("recv")));
-    for (const [id, s] of this.rndvSends) if (s.dest === peer) (this.rndvSends.delete(id), s.fail(errorFor("send")));
-    for (const [id, s] of this.syncAcks) if (s.dest === peer) (this.syncAcks.delete(id), s.fail(errorFor("ssend")));
+    for (const [key, r] of this.rndvRecvs) if (r.envelope.source === peer) { this.rndvRecvs.delete(key); r.recv.fail(errorFor("recv")); }
+    for (const [id, s] of this.rndvSends) if (s.dest === peer) { this.rndvSends.delete(id); s.fail(errorFor("send")); }
+    for (const [id, s] of this.syncAcks) if (s.dest === peer) { this.syncAcks.delete(id); s.fail(errorFor("ssend")); }
     this.flow.failDestination(peer, errorFor);
   }
 
@@ -375,7 +375,7 @@ export class Engine {
     for (const c of contexts) {
       const queue = this.posted.get(c);
       if (!queue) continue;
-      for (const r of [...queue]) (queue.remove(r), r.fail(err));
+      for (const r of [...queue]) { queue.remove(r); r.fail(err); }
     }
   }
 

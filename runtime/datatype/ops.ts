@@ -19,6 +19,7 @@ import { codeOfArray, elementInfo, type TypedArray } from "./basic.ts";
 import { kernelFor, locPicksFirst, opFitsKind } from "./op-kernels.ts";
 
 /** A user op: gets (a, b) = (earlier ranks' result, later rank's data) and returns a op b. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- an op combines whatever values the program reduces
 export type UserOpFunction = (a: any, b: any) => any;
 
 export class Op {

@@ -59,7 +59,7 @@ function region(w: WinParts, op: string, target: number, disp: number, spec: Buf
   const type = targetType ?? spec?.type;
   if (!(type instanceof Datatype)) throw mpiError("ERR_TYPE", op, "the target datatype is not a Datatype", { measured: typeof type, expected: "mpi.FLOAT64, a derived Datatype, …" });
   type.assertUsable(op);
-  let count = targetCount ?? (targetType && spec ? spec.capacityBytes / type.size : spec?.count ?? 1);
+  const count = targetCount ?? (targetType && spec ? spec.capacityBytes / type.size : spec?.count ?? 1);
   if (!Number.isSafeInteger(count) || count < 0) {
     throw mpiError("ERR_COUNT", op, "the target count must be a non-negative integer", { measured: count, expected: ">= 0", hint: targetCount === undefined ? "The origin's bytes are not a whole number of target items: pass targetCount" : undefined });
   }

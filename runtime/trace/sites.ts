@@ -15,7 +15,7 @@ const resolved = new Map<string, string | null>();
 type CallSite = NodeJS.CallSite;
 
 /** The call sites of the current stack, innermost first (V8's structured stack, no formatting). */
-export function callSites(skip: Function, limit = 24): CallSite[] {
+export function callSites(skip: (...args: never[]) => unknown, limit = 24): CallSite[] {
   const savedPrepare = Error.prepareStackTrace;
   const savedLimit = Error.stackTraceLimit;
   Error.prepareStackTrace = (_err, frames) => frames;

@@ -161,7 +161,7 @@ describe("counter race", () => {
 describe("blockchain", () => {
   it("a mined chain verifies; a re-mined block breaks the link to the next one", () => {
     const chain = new Chain(1);
-    chain.add("a"), chain.add("b");
+    chain.add("a"); chain.add("b");
     expect(chain.verify()).toEqual({ valid: true });
     const forged = chain.copy();
     tamper(forged, { block: 1, field: "data", mode: "remine" });

@@ -33,7 +33,7 @@ function pretendMissing(what: string): boolean {
 
 export function requirement(what: string, install: string, probe: () => boolean): Requirement {
   if (pretendMissing(what)) return { what, install, present: false };
-  let present = false;
+  let present: boolean;
   try {
     present = probe();
   } catch {

@@ -100,7 +100,7 @@ describe("a hostfile naming this machine", () => {
     const lines = r.stderr.trim().split("\n");
     expect(lines[0]).toBe("tsrun: 3 of 3 hosts failed:");
     expect(lines).toHaveLength(2);
-    expect(lines[1]).toMatch(/^  ssh to pc-a\.invalid, pc-b\.invalid, pc-c\.invalid: no SSH key to log in/);
+    expect(lines[1]).toMatch(/^ {2}ssh to pc-a\.invalid, pc-b\.invalid, pc-c\.invalid: no SSH key to log in/);
     expect(r.stderr.match(/no SSH key/g)).toHaveLength(1);
   }, GUARD_MS);
 

@@ -54,7 +54,7 @@ export async function upTestHosts(n: number, mode = process.env.TESTHOSTS_MODE ?
     await run("bash", [testhostsScript, "up", String(n), mode, dir], { timeout: 170_000 });
   } catch (err) {
     rmSync(dir, { recursive: true, force: true });
-    throw new Error(`testhosts.sh up failed: ${(err as { stderr?: string }).stderr ?? (err as Error).message}`);
+    throw new Error(`testhosts.sh up failed: ${(err as { stderr?: string }).stderr ?? (err as Error).message}`, { cause: err });
   }
   const info = JSON.parse(readFileSync(path.join(dir, "hosts.json"), "utf8"));
   const hosts: TestHost[] = info.hosts;

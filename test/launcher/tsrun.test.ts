@@ -127,7 +127,7 @@ describe("output, stdin and environment", () => {
 
 describe("a failing rank aborts the job and leaves nothing behind", () => {
   const cases: { what: string; code: number; message: RegExp }[] = [
-    { what: "throw", code: 1, message: /rank 3 \(pid \d+ on .+\) failed:\n  Error: rank 3 fails on purpose\n    at .*pids\.ts:\d+/ },
+    { what: "throw", code: 1, message: /rank 3 \(pid \d+ on .+\) failed:\n {2}Error: rank 3 fails on purpose\n {4}at .*pids\.ts:\d+/ },
     { what: "exit3", code: 3, message: /rank 3 \(pid \d+ on .+\) exited with code 3/ },
     { what: "kill9", code: 137, message: /rank 3 \(pid \d+ on .+\) was killed by SIGKILL/ },
     { what: "abort5", code: 5, message: /rank 3 called abort with code 5/ },

@@ -140,7 +140,7 @@ describe.skipIf(!canRun)("tsrun --live", () => {
       child.stderr!.setEncoding("utf8").on("data", (d: string) => {
         stderr += d;
         const m = /live view at (http:\/\/127\.0\.0\.1:\d+\/\?token=\S+)/.exec(stderr);
-        if (m) (clearTimeout(guard), resolve(m[1]));
+        if (m) { clearTimeout(guard); resolve(m[1]); }
       });
     });
     child.stdout!.resume();

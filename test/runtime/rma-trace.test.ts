@@ -10,7 +10,7 @@ describe("one-sided operations in diagnostics and traces", () => {
   it("a window never freed is a finalize warning naming where it was created; --strict makes it an error", async () => {
     const warned = await runTsrun(2, "test/runtime/programs/rma-nofree.ts");
     expect(warned.code, warned.stderr).toBe(0);
-    expect(warned.stderr).toMatch(/rank 0 finalize: 1 window was never freed:\n  Win\.create\(32 bytes\) on COMM_WORLD at .*rma-nofree\.ts:4:\d+/);
+    expect(warned.stderr).toMatch(/rank 0 finalize: 1 window was never freed:\n {2}Win\.create\(32 bytes\) on COMM_WORLD at .*rma-nofree\.ts:4:\d+/);
     const strict = await runTsrun(2, "test/runtime/programs/rma-nofree.ts", { tsrunArgs: ["--strict"] });
     expect(strict.code).not.toBe(0);
   });

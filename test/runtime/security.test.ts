@@ -1,6 +1,6 @@
 // Only the job's own ranks can talk to it: a stranger connecting to a rank's socket (Unix or TCP) without
 // proving the per-job secret is refused and the job carries on (issue: foundation, "per-job secret").
-import { describe, expect, it } from "vitest";
+import { expect, it } from "vitest";
 import * as net from "node:net";
 import { spawn, execFileSync } from "node:child_process";
 import { tsrunBin, projectRoot } from "../harness/run.ts";
@@ -55,7 +55,7 @@ it("a corrupt frame from a rank stops the job with one ERR_PROTOCOL message", as
   const { runTsrun } = await import("../harness/run.ts");
   const r = await runTsrun(2, "test/runtime/programs/malformed.ts");
   expect(r.code).toBe(1);
-  expect(r.stderr).toMatch(/rank 1 \(pid \d+ on .+\) failed:\n  MpiError \[ERR_PROTOCOL\]: receiving from rank 0 on rank 1: malformed frame: unknown frame kind 238/);
+  expect(r.stderr).toMatch(/rank 1 \(pid \d+ on .+\) failed:\n {2}MpiError \[ERR_PROTOCOL\]: receiving from rank 0 on rank 1: malformed frame: unknown frame kind 238/);
   expect(r.stderr).toMatch(/it was in: recv\(source=ANY_SOURCE, tag=5\)/);
   expect(r.stderr).not.toMatch(/node:internal|\/runtime\/comm\//);
 });

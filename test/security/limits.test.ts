@@ -4,7 +4,6 @@
 import { afterAll, describe, expect, it } from "vitest";
 import * as fs from "node:fs";
 import * as net from "node:net";
-import * as path from "node:path";
 import { randomBytes } from "node:crypto";
 import { Transport } from "../../runtime/transport/transport.ts";
 import { linkProof } from "../../runtime/transport/handshake.ts";

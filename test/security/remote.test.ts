@@ -4,7 +4,6 @@
 // TCP control socket survives the JSON line `null` and a line that never ends: tsrun and the job carry on.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import { execFileSync } from "node:child_process";
 import { projectRoot, tsrunBin } from "../harness/run.ts";

@@ -96,7 +96,7 @@ describe("socket transport polling", () => {
     s2.send(0, frameNumber(0));
     s2.send(0, frameNumber(2));
     s2.send(0, frameNumber(8));
-    while (got.length < 3) (r2.poll(), await nextTurn());
+    while (got.length < 3) { r2.poll(); await nextTurn(); }
     expect(inner).toBe(false);
     expect(got).toEqual([0, 2, 8]);
   });

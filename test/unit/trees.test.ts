@@ -50,7 +50,7 @@ describe("binomial tree", () => {
 describe("recursive doubling with the fix-up", () => {
   it.each(SIZES)("size %i: every rank ends with ranks 0..N-1 in order (non-commutative fold)", (p) => {
     const plans = Array.from({ length: p }, (_, r) => doublingPlan(r, p));
-    let acc: number[][] = Array.from({ length: p }, (_, r) => [r]);
+    const acc: number[][] = Array.from({ length: p }, (_, r) => [r]);
     for (const [r, plan] of plans.entries()) if (plan.foldFrom >= 0) acc[r] = [...acc[plan.foldFrom], ...acc[r]];
     const rounds = Math.max(0, ...plans.map((x) => x.steps.length));
     for (let k = 0; k < rounds; k++) {
@@ -73,7 +73,7 @@ describe("recursive doubling with the fix-up", () => {
     const pof2 = floorPow2(p);
     const rem = p - pof2;
     // contributions[n][b] = set of active ranks whose data block b of rank n holds
-    let blocks = Array.from({ length: pof2 }, (_, n) => Array.from({ length: pof2 }, () => new Set([n])));
+    const blocks = Array.from({ length: pof2 }, (_, n) => Array.from({ length: pof2 }, () => new Set([n])));
     const halving = Array.from({ length: pof2 }, (_, n) => halvingSteps(n, pof2));
     for (let k = 0; k < Math.log2(pof2); k++) {
       const before = blocks.map((bs) => bs.map((s) => new Set(s)));
@@ -98,7 +98,6 @@ describe("recursive doubling with the fix-up", () => {
     }
     for (const f of full) expect(f.every(Boolean)).toBe(true);
     for (let n = 0; n < pof2; n++) expect(doublingPlan(activeToRank(n, rem), p).newRank).toBe(n);
-    blocks = [];
   });
 });
 

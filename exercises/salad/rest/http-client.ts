@@ -22,7 +22,7 @@ export async function requestJson(base: string, method: string, path: string, bo
     throw new ServerUnreachable(`${base} did not answer ${method} ${path} (${cause?.code ?? cause?.message ?? (err as Error).message})`);
   }
   const text = await res.text();
-  let parsed: unknown = undefined;
+  let parsed: unknown;
   try {
     parsed = text ? JSON.parse(text) : undefined;
   } catch {
@@ -50,7 +50,7 @@ export async function untilAnswered<T>(attempt: () => Promise<T>, pollMs: number
     } catch (err) {
       if (!(err instanceof ServerUnreachable)) throw err;
       outageStart ??= (log(`server unreachable, retrying for up to ${patienceMs / 1000} s: ${err.message}`), Date.now());
-      if (Date.now() - outageStart > patienceMs) throw new Error(`gave up after ${patienceMs / 1000} s: ${err.message}. Is the server running?`);
+      if (Date.now() - outageStart > patienceMs) throw new Error(`gave up after ${patienceMs / 1000} s: ${err.message}. Is the server running?`, { cause: err });
       await sleep(pollMs);
     }
   }

@@ -79,7 +79,7 @@ export async function runServer(argv: string[], parts: ServerParts = {}): Promis
   try {
     store = (parts.openStore ?? ((path) => new OrderStore(path)))(values.db!);
   } catch (err) {
-    throw new Error(`cannot open the order database ${values.db}: ${(err as Error).message}`);
+    throw new Error(`cannot open the order database ${values.db}: ${(err as Error).message}`, { cause: err });
   }
   const log = (line: string) => console.log(line);
   log(`REQUEUED ${store.requeueInProgress()} tasks in progress at the last stop`);

@@ -80,7 +80,7 @@ async function runOverSsh(program: string, argv: MachineArgs, hosts: HostEntry[]
       keyFile: argv["ssh-key"],
       knownHostsFiles: argv["known-hosts"] ? [argv["known-hosts"]] : undefined,
       acceptNewHosts: argv["accept-new-hosts"],
-      onLine: ({ index, host, stream, text }) => (stream === "stdout" ? process.stdout : process.stderr).write(`[${members[index].label}] ${text}\n`),
+      onLine: ({ index, stream, text }) => (stream === "stdout" ? process.stdout : process.stderr).write(`[${members[index].label}] ${text}\n`),
     });
   } catch (error) {
     return die(program, (error as Error).message); // one line per machine that failed, naming it and the cause

@@ -5,7 +5,7 @@
 // time, and the bytes each pair of ranks exchanged as a matrix with the busiest pairs listed).
 /* global TsmpiRender */
 /* exported TsmpiPanels */
-// eslint-disable-next-line no-unused-vars
+ 
 var TsmpiPanels = (function () {
   "use strict";
   const R = TsmpiRender;
@@ -17,7 +17,7 @@ var TsmpiPanels = (function () {
     const out = [];
     let line = "";
     for (const word of String(text).split(" ")) {
-      if (line && line.length + 1 + word.length > max) (out.push(line), (line = word));
+      if (line && line.length + 1 + word.length > max) { out.push(line); line = word; }
       else line = line ? line + " " + word : word;
     }
     if (line) out.push(line);

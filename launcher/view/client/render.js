@@ -9,7 +9,7 @@
 // collision check on their boxes (monospace text, so a label's width is known without a browser): a label
 // that fits in no lane is left out (its text stays in the hover details).
 /* exported TsmpiRender */
-// eslint-disable-next-line no-unused-vars
+ 
 var TsmpiRender = (function () {
   "use strict";
   const LEFT = 78;

@@ -88,7 +88,7 @@ suite.case("lockcontention", async () => {
   const A = new Int32Array(SIZE2);
   const B = new Int32Array(SIZE2);
   if (comm.rank === 0) A.forEach((_, i) => (A[i] = B[i] = i));
-  else if (comm.rank === 2) (A.fill(-1), B.fill(-1));
+  else if (comm.rank === 2) { A.fill(-1); B.fill(-1); }
   else B.forEach((_, i) => (B[i] = -4 * i));
   const win = await mpi.Win.create(B, comm, { dispUnit: 4 });
   const target = 1;

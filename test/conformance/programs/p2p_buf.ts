@@ -58,8 +58,8 @@ for (const [cname, comm] of await standardComms()) {
           const recvAll = async () => {
             for (let k = 0; k < 4; k++) await comm.recvInto(into(), peer, 0);
           };
-          if (rank === 0) (await sendAll(), await recvAll());
-          else (await recvAll(), await sendAll());
+          if (rank === 0) { await sendAll(); await recvAll(); }
+          else { await recvAll(); await sendAll(); }
         } else rbuf = sbuf;
         eq(nums(rbuf), rep(s, s), `${T.name} s=${s} four modes`);
         // ready mode to oneself, blocking and nonblocking, with the receive posted first
@@ -107,7 +107,7 @@ for (const [cname, comm] of await standardComms()) {
         for (let xs = 0; xs < 3; xs++) {
           const expected = [...rep(s, s), ...rep(-1, xs)];
           // start and wait each
-          let sbuf = filled(T, s, s);
+          const sbuf = filled(T, s, s);
           let rbuf = filled(T, -1, s + xs);
           let sendreq = comm.sendInit(mpi.buf(sbuf), dest, 0);
           let recvreq = comm.recvInit(source, 0, mpi.buf(rbuf));
@@ -129,7 +129,7 @@ for (const [cname, comm] of await standardComms()) {
           eq((await mpi.waitany(list))[0], mpi.UNDEFINED, "waitany over inactive persistent requests");
           eq(nums(rbuf), expected, `${T.name} s=${s} xs=${xs} startall/waitany`);
           // the same request started again (persistent reuse)
-          sbuf = filled(T, s, s);
+          sbuf.set(filled(T, s, s) as never);
           rbuf.fill((rbuf instanceof BigInt64Array ? -1n : -1) as never);
           mpi.startall(list);
           await mpi.waitall(list);

@@ -16,8 +16,6 @@ import { commandRequirement, ready } from "../../harness/requires.ts";
 import { projectRoot } from "../lib/run.ts";
 import { gradeClass, type ClassResult } from "./index.ts";
 
-declare const document: { querySelector(s: string): { textContent: string | null; getAttribute(a: string): string | null } | null };
-
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const LIMITS = { wallSeconds: 40, cpuSeconds: 8, memoryMiB: 512, processes: 160, fileMiB: 16 };
 const reference = path.join(projectRoot, "exercises/mpi/ring.ts");

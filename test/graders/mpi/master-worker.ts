@@ -52,7 +52,8 @@ export const staticGrader: Grader = {
   async run(checker, options) {
     const program = programOf(this, options);
     for (const n of options.np ?? [1, 2, 4, 5]) {
-      let [tasks, seed] = [10 + Math.floor(Math.random() * 21), randomSeed()];
+      let tasks = 10 + Math.floor(Math.random() * 21);
+      const seed = randomSeed();
       while (n > 2 && tasks % (n - 1) === 0) tasks++; // the workers never divide the tasks evenly
       let run = null as MpiRun | null; // set inside the check
       await checker.check(`N=${n}, --tasks ${tasks}: every task's result present, each computed once`, async () => {

@@ -79,7 +79,7 @@ export const seedGrader: Grader = {
   reference: "exercises/mpi/rma-seed.ts",
   run(checker, options) {
     const program = programOf(this, options);
-    return gradeRuns(checker, options.np ?? [2, 4], (n) => `every rank reads rank 0's seed and generates the same array`, async (n) => {
+    return gradeRuns(checker, options.np ?? [2, 4], () => `every rank reads rank 0's seed and generates the same array`, async (n) => {
       const seed = randomSeed();
       const run = await runMpi(program, n, { args: ["--seed", seed], trace: true, timeoutS: 30 });
       expectSuccess(run);

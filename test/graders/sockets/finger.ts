@@ -58,7 +58,7 @@ export const fingerGrader: Grader = {
     const dir = tempDir("finger");
     const fakeDir = path.join(dir, "fake-bin");
     const emptyDir = path.join(dir, "empty-bin");
-    fs.mkdirSync(fakeDir), fs.mkdirSync(emptyDir);
+    fs.mkdirSync(fakeDir); fs.mkdirSync(emptyDir);
     fs.writeFileSync(path.join(fakeDir, "finger"), fakeFinger, { mode: 0o755 });
     const files = (name: string) => ["--pid-file", path.join(dir, `${name}.pid`), "--log-file", path.join(dir, `${name}.log`)];
     try {

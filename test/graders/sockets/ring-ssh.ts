@@ -10,7 +10,6 @@
 // directory every host sees) or the same as options; without them the grader brings up the project's
 // SSH test hosts (test/hosts/testhosts.sh) and tears them down at the end.
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import { parseHostfile, startOnHosts, type ConnectOptions, type HostEntry } from "../../../launcher/index.ts";
 import { isRunning, jobProcesses, upTestHosts } from "../../launcher/testhosts.ts";
@@ -186,7 +185,7 @@ export const ringSshGrader: Grader = {
         }
         jobId ??= /^JOB (\S+)/m.exec(launcher.stdout)?.[1];
         await checker.check(`N=${n}${mode}: no process of the job left on any host`, async () => {
-          let left: string[] = [];
+          let left: string[];
           const deadline = Date.now() + 15_000;
           while ((left = await leftovers(h, jobId)).length > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 250));
           if (left.length) await leftovers(h, jobId, true); // the grader leaves nothing behind either

@@ -62,7 +62,7 @@ for (let root = 0; root < p; root++) {
   const pairsN = 9_001; // FLOAT64_INT pairs
   const mine = new Uint8Array(pairsN * 16);
   const dv = new DataView(mine.buffer);
-  for (let k = 0; k < pairsN; k++) (dv.setFloat64(k * 16, (rank + k) % p, true), dv.setInt32(k * 16 + 8, rank, true));
+  for (let k = 0; k < pairsN; k++) { dv.setFloat64(k * 16, (rank + k) % p, true); dv.setInt32(k * 16 + 8, rank, true); }
   const loc = new Uint8Array(pairsN * 16);
   await comm.reduceInto(mpi.buf(mine, mpi.FLOAT64_INT, pairsN), isRoot ? mpi.buf(loc, mpi.FLOAT64_INT, pairsN) : null, mpi.MAXLOC, root);
   // the largest value is p - 1, held by the rank r with (r + k) % p = p - 1

@@ -65,7 +65,7 @@ await ops.free();
 const pairs = await mpi.Win.allocate(2, mpi.FLOAT64_INT, comm);
 const pairBytes = new DataView((pairs.memory as Uint8Array).buffer);
 const extent = mpi.FLOAT64_INT.extent;
-if (rank === 0) for (const [k, v] of [[0, -1], [1, 99]]) (pairBytes.setFloat64(k * extent, v, true), pairBytes.setInt32(k * extent + 8, 99, true));
+if (rank === 0) for (const [k, v] of [[0, -1], [1, 99]]) { pairBytes.setFloat64(k * extent, v, true); pairBytes.setInt32(k * extent + 8, 99, true); }
 const mine = new Uint8Array(extent);
 new DataView(mine.buffer).setFloat64(0, rank % 3, true);
 new DataView(mine.buffer).setInt32(8, rank, true);

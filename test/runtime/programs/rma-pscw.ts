@@ -27,7 +27,7 @@ for (let k = 0; k < ROUNDS; k++) {
   await win.complete();
   seen.push(peek[0]);
   if (k % 2 === 0) await win.wait();
-  else while (!win.test()) (polls++, await new Promise(setImmediate));
+  else while (!win.test()) { polls++; await new Promise(setImmediate); }
   received.push(mem[0]);
 }
 

@@ -71,11 +71,11 @@ if (mode === "listen") {
     let counted = false;
     s.on("data", (d) => {
       got += d.length;
-      if (got >= 16 && !counted) (counted = true), admitted++, settle();
+      if (got >= 16 && !counted) { counted = true; admitted++; settle(); }
     });
     s.on("error", () => {});
     s.on("close", () => {
-      if (!counted) (counted = true), refused++, settle();
+      if (!counted) { counted = true; refused++; settle(); }
     });
     sockets.push(s);
   }

@@ -44,7 +44,7 @@ export class Proc {
     this.exited = new Promise((resolve) => {
       child.on("error", (error) => ((this.stderr += String(error)), (this.exit = { code: -1, signal: null }), this.notify(), resolve(this.exit)));
       child.on("close", (code, signal) => {
-        if (pending) this.lines.push(pending), (pending = "");
+        if (pending) { this.lines.push(pending); pending = ""; }
         this.exit = { code, signal };
         this.notify();
         resolve(this.exit);
@@ -172,7 +172,7 @@ export class Procs {
 
   /** Resumes stopped processes and kills every process group still alive, then waits for them. */
   async stopAll(): Promise<void> {
-    for (const proc of this.all) proc.signal("SIGCONT"), proc.signal("SIGKILL");
+    for (const proc of this.all) { proc.signal("SIGCONT"); proc.signal("SIGKILL"); }
     await Promise.all(this.all.map((p) => Promise.race([p.exited, new Promise((r) => setTimeout(r, 5000))])));
   }
 }
