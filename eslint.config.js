@@ -26,7 +26,11 @@ export default tseslint.config(
   },
   // TypeScript checks names itself (tsc --noEmit is part of npm test).
   { files: ["**/*.ts"], rules: { "no-undef": "off" } },
-  { files: ["**/*.cjs"], languageOptions: { sourceType: "commonjs" }, rules: { "@typescript-eslint/no-require-imports": "off" } },
+  {
+    files: ["**/*.cjs"],
+    languageOptions: { sourceType: "commonjs" },
+    rules: { "@typescript-eslint/no-require-imports": "off" },
+  },
   // The trace viewer's page scripts run in the browser.
   {
     files: ["launcher/view/client/**/*.js"],

@@ -64,14 +64,38 @@ async function rankProgram(): Promise<void> {
   const p = comm.size;
   const op = (name: string): (() => Promise<unknown>) => {
     switch (name) {
-      case "barrier": return () => comm.barrier();
-      case "bcast-8B": { const b = mpi.buf(new Uint8Array(8)); return () => comm.bcastInto(b, 0); }
-      case "bcast-1MiB": { const b = mpi.buf(new Uint8Array(1 << 20).fill(3)); return () => comm.bcastInto(b, 0); }
-      case "allreduce-1double": { const s = mpi.buf(new Float64Array(1).fill(1)); const r = mpi.buf(new Float64Array(1)); return () => comm.allreduceInto(s, r); }
-      case "allreduce-1Mi-doubles": { const s = mpi.buf(new Float64Array(1 << 20).fill(1)); const r = mpi.buf(new Float64Array(1 << 20)); return () => comm.allreduceInto(s, r); }
-      case "reduce-1Mi-doubles": { const s = mpi.buf(new Float64Array(1 << 20).fill(1)); const r = mpi.buf(new Float64Array(1 << 20)); return () => comm.reduceInto(s, comm.rank === 0 ? r : null, mpi.SUM, 0); }
-      case "alltoall-1int": { const s = mpi.buf(Int32Array.from({ length: p }, (_, i) => i)); const r = mpi.buf(new Int32Array(p)); return () => comm.alltoallInto(s, r); }
-      case "allreduce-value-number": return () => comm.allreduce(comm.rank + 0.5);
+      case "barrier":
+        return () => comm.barrier();
+      case "bcast-8B": {
+        const b = mpi.buf(new Uint8Array(8));
+        return () => comm.bcastInto(b, 0);
+      }
+      case "bcast-1MiB": {
+        const b = mpi.buf(new Uint8Array(1 << 20).fill(3));
+        return () => comm.bcastInto(b, 0);
+      }
+      case "allreduce-1double": {
+        const s = mpi.buf(new Float64Array(1).fill(1));
+        const r = mpi.buf(new Float64Array(1));
+        return () => comm.allreduceInto(s, r);
+      }
+      case "allreduce-1Mi-doubles": {
+        const s = mpi.buf(new Float64Array(1 << 20).fill(1));
+        const r = mpi.buf(new Float64Array(1 << 20));
+        return () => comm.allreduceInto(s, r);
+      }
+      case "reduce-1Mi-doubles": {
+        const s = mpi.buf(new Float64Array(1 << 20).fill(1));
+        const r = mpi.buf(new Float64Array(1 << 20));
+        return () => comm.reduceInto(s, comm.rank === 0 ? r : null, mpi.SUM, 0);
+      }
+      case "alltoall-1int": {
+        const s = mpi.buf(Int32Array.from({ length: p }, (_, i) => i));
+        const r = mpi.buf(new Int32Array(p));
+        return () => comm.alltoallInto(s, r);
+      }
+      case "allreduce-value-number":
+        return () => comm.allreduce(comm.rank + 0.5);
     }
     throw new Error(`unknown case ${name}`);
   };
@@ -102,7 +126,13 @@ async function driver(): Promise<void> {
   try {
     for (const np of nps) {
       const ours = jsonLines(process.execPath, [tsrun, "-np", String(np), ...extra, self, JSON.stringify(cases)]);
-      const theirs = peer ? jsonLines("mpirun", ["-np", String(np), "--oversubscribe", "/usr/bin/python3", pyFile, String(reps), JSON.stringify(cases)], MPIRUN_ENV) : [];
+      const theirs = peer
+        ? jsonLines(
+            "mpirun",
+            ["-np", String(np), "--oversubscribe", "/usr/bin/python3", pyFile, String(reps), JSON.stringify(cases)],
+            MPIRUN_ENV,
+          )
+        : [];
       for (const r of ours) {
         const m = theirs.find((t) => t.case === r.case);
         const us = r.us as number;
@@ -111,7 +141,9 @@ async function driver(): Promise<void> {
           case: r.case,
           np,
           tsmpiUs: Number(us.toFixed(1)),
-          ...(m ? { mpi4pyUs: Number((m.us as number).toFixed(1)), ratio: Number((us / (m.us as number)).toFixed(2)) } : { mpi4py: "not installed" }),
+          ...(m
+            ? { mpi4pyUs: Number((m.us as number).toFixed(1)), ratio: Number((us / (m.us as number)).toFixed(2)) }
+            : { mpi4py: "not installed" }),
         });
       }
     }

@@ -7,7 +7,8 @@ import { Datatype, FLOAT64, buf, pack } from "../runtime/index.ts";
 import { packBuf, unpackBuf } from "../runtime/internal.ts";
 
 const N = 1000;
-const argValue = (name: string) => (process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : undefined);
+const argValue = (name: string) =>
+  process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : undefined;
 const reps = Number(argValue("--reps")) || 9;
 const only = argValue("--only");
 
@@ -78,7 +79,16 @@ for (const [name, fn] of Object.entries(cases)) {
   const ms = median(fn);
   results[name] = ms;
   const bytes = N * N * 8;
-  console.log(JSON.stringify({ bench: "datatypes-pack", case: name, msPerMatrix: +ms.toFixed(3), usPerColumn: +((ms * 1000) / N).toFixed(3), GBps: +(bytes / ms / 1e6).toFixed(3), reps }));
+  console.log(
+    JSON.stringify({
+      bench: "datatypes-pack",
+      case: name,
+      msPerMatrix: +ms.toFixed(3),
+      usPerColumn: +((ms * 1000) / N).toFixed(3),
+      GBps: +(bytes / ms / 1e6).toFixed(3),
+      reps,
+    }),
+  );
 }
 console.log(
   JSON.stringify({

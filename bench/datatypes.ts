@@ -5,4 +5,12 @@ import { emit, jsonLines, tsrun } from "./lib.ts";
 
 const rows = jsonLines(process.execPath, [tsrun, "-np", "2", "bench/programs/columns.ts"]);
 const base = rows.find((r) => r.mode === "contiguous rows")!.ms as number;
-for (const r of rows) emit({ bench: "datatypes", matrix: "1000x1000 float64", mode: r.mode, messages: 1000, ms: Number((r.ms as number).toFixed(1)), ratioToRows: Number(((r.ms as number) / base).toFixed(2)) });
+for (const r of rows)
+  emit({
+    bench: "datatypes",
+    matrix: "1000x1000 float64",
+    mode: r.mode,
+    messages: 1000,
+    ms: Number((r.ms as number).toFixed(1)),
+    ratioToRows: Number(((r.ms as number) / base).toFixed(2)),
+  });

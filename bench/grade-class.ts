@@ -53,11 +53,21 @@ async function socketClass(work: string, count: number, jobs: number): Promise<v
   const sandboxed = await gradeClass({ ...common, out: path.join(work, "socket-sandboxed") });
   const plain = await gradeClass({ ...common, out: path.join(work, "socket-plain"), sandbox: false });
   emit({
-    bench: "grade-class-socket", students: count, exercise: "1.2", jobs, cores: os.availableParallelism(), load: os.loadavg().map((l) => Number(l.toFixed(1))),
-    sandboxedS: Number(sandboxed.seconds.toFixed(1)), unsandboxedS: Number(plain.seconds.toFixed(1)),
-    secondsPerSubmission: Number((sandboxed.seconds / count).toFixed(2)), unsandboxedSecondsPerSubmission: Number((plain.seconds / count).toFixed(2)),
-    sandboxOverhead: Number((sandboxed.seconds / plain.seconds).toFixed(2)), checksPassed: sandboxed.checksPassed, checksFailed: sandboxed.checksFailed,
-    unsandboxedChecksPassed: plain.checksPassed, unsandboxedChecksFailed: plain.checksFailed,
+    bench: "grade-class-socket",
+    students: count,
+    exercise: "1.2",
+    jobs,
+    cores: os.availableParallelism(),
+    load: os.loadavg().map((l) => Number(l.toFixed(1))),
+    sandboxedS: Number(sandboxed.seconds.toFixed(1)),
+    unsandboxedS: Number(plain.seconds.toFixed(1)),
+    secondsPerSubmission: Number((sandboxed.seconds / count).toFixed(2)),
+    unsandboxedSecondsPerSubmission: Number((plain.seconds / count).toFixed(2)),
+    sandboxOverhead: Number((sandboxed.seconds / plain.seconds).toFixed(2)),
+    checksPassed: sandboxed.checksPassed,
+    checksFailed: sandboxed.checksFailed,
+    unsandboxedChecksPassed: plain.checksPassed,
+    unsandboxedChecksFailed: plain.checksFailed,
     sameResults: sandboxed.checksPassed === plain.checksPassed && sandboxed.checksFailed === plain.checksFailed,
   });
 }
@@ -70,7 +80,9 @@ async function ringClass(work: string): Promise<void> {
   for (let s = 0; s < students; s++) {
     const folder = path.join(dir, `student${String(s).padStart(2, "0")}`);
     fs.mkdirSync(folder, { recursive: true, mode: 0o755 });
-    fs.writeFileSync(path.join(folder, "ring.ts"), `${s % 6 === 5 ? wrong : correct}\n// student ${s}\n`, { mode: 0o644 });
+    fs.writeFileSync(path.join(folder, "ring.ts"), `${s % 6 === 5 ? wrong : correct}\n// student ${s}\n`, {
+      mode: 0o644,
+    });
   }
   fs.chmodSync(work, 0o755);
   fs.chmodSync(dir, 0o755);
@@ -79,15 +91,31 @@ async function ringClass(work: string): Promise<void> {
   const plain = await gradeClass({ ...common, out: path.join(work, "plain"), sandbox: false });
   const unchanged = await gradeClass({ ...common, out: path.join(work, "sandboxed") });
   emit({
-    bench: "grade-class", students, exercise: "10.3", np: np.join(","), jobs, cores: os.availableParallelism(),
-    sandboxedS: Number(sandboxed.seconds.toFixed(1)), unsandboxedS: Number(plain.seconds.toFixed(1)),
-    secondsPerSubmission: Number((sandboxed.seconds / students).toFixed(2)), unsandboxedSecondsPerSubmission: Number((plain.seconds / students).toFixed(2)),
+    bench: "grade-class",
+    students,
+    exercise: "10.3",
+    np: np.join(","),
+    jobs,
+    cores: os.availableParallelism(),
+    sandboxedS: Number(sandboxed.seconds.toFixed(1)),
+    unsandboxedS: Number(plain.seconds.toFixed(1)),
+    secondsPerSubmission: Number((sandboxed.seconds / students).toFixed(2)),
+    unsandboxedSecondsPerSubmission: Number((plain.seconds / students).toFixed(2)),
     sandboxOverhead: Number((sandboxed.seconds / plain.seconds).toFixed(2)),
-    regradeUnchangedS: Number(unchanged.seconds.toFixed(1)), checksPassed: sandboxed.checksPassed, checksFailed: sandboxed.checksFailed,
+    regradeUnchangedS: Number(unchanged.seconds.toFixed(1)),
+    checksPassed: sandboxed.checksPassed,
+    checksFailed: sandboxed.checksFailed,
     sameResults: sandboxed.checksPassed === plain.checksPassed && sandboxed.checksFailed === plain.checksFailed,
   });
   const run = await ringRunOverhead(work, path.join(dir, "student00"));
-  emit({ bench: "grade-class-run-overhead", np: 2, pairs: 7, sandboxedMs: run.sandboxedMs, unsandboxedMs: run.plainMs, sandboxOverhead: Number((run.sandboxedMs / run.plainMs).toFixed(2)) });
+  emit({
+    bench: "grade-class-run-overhead",
+    np: 2,
+    pairs: 7,
+    sandboxedMs: run.sandboxedMs,
+    unsandboxedMs: run.plainMs,
+    sandboxOverhead: Number((run.sandboxedMs / run.plainMs).toFixed(2)),
+  });
 }
 
 const students = Number(process.env.BENCH_STUDENTS ?? 30);

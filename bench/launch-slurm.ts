@@ -23,24 +23,48 @@ interface Variant {
 }
 
 const variants: Variant[] = [
-  { name: "srun --mpi=pmi2 -n 4 tsrun (direct launch)", cmd: "srun", args: ["--mpi=pmi2", "-n", "4", process.execPath, tsrun, empty] },
-  { name: "srun --mpi=pmi2 -N 2 -n 4 tsrun (direct launch, 2 nodes)", cmd: "srun", args: ["--mpi=pmi2", "-N", "2", "--ntasks-per-node=2", process.execPath, tsrun, empty] },
-  { name: "salloc -n 4 tsrun (inside an allocation)", cmd: "salloc", args: ["-n", "4", process.execPath, tsrun, empty] },
+  {
+    name: "srun --mpi=pmi2 -n 4 tsrun (direct launch)",
+    cmd: "srun",
+    args: ["--mpi=pmi2", "-n", "4", process.execPath, tsrun, empty],
+  },
+  {
+    name: "srun --mpi=pmi2 -N 2 -n 4 tsrun (direct launch, 2 nodes)",
+    cmd: "srun",
+    args: ["--mpi=pmi2", "-N", "2", "--ntasks-per-node=2", process.execPath, tsrun, empty],
+  },
+  {
+    name: "salloc -n 4 tsrun (inside an allocation)",
+    cmd: "salloc",
+    args: ["-n", "4", process.execPath, tsrun, empty],
+  },
   { name: "tsrun -np 4 (local)", cmd: process.execPath, args: [tsrun, "-np", "4", empty] },
   { name: "srun -n 4 true", cmd: "srun", args: ["-n", "4", "true"] },
 ].map((v) => ({ ...v, times: [] }));
 
 function timeOnce(v: Variant, env: NodeJS.ProcessEnv): number {
   const t0 = performance.now();
-  const r = spawnSync(v.cmd, v.args, { cwd: root, stdio: ["ignore", "ignore", "pipe"], env: { ...process.env, ...env }, timeout: 120_000 });
+  const r = spawnSync(v.cmd, v.args, {
+    cwd: root,
+    stdio: ["ignore", "ignore", "pipe"],
+    env: { ...process.env, ...env },
+    timeout: 120_000,
+  });
   const ms = performance.now() - t0;
   if (r.status !== 0) throw new Error(`${v.name} failed (exit ${r.status}): ${r.stderr?.toString().slice(-500)}`);
   return ms;
 }
 
-const missing = ["slurmctld", "slurmd", "srun", "munged"].filter((c) => spawnSync("sh", ["-c", `command -v ${c}`]).status !== 0);
+const missing = ["slurmctld", "slurmd", "srun", "munged"].filter(
+  (c) => spawnSync("sh", ["-c", `command -v ${c}`]).status !== 0,
+);
 if (missing.length || process.getuid?.() !== 0) {
-  emit({ bench: "launch-slurm", skipped: missing.length ? `not installed: ${missing.join(", ")} (apt-get install -y --no-install-recommends slurmctld slurmd slurm-client munge)` : "needs root (starts a test cluster)" });
+  emit({
+    bench: "launch-slurm",
+    skipped: missing.length
+      ? `not installed: ${missing.join(", ")} (apt-get install -y --no-install-recommends slurmctld slurmd slurm-client munge)`
+      : "needs root (starts a test cluster)",
+  });
   process.exit(0);
 }
 try {
@@ -52,7 +76,15 @@ try {
   const local = median(variants.find((v) => v.name.startsWith("tsrun -np 4"))!.times);
   for (const v of variants) {
     const ms = median(v.times);
-    emit({ bench: "launch-slurm", np: 4, what: v.name, medianMs: Math.round(ms), minMs: Math.round(Math.min(...v.times)), runs: RUNS, vsLocalTsrun: Number((ms / local).toFixed(2)) });
+    emit({
+      bench: "launch-slurm",
+      np: 4,
+      what: v.name,
+      medianMs: Math.round(ms),
+      minMs: Math.round(Math.min(...v.times)),
+      runs: RUNS,
+      vsLocalTsrun: Number((ms / local).toFixed(2)),
+    });
   }
 } finally {
   execFileSync("bash", [script, "down", dir], { stdio: "ignore" });

@@ -21,19 +21,56 @@ try {
   const mode = JSON.parse(fs.readFileSync(path.join(dir, "hosts.json"), "utf8")).mode;
   for (const np of [2, 6, 12]) {
     const local = wallMs(process.execPath, [tsrun, "-np", String(np), "bench/programs/empty.ts"], 3);
-    const remote = wallMs(process.execPath, [tsrun, "-np", String(np), "--hostfile", hostfile, "--oversubscribe", "bench/programs/empty.ts"], 3, env);
-    emit({ bench: "launch", np, hosts: 3, mode, localMs: Math.round(local), sshMs: Math.round(remote), ratio: Number((remote / local).toFixed(2)) });
+    const remote = wallMs(
+      process.execPath,
+      [tsrun, "-np", String(np), "--hostfile", hostfile, "--oversubscribe", "bench/programs/empty.ts"],
+      3,
+      env,
+    );
+    emit({
+      bench: "launch",
+      np,
+      hosts: 3,
+      mode,
+      localMs: Math.round(local),
+      sshMs: Math.round(remote),
+      ratio: Number((remote / local).toFixed(2)),
+    });
   }
   const sizes = "8,65536,1048576";
   const local = jsonLines(process.execPath, [tsrun, "-np", "2", "bench/programs/pingpong.ts", sizes, "typed"]);
-  const hosts = JSON.parse(fs.readFileSync(path.join(dir, "hosts.json"), "utf8")).hosts as { name: string; port: number }[];
-  const pair = hosts.slice(0, 2).map((h) => (h.port === 22 ? h.name : `${h.name}`)).join(",");
+  const hosts = JSON.parse(fs.readFileSync(path.join(dir, "hosts.json"), "utf8")).hosts as {
+    name: string;
+    port: number;
+  }[];
+  const pair = hosts
+    .slice(0, 2)
+    .map((h) => (h.port === 22 ? h.name : `${h.name}`))
+    .join(",");
   const crossFile = path.join(dir, "pair");
-  fs.writeFileSync(crossFile, hosts.slice(0, 2).map((h) => `${h.name} slots=1${h.port === 22 ? "" : ` port=${h.port}`}`).join("\n") + "\n");
-  const cross = jsonLines(process.execPath, [tsrun, "-np", "2", "--hostfile", crossFile, "bench/programs/pingpong.ts", sizes, "typed"], env);
+  fs.writeFileSync(
+    crossFile,
+    hosts
+      .slice(0, 2)
+      .map((h) => `${h.name} slots=1${h.port === 22 ? "" : ` port=${h.port}`}`)
+      .join("\n") + "\n",
+  );
+  const cross = jsonLines(
+    process.execPath,
+    [tsrun, "-np", "2", "--hostfile", crossFile, "bench/programs/pingpong.ts", sizes, "typed"],
+    env,
+  );
   for (const c of cross) {
     const l = local.find((x) => x.size === c.size)!;
-    emit({ bench: "pingpong-cross-host", hosts: pair, mode, size: c.size, crossHostUs: Number((c.oneWayUs as number).toFixed(1)), localUs: Number((l.oneWayUs as number).toFixed(1)), ratio: Number(((c.oneWayUs as number) / (l.oneWayUs as number)).toFixed(2)) });
+    emit({
+      bench: "pingpong-cross-host",
+      hosts: pair,
+      mode,
+      size: c.size,
+      crossHostUs: Number((c.oneWayUs as number).toFixed(1)),
+      localUs: Number((l.oneWayUs as number).toFixed(1)),
+      ratio: Number(((c.oneWayUs as number) / (l.oneWayUs as number)).toFixed(2)),
+    });
   }
 } finally {
   execFileSync("bash", [script, "down", dir], { stdio: "ignore" });

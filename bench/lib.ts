@@ -39,7 +39,11 @@ export function mpi4pyAvailable(): boolean {
   return r.status === 0 && spawnSync("mpirun", ["--version"], { stdio: "ignore" }).status === 0;
 }
 
-export const MPIRUN_ENV = { OMPI_ALLOW_RUN_AS_ROOT: "1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM: "1", OMPI_MCA_rmaps_base_oversubscribe: "1" };
+export const MPIRUN_ENV = {
+  OMPI_ALLOW_RUN_AS_ROOT: "1",
+  OMPI_ALLOW_RUN_AS_ROOT_CONFIRM: "1",
+  OMPI_MCA_rmaps_base_oversubscribe: "1",
+};
 
 export function emit(record: Record<string, unknown>): void {
   console.log(JSON.stringify(record));

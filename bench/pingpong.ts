@@ -12,7 +12,9 @@ const runs: Record<string, unknown>[] = [
   ...jsonLines(process.execPath, [tsrun, "-np", "2", ...extra, "bench/programs/pingpong.ts", sizes, "typed,value"]),
 ];
 if (mpi4pyAvailable()) {
-  runs.push(...jsonLines("mpirun", ["-np", "2", "/usr/bin/python3", "bench/programs/pingpong_mpi4py.py", sizes], MPIRUN_ENV));
+  runs.push(
+    ...jsonLines("mpirun", ["-np", "2", "/usr/bin/python3", "bench/programs/pingpong_mpi4py.py", sizes], MPIRUN_ENV),
+  );
 }
 for (const r of runs) {
   const size = r.size as number;

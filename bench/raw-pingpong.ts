@@ -60,11 +60,14 @@ if (process.argv[3] === "--echo") {
   const sockPath = path.join(os.tmpdir(), `tsmpi-raw-${process.pid}.sock`);
   const server = net.createServer();
   await new Promise<void>((r) => server.listen(sockPath, r));
-  const child = fork(fileURLToPath(import.meta.url), [sizes.join(","), "--echo", sockPath], { execArgv: process.execArgv });
+  const child = fork(fileURLToPath(import.meta.url), [sizes.join(","), "--echo", sockPath], {
+    execArgv: process.execArgv,
+  });
   const socket = await new Promise<net.Socket>((r) => server.once("connection", r));
   let next: ((p: Buffer) => void) | null = null;
   frameReader(socket, (p) => next?.(p));
-  const roundTrip = (payload: Buffer) => new Promise<Buffer>((resolve) => ((next = resolve), writeFrame(socket, payload)));
+  const roundTrip = (payload: Buffer) =>
+    new Promise<Buffer>((resolve) => ((next = resolve), writeFrame(socket, payload)));
   for (const size of sizes) {
     const payload = Buffer.alloc(size, 7);
     const reps = repsFor(size);

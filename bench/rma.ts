@@ -38,8 +38,10 @@ async function rank(): Promise<void> {
     const n = reps(size);
     // the baseline: blocking ping-pong between ranks 0 and 1 (one-way = round trip / 2)
     const roundTrip = await timeUs(comm, n, async () => {
-      if (me === 0) { await comm.send(data, 1, 0); await comm.recv(1, 0); }
-      else if (me === 1) await comm.send(await comm.recv(0, 0), 0, 0);
+      if (me === 0) {
+        await comm.send(data, 1, 0);
+        await comm.recv(1, 0);
+      } else if (me === 1) await comm.send(await comm.recv(0, 0), 0, 0);
     });
     out({ case: "pingpong", size, us: roundTrip / 2, roundTripUs: roundTrip });
     for (const op of ["put", "get"] as const) {
@@ -69,19 +71,33 @@ async function rank(): Promise<void> {
     }
   }
   const eightByteRoundTrip = await timeUs(comm, 1000, async () => {
-    if (me === 0) { await comm.send(new Uint8Array(8), 1, 0); await comm.recv(1, 0); }
-    else if (me === 1) await comm.send(await comm.recv(0, 0), 0, 0);
+    if (me === 0) {
+      await comm.send(new Uint8Array(8), 1, 0);
+      await comm.recv(1, 0);
+    } else if (me === 1) await comm.send(await comm.recv(0, 0), 0, 0);
   });
   const counter = await mpi.Win.allocate(1, mpi.INT64, comm);
   await counter.lockAll();
   const one = await timeUs(comm, 1000, async () => {
     if (me === 1) await counter.fetchAndOp(1n, 0, 0, mpi.SUM);
   });
-  out({ case: "fetchAndOp (rank 1 → rank 0)", size: 8, us: one, opsPerSecond: 1e6 / one, roundTripUs: eightByteRoundTrip });
+  out({
+    case: "fetchAndOp (rank 1 → rank 0)",
+    size: 8,
+    us: one,
+    opsPerSecond: 1e6 / one,
+    roundTripUs: eightByteRoundTrip,
+  });
   const all = await timeUs(comm, 500, async () => {
     await counter.fetchAndOp(1n, 0, 0, mpi.SUM);
   });
-  out({ case: `fetchAndOp (all ${comm.size} ranks → rank 0)`, size: 8, us: all / comm.size, opsPerSecond: (comm.size * 1e6) / all, roundTripUs: eightByteRoundTrip });
+  out({
+    case: `fetchAndOp (all ${comm.size} ranks → rank 0)`,
+    size: 8,
+    us: all / comm.size,
+    opsPerSecond: (comm.size * 1e6) / all,
+    roundTripUs: eightByteRoundTrip,
+  });
   await counter.unlockAll();
   await counter.free();
   await win.free();
@@ -90,24 +106,36 @@ async function rank(): Promise<void> {
 
 function drive(): void {
   const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
-  const r = spawnSync(process.execPath, [path.join(root, "launcher/bin/tsrun.mjs"), "-np", String(NP), path.join(root, "bench/rma.ts")], { cwd: root, encoding: "utf8", maxBuffer: 16 << 20 });
+  const r = spawnSync(
+    process.execPath,
+    [path.join(root, "launcher/bin/tsrun.mjs"), "-np", String(NP), path.join(root, "bench/rma.ts")],
+    { cwd: root, encoding: "utf8", maxBuffer: 16 << 20 },
+  );
   if (r.status !== 0) {
     console.error(`bench rma: tsrun failed (${r.status}): ${r.stderr}`);
     process.exit(1);
   }
   for (const line of r.stdout.split("\n").filter((l) => l.startsWith("{"))) {
-    const m = JSON.parse(line) as { case: string; size: number; us: number; roundTripUs: number; opsPerSecond?: number };
-    console.log(JSON.stringify({
-      bench: "rma",
-      np: NP,
-      case: m.case,
-      size: m.size,
-      us: Number(m.us.toFixed(2)),
-      bandwidthMBs: Number((m.size / m.us).toFixed(1)),
-      ...(m.opsPerSecond ? { opsPerSecond: Math.round(m.opsPerSecond) } : {}),
-      pingpongRoundTripUs: Number(m.roundTripUs.toFixed(2)),
-      ratioToRoundTrip: Number((m.us / m.roundTripUs).toFixed(2)),
-    }));
+    const m = JSON.parse(line) as {
+      case: string;
+      size: number;
+      us: number;
+      roundTripUs: number;
+      opsPerSecond?: number;
+    };
+    console.log(
+      JSON.stringify({
+        bench: "rma",
+        np: NP,
+        case: m.case,
+        size: m.size,
+        us: Number(m.us.toFixed(2)),
+        bandwidthMBs: Number((m.size / m.us).toFixed(1)),
+        ...(m.opsPerSecond ? { opsPerSecond: Math.round(m.opsPerSecond) } : {}),
+        pingpongRoundTripUs: Number(m.roundTripUs.toFixed(2)),
+        ratioToRoundTrip: Number((m.us / m.roundTripUs).toFixed(2)),
+      }),
+    );
   }
 }
 

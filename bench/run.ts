@@ -6,12 +6,16 @@ import { spawnSync } from "node:child_process";
 import { root } from "./lib.ts";
 
 const here = path.join(root, "bench");
-const all = fs.readdirSync(here).filter((f) => f.endsWith(".ts") && !["run.ts", "lib.ts", "raw-pingpong.ts"].includes(f));
+const all = fs
+  .readdirSync(here)
+  .filter((f) => f.endsWith(".ts") && !["run.ts", "lib.ts", "raw-pingpong.ts"].includes(f));
 const wanted = process.argv.slice(2);
 const files = wanted.length ? all.filter((f) => wanted.some((w) => f === `${w}.ts` || f.startsWith(`${w}-`))) : all;
 const unknown = wanted.filter((w) => !all.some((f) => f === `${w}.ts` || f.startsWith(`${w}-`)));
 if (unknown.length) {
-  console.error(`bench: unknown benchmark ${unknown.join(", ")}; known: ${[...new Set(all.map((f) => f.replace(/(-.*)?\.ts$/, "")))].join(", ")}`);
+  console.error(
+    `bench: unknown benchmark ${unknown.join(", ")}; known: ${[...new Set(all.map((f) => f.replace(/(-.*)?\.ts$/, "")))].join(", ")}`,
+  );
   process.exit(2);
 }
 let failed = 0;

@@ -17,7 +17,8 @@ function median(values: number[]): number {
 function hashRate(): number {
   const count = 50_000;
   const started = performance.now();
-  for (let k = 0; k < count; k++) sha256(JSON.stringify(["0".repeat(64), 1700000000000, '{"task":1,"fruit":"pêche"}', k]));
+  for (let k = 0; k < count; k++)
+    sha256(JSON.stringify(["0".repeat(64), 1700000000000, '{"task":1,"fruit":"pêche"}', k]));
   return count / (performance.now() - started);
 }
 
@@ -35,7 +36,11 @@ function mineRun(difficulty: number, blocks: number, run: number): { msPerBlock:
 }
 
 const { values } = parseArgs({
-  options: { "max-difficulty": { type: "string", default: "4" }, runs: { type: "string", default: "5" }, blocks: { type: "string", default: "4" } },
+  options: {
+    "max-difficulty": { type: "string", default: "4" },
+    runs: { type: "string", default: "5" },
+    blocks: { type: "string", default: "4" },
+  },
   strict: true,
 });
 const maxDifficulty = Number(values["max-difficulty"]);
@@ -47,7 +52,9 @@ if (![maxDifficulty, runs, blocks].every((n) => Number.isInteger(n) && n >= 1) |
 }
 
 const rate = hashRate();
-console.log(JSON.stringify({ bench: "salad-blockchain", baseline: "sha256 per ms", hashesPerMs: Number(rate.toFixed(1)) }));
+console.log(
+  JSON.stringify({ bench: "salad-blockchain", baseline: "sha256 per ms", hashesPerMs: Number(rate.toFixed(1)) }),
+);
 for (let difficulty = 1; difficulty <= maxDifficulty; difficulty++) {
   const results = Array.from({ length: runs }, (_, run) => mineRun(difficulty, blocks, run));
   const ms = median(results.map((r) => r.msPerBlock));

@@ -38,7 +38,16 @@ try {
     const times: Record<string, number[]> = { tcp: [], secure: [] };
     for (let round = 0; round < rounds; round++) {
       for (const [mode, args] of Object.entries(modes)) {
-        const [line] = jsonLines(process.execPath, [tsrun, "-np", "2", "--no-check", ...args, program, String(size), String(trips)]);
+        const [line] = jsonLines(process.execPath, [
+          tsrun,
+          "-np",
+          "2",
+          "--no-check",
+          ...args,
+          program,
+          String(size),
+          String(trips),
+        ]);
         times[mode].push(line.oneWayUs as number);
       }
     }

@@ -19,12 +19,20 @@ const script = path.join(root, "test/hosts/testhosts.sh");
 const requestedMode = process.env.TESTHOSTS_MODE ?? "auto"; // netns where allowed, else loopback
 const runs = Number(process.env.RUNS ?? 7);
 
-interface Stats { medianMs: number; minMs: number; maxMs: number }
+interface Stats {
+  medianMs: number;
+  minMs: number;
+  maxMs: number;
+}
 
 function stats(samples: number[]): Stats {
   const sorted = [...samples].sort((a, b) => a - b);
   const round = (x: number) => Math.round(x * 10) / 10;
-  return { medianMs: round(sorted[Math.floor(sorted.length / 2)]), minMs: round(sorted[0]), maxMs: round(sorted.at(-1)!) };
+  return {
+    medianMs: round(sorted[Math.floor(sorted.length / 2)]),
+    minMs: round(sorted[0]),
+    maxMs: round(sorted.at(-1)!),
+  };
 }
 
 async function timed(action: () => Promise<unknown>): Promise<Stats> {
@@ -65,7 +73,11 @@ async function main(): Promise<void> {
     const hosts: Array<{ name: string; port: number }> = setup.hosts;
     const targets = hosts.map((h) => ({ host: h.name, ...(h.port !== 22 ? { port: h.port } : {}) }));
     const options: ConnectOptions = {
-      knownHostsFiles: [path.join(dir, "known_hosts")], keyFile: path.join(dir, "userkey"), home: dir, configPath: null, env: {},
+      knownHostsFiles: [path.join(dir, "known_hosts")],
+      keyFile: path.join(dir, "userkey"),
+      home: dir,
+      configPath: null,
+      env: {},
     };
     const result = {
       bench: "ssh-connect",

@@ -10,7 +10,11 @@ export const LAUNCHER_OPTIONS: Record<string, Options> = {
   np: { alias: "n", type: "string", describe: "number of ranks to start (a whole number)" },
   hostfile: { type: "string", describe: "file listing the hosts (Open MPI or MPICH syntax; see hostfile.example)" },
   host: { type: "string", describe: "comma-separated hosts, host:slots allowed (e.g. h1,h2:2)" },
-  "map-by": { choices: ["slot", "core", "node"], default: "slot", describe: "fill each host's slots (core: one rank per core) in order, or round robin over hosts" },
+  "map-by": {
+    choices: ["slot", "core", "node"],
+    default: "slot",
+    describe: "fill each host's slots (core: one rank per core) in order, or round robin over hosts",
+  },
   oversubscribe: { type: "boolean", describe: "allow more ranks than slots" },
   "display-map": { type: "boolean", describe: "print where each rank runs" },
   "tag-output": { type: "boolean", describe: "prefix every output line with [rank]" },
@@ -22,15 +26,27 @@ export const LAUNCHER_OPTIONS: Record<string, Options> = {
   transport: {
     choices: ["unix", "tcp", "shm"],
     default: process.env.TSMPI_TRANSPORT || "unix",
-    describe: "between ranks on one host: Unix sockets, TCP, or shm (threads of one process sharing memory; env TSMPI_TRANSPORT)",
+    describe:
+      "between ranks on one host: Unix sockets, TCP, or shm (threads of one process sharing memory; env TSMPI_TRANSPORT)",
   },
-  secure: { type: "boolean", describe: "encrypt and authenticate TCP traffic between ranks (AES-256-GCM; see docs/security.md)" },
+  secure: {
+    type: "boolean",
+    describe: "encrypt and authenticate TCP traffic between ranks (AES-256-GCM; see docs/security.md)",
+  },
   coll: { type: "string", describe: "force collective algorithms, e.g. bcast=binomial,allreduce=ring" },
   strict: { type: "boolean", describe: "make warnings (unreceived messages at finalize) errors" },
-  check: { type: "boolean", describe: "type-check the program (tsc, strict) first; print errors as file:line and do not run it if any. Without -np, only type-check" },
+  check: {
+    type: "boolean",
+    describe:
+      "type-check the program (tsc, strict) first; print errors as file:line and do not run it if any. Without -np, only type-check",
+  },
   "no-check": { type: "boolean", describe: "turn off the runtime's deadlock and mismatch checks" },
   "fault-tolerant": { type: "boolean", describe: "a rank that dies does not abort the job (ULFM-like)" },
-  "kill-rank": { type: "string", array: true, describe: "inject a failure: kill rank R after T seconds (R@T); repeatable" },
+  "kill-rank": {
+    type: "string",
+    array: true,
+    describe: "inject a failure: kill rank R after T seconds (R@T); repeatable",
+  },
   "ssh-key": { type: "string", describe: "private key for SSH to the hosts" },
   "accept-new-hosts": { type: "boolean", describe: "add unknown SSH host keys to known_hosts (never changed ones)" },
 };

@@ -16,7 +16,15 @@ import { packageRoot as projectRoot } from "./package-root.ts";
 const requireHere = createRequire(path.join(projectRoot, "package.json"));
 
 /** Packages with native parts or runtime file lookups: resolved at run time from tsmpi's own node_modules. */
-const EXTERNAL_PACKAGES = ["better-sqlite3", "cpu-features", "msgpackr-extract", "esbuild", "playwright-core", "fsevents", "ssh2"];
+const EXTERNAL_PACKAGES = [
+  "better-sqlite3",
+  "cpu-features",
+  "msgpackr-extract",
+  "esbuild",
+  "playwright-core",
+  "fsevents",
+  "ssh2",
+];
 
 export class BundleError extends Error {}
 
@@ -32,7 +40,9 @@ export function cacheDir(env: NodeJS.ProcessEnv = process.env, leaf = "bundles")
   try {
     fs.mkdirSync(base, { recursive: true, mode: 0o700 });
   } catch (err) {
-    throw new BundleError(`cannot create the cache directory ${base} (${(err as Error).message}); set XDG_CACHE_HOME to a directory of your own`);
+    throw new BundleError(
+      `cannot create the cache directory ${base} (${(err as Error).message}); set XDG_CACHE_HOME to a directory of your own`,
+    );
   }
   const baseProblem = ownedNotShared(base);
   if (baseProblem) throw new BundleError(`refusing the cache directory: ${baseProblem}. ${CACHE_HINT}`);
@@ -42,7 +52,8 @@ export function cacheDir(env: NodeJS.ProcessEnv = process.env, leaf = "bundles")
     try {
       fs.mkdirSync(dir, { mode: 0o700 });
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw new BundleError(`cannot create ${dir}: ${(err as Error).message}`);
+      if ((err as NodeJS.ErrnoException).code !== "EEXIST")
+        throw new BundleError(`cannot create ${dir}: ${(err as Error).message}`);
     }
     const problem = privateDirProblem(dir);
     if (problem) throw new BundleError(`refusing the bundle cache: ${problem}. ${CACHE_HINT}`);
@@ -66,7 +77,8 @@ export function compileCacheEnv(env: NodeJS.ProcessEnv, version = process.versio
   }
 }
 
-const CACHE_HINT = "Someone else may have prepared it for you to run their code: remove it (or set XDG_CACHE_HOME to a directory of your own, mode 700)";
+const CACHE_HINT =
+  "Someone else may have prepared it for you to run their code: remove it (or set XDG_CACHE_HOME to a directory of your own, mode 700)";
 
 /** The base cache directory may be 0755 (as ~/.cache often is) but must be ours, real, and not writable by others. */
 function ownedNotShared(dir: string): string | null {

@@ -24,13 +24,25 @@ function tsmpiEntry(): { file: string; fromSources: boolean } {
   return { file: path.join(packageRoot, "runtime", "index.ts"), fromSources: true };
 }
 
-function compilerOptions(ts: typeof TS, program: string): { options: TS.CompilerOptions; config?: string; errors: readonly TS.Diagnostic[] } {
+function compilerOptions(
+  ts: typeof TS,
+  program: string,
+): { options: TS.CompilerOptions; config?: string; errors: readonly TS.Diagnostic[] } {
   const config = ts.findConfigFile(path.dirname(program), ts.sys.fileExists);
   if (config) {
-    const parsed = ts.getParsedCommandLineOfConfigFile(config, {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => {} });
+    const parsed = ts.getParsedCommandLineOfConfigFile(
+      config,
+      {},
+      { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => {} },
+    );
     if (parsed) return { options: parsed.options, config, errors: parsed.errors.filter((d) => d.code !== 18003) }; // 18003: no inputs
   }
-  const defaults = { ...STUDENT_COMPILER_OPTIONS, module: "ESNext", moduleResolution: "Bundler", typeRoots: [path.join(packageRoot, "node_modules", "@types")] };
+  const defaults = {
+    ...STUDENT_COMPILER_OPTIONS,
+    module: "ESNext",
+    moduleResolution: "Bundler",
+    typeRoots: [path.join(packageRoot, "node_modules", "@types")],
+  };
   const converted = ts.convertCompilerOptionsFromJson(defaults, path.dirname(program));
   return { options: converted.options, errors: converted.errors };
 }
@@ -57,5 +69,8 @@ export async function typeCheck(program: string): Promise<CheckResult> {
   }
   const checked = ts.createProgram({ rootNames: [program], options });
   const diagnostics = [...configErrors, ...ts.getPreEmitDiagnostics(checked)];
-  return { errors: diagnostics.filter((d) => d.category === ts.DiagnosticCategory.Error).map((d) => format(ts, d)), config };
+  return {
+    errors: diagnostics.filter((d) => d.category === ts.DiagnosticCategory.Error).map((d) => format(ts, d)),
+    config,
+  };
 }

@@ -23,7 +23,6 @@ import { isThisMachine } from "./this-machine.ts";
 import { classifyProgram, checkCoresForLocalJob } from "./executable.ts";
 import { shmRefusal } from "./threads.ts";
 
-
 const EXAMPLES = `Examples:
   tsrun -np 8 exercises/mpi/ring.ts              8 ranks on this machine
   tsrun -n 4 --tag-output my-prog.ts --size 10   prefix every line with [rank]; program arguments after the file
@@ -106,10 +105,16 @@ function usage(message: string): number {
   return 2;
 }
 
-async function runJob(opts: Record<string, unknown>, program: string | undefined, programArgs: string[], launcherArgs: string[]): Promise<number> {
+async function runJob(
+  opts: Record<string, unknown>,
+  program: string | undefined,
+  programArgs: string[],
+  launcherArgs: string[],
+): Promise<number> {
   if (!program) return usage("no program given (e.g. tsrun -np 4 prog.ts)");
   const programKind = classifyProgram(program, { remote: Boolean(opts.hostfile || opts.host) });
-  if (programKind.kind === "missing") return usage(`program not found: ${program} (neither a .ts/.js file nor an executable on PATH)`);
+  if (programKind.kind === "missing")
+    return usage(`program not found: ${program} (neither a .ts/.js file nor an executable on PATH)`);
   const programPath = programKind.kind === "source" ? programKind.path : program;
   if (opts.check && programKind.kind === "source") {
     const checked = await checkTypes(programPath);
@@ -144,10 +149,18 @@ async function runJob(opts: Record<string, unknown>, program: string | undefined
     }
     throw err;
   }
-  const tooFewCores = !placement && opts.mapBy === "core" ? checkCoresForLocalJob(np, Boolean(opts.oversubscribe)) : undefined;
+  const tooFewCores =
+    !placement && opts.mapBy === "core" ? checkCoresForLocalJob(np, Boolean(opts.oversubscribe)) : undefined;
   if (tooFewCores) return usage(tooFewCores);
   if (placement && opts.displayMap) process.stdout.write(formatMap(placement) + "\n");
-  const refusal = opts.transport === "shm" ? shmRefusal({ hosts: placement, executable: programKind.kind === "executable", faultTolerant: Boolean(opts.faultTolerant) }) : null;
+  const refusal =
+    opts.transport === "shm"
+      ? shmRefusal({
+          hosts: placement,
+          executable: programKind.kind === "executable",
+          faultTolerant: Boolean(opts.faultTolerant),
+        })
+      : null;
   if (refusal && launcherArgs.some((a) => a === "--transport" || a.startsWith("--transport="))) return usage(refusal);
   if (refusal) opts.transport = "unix"; // only TSMPI_TRANSPORT asked for shm: the job runs as processes
   let bundle: string;
@@ -231,7 +244,9 @@ async function checkTypes(programPath: string): Promise<number> {
   const { errors } = await typeCheck(programPath);
   if (errors.length === 0) return 0;
   const n = errors.length;
-  process.stderr.write(`${errors.join("\n")}\ntsrun: --check found ${n} type error${n === 1 ? "" : "s"}; the program was not run\n`);
+  process.stderr.write(
+    `${errors.join("\n")}\ntsrun: --check found ${n} type error${n === 1 ? "" : "s"}; the program was not run\n`,
+  );
   return 1;
 }
 

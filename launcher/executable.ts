@@ -10,7 +10,8 @@ import * as path from "node:path";
 /** Files tsrun bundles as tsmpi programs; anything else is an executable started as is. */
 const SOURCE_EXTENSION = /\.(ts|mts|cts|tsx|js|mjs|cjs)$/;
 
-export type ProgramKind = { kind: "source"; path: string } | { kind: "executable"; command: string } | { kind: "missing" };
+export type ProgramKind =
+  { kind: "source"; path: string } | { kind: "executable"; command: string } | { kind: "missing" };
 
 function isExecutableFile(file: string): boolean {
   try {
@@ -38,15 +39,26 @@ export function findOnPath(name: string, searchPath = process.env.PATH ?? ""): s
 export function classifyProgram(program: string, options: { remote?: boolean } = {}): ProgramKind {
   const resolved = path.resolve(program);
   if (SOURCE_EXTENSION.test(program) && fs.existsSync(resolved)) return { kind: "source", path: resolved };
-  if (program.includes("/")) return isExecutableFile(resolved) ? { kind: "executable", command: resolved } : { kind: "missing" };
+  if (program.includes("/"))
+    return isExecutableFile(resolved) ? { kind: "executable", command: resolved } : { kind: "missing" };
   if (findOnPath(program)) return { kind: "executable", command: program };
   return options.remote ? { kind: "executable", command: program } : { kind: "missing" };
 }
 
 /** Open MPI's names for a rank's place in the job, for tools written for mpirun. */
-export const OPEN_MPI_VARIABLES = ["OMPI_COMM_WORLD_RANK", "OMPI_COMM_WORLD_SIZE", "OMPI_COMM_WORLD_LOCAL_RANK", "OMPI_COMM_WORLD_LOCAL_SIZE"];
+export const OPEN_MPI_VARIABLES = [
+  "OMPI_COMM_WORLD_RANK",
+  "OMPI_COMM_WORLD_SIZE",
+  "OMPI_COMM_WORLD_LOCAL_RANK",
+  "OMPI_COMM_WORLD_LOCAL_SIZE",
+];
 
-export function openMpiEnvironment(rank: number, size: number, localRank: number, localSize: number): Record<string, string> {
+export function openMpiEnvironment(
+  rank: number,
+  size: number,
+  localRank: number,
+  localSize: number,
+): Record<string, string> {
   return {
     OMPI_COMM_WORLD_RANK: String(rank),
     OMPI_COMM_WORLD_SIZE: String(size),
@@ -56,7 +68,11 @@ export function openMpiEnvironment(rank: number, size: number, localRank: number
 }
 
 /** --map-by core on this machine alone: one rank per core, as mpirun; more only with --oversubscribe. */
-export function checkCoresForLocalJob(np: number, oversubscribe: boolean, cores = os.availableParallelism()): string | undefined {
+export function checkCoresForLocalJob(
+  np: number,
+  oversubscribe: boolean,
+  cores = os.availableParallelism(),
+): string | undefined {
   if (np <= cores || oversubscribe) return undefined;
   return `--map-by core places one rank per core, but ${np} ranks were requested and this machine has ${cores} cores; lower -np or pass --oversubscribe`;
 }

@@ -36,7 +36,7 @@ export class FaultPolicy {
     const survivors = np - this.deaths.length;
     const selfExited = [...exits.entries()].find(([, e]) => !e.signal && e.code !== 0);
     return {
-      code: selfExited ? selfExited[1].code ?? 1 : 0,
+      code: selfExited ? (selfExited[1].code ?? 1) : 0,
       message: `tsrun: fault-tolerant run: ${list}; ${survivors} rank${survivors === 1 ? "" : "s"} finished normally`,
     };
   }
@@ -46,7 +46,8 @@ export class FaultPolicy {
 export function parseKillSpecs(values: string[], np: number): { rank: number; seconds: number }[] {
   return values.map((v) => {
     const m = /^(\d+)@(\d+(?:\.\d+)?)$/.exec(v);
-    if (!m || Number(m[1]) >= np) throw new Error(`--kill-rank ${v}: expected RANK@SECONDS with RANK below ${np}, e.g. 2@1.5`);
+    if (!m || Number(m[1]) >= np)
+      throw new Error(`--kill-rank ${v}: expected RANK@SECONDS with RANK below ${np}, e.g. 2@1.5`);
     return { rank: Number(m[1]), seconds: Number(m[2]) };
   });
 }

@@ -70,7 +70,9 @@ function parseHostSpec(spec: string): { host: string; user?: string; slots?: num
   const colon = rest.lastIndexOf(":");
   const bracketed = rest.startsWith("[");
   if (!bracketed && rest.indexOf(":") !== colon) {
-    throw new LineProblem(`${JSON.stringify(rest)} has more than one ':' (write an IPv6 address in brackets: [addr]:N)`);
+    throw new LineProblem(
+      `${JSON.stringify(rest)} has more than one ':' (write an IPv6 address in brackets: [addr]:N)`,
+    );
   }
   if (colon >= 0 && (!bracketed || colon > rest.lastIndexOf("]"))) {
     host = rest.slice(0, colon);
@@ -88,7 +90,10 @@ function parseHostSpec(spec: string): { host: string; user?: string; slots?: num
 
 /** One non-empty, comment-free line → an entry without its source. */
 function parseLineContent(content: string): Omit<HostEntry, "source"> {
-  const tokens = content.replace(/\s*=\s*/g, "=").split(/\s+/).filter((t) => t !== "");
+  const tokens = content
+    .replace(/\s*=\s*/g, "=")
+    .split(/\s+/)
+    .filter((t) => t !== "");
   const spec = parseHostSpec(tokens[0]);
   const seen = new Set<string>();
   let slots = spec.slots;
@@ -114,7 +119,9 @@ function parseLineContent(content: string): Omit<HostEntry, "source"> {
       if (!USER_NAME.test(value)) throw new LineProblem(`invalid user name ${JSON.stringify(value)}`);
       user = value;
     } else {
-      throw new LineProblem(`unknown option ${JSON.stringify(token.slice(0, eq))} (known: slots, max_slots, port, user)`);
+      throw new LineProblem(
+        `unknown option ${JSON.stringify(token.slice(0, eq))} (known: slots, max_slots, port, user)`,
+      );
     }
   }
   const entry: Omit<HostEntry, "source"> = { host: spec.host, slots: slots ?? 1 };
@@ -176,7 +183,11 @@ export function parseHostList(list: string, optionName = "--host"): HostEntry[] 
       if (item === "") throw new LineProblem("empty item in the host list");
       if (/\s/.test(item)) throw new LineProblem("a host list item contains a space (write h1,h2:2)");
       const spec = parseHostSpec(item);
-      const entry: HostEntry = { host: spec.host, slots: spec.slots ?? 1, source: { file: optionName, line: index + 1 } };
+      const entry: HostEntry = {
+        host: spec.host,
+        slots: spec.slots ?? 1,
+        source: { file: optionName, line: index + 1 },
+      };
       if (spec.user !== undefined) entry.user = spec.user;
       mergeInto(entries, entry);
     } catch (err) {

@@ -5,7 +5,16 @@
 export { parseHostfile, parseHostList, hostLabel, HostfileError, type HostEntry } from "./hostfile.ts";
 export { placeRanks, formatMap, PlacementError, type Placement } from "./placement.ts";
 export { connectHost, type ConnectOptions, type SshConnection, type RemoteProcess } from "./ssh/connection.ts";
-export { connectHosts, startOnHosts, startGuarded, newJobId, type HostJob, type RemoteHandle, type HostLine, type HostCommand } from "./ssh/hosts.ts";
+export {
+  connectHosts,
+  startOnHosts,
+  startGuarded,
+  newJobId,
+  type HostJob,
+  type RemoteHandle,
+  type HostLine,
+  type HostCommand,
+} from "./ssh/hosts.ts";
 export { SshError, SshHostsError } from "./ssh/errors.ts";
 export { localAddressTowards } from "./remote.ts";
 export { freePort } from "./ports.ts";

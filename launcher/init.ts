@@ -10,7 +10,8 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { packageRoot } from "./package-root.ts";
 
-export const INIT_USAGE = "usage: tsrun init [DIR]   (writes package.json, tsconfig.json, hello.ts and .gitignore in DIR, default .)";
+export const INIT_USAGE =
+  "usage: tsrun init [DIR]   (writes package.json, tsconfig.json, hello.ts and .gitignore in DIR, default .)";
 
 const HELLO = `// hello.ts: run it with  tsrun -np 4 hello.ts   (type-check first: tsrun --check -np 4 hello.ts)
 import * as mpi from "tsmpi";
@@ -35,7 +36,12 @@ export const STUDENT_COMPILER_OPTIONS = {
 };
 
 function packageJson(dir: string): string {
-  const name = path.basename(path.resolve(dir)).toLowerCase().replace(/[^a-z0-9._-]+/g, "-").replace(/^[._-]+/, "") || "mpi-lab";
+  const name =
+    path
+      .basename(path.resolve(dir))
+      .toLowerCase()
+      .replace(/[^a-z0-9._-]+/g, "-")
+      .replace(/^[._-]+/, "") || "mpi-lab";
   const pkg = {
     name,
     private: true,
@@ -48,7 +54,8 @@ function packageJson(dir: string): string {
 function files(dir: string): Record<string, string> {
   return {
     "package.json": packageJson(dir),
-    "tsconfig.json": JSON.stringify({ compilerOptions: STUDENT_COMPILER_OPTIONS, include: ["**/*.ts"] }, null, 2) + "\n",
+    "tsconfig.json":
+      JSON.stringify({ compilerOptions: STUDENT_COMPILER_OPTIONS, include: ["**/*.ts"] }, null, 2) + "\n",
     "hello.ts": HELLO,
     ".gitignore": "node_modules/\ntsrun-deadlock.dot\ntrace*/\n",
   };
@@ -63,7 +70,10 @@ function linkTsmpi(dir: string): string {
   } catch {
     existing = undefined;
   }
-  if (existing !== undefined) return existing === fs.realpathSync(packageRoot) ? "  kept node_modules/tsmpi (already this installation)" : `  kept node_modules/tsmpi (points at ${existing})`;
+  if (existing !== undefined)
+    return existing === fs.realpathSync(packageRoot)
+      ? "  kept node_modules/tsmpi (already this installation)"
+      : `  kept node_modules/tsmpi (points at ${existing})`;
   fs.rmSync(link, { force: true }); // a dangling link left by an installation that moved
   fs.mkdirSync(path.dirname(link), { recursive: true });
   fs.symlinkSync(packageRoot, link, "dir");
@@ -78,7 +88,9 @@ export function runInit(argv: string[]): number {
   }
   const unknown = args.find((a) => a.startsWith("-"));
   if (unknown || args.length > 1) {
-    process.stderr.write(`tsrun init: ${unknown ? `unknown option ${unknown}` : "give at most one folder"}. ${INIT_USAGE}\n`);
+    process.stderr.write(
+      `tsrun init: ${unknown ? `unknown option ${unknown}` : "give at most one folder"}. ${INIT_USAGE}\n`,
+    );
     return 2;
   }
   const dir = path.resolve(args[0] ?? ".");
@@ -99,7 +111,13 @@ export function runInit(argv: string[]): number {
   }
   lines.push(linkTsmpi(dir));
   const cd = path.relative(process.cwd(), dir);
-  lines.push("", "Next:", ...(cd ? [`  cd ${cd}`] : []), "  tsrun -np 4 hello.ts          run 4 ranks", "  tsrun --check hello.ts        type-check (errors with file:line)");
+  lines.push(
+    "",
+    "Next:",
+    ...(cd ? [`  cd ${cd}`] : []),
+    "  tsrun -np 4 hello.ts          run 4 ranks",
+    "  tsrun --check hello.ts        type-check (errors with file:line)",
+  );
   process.stdout.write(lines.join("\n") + "\n");
   return 0;
 }

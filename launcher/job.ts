@@ -76,7 +76,8 @@ export class Job {
     this.reaper = startReaper(this.dir);
     const secret = randomBytes(32).toString("hex");
     this.rendezvous = new Rendezvous(path.join(this.dir, "ctl.sock"), this.o.np, secret, {
-      onAbort: (rank, code, message) => this.abort(code, `tsrun: rank ${rank} called abort with code ${code}: ${message}`, rank),
+      onAbort: (rank, code, message) =>
+        this.abort(code, `tsrun: rank ${rank} called abort with code ${code}: ${message}`, rank),
       onError: (rank, message, blocked) => this.errors.set(rank, { message, blocked }),
       onStranger: (why) => process.stderr.write(`tsrun: refused a connection: ${why}\n`),
       onFinalize: () => this.watchForStuckRanks(),
@@ -85,13 +86,19 @@ export class Job {
     });
     await this.rendezvous.listen();
     this.diagnostics = new JobDiagnostics({
-      ...this.o, rendezvous: this.rendezvous, exits: this.exits,
-      abort: (code, message) => this.abort(code, message), isEnding: () => this.ending !== null,
+      ...this.o,
+      rendezvous: this.rendezvous,
+      exits: this.exits,
+      abort: (code, message) => this.abort(code, message),
+      isEnding: () => this.ending !== null,
     });
     await this.diagnostics.start();
     const signals: NodeJS.Signals[] = ["SIGINT", "SIGTERM", "SIGHUP"];
     const onSignal = (sig: NodeJS.Signals) =>
-      this.abort(128 + osConstants.signals[sig], `tsrun: received ${sig}; stopping ${this.o.np === 1 ? "the rank" : this.o.np === 2 ? "both ranks" : `all ${this.o.np} ranks`}`);
+      this.abort(
+        128 + osConstants.signals[sig],
+        `tsrun: received ${sig}; stopping ${this.o.np === 1 ? "the rank" : this.o.np === 2 ? "both ranks" : `all ${this.o.np} ranks`}`,
+      );
     for (const s of signals) process.on(s, onSignal);
     const timer = this.o.timeoutSeconds ? setTimeout(() => void this.timedOut(), this.o.timeoutSeconds * 1000) : null;
     for (const connection of this.o.hosts?.connections ?? []) {
@@ -99,7 +106,10 @@ export class Job {
         if (!lost || this.ending) return;
         const index = this.o.hosts!.connections.indexOf(connection);
         const ranks = this.o.hosts!.placement.ranksByHost[index];
-        this.abort(255, `tsrun: lost the connection to host ${connection.label} (rank${ranks.length === 1 ? "" : "s"} ${ranks.join(", ")}): ${lost.message}`);
+        this.abort(
+          255,
+          `tsrun: lost the connection to host ${connection.label} (rank${ranks.length === 1 ? "" : "s"} ${ranks.join(", ")}): ${lost.message}`,
+        );
       });
     }
     try {
@@ -110,7 +120,8 @@ export class Job {
     // --kill-rank R@T: T seconds after every rank has joined the job (so a slow start cannot dodge it).
     void this.rendezvous.ready.then(() => {
       this.fault.restartClock();
-      for (const k of this.o.kills ?? []) setTimeout(() => this.ranks[k.rank]?.kill("SIGKILL"), k.seconds * 1000).unref();
+      for (const k of this.o.kills ?? [])
+        setTimeout(() => this.ranks[k.rank]?.kill("SIGKILL"), k.seconds * 1000).unref();
     });
     const code = await this.done;
     this.reaper?.stop();
@@ -129,7 +140,8 @@ export class Job {
     const threadSpecs: RankSpec[] = [];
     const hosts = this.o.hosts;
     const controlPorts = new Map<string, number>();
-    for (const address of new Set(hosts?.localAddresses ?? [])) controlPorts.set(address, await this.rendezvous.listenTcp(address));
+    for (const address of new Set(hosts?.localAddresses ?? []))
+      controlPorts.set(address, await this.rendezvous.listenTcp(address));
     for (let rank = 0; rank < this.o.np; rank++) {
       const hostIndex = hosts?.placement.ranks[rank].hostIndex ?? -1;
       const where = hosts
@@ -177,7 +189,8 @@ export class Job {
       const started = hosts ? spawnRemoteRank(hosts, spec) : spawnLocalRank(spec, os.hostname());
       starts.push(started.then((p) => this.watch(p)));
     }
-    if (threadSpecs.length) starts.push(...(await spawnThreadRanks(threadSpecs, os.hostname())).map((p) => Promise.resolve(this.watch(p))));
+    if (threadSpecs.length)
+      starts.push(...(await spawnThreadRanks(threadSpecs, os.hostname())).map((p) => Promise.resolve(this.watch(p))));
     await Promise.all(starts);
   }
 
@@ -201,8 +214,12 @@ export class Job {
   private rankExited(p: RankProcess, exit: { code: number | null; signal: NodeJS.Signals | null }): void {
     this.exits.set(p.rank, exit);
     this.rendezvous.rankExited(p.rank);
-    const tolerated = exit.code !== 0 && !this.ending && this.fault.tolerate(p.rank, exit, describeExit(exit), (m) => this.rendezvous.broadcast(m));
-    if (tolerated && (!exit.signal || this.errors.has(p.rank))) process.stderr.write(`${this.failureMessage(p, exit)}\n`); // a rank's own error, not a kill
+    const tolerated =
+      exit.code !== 0 &&
+      !this.ending &&
+      this.fault.tolerate(p.rank, exit, describeExit(exit), (m) => this.rendezvous.broadcast(m));
+    if (tolerated && (!exit.signal || this.errors.has(p.rank)))
+      process.stderr.write(`${this.failureMessage(p, exit)}\n`); // a rank's own error, not a kill
     if (exit.code !== 0 && !this.ending && !tolerated) this.abort(codeOf(exit), this.failureMessage(p, exit), p.rank);
     else if (!this.ending && this.exits.size < this.o.np) this.watchForStuckRanks();
     if (this.exits.size === this.o.np && !this.ending) {
@@ -213,11 +230,13 @@ export class Job {
   }
 
   private allStopped(): boolean {
-    return this.ranks.every((r) => !r || this.exits.has(r.rank)) && this.exits.size >= this.ranks.filter(Boolean).length;
+    return (
+      this.ranks.every((r) => !r || this.exits.has(r.rank)) && this.exits.size >= this.ranks.filter(Boolean).length
+    );
   }
 
   private failureMessage(p: RankProcess, exit: { code: number | null; signal: NodeJS.Signals | null }): string {
-    const pid = p.pid > 0 ? p.pid : this.rendezvous.address(p.rank)?.pid ?? "unknown";
+    const pid = p.pid > 0 ? p.pid : (this.rendezvous.address(p.rank)?.pid ?? "unknown");
     const who = `rank ${p.rank} (pid ${pid} on ${p.host})`;
     const error = this.errors.get(p.rank);
     if (error) {
@@ -235,7 +254,10 @@ export class Job {
     const others = this.ranks.filter((r) => r && !this.exits.has(r.rank) && r.rank !== culprit);
     process.stderr.write(`${message}\n`);
     // "other" only makes sense next to a failed rank; a timeout, a deadlock or Ctrl-C says what it stops itself.
-    if (others.length && culprit >= 0) process.stderr.write(`tsrun: stopping ${others.length} other rank${others.length > 1 ? "s" : ""} (${others.map((r) => r.rank).join(", ")})\n`);
+    if (others.length && culprit >= 0)
+      process.stderr.write(
+        `tsrun: stopping ${others.length} other rank${others.length > 1 ? "s" : ""} (${others.map((r) => r.rank).join(", ")})\n`,
+      );
     for (const r of others) r.kill("SIGTERM");
     setTimeout(() => {
       for (const r of this.ranks) if (r && !this.exits.has(r.rank)) r.kill("SIGKILL");
@@ -254,7 +276,10 @@ export class Job {
       if (!s) return `  rank ${r.rank}: did not answer (busy computing, not in an MPI call)`;
       return `  rank ${r.rank}: ${s.blocked.length ? `blocked in ${s.blocked.map((b) => `${b.call}${b.site ? ` at ${b.site}` : ""}`).join(", ")}` : "running (not in an MPI call)"}`;
     });
-    this.abort(124, `tsrun: the job exceeded --timeout ${this.o.timeoutSeconds} s; what each rank was doing:\n${lines.join("\n")}`);
+    this.abort(
+      124,
+      `tsrun: the job exceeded --timeout ${this.o.timeoutSeconds} s; what each rank was doing:\n${lines.join("\n")}`,
+    );
   }
 
   /** Once some ranks have exited, ranks still waiting only for exited ranks can never finish: report them. */

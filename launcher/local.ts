@@ -44,7 +44,13 @@ export class SpawnError extends Error {}
 
 export function spawnLocalRank(spec: RankSpec, host: string): Promise<RankProcess> {
   return new Promise((resolve, reject) => {
-    const [file, ...argv] = spec.command ?? [process.execPath, ...(spec.nodeArgs ?? []), "--enable-source-maps", spec.bundle, ...spec.args];
+    const [file, ...argv] = spec.command ?? [
+      process.execPath,
+      ...(spec.nodeArgs ?? []),
+      "--enable-source-maps",
+      spec.bundle,
+      ...spec.args,
+    ];
     const child: ChildProcess = spawn(file, argv, {
       cwd: spec.cwd,
       env: spec.command ? spec.env : compileCacheEnv(spec.env),

@@ -17,4 +17,6 @@ export const packageRoot = findPackageRoot(path.dirname(fileURLToPath(import.met
 /** The tsrun command's script (what `npm install -g` links as `tsrun`). */
 export const tsrunScript = path.join(packageRoot, "launcher", "bin", "tsrun.mjs");
 
-export const packageVersion = (JSON.parse(fs.readFileSync(path.join(packageRoot, "package.json"), "utf8")) as { version: string }).version;
+export const packageVersion = (
+  JSON.parse(fs.readFileSync(path.join(packageRoot, "package.json"), "utf8")) as { version: string }
+).version;

@@ -133,7 +133,7 @@ export function placeRanks(np: number, hosts: HostEntry[], options: PlacementOpt
 /** "0-2,5,7-8": ascending ranks with runs collapsed. */
 function rankRanges(ranks: number[]): string {
   const parts: string[] = [];
-  for (let i = 0; i < ranks.length; ) {
+  for (let i = 0; i < ranks.length;) {
     let j = i;
     while (j + 1 < ranks.length && ranks[j + 1] === ranks[j] + 1) j++;
     parts.push(j > i ? `${ranks[i]}-${ranks[j]}` : `${ranks[i]}`);

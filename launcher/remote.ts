@@ -47,7 +47,10 @@ export function localAddressTowards(address: string): Promise<string> {
  */
 export async function connectPlacement(placement: Placement, options: ConnectOptions): Promise<RemoteHosts> {
   const here = placement.hosts.map(isThisMachine);
-  const remote = await connectHosts(placement.hosts.filter((_, i) => !here[i]), options);
+  const remote = await connectHosts(
+    placement.hosts.filter((_, i) => !here[i]),
+    options,
+  );
   const remoteAddresses = await Promise.all(remote.map(async (c) => (await dns.lookup(c.target.hostName)).address));
   const hereAddress = remoteAddresses.length ? await localAddressTowards(remoteAddresses[0]) : "127.0.0.1";
   let next = 0;
@@ -64,10 +67,20 @@ export async function spawnRemoteRank(hosts: RemoteHosts, spec: RankSpec): Promi
   const connection = hosts.connections[hostIndex];
   const stdout = new PassThrough();
   const stderr = new PassThrough();
-  const words = spec.command ?? [process.execPath, ...(spec.nodeArgs ?? []), "--enable-source-maps", spec.bundle, ...spec.args];
+  const words = spec.command ?? [
+    process.execPath,
+    ...(spec.nodeArgs ?? []),
+    "--enable-source-maps",
+    spec.bundle,
+    ...spec.args,
+  ];
   const environment = Object.fromEntries(
     Object.entries(spec.env).filter(
-      ([k, v]) => v !== undefined && k !== Env.SOCKET_DIR && k !== Env.SECRET_FD && (k.startsWith("TSMPI_") || spec.exported.includes(k)),
+      ([k, v]) =>
+        v !== undefined &&
+        k !== Env.SOCKET_DIR &&
+        k !== Env.SECRET_FD &&
+        (k.startsWith("TSMPI_") || spec.exported.includes(k)),
     ),
   ) as Record<string, string>;
   const handle: RemoteHandle = await startGuarded(
@@ -75,7 +88,13 @@ export async function spawnRemoteRank(hosts: RemoteHosts, spec: RankSpec): Promi
     spec.rank,
     // The secret goes to the rank's descriptor 3 and its socket directory is a fresh mkdtemp made by the
     // guard (never a name derived from the job id, which other users can read in the process list).
-    { command: `exec ${words.map(shellQuote).join(" ")}`, env: environment, cwd: spec.cwd, secret: spec.secret, privateDir: Env.SOCKET_DIR },
+    {
+      command: `exec ${words.map(shellQuote).join(" ")}`,
+      env: environment,
+      cwd: spec.cwd,
+      secret: spec.secret,
+      privateDir: Env.SOCKET_DIR,
+    },
     {
       jobId: hosts.jobId,
       graceMs: 500,
@@ -85,7 +104,10 @@ export async function spawnRemoteRank(hosts: RemoteHosts, spec: RankSpec): Promi
   const exited = handle.exited.then((exit) => {
     stdout.end();
     stderr.end();
-    return { code: exit.lost ? null : exit.code, signal: (exit.signal as NodeJS.Signals | null) ?? (exit.lost ? ("SIGHUP" as const) : null) };
+    return {
+      code: exit.lost ? null : exit.code,
+      signal: (exit.signal as NodeJS.Signals | null) ?? (exit.lost ? ("SIGHUP" as const) : null),
+    };
   });
   const stdin = spec.stdin ? new PassThrough() : null;
   stdin?.on("data", (d: Buffer) => handle.write(d));

@@ -4,7 +4,18 @@
 // state queries (what each rank is blocked in) for timeouts and diagnostics.
 import * as net from "node:net";
 import { randomBytes, timingSafeEqual } from "node:crypto";
-import { LineSplitter, MAX_CONTROL_LINE, MAX_HELLO_LINE, controlProof, encodeControl, parseRankMessage, type LauncherToRank, type PeerAddress, type RankToLauncher, type BlockedCall } from "../runtime/wire/bootstrap.ts";
+import {
+  LineSplitter,
+  MAX_CONTROL_LINE,
+  MAX_HELLO_LINE,
+  controlProof,
+  encodeControl,
+  parseRankMessage,
+  type LauncherToRank,
+  type PeerAddress,
+  type RankToLauncher,
+  type BlockedCall,
+} from "../runtime/wire/bootstrap.ts";
 import { ContextIds, SHRUNK_CONTEXTS } from "../runtime/protocol.ts";
 
 export interface RankState {
@@ -107,7 +118,12 @@ export class Rendezvous {
       const msg = parseRankMessage(line);
       if (typeof msg === "string") return refuse(msg);
       if (rank >= 0) return this.handle(rank, msg);
-      if (msg.t !== "hello" || !this.proofMatches(msg.proof, nonce) || !(msg.rank >= 0 && msg.rank < this.size) || this.sockets.has(msg.rank)) {
+      if (
+        msg.t !== "hello" ||
+        !this.proofMatches(msg.proof, nonce) ||
+        !(msg.rank >= 0 && msg.rank < this.size) ||
+        this.sockets.has(msg.rank)
+      ) {
         return refuse("a control connection did not prove the job secret");
       }
       clearTimeout(timer);
@@ -146,7 +162,10 @@ export class Rendezvous {
     if (this.refusals.timer) clearTimeout(this.refusals.timer);
     this.refusals.timer = null;
     const n = this.refusals.untold;
-    if (n) this.events.onStranger(`${n} more control connection${n > 1 ? "s were" : " was"} refused (not proving the job secret)`);
+    if (n)
+      this.events.onStranger(
+        `${n} more control connection${n > 1 ? "s were" : " was"} refused (not proving the job secret)`,
+      );
     this.refusals.untold = 0;
   }
 
@@ -215,7 +234,12 @@ export class Rendezvous {
   }
 
   private maybeFinishFinalize(): void {
-    if (this.finalizeHeld || this.finalizing.size === 0 || this.finalizing.size + [...this.exited].filter((r) => !this.finalizing.has(r)).length < this.size) return;
+    if (
+      this.finalizeHeld ||
+      this.finalizing.size === 0 ||
+      this.finalizing.size + [...this.exited].filter((r) => !this.finalizing.has(r)).length < this.size
+    )
+      return;
     const expected = new Map<number, number>();
     for (const sentTo of this.finalizing.values()) {
       for (const [dest, n] of Object.entries(sentTo)) expected.set(Number(dest), (expected.get(Number(dest)) ?? 0) + n);

@@ -19,19 +19,49 @@ import { tsrunScript } from "./package-root.ts";
 
 const TSRUN_BIN = tsrunScript;
 /** What a tsrun parent gives its ranks: never passed on to a rank that has none (it would look for that parent). */
-const LAUNCHER_VARIABLES = [Env.CONTROL, Env.RANK, Env.SIZE, Env.SECRET, Env.SECRET_FD, Env.JOB, Env.HOST_ID, Env.SOCKET_DIR, Env.TRANSPORT];
+const LAUNCHER_VARIABLES = [
+  Env.CONTROL,
+  Env.RANK,
+  Env.SIZE,
+  Env.SECRET,
+  Env.SECRET_FD,
+  Env.JOB,
+  Env.HOST_ID,
+  Env.SOCKET_DIR,
+  Env.TRANSPORT,
+];
 
 /** Options that only mean something when tsrun itself places and supervises ranks, with what to use instead. */
 const NOT_UNDER_SLURM: [string, (o: Record<string, unknown>) => boolean, string][] = [
-  ["--hostfile", (o) => o.hostfile !== undefined, "Slurm places the ranks on the allocation's nodes (Open MPI's mpirun would ignore the hostfile's hosts outside the allocation; tsrun refuses it). Outside an allocation, or with TSMPI_SLURM=0, --hostfile starts ranks over SSH"],
-  ["--host", (o) => o.host !== undefined, "Slurm places the ranks on the allocation's nodes; choose nodes with salloc/sbatch --nodelist"],
+  [
+    "--hostfile",
+    (o) => o.hostfile !== undefined,
+    "Slurm places the ranks on the allocation's nodes (Open MPI's mpirun would ignore the hostfile's hosts outside the allocation; tsrun refuses it). Outside an allocation, or with TSMPI_SLURM=0, --hostfile starts ranks over SSH",
+  ],
+  [
+    "--host",
+    (o) => o.host !== undefined,
+    "Slurm places the ranks on the allocation's nodes; choose nodes with salloc/sbatch --nodelist",
+  ],
   ["--timeout", (o) => o.timeout !== undefined, "use srun/sbatch --time"],
   ["--live", (o) => Boolean(o.live), "the live view needs ranks started by tsrun itself"],
   ["--trace", (o) => o.trace !== undefined, "traces need ranks started by tsrun itself"],
-  ["--kill-rank", (o) => Array.isArray(o.killRank) && o.killRank.length > 0, "failure injection needs ranks started by tsrun itself"],
+  [
+    "--kill-rank",
+    (o) => Array.isArray(o.killRank) && o.killRank.length > 0,
+    "failure injection needs ranks started by tsrun itself",
+  ],
   ["--fault-tolerant", (o) => Boolean(o.faultTolerant), "under Slurm one failing rank ends the step"],
-  ["--transport tcp", (o) => o.transport === "tcp", "under Slurm ranks use Unix sockets within a node and TCP between nodes"],
-  ["--display-map", (o) => Boolean(o.displayMap), "Slurm places the ranks; see srun --label or SLURM_NODEID in each rank"],
+  [
+    "--transport tcp",
+    (o) => o.transport === "tcp",
+    "under Slurm ranks use Unix sockets within a node and TCP between nodes",
+  ],
+  [
+    "--display-map",
+    (o) => Boolean(o.displayMap),
+    "Slurm places the ranks; see srun --label or SLURM_NODEID in each rank",
+  ],
 ];
 /** Options refused in a task of a step (srun already did their job), with srun's own option. */
 const NOT_IN_A_TASK: [string, (o: Record<string, unknown>) => boolean, string][] = [
@@ -50,11 +80,17 @@ export function slurmMode(env: NodeJS.ProcessEnv = process.env): "task" | "alloc
 }
 
 /** Runs the job the Slurm way when tsrun is under Slurm; undefined (nothing done) otherwise. */
-export async function runUnderSlurm(opts: Record<string, unknown>, program: string, programArgs: string[]): Promise<number | undefined> {
+export async function runUnderSlurm(
+  opts: Record<string, unknown>,
+  program: string,
+  programArgs: string[],
+): Promise<number | undefined> {
   const mode = slurmMode();
   if (!mode) return undefined;
   if (mode === "step-without-pmi") {
-    return fail(`this is task ${process.env.SLURM_PROCID ?? "?"} of a ${process.env.SLURM_STEP_NUM_TASKS}-task srun step without PMI-2; run it as 'srun --mpi=pmi2 … tsrun prog.ts' (or set SLURM_MPI_TYPE=pmi2)`);
+    return fail(
+      `this is task ${process.env.SLURM_PROCID ?? "?"} of a ${process.env.SLURM_STEP_NUM_TASKS}-task srun step without PMI-2; run it as 'srun --mpi=pmi2 … tsrun prog.ts' (or set SLURM_MPI_TYPE=pmi2)`,
+    );
   }
   const refused = refusedOption(opts, mode);
   if (refused) return fail(refused, 2);
@@ -62,19 +98,27 @@ export async function runUnderSlurm(opts: Record<string, unknown>, program: stri
   if (!fs.existsSync(programPath)) return fail(`program not found: ${program}`, 2);
   const wdir = path.resolve((opts.wdir as string | undefined) ?? process.cwd());
   if (!fs.existsSync(wdir)) return fail(`--wdir ${opts.wdir}: no such directory`, 2);
-  return mode === "task" ? runAsTask(opts, programPath, programArgs, wdir) : runInAllocation(opts, programPath, programArgs, wdir);
+  return mode === "task"
+    ? runAsTask(opts, programPath, programArgs, wdir)
+    : runInAllocation(opts, programPath, programArgs, wdir);
 }
 
 function refusedOption(opts: Record<string, unknown>, mode: "task" | "allocation"): string | undefined {
   const where = mode === "task" ? "in an srun step" : `inside Slurm allocation ${process.env.SLURM_JOB_ID}`;
   const rules = mode === "task" ? [...NOT_UNDER_SLURM, ...NOT_IN_A_TASK] : NOT_UNDER_SLURM;
   for (const [name, given, instead] of rules) if (given(opts)) return `${name} cannot be used ${where}: ${instead}`;
-  if (opts.np !== undefined && (!Number.isInteger(opts.np) || (opts.np as number) < 1)) return `-np must be a positive integer, got ${String(opts.np)}`;
+  if (opts.np !== undefined && (!Number.isInteger(opts.np) || (opts.np as number) < 1))
+    return `-np must be a positive integer, got ${String(opts.np)}`;
   return undefined;
 }
 
 /** Direct launch: this process is one task of the step; run the bundled program as that one rank. */
-async function runAsTask(opts: Record<string, unknown>, programPath: string, programArgs: string[], wdir: string): Promise<number> {
+async function runAsTask(
+  opts: Record<string, unknown>,
+  programPath: string,
+  programArgs: string[],
+  wdir: string,
+): Promise<number> {
   const pmiFd = Number(process.env.PMI_FD);
   if (!inheritedSocket(pmiFd)) {
     return fail(
@@ -88,7 +132,10 @@ async function runAsTask(opts: Record<string, unknown>, programPath: string, pro
   }
   const size = Number(process.env.PMI_SIZE ?? process.env.SLURM_STEP_NUM_TASKS);
   if (opts.np !== undefined && opts.np !== size) {
-    return fail(`-np ${String(opts.np)} does not match the srun step's ${size} tasks: in a step the number of ranks is srun's -n (drop -np)`, 2);
+    return fail(
+      `-np ${String(opts.np)} does not match the srun step's ${size} tasks: in a step the number of ranks is srun's -n (drop -np)`,
+      2,
+    );
   }
   let bundle: string;
   try {
@@ -97,18 +144,31 @@ async function runAsTask(opts: Record<string, unknown>, programPath: string, pro
     if (!(err instanceof BundleError)) throw err;
     return fail(err.message, 1, process.env.PMI_RANK === "0"); // one copy of the compiler's message, not N
   }
-  const env: NodeJS.ProcessEnv = { ...process.env, ...exportedVariables(opts), ...runtimeEnvironment(opts, programPath) };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    ...exportedVariables(opts),
+    ...runtimeEnvironment(opts, programPath),
+  };
   for (const name of LAUNCHER_VARIABLES) delete env[name];
   // The PMI socket must be the same descriptor number in the rank (PMI_FD names it).
   const stdio: StdioOptions = ["inherit", "inherit", "inherit"];
   for (let fd = 3; fd <= pmiFd; fd++) stdio.push(fd === pmiFd ? pmiFd : "ignore");
   const nodeArgs = process.env.TSMPI_NODE_ARGS?.split(/\s+/).filter(Boolean) ?? [];
-  const child = spawn(process.execPath, [...nodeArgs, "--enable-source-maps", bundle, ...programArgs], { cwd: wdir, env, stdio });
+  const child = spawn(process.execPath, [...nodeArgs, "--enable-source-maps", bundle, ...programArgs], {
+    cwd: wdir,
+    env,
+    stdio,
+  });
   return superviseChild(child);
 }
 
 /** Inside an allocation: start the ranks as one srun step of tasks in direct launch. */
-async function runInAllocation(opts: Record<string, unknown>, programPath: string, programArgs: string[], wdir: string): Promise<number> {
+async function runInAllocation(
+  opts: Record<string, unknown>,
+  programPath: string,
+  programArgs: string[],
+  wdir: string,
+): Promise<number> {
   const allocated = allocatedTasks(process.env);
   const np = (opts.np as number | undefined) ?? allocated;
   if (np > allocated && !opts.oversubscribe) {
@@ -130,9 +190,25 @@ async function runInAllocation(opts: Record<string, unknown>, programPath: strin
   if (opts.tagOutput) srunArgs.push("--label");
   if (process.env.SLURM_STEP_ID !== undefined) srunArgs.push("--overlap"); // a shell in a step (srun --pty bash)
   // The task: the bundle if this node has it, else tsrun in direct launch (it inherits the runtime variables).
-  const task = 'b=$1 n=$2 t=$3 w=$4 p=$5; shift 5; [ -r "$b" ] && exec "$n" --enable-source-maps "$b" "$@"; exec "$n" "$t" --wdir "$w" -- "$p" "$@"';
-  const taskArgs = ["/bin/sh", "-c", task, "tsrun-task", bundle, process.execPath, TSRUN_BIN, wdir, programPath, ...programArgs];
-  const env: NodeJS.ProcessEnv = { ...process.env, ...exportedVariables(opts), ...runtimeEnvironment(opts, programPath) };
+  const task =
+    'b=$1 n=$2 t=$3 w=$4 p=$5; shift 5; [ -r "$b" ] && exec "$n" --enable-source-maps "$b" "$@"; exec "$n" "$t" --wdir "$w" -- "$p" "$@"';
+  const taskArgs = [
+    "/bin/sh",
+    "-c",
+    task,
+    "tsrun-task",
+    bundle,
+    process.execPath,
+    TSRUN_BIN,
+    wdir,
+    programPath,
+    ...programArgs,
+  ];
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    ...exportedVariables(opts),
+    ...runtimeEnvironment(opts, programPath),
+  };
   for (const name of LAUNCHER_VARIABLES) delete env[name];
   const child = spawn("srun", [...srunArgs, ...taskArgs], { stdio: "inherit", env });
   child.once("error", (err) => process.stderr.write(`tsrun: cannot start srun: ${err.message}\n`));
@@ -221,7 +297,8 @@ function runtimeEnvironment(opts: Record<string, unknown>, programPath: string):
   const inherited = process.env[Env.OPTIONS];
   return {
     [Env.PROGRAM]: programPath,
-    [Env.OPTIONS]: !given && inherited ? inherited : JSON.stringify({ strict: Boolean(opts.strict), check: !opts.noCheck }),
+    [Env.OPTIONS]:
+      !given && inherited ? inherited : JSON.stringify({ strict: Boolean(opts.strict), check: !opts.noCheck }),
     ...(opts.coll ? { [Env.COLL]: String(opts.coll) } : {}),
   };
 }
@@ -237,7 +314,8 @@ function superviseChild(child: ReturnType<typeof spawn>): Promise<number> {
   const signals: NodeJS.Signals[] = ["SIGINT", "SIGTERM", "SIGHUP"];
   const forward = (sig: NodeJS.Signals) => {
     child.kill(sig);
-    if (sig === "SIGINT") setTimeout(() => child.exitCode === null && child.signalCode === null && child.kill("SIGINT"), 250).unref();
+    if (sig === "SIGINT")
+      setTimeout(() => child.exitCode === null && child.signalCode === null && child.kill("SIGINT"), 250).unref();
   };
   for (const s of signals) process.on(s, forward);
   return new Promise((resolve) => {

@@ -12,8 +12,18 @@ export function findStuckRanks(states: Map<number, RankState>, exited: Set<numbe
   const stuck = new Map<number, StuckRank>();
   for (const [rank, s] of states) {
     if (!s.blocked.length) continue;
-    const all = s.blocked.every((b) => b.waitsFor && b.waitsFor.length && b.waitsFor.every((w) => exited.has(w) || w === rank) && b.waitsFor.some((w) => w !== rank));
-    if (all) stuck.set(rank, { calls: s.blocked.map((b) => b.call), waitsFor: [...new Set(s.blocked.flatMap((b) => b.waitsFor ?? []))].filter((w) => w !== rank) });
+    const all = s.blocked.every(
+      (b) =>
+        b.waitsFor &&
+        b.waitsFor.length &&
+        b.waitsFor.every((w) => exited.has(w) || w === rank) &&
+        b.waitsFor.some((w) => w !== rank),
+    );
+    if (all)
+      stuck.set(rank, {
+        calls: s.blocked.map((b) => b.call),
+        waitsFor: [...new Set(s.blocked.flatMap((b) => b.waitsFor ?? []))].filter((w) => w !== rank),
+      });
   }
   return stuck;
 }
@@ -24,7 +34,11 @@ export function describeWaits(
   inFinalize: Set<number>,
 ): string {
   const fate = (w: number) =>
-    exits.has(w) ? `rank ${w} exited with code ${exits.get(w)?.code ?? exits.get(w)?.signal}` : inFinalize.has(w) ? `rank ${w} is in finalize()` : `rank ${w} is gone`;
+    exits.has(w)
+      ? `rank ${w} exited with code ${exits.get(w)?.code ?? exits.get(w)?.signal}`
+      : inFinalize.has(w)
+        ? `rank ${w} is in finalize()`
+        : `rank ${w} is gone`;
   const parts = [...stuck].map(([rank, s]) => {
     const whom = s.waitsFor.map((w) => `rank ${w}`).join(" or ");
     const how = s.waitsFor.map(fate).join(", ");

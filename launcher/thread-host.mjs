@@ -41,14 +41,17 @@ function start(config) {
     });
     worker.on("error", (err) => {
       // An error the rank's own handlers did not catch (they normally report it to tsrun first).
-      const text = err && err.code === "ERR_WORKER_OUT_OF_MEMORY"
-        ? "ran out of memory (the JavaScript heap limit); use less memory, or give node a larger --max-old-space-size through TSMPI_NODE_ARGS"
-        : String(err && err.message ? err.message : err);
+      const text =
+        err && err.code === "ERR_WORKER_OUT_OF_MEMORY"
+          ? "ran out of memory (the JavaScript heap limit); use less memory, or give node a larger --max-old-space-size through TSMPI_NODE_ARGS"
+          : String(err && err.message ? err.message : err);
       process.stderr.write(`tsmpi: rank ${rank} ${text}\n`);
     });
     worker.on("exit", (code) => {
       workers.delete(rank);
-      report(killed.has(rank) ? { t: "exit", rank, code: null, signal: "SIGKILL" } : { t: "exit", rank, code, signal: null });
+      report(
+        killed.has(rank) ? { t: "exit", rank, code: null, signal: "SIGKILL" } : { t: "exit", rank, code, signal: null },
+      );
       // The last rank is gone: let the output pipes flush, then the process ends by itself.
       if (workers.size === 0) {
         process.stdin.unpipe();

@@ -20,9 +20,12 @@ type Exit = { code: number | null; signal: NodeJS.Signals | null };
  * instead, so the variable can be set once for every job.
  */
 export function shmRefusal(o: { hosts?: unknown; executable?: boolean; faultTolerant?: boolean }): string | null {
-  if (o.hosts) return "--transport shm runs every rank on this machine; with --hostfile or --host use the default transport";
-  if (o.executable) return "--transport shm runs TypeScript or JavaScript programs as threads, not executables; use the default transport";
-  if (o.faultTolerant) return "--fault-tolerant needs ranks that are processes (a failed rank must not take the others' memory with it); use the default transport";
+  if (o.hosts)
+    return "--transport shm runs every rank on this machine; with --hostfile or --host use the default transport";
+  if (o.executable)
+    return "--transport shm runs TypeScript or JavaScript programs as threads, not executables; use the default transport";
+  if (o.faultTolerant)
+    return "--fault-tolerant needs ranks that are processes (a failed rank must not take the others' memory with it); use the default transport";
   return null;
 }
 
@@ -74,7 +77,15 @@ export function spawnThreadRanks(specs: RankSpec[], host: string): Promise<RankP
       }
     });
     const { env, rankEnv } = splitEnv(specs);
-    const config = { t: "config", bundle: specs[0].bundle, args: specs[0].args, size, shmBytes: shmLayout(size).totalBytes, env, rankEnv };
+    const config = {
+      t: "config",
+      bundle: specs[0].bundle,
+      args: specs[0].args,
+      size,
+      shmBytes: shmLayout(size).totalBytes,
+      env,
+      rankEnv,
+    };
     control.write(JSON.stringify(config) + "\n");
   });
 

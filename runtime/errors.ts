@@ -129,6 +129,12 @@ export function mpiError(code: ErrorCode, op: string, what: string, detail?: Err
 }
 
 /** A ProcessFailedError in the house style: `op` needed `peer`, which died; `failedRanks` are all known dead. */
-export function processFailedError(op: string, peer: number, failedRanks: number[], what: string, hint?: string): ProcessFailedError {
+export function processFailedError(
+  op: string,
+  peer: number,
+  failedRanks: number[],
+  what: string,
+  hint?: string,
+): ProcessFailedError {
   return new ProcessFailedError(errorText(op, what, { hint }), failedRanks, { call: callOf(op), peer });
 }

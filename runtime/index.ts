@@ -15,24 +15,111 @@ import { ErrorCode } from "./errors.ts";
 
 export { MpiError, ProcessFailedError, ErrorCode } from "./errors.ts";
 export const {
-  ERR_RANK, ERR_TAG, ERR_COUNT, ERR_TRUNCATE, ERR_TYPE, ERR_ROOT, ERR_OP, ERR_ARG, ERR_COMM, ERR_WIN,
-  ERR_RMA_SYNC, ERR_RMA_RANGE, ERR_PROC_FAILED, ERR_PROTOCOL, ERR_TIMEOUT, ERR_DEADLOCK,
+  ERR_RANK,
+  ERR_TAG,
+  ERR_COUNT,
+  ERR_TRUNCATE,
+  ERR_TYPE,
+  ERR_ROOT,
+  ERR_OP,
+  ERR_ARG,
+  ERR_COMM,
+  ERR_WIN,
+  ERR_RMA_SYNC,
+  ERR_RMA_RANGE,
+  ERR_PROC_FAILED,
+  ERR_PROTOCOL,
+  ERR_TIMEOUT,
+  ERR_DEADLOCK,
 } = ErrorCode;
 export {
-  ANY_SOURCE, ANY_TAG, PROC_NULL, UNDEFINED, TAG_UB, ROOT, IDENT, CONGRUENT, SIMILAR, UNEQUAL, LOCK_EXCLUSIVE, LOCK_SHARED,
-  MODE_NOCHECK, MODE_NOSTORE, MODE_NOPUT, MODE_NOPRECEDE, MODE_NOSUCCEED, ERRORS_ARE_FATAL, ERRORS_RETURN, type Errhandler,
+  ANY_SOURCE,
+  ANY_TAG,
+  PROC_NULL,
+  UNDEFINED,
+  TAG_UB,
+  ROOT,
+  IDENT,
+  CONGRUENT,
+  SIMILAR,
+  UNEQUAL,
+  LOCK_EXCLUSIVE,
+  LOCK_SHARED,
+  MODE_NOCHECK,
+  MODE_NOSTORE,
+  MODE_NOPUT,
+  MODE_NOPRECEDE,
+  MODE_NOSUCCEED,
+  ERRORS_ARE_FATAL,
+  ERRORS_RETURN,
+  type Errhandler,
 } from "./constants.ts";
 export { Status } from "./mpi/status.ts";
-export { Request, PersistentRequest, startall, waitall, waitany, waitsome, testall, testany, testsome } from "./mpi/request.ts";
+export {
+  Request,
+  PersistentRequest,
+  startall,
+  waitall,
+  waitany,
+  waitsome,
+  testall,
+  testany,
+  testsome,
+} from "./mpi/request.ts";
 export { Message } from "./mpi/message.ts";
 export { Comm } from "./mpi/comm.ts";
 export {
-  Datatype, ORDER_C, ORDER_FORTRAN, DATATYPE_NULL, BYTE, INT8, UINT8, INT16, UINT16, INT32, UINT32, INT64, UINT64,
-  FLOAT32, FLOAT64, FLOAT64_INT, FLOAT32_INT, INT32_INT, BufSpec, buf, pack, unpack, packSize, getCount, getElements,
-  Op, SUM, PROD, MAX, MIN, LAND, LOR, LXOR, BAND, BOR, BXOR, MAXLOC, MINLOC, REPLACE, NO_OP, reduceLocal,
+  Datatype,
+  ORDER_C,
+  ORDER_FORTRAN,
+  DATATYPE_NULL,
+  BYTE,
+  INT8,
+  UINT8,
+  INT16,
+  UINT16,
+  INT32,
+  UINT32,
+  INT64,
+  UINT64,
+  FLOAT32,
+  FLOAT64,
+  FLOAT64_INT,
+  FLOAT32_INT,
+  INT32_INT,
+  BufSpec,
+  buf,
+  pack,
+  unpack,
+  packSize,
+  getCount,
+  getElements,
+  Op,
+  SUM,
+  PROD,
+  MAX,
+  MIN,
+  LAND,
+  LOR,
+  LXOR,
+  BAND,
+  BOR,
+  BXOR,
+  MAXLOC,
+  MINLOC,
+  REPLACE,
+  NO_OP,
+  reduceLocal,
 } from "./datatype/index.ts";
 export type {
-  ArrayOrder, Combiner, TypeContents, TypeEnvelope, TypeMapEntry, TypedArray, TypedArrayConstructor, UserOpFunction,
+  ArrayOrder,
+  Combiner,
+  TypeContents,
+  TypeEnvelope,
+  TypeMapEntry,
+  TypedArray,
+  TypedArrayConstructor,
+  UserOpFunction,
 } from "./datatype/index.ts";
 export { Intracomm, compare } from "./mpi/intracomm.ts";
 export { Cartcomm } from "./mpi/cartcomm.ts";
@@ -56,7 +143,14 @@ export function init(): Promise<Intracomm> {
   starting ??= (async () => {
     world = await startWorld();
     validateForcedAlgorithms();
-    COMM_WORLD = newIntracomm(new CommCore(world, Array.from({ length: world.size }, (_, i) => i), 0, "COMM_WORLD"));
+    COMM_WORLD = newIntracomm(
+      new CommCore(
+        world,
+        Array.from({ length: world.size }, (_, i) => i),
+        0,
+        "COMM_WORLD",
+      ),
+    );
     COMM_SELF = newIntracomm(new CommCore(world, [world.rank], 2, "COMM_SELF"));
     installErrorReporting(world);
     return COMM_WORLD;

@@ -111,7 +111,9 @@ export class ContextIds {
   /** The next free context pair of the range, reserved at once. */
   offer(): number {
     if (this.nextFree + 2 > this.range.end) {
-      throw new RangeError(`tsmpi: no communicator context id left in [${this.range.first}, ${this.range.end}): too many communicators were created`);
+      throw new RangeError(
+        `tsmpi: no communicator context id left in [${this.range.first}, ${this.range.end}): too many communicators were created`,
+      );
     }
     const offer = this.nextFree;
     this.nextFree += 2;

@@ -15,7 +15,9 @@ const stamp = path.join(dist, ".build-stamp");
 /** Files the launcher reads at run time next to its own modules (guard.cjs, the viewer's client script…). */
 function assets() {
   return ["launcher", "runtime"].flatMap((dir) =>
-    fs.readdirSync(path.join(root, dir), { recursive: true }).map(String)
+    fs
+      .readdirSync(path.join(root, dir), { recursive: true })
+      .map(String)
       .filter((f) => !f.endsWith(".ts") && !f.startsWith("bin") && fs.statSync(path.join(root, dir, f)).isFile())
       .map((f) => path.join(dir, f)),
   );

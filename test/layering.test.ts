@@ -37,14 +37,17 @@ const ENTRIES = ["runtime/index.ts", "runtime/internal.ts"];
 function filesUnder(dir: string): string[] {
   const abs = path.join(projectRoot, dir);
   if (!fs.existsSync(abs)) return [];
-  return fs.readdirSync(abs, { recursive: true, withFileTypes: false }).map(String)
+  return fs
+    .readdirSync(abs, { recursive: true, withFileTypes: false })
+    .map(String)
     .filter((f) => /\.(ts|mts)$/.test(f))
     .map((f) => path.join(dir, f));
 }
 
 function importsOf(file: string): string[] {
   const text = fs.readFileSync(path.join(projectRoot, file), "utf8");
-  const pattern = /(?:^|\n)\s*(?:import|export)[^"'`;]*?from\s*["']([^"']+)["']|import\(\s*["']([^"']+)["']\s*\)|(?:^|\n)\s*import\s*["']([^"']+)["']/g;
+  const pattern =
+    /(?:^|\n)\s*(?:import|export)[^"'`;]*?from\s*["']([^"']+)["']|import\(\s*["']([^"']+)["']\s*\)|(?:^|\n)\s*import\s*["']([^"']+)["']/g;
   return [...text.matchAll(pattern)].map((m) => m[1] ?? m[2] ?? m[3]);
 }
 
@@ -54,7 +57,8 @@ function sideEffectImportsOf(file: string): string[] {
   return [...text.matchAll(/(?:^|\n)\s*import\s*["']([^"']+)["']/g)].map((m) => m[1]);
 }
 
-const resolveFrom = (file: string, spec: string) => path.relative(projectRoot, path.resolve(projectRoot, path.dirname(file), spec));
+const resolveFrom = (file: string, spec: string) =>
+  path.relative(projectRoot, path.resolve(projectRoot, path.dirname(file), spec));
 
 /** What the launcher may import of the runtime: the bootstrap contract, and the protocol (context ids of shrink). */
 const LAUNCHER_SHARES = ["runtime/wire/bootstrap.ts", "runtime/protocol.ts"];
@@ -103,14 +107,20 @@ describe("layering", () => {
     for (const file of runtimeFiles) {
       for (const spec of importsOf(file).filter((s) => s.startsWith("."))) {
         const target = resolveFrom(file, spec);
-        for (const [from, to] of NEVER) if (file.startsWith(from + "/") && (target === to || target.startsWith(to + "/"))) violations.push(`${file} imports ${target}`);
+        for (const [from, to] of NEVER)
+          if (file.startsWith(from + "/") && (target === to || target.startsWith(to + "/")))
+            violations.push(`${file} imports ${target}`);
       }
     }
     expect(violations).toEqual([]);
   });
 
   it("no runtime module is imported only for its side effects", () => {
-    const violations = runtimeFiles.flatMap((file) => sideEffectImportsOf(file).filter((s) => s.startsWith(".")).map((s) => `${file}: import "${s}"`));
+    const violations = runtimeFiles.flatMap((file) =>
+      sideEffectImportsOf(file)
+        .filter((s) => s.startsWith("."))
+        .map((s) => `${file}: import "${s}"`),
+    );
     expect(violations).toEqual([]);
   });
 
@@ -125,17 +135,15 @@ describe("layering", () => {
   });
 
   it("test programs and benchmark programs are user programs: tsmpi, node built-ins and the internal entry only", () => {
-    const programs = [
-      ...filesUnder("test").filter((f) => /\/programs\//.test(f)),
-      ...filesUnder("bench/programs"),
-    ];
+    const programs = [...filesUnder("test").filter((f) => /\/programs\//.test(f)), ...filesUnder("bench/programs")];
     expect(programs.length).toBeGreaterThan(10);
     const violations: string[] = [];
     for (const file of programs) {
       for (const spec of importsOf(file)) {
         const target = spec.startsWith(".") ? resolveFrom(file, spec) : spec;
         if (target.startsWith("runtime") && !ENTRIES.includes(target)) violations.push(`${file} imports ${target}`);
-        if (target.startsWith("launcher") && !target.startsWith("launcher/index")) violations.push(`${file} imports ${target}`);
+        if (target.startsWith("launcher") && !target.startsWith("launcher/index"))
+          violations.push(`${file} imports ${target}`);
       }
     }
     expect(violations).toEqual([]);
@@ -154,19 +162,36 @@ describe("layering", () => {
 
   it("every MPI object users get is a class of the facade (runtime/mpi/), one file each", () => {
     const index = fs.readFileSync(path.join(projectRoot, "runtime/index.ts"), "utf8");
-    const objects = ["Comm", "Intracomm", "Cartcomm", "Group", "Win", "Request", "PersistentRequest", "Status", "Message"];
+    const objects = [
+      "Comm",
+      "Intracomm",
+      "Cartcomm",
+      "Group",
+      "Win",
+      "Request",
+      "PersistentRequest",
+      "Status",
+      "Message",
+    ];
     const violations: string[] = [];
     for (const name of objects) {
-      const from = new RegExp(`export\\s*\\{[^}]*\\b${name}\\b[^}]*\\}\\s*from\\s*"\\./(mpi/[a-z-]+\\.ts)"`).exec(index);
+      const from = new RegExp(`export\\s*\\{[^}]*\\b${name}\\b[^}]*\\}\\s*from\\s*"\\./(mpi/[a-z-]+\\.ts)"`).exec(
+        index,
+      );
       if (!from) violations.push(`runtime/index.ts does not export ${name} from runtime/mpi/`);
-      else if (!new RegExp(`export class ${name}\\b`).test(fs.readFileSync(path.join(projectRoot, "runtime", from[1]), "utf8"))) violations.push(`runtime/${from[1]} does not define ${name}`);
+      else if (
+        !new RegExp(`export class ${name}\\b`).test(fs.readFileSync(path.join(projectRoot, "runtime", from[1]), "utf8"))
+      )
+        violations.push(`runtime/${from[1]} does not define ${name}`);
     }
     expect(violations).toEqual([]);
   });
 
   it("the internal entry is never part of the public API or imported by the runtime itself", () => {
     const violations = runtimeFiles.flatMap((file) =>
-      importsOf(file).filter((s) => s.startsWith(".") && resolveFrom(file, s) === "runtime/internal.ts").map(() => `${file} imports runtime/internal.ts`),
+      importsOf(file)
+        .filter((s) => s.startsWith(".") && resolveFrom(file, s) === "runtime/internal.ts")
+        .map(() => `${file} imports runtime/internal.ts`),
     );
     expect(violations).toEqual([]);
   });
@@ -190,7 +215,8 @@ describe("layering", () => {
       for (const spec of importsOf(file)) {
         if (!spec.startsWith(".")) continue;
         const target = path.relative(projectRoot, path.resolve(projectRoot, path.dirname(file), spec));
-        if (target.startsWith("runtime") && !LAUNCHER_SHARES.includes(target)) violations.push(`${file} imports ${target}`);
+        if (target.startsWith("runtime") && !LAUNCHER_SHARES.includes(target))
+          violations.push(`${file} imports ${target}`);
       }
     }
     expect(violations).toEqual([]);
@@ -200,7 +226,9 @@ describe("layering", () => {
     const violations: string[] = [];
     for (const file of filesUnder("exercises")) {
       for (const spec of importsOf(file)) {
-        const target = spec.startsWith(".") ? path.relative(projectRoot, path.resolve(projectRoot, path.dirname(file), spec)) : spec;
+        const target = spec.startsWith(".")
+          ? path.relative(projectRoot, path.resolve(projectRoot, path.dirname(file), spec))
+          : spec;
         if (target.startsWith("runtime") || target.startsWith("test")) violations.push(`${file} imports ${target}`);
       }
     }
@@ -211,7 +239,9 @@ describe("layering", () => {
     const violations: string[] = [];
     // Fixtures are broken variants of exercises (student-like programs), so they may reuse exercise code;
     // *.test.ts files test graders and exercise modules, they are not graders.
-    const graders = filesUnder("test/graders").filter((f) => !f.startsWith("test/graders/fixtures/") && !f.endsWith(".test.ts"));
+    const graders = filesUnder("test/graders").filter(
+      (f) => !f.startsWith("test/graders/fixtures/") && !f.endsWith(".test.ts"),
+    );
     for (const file of graders) {
       for (const spec of importsOf(file)) {
         if (!spec.startsWith(".")) continue;

@@ -11,10 +11,13 @@ const into = new Float64Array(n);
 const packed = new Float64Array(n);
 const modes: [string, (j: number) => unknown][] = [
   ["vector type", (j) => mpi.buf(matrix, column, 1, j)],
-  ["packed by hand", (j) => {
-    for (let i = 0; i < n; i++) packed[i] = matrix[i * n + j];
-    return mpi.buf(packed);
-  }],
+  [
+    "packed by hand",
+    (j) => {
+      for (let i = 0; i < n; i++) packed[i] = matrix[i * n + j];
+      return mpi.buf(packed);
+    },
+  ],
   ["contiguous rows", (j) => mpi.buf(matrix, mpi.FLOAT64, n, j * n)],
 ];
 for (const [mode, message] of modes) {

@@ -22,6 +22,8 @@ if (partner >= size) {
   const got = (await comm.sendrecv(data, partner, 42, partner, 42)) as Int32Array;
   // SOLUTION END
   const sum = got.reduce((a, b) => a + b, 0);
-  console.log(`rank ${rank} received ${got.length} int32 from rank ${partner}: ${got[0]} ${got[1]} … ${got[got.length - 1]} (sum ${sum})`);
+  console.log(
+    `rank ${rank} received ${got.length} int32 from rank ${partner}: ${got[0]} ${got[1]} … ${got[got.length - 1]} (sum ${sum})`,
+  );
 }
 await mpi.finalize();

@@ -15,8 +15,13 @@ import { mulberry32, numberOption } from "../common/args.ts";
 const TAG_REQUEST = 1; // worker → master: {result} or {result: null} at start
 const TAG_TASK = 2; // master → worker: {id, data}
 const TAG_STOP = 3; // master → worker: no more work
-interface Task { id: number; data: Int32Array }
-interface Request { result: { id: number; value: number } | null }
+interface Task {
+  id: number;
+  data: Int32Array;
+}
+interface Request {
+  result: { id: number; value: number } | null;
+}
 
 const comm = await mpi.init();
 const { rank, size } = comm;

@@ -9,8 +9,15 @@
 import * as mpi from "tsmpi";
 import { mulberry32, numberOption } from "../common/args.ts";
 
-interface Task { id: number; data: Int32Array }
-interface Result { id: number; value: number; rank: number }
+interface Task {
+  id: number;
+  data: Int32Array;
+}
+interface Result {
+  id: number;
+  value: number;
+  rank: number;
+}
 const makeTask = (id: number, seed: number): Task => {
   const next = mulberry32(seed + id);
   return { id, data: Int32Array.from({ length: 100 }, () => Math.floor(1000 * next())) };

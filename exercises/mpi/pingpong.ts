@@ -18,8 +18,13 @@ const reps = Number(textOption("reps", "50"));
 const warmup = Number(textOption("warmup", "5"));
 const maxSize = Number(textOption("max-size", String(16 * 2 ** 20)));
 const plot = textOption("plot", "");
-for (const [name, value] of [["reps", reps], ["warmup", warmup], ["max-size", maxSize]] as const) {
-  if (!Number.isInteger(value) || value < (name === "warmup" ? 0 : 1)) throw new Error(`--${name} must be a whole number, got ${textOption(name, "")}`);
+for (const [name, value] of [
+  ["reps", reps],
+  ["warmup", warmup],
+  ["max-size", maxSize],
+] as const) {
+  if (!Number.isInteger(value) || value < (name === "warmup" ? 0 : 1))
+    throw new Error(`--${name} must be a whole number, got ${textOption(name, "")}`);
 }
 const sizes: number[] = [];
 for (let size = 1; size <= maxSize; size *= 4) sizes.push(size); // 1 B, 4 B, 16 B, … 16 MiB
@@ -62,8 +67,18 @@ for (const size of sizes) {
 if (comm.rank === 0 && plot) {
   const where = `${comm.size} ranks on ${new Set(await comm.allgather(process.env.TSMPI_HOST_ID ?? "local")).size} host(s)`;
   writeCharts(plot, [
-    { title: `Ping-pong latency (${where})`, x: { label: "message size", log: true, format: bytes }, y: { label: "one-way latency (µs)", log: true }, series: [{ name: "latency", points: results.map((r) => [r.size, r.latencyUs]) }] },
-    { title: `Ping-pong bandwidth (${where})`, x: { label: "message size", log: true, format: bytes }, y: { label: "bandwidth (MB/s)", log: true }, series: [{ name: "bandwidth", points: results.map((r) => [r.size, r.bandwidthMBs]) }] },
+    {
+      title: `Ping-pong latency (${where})`,
+      x: { label: "message size", log: true, format: bytes },
+      y: { label: "one-way latency (µs)", log: true },
+      series: [{ name: "latency", points: results.map((r) => [r.size, r.latencyUs]) }],
+    },
+    {
+      title: `Ping-pong bandwidth (${where})`,
+      x: { label: "message size", log: true, format: bytes },
+      y: { label: "bandwidth (MB/s)", log: true },
+      series: [{ name: "bandwidth", points: results.map((r) => [r.size, r.bandwidthMBs]) }],
+    },
   ]);
   console.log(`plot written to ${plot}`);
 } else if (plot) {

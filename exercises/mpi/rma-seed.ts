@@ -29,6 +29,8 @@ if (rank !== 0) {
 const next = mulberry32(seed);
 const values = Float64Array.from({ length: 1000 }, () => next());
 const sum = values.reduce((a, b) => a + b, 0);
-console.log(`rank ${rank}: seed ${seed}, ${values.length} values, first ${values[0]} ${values[1]} ${values[2]}, sum ${sum}`);
+console.log(
+  `rank ${rank}: seed ${seed}, ${values.length} values, first ${values[0]} ${values[1]} ${values[2]}, sum ${sum}`,
+);
 await win.free();
 await mpi.finalize();

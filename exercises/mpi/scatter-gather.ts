@@ -15,7 +15,8 @@ const meanOfCubes = (xs: Float64Array) => xs.reduce((sum, x) => sum + x * x * x,
 const comm = await mpi.init();
 const { rank, size } = comm;
 const PART = numberOption("size", 1024);
-if (!Number.isInteger(PART) || PART < 1) throw new Error(`--size takes the number of values per rank (a whole number ≥ 1), got ${textOption("size", "")}`);
+if (!Number.isInteger(PART) || PART < 1)
+  throw new Error(`--size takes the number of values per rank (a whole number ≥ 1), got ${textOption("size", "")}`);
 const seed = numberOption("seed", 42);
 
 let all: Float64Array | undefined;
@@ -39,7 +40,11 @@ if (rank === 0) {
   const sequential = meanOfCubes(all!);
   const sequentialMs = (mpi.wtime() - t1) * 1000;
   console.log(`rank 0: parallel mean of cubes ${parallel} in ${parallelMs.toFixed(2)} ms`);
-  console.log(`rank 0: sequential mean of cubes ${sequential} in ${sequentialMs.toFixed(2)} ms (difference ${Math.abs(parallel - sequential).toExponential(1)})`);
-  console.log(`rank 0: speed-up ${(sequentialMs / parallelMs).toFixed(2)} (sequential ${sequentialMs.toFixed(2)} ms / parallel ${parallelMs.toFixed(2)} ms) on ${size} ranks, ${PART} values each`);
+  console.log(
+    `rank 0: sequential mean of cubes ${sequential} in ${sequentialMs.toFixed(2)} ms (difference ${Math.abs(parallel - sequential).toExponential(1)})`,
+  );
+  console.log(
+    `rank 0: speed-up ${(sequentialMs / parallelMs).toFixed(2)} (sequential ${sequentialMs.toFixed(2)} ms / parallel ${parallelMs.toFixed(2)} ms) on ${size} ranks, ${PART} values each`,
+  );
 }
 await mpi.finalize();

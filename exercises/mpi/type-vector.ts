@@ -29,7 +29,9 @@ if (rank < 2) {
   for (let i = 0; i < M; i++) await comm.recvInto(mpi.buf(byElement, mpi.INT32, 1, i * N), partner, 1);
   await mpi.waitall(sends);
   // SOLUTION END
-  console.log(`rank ${rank} element-wise: ${M} messages of 4 B (${4 * M} B in all), column [${firstColumn(byElement).join(",")}]`);
+  console.log(
+    `rank ${rank} element-wise: ${M} messages of 4 B (${4 * M} B in all), column [${firstColumn(byElement).join(",")}]`,
+  );
 
   // (b) one item of a vector type: M blocks of 1 int32, N int32 apart
   // SOLUTION BEGIN: (b) exchange the first column as one item of a vector type (M blocks of 1 int32, N apart), tag 2, received into byVector

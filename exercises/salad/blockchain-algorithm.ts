@@ -68,11 +68,18 @@ export class Chain {
   verify(): Verdict {
     const target = "0".repeat(this.difficulty);
     for (const [index, block] of this.blocks.entries()) {
-      if (block.hash !== block.calculateHash()) return { valid: false, index, reason: "hash does not match the block's content" };
-      if (!block.hash.startsWith(target)) return { valid: false, index, reason: `hash lacks ${this.difficulty} leading zeros (not mined)` };
+      if (block.hash !== block.calculateHash())
+        return { valid: false, index, reason: "hash does not match the block's content" };
+      if (!block.hash.startsWith(target))
+        return { valid: false, index, reason: `hash lacks ${this.difficulty} leading zeros (not mined)` };
       const expectedPrevious = index === 0 ? "0" : this.blocks[index - 1].hash;
       if (block.previousHash !== expectedPrevious) {
-        return { valid: false, index, reason: index === 0 ? "genesis block's previousHash is not 0" : `previousHash is not block ${index - 1}'s hash` };
+        return {
+          valid: false,
+          index,
+          reason:
+            index === 0 ? "genesis block's previousHash is not 0" : `previousHash is not block ${index - 1}'s hash`,
+        };
       }
     }
     return { valid: true };
@@ -87,7 +94,11 @@ export class Chain {
 
 export type TamperField = "data" | "nonce" | "hash" | "previousHash";
 export type TamperMode = "plain" | "rehash" | "remine";
-export interface TamperSpec { block: number | "last"; field: TamperField; mode: TamperMode }
+export interface TamperSpec {
+  block: number | "last";
+  field: TamperField;
+  mode: TamperMode;
+}
 
 /** Alters one block of the chain as an attacker would; returns the index altered. */
 export function tamper(chain: Chain, spec: TamperSpec): number {

@@ -19,12 +19,18 @@ function ex5(timestamp?: number): void {
   let previous = "0";
   GIVEN.forEach((data, i) => {
     const block = new Block(data, previous, timestamp);
-    console.log(`BLOCK ${i} hash=${block.hash} previousHash=${block.previousHash} timestamp=${block.timestamp} data=${JSON.stringify(data)}`);
+    console.log(
+      `BLOCK ${i} hash=${block.hash} previousHash=${block.previousHash} timestamp=${block.timestamp} data=${JSON.stringify(data)}`,
+    );
     previous = block.hash;
   });
 }
 
-interface Row { difficulty: number; seconds: number; attempts: number }
+interface Row {
+  difficulty: number;
+  seconds: number;
+  attempts: number;
+}
 
 function ex7(maxDifficulty: number, blocks: number): Row[] {
   const rows: Row[] = [];
@@ -48,25 +54,45 @@ function ex7(maxDifficulty: number, blocks: number): Row[] {
 
 function whole(name: string, raw: string | undefined, fallback: number, max: number): number {
   const value = raw === undefined ? fallback : Number(raw);
-  if (!Number.isInteger(value) || value < 1 || value > max) throw new Error(`--${name} must be a whole number from 1 to ${max}, got "${raw}"`);
+  if (!Number.isInteger(value) || value < 1 || value > max)
+    throw new Error(`--${name} must be a whole number from 1 to ${max}, got "${raw}"`);
   return value;
 }
 
 try {
   const { values, positionals } = parseArgs({
     allowPositionals: true,
-    options: { timestamp: { type: "string" }, "max-difficulty": { type: "string" }, blocks: { type: "string" }, plot: { type: "string" } },
+    options: {
+      timestamp: { type: "string" },
+      "max-difficulty": { type: "string" },
+      blocks: { type: "string" },
+      plot: { type: "string" },
+    },
   });
   if (positionals[0] === "ex5") {
     const timestamp = values.timestamp === undefined ? undefined : Number(values.timestamp);
-    if (timestamp !== undefined && !Number.isFinite(timestamp)) throw new Error(`--timestamp takes milliseconds since 1970, got "${values.timestamp}"`);
+    if (timestamp !== undefined && !Number.isFinite(timestamp))
+      throw new Error(`--timestamp takes milliseconds since 1970, got "${values.timestamp}"`);
     ex5(timestamp);
   } else if (positionals[0] === "ex7") {
     const rows = ex7(whole("max-difficulty", values["max-difficulty"], 5, 8), whole("blocks", values.blocks, 3, 1000));
     if (values.plot) {
       writeCharts(values.plot, [
-        { title: "Mining time per block", x: { label: "difficulty (leading zeros)" }, y: { label: "seconds per block", log: true }, series: [{ name: "seconds", points: rows.map((r) => [r.difficulty, r.seconds]) }] },
-        { title: "Hashes tried per block", x: { label: "difficulty (leading zeros)" }, y: { label: "attempts per block", log: true }, series: [{ name: "measured", points: rows.map((r) => [r.difficulty, r.attempts]) }, { name: "16^d (expected)", points: rows.map((r) => [r.difficulty, 16 ** r.difficulty]) }] },
+        {
+          title: "Mining time per block",
+          x: { label: "difficulty (leading zeros)" },
+          y: { label: "seconds per block", log: true },
+          series: [{ name: "seconds", points: rows.map((r) => [r.difficulty, r.seconds]) }],
+        },
+        {
+          title: "Hashes tried per block",
+          x: { label: "difficulty (leading zeros)" },
+          y: { label: "attempts per block", log: true },
+          series: [
+            { name: "measured", points: rows.map((r) => [r.difficulty, r.attempts]) },
+            { name: "16^d (expected)", points: rows.map((r) => [r.difficulty, 16 ** r.difficulty]) },
+          ],
+        },
       ]);
       console.log(`plot written to ${values.plot}`);
     }

@@ -16,7 +16,15 @@
 // `CHAIN VALID <n> blocks` or `CHAIN INVALID at block <i>: <why>`, `TAMPER <i> <field> <mode> -> …`, `TOTAL`.
 import { parseArgs } from "node:util";
 import { prepare, preparedLine, saladTasks, timeScale, totalLine, type Task } from "./fruits.ts";
-import { blockLine, Chain, tamper, verdictLine, type TamperField, type TamperMode, type TamperSpec } from "./blockchain-algorithm.ts";
+import {
+  blockLine,
+  Chain,
+  tamper,
+  verdictLine,
+  type TamperField,
+  type TamperMode,
+  type TamperSpec,
+} from "./blockchain-algorithm.ts";
 
 /** The master: `workers` cooks take fruits from the queue; each finished fruit is mined into a block. */
 async function prepareAndMine(
@@ -40,18 +48,24 @@ async function prepareAndMine(
 
 /** --tamper's list: BLOCK:FIELD[:MODE],… */
 function parseTamper(list: string): TamperSpec[] {
-  return list.split(",").filter(Boolean).map((spec) => {
-    const [block, field, mode = "plain"] = spec.split(":");
-    const index = block === "last" ? "last" : Number(block);
-    const ok =
-      (index === "last" || (Number.isInteger(index) && index >= 0)) &&
-      ["data", "nonce", "hash", "previousHash"].includes(field) &&
-      ["plain", "rehash", "remine"].includes(mode) &&
-      !(field === "hash" && mode !== "plain") &&
-      !(field === "nonce" && mode === "remine");
-    if (!ok) throw new Error(`--tamper takes BLOCK:FIELD[:MODE] (FIELD data|nonce|hash|previousHash, MODE plain|rehash|remine; hash: plain only; nonce: no remine), got "${spec}"`);
-    return { block: index, field: field as TamperField, mode: mode as TamperMode };
-  });
+  return list
+    .split(",")
+    .filter(Boolean)
+    .map((spec) => {
+      const [block, field, mode = "plain"] = spec.split(":");
+      const index = block === "last" ? "last" : Number(block);
+      const ok =
+        (index === "last" || (Number.isInteger(index) && index >= 0)) &&
+        ["data", "nonce", "hash", "previousHash"].includes(field) &&
+        ["plain", "rehash", "remine"].includes(mode) &&
+        !(field === "hash" && mode !== "plain") &&
+        !(field === "nonce" && mode === "remine");
+      if (!ok)
+        throw new Error(
+          `--tamper takes BLOCK:FIELD[:MODE] (FIELD data|nonce|hash|previousHash, MODE plain|rehash|remine; hash: plain only; nonce: no remine), got "${spec}"`,
+        );
+      return { block: index, field: field as TamperField, mode: mode as TamperMode };
+    });
 }
 
 /** The program: prepares the salad, mines a block per fruit, verifies, then verifies tampered copies. */
@@ -67,9 +81,11 @@ async function runBlockchain(argv: string[]): Promise<void> {
     strict: true,
   });
   const difficulty = Number(values.difficulty);
-  if (!Number.isInteger(difficulty) || difficulty < 0 || difficulty > 8) throw new Error(`--difficulty must be an integer 0..8, got "${values.difficulty}"`);
+  if (!Number.isInteger(difficulty) || difficulty < 0 || difficulty > 8)
+    throw new Error(`--difficulty must be an integer 0..8, got "${values.difficulty}"`);
   const workers = Number(values.workers);
-  if (!Number.isInteger(workers) || workers < 1) throw new Error(`--workers must be a positive integer, got "${values.workers}"`);
+  if (!Number.isInteger(workers) || workers < 1)
+    throw new Error(`--workers must be a positive integer, got "${values.workers}"`);
   const scale = timeScale(values["time-scale"]);
   const tampers = parseTamper(values.tamper!);
   const log = (line: string) => console.log(line);

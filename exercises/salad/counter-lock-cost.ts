@@ -9,7 +9,12 @@ import { AsyncMutex, incrementAsync, type RaceMode } from "./counter-race-algori
 import { incrementInThread } from "./counter-race-threads.ts";
 import { writeCharts } from "../common/svg-chart.ts";
 
-interface Run { n: number; lock: boolean; ms: number; counter: number }
+interface Run {
+  n: number;
+  lock: boolean;
+  ms: number;
+  counter: number;
+}
 
 /** One round: K callers started together, N increments each; returns the time and the final counter. */
 async function round(clients: number, n: number, lock: boolean, race: RaceMode): Promise<Run> {
@@ -30,28 +35,54 @@ async function round(clients: number, n: number, lock: boolean, race: RaceMode):
 }
 
 try {
-  const { values } = parseArgs({ options: { clients: { type: "string", default: "3" }, n: { type: "string", default: "1000,10000,100000" }, race: { type: "string", default: "async" }, plot: { type: "string" } } });
+  const { values } = parseArgs({
+    options: {
+      clients: { type: "string", default: "3" },
+      n: { type: "string", default: "1000,10000,100000" },
+      race: { type: "string", default: "async" },
+      plot: { type: "string" },
+    },
+  });
   const clients = Number(values.clients);
   const ns = values.n!.split(",").map(Number);
-  if (!Number.isInteger(clients) || clients < 1) throw new Error(`--clients must be a whole number ≥ 1, got "${values.clients}"`);
-  if (ns.some((n) => !Number.isInteger(n) || n < 1 || n * clients > 2 ** 31 - 1)) throw new Error(`--n takes whole numbers ≥ 1 separated by commas (K × N below 2^31), got "${values.n}"`);
-  if (values.race !== "async" && values.race !== "threads") throw new Error(`--race is async or threads, got "${values.race}"`);
+  if (!Number.isInteger(clients) || clients < 1)
+    throw new Error(`--clients must be a whole number ≥ 1, got "${values.clients}"`);
+  if (ns.some((n) => !Number.isInteger(n) || n < 1 || n * clients > 2 ** 31 - 1))
+    throw new Error(`--n takes whole numbers ≥ 1 separated by commas (K × N below 2^31), got "${values.n}"`);
+  if (values.race !== "async" && values.race !== "threads")
+    throw new Error(`--race is async or threads, got "${values.race}"`);
   const runs: Run[] = [];
   for (const n of ns) {
     for (const lock of [false, true]) {
       const run = await round(clients, n, lock, values.race);
       runs.push(run);
-      console.log(`COST n=${n} lock=${lock ? "on" : "off"} ms=${run.ms.toFixed(3)} counter=${run.counter} expected=${clients * n} lost=${clients * n - run.counter}`);
+      console.log(
+        `COST n=${n} lock=${lock ? "on" : "off"} ms=${run.ms.toFixed(3)} counter=${run.counter} expected=${clients * n} lost=${clients * n - run.counter}`,
+      );
     }
   }
-  console.log(`\n| N per caller | without lock (ms) | with lock (ms) | lock cost | lost without lock |\n|---:|---:|---:|---:|---:|`);
+  console.log(
+    `\n| N per caller | without lock (ms) | with lock (ms) | lock cost | lost without lock |\n|---:|---:|---:|---:|---:|`,
+  );
   for (const n of ns) {
     const [off, on] = [false, true].map((lock) => runs.find((r) => r.n === n && r.lock === lock)!);
-    console.log(`| ${n} | ${off.ms.toFixed(1)} | ${on.ms.toFixed(1)} | ×${(on.ms / off.ms).toFixed(2)} | ${clients * n - off.counter} |`);
+    console.log(
+      `| ${n} | ${off.ms.toFixed(1)} | ${on.ms.toFixed(1)} | ×${(on.ms / off.ms).toFixed(2)} | ${clients * n - off.counter} |`,
+    );
   }
   if (values.plot) {
-    const series = (lock: boolean) => ({ name: lock ? "with lock (exact)" : "without lock (loses increments)", points: runs.filter((r) => r.lock === lock).map((r) => [r.n, Number(r.ms.toFixed(3))] as [number, number]) });
-    writeCharts(values.plot, [{ title: `Cost of the lock (${clients} callers, ${values.race})`, x: { label: "increments per caller", log: true }, y: { label: "time (ms)", log: true }, series: [series(false), series(true)] }]);
+    const series = (lock: boolean) => ({
+      name: lock ? "with lock (exact)" : "without lock (loses increments)",
+      points: runs.filter((r) => r.lock === lock).map((r) => [r.n, Number(r.ms.toFixed(3))] as [number, number]),
+    });
+    writeCharts(values.plot, [
+      {
+        title: `Cost of the lock (${clients} callers, ${values.race})`,
+        x: { label: "increments per caller", log: true },
+        y: { label: "time (ms)", log: true },
+        series: [series(false), series(true)],
+      },
+    ]);
     console.log(`plot written to ${values.plot}`);
   }
 } catch (err) {

@@ -20,7 +20,8 @@ export class AsyncMutex {
   }
   release(): void {
     const next = this.waiting.shift();
-    if (next) next(); // hand the lock over directly: it stays held
+    if (next)
+      next(); // hand the lock over directly: it stays held
     else this.held = false;
   }
 }

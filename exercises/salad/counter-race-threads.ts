@@ -43,7 +43,12 @@ export function incrementInThread(counter: Int32Array, n: number, lock: boolean)
 }
 
 /** Raises the go flag once `count` threads of the round are online, so that they all start at once. */
-export async function startThreadsTogether(counter: Int32Array, thread: ThreadRun, online: { count: number }, count: number): Promise<void> {
+export async function startThreadsTogether(
+  counter: Int32Array,
+  thread: ThreadRun,
+  online: { count: number },
+  count: number,
+): Promise<void> {
   await thread.ready;
   if (++online.count === count) {
     Atomics.store(counter, GO, 1);

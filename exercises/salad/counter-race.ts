@@ -40,13 +40,16 @@ async function runCounterServer(argv: string[]): Promise<void> {
     },
     strict: true,
   });
-  if (values.race !== "async" && values.race !== "threads") throw new Error(`--race is async or threads, got "${values.race}"`);
+  if (values.race !== "async" && values.race !== "threads")
+    throw new Error(`--race is async or threads, got "${values.race}"`);
   const n = positiveInteger("n", values.n!);
   const clients = positiveInteger("clients", values.clients!);
-  if (clients * n > 2 ** 31 - 1) throw new Error(`--clients × --n must stay below 2^31 (the counter is an int32), got ${clients * n}`);
+  if (clients * n > 2 ** 31 - 1)
+    throw new Error(`--clients × --n must stay below 2^31 (the counter is an int32), got ${clients * n}`);
   const rounds = values.rounds === undefined ? Infinity : positiveInteger("rounds", values.rounds);
   const port = Number(values.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be 0..65535, got "${values.port}"`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new Error(`--port must be 0..65535, got "${values.port}"`);
   const host = checkHost(values.host!);
   const log = (line: string) => console.log(line);
   const options: CounterOptions = {
@@ -60,9 +63,11 @@ async function runCounterServer(argv: string[]): Promise<void> {
       if (round >= rounds) setImmediate(() => void server?.close().then(() => process.exit(0)));
     },
   };
-  const server: RpcServer = await serveRpc(new CounterService(options), { host, port }).catch((err: NodeJS.ErrnoException) => {
-    throw new Error(`cannot listen on ${host}:${port}: ${err.code ?? err.message}. Try another --port (0 = any)`);
-  });
+  const server: RpcServer = await serveRpc(new CounterService(options), { host, port }).catch(
+    (err: NodeJS.ErrnoException) => {
+      throw new Error(`cannot listen on ${host}:${port}: ${err.code ?? err.message}. Try another --port (0 = any)`);
+    },
+  );
   log(`counter server on ws://${reachableHost(host)}:${server.port}, waiting for ${clients} clients per round`);
   const note = loopbackNote(host);
   if (note) log(note);
@@ -71,7 +76,11 @@ async function runCounterServer(argv: string[]): Promise<void> {
 
 /** `client` subcommand: one inc() call, prints the handout's `N - i = …`. */
 async function runCounterClient(argv: string[]): Promise<void> {
-  const { values } = parseArgs({ args: argv, options: { server: { type: "string", default: "ws://127.0.0.1:18861" } }, strict: true });
+  const { values } = parseArgs({
+    args: argv,
+    options: { server: { type: "string", default: "ws://127.0.0.1:18861" } },
+    strict: true,
+  });
   const conn = await connectRpc(values.server!);
   const { n, i } = (await conn.root.inc()) as { n: number; i: number };
   console.log(`N - i = ${n - i}`);
@@ -81,7 +90,9 @@ async function runCounterClient(argv: string[]): Promise<void> {
 const [command, ...rest] = process.argv.slice(2);
 const run = command === "server" ? runCounterServer : command === "client" ? runCounterClient : undefined;
 if (!run) {
-  console.error(`counter-race: say "server" or "client" first, e.g. counter-race.ts server --lock (got ${command ?? "nothing"})`);
+  console.error(
+    `counter-race: say "server" or "client" first, e.g. counter-race.ts server --lock (got ${command ?? "nothing"})`,
+  );
   process.exit(2);
 }
 run(rest).catch((err: Error) => {

@@ -38,7 +38,17 @@ export interface Task {
 
 /** The handout's ingredient list (seq.py), in its order. */
 const HANDOUT_ORDER = [
-  "banane", "pêche", "banane", "cerise", "cerise", "poire", "pêche", "pomme", "poire", "pastèque", "pomme",
+  "banane",
+  "pêche",
+  "banane",
+  "cerise",
+  "cerise",
+  "poire",
+  "pêche",
+  "pomme",
+  "poire",
+  "pastèque",
+  "pomme",
 ] as const;
 
 /** Time units of the sequential salad (the handout measures 26.0 s). */
@@ -61,7 +71,9 @@ export function timeScale(optionValue?: string, env: NodeJS.ProcessEnv = process
   const scale = Number(raw);
   if (!Number.isFinite(scale) || scale <= 0) {
     const from = optionValue !== undefined ? "--time-scale" : TIME_SCALE_ENV;
-    throw new Error(`${from} must be a positive number of seconds per time unit, got "${raw}" (e.g. 1 for the handout's times, 0.01 for tests)`);
+    throw new Error(
+      `${from} must be a positive number of seconds per time unit, got "${raw}" (e.g. 1 for the handout's times, 0.01 for tests)`,
+    );
   }
   return scale;
 }

@@ -21,9 +21,11 @@ import { BrokerMutex, Mailbox } from "./lamport/broker.ts";
 import { saladReady } from "./mpi/master.ts";
 import { wallMs } from "./mpi/common.ts";
 
-type ToMaster = { kind: "hello" | "give_task"; worker: number } | { kind: "result"; worker: number; id: number; result: string };
+type ToMaster =
+  { kind: "hello" | "give_task"; worker: number } | { kind: "result"; worker: number; id: number; result: string };
 type ToWorker = { kind: "start" } | { kind: "task"; task: Task | null };
-const USAGE = "lamport-broker.ts master|worker --broker mqtt://HOST:PORT --workers N [--id I] [--topic P] [--time-scale X]";
+const USAGE =
+  "lamport-broker.ts master|worker --broker mqtt://HOST:PORT --workers N [--id I] [--topic P] [--time-scale X]";
 
 function die(message: string): never {
   console.error(`lamport-broker: ${message}`);
@@ -32,9 +34,17 @@ function die(message: string): never {
 
 const { values, positionals } = (() => {
   try {
-    return parseArgs({ allowPositionals: true, strict: true, options: {
-      broker: { type: "string", default: "mqtt://127.0.0.1:1883" }, workers: { type: "string", default: "3" },
-      id: { type: "string" }, topic: { type: "string", default: "salad" }, "time-scale": { type: "string" } } });
+    return parseArgs({
+      allowPositionals: true,
+      strict: true,
+      options: {
+        broker: { type: "string", default: "mqtt://127.0.0.1:1883" },
+        workers: { type: "string", default: "3" },
+        id: { type: "string" },
+        topic: { type: "string", default: "salad" },
+        "time-scale": { type: "string" },
+      },
+    });
   } catch (error) {
     return die(`${(error as Error).message}. Usage: ${USAGE}`);
   }
@@ -42,19 +52,30 @@ const { values, positionals } = (() => {
 const role = positionals[0];
 const workers = Number(values.workers);
 if ((role !== "master" && role !== "worker") || positionals.length !== 1) die(`say master or worker. Usage: ${USAGE}`);
-if (!Number.isInteger(workers) || workers < 1) die(`--workers must be a whole number of workers, at least 1, got "${values.workers}"`);
+if (!Number.isInteger(workers) || workers < 1)
+  die(`--workers must be a whole number of workers, at least 1, got "${values.workers}"`);
 const id = Number(values.id ?? NaN);
-if (role === "worker" && !(Number.isInteger(id) && id >= 0 && id < workers)) die(`a worker needs --id between 0 and ${workers - 1}`);
-const scale = (() => { try { return timeScale(values["time-scale"]); } catch (error) { return die((error as Error).message); } })();
+if (role === "worker" && !(Number.isInteger(id) && id >= 0 && id < workers))
+  die(`a worker needs --id between 0 and ${workers - 1}`);
+const scale = (() => {
+  try {
+    return timeScale(values["time-scale"]);
+  } catch (error) {
+    return die((error as Error).message);
+  }
+})();
 const prefix = values.topic!;
 const name = (i: number) => `worker-${i + 1}`;
-const send = (client: MqttClient, topic: string, message: ToMaster | ToWorker) => client.publishAsync(topic, JSON.stringify(message), { qos: 1 });
+const send = (client: MqttClient, topic: string, message: ToMaster | ToWorker) =>
+  client.publishAsync(topic, JSON.stringify(message), { qos: 1 });
 
 let client: MqttClient;
 try {
   client = await mqtt.connectAsync(values.broker!, { clean: true, reconnectPeriod: 0, connectTimeout: 10_000 });
 } catch (error) {
-  die(`cannot reach the broker at ${values.broker}: ${(error as Error).message}. Is mosquitto running there (handout S4)?`);
+  die(
+    `cannot reach the broker at ${values.broker}: ${(error as Error).message}. Is mosquitto running there (handout S4)?`,
+  );
 }
 
 /** The S1 master's give_task / receive_result, as messages on P/master. */
@@ -63,15 +84,17 @@ async function master(): Promise<void> {
   client.on("message", (_, payload) => inbox.put(JSON.parse(payload.toString()) as ToMaster));
   await client.subscribeAsync(`${prefix}/master`, { qos: 1 });
   console.log(`master: waiting for ${workers} workers on ${values.broker} (topic ${prefix}/master)`);
-  for (const ready = new Set<number>(); ready.size < workers; ) {
+  for (const ready = new Set<number>(); ready.size < workers;) {
     const m = await inbox.take();
     if (m.kind === "hello") ready.add(m.worker);
   }
-  await Promise.all(Array.from({ length: workers }, (_, w) => send(client, `${prefix}/worker/${w}`, { kind: "start" })));
+  await Promise.all(
+    Array.from({ length: workers }, (_, w) => send(client, `${prefix}/worker/${w}`, { kind: "start" })),
+  );
   const toDo = saladTasks();
   const beingDone = new Map<number, Task>();
   const startedAt = performance.now();
-  for (let left = workers; left > 0; ) {
+  for (let left = workers; left > 0;) {
     const m = await inbox.take();
     if (m.kind === "give_task") {
       const task = toDo.pop() ?? null;
@@ -92,14 +115,17 @@ async function worker(): Promise<void> {
   const inbox = new Mailbox<ToWorker>();
   const mutex = new BrokerMutex(client, prefix, id, workers);
   const mine = BrokerMutex.topic(prefix, id);
-  client.on("message", (topic, payload) => (topic === mine ? void mutex.onMessage(payload.toString()) : inbox.put(JSON.parse(payload.toString()) as ToWorker)));
+  client.on("message", (topic, payload) =>
+    topic === mine ? void mutex.onMessage(payload.toString()) : inbox.put(JSON.parse(payload.toString()) as ToWorker),
+  );
   await client.subscribeAsync([`${prefix}/worker/${id}`, mine], { qos: 1 });
   // hello until the master says start: a hello sent before the master subscribed is lost (no queue yet)
   const hello = setInterval(() => void send(client, `${prefix}/master`, { kind: "hello", worker: id }), 250);
   await send(client, `${prefix}/master`, { kind: "hello", worker: id });
   await inbox.take(); // start: every worker has subscribed
   clearInterval(hello);
-  const event = (kind: string, s: { ts: number; id: number }) => console.log(`${kind} ${name(id)} ts=${s.ts} id=${s.id} vc=${mutex.tick().join(",")} time=${wallMs()}`);
+  const event = (kind: string, s: { ts: number; id: number }) =>
+    console.log(`${kind} ${name(id)} ts=${s.ts} id=${s.id} vc=${mutex.tick().join(",")} time=${wallMs()}`);
   for (;;) {
     await send(client, `${prefix}/master`, { kind: "give_task", worker: id });
     const reply = await inbox.take();

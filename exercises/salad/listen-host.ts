@@ -13,7 +13,9 @@ export const hostOption = { host: { type: "string", default: DEFAULT_HOST } } as
 /** Checks --host: an IP address or a host name (no scheme, no port). */
 export function checkHost(host: string): string {
   if (net.isIP(host) || /^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?$/.test(host)) return host;
-  throw new Error(`--host must be an address or host name such as 0.0.0.0 or 10.0.0.5 (no scheme, no port), got "${host}"`);
+  throw new Error(
+    `--host must be an address or host name such as 0.0.0.0 or 10.0.0.5 (no scheme, no port), got "${host}"`,
+  );
 }
 
 /** The host to put in the URL workers should use: the machine's name when listening on every interface. */

@@ -11,7 +11,15 @@
 // (printed by the master) and `TOTAL <units>` (from the first give_task to the last result).
 import * as mpi from "tsmpi";
 import { prepare, timeScale, type Task } from "./fruits.ts";
-import { TAG_GIVE_TASK, TAG_RESULT, TAG_TASK, programOptions, requireWorkers, workerName, type ResultMessage } from "./mpi/common.ts";
+import {
+  TAG_GIVE_TASK,
+  TAG_RESULT,
+  TAG_TASK,
+  programOptions,
+  requireWorkers,
+  workerName,
+  type ResultMessage,
+} from "./mpi/common.ts";
 import { runMaster, scaleOption } from "./mpi/master.ts";
 
 const PROGRAM = "master-worker";

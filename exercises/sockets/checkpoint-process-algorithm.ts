@@ -6,8 +6,15 @@
 // sends a marker on every outgoing channel and waits for the marker of every incoming channel; then every
 // message sent before the cut has arrived, and it saves its state and waits to be resumed.
 
-export type PeerMessage = { op: "hello"; from: number } | { op: "value"; value: number } | { op: "marker"; wave: number };
-export interface CheckpointRecord { wave: number; process: number; counter: number; sent: number[]; received: number[] }
+export type PeerMessage =
+  { op: "hello"; from: number } | { op: "value"; value: number } | { op: "marker"; wave: number };
+export interface CheckpointRecord {
+  wave: number;
+  process: number;
+  counter: number;
+  sent: number[];
+  received: number[];
+}
 
 /** What a process does besides changing its state: the program wires these to sockets and a file. */
 export interface CheckpointActions {
@@ -27,7 +34,10 @@ export class CheckpointProcess {
   private blocked = false;
   private stopped = false;
 
-  constructor(private readonly me: number, private readonly act: CheckpointActions) {}
+  constructor(
+    private readonly me: number,
+    private readonly act: CheckpointActions,
+  ) {}
 
   /** The launcher says every process is connected: `processes` in all, channels to each other one. */
   connected(processes: number): void {

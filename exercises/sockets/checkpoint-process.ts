@@ -14,16 +14,31 @@ import { connect, connectWithRetry, listen, onMessages, send } from "./common/ne
 import { CheckpointProcess, type PeerMessage } from "./checkpoint-process-algorithm.ts";
 
 const program = "checkpoint-process";
-const argv = cli(program, "$0 --id I --launcher HOST:PORT [--bind ADDR] [--tick-ms T] [--delay-ms D] [--dir DIR]   (started by checkpoint.ts)")
+const argv = cli(
+  program,
+  "$0 --id I --launcher HOST:PORT [--bind ADDR] [--tick-ms T] [--delay-ms D] [--dir DIR]   (started by checkpoint.ts)",
+)
   .option("id", { type: "number", demandOption: true, describe: "this process's number (0..N-1)" })
   .option("launcher", { type: "string", demandOption: true, describe: "host:port of the launcher" })
   .option("bind", listenHostOption)
   .option("tick-ms", { type: "number", default: 20, describe: "time between two application messages" })
-  .option("delay-ms", { type: "number", default: 0, describe: "latency added to every message sent to a peer (keeps FIFO)" })
-  .option("dir", { type: "string", default: os.tmpdir(), describe: "where the checkpoint file is written (local to each machine)" })
+  .option("delay-ms", {
+    type: "number",
+    default: 0,
+    describe: "latency added to every message sent to a peer (keeps FIFO)",
+  })
+  .option("dir", {
+    type: "string",
+    default: os.tmpdir(),
+    describe: "where the checkpoint file is written (local to each machine)",
+  })
   .parseSync();
 
-type LauncherMessage = { op: "all-connected"; peers: { host: string; port: number }[] } | { op: "checkpoint"; wave: number } | { op: "resume"; wave: number } | { op: "stop" };
+type LauncherMessage =
+  | { op: "all-connected"; peers: { host: string; port: number }[] }
+  | { op: "checkpoint"; wave: number }
+  | { op: "resume"; wave: number }
+  | { op: "stop" };
 
 const me = argv.id;
 let launcherAddress: { host: string; port: number };
@@ -38,7 +53,8 @@ let stopped = false;
 
 const transmit = (j: number, message: PeerMessage) => {
   const write = () => send(outgoing.get(j)!, message);
-  if (argv["delay-ms"] > 0) setTimeout(write, argv["delay-ms"]); // one delay for all: timers keep FIFO order
+  if (argv["delay-ms"] > 0)
+    setTimeout(write, argv["delay-ms"]); // one delay for all: timers keep FIFO order
   else write();
 };
 
@@ -59,7 +75,9 @@ async function onLauncherMessage(message: LauncherMessage): Promise<void> {
     for (const j of message.peers.keys()) {
       if (j === me) continue;
       const { host, port } = message.peers[j];
-      const socket = await connect(host, port).catch((error) => die(program, `process ${me} cannot reach process ${j}: ${socketErrorText(error, host, port)}`));
+      const socket = await connect(host, port).catch((error) =>
+        die(program, `process ${me} cannot reach process ${j}: ${socketErrorText(error, host, port)}`),
+      );
       socket.on("error", () => {});
       send(socket, { op: "hello", from: me });
       outgoing.set(j, socket);
@@ -80,7 +98,9 @@ async function onLauncherMessage(message: LauncherMessage): Promise<void> {
 const server = net.createServer((socket) => {
   let from = -1;
   socket.on("error", () => {});
-  onMessages<PeerMessage>(socket, (message) => (message.op === "hello" ? (from = message.from) : node.onPeerMessage(from, message)));
+  onMessages<PeerMessage>(socket, (message) =>
+    message.op === "hello" ? (from = message.from) : node.onPeerMessage(from, message),
+  );
 });
 let port: number;
 try {
@@ -89,9 +109,12 @@ try {
   die(program, `cannot listen on TCP ${argv.bind}: ${socketErrorText(error, argv.bind, 0)}`);
 }
 const toLauncher = await connectWithRetry(launcherAddress.host, launcherAddress.port).catch((error) =>
-  die(program, `cannot reach the launcher: ${socketErrorText(error, launcherAddress.host, launcherAddress.port)}`));
+  die(program, `cannot reach the launcher: ${socketErrorText(error, launcherAddress.host, launcherAddress.port)}`),
+);
 toLauncher.on("error", () => {});
 toLauncher.on("close", () => stopped || die(program, `process ${me}: the launcher went away`));
 onMessages<LauncherMessage>(toLauncher, (message) => void onLauncherMessage(message));
 send(toLauncher, { op: "join", process: me, port, host: os.hostname() });
-console.log(`process ${me} on ${os.hostname()} listening on ${argv.bind}:${port}; checkpoints go to ${file}${loopbackNote(argv.bind)}`);
+console.log(
+  `process ${me} on ${os.hostname()} listening on ${argv.bind}:${port}; checkpoints go to ${file}${loopbackNote(argv.bind)}`,
+);

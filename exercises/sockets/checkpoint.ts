@@ -16,20 +16,33 @@ import { listen, onMessages, send } from "./common/net.ts";
 import { machinesFor, MACHINE_OPTIONS } from "./common/machines.ts";
 
 const program = "checkpoint";
-const argv = cli(program, "$0 --np N [--hostfile FILE] [--waves K] [--every-ms T] [--tick-ms T] [--delay-ms D] [--dir DIR]")
+const argv = cli(
+  program,
+  "$0 --np N [--hostfile FILE] [--waves K] [--every-ms T] [--tick-ms T] [--delay-ms D] [--dir DIR]",
+)
   .option("np", { type: "number", default: 4, describe: "number of processes" })
   .option("waves", { type: "number", default: 3, describe: "checkpoint waves before stopping" })
   .option("every-ms", { type: "number", default: 1000, describe: "time between the end of a wave and the next one" })
   .option("tick-ms", { type: "number", default: 20, describe: "time between two application messages of a process" })
   .option("delay-ms", { type: "number", default: 0, describe: "latency added to every message between processes" })
-  .option("dir", { type: "string", describe: "directory of the checkpoint files on each machine (default: its temporary directory)" })
-  .option("process", { type: "string", default: path.join(import.meta.dirname, "checkpoint-process.ts"), describe: "the process program (same path on every machine)" })
+  .option("dir", {
+    type: "string",
+    describe: "directory of the checkpoint files on each machine (default: its temporary directory)",
+  })
+  .option("process", {
+    type: "string",
+    default: path.join(import.meta.dirname, "checkpoint-process.ts"),
+    describe: "the process program (same path on every machine)",
+  })
   .options(MACHINE_OPTIONS)
   .check((a) => (Number.isInteger(a.np) && a.np >= 2) || "--np must be a whole number ≥ 2")
   .check((a) => (Number.isInteger(a.waves) && a.waves >= 1) || "--waves must be a whole number ≥ 1")
   .parseSync();
 
-type Message = { op: "join"; process: number; port: number; host: string } | { op: "connected"; process: number } | { op: "checkpointed"; wave: number; process: number };
+type Message =
+  | { op: "join"; process: number; port: number; host: string }
+  | { op: "connected"; process: number }
+  | { op: "checkpointed"; wave: number; process: number };
 
 const n = argv.np;
 const joined = new Map<number, { socket: net.Socket; host: string; port: number }>();
@@ -71,7 +84,11 @@ function startWave(): void {
 const machines = await machinesFor(program, argv);
 const server = net.createServer((socket) => {
   socket.on("error", () => {});
-  onMessages<Message>(socket, (message) => onMessage(socket, message), () => socket.destroy());
+  onMessages<Message>(
+    socket,
+    (message) => onMessage(socket, message),
+    () => socket.destroy(),
+  );
 });
 let port: number;
 try {
@@ -80,10 +97,21 @@ try {
   die(program, `cannot listen: ${socketErrorText(error, machines.bind, 0)}`);
 }
 console.log(`LISTENING on ${machines.bind}:${port}; starting ${n} processes`);
-const shared = ["--tick-ms", String(argv["tick-ms"]), "--delay-ms", String(argv["delay-ms"]), "--bind", machines.bind, ...(argv.dir ? ["--dir", argv.dir] : [])];
-const code = await machines.run(path.resolve(argv.process), Array.from({ length: n }, (_, i) => ({
-  label: `p${i}`,
-  args: ["--id", String(i), "--launcher", `${machines.launcherAddressFor(i)}:${port}`, ...shared],
-})));
+const shared = [
+  "--tick-ms",
+  String(argv["tick-ms"]),
+  "--delay-ms",
+  String(argv["delay-ms"]),
+  "--bind",
+  machines.bind,
+  ...(argv.dir ? ["--dir", argv.dir] : []),
+];
+const code = await machines.run(
+  path.resolve(argv.process),
+  Array.from({ length: n }, (_, i) => ({
+    label: `p${i}`,
+    args: ["--id", String(i), "--launcher", `${machines.launcherAddressFor(i)}:${port}`, ...shared],
+  })),
+);
 server.close();
 process.exit(wave >= argv.waves && checkpointed.size === n ? code : 1);

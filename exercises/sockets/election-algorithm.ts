@@ -22,7 +22,11 @@ export class RingProcess {
   participant: boolean;
   leader: number | undefined;
 
-  constructor(readonly me: number, readonly initiator: boolean, private readonly act: RingActions) {
+  constructor(
+    readonly me: number,
+    readonly initiator: boolean,
+    private readonly act: RingActions,
+  ) {
     this.participant = initiator;
   }
 

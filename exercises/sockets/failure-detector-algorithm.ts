@@ -6,7 +6,10 @@
 // suspicions. A `Link` is whatever the program talks through (a socket).
 // Lines: WATCHING p, KNOWN p, SUSPECT p source=local|peer, TRUST p source=local|peer, PEER …
 
-export type Message = { op: "hello"; role: "process" | "detector"; name: string } | { op: "alive"; n: number } | { op: "join" | "suspect" | "trust"; name: string };
+export type Message =
+  | { op: "hello"; role: "process" | "detector"; name: string }
+  | { op: "alive"; n: number }
+  | { op: "join" | "suspect" | "trust"; name: string };
 export type Outgoing = Message | { op: "heartbeat"; n: number };
 
 /** What a detector does besides changing its state: the program wires these to its sockets. */
@@ -15,7 +18,11 @@ export interface DetectorActions<Link> {
   print(line: string): void;
 }
 
-interface Watched<Link> { link: Link; lastSent: number; lastAnswered: number }
+interface Watched<Link> {
+  link: Link;
+  lastSent: number;
+  lastAnswered: number;
+}
 
 export class FailureDetector<Link> {
   private readonly watched = new Map<string, Watched<Link>>();
@@ -24,7 +31,10 @@ export class FailureDetector<Link> {
   /** The link to the other detector, once it said hello. */
   peer: Link | undefined;
 
-  constructor(private readonly threshold: number, private readonly act: DetectorActions<Link>) {}
+  constructor(
+    private readonly threshold: number,
+    private readonly act: DetectorActions<Link>,
+  ) {}
 
   /** One heartbeat round: send n+1 to every watched process, suspect those more than `threshold` behind. */
   heartbeat(): void {
@@ -72,15 +82,19 @@ export class FailureDetector<Link> {
 
   private suspect(name: string, source: "local" | "peer"): void {
     if (this.dead.has(name)) return;
-    this.alive.delete(name); this.dead.add(name);
-    this.act.print(`SUSPECT ${name} source=${source}`); this.status();
+    this.alive.delete(name);
+    this.dead.add(name);
+    this.act.print(`SUSPECT ${name} source=${source}`);
+    this.status();
     if (source === "local" && this.peer) this.act.send(this.peer, { op: "suspect", name });
   }
 
   private trust(name: string, source: "local" | "peer"): void {
     if (!this.dead.has(name)) return;
-    this.dead.delete(name); this.alive.add(name);
-    this.act.print(`TRUST ${name} source=${source}`); this.status();
+    this.dead.delete(name);
+    this.alive.add(name);
+    this.act.print(`TRUST ${name} source=${source}`);
+    this.status();
     if (source === "local" && this.peer) this.act.send(this.peer, { op: "trust", name });
   }
 }

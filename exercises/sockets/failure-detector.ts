@@ -16,14 +16,24 @@ import { machinesFor, MACHINE_OPTIONS } from "./common/machines.ts";
 import { FailureDetector, type Message } from "./failure-detector-algorithm.ts";
 
 const program = "failure-detector";
-const argv = cli(program, "$0 --name d1 --port P [--peer HOST:PORT]\n$0 --spawn K   (two detectors and K watched processes on this machine)")
+const argv = cli(
+  program,
+  "$0 --name d1 --port P [--peer HOST:PORT]\n$0 --spawn K   (two detectors and K watched processes on this machine)",
+)
   .option("name", { type: "string", default: "d1", describe: "this detector's name" })
-  .option("port", { type: "number", default: 7100, describe: "TCP port for watched processes (and the other detector)" })
+  .option("port", {
+    type: "number",
+    default: 7100,
+    describe: "TCP port for watched processes (and the other detector)",
+  })
   .option("bind", listenHostOption)
   .option("peer", { type: "string", describe: "host:port of the other detector (omit on the one that waits)" })
   .option("period-ms", { type: "number", default: 1000, describe: "time between two heartbeats" })
   .option("threshold", { type: "number", default: 3, describe: "missed heartbeats before a process is suspected" })
-  .option("spawn", { type: "number", describe: "start both detectors and K watched processes here (or on --hostfile's machines)" })
+  .option("spawn", {
+    type: "number",
+    describe: "start both detectors and K watched processes here (or on --hostfile's machines)",
+  })
   .options(MACHINE_OPTIONS)
   .check(portsAreValid("port"))
   .parseSync();
@@ -31,13 +41,34 @@ const argv = cli(program, "$0 --name d1 --port P [--peer HOST:PORT]\n$0 --spawn 
 async function spawnAll(count: number): Promise<never> {
   const [p1, p2] = [await freePort(), await freePort()];
   const machines = await machinesFor(program, argv);
-  const timing = ["--period-ms", String(argv["period-ms"]), "--threshold", String(argv.threshold), "--bind", machines.bind];
+  const timing = [
+    "--period-ms",
+    String(argv["period-ms"]),
+    "--threshold",
+    String(argv.threshold),
+    "--bind",
+    machines.bind,
+  ];
   const watched = fileURLToPath(new URL("./watched-process.ts", import.meta.url));
-  process.exit(await machines.run(fileURLToPath(import.meta.url), [
-    { label: "d1", args: ["--name", "d1", "--port", String(p1), ...timing] },
-    { label: "d2", args: ["--name", "d2", "--port", String(p2), "--peer", `${machines.addressOf(0)}:${p1}`, ...timing] },
-    ...Array.from({ length: count }, (_, i) => ({ label: `p${i}`, program: watched, args: ["--name", `p${i}`, "--detector", i < count / 2 ? `${machines.addressOf(0)}:${p1}` : `${machines.addressOf(1)}:${p2}`] })),
-  ]));
+  process.exit(
+    await machines.run(fileURLToPath(import.meta.url), [
+      { label: "d1", args: ["--name", "d1", "--port", String(p1), ...timing] },
+      {
+        label: "d2",
+        args: ["--name", "d2", "--port", String(p2), "--peer", `${machines.addressOf(0)}:${p1}`, ...timing],
+      },
+      ...Array.from({ length: count }, (_, i) => ({
+        label: `p${i}`,
+        program: watched,
+        args: [
+          "--name",
+          `p${i}`,
+          "--detector",
+          i < count / 2 ? `${machines.addressOf(0)}:${p1}` : `${machines.addressOf(1)}:${p2}`,
+        ],
+      })),
+    ]),
+  );
 }
 if (argv.spawn !== undefined) await spawnAll(argv.spawn);
 
@@ -47,8 +78,10 @@ function attach(socket: net.Socket): void {
   const from: { name?: string } = {};
   socket.on("error", () => {});
   socket.on("close", () => {
-    if (socket === detector.peer) { detector.peer = undefined; console.log("PEER lost: suspicions are no longer exchanged"); }
-    else if (from.name) console.log(`${from.name} closed its connection`); // it will miss heartbeats and be suspected
+    if (socket === detector.peer) {
+      detector.peer = undefined;
+      console.log("PEER lost: suspicions are no longer exchanged");
+    } else if (from.name) console.log(`${from.name} closed its connection`); // it will miss heartbeats and be suspected
   });
   onMessages<Message>(socket, (message) => detector.onMessage(socket, message, from));
 }
@@ -59,7 +92,9 @@ try {
   die(program, `cannot listen on TCP ${argv.bind}:${argv.port}: ${socketErrorText(error, argv.bind, argv.port)}`);
 }
 const bound = (argv.threshold + 1) * argv["period-ms"];
-console.log(`${program} ${argv.name} listening on ${argv.bind}:${argv.port}; heartbeat every ${argv["period-ms"]} ms, a stopped process is suspected within ${bound} ms${loopbackNote(argv.bind)}`);
+console.log(
+  `${program} ${argv.name} listening on ${argv.bind}:${argv.port}; heartbeat every ${argv["period-ms"]} ms, a stopped process is suspected within ${bound} ms${loopbackNote(argv.bind)}`,
+);
 if (argv.peer) {
   let address: { host: string; port: number };
   try {
@@ -67,7 +102,9 @@ if (argv.peer) {
   } catch (error) {
     die(program, `--peer: ${(error as Error).message}`);
   }
-  const socket = await connectWithRetry(address.host, address.port).catch((error) => die(program, `cannot reach the other detector: ${socketErrorText(error, address.host, address.port)}`));
+  const socket = await connectWithRetry(address.host, address.port).catch((error) =>
+    die(program, `cannot reach the other detector: ${socketErrorText(error, address.host, address.port)}`),
+  );
   attach(socket);
   send(socket, { op: "hello", role: "detector", name: argv.name });
   detector.greetPeer(socket, argv.peer);

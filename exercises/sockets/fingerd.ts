@@ -12,12 +12,23 @@ import { listenHostOption, loopbackNote } from "./common/listen.ts";
 import { listen } from "./common/net.ts";
 
 const program = "fingerd";
-const argv = cli(program, "$0 [--port 7979] [--pid-file F] [--log-file F]\n\nAnswers finger queries with the output of the local `finger` program.")
+const argv = cli(
+  program,
+  "$0 [--port 7979] [--pid-file F] [--log-file F]\n\nAnswers finger queries with the output of the local `finger` program.",
+)
   .option("port", { type: "number", default: 7979, describe: "TCP port (79 is finger's well-known port, root only)" })
   .option("bind", listenHostOption)
-  .option("max-children", { type: "number", default: 16, describe: "finger processes running at once; more queries are told to retry" })
+  .option("max-children", {
+    type: "number",
+    default: 16,
+    describe: "finger processes running at once; more queries are told to retry",
+  })
   .option("pid-file", { type: "string", default: "/tmp/finger.pid", describe: "file that receives the server's pid" })
-  .option("log-file", { type: "string", default: "/tmp/finger.log", describe: "file that receives one line per request" })
+  .option("log-file", {
+    type: "string",
+    default: "/tmp/finger.log",
+    describe: "file that receives one line per request",
+  })
   .option("finger", { type: "string", default: "finger", describe: "the finger program to run (found on PATH)" })
   .check(portsAreValid("port"))
   .parseSync();
@@ -32,7 +43,11 @@ function parseQuery(line: string): { verbose: boolean; user: string } {
 
 function logRequest(client: string, user: string, verbose: boolean): void {
   const line = `${new Date().toISOString()} client=${client} login=${JSON.stringify(user)}${verbose ? " verbose" : ""}\n`;
-  fs.appendFile(argv["log-file"], line, (error) => error && console.error(`${program}: cannot write the log ${argv["log-file"]}: ${error.message}`));
+  fs.appendFile(
+    argv["log-file"],
+    line,
+    (error) => error && console.error(`${program}: cannot write the log ${argv["log-file"]}: ${error.message}`),
+  );
 }
 
 /** Runs finger with the login as a single argv element and streams stdout+stderr to the client. */
@@ -91,7 +106,8 @@ function serve(socket: net.Socket): void {
     query += chunk;
     const end = query.indexOf("\n");
     if (end >= 0) handle(query.slice(0, end));
-    else if (Buffer.byteLength(query) > MAX_QUERY_BYTES) socket.end(`fingerd: query longer than ${MAX_QUERY_BYTES} bytes\r\n`);
+    else if (Buffer.byteLength(query) > MAX_QUERY_BYTES)
+      socket.end(`fingerd: query longer than ${MAX_QUERY_BYTES} bytes\r\n`);
   });
   socket.on("end", () => answered || handle(query)); // a query without CRLF, ended by the client
 }
@@ -99,12 +115,17 @@ function serve(socket: net.Socket): void {
 try {
   fs.writeFileSync(argv["pid-file"], `${process.pid}\n`);
 } catch (error) {
-  die(program, `cannot write the pid file ${argv["pid-file"]}: ${(error as Error).message}. Choose another with --pid-file`);
+  die(
+    program,
+    `cannot write the pid file ${argv["pid-file"]}: ${(error as Error).message}. Choose another with --pid-file`,
+  );
 }
 const server = net.createServer(serve);
 try {
   const port = await listen(server, argv.port, argv.bind);
-  console.log(`${program}: listening on TCP ${argv.bind}:${port}, pid ${process.pid} in ${argv["pid-file"]}, log in ${argv["log-file"]}${loopbackNote(argv.bind)}`);
+  console.log(
+    `${program}: listening on TCP ${argv.bind}:${port}, pid ${process.pid} in ${argv["pid-file"]}, log in ${argv["log-file"]}${loopbackNote(argv.bind)}`,
+  );
 } catch (error) {
   fs.rmSync(argv["pid-file"], { force: true });
   die(program, `cannot listen on TCP ${argv.bind}:${argv.port}: ${socketErrorText(error, argv.bind, argv.port)}`);

@@ -10,19 +10,33 @@ import { causalOrder, type MatrixClock } from "./common/matrix-clock.ts";
 import { connect, onMessages, send } from "./common/net.ts";
 
 const program = "mail-client";
-const argv = cli(program, "$0 --host HOST --port PORT --user ADDRESS [--no-clocks]\n\nCommands on stdin: send TO[,TO…] TEXT | fetch | quit")
+const argv = cli(
+  program,
+  "$0 --host HOST --port PORT --user ADDRESS [--no-clocks]\n\nCommands on stdin: send TO[,TO…] TEXT | fetch | quit",
+)
   .option("host", { type: "string", default: "127.0.0.1", describe: "your mail server's machine" })
   .option("port", { type: "number", demandOption: true, describe: "your mail server's port" })
   .option("user", { type: "string", demandOption: true, describe: "your address, user@domain" })
-  .option("clocks", { type: "boolean", default: true, describe: "deliver in causal order (--no-clocks: arrival order)" })
+  .option("clocks", {
+    type: "boolean",
+    default: true,
+    describe: "deliver in causal order (--no-clocks: arrival order)",
+  })
   .check(portsAreValid("port"))
   .check((a) => /^[^@\s]+@[^@\s]+$/.test(a.user) || `--user must look like user@domain, got "${a.user}"`)
   .parseSync();
 
-interface Mail { from: string; to: string; text: string; clock: MatrixClock }
+interface Mail {
+  from: string;
+  to: string;
+  text: string;
+  clock: MatrixClock;
+}
 type Reply = { op: "sent"; count: number } | { op: "mailbox"; mails: Mail[] } | { op: "error"; message: string };
 
-const socket = await connect(argv.host, argv.port).catch((error) => die(program, socketErrorText(error, argv.host, argv.port)));
+const socket = await connect(argv.host, argv.port).catch((error) =>
+  die(program, socketErrorText(error, argv.host, argv.port)),
+);
 const replies: Reply[] = [];
 let wakeUp: (() => void) | undefined;
 onMessages<Reply>(socket, (reply) => {
@@ -57,14 +71,23 @@ async function execute(line: string): Promise<boolean> {
   if (command === "fetch") await fetchMail();
   else if (command === "send" && recipients && words.length) {
     const reply = await request({ op: "send", from: argv.user, to: recipients.split(","), text: words.join(" ") });
-    console.log(reply.op === "sent" ? `SENT ${reply.count}` : `ERROR ${reply.op === "error" ? reply.message : "unexpected reply"}`);
+    console.log(
+      reply.op === "sent"
+        ? `SENT ${reply.count}`
+        : `ERROR ${reply.op === "error" ? reply.message : "unexpected reply"}`,
+    );
   } else console.log(`ERROR unknown command "${line.trim()}". Commands: send TO[,TO…] TEXT | fetch | quit`);
   return true;
 }
 
-console.log(`${program}: ${argv.user} connected to ${argv.host}:${argv.port}${argv.clocks ? "" : " (no clocks: arrival order)"}`);
+console.log(
+  `${program}: ${argv.user} connected to ${argv.host}:${argv.port}${argv.clocks ? "" : " (no clocks: arrival order)"}`,
+);
 const input = readline.createInterface({ input: process.stdin, terminal: process.stdin.isTTY });
-if (process.stdin.isTTY) { input.setPrompt("> "); input.prompt(); }
+if (process.stdin.isTTY) {
+  input.setPrompt("> ");
+  input.prompt();
+}
 for await (const line of input) {
   if (!(await execute(line))) break;
   if (process.stdin.isTTY) input.prompt();

@@ -12,17 +12,29 @@ import { type MatrixClock, merge, recordSend } from "./common/matrix-clock.ts";
 import { connectWithRetry, listen, onMessages, send } from "./common/net.ts";
 
 const program = "mail-server";
-const argv = cli(program, "$0 --port PORT --domain DOMAIN --servers FILE [--delay DOMAIN=MS]\n\nFILE lines: host:port:domain")
+const argv = cli(
+  program,
+  "$0 --port PORT --domain DOMAIN --servers FILE [--delay DOMAIN=MS]\n\nFILE lines: host:port:domain",
+)
   .option("port", { type: "number", demandOption: true, describe: "TCP port for clients and other servers" })
   .option("bind", listenHostOption)
   .option("domain", { type: "string", demandOption: true, describe: "the domain this server is in charge of" })
   .option("servers", { type: "string", demandOption: true, describe: "file listing every server as host:port:domain" })
   .option("delay", { type: "string", array: true, default: [], describe: "DOMAIN=MS: hold each relay to DOMAIN MS ms" })
   .check(portsAreValid("port"))
-  .check((a) => a.delay.every((d) => /^[^=]+=\d+$/.test(String(d))) || "--delay takes DOMAIN=MILLISECONDS, e.g. --delay n.org=1500")
+  .check(
+    (a) =>
+      a.delay.every((d) => /^[^=]+=\d+$/.test(String(d))) ||
+      "--delay takes DOMAIN=MILLISECONDS, e.g. --delay n.org=1500",
+  )
   .parseSync();
 
-interface Mail { from: string; to: string; text: string; clock: MatrixClock }
+interface Mail {
+  from: string;
+  to: string;
+  text: string;
+  clock: MatrixClock;
+}
 type Request =
   | { op: "send"; from: string; to: string[]; text: string }
   | { op: "fetch"; user: string }
@@ -69,7 +81,10 @@ function relay(domain: string, mail: Mail): void {
   const peer = servers.get(domain)!;
   if (!links.has(domain)) {
     const link = connectWithRetry(peer.host, peer.port);
-    link.then((s) => s.on("error", () => {}).on("close", () => links.delete(domain)), () => links.delete(domain));
+    link.then(
+      (s) => s.on("error", () => {}).on("close", () => links.delete(domain)),
+      () => links.delete(domain),
+    );
     links.set(domain, link);
   }
   const previous = queues.get(domain) ?? Promise.resolve();
@@ -79,7 +94,14 @@ function relay(domain: string, mail: Mail): void {
     send(await links.get(domain)!, { op: "relay", mail });
     console.log(`RELAYED to=${mail.to} from=${mail.from} via ${domain}${delay ? ` after ${delay} ms` : ""}`);
   });
-  queues.set(domain, next.catch((error) => console.error(`${program}: cannot relay to ${domain} (${peer.host}:${peer.port}): ${socketErrorText(error, peer.host, peer.port)}`)));
+  queues.set(
+    domain,
+    next.catch((error) =>
+      console.error(
+        `${program}: cannot relay to ${domain} (${peer.host}:${peer.port}): ${socketErrorText(error, peer.host, peer.port)}`,
+      ),
+    ),
+  );
 }
 
 function route(mail: Mail): void {
@@ -91,9 +113,17 @@ function route(mail: Mail): void {
 function handle(socket: net.Socket, request: Request): void {
   if (request.op === "relay") return route(request.mail);
   if (request.op === "fetch") return send(socket, { op: "mailbox", mails: mailboxes.get(request.user) ?? [] });
-  if (request.op !== "send") return send(socket, { op: "error", message: `unknown operation ${JSON.stringify((request as { op: unknown }).op)}` });
+  if (request.op !== "send")
+    return send(socket, {
+      op: "error",
+      message: `unknown operation ${JSON.stringify((request as { op: unknown }).op)}`,
+    });
   const unknown = request.to.filter((to) => !to.includes("@") || !servers.has(domainOf(to)));
-  if (unknown.length) return send(socket, { op: "error", message: `no server for ${unknown.join(", ")} (domains: ${[...servers.keys()].join(", ")})` });
+  if (unknown.length)
+    return send(socket, {
+      op: "error",
+      message: `no server for ${unknown.join(", ")} (domains: ${[...servers.keys()].join(", ")})`,
+    });
   // one mail to several people is one send event: every copy carries the clock counting all of them
   // SOLUTION BEGIN: stamp the mail: the sender's matrix clock after one send to each recipient (one send event), kept as the sender's new clock
   // STARTER: const clock: MatrixClock = {};
@@ -106,12 +136,18 @@ function handle(socket: net.Socket, request: Request): void {
 
 const server = net.createServer((socket) => {
   socket.on("error", () => {});
-  onMessages<Request>(socket, (request) => handle(socket, request), (line) => send(socket, { op: "error", message: `not JSON: ${line.slice(0, 80)}` }));
+  onMessages<Request>(
+    socket,
+    (request) => handle(socket, request),
+    (line) => send(socket, { op: "error", message: `not JSON: ${line.slice(0, 80)}` }),
+  );
 });
 if (!servers.has(argv.domain)) die(program, `${argv.servers} has no line for the domain ${argv.domain}`);
 try {
   await listen(server, argv.port, argv.bind);
-  console.log(`${program}: domain ${argv.domain} listening on TCP ${argv.bind}:${argv.port}; peers: ${[...servers.keys()].join(", ")}${loopbackNote(argv.bind)}`);
+  console.log(
+    `${program}: domain ${argv.domain} listening on TCP ${argv.bind}:${argv.port}; peers: ${[...servers.keys()].join(", ")}${loopbackNote(argv.bind)}`,
+  );
 } catch (error) {
   die(program, `cannot listen on TCP ${argv.bind}:${argv.port}: ${socketErrorText(error, argv.bind, argv.port)}`);
 }

@@ -65,7 +65,11 @@ function onLeave(client: net.Socket): void {
 const server = net.createServer((client) => {
   client.on("error", () => {}); // a reset is handled as a departure by 'close'
   client.on("close", () => onLeave(client));
-  onMessages<Request>(client, (request) => onRequest(client, request), () => send(client, { op: "error", message: "not JSON" }));
+  onMessages<Request>(
+    client,
+    (request) => onRequest(client, request),
+    () => send(client, { op: "error", message: "not JSON" }),
+  );
 });
 try {
   await listen(server, argv.port, argv.bind);

@@ -18,12 +18,18 @@ const argv = cli(program, "$0 --host HOST --port PORT --name NAME --file SHARED 
   .option("lines", { type: "number", default: 3, describe: "lines written per critical section" })
   .option("line-delay-ms", { type: "number", default: 100, describe: "pause between two lines inside" })
   .option("think-ms", { type: "number", default: 500, describe: "pause between two rounds outside" })
-  .option("interactive", { type: "boolean", default: false, describe: "Enter to ask for the lock, Enter to release it" })
+  .option("interactive", {
+    type: "boolean",
+    default: false,
+    describe: "Enter to ask for the lock, Enter to release it",
+  })
   .check(portsAreValid("port"))
   .parseSync();
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-const socket = await connect(argv.host, argv.port).catch((error) => die(program, socketErrorText(error, argv.host, argv.port)));
+const socket = await connect(argv.host, argv.port).catch((error) =>
+  die(program, socketErrorText(error, argv.host, argv.port)),
+);
 let granted: (() => void) | undefined;
 onMessages<{ op: string; message?: string }>(socket, (reply) => {
   if (reply.op === "grant") granted?.();

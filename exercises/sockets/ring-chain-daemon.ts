@@ -31,13 +31,18 @@ export async function runChainDaemon(d: ChainDaemon): Promise<never> {
   const exit = async (code: number, message?: string): Promise<never> => {
     if (message) console.error(`ring-daemon: ${d.name}: ${message}`);
     stopping = true;
-    if (next) await (code === 0 ? Promise.race([next.exited, new Promise((r) => setTimeout(r, 10_000))]).then(() => next!.close()) : next.stopAll());
+    if (next)
+      await (code === 0
+        ? Promise.race([next.exited, new Promise((r) => setTimeout(r, 10_000))]).then(() => next!.close())
+        : next.stopAll());
     up?.end();
     process.exit(code);
   };
   process.on("SIGTERM", () => void exit(143));
   const node: ChainNode = {
-    secret: d.secret, bind: d.bind, fail: (message) => exit(1, message),
+    secret: d.secret,
+    bind: d.bind,
+    fail: (message) => exit(1, message),
     // the first process linked to the last one: the ring is closed, the last one starts the gather message
     onLinked: () => isLast && send(up!, { type: "gather", members: [d.name] }),
     async onMessage(message: RingMessage) {
@@ -50,19 +55,49 @@ export async function runChainDaemon(d: ChainDaemon): Promise<never> {
       return step;
     },
   };
-  const port = await listenDown(node, () => up, () => stopping);
-  up = await connectUp(node, d.parent, { type: "join", secret: d.secret, host: os.hostname(), pid: process.pid, address: d.bind, port }, () => stopping, true);
-  console.log(`JOINED ${d.name} listening on ${d.bind}:${port}${isLast ? ", last of the chain" : `, starting the next daemon on ${rest[0].host}`}`);
+  const port = await listenDown(
+    node,
+    () => up,
+    () => stopping,
+  );
+  up = await connectUp(
+    node,
+    d.parent,
+    { type: "join", secret: d.secret, host: os.hostname(), pid: process.pid, address: d.bind, port },
+    () => stopping,
+    true,
+  );
+  console.log(
+    `JOINED ${d.name} listening on ${d.bind}:${port}${isLast ? ", last of the chain" : `, starting the next daemon on ${rest[0].host}`}`,
+  );
   if (isLast) {
     send(up, { type: "last", host: d.bind, port });
   } else {
-    const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => k.startsWith("RING_") && k !== "RING_LAUNCHER_HOST")) as Record<string, string>;
+    const env = Object.fromEntries(
+      Object.entries(process.env).filter(([k]) => k.startsWith("RING_") && k !== "RING_LAUNCHER_HOST"),
+    ) as Record<string, string>;
     try {
-      next = await startNext({ machines: rest, daemonCommand: nodeCommand(process.argv[1]), env, ssh: sshFromEnv(process.env), jobId: process.env.TSMPI_JOB_ID }, port);
+      next = await startNext(
+        {
+          machines: rest,
+          daemonCommand: nodeCommand(process.argv[1]),
+          env,
+          ssh: sshFromEnv(process.env),
+          jobId: process.env.TSMPI_JOB_ID,
+        },
+        port,
+      );
     } catch (error) {
       return exit(1, (error as Error).message);
     }
-    void next.handles[0].exited.then((e) => stopping || void exit(1, `the next daemon on ${rest[0].host} stopped before the end (${e.signal ?? `exit code ${e.code}`})`));
+    void next.handles[0].exited.then(
+      (e) =>
+        stopping ||
+        void exit(
+          1,
+          `the next daemon on ${rest[0].host} stopped before the end (${e.signal ?? `exit code ${e.code}`})`,
+        ),
+    );
   }
   return new Promise<never>(() => {});
 }

@@ -24,23 +24,35 @@ export interface ChainNode {
 }
 
 /** Listens for the one `down` link; resolves with the port. Strangers (no secret first) are dropped. */
-export async function listenDown(node: ChainNode, up: () => net.Socket | undefined, stopped: () => boolean): Promise<number> {
+export async function listenDown(
+  node: ChainNode,
+  up: () => net.Socket | undefined,
+  stopped: () => boolean,
+): Promise<number> {
   let taken = false;
   const server = net.createServer((socket) => {
     let proved = false;
     socket.on("error", () => {});
-    socket.on("close", () => proved && !stopped() && void node.fail("the previous member of the ring left before the end"));
-    onMessages<RingMessage>(socket, async (message) => {
-      if (!proved) {
-        if (taken || (message.type !== "join" && message.type !== "link") || message.secret !== node.secret) return void socket.destroy();
-        taken = proved = true;
-        server.close(); // one incoming link per process
-        return node.onLinked?.();
-      }
-      const step = await node.onMessage(message);
-      if (step.print) console.log(step.print);
-      if (step.forward) send(up()!, step.forward);
-    }, () => socket.destroy());
+    socket.on(
+      "close",
+      () => proved && !stopped() && void node.fail("the previous member of the ring left before the end"),
+    );
+    onMessages<RingMessage>(
+      socket,
+      async (message) => {
+        if (!proved) {
+          if (taken || (message.type !== "join" && message.type !== "link") || message.secret !== node.secret)
+            return void socket.destroy();
+          taken = proved = true;
+          server.close(); // one incoming link per process
+          return node.onLinked?.();
+        }
+        const step = await node.onMessage(message);
+        if (step.print) console.log(step.print);
+        if (step.forward) send(up()!, step.forward);
+      },
+      () => socket.destroy(),
+    );
   });
   try {
     return await listen(server, 0, node.bind);
@@ -50,7 +62,13 @@ export async function listenDown(node: ChainNode, up: () => net.Socket | undefin
 }
 
 /** Opens the `up` link (retrying while the peer starts) and proves the secret with `first`. */
-export async function connectUp(node: ChainNode, to: { host: string; port: number }, first: RingMessage, stopped: () => boolean, retry = false): Promise<net.Socket> {
+export async function connectUp(
+  node: ChainNode,
+  to: { host: string; port: number },
+  first: RingMessage,
+  stopped: () => boolean,
+  retry = false,
+): Promise<net.Socket> {
   let up: net.Socket;
   try {
     up = retry ? await connectWithRetry(to.host, to.port, 10_000) : await connect(to.host, to.port);
@@ -63,28 +81,54 @@ export async function connectUp(node: ChainNode, to: { host: string; port: numbe
   return up;
 }
 
-export interface ChainStart { machines: HostEntry[]; daemonCommand: string; env: Record<string, string>; ssh: SshSettings; jobId?: string }
+export interface ChainStart {
+  machines: HostEntry[];
+  daemonCommand: string;
+  env: Record<string, string>;
+  ssh: SshSettings;
+  jobId?: string;
+}
 
 /** Starts the next daemon of the chain on machines[0], handing it the rest of the list and our port. */
 export function startNext(start: ChainStart, port: number): Promise<HostJob> {
   const [next, ...rest] = start.machines;
-  const env = { ...start.env, ...sshEnv(start.ssh), RING_MODE: "chain", RING_PARENT_PORT: String(port), RING_REST: JSON.stringify(rest) };
-  return startMembers([next], start.daemonCommand, () => env, start.ssh, (_, host) => host, start.jobId);
+  const env = {
+    ...start.env,
+    ...sshEnv(start.ssh),
+    RING_MODE: "chain",
+    RING_PARENT_PORT: String(port),
+    RING_REST: JSON.stringify(rest),
+  };
+  return startMembers(
+    [next],
+    start.daemonCommand,
+    () => env,
+    start.ssh,
+    (_, host) => host,
+    start.jobId,
+  );
 }
 
 /**
  * The first process of a chain of `daemons` daemons: counts the token's laps (tokenAtLauncher), connects to
  * the last daemon when its address comes up the chain, and resolves once the stop message is back.
  */
-export function chainFirst(secret: string, bind: string, daemons: number, rounds: number, fail: (m: string) => Promise<never>):
-  { node: ChainNode; done: Promise<void>; up: () => net.Socket | undefined; stopped: () => boolean } {
+export function chainFirst(
+  secret: string,
+  bind: string,
+  daemons: number,
+  rounds: number,
+  fail: (m: string) => Promise<never>,
+): { node: ChainNode; done: Promise<void>; up: () => net.Socket | undefined; stopped: () => boolean } {
   let up: net.Socket | undefined;
   let stopped = false;
   let resolveDone: () => void;
   const done = new Promise<void>((resolve) => (resolveDone = resolve));
   const name = memberName("launcher", os.hostname(), process.pid);
   const node: ChainNode = {
-    secret, bind, fail,
+    secret,
+    bind,
+    fail,
     async onMessage(message) {
       if (message.type === "token") {
         const again = tokenAtLauncher(message as Token, daemons);
@@ -96,7 +140,9 @@ export function chainFirst(secret: string, bind: string, daemons: number, rounds
       const step = chainFirstStep(message, name, rounds);
       if (step.connect) {
         up = await connectUp(node, step.connect, { type: "link", secret, from: "first" }, () => stopped);
-        console.log(`RING CLOSED: a chain of ${daemons} daemons, the first process linked to the last at ${step.connect.host}:${step.connect.port}`);
+        console.log(
+          `RING CLOSED: a chain of ${daemons} daemons, the first process linked to the last at ${step.connect.host}:${step.connect.port}`,
+        );
       }
       if (step.forward) send(up!, step.forward);
       if (step.then) send(up!, step.then);

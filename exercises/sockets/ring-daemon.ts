@@ -26,18 +26,57 @@ const sshClient = env.SSH_CONNECTION?.split(" ")[0];
 const chain = env.RING_MODE === "chain";
 
 const argv = cli(program, "$0 [--launcher-host H --launcher-port P --index I]")
-  .epilogue("One member of the ring of exercise 5, normally started by ring-ssh.ts over SSH with its settings in RING_* variables.")
-  .option("launcher-host", { type: "string", default: env.RING_LAUNCHER_HOST || sshClient, describe: "address of the launcher (RING_LAUNCHER_HOST, else where the SSH session came from)" })
-  .option("launcher-port", { type: "number", default: numberFrom("RING_LAUNCHER_PORT"), describe: "port of the launcher (RING_LAUNCHER_PORT)" })
-  .option("index", { type: "number", default: numberFrom("RING_INDEX"), describe: "this daemon's place on the ring, 0.. (RING_INDEX)" })
+  .epilogue(
+    "One member of the ring of exercise 5, normally started by ring-ssh.ts over SSH with its settings in RING_* variables.",
+  )
+  .option("launcher-host", {
+    type: "string",
+    default: env.RING_LAUNCHER_HOST || sshClient,
+    describe: "address of the launcher (RING_LAUNCHER_HOST, else where the SSH session came from)",
+  })
+  .option("launcher-port", {
+    type: "number",
+    default: numberFrom("RING_LAUNCHER_PORT"),
+    describe: "port of the launcher (RING_LAUNCHER_PORT)",
+  })
+  .option("index", {
+    type: "number",
+    default: numberFrom("RING_INDEX"),
+    describe: "this daemon's place on the ring, 0.. (RING_INDEX)",
+  })
   .option("bind", { ...listenHostOption, default: daemonBindAddress(env) })
-  .option("file", { type: "string", default: env.RING_FILE ?? "/tmp/ring-shared.txt", describe: "the shared file (RING_FILE)" })
-  .option("rounds", { type: "number", default: numberFrom("RING_ROUNDS") ?? 2, describe: "critical sections to enter (RING_ROUNDS)" })
-  .option("lines", { type: "number", default: numberFrom("RING_LINES") ?? 3, describe: "lines per critical section (RING_LINES)" })
-  .option("line-delay-ms", { type: "number", default: numberFrom("RING_LINE_DELAY_MS") ?? 100, describe: "pause between two lines (RING_LINE_DELAY_MS)" })
-  .option("detach", { type: "boolean", default: false, describe: "become a daemon: start a detached copy and exit (its output is lost)" })
+  .option("file", {
+    type: "string",
+    default: env.RING_FILE ?? "/tmp/ring-shared.txt",
+    describe: "the shared file (RING_FILE)",
+  })
+  .option("rounds", {
+    type: "number",
+    default: numberFrom("RING_ROUNDS") ?? 2,
+    describe: "critical sections to enter (RING_ROUNDS)",
+  })
+  .option("lines", {
+    type: "number",
+    default: numberFrom("RING_LINES") ?? 3,
+    describe: "lines per critical section (RING_LINES)",
+  })
+  .option("line-delay-ms", {
+    type: "number",
+    default: numberFrom("RING_LINE_DELAY_MS") ?? 100,
+    describe: "pause between two lines (RING_LINE_DELAY_MS)",
+  })
+  .option("detach", {
+    type: "boolean",
+    default: false,
+    describe: "become a daemon: start a detached copy and exit (its output is lost)",
+  })
   .check(portsAreValid("launcher-port"))
-  .check((a) => chain || (a["launcher-host"] !== undefined && a["launcher-port"] !== undefined && a.index !== undefined) || "give --launcher-host, --launcher-port and --index (ring-ssh.ts sets RING_LAUNCHER_PORT and RING_INDEX)")
+  .check(
+    (a) =>
+      chain ||
+      (a["launcher-host"] !== undefined && a["launcher-port"] !== undefined && a.index !== undefined) ||
+      "give --launcher-host, --launcher-port and --index (ring-ssh.ts sets RING_LAUNCHER_PORT and RING_INDEX)",
+  )
   .parseSync();
 
 const index = argv.index!;
@@ -58,7 +97,14 @@ const onToken = tokenMutex(
   { name, file: argv.file, rounds: argv.rounds, lines: argv.lines, lineDelayMs: argv["line-delay-ms"] },
   (line) => console.log(line),
 );
-if (chain) await runChainDaemon({ name, secret, bind: argv.bind, parent: { host: argv["launcher-host"] ?? "127.0.0.1", port: numberFrom("RING_PARENT_PORT") ?? 0 }, onToken });
+if (chain)
+  await runChainDaemon({
+    name,
+    secret,
+    bind: argv.bind,
+    parent: { host: argv["launcher-host"] ?? "127.0.0.1", port: numberFrom("RING_PARENT_PORT") ?? 0 },
+    onToken,
+  });
 
 let stopping = false;
 let next: net.Socket | undefined;
@@ -74,23 +120,30 @@ function stop(): void {
 function onPredecessor(socket: net.Socket): void {
   let linked = false;
   socket.on("error", () => {});
-  socket.on("close", () => linked && !stopping && die(program, `${name}: the previous member of the ring left before the end`));
-  onMessages<{ type: string; secret?: string; members?: string[]; lap?: number; finished?: number }>(socket, async (message) => {
-    if (!linked) {
-      if (message.type !== "link" || message.secret !== secret) return void socket.destroy();
-      linked = true;
-      return;
-    }
-    if (message.type === "gather") {
-      send(next!, { type: "gather", members: [...(message.members ?? []), `${name}:${process.pid}`] });
-    } else if (message.type === "token") {
-      try {
-        send(next!, await onToken(message as Token));
-      } catch (error) {
-        die(program, `${name} cannot write the shared file ${argv.file}: ${(error as Error).message}`);
+  socket.on(
+    "close",
+    () => linked && !stopping && die(program, `${name}: the previous member of the ring left before the end`),
+  );
+  onMessages<{ type: string; secret?: string; members?: string[]; lap?: number; finished?: number }>(
+    socket,
+    async (message) => {
+      if (!linked) {
+        if (message.type !== "link" || message.secret !== secret) return void socket.destroy();
+        linked = true;
+        return;
       }
-    }
-  }, () => socket.destroy());
+      if (message.type === "gather") {
+        send(next!, { type: "gather", members: [...(message.members ?? []), `${name}:${process.pid}`] });
+      } else if (message.type === "token") {
+        try {
+          send(next!, await onToken(message as Token));
+        } catch (error) {
+          die(program, `${name} cannot write the shared file ${argv.file}: ${(error as Error).message}`);
+        }
+      }
+    },
+    () => socket.destroy(),
+  );
 }
 
 const server = net.createServer(onPredecessor);

@@ -10,7 +10,12 @@ import { localAddressTowards, startOnHosts, type HostEntry, type HostJob } from 
 type StartOptions = NonNullable<Parameters<typeof startOnHosts>[2]>;
 import { LOOPBACK } from "./common/listen.ts";
 
-export interface SshSettings { key?: string; knownHosts?: string; acceptNew: boolean; readConfig: boolean }
+export interface SshSettings {
+  key?: string;
+  knownHosts?: string;
+  acceptNew: boolean;
+  readConfig: boolean;
+}
 
 /** The variables that hand the SSH settings to the next member. */
 export function sshEnv(ssh: SshSettings): Record<string, string> {
@@ -24,7 +29,12 @@ export function sshEnv(ssh: SshSettings): Record<string, string> {
 
 /** The SSH settings a member received from the one that started it. */
 export function sshFromEnv(env: NodeJS.ProcessEnv): SshSettings {
-  return { key: env.RING_SSH_KEY || undefined, knownHosts: env.RING_SSH_KNOWN_HOSTS || undefined, acceptNew: env.RING_SSH_ACCEPT_NEW === "1", readConfig: env.RING_SSH_CONFIG !== "0" };
+  return {
+    key: env.RING_SSH_KEY || undefined,
+    knownHosts: env.RING_SSH_KNOWN_HOSTS || undefined,
+    acceptNew: env.RING_SSH_ACCEPT_NEW === "1",
+    readConfig: env.RING_SSH_CONFIG !== "0",
+  };
 }
 
 const quote = (text: string) => `'${text.replace(/'/g, `'\\''`)}'`;
@@ -39,12 +49,22 @@ export function nodeCommand(program: string, extra: string[] = []): string {
  * `label(i, host)` in front (so the lines of a whole chain reach the first process). `jobId`: the same for
  * every member of a run, so that whatever is left can be found on each host.
  */
-export function startMembers(hosts: HostEntry[], command: string, envFor: (i: number) => Record<string, string>,
-  ssh: SshSettings, label: (i: number, host: string) => string, jobId?: string): Promise<HostJob> {
+export function startMembers(
+  hosts: HostEntry[],
+  command: string,
+  envFor: (i: number) => Record<string, string>,
+  ssh: SshSettings,
+  label: (i: number, host: string) => string,
+  jobId?: string,
+): Promise<HostJob> {
   const options: StartOptions = {
-    jobId, keyFile: ssh.key, knownHostsFiles: ssh.knownHosts ? [ssh.knownHosts] : undefined,
-    acceptNewHosts: ssh.acceptNew, configPath: ssh.readConfig ? undefined : null,
-    onLine: ({ index, host, stream, text }) => (stream === "stdout" ? process.stdout : process.stderr).write(`[${label(index, host)}] ${text}\n`),
+    jobId,
+    keyFile: ssh.key,
+    knownHostsFiles: ssh.knownHosts ? [ssh.knownHosts] : undefined,
+    acceptNewHosts: ssh.acceptNew,
+    configPath: ssh.readConfig ? undefined : null,
+    onLine: ({ index, host, stream, text }) =>
+      (stream === "stdout" ? process.stdout : process.stderr).write(`[${label(index, host)}] ${text}\n`),
   };
   return startOnHosts(hosts, (_, i) => ({ command, cwd: process.cwd(), env: envFor(i) }), options);
 }

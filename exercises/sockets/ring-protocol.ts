@@ -12,19 +12,47 @@
 import type { Token } from "./token-mutex.ts";
 
 /** Star mode: a daemon joins the launcher (index and where it listens); chain mode: it joins its parent. */
-export interface Join { type: "join"; secret: string; index?: number; host: string; pid: number; address?: string; port: number }
+export interface Join {
+  type: "join";
+  secret: string;
+  index?: number;
+  host: string;
+  pid: number;
+  address?: string;
+  port: number;
+}
 /** The first message on a ring link: proves the job's secret. */
-export interface Link { type: "link"; secret: string; from?: string | number }
+export interface Link {
+  type: "link";
+  secret: string;
+  from?: string | number;
+}
 /** Star mode, launcher → daemon: your successor (host null: the launcher itself). */
-export interface Next { type: "next"; host: string | null; port: number }
+export interface Next {
+  type: "next";
+  host: string | null;
+  port: number;
+}
 /** Star mode, daemon → launcher: connected to my successor. */
-export interface Linked { type: "linked"; index: number }
+export interface Linked {
+  type: "linked";
+  index: number;
+}
 /** Chain mode: where the last process listens, passed up the chain to the first. */
-export interface Last { type: "last"; host: string; port: number }
+export interface Last {
+  type: "last";
+  host: string;
+  port: number;
+}
 /** The message that goes round once, each member appending its name. */
-export interface Gather { type: "gather"; members: string[] }
+export interface Gather {
+  type: "gather";
+  members: string[];
+}
 /** End of the run: each member passes it on and stops. */
-export interface Stop { type: "stop" }
+export interface Stop {
+  type: "stop";
+}
 export type RingMessage = Join | Link | Next | Linked | Last | Gather | Token | Stop;
 
 /** An anonymous member's name: where it runs and its pid, e.g. "daemon@th2:4711". */
@@ -46,7 +74,11 @@ export function gatheredLine(message: Gather): string {
 }
 
 /** What a member does with a message: pass it on (`forward`), print a line, stop (after forwarding). */
-export interface Step { forward?: RingMessage; print?: string; stop?: boolean }
+export interface Step {
+  forward?: RingMessage;
+  print?: string;
+  stop?: boolean;
+}
 
 /**
  * Chain mode, at a daemon, for a message that arrived on its incoming link (tokens are handled apart: they
@@ -74,12 +106,19 @@ export function chainStep(message: RingMessage, name: string, isLast: boolean): 
  * daemon). `rounds`: critical sections per daemon (0: stop after the gather); `daemons`: how many it
  * started down the chain. `connect`: connect to the last process; `done`: every daemon has stopped.
  */
-export function chainFirstStep(message: RingMessage, name: string, rounds: number): Step & { connect?: Last; then?: RingMessage; done?: boolean } {
+export function chainFirstStep(
+  message: RingMessage,
+  name: string,
+  rounds: number,
+): Step & { connect?: Last; then?: RingMessage; done?: boolean } {
   switch (message.type) {
     case "last":
       return { connect: message };
     case "gather":
-      return { forward: appendMember(message, name), then: rounds > 0 ? { type: "token", lap: 1, finished: 0 } : { type: "stop" } };
+      return {
+        forward: appendMember(message, name),
+        then: rounds > 0 ? { type: "token", lap: 1, finished: 0 } : { type: "stop" },
+      };
     case "stop":
       return { done: true }; // back from the whole chain: every daemon has passed it on
     default:

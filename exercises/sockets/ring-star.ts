@@ -9,10 +9,20 @@ import { connect, send } from "./common/net.ts";
 import { gatheredLine, memberName, type RingMessage } from "./ring-protocol.ts";
 import { firstToken, tokenAtLauncher } from "./token-mutex.ts";
 
-interface Member { index: number; host: string; address: string; port: number; control: net.Socket; linked: boolean }
+interface Member {
+  index: number;
+  host: string;
+  address: string;
+  port: number;
+  control: net.Socket;
+  linked: boolean;
+}
 
 export interface StarSettings {
-  n: number; secret: string; rounds: number; advertise?: string;
+  n: number;
+  secret: string;
+  rounds: number;
+  advertise?: string;
   /** The launcher's own port (the last daemon's successor). */
   port(): number;
   /** The ring is closed: stop the set-up guard. */
@@ -21,7 +31,10 @@ export interface StarSettings {
 }
 
 /** The launcher's handler of every connection it accepts, and `stopAll` to send each daemon `stop`. */
-export function starLauncher(s: StarSettings): { onMessage(socket: net.Socket, message: RingMessage): void; stopAll(): void } {
+export function starLauncher(s: StarSettings): {
+  onMessage(socket: net.Socket, message: RingMessage): void;
+  stopAll(): void;
+} {
   const members = new Map<number, Member>();
   let ringIn: net.Socket | undefined; // the link from d(N-1): the ring is closed
   let ringOut: net.Socket | undefined;
@@ -30,7 +43,12 @@ export function starLauncher(s: StarSettings): { onMessage(socket: net.Socket, m
   function gatherWhenClosed(): void {
     if (!ringIn || !ringOut || members.size < s.n || ![...members.values()].every((m) => m.linked)) return;
     s.closed();
-    console.log(`RING CLOSED: launcher -> ${[...members.keys()].sort((a, b) => a - b).map((i) => `d${i}`).join(" -> ")} -> launcher`);
+    console.log(
+      `RING CLOSED: launcher -> ${[...members.keys()]
+        .sort((a, b) => a - b)
+        .map((i) => `d${i}`)
+        .join(" -> ")} -> launcher`,
+    );
     send(ringOut, { type: "gather", members: [memberName("launcher", os.hostname(), process.pid)] });
   }
 
@@ -46,16 +64,34 @@ export function starLauncher(s: StarSettings): { onMessage(socket: net.Socket, m
     send(ringOut, { type: "link", secret: s.secret, from: "launcher" });
     for (let i = 0; i < s.n; i++) {
       const successor = members.get(i + 1);
-      send(members.get(i)!.control, { type: "next", host: successor?.address ?? s.advertise ?? null, port: successor?.port ?? s.port() });
+      send(members.get(i)!.control, {
+        type: "next",
+        host: successor?.address ?? s.advertise ?? null,
+        port: successor?.port ?? s.port(),
+      });
     }
   }
 
   function onMessage(socket: net.Socket, message: RingMessage): void {
     const member = [...members.values()].find((m) => m.control === socket);
-    if (message.type === "join" && message.secret === s.secret && message.index !== undefined && !members.has(message.index) && message.index >= 0 && message.index < s.n) {
+    if (
+      message.type === "join" &&
+      message.secret === s.secret &&
+      message.index !== undefined &&
+      !members.has(message.index) &&
+      message.index >= 0 &&
+      message.index < s.n
+    ) {
       const seen = (socket.remoteAddress ?? "?").replace(/^::ffff:/, "");
       const address = message.address && message.address !== "0.0.0.0" ? message.address : seen;
-      members.set(message.index, { index: message.index, host: message.host, address, port: message.port, control: socket, linked: false });
+      members.set(message.index, {
+        index: message.index,
+        host: message.host,
+        address,
+        port: message.port,
+        control: socket,
+        linked: false,
+      });
       console.log(`JOINED d${message.index} on ${message.host} (${address}:${message.port}) pid ${message.pid}`);
       socket.on("close", () => void s.finish(1, `daemon d${message.index} on ${message.host} left before the end`));
       if (members.size === s.n) void linkRing();

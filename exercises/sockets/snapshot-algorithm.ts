@@ -4,8 +4,20 @@
 // on every outgoing channel, and records each incoming channel (transfers that arrive) until that
 // channel's marker arrives. Process 0 gathers the recordings: balances + channel contents = the total.
 
-export type Message = { op: "hello"; from: number } | { op: "transfer"; amount: number } | { op: "marker"; snapshot: number } | { op: "stop" } | { op: "report"; record: Recording };
-export interface Recording { snapshot: number; process: number; balance: number; sent: number[]; received: number[]; channels: Record<number, number[]> }
+export type Message =
+  | { op: "hello"; from: number }
+  | { op: "transfer"; amount: number }
+  | { op: "marker"; snapshot: number }
+  | { op: "stop" }
+  | { op: "report"; record: Recording };
+export interface Recording {
+  snapshot: number;
+  process: number;
+  balance: number;
+  sent: number[];
+  received: number[];
+  channels: Record<number, number[]>;
+}
 
 /** What a process does besides changing its state: the program wires these to sockets and timers. */
 export interface SnapshotActions {
@@ -19,7 +31,12 @@ export interface SnapshotActions {
   random(): number;
 }
 
-export interface SnapshotSettings { me: number; processes: number; initial: number; snapshots: number }
+export interface SnapshotSettings {
+  me: number;
+  processes: number;
+  initial: number;
+  snapshots: number;
+}
 
 export class SnapshotProcess {
   balance: number;
@@ -31,7 +48,10 @@ export class SnapshotProcess {
   private readonly stoppedBy = new Set<number>();
   private stopped = false;
 
-  constructor(private readonly settings: SnapshotSettings, private readonly act: SnapshotActions) {
+  constructor(
+    private readonly settings: SnapshotSettings,
+    private readonly act: SnapshotActions,
+  ) {
     const all = Array.from({ length: settings.processes }, (_, j) => j);
     this.others = all.filter((j) => j !== settings.me);
     this.balance = settings.initial;
@@ -55,7 +75,15 @@ export class SnapshotProcess {
     const { others, balance, sent, received, recordings, act } = this;
     // SOLUTION BEGIN: record balance and counters, open every incoming channel but the marker's, send a marker on every outgoing channel
     const open = new Set(others.filter((j) => j !== markerFrom));
-    recordings.set(snapshot, { snapshot, process: me, balance, sent: [...sent], received: [...received], channels: Object.fromEntries(others.map((j) => [j, []])), open });
+    recordings.set(snapshot, {
+      snapshot,
+      process: me,
+      balance,
+      sent: [...sent],
+      received: [...received],
+      channels: Object.fromEntries(others.map((j) => [j, []])),
+      open,
+    });
     for (const j of others) act.transmit(j, { op: "marker", snapshot });
     if (open.size === 0) this.complete(snapshot);
     // STARTER: void snapshot, markerFrom;
@@ -91,9 +119,18 @@ export class SnapshotProcess {
     const all = [...(this.reports.get(record.snapshot) ?? []), record];
     this.reports.set(record.snapshot, all);
     if (all.length < processes) return;
-    const inChannels = all.reduce((sum, r) => sum + Object.values(r.channels).flat().reduce((a, b) => a + b, 0), 0);
+    const inChannels = all.reduce(
+      (sum, r) =>
+        sum +
+        Object.values(r.channels)
+          .flat()
+          .reduce((a, b) => a + b, 0),
+      0,
+    );
     const balances = all.reduce((sum, r) => sum + r.balance, 0);
-    this.act.print(`GLOBAL ${JSON.stringify({ snapshot: record.snapshot, balances, inChannels, total: balances + inChannels, expected: processes * initial })}`);
+    this.act.print(
+      `GLOBAL ${JSON.stringify({ snapshot: record.snapshot, balances, inChannels, total: balances + inChannels, expected: processes * initial })}`,
+    );
     if (record.snapshot < snapshots) this.act.nextSnapshotLater(() => this.recordLocalState(record.snapshot + 1));
     else this.stopEveryone();
   }

@@ -7,16 +7,25 @@ import { cli, die, portsAreValid, socketErrorText } from "./common/cli.ts";
 import { connect } from "./common/net.ts";
 
 const program = "tcp-client";
-const argv = cli(program, "$0 --host HOST --port PORT [--message TEXT]\n\nSends TEXT (default: the host name) and prints the server's reply.")
+const argv = cli(
+  program,
+  "$0 --host HOST --port PORT [--message TEXT]\n\nSends TEXT (default: the host name) and prints the server's reply.",
+)
   .option("host", { type: "string", default: "127.0.0.1", describe: "server machine" })
   .option("port", { type: "number", default: 9876, describe: "server TCP port" })
   .option("message", { type: "string", alias: "m", describe: "text to send (default: this machine's name)" })
   .option("timeout", { type: "number", default: 10, describe: "seconds to wait for the reply" })
-  .option("pause", { type: "number", default: 0, describe: "seconds to stay connected before sending (to look at the connection with netstat)" })
+  .option("pause", {
+    type: "number",
+    default: 0,
+    describe: "seconds to stay connected before sending (to look at the connection with netstat)",
+  })
   .check(portsAreValid("port"))
   .parseSync();
 
-const socket = await connect(argv.host, argv.port).catch((error) => die(program, socketErrorText(error, argv.host, argv.port)));
+const socket = await connect(argv.host, argv.port).catch((error) =>
+  die(program, socketErrorText(error, argv.host, argv.port)),
+);
 console.log(`connected from ${socket.localAddress}:${socket.localPort} to ${argv.host}:${argv.port}`);
 socket.setEncoding("utf8");
 if (argv.pause > 0) {
@@ -27,7 +36,10 @@ if (argv.pause > 0) {
 // STARTER: socket.end();
 socket.write(`${argv.message ?? os.hostname()}\n`);
 
-const timer = setTimeout(() => die(program, `no reply from ${argv.host}:${argv.port} within ${argv.timeout} s`), argv.timeout * 1000);
+const timer = setTimeout(
+  () => die(program, `no reply from ${argv.host}:${argv.port} within ${argv.timeout} s`),
+  argv.timeout * 1000,
+);
 let reply = "";
 socket.on("data", (chunk: string) => {
   reply += chunk;

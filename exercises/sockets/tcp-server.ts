@@ -32,7 +32,9 @@ function serveClient(socket: net.Socket): void {
     console.log(`client ${who} closed the connection; closing ours`);
     socket.end();
   });
-  socket.on("error", (error) => console.log(`client ${who} lost: ${(error as NodeJS.ErrnoException).code ?? error.message}`));
+  socket.on("error", (error) =>
+    console.log(`client ${who} lost: ${(error as NodeJS.ErrnoException).code ?? error.message}`),
+  );
   socket.on("close", () => {
     connected--;
     console.log(`client ${who} disconnected (${connected} connected)`);

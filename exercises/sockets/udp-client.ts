@@ -6,7 +6,10 @@ import * as os from "node:os";
 import { cli, die, portsAreValid, socketErrorText } from "./common/cli.ts";
 
 const program = "udp-client";
-const argv = cli(program, "$0 --host HOST --port PORT [--message TEXT]\n\nSends TEXT (default: this machine's name) in one UDP datagram.")
+const argv = cli(
+  program,
+  "$0 --host HOST --port PORT [--message TEXT]\n\nSends TEXT (default: this machine's name) in one UDP datagram.",
+)
   .option("host", { type: "string", default: "127.0.0.1", describe: "server machine" })
   .option("port", { type: "number", default: 9875, describe: "server UDP port" })
   .option("message", { type: "string", alias: "m", describe: "text to send (default: the host name)" })

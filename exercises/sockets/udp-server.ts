@@ -7,7 +7,10 @@ import { cli, die, portsAreValid, socketErrorText } from "./common/cli.ts";
 import { listenHostOption, loopbackNote } from "./common/listen.ts";
 
 const program = "udp-server";
-const argv = cli(program, "$0 --port PORT [--bind ADDRESS]\n\nPrints each UDP datagram received on PORT and where it came from.")
+const argv = cli(
+  program,
+  "$0 --port PORT [--bind ADDRESS]\n\nPrints each UDP datagram received on PORT and where it came from.",
+)
   .option("port", { type: "number", default: 9875, describe: "UDP port to listen on (below 1024 needs root)" })
   .option("bind", listenHostOption)
   .check(portsAreValid("port"))
@@ -18,7 +21,12 @@ let bound = false;
 
 socket.on("error", (error) => {
   socket.close();
-  die(program, bound ? `socket error: ${error.message}` : `cannot listen on UDP ${argv.bind}:${argv.port}: ${socketErrorText(error, argv.bind, argv.port)}`);
+  die(
+    program,
+    bound
+      ? `socket error: ${error.message}`
+      : `cannot listen on UDP ${argv.bind}:${argv.port}: ${socketErrorText(error, argv.bind, argv.port)}`,
+  );
 });
 
 // SOLUTION BEGIN: print every datagram received: "received N bytes from ADDRESS:PORT: TEXT"

@@ -8,7 +8,11 @@ import { connectWithRetry, onMessages, send } from "./common/net.ts";
 const program = "watched-process";
 const argv = cli(program, "$0 --name NAME --detector HOST:PORT\n\nAnswers the heartbeats of its failure detector.")
   .option("name", { type: "string", demandOption: true, describe: "this process's name, unique in the system" })
-  .option("detector", { type: "string", demandOption: true, describe: "host:port of the detector watching this process" })
+  .option("detector", {
+    type: "string",
+    demandOption: true,
+    describe: "host:port of the detector watching this process",
+  })
   .parseSync();
 
 let detector: { host: string; port: number };

@@ -22,19 +22,23 @@ function distIsCurrent() {
   if (!fs.existsSync(path.join(root, ".git"))) return true;
   for (const dir of ["launcher", "runtime"]) {
     for (const entry of fs.readdirSync(path.join(root, dir), { recursive: true, withFileTypes: true })) {
-      if (entry.isFile() && fs.statSync(path.join(entry.parentPath ?? entry.path, entry.name)).mtimeMs > built) return false;
+      if (entry.isFile() && fs.statSync(path.join(entry.parentPath ?? entry.path, entry.name)).mtimeMs > built)
+        return false;
     }
   }
   return true;
 }
 
 async function loadLauncher() {
-  if (process.env.TSMPI_LAUNCHER !== "source" && distIsCurrent()) return import(pathToFileURL(path.join(root, "dist/launcher/cli.js")).href);
+  if (process.env.TSMPI_LAUNCHER !== "source" && distIsCurrent())
+    return import(pathToFileURL(path.join(root, "dist/launcher/cli.js")).href);
   let register;
   try {
     ({ register } = await import("tsx/esm/api"));
   } catch {
-    process.stderr.write(`tsrun: the compiled launcher in ${path.join(root, "dist")} is missing or out of date; run 'npm run build' in ${root}\n`);
+    process.stderr.write(
+      `tsrun: the compiled launcher in ${path.join(root, "dist")} is missing or out of date; run 'npm run build' in ${root}\n`,
+    );
     process.exit(1);
   }
   register();
@@ -49,5 +53,8 @@ const code = await main(process.argv.slice(2));
 // Writes to a pipe are asynchronous: exit only once the ranks' last lines have left (a slow reader, such as a
 // test runner under load, must still get every line), or after a few seconds if nobody reads at all.
 const flushed = (stream) => new Promise((resolve) => stream.write("", () => resolve()));
-await Promise.race([Promise.all([flushed(process.stdout), flushed(process.stderr)]), new Promise((r) => setTimeout(r, 5000).unref())]);
+await Promise.race([
+  Promise.all([flushed(process.stdout), flushed(process.stderr)]),
+  new Promise((r) => setTimeout(r, 5000).unref()),
+]);
 process.exit(code);

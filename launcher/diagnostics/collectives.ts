@@ -140,7 +140,11 @@ export class CollectiveLedger {
       const max = Math.max(...counts);
       if (counts.every((n) => n === max)) continue;
       const ahead = c.members.filter((m) => (c.progress.get(m) ?? 0) === max);
-      const behind = new Map(c.members.filter((m) => (c.progress.get(m) ?? 0) < max).map((m) => [m, c.progress.get(m) ?? 0] as [number, number]));
+      const behind = new Map(
+        c.members
+          .filter((m) => (c.progress.get(m) ?? 0) < max)
+          .map((m) => [m, c.progress.get(m) ?? 0] as [number, number]),
+      );
       out.push({ comm: c.comm, ahead, count: max, behind, last: this.runAt(c, max)?.desc });
     }
     return out;
@@ -186,7 +190,8 @@ function perRankLines(m: CollectiveMismatch, where: WhereRank): string {
     else text += `\n  rank ${rank}: ${call ?? "has not reached it yet"}${where(rank, call)}`;
     shown.set(call, n + 1);
   }
-  for (const [call, n] of hidden) text += `\n  … and ${n} more rank${n > 1 ? "s" : ""} ${call ? `calling ${call}` : "not there yet"}`;
+  for (const [call, n] of hidden)
+    text += `\n  … and ${n} more rank${n > 1 ? "s" : ""} ${call ? `calling ${call}` : "not there yet"}`;
   return text;
 }
 

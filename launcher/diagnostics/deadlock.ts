@@ -64,13 +64,15 @@ export interface Deadlock {
   cycle?: number[];
 }
 
-const sameCounts = (a?: number[], b?: number[]): boolean => !!a && !!b && a.length === b.length && a.every((x, i) => x === b[i]);
+const sameCounts = (a?: number[], b?: number[]): boolean =>
+  !!a && !!b && a.length === b.length && a.every((x, i) => x === b[i]);
 const sameCalls = (a: BlockedCall[], b: BlockedCall[]): boolean =>
   a.length === b.length && a.every((c, i) => c.id !== undefined && c.id === b[i].id);
 
 /** The ranks that could complete `call` of `rank` (every rank when it cannot be known). */
 export function waitsForOf(call: BlockedCall, np: number): number[] {
-  if (call.call.startsWith("win.") || !call.waitsFor || !call.waitsFor.length) return Array.from({ length: np }, (_, r) => r);
+  if (call.call.startsWith("win.") || !call.waitsFor || !call.waitsFor.length)
+    return Array.from({ length: np }, (_, r) => r);
   return [...new Set(call.waitsFor)];
 }
 
@@ -82,7 +84,16 @@ export function findDeadlock(x: DeadlockInput): Deadlock | null {
   const stableBlocked = (r: number): boolean => {
     const a = x.prev.get(r);
     const b = x.cur.get(r);
-    return !!a && !!b && b.blocked.length > 0 && !a.busy && !b.busy && sameCalls(a.blocked, b.blocked) && sameCounts(a.sentTo, b.sentTo) && sameCounts(a.recvFrom, b.recvFrom);
+    return (
+      !!a &&
+      !!b &&
+      b.blocked.length > 0 &&
+      !a.busy &&
+      !b.busy &&
+      sameCalls(a.blocked, b.blocked) &&
+      sameCounts(a.sentTo, b.sentTo) &&
+      sameCounts(a.recvFrom, b.recvFrom)
+    );
   };
   const dead = new Set(all.filter((r) => !x.exited.has(r) && !finalizing.has(r) && stableBlocked(r)));
   const sentBy = (s: number): number[] | undefined => x.cur.get(s)?.sentTo ?? x.lastSentTo.get(s);
@@ -105,7 +116,7 @@ export function findDeadlock(x: DeadlockInput): Deadlock | null {
   };
   const canOnlyBeCompletedByStuck = (r: number): boolean =>
     x.cur.get(r)!.blocked.every((c) => waitsForOf(c, x.np).every((w) => dead.has(w) || passive.has(w)));
-  for (let changed = true; changed; ) {
+  for (let changed = true; changed;) {
     changed = false;
     for (const r of [...dead]) {
       if (!canOnlyBeCompletedByStuck(r) || !nothingInFlight(r)) {
@@ -115,11 +126,16 @@ export function findDeadlock(x: DeadlockInput): Deadlock | null {
     }
   }
   if (!dead.size) return null;
-  const deadRanks: DeadRank[] = [...dead].sort((a, b) => a - b).map((rank) => {
-    const calls = x.cur.get(rank)!.blocked;
-    const strays = (x.cur.get(rank)!.unmatched ?? []).map((m) => ({ ...m, site: x.cur.get(m.source)?.sendSites?.find(([d, c, t]) => d === rank && c === m.ctx && t === m.tag)?.[3] }));
-    return { rank, calls, waitsFor: calls.map((c) => waitsForOf(c, x.np)), ...(strays.length ? { strays } : {}) };
-  });
+  const deadRanks: DeadRank[] = [...dead]
+    .sort((a, b) => a - b)
+    .map((rank) => {
+      const calls = x.cur.get(rank)!.blocked;
+      const strays = (x.cur.get(rank)!.unmatched ?? []).map((m) => ({
+        ...m,
+        site: x.cur.get(m.source)?.sendSites?.find(([d, c, t]) => d === rank && c === m.ctx && t === m.tag)?.[3],
+      }));
+      return { rank, calls, waitsFor: calls.map((c) => waitsForOf(c, x.np)), ...(strays.length ? { strays } : {}) };
+    });
   const running = all.filter((r) => !dead.has(r) && !x.exited.has(r) && !finalizing.has(r));
   return { global: running.length === 0, dead: deadRanks, running, cycle: findCycle(deadRanks) };
 }
@@ -127,7 +143,13 @@ export function findDeadlock(x: DeadlockInput): Deadlock | null {
 /** A cycle in the wait-for graph restricted to the deadlocked ranks (depth-first, smallest ranks first). */
 export function findCycle(dead: DeadRank[]): number[] | undefined {
   const edges = new Map<number, number[]>();
-  for (const d of dead) edges.set(d.rank, [...new Set(d.waitsFor.flat())].filter((w) => w !== d.rank || d.waitsFor.flat().every((v) => v === d.rank)).sort((a, b) => a - b));
+  for (const d of dead)
+    edges.set(
+      d.rank,
+      [...new Set(d.waitsFor.flat())]
+        .filter((w) => w !== d.rank || d.waitsFor.flat().every((v) => v === d.rank))
+        .sort((a, b) => a - b),
+    );
   const inDead = new Set(edges.keys());
   const state = new Map<number, "open" | "done">();
   const stack: number[] = [];

@@ -40,8 +40,13 @@ function whom(d: DeadRank, call: BlockedCall, waits: number[], ctx: WaitContext)
 
 /** The one-line summary, e.g. "deadlock: rank 0 waits in recv(source=1, tag=0) for rank 1; … — a cycle 0 → 1 → 0". */
 export function deadlockSummary(d: Deadlock, ctx: WaitContext): string {
-  const clauses = d.dead.map((r) => `rank ${r.rank} waits in ${r.calls.map((c, i) => `${callText(c)} ${whom(r, c, r.waitsFor[i], ctx)}`).join(" and in ")}`);
-  const head = d.global ? "deadlock" : `deadlock among ${ranksWord(d.dead.map((r) => r.rank))} (${ranksWord(d.running)} still running)`;
+  const clauses = d.dead.map(
+    (r) =>
+      `rank ${r.rank} waits in ${r.calls.map((c, i) => `${callText(c)} ${whom(r, c, r.waitsFor[i], ctx)}`).join(" and in ")}`,
+  );
+  const head = d.global
+    ? "deadlock"
+    : `deadlock among ${ranksWord(d.dead.map((r) => r.rank))} (${ranksWord(d.running)} still running)`;
   const cycle = d.cycle ? ` — a cycle ${d.cycle.join(" → ")}` : "";
   return `${head}: ${clauses.join("; ")}${cycle}`;
 }
@@ -50,11 +55,19 @@ export function deadlockSummary(d: Deadlock, ctx: WaitContext): string {
 export function deadlockReport(d: Deadlock, ctx: WaitContext, dotPath: string | null): string {
   const lines = [`tsrun: ${deadlockSummary(d, ctx)}`];
   const stillRunning = d.dead.length + ctx.exits.size + ctx.inFinalize.size > d.dead.length ? " still running" : "";
-  lines.push(d.global ? `  every rank${stillRunning} is blocked and no message is in flight, so none can ever continue:` : "  these ranks are blocked and no message they wait for is in flight, so none of them can ever continue:");
-  for (const r of d.dead) for (const c of r.calls) lines.push(`    rank ${r.rank}: ${callText(c)}${c.site ? ` at ${c.site}` : ""}`);
+  lines.push(
+    d.global
+      ? `  every rank${stillRunning} is blocked and no message is in flight, so none can ever continue:`
+      : "  these ranks are blocked and no message they wait for is in flight, so none of them can ever continue:",
+  );
+  for (const r of d.dead)
+    for (const c of r.calls) lines.push(`    rank ${r.rank}: ${callText(c)}${c.site ? ` at ${c.site}` : ""}`);
   for (const m of mismatches(d)) lines.push(`  ${m.text}`);
   for (const lag of ctx.collectiveLags) lines.push(`  ${lag}`);
-  if (dotPath) lines.push(`  wait-for graph: ${dotPath} (to see it drawn with the blocked calls: run again with --trace DIR, then tsrun view DIR)`);
+  if (dotPath)
+    lines.push(
+      `  wait-for graph: ${dotPath} (to see it drawn with the blocked calls: run again with --trace DIR, then tsrun view DIR)`,
+    );
   lines.push(`  hint: ${hintFor(d, ctx)}`);
   return lines.join("\n");
 }
@@ -84,7 +97,10 @@ export function mismatches(d: Pick<Deadlock, "dead">): Mismatch[] {
         if (!kind) continue;
         const what = kind === "tag" ? `with tag ${m.tag}` : `with tag ${m.tag} on ${m.comm}`;
         const where = m.site ? ` (sent at ${m.site})` : "";
-        out.push({ kind, text: `rank ${r.rank} waits in ${callText(c)}${c.site ? ` at ${c.site}` : ""}; an unmatched message from rank ${m.source} ${what}${where} is waiting at rank ${r.rank}: ${kind} mismatch?` });
+        out.push({
+          kind,
+          text: `rank ${r.rank} waits in ${callText(c)}${c.site ? ` at ${c.site}` : ""}; an unmatched message from rank ${m.source} ${what}${where} is waiting at rank ${r.rank}: ${kind} mismatch?`,
+        });
       }
     }
   }
@@ -94,8 +110,10 @@ export function mismatches(d: Pick<Deadlock, "dead">): Mismatch[] {
 function hintFor(d: DeadlockHintInput, ctx: WaitContext): string {
   const calls = d.dead.flatMap((r) => r.calls.map((c) => c.call));
   const wrong = mismatches(d)[0];
-  if (wrong?.kind === "tag") return "the receive and the message it should match have different tags: use the same tag in send and recv (or receive with ANY_TAG and read status.tag)";
-  if (wrong) return "the message was sent on another communicator than the receive listens on: send and receive on the same communicator";
+  if (wrong?.kind === "tag")
+    return "the receive and the message it should match have different tags: use the same tag in send and recv (or receive with ANY_TAG and read status.tag)";
+  if (wrong)
+    return "the message was sent on another communicator than the receive listens on: send and receive on the same communicator";
   if (d.cycle && d.cycle.length === 2) {
     const self = d.dead.find((r) => r.rank === d.cycle![0]);
     if (self && self.calls.every((c) => RECEIVING.test(c.call)))
@@ -105,7 +123,8 @@ function hintFor(d: DeadlockHintInput, ctx: WaitContext): string {
   if (ctx.collectiveLags.length) return "every rank of a communicator must call the same collectives in the same order";
   if (calls.some((c) => /^ssend|^send|^wait\(i?s?send/.test(c)) && d.cycle)
     return "blocking sends of large messages (over the 64 KiB eager limit) and ssend wait until the receiver posts its recv: let one side receive first, or use sendrecv or isend/irecv + waitall";
-  if (calls.every((c) => /^recv|^probe|^wait\(irecv/.test(c)) && d.cycle) return "every rank of the cycle receives before it sends: let one side send first, or use sendrecv or isend/irecv + waitall";
+  if (calls.every((c) => /^recv|^probe|^wait\(irecv/.test(c)) && d.cycle)
+    return "every rank of the cycle receives before it sends: let one side send first, or use sendrecv or isend/irecv + waitall";
   return "each blocked call needs a matching call on the ranks it waits for (same communicator, source/dest and tag)";
 }
 

@@ -14,7 +14,12 @@ export interface DiagnosticsSetup {
   programArgs: string[];
   runtimeOptions: Record<string, unknown>;
   live?: boolean;
-  rendezvous: { broadcast(msg: LauncherToRank): void; ready: Promise<void>; inFinalize: Set<number>; holdFinalize(): void };
+  rendezvous: {
+    broadcast(msg: LauncherToRank): void;
+    ready: Promise<void>;
+    inFinalize: Set<number>;
+    holdFinalize(): void;
+  };
   exits: Map<number, { code: number | null; signal: NodeJS.Signals | null }>;
   abort(code: number, message: string): void;
   isEnding(): boolean;
@@ -71,15 +76,27 @@ export class JobDiagnostics {
 /** Creates the trace directory, removes a previous run's rank files, and describes the job in meta.json. */
 export function prepareTraceDir(dir: string, s: Pick<DiagnosticsSetup, "np" | "program" | "programArgs">): void {
   fs.mkdirSync(dir, { recursive: true });
-  for (const f of fs.readdirSync(dir)) if (/^rank-\d+\.jsonl$|^outcome\.json$|^tsrun-deadlock\.dot$/.test(f)) fs.rmSync(path.join(dir, f), { force: true });
-  const meta = { format: "tsmpi-trace", version: 1, np: s.np, program: s.program, args: s.programArgs, started: Date.now() };
+  for (const f of fs.readdirSync(dir))
+    if (/^rank-\d+\.jsonl$|^outcome\.json$|^tsrun-deadlock\.dot$/.test(f))
+      fs.rmSync(path.join(dir, f), { force: true });
+  const meta = {
+    format: "tsmpi-trace",
+    version: 1,
+    np: s.np,
+    program: s.program,
+    args: s.programArgs,
+    started: Date.now(),
+  };
   fs.writeFileSync(path.join(dir, "meta.json"), JSON.stringify(meta, null, 2) + "\n");
 }
 
 /** How the job ended, for `tsrun view` (a deadlock, --timeout or an abort keeps blocked calls open to the end). */
 function writeOutcome(dir: string, code: number, report?: string): void {
   try {
-    fs.writeFileSync(path.join(dir, "outcome.json"), JSON.stringify({ code, ...(report ? { report } : {}), ended: Date.now() }, null, 2) + "\n");
+    fs.writeFileSync(
+      path.join(dir, "outcome.json"),
+      JSON.stringify({ code, ...(report ? { report } : {}), ended: Date.now() }, null, 2) + "\n",
+    );
   } catch {
     /* the trace directory went away: nothing to record */
   }

@@ -13,7 +13,13 @@ import * as os from "node:os";
 import * as path from "node:path";
 import type { BlockedCall, LauncherToRank, RankToLauncher } from "../../runtime/wire/bootstrap.ts";
 import { findDeadlock, type PolledState } from "./deadlock.ts";
-import { CollectiveLedger, describeMismatch, ranksWord, type CollectiveMismatch, type WhereRank } from "./collectives.ts";
+import {
+  CollectiveLedger,
+  describeMismatch,
+  ranksWord,
+  type CollectiveMismatch,
+  type WhereRank,
+} from "./collectives.ts";
 import { deadlockDot, deadlockReport, type WaitContext } from "./describe.ts";
 
 export const POLL_MS = 250;
@@ -102,11 +108,23 @@ export class Monitor {
       if (msg.collSites) this.noteCollectiveSites(rank, msg.collSites);
       if (this.host.check && this.ledger.ingest(rank, msg.colls)) this.reportMismatchSoon();
       if (this.round && msg.seq === this.seq) {
-        this.round.set(rank, { blocked: msg.blocked, sentTo: msg.sentTo, recvFrom: msg.recvFrom, busy: msg.busy, sent: msg.sent, received: msg.received, unmatched: msg.unmatched, sendSites: msg.sendSites });
+        this.round.set(rank, {
+          blocked: msg.blocked,
+          sentTo: msg.sentTo,
+          recvFrom: msg.recvFrom,
+          busy: msg.busy,
+          sent: msg.sent,
+          received: msg.received,
+          unmatched: msg.unmatched,
+          sendSites: msg.sendSites,
+        });
         if (this.round.size >= this.liveRanks()) this.endRound();
       }
     } else if (msg.t === "finalize") {
-      this.lastSentTo.set(rank, Array.from({ length: this.host.np }, (_, r) => msg.sentTo[r] ?? 0));
+      this.lastSentTo.set(
+        rank,
+        Array.from({ length: this.host.np }, (_, r) => msg.sentTo[r] ?? 0),
+      );
       // Finalize must not complete on a mismatch: the last rank to enter it decides, before the rendezvous
       // may release the ranks; earlier ones wait for the other ranks' reports (or the next poll).
       if (this.host.check && (this.ledger.ingest(rank, msg.colls) || this.ledger.firstMismatch())) {
@@ -142,7 +160,13 @@ export class Monitor {
     const states = this.round;
     this.round = null;
     if (this.stopped || this.host.isEnding()) return;
-    const round: Round = { seq: this.seq, time: Date.now(), states, exits: new Map(this.host.exits), inFinalize: new Set(this.host.inFinalize) };
+    const round: Round = {
+      seq: this.seq,
+      time: Date.now(),
+      states,
+      exits: new Map(this.host.exits),
+      inFinalize: new Set(this.host.inFinalize),
+    };
     for (const l of this.listeners) l(round);
     if (this.host.check) this.judge(round);
     this.previous = states;
@@ -167,7 +191,11 @@ export class Monitor {
     });
     this.wantDetail = Boolean(found) && !this.detailed;
     if (!found || !this.detailed) return; // seen twice without source lines: confirm with them next poll
-    const ctx: WaitContext = { exits: round.exits, inFinalize: round.inFinalize, collectiveLags: this.collectiveLags() };
+    const ctx: WaitContext = {
+      exits: round.exits,
+      inFinalize: round.inFinalize,
+      collectiveLags: this.collectiveLags(),
+    };
     const dotPath = this.writeDot(deadlockDot(found, ctx));
     this.host.abort(1, deadlockReport(found, ctx, dotPath));
   }
@@ -214,7 +242,8 @@ export class Monitor {
       const state = round.states.get(rank);
       if (call !== undefined) {
         const first = this.collSites.get(rank)?.get(`${m.ctx} ${call}`);
-        if (first) return first.seq === m.seq ? ` at ${first.site}` : `, the same call as its first one at ${first.site}`;
+        if (first)
+          return first.seq === m.seq ? ` at ${first.site}` : `, the same call as its first one at ${first.site}`;
         if (fate) return ` (it ${fate} before saying where)`;
         return state ? "" : " (it did not say where: busy computing?)";
       }
@@ -228,7 +257,10 @@ export class Monitor {
 
   private writeDot(text: string): string | null {
     for (const dir of [this.host.dotDir, os.tmpdir()]) {
-      const file = path.join(dir, dir === this.host.dotDir ? "tsrun-deadlock.dot" : `tsrun-deadlock-${process.pid}.dot`);
+      const file = path.join(
+        dir,
+        dir === this.host.dotDir ? "tsrun-deadlock.dot" : `tsrun-deadlock-${process.pid}.dot`,
+      );
       try {
         fs.writeFileSync(file, text);
         return file;

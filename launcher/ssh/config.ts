@@ -64,7 +64,9 @@ function firstValue(value: string | string[] | undefined): string | undefined {
 
 /** Expands ssh_config tokens and a leading ~ (ssh_config(5) TOKENS, the common ones). */
 export function expandTokens(value: string, tokens: Record<string, string>, home: string): string {
-  const expanded = value.replace(/%(.)/g, (whole, letter: string) => (letter === "%" ? "%" : tokens[letter] ?? whole));
+  const expanded = value.replace(/%(.)/g, (whole, letter: string) =>
+    letter === "%" ? "%" : (tokens[letter] ?? whole),
+  );
   if (expanded === "~") return home;
   if (expanded.startsWith("~/")) return path.join(home, expanded.slice(2));
   return expanded;

@@ -28,7 +28,12 @@ import { AuthSetupError, planAuthentication, type AuthPlan } from "./auth.ts";
 import { resolveSshTarget, type ResolvedTarget, type SshTarget } from "./config.ts";
 import { describeHost, SshError } from "./errors.ts";
 import {
-  appendKnownHost, checkHostKey, defaultKnownHostsFiles, knownHostsName, knownKeyTypes, verdictMessage,
+  appendKnownHost,
+  checkHostKey,
+  defaultKnownHostsFiles,
+  knownHostsName,
+  knownKeyTypes,
+  verdictMessage,
 } from "./knownhosts.ts";
 
 export interface ConnectOptions {
@@ -70,41 +75,68 @@ export interface SshConnection {
 
 /** Host key algorithms, the types already in known_hosts first (so a known host is checked, not "unknown"). */
 const HOST_KEY_ALGORITHMS = [
-  "ssh-ed25519", "ecdsa-sha2-nistp256", "ecdsa-sha2-nistp384", "ecdsa-sha2-nistp521",
-  "rsa-sha2-512", "rsa-sha2-256", "ssh-rsa",
+  "ssh-ed25519",
+  "ecdsa-sha2-nistp256",
+  "ecdsa-sha2-nistp384",
+  "ecdsa-sha2-nistp521",
+  "rsa-sha2-512",
+  "rsa-sha2-256",
+  "ssh-rsa",
 ];
 
 function preferredHostKeyAlgorithms(knownTypes: string[]): string[] {
   const preferred = HOST_KEY_ALGORITHMS.filter((algo) =>
-    knownTypes.some((type) => type === algo || (type === "ssh-rsa" && algo.startsWith("rsa-sha2"))));
+    knownTypes.some((type) => type === algo || (type === "ssh-rsa" && algo.startsWith("rsa-sha2"))),
+  );
   return [...preferred, ...HOST_KEY_ALGORITHMS.filter((algo) => !preferred.includes(algo))];
 }
 
 /** ssh2/socket error → the user's one-line message. */
-function classify(err: Error & { code?: string | number; level?: string }, target: ResolvedTarget, label: string,
-  plan: AuthPlan, timeoutMs: number): SshError {
+function classify(
+  err: Error & { code?: string | number; level?: string },
+  target: ResolvedTarget,
+  label: string,
+  plan: AuthPlan,
+  timeoutMs: number,
+): SshError {
   const at = `ssh to ${label}`;
   switch (err.code) {
     case "ENOTFOUND":
     case "EAI_AGAIN":
     case "EAI_NONAME":
-      return new SshError(target.alias, "dns", `${at}: unknown host name ${JSON.stringify(target.hostName)} ` +
-        `(DNS lookup failed: ${err.code}). Check the name in the hostfile, /etc/hosts or ~/.ssh/config`);
+      return new SshError(
+        target.alias,
+        "dns",
+        `${at}: unknown host name ${JSON.stringify(target.hostName)} ` +
+          `(DNS lookup failed: ${err.code}). Check the name in the hostfile, /etc/hosts or ~/.ssh/config`,
+      );
     case "ECONNREFUSED":
-      return new SshError(target.alias, "refused", `${at}: connection refused on port ${target.port}. ` +
-        "Is sshd running there and listening on that port?");
+      return new SshError(
+        target.alias,
+        "refused",
+        `${at}: connection refused on port ${target.port}. ` + "Is sshd running there and listening on that port?",
+      );
     case "EHOSTUNREACH":
     case "ENETUNREACH":
-      return new SshError(target.alias, "unreachable", `${at}: no route to the host (${err.code}). Is it on this network?`);
+      return new SshError(
+        target.alias,
+        "unreachable",
+        `${at}: no route to the host (${err.code}). Is it on this network?`,
+      );
     case "ETIMEDOUT":
       return new SshError(target.alias, "timeout", `${at}: connection timed out (${err.code}). Is the host up?`);
   }
   if (err.level === "client-authentication") {
     const skipped = plan.skippedEncrypted.length
-      ? ` (skipped, passphrase needed and no agent: ${plan.skippedEncrypted.join(", ")})` : "";
-    return new SshError(target.alias, "auth", `${at}: authentication failed as ${target.user}: the server ` +
-      `refused ${plan.tried.join(", ")}${skipped}. Is your public key in ~${target.user}/.ssh/authorized_keys ` +
-      `there? (ssh-copy-id ${target.user}@${target.hostName}), or pass --ssh-key FILE`);
+      ? ` (skipped, passphrase needed and no agent: ${plan.skippedEncrypted.join(", ")})`
+      : "";
+    return new SshError(
+      target.alias,
+      "auth",
+      `${at}: authentication failed as ${target.user}: the server ` +
+        `refused ${plan.tried.join(", ")}${skipped}. Is your public key in ~${target.user}/.ssh/authorized_keys ` +
+        `there? (ssh-copy-id ${target.user}@${target.hostName}), or pass --ssh-key FILE`,
+    );
   }
   if (err.level === "client-timeout") {
     return new SshError(target.alias, "timeout", `${at}: no SSH handshake within ${timeoutMs / 1000} s`);
@@ -128,10 +160,21 @@ function wrapChannel(channel: ClientChannel): RemoteProcess {
 function makeConnection(client: ssh2.Client, target: ResolvedTarget, label: string): SshConnection {
   let closing = false;
   let lastError: Error | undefined;
-  client.on("error", (err) => { lastError = err; });
+  client.on("error", (err) => {
+    lastError = err;
+  });
   const closed = new Promise<SshError | null>((resolve) => {
-    client.on("close", () => resolve(closing ? null : new SshError(target.alias, "lost",
-      `ssh to ${label}: connection lost${lastError ? ` (${lastError.message})` : ""}`)));
+    client.on("close", () =>
+      resolve(
+        closing
+          ? null
+          : new SshError(
+              target.alias,
+              "lost",
+              `ssh to ${label}: connection lost${lastError ? ` (${lastError.message})` : ""}`,
+            ),
+      ),
+    );
   });
   return {
     target,
@@ -139,7 +182,8 @@ function makeConnection(client: ssh2.Client, target: ResolvedTarget, label: stri
     closed,
     exec(command, options = {}) {
       return new Promise((resolve, reject) => {
-        const refused = (err: Error) => new SshError(target.alias, "exec", `ssh to ${label}: cannot run a command: ${err.message}`);
+        const refused = (err: Error) =>
+          new SshError(target.alias, "exec", `ssh to ${label}: cannot run a command: ${err.message}`);
         try {
           client.exec(command, options.pty ? { pty: true } : {}, (err, channel) => {
             if (err) reject(refused(err));
@@ -172,7 +216,9 @@ async function copyMissing(client: ssh2.Client, paths: string[], label: string, 
         let out = "";
         channel.on("data", (d: Buffer) => (out += d));
         channel.stderr.on("data", () => {});
-        channel.on("close", (code: number | null) => (code === 0 ? resolve(out) : reject(new Error(`${command.split(" ")[0]} exited ${code}`))));
+        channel.on("close", (code: number | null) =>
+          code === 0 ? resolve(out) : reject(new Error(`${command.split(" ")[0]} exited ${code}`)),
+        );
         channel.end(input);
       });
     });
@@ -184,7 +230,10 @@ async function copyMissing(client: ssh2.Client, paths: string[], label: string, 
       const remoteHash = (await run(`sha256sum -- ${quote(p)} 2>/dev/null || echo -`)).trim().split(/\s+/)[0];
       if (remoteHash === createHash("sha256").update(content).digest("hex")) continue;
       const tmp = `${p}.${randomBytes(8).toString("hex")}.tmp`;
-      await run(`umask 077 && mkdir -p -- ${quote(path.dirname(p))} && set -C && cat > ${quote(tmp)} && mv -f -- ${quote(tmp)} ${quote(p)}`, content);
+      await run(
+        `umask 077 && mkdir -p -- ${quote(path.dirname(p))} && set -C && cat > ${quote(tmp)} && mv -f -- ${quote(tmp)} ${quote(p)}`,
+        content,
+      );
       copied++;
     }
     return copied;
@@ -199,15 +248,22 @@ export function connectHost(target: SshTarget, options: ConnectOptions = {}): Pr
   let resolved: ResolvedTarget;
   let plan: AuthPlan;
   try {
-    resolved = resolveSshTarget(target, { home: options.home, configPath: options.configPath, localUser: options.localUser });
+    resolved = resolveSshTarget(target, {
+      home: options.home,
+      configPath: options.configPath,
+      localUser: options.localUser,
+    });
   } catch (err) {
     return Promise.reject(new SshError(target.host, "config", `ssh to ${target.host}: ${(err as Error).message}`));
   }
   const label = describeHost(resolved);
   try {
     plan = planAuthentication(resolved.user, {
-      keyFile: options.keyFile, identityFiles: resolved.identityFiles, passphrase: options.passphrase,
-      home: options.home, env: options.env,
+      keyFile: options.keyFile,
+      identityFiles: resolved.identityFiles,
+      passphrase: options.passphrase,
+      home: options.home,
+      env: options.env,
     });
   } catch (err) {
     if (!(err instanceof AuthSetupError)) throw err;
@@ -239,8 +295,17 @@ export function connectHost(target: SshTarget, options: ConnectOptions = {}): Pr
       client.destroy();
       reject(error);
     };
-    const timer = setTimeout(() => fail(new SshError(target.host, "timeout",
-      `ssh to ${label}: no answer within ${timeoutMs / 1000} s (connect timeout). Is the host up and reachable?`)), timeoutMs);
+    const timer = setTimeout(
+      () =>
+        fail(
+          new SshError(
+            target.host,
+            "timeout",
+            `ssh to ${label}: no answer within ${timeoutMs / 1000} s (connect timeout). Is the host up and reachable?`,
+          ),
+        ),
+      timeoutMs,
+    );
     client.once("ready", () => {
       if (settled) return;
       settled = true;
@@ -249,8 +314,16 @@ export function connectHost(target: SshTarget, options: ConnectOptions = {}): Pr
       resolve(makeConnection(client, resolved, label));
     });
     client.on("error", (err) => fail(refusal ?? classify(err, resolved, label, plan, timeoutMs)));
-    client.on("close", () => fail(refusal ?? new SshError(target.host, "protocol",
-      `ssh to ${label}: the server closed the connection during the SSH handshake`)));
+    client.on("close", () =>
+      fail(
+        refusal ??
+          new SshError(
+            target.host,
+            "protocol",
+            `ssh to ${label}: the server closed the connection during the SSH handshake`,
+          ),
+      ),
+    );
     client.connect({
       host: resolved.hostName,
       port: resolved.port,

@@ -28,11 +28,19 @@ let config = null;
 let buffered = "";
 let privateDir = null;
 function say(message) {
-  try { fs.writeSync(2, "tsmpi guard on " + os.hostname() + ": " + message + "\n"); } catch (e) { /* stderr gone */ }
+  try {
+    fs.writeSync(2, "tsmpi guard on " + os.hostname() + ": " + message + "\n");
+  } catch (e) {
+    /* stderr gone */
+  }
 }
 function killGroup(signal) {
   if (child === null || child.pid === undefined) return;
-  try { process.kill(-child.pid, signal); } catch (e) { /* group already gone */ }
+  try {
+    process.kill(-child.pid, signal);
+  } catch (e) {
+    /* group already gone */
+  }
 }
 function stop() {
   if (stopping) return;
@@ -43,10 +51,19 @@ function stop() {
 }
 function finish(code, signal) {
   killGroup("SIGKILL");
-  if (privateDir !== null) try { fs.rmSync(privateDir, { recursive: true, force: true }); } catch (e) { /* gone */ }
+  if (privateDir !== null)
+    try {
+      fs.rmSync(privateDir, { recursive: true, force: true });
+    } catch (e) {
+      /* gone */
+    }
   if (signal) {
     for (const name of ["SIGTERM", "SIGHUP", "SIGINT"]) process.removeAllListeners(name);
-    try { process.kill(process.pid, signal); } catch (e) { /* fall through to exit */ }
+    try {
+      process.kill(process.pid, signal);
+    } catch (e) {
+      /* fall through to exit */
+    }
     process.exit(128 + (os.constants.signals[signal] || 0));
   }
   process.exit(code === null ? 1 : code);
@@ -72,12 +89,19 @@ function start(line) {
   }
   child = spawn("/bin/sh", ["-c", config.command], { cwd: cwd, env: env, detached: true, stdio: stdio });
   if (child.stdio[3]) {
-    child.stdio[3].on("error", () => { /* the command closed it */ });
+    child.stdio[3].on("error", () => {
+      /* the command closed it */
+    });
     child.stdio[3].end(config.secret + "\n");
   }
-  child.on("error", (e) => { say("cannot start the command: " + e.message); process.exit(127); });
+  child.on("error", (e) => {
+    say("cannot start the command: " + e.message);
+    process.exit(127);
+  });
   child.on("exit", finish);
-  child.stdin.on("error", () => { /* the command closed its stdin */ });
+  child.stdin.on("error", () => {
+    /* the command closed its stdin */
+  });
   if (config.preamble) child.stdin.write(config.preamble);
 }
 function handle(line) {
@@ -94,7 +118,13 @@ process.stdin.on("data", (chunk) => {
   while ((newline = buffered.indexOf("\n")) >= 0) {
     const line = buffered.slice(0, newline);
     buffered = buffered.slice(newline + 1);
-    try { handle(Buffer.from(line, "latin1").toString("utf8")); } catch (e) { say("bad control line: " + e.message); if (child === null) process.exit(2); stop(); }
+    try {
+      handle(Buffer.from(line, "latin1").toString("utf8"));
+    } catch (e) {
+      say("bad control line: " + e.message);
+      if (child === null) process.exit(2);
+      stop();
+    }
   }
 });
 process.stdin.on("end", stop);

@@ -85,7 +85,9 @@ export interface HostJob {
 }
 
 const GUARD_SOURCE = readFileSync(new URL("./guard.cjs", import.meta.url), "utf8")
-  .split("\n").filter((line) => !/^\s*\/\//.test(line)).join("\n");
+  .split("\n")
+  .filter((line) => !/^\s*\/\//.test(line))
+  .join("\n");
 
 export function shellQuote(text: string): string {
   return `'${text.replace(/'/g, `'\\''`)}'`;
@@ -135,23 +137,29 @@ export async function connectHosts(hosts: SshTarget[], options: ConnectOptions =
 }
 
 /** Starts `command` under the guard on an open connection. */
-export async function startGuarded(connection: SshConnection, index: number, command: string | HostCommand,
-  options: StartOptions & { jobId: string }): Promise<RemoteHandle> {
+export async function startGuarded(
+  connection: SshConnection,
+  index: number,
+  command: string | HostCommand,
+  options: StartOptions & { jobId: string },
+): Promise<RemoteHandle> {
   const spec = typeof command === "string" ? { command } : command;
   const remote = await connection.exec(guardCommandLine(options.nodePath ?? process.execPath, options.jobId));
   const host = connection.target.alias;
   const control = (line: string) => {
     if (remote.stdin.writable) remote.stdin.write(`${line}\n`);
   };
-  control(JSON.stringify({
-    command: spec.command,
-    env: { ...spec.env, TSMPI_JOB_ID: options.jobId },
-    cwd: spec.cwd,
-    preamble: spec.stdinPreamble,
-    secret: spec.secret,
-    privateDir: spec.privateDir,
-    graceMs: options.graceMs ?? 2_000,
-  }));
+  control(
+    JSON.stringify({
+      command: spec.command,
+      env: { ...spec.env, TSMPI_JOB_ID: options.jobId },
+      cwd: spec.cwd,
+      preamble: spec.stdinPreamble,
+      secret: spec.secret,
+      privateDir: spec.privateDir,
+      graceMs: options.graceMs ?? 2_000,
+    }),
+  );
   const onLine = options.onLine;
   const streams = [
     streamLines(remote.stdout, (text) => onLine?.({ host, index, stream: "stdout", text })),
@@ -176,18 +184,25 @@ export async function startGuarded(connection: SshConnection, index: number, com
 /** Hang guard for stopAll: graceMs for SIGKILL to follow SIGTERM, plus time for the exits to come back. */
 function withinMs<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
   let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<undefined>((resolve) => { timer = setTimeout(() => resolve(undefined), ms); });
+  const timeout = new Promise<undefined>((resolve) => {
+    timer = setTimeout(() => resolve(undefined), ms);
+  });
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
 /** Connects to every host, then starts commandFor(host, index) on each. */
-export async function startOnHosts<H extends SshTarget>(hosts: H[],
-  commandFor: (host: H, index: number) => string | HostCommand, options: StartOptions = {}): Promise<HostJob> {
+export async function startOnHosts<H extends SshTarget>(
+  hosts: H[],
+  commandFor: (host: H, index: number) => string | HostCommand,
+  options: StartOptions = {},
+): Promise<HostJob> {
   const jobId = options.jobId ?? newJobId();
   const connections = await connectHosts(hosts, options);
   let handles: RemoteHandle[];
   try {
-    handles = await Promise.all(connections.map((c, i) => startGuarded(c, i, commandFor(hosts[i], i), { ...options, jobId })));
+    handles = await Promise.all(
+      connections.map((c, i) => startGuarded(c, i, commandFor(hosts[i], i), { ...options, jobId })),
+    );
   } catch (err) {
     await Promise.all(connections.map((c) => c.close())); // guards that did start see EOF and stop
     throw err;

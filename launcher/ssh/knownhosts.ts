@@ -52,7 +52,9 @@ export function fingerprint(keyBlob: Buffer): string {
 export function keyTypeOf(keyBlob: Buffer): string {
   if (keyBlob.length < 4) return "unknown";
   const length = keyBlob.readUInt32BE(0);
-  return length > 0 && length <= 64 && keyBlob.length >= 4 + length ? keyBlob.toString("latin1", 4, 4 + length) : "unknown";
+  return length > 0 && length <= 64 && keyBlob.length >= 4 + length
+    ? keyBlob.toString("latin1", 4, 4 + length)
+    : "unknown";
 }
 
 function parseEntries(file: string): KnownHostsEntry[] {
@@ -81,7 +83,10 @@ function parseEntries(file: string): KnownHostsEntry[] {
 }
 
 function wildcardMatch(pattern: string, name: string): boolean {
-  const regex = pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".");
+  const regex = pattern
+    .replace(/[.+^${}()|[\]\\]/g, "\\$&")
+    .replace(/\*/g, ".*")
+    .replace(/\?/g, ".");
   return new RegExp(`^${regex}$`, "i").test(name);
 }
 
@@ -112,7 +117,13 @@ function entriesFor(name: string, files: string[]): KnownHostsEntry[] {
 }
 
 export function knownKeyTypes(name: string, files: string[]): string[] {
-  return [...new Set(entriesFor(name, files).filter((e) => e.marker === "").map((e) => e.keyType))];
+  return [
+    ...new Set(
+      entriesFor(name, files)
+        .filter((e) => e.marker === "")
+        .map((e) => e.keyType),
+    ),
+  ];
 }
 
 export function checkHostKey(name: string, keyBlob: Buffer, files: string[]): HostKeyVerdict {
@@ -126,7 +137,13 @@ export function checkHostKey(name: string, keyBlob: Buffer, files: string[]): Ho
   if (same) return { status: "known", at: same.at };
   const sameType = plain.find((e) => e.keyType === keyType);
   if (sameType) {
-    return { status: "changed", keyType, fingerprint: print, knownFingerprint: fingerprint(sameType.key), at: sameType.at };
+    return {
+      status: "changed",
+      keyType,
+      fingerprint: print,
+      knownFingerprint: fingerprint(sameType.key),
+      at: sameType.at,
+    };
   }
   return { status: "unknown", keyType, fingerprint: print, otherTypes: [...new Set(plain.map((e) => e.keyType))] };
 }
@@ -165,8 +182,13 @@ function keyscanType(keyType: string): string {
 }
 
 /** The refusal message for a verdict other than "known" (the caller prefixes "ssh to HOST: "). */
-export function verdictMessage(verdict: Exclude<HostKeyVerdict, { status: "known" }>, name: string, hostName: string,
-  port: number, files: string[]): string {
+export function verdictMessage(
+  verdict: Exclude<HostKeyVerdict, { status: "known" }>,
+  name: string,
+  hostName: string,
+  port: number,
+  files: string[],
+): string {
   const userFile = files[0];
   if (verdict.status === "changed") {
     return (

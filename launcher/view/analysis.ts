@@ -64,16 +64,30 @@ export function blockedBars(model: TraceModel): BlockedBar[] {
     const inCollective: TraceEvent[] = [];
     list.forEach((e) => {
       if (e.kind === "coll-enter") inCollective.push(e);
-      else if (e.kind === "coll-exit") inCollective.splice(inCollective.findIndex((c) => c.ctx === e.ctx && c.seq === e.seq), 1);
+      else if (e.kind === "coll-exit")
+        inCollective.splice(
+          inCollective.findIndex((c) => c.ctx === e.ctx && c.seq === e.seq),
+          1,
+        );
       else if (e.kind === "block") {
         const call = String(e.call ?? "?");
         const coll = inCollective.find((c) => call.startsWith(`${c.name}(`));
-        const bar: BlockedBar = { rank, call, site: e.site, begin: e, collective: coll ? `${coll.ctx}:${coll.seq}` : undefined, waits: e.waits as number[] | undefined };
+        const bar: BlockedBar = {
+          rank,
+          call,
+          site: e.site,
+          begin: e,
+          collective: coll ? `${coll.ctx}:${coll.seq}` : undefined,
+          waits: e.waits as number[] | undefined,
+        };
         open.set(Number(e.id), bar);
         bars.push(bar);
       } else if (e.kind === "unblock") {
         const bar = open.get(Number(e.id));
-        if (bar) { bar.end = e; open.delete(Number(e.id)); }
+        if (bar) {
+          bar.end = e;
+          open.delete(Number(e.id));
+        }
       }
     });
   });
@@ -143,7 +157,12 @@ function topLevel(bars: BlockedBar[]): BlockedBar[] {
 }
 
 /** When the partner of a finished blocked call was ready: its latest matching send, or the last member's entry. */
-function partnerReady(list: TraceEvent[], bar: BlockedBar, recvSends: Map<TraceEvent, TraceEvent>, lastEntry: Map<string, number>): number | undefined {
+function partnerReady(
+  list: TraceEvent[],
+  bar: BlockedBar,
+  recvSends: Map<TraceEvent, TraceEvent>,
+  lastEntry: Map<string, number>,
+): number | undefined {
   if (bar.collective) return lastEntry.get(bar.collective);
   let ready: number | undefined;
   for (let i = list.indexOf(bar.begin); i < list.length && list[i] !== bar.end; i++) {

@@ -33,8 +33,10 @@ export function runTraceCommand(argv: string[]): number {
     } else if (rest[i].startsWith("-")) return usageError(`unknown option ${rest[i]}`);
     else positional.push(rest[i]);
   }
-  if (positional.length !== 1) return usageError(positional.length ? "give one trace directory" : "missing the trace directory");
-  if (command === "export-shiviz" && out) return usageError("export-shiviz writes to standard output; redirect it (> run.log)");
+  if (positional.length !== 1)
+    return usageError(positional.length ? "give one trace directory" : "missing the trace directory");
+  if (command === "export-shiviz" && out)
+    return usageError("export-shiviz writes to standard output; redirect it (> run.log)");
   const dir = positional[0];
   try {
     const model = loadTrace(dir);

@@ -51,23 +51,68 @@ export function viewData(model: TraceModel): ViewData {
     messages: model.messages
       .filter((m) => m.recv)
       .map((m) => ({
-        s: m.send.rank, r: m.recv!.rank, ts: t(m.send), tr: t(m.recv!), xs: x(m.send), xr: x(m.recv!),
-        tag: m.send.tag, size: m.send.size, comm: m.send.comm, coll: isColl(m.send), sync: Boolean(m.send.sync),
-        siteS: m.send.site, siteR: m.recv!.site, id: m.send.msg, group: groupOf.get(m.send),
+        s: m.send.rank,
+        r: m.recv!.rank,
+        ts: t(m.send),
+        tr: t(m.recv!),
+        xs: x(m.send),
+        xr: x(m.recv!),
+        tag: m.send.tag,
+        size: m.send.size,
+        comm: m.send.comm,
+        coll: isColl(m.send),
+        sync: Boolean(m.send.sync),
+        siteS: m.send.site,
+        siteR: m.recv!.site,
+        id: m.send.msg,
+        group: groupOf.get(m.send),
       })),
     unmatched: model.messages
       .filter((m) => !m.recv)
-      .map((m) => ({ s: m.send.rank, r: m.send.peer, ts: t(m.send), xs: x(m.send), tag: m.send.tag, size: m.send.size, comm: m.send.comm, site: m.send.site })),
+      .map((m) => ({
+        s: m.send.rank,
+        r: m.send.peer,
+        ts: t(m.send),
+        xs: x(m.send),
+        tag: m.send.tag,
+        size: m.send.size,
+        comm: m.send.comm,
+        site: m.send.site,
+      })),
     collectives: model.collectives.map((c, i) => ({
-      name: c.name, comm: c.comm, seq: c.seq, root: c.root, op: c.op,
+      name: c.name,
+      comm: c.comm,
+      seq: c.seq,
+      root: c.root,
+      op: c.op,
       messages: [...groupOf.values()].filter((g) => g === i).length,
-      ranks: c.ranks.map((p) => ({ rank: p.rank, t0: t(p.enter), x0: x(p.enter), t1: t(p.exit ?? lastEvent[p.rank]), x1: x(p.exit ?? lastEvent[p.rank]), site: p.enter.site })),
+      ranks: c.ranks.map((p) => ({
+        rank: p.rank,
+        t0: t(p.enter),
+        x0: x(p.enter),
+        t1: t(p.exit ?? lastEvent[p.rank]),
+        x1: x(p.exit ?? lastEvent[p.rank]),
+        site: p.enter.site,
+      })),
     })),
     bars: bars.map((b) => {
       const end = b.end ?? lastEvent[b.rank];
-      return { rank: b.rank, call: b.call, site: b.site, t0: t(b.begin), x0: x(b.begin), t1: t(end), x1: x(end), open: !b.end, coll: Boolean(b.collective) };
+      return {
+        rank: b.rank,
+        call: b.call,
+        site: b.site,
+        t0: t(b.begin),
+        x0: x(b.begin),
+        t1: t(end),
+        x1: x(end),
+        open: !b.end,
+        coll: Boolean(b.collective),
+      };
     }),
-    marks: model.events.flat().filter((e) => e.kind === "mark").map((e) => ({ rank: e.rank, t: t(e), x: x(e), text: e.text ?? "", site: e.site })),
+    marks: model.events
+      .flat()
+      .filter((e) => e.kind === "mark")
+      .map((e) => ({ rank: e.rank, t: t(e), x: x(e), text: e.text ?? "", site: e.site })),
     shares: timeShares(model, bars, origin),
     bytes: bytesMatrix(model),
   };

@@ -18,9 +18,18 @@ function outcomeBanner(data: ViewData): string {
   const o = data.outcome;
   if (o.kind === "finished" || o.kind === "unknown") return "";
   const first = (o.report ?? "").split("\n")[0].replace(/^tsrun:\s*/, "");
-  const what = o.kind === "deadlock" ? "The job deadlocked" : o.kind === "timeout" ? "The job exceeded --timeout" : `The job was stopped (exit code ${o.code})`;
+  const what =
+    o.kind === "deadlock"
+      ? "The job deadlocked"
+      : o.kind === "timeout"
+        ? "The job exceeded --timeout"
+        : `The job was stopped (exit code ${o.code})`;
   const hint = /^\s*hint:\s*(.*)$/m.exec(o.report ?? "")?.[1];
-  const causes = (o.report ?? "").split("\n").filter((l) => /mismatch\?$/.test(l)).map((l) => `<div class="cause">${escapeHtml(l.trim())}</div>`).join("");
+  const causes = (o.report ?? "")
+    .split("\n")
+    .filter((l) => /mismatch\?$/.test(l))
+    .map((l) => `<div class="cause">${escapeHtml(l.trim())}</div>`)
+    .join("");
   return `<div id="outcome" class="outcome ${o.kind}" data-kind="${o.kind}"><b>${what}.</b> ${escapeHtml(first)}${causes}${hint ? `<div class="hint"><b>hint:</b> ${escapeHtml(hint)}</div>` : ""}
 <div>Calls still blocked when it ended are drawn to the end in red${o.kind === "deadlock" ? ", the wait-for cycle as red arrows, and the wait-for graph below the diagram" : ""}.</div>
 ${o.report ? `<details><summary>tsrun's report</summary><pre>${escapeHtml(o.report)}</pre></details>` : ""}</div>`;

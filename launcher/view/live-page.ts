@@ -6,7 +6,8 @@
 export function livePage(np: number, program: string): string {
   const rows = Array.from(
     { length: np },
-    (_, r) => `<tr data-rank="${r}"><td>${r}</td><td class="state">waiting for the first poll…</td><td class="sent">–</td><td class="received">–</td></tr>`,
+    (_, r) =>
+      `<tr data-rank="${r}"><td>${r}</td><td class="state">waiting for the first poll…</td><td class="sent">–</td><td class="received">–</td></tr>`,
   ).join("\n");
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><link rel="icon" href="data:,"><title>tsrun live: ${escapeHtml(program)}</title>

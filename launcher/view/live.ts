@@ -18,7 +18,8 @@ export interface LiveRank {
   received: number | null;
 }
 
-export type LiveMessage = { t: "state"; time: number; ranks: LiveRank[] } | { t: "end"; code: number; ranks: LiveRank[] };
+export type LiveMessage =
+  { t: "state"; time: number; ranks: LiveRank[] } | { t: "end"; code: number; ranks: LiveRank[] };
 
 export class LiveView {
   private readonly token = randomBytes(18).toString("base64url");
@@ -63,10 +64,14 @@ export class LiveView {
   private serve(req: http.IncomingMessage, res: http.ServerResponse): void {
     const url = new URL(req.url ?? "/", "http://localhost");
     if (url.pathname !== "/" || !this.tokenOk(url.searchParams.get("token"))) {
-      res.writeHead(403, { "content-type": "text/plain" }).end("tsrun live view: this URL needs the token tsrun printed\n");
+      res
+        .writeHead(403, { "content-type": "text/plain" })
+        .end("tsrun live view: this URL needs the token tsrun printed\n");
       return;
     }
-    res.writeHead(200, { "content-type": "text/html; charset=utf-8", "cache-control": "no-store" }).end(livePage(this.np, this.program));
+    res
+      .writeHead(200, { "content-type": "text/html; charset=utf-8", "cache-control": "no-store" })
+      .end(livePage(this.np, this.program));
   }
 
   private join(ws: WebSocket): void {
@@ -89,7 +94,9 @@ export class LiveView {
 
   /** The job ended: tell the pages, then close everything. */
   async end(code: number, exits: Round["exits"]): Promise<void> {
-    const ranks = this.last.map((r) => (exits.has(r.rank) ? { ...r, status: "exited" as const, text: exitText(exits.get(r.rank)!) } : r));
+    const ranks = this.last.map((r) =>
+      exits.has(r.rank) ? { ...r, status: "exited" as const, text: exitText(exits.get(r.rank)!) } : r,
+    );
     this.send({ t: "end", code, ranks });
     const closed = [...this.clients].map(
       (ws) =>
@@ -118,7 +125,8 @@ function liveRank(rank: number, round: Round): LiveRank {
   const exit = round.exits.get(rank);
   if (exit) return { rank, status: "exited", text: exitText(exit), calls: [], ...counts };
   if (round.inFinalize.has(rank)) return { rank, status: "finalize", text: "in finalize()", calls, ...counts };
-  if (!s) return { rank, status: "silent", text: "not answering (busy computing, not in an MPI call)", calls: [], ...counts };
+  if (!s)
+    return { rank, status: "silent", text: "not answering (busy computing, not in an MPI call)", calls: [], ...counts };
   if (!calls.length) return { rank, status: "running", text: "running (not in an MPI call)", calls, ...counts };
   const text = `blocked in ${calls.map((c) => `${c.call}${c.comm && c.comm !== "COMM_WORLD" ? ` on ${c.comm}` : ""}${c.site ? ` at ${c.site}` : ""}`).join(", ")}`;
   return { rank, status: "blocked", text, calls, ...counts };

@@ -48,6 +48,10 @@ let drawing: Drawing | null = null;
 
 /** render.js and panels.js, evaluated once in a fresh context. */
 export function loadDrawing(): Drawing {
-  drawing ??= vm.runInNewContext(`${read("render.js")}\n${read("panels.js")}\n({ TsmpiRender, TsmpiPanels })`, {}, { filename: "tsmpi-view-drawing.js" }) as Drawing;
+  drawing ??= vm.runInNewContext(
+    `${read("render.js")}\n${read("panels.js")}\n({ TsmpiRender, TsmpiPanels })`,
+    {},
+    { filename: "tsmpi-view-drawing.js" },
+  ) as Drawing;
   return drawing;
 }

@@ -25,7 +25,9 @@ export function describeEvent(e: TraceEvent): string {
       return `mark: ${String(e.text ?? "").replace(/\n/g, " ")}${where}`;
     default: {
       const { rank: _r, kind, clock: _c, time: _t, site: _s, ...rest } = e;
-      const fields = Object.entries(rest).map(([k, v]) => `${k}=${typeof v === "object" ? JSON.stringify(v) : String(v)}`);
+      const fields = Object.entries(rest).map(
+        ([k, v]) => `${k}=${typeof v === "object" ? JSON.stringify(v) : String(v)}`,
+      );
       return `${kind}${fields.length ? " " + fields.join(" ") : ""}${where}`;
     }
   }

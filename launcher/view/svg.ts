@@ -10,8 +10,21 @@ export const SVG_ROW_HEIGHT = 64;
 export function viewSvg(data: ViewData, title: string, width = SVG_WIDTH): string {
   const { TsmpiRender: R, TsmpiPanels: P } = loadDrawing();
   const [lo, hi] = R.extent(data, "time");
-  const diagram = R.diagram(data, { axis: "time", lo, hi, width, rowH: SVG_ROW_HEIGHT, ranks: null, tags: null, showColl: true });
-  const kids: SvgNode[] = [R.defs(), R.n("rect", { x: 0, y: 0, width, height: "100%", fill: "#fff" }), R.n("text", { x: 8, y: 18, class: "svg-title" }, [], title)];
+  const diagram = R.diagram(data, {
+    axis: "time",
+    lo,
+    hi,
+    width,
+    rowH: SVG_ROW_HEIGHT,
+    ranks: null,
+    tags: null,
+    showColl: true,
+  });
+  const kids: SvgNode[] = [
+    R.defs(),
+    R.n("rect", { x: 0, y: 0, width, height: "100%", fill: "#fff" }),
+    R.n("text", { x: 8, y: 18, class: "svg-title" }, [], title),
+  ];
   let y = 26;
   kids.push(R.n("g", { transform: `translate(0 ${y})` }, [diagram.root]));
   y += diagram.height;
@@ -21,6 +34,10 @@ export function viewSvg(data: ViewData, title: string, width = SVG_WIDTH): strin
     y += waits.height;
   }
   const style = R.n("style", {}, [], `${R.CSS}\n${P.CSS}\n.svg-title { font-weight: bold; }`);
-  const svg = R.n("svg", { xmlns: "http://www.w3.org/2000/svg", width, height: Math.ceil(y), viewBox: `0 0 ${width} ${Math.ceil(y)}` }, [style, ...kids]);
+  const svg = R.n(
+    "svg",
+    { xmlns: "http://www.w3.org/2000/svg", width, height: Math.ceil(y), viewBox: `0 0 ${width} ${Math.ceil(y)}` },
+    [style, ...kids],
+  );
   return `<?xml version="1.0" encoding="UTF-8"?>\n${R.serialize(svg)}\n`;
 }

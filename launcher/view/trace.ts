@@ -73,9 +73,13 @@ export class TraceError extends Error {}
 
 /** Loads DIR/meta.json and DIR/rank-*.jsonl; a torn last line (a rank killed mid-write) is skipped. */
 export function loadTrace(dir: string): TraceModel {
-  if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) throw new TraceError(`${dir}: no such directory (record one with tsrun --trace ${dir} -np N prog.ts)`);
+  if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory())
+    throw new TraceError(`${dir}: no such directory (record one with tsrun --trace ${dir} -np N prog.ts)`);
   const files = fs.readdirSync(dir).filter((f) => /^rank-\d+\.jsonl$/.test(f));
-  if (!files.length) throw new TraceError(`${dir}: no rank-<r>.jsonl files: not a trace directory (record one with tsrun --trace ${dir} -np N prog.ts)`);
+  if (!files.length)
+    throw new TraceError(
+      `${dir}: no rank-<r>.jsonl files: not a trace directory (record one with tsrun --trace ${dir} -np N prog.ts)`,
+    );
   let meta: TraceMeta = { np: 0 };
   try {
     meta = JSON.parse(fs.readFileSync(path.join(dir, "meta.json"), "utf8")) as TraceMeta;
@@ -126,14 +130,27 @@ export function buildModel(meta: TraceMeta, events: TraceEvent[][]): TraceModel 
       }
     }
   }
-  for (const list of events) for (const e of list) if (e.kind === "recv" && e.msg && sends.has(e.msg)) sends.get(e.msg)!.recv = e;
+  for (const list of events)
+    for (const e of list) if (e.kind === "recv" && e.msg && sends.has(e.msg)) sends.get(e.msg)!.recv = e;
   const colls = new Map<string, CollectiveInstance>();
   for (const list of events) {
     for (const e of list) {
       if (e.kind !== "coll-enter" && e.kind !== "coll-exit") continue;
       const key = `${e.ctx}:${e.seq}`;
       let c = colls.get(key);
-      if (!c) colls.set(key, (c = { comm: e.comm ?? "", ctx: e.ctx ?? 0, seq: e.seq ?? 0, name: e.name ?? "", root: e.root, op: e.op, ranks: [] }));
+      if (!c)
+        colls.set(
+          key,
+          (c = {
+            comm: e.comm ?? "",
+            ctx: e.ctx ?? 0,
+            seq: e.seq ?? 0,
+            name: e.name ?? "",
+            root: e.root,
+            op: e.op,
+            ranks: [],
+          }),
+        );
       if (e.kind === "coll-enter") c.ranks.push({ rank: e.rank, enter: e });
       else {
         const entry = c.ranks.find((r) => r.rank === e.rank && !r.exit);
@@ -143,7 +160,11 @@ export function buildModel(meta: TraceMeta, events: TraceEvent[][]): TraceModel 
   }
   let start = Infinity;
   let end = -Infinity;
-  for (const list of events) for (const e of list) { start = Math.min(start, e.time); end = Math.max(end, e.time); }
+  for (const list of events)
+    for (const e of list) {
+      start = Math.min(start, e.time);
+      end = Math.max(end, e.time);
+    }
   return {
     meta,
     np: meta.np,

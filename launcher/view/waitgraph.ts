@@ -26,12 +26,20 @@ export function parseWaitFor(dot: string, report = ""): WaitForGraph {
     }
     const node = /^\s*r(\d+)\s*\[label="((?:[^"\\]|\\.)*)"(.*)\]/.exec(line);
     if (node) {
-      const lines = node[2].split("\\n").map((l) => l.replace(/\\"/g, '"').replace(/^\S*\/([^/\s]+\.[cm]?[jt]sx?:\d+):\d+$/, "$1").replace(/(\.[cm]?[jt]sx?:\d+):\d+$/, "$1"));
+      const lines = node[2].split("\\n").map((l) =>
+        l
+          .replace(/\\"/g, '"')
+          .replace(/^\S*\/([^/\s]+\.[cm]?[jt]sx?:\d+):\d+$/, "$1")
+          .replace(/(\.[cm]?[jt]sx?:\d+):\d+$/, "$1"),
+      );
       nodes.push({ rank: Number(node[1]), lines, dashed: /style=dashed/.test(node[3]) });
     }
   }
   const first = report.split("\n")[0] ?? "";
-  const summary = first.replace(/^tsrun:\s*/, "") || `deadlock: ${nodes.length} rank${nodes.length === 1 ? "" : "s"} wait for each other`;
-  const hint = /^\s*hint:\s*(.*)$/m.exec(report)?.[1] ?? "each blocked call needs a matching call on the ranks it waits for";
+  const summary =
+    first.replace(/^tsrun:\s*/, "") ||
+    `deadlock: ${nodes.length} rank${nodes.length === 1 ? "" : "s"} wait for each other`;
+  const hint =
+    /^\s*hint:\s*(.*)$/m.exec(report)?.[1] ?? "each blocked call needs a matching call on the ranks it waits for";
   return { nodes, edges, summary, hint };
 }

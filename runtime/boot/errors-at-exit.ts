@@ -12,11 +12,17 @@ const UNSETTLED_TOP_LEVEL_AWAIT = 13;
 
 /** Why a rank exits with code 13: the MPI call its top-level await was blocked in, which nothing can complete now. */
 export function explainUnsettledAwait(rank: number, finalized: boolean): string {
-  const calls = blockedCalls().map((c) => `${c.call}${c.comm && c.comm !== "COMM_WORLD" ? ` on ${c.comm}` : ""}${c.site ? ` at ${c.site}` : ""}`);
-  const what = calls.length ? `it was blocked in ${calls.join(", ")}` : "it was awaiting a Promise that nothing resolves";
+  const calls = blockedCalls().map(
+    (c) => `${c.call}${c.comm && c.comm !== "COMM_WORLD" ? ` on ${c.comm}` : ""}${c.site ? ` at ${c.site}` : ""}`,
+  );
+  const what = calls.length
+    ? `it was blocked in ${calls.join(", ")}`
+    : "it was awaiting a Promise that nothing resolves";
   const why = finalized ? ", after mpi.finalize() (no message can arrive any more)" : "";
-  return `tsmpi: rank ${rank} exited with code 13: the program's top-level await never settled: ${what}${why}.\n` +
-    "  hint: finalize() must come after every awaited MPI call; a Promise that is never resolved cannot be awaited at top level";
+  return (
+    `tsmpi: rank ${rank} exited with code 13: the program's top-level await never settled: ${what}${why}.\n` +
+    "  hint: finalize() must come after every awaited MPI call; a Promise that is never resolved cannot be awaited at top level"
+  );
 }
 
 const runtimeDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
@@ -46,7 +52,8 @@ export function installErrorReporting(world: World): void {
   };
   // Node sets exitCode 13 in its own 'exit' listener (registered first), after `code` was fixed: read exitCode
   process.on("exit", (code) => {
-    if ((code === UNSETTLED_TOP_LEVEL_AWAIT || process.exitCode === UNSETTLED_TOP_LEVEL_AWAIT) && !failing) process.stderr.write(`${explainUnsettledAwait(world.rank, world.finalized)}\n`);
+    if ((code === UNSETTLED_TOP_LEVEL_AWAIT || process.exitCode === UNSETTLED_TOP_LEVEL_AWAIT) && !failing)
+      process.stderr.write(`${explainUnsettledAwait(world.rank, world.finalized)}\n`);
   });
   process.on("uncaughtException", onFatal);
   process.on("unhandledRejection", onFatal);

@@ -110,7 +110,8 @@ export class SlurmStep implements StepControl {
       onFrame: handlers.onFrame,
       onPeerError: handlers.onPeerError,
       onPeerClosed: handlers.onPeerClosed,
-      onStranger: (remote, why) => process.stderr.write(`tsmpi: rank ${rank} refused a connection from ${remote}: ${why}\n`),
+      onStranger: (remote, why) =>
+        process.stderr.write(`tsmpi: rank ${rank} refused a connection from ${remote}: ${why}\n`),
     });
     const listening = await this.transport.listen();
     const address: PeerAddress = { rank, hostId: node, hostname: node, pid: process.pid, ...listening };
@@ -145,7 +146,10 @@ export class SlurmStep implements StepControl {
       this.failing = true;
       const others = this.size - 1;
       process.stderr.write(`${text}\n`);
-      if (others > 0) process.stderr.write(`tsmpi: stopping the other ${others} rank${others > 1 ? "s" : ""} of Slurm step ${this.task.pmiJobId}\n`);
+      if (others > 0)
+        process.stderr.write(
+          `tsmpi: stopping the other ${others} rank${others > 1 ? "s" : ""} of Slurm step ${this.task.pmiJobId}\n`,
+        );
       this.broadcastAbort(code, () => process.exit(code));
     }
     throw new Error("tsmpi: rank is stopping");
@@ -174,7 +178,11 @@ export class SlurmStep implements StepControl {
   }
 
   private abortedByPeer(frame: Frame): void {
-    const { code } = JSON.parse(Buffer.from(frame.payload).toString("utf8")) as { rank: number; node: string; code: number };
+    const { code } = JSON.parse(Buffer.from(frame.payload).toString("utf8")) as {
+      rank: number;
+      node: string;
+      code: number;
+    };
     this.failing = true;
     process.exit(Number.isInteger(code) && code > 0 ? code : 1);
   }
@@ -184,7 +192,8 @@ export class SlurmStep implements StepControl {
    * returns how many frames were sent to it in all (so it can wait for those still in flight).
    */
   async finalize(sentTo: Map<number, number>): Promise<number> {
-    for (const [dest, count] of sentTo) if (count > 0 && dest !== this.rank) await this.pmi.put(`tsmpi-sent-${this.rank}-${dest}`, String(count));
+    for (const [dest, count] of sentTo)
+      if (count > 0 && dest !== this.rank) await this.pmi.put(`tsmpi-sent-${this.rank}-${dest}`, String(count));
     await this.pmi.fence();
     let expected = sentTo.get(this.rank) ?? 0;
     for (let r = 0; r < this.size; r++) {

@@ -104,7 +104,9 @@ export class PmiClient {
     return next.then((answer) => {
       const rc = answer.fields.get("rc");
       if (rc !== undefined && rc !== "0") {
-        throw new PmiProtocolError(`PMI-2 ${cmd} failed (rc=${rc}${answer.fields.has("errmsg") ? `: ${answer.fields.get("errmsg")}` : ""})`);
+        throw new PmiProtocolError(
+          `PMI-2 ${cmd} failed (rc=${rc}${answer.fields.has("errmsg") ? `: ${answer.fields.get("errmsg")}` : ""})`,
+        );
       }
       return answer;
     });

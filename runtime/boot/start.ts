@@ -53,7 +53,9 @@ async function joinLauncher(world: World, controlPath: string): Promise<void> {
   const socket = "path" in target ? net.connect(target.path) : net.connect(target.port, target.host);
   world.attach({ transport, peers: [], control: socket });
   const table = new Promise<PeerAddress[]>((resolve) => world.onceControl("table", (m) => resolve(m.peers)));
-  world.onceControl("nonce", (m) => world.report({ t: "hello", rank: world.rank, proof: controlProof(secret, m.nonce), address }));
+  world.onceControl("nonce", (m) =>
+    world.report({ t: "hello", rank: world.rank, proof: controlProof(secret, m.nonce), address }),
+  );
   world.peers = await table;
   transport.setPeers(world.peers);
   socket.unref();
@@ -85,7 +87,8 @@ function rankTransport(world: World, secret: string): RankTransport {
     socketDir: process.env[Env.SOCKET_DIR] ?? os.tmpdir(),
     tcpBind: process.env[Env.TCP_BIND] ?? "127.0.0.1",
     ...world.transportHandlers,
-    onStranger: (remote, why) => process.stderr.write(`tsmpi: rank ${world.rank} refused a connection from ${remote}: ${why}\n`),
+    onStranger: (remote, why) =>
+      process.stderr.write(`tsmpi: rank ${world.rank} refused a connection from ${remote}: ${why}\n`),
   });
 }
 

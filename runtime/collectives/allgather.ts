@@ -45,7 +45,9 @@ export async function allgatherRecursiveDoubling(c: CollCall, mine: Payload): Pr
 }
 
 function runAllgather(c: CollCall, mine: Payload, blockBytes: number | null): Promise<Payload[]> {
-  return chooseAllgather(c.size, blockBytes) === "recursiveDoubling" ? allgatherRecursiveDoubling(c, mine) : allgatherRing(c, mine);
+  return chooseAllgather(c.size, blockBytes) === "recursiveDoubling"
+    ? allgatherRecursiveDoubling(c, mine)
+    : allgatherRing(c, mine);
 }
 
 /** Value mode (comm.allgather): every rank's value, by rank. */
@@ -57,9 +59,10 @@ export async function allgatherValue(c: CollCall, value: unknown): Promise<unkno
 async function allgatherSpecs(c: CollCall, send: SendSpec, slots: BufSpec[], blockBytes: number | null): Promise<void> {
   const inPlace = isInPlace(send);
   const mine = blockPayload(inPlace ? slots[c.rank] : send, c.op);
-  const land = (blocks: Payload[]) => blocks.forEach((b, r) => {
-    if (!(inPlace && r === c.rank)) landBlock(c, b, slots[r], r);
-  });
+  const land = (blocks: Payload[]) =>
+    blocks.forEach((b, r) => {
+      if (!(inPlace && r === c.rank)) landBlock(c, b, slots[r], r);
+    });
   const shared = sharedSlabs(c) ? slabCapacity(c) : 0;
   if (chooseAllgather(c.size, blockBytes, shared) === "shared") return allgatherShared(c, mine, land);
   land(await runAllgather(c, mine, blockBytes));
@@ -74,7 +77,13 @@ export async function allgatherInto(c: CollCall, send: SendSpec, recv: BufSpec):
 }
 
 /** Buffer mode (comm.allgathervInto): rank r's block lands at displs[r] items of recv, counts[r] long. */
-export async function allgathervInto(c: CollCall, send: SendSpec, recv: BufSpec, counts: ArrayLike<number>, displs?: ArrayLike<number>): Promise<void> {
+export async function allgathervInto(
+  c: CollCall,
+  send: SendSpec,
+  recv: BufSpec,
+  counts: ArrayLike<number>,
+  displs?: ArrayLike<number>,
+): Promise<void> {
   checkSpec(c, send, "the send buffer", true);
   checkSpec(c, recv, "the receive buffer");
   await allgatherSpecs(c, send, splitByCounts(c, recv, counts, displs, "receive"), null);

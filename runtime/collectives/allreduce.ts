@@ -8,10 +8,27 @@
 //    with the same fix-up — commutative, cuttable data.
 // A forced ring or Rabenseifner on a non-commutative op or uncuttable data runs recursive doubling.
 import { ErrorCode, mpiError } from "../errors.ts";
-import { BufSpec, MAXLOC, MINLOC, datatypeOfArray, packBuf, unpackBuf, type BufferView, type Op } from "../datatype/index.ts";
+import {
+  BufSpec,
+  MAXLOC,
+  MINLOC,
+  datatypeOfArray,
+  packBuf,
+  unpackBuf,
+  type BufferView,
+  type Op,
+} from "../datatype/index.ts";
 import { toPayload, type Payload } from "../comm/payload.ts";
 import { CollCall, matchedOf } from "./call.ts";
-import { doublingPlan, activeToRank, halvingSteps, doublingGatherSteps, ringNeighbours, blockRange, blockStart } from "./trees.ts";
+import {
+  doublingPlan,
+  activeToRank,
+  halvingSteps,
+  doublingGatherSteps,
+  ringNeighbours,
+  blockRange,
+  blockStart,
+} from "./trees.ts";
 import { checkOp, checkOpFitsValue, checkSpec, isInPlace, reductionTypeOf, type SendSpec } from "./checks.ts";
 import { BytesFold, ValueFold, type Fold } from "./folds.ts";
 import { reduceBinomial } from "./reduce.ts";
@@ -73,7 +90,8 @@ export async function allreduceRabenseifner(c: CollCall, f: BytesFold, acc: Uint
   if (plan.foldFrom >= 0) f.foldInPlace((await c.recv(plan.foldFrom)).payload, acc);
   const e = f.elementBytes;
   const n = acc.byteLength / e;
-  const bytes = ([lo, hi]: [number, number]) => acc.subarray(blockStart(lo, n, plan.pof2) * e, blockStart(hi, n, plan.pof2) * e);
+  const bytes = ([lo, hi]: [number, number]) =>
+    acc.subarray(blockStart(lo, n, plan.pof2) * e, blockStart(hi, n, plan.pof2) * e);
   for (const step of halvingSteps(plan.newRank, plan.pof2)) {
     const partner = activeToRank(step.partner, plan.rem);
     const m = await c.sendrecv(f.payload(bytes(step.send)), partner, partner);
@@ -96,7 +114,12 @@ function sameMemory(a: Uint8Array, b: Uint8Array): boolean {
  * The allreduce of packed bytes: `input` is this rank's data (the user's memory: never written), `dest`
  * a writable full-size destination or null. Returns the result (in dest when given).
  */
-async function allreduceBytes(c: CollCall, f: BytesFold, input: Uint8Array, dest: Uint8Array | null): Promise<Uint8Array> {
+async function allreduceBytes(
+  c: CollCall,
+  f: BytesFold,
+  input: Uint8Array,
+  dest: Uint8Array | null,
+): Promise<Uint8Array> {
   const elements = input.byteLength / f.elementBytes;
   const algo = chooseAllreduce(c.size, input.byteLength, f.op.isCommutative, true, elements, sharedSlabs(c) !== null);
   if (algo === "shared") {
@@ -113,7 +136,8 @@ async function allreduceBytes(c: CollCall, f: BytesFold, input: Uint8Array, dest
     return algo === "ring" ? allreduceRing(c, f, acc) : allreduceRabenseifner(c, f, acc);
   }
   f.borrow(input);
-  const result = algo === "reduceBcast" ? await allreduceReduceBcast(c, f, input) : await allreduceRecursiveDoubling(c, f, input);
+  const result =
+    algo === "reduceBcast" ? await allreduceReduceBcast(c, f, input) : await allreduceRecursiveDoubling(c, f, input);
   if (dest && !sameMemory(dest, result)) dest.set(result);
   return dest ?? result;
 }
@@ -125,13 +149,16 @@ export async function allreduceValue(c: CollCall, value: unknown, op: Op): Promi
   if (ArrayBuffer.isView(value) && !(value instanceof DataView) && op.isPredefined && op !== MAXLOC && op !== MINLOC) {
     const base = reductionTypeOf(c, op, datatypeOfArray(value as BufferView));
     const p: Payload = toPayload(value, c.op);
-    const out = Buffer.isBuffer(value) ? Buffer.alloc(value.length) : new (value.constructor as new (n: number) => ArrayBufferView)(value.byteLength / base.size);
+    const out = Buffer.isBuffer(value)
+      ? Buffer.alloc(value.length)
+      : new (value.constructor as new (n: number) => ArrayBufferView)(value.byteLength / base.size);
     const dest = new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
     await allreduceBytes(c, new BytesFold(op, base, c.op, p.enc, p.sig), p.bytes, dest);
     return out;
   }
   const f = new ValueFold(op, c.op);
-  if (chooseAllreduce(c.size, 0, op.isCommutative, false, 0) === "reduceBcast") return allreduceReduceBcast(c, f, value);
+  if (chooseAllreduce(c.size, 0, op.isCommutative, false, 0) === "reduceBcast")
+    return allreduceReduceBcast(c, f, value);
   return allreduceRecursiveDoubling(c, f, value);
 }
 
@@ -145,11 +172,16 @@ export async function allreduceInto(c: CollCall, send: SendSpec, recv: BufSpec, 
   const room = recv.count * recv.type.size;
   const bytes = source.count * source.type.size;
   if (bytes !== room) {
-    throw mpiError(bytes > room ? ErrorCode.ERR_TRUNCATE : ErrorCode.ERR_COUNT, c.op, "the send and receive buffers differ in size", {
-      measured: `${bytes} bytes to send`,
-      expected: `${room} bytes of receive buffer`,
-      hint: "Give both buffers the same count of the same type",
-    });
+    throw mpiError(
+      bytes > room ? ErrorCode.ERR_TRUNCATE : ErrorCode.ERR_COUNT,
+      c.op,
+      "the send and receive buffers differ in size",
+      {
+        measured: `${bytes} bytes to send`,
+        expected: `${room} bytes of receive buffer`,
+        hint: "Give both buffers the same count of the same type",
+      },
+    );
   }
   const p = toPayload(source, c.op);
   const dest = recv.type.isContiguous ? packBuf(recv) : null;

@@ -8,13 +8,24 @@ import { ErrorCode, mpiError } from "../errors.ts";
 import { BufSpec, type BufferView, type Datatype } from "../datatype/index.ts";
 import { payloadOf, type CollCall, type Payload } from "./call.ts";
 import { checkSpec, isInPlace, type SendSpec } from "./checks.ts";
-import { blockPayload, decodeBlock, landBlock, packedCopy, specAt, splitByCounts, splitEvenly, valueBlock } from "./layout.ts";
+import {
+  blockPayload,
+  decodeBlock,
+  landBlock,
+  packedCopy,
+  specAt,
+  splitByCounts,
+  splitEvenly,
+  valueBlock,
+} from "./layout.ts";
 import { chooseAlltoall } from "./select.ts";
 
 /** All exchanges at once. blocks[j] goes to rank j; returns the blocks received, by rank. */
 export async function alltoallLinear(c: CollCall, blocks: Payload[]): Promise<Payload[]> {
   const p = c.size;
-  const receives = Array.from({ length: p }, (_, r) => (r === c.rank ? Promise.resolve(blocks[r]) : c.recv(r).then(payloadOf)));
+  const receives = Array.from({ length: p }, (_, r) =>
+    r === c.rank ? Promise.resolve(blocks[r]) : c.recv(r).then(payloadOf),
+  );
   const sends: Promise<void>[] = [];
   for (let s = 1; s < p; s++) sends.push(c.send(blocks[(c.rank + s) % p], (c.rank + s) % p));
   const [out] = await Promise.all([Promise.all(receives), Promise.all(sends)]);
@@ -48,12 +59,17 @@ export async function alltoallValue(c: CollCall, items: unknown): Promise<unknow
       expected: `an array of ${c.size} items`,
     });
   }
-  const got = await runAlltoall(c, items.map((x) => valueBlock(c, x)));
+  const got = await runAlltoall(
+    c,
+    items.map((x) => valueBlock(c, x)),
+  );
   return got.map((b, r) => (r === c.rank ? items[r] : decodeBlock(b)));
 }
 
 async function exchangeSpecs(c: CollCall, sendSlots: BufSpec[], recvSlots: BufSpec[], inPlace: boolean): Promise<void> {
-  const blocks = sendSlots.map((s) => (inPlace ? { ...blockPayload(s, c.op), bytes: packedCopy(s) } : blockPayload(s, c.op)));
+  const blocks = sendSlots.map((s) =>
+    inPlace ? { ...blockPayload(s, c.op), bytes: packedCopy(s) } : blockPayload(s, c.op),
+  );
   const got = await runAlltoall(c, blocks);
   got.forEach((b, r) => landBlock(c, b, recvSlots[r], r));
 }
@@ -103,7 +119,20 @@ export async function alltoallw(
       expected: c.size,
     });
   }
-  const side = (array: BufferView, counts: ArrayLike<number>, displs: ArrayLike<number>, types: ArrayLike<Datatype>, what: string) =>
-    Array.from({ length: c.size }, (_, r) => specAt(c, array, types[r], counts[r], displs[r], () => `${what} block of rank ${r}`));
-  await exchangeSpecs(c, side(sendbuf, sendcounts, sdispls, sendtypes, "send"), side(recvbuf, recvcounts, rdispls, recvtypes, "receive"), false);
+  const side = (
+    array: BufferView,
+    counts: ArrayLike<number>,
+    displs: ArrayLike<number>,
+    types: ArrayLike<Datatype>,
+    what: string,
+  ) =>
+    Array.from({ length: c.size }, (_, r) =>
+      specAt(c, array, types[r], counts[r], displs[r], () => `${what} block of rank ${r}`),
+    );
+  await exchangeSpecs(
+    c,
+    side(sendbuf, sendcounts, sdispls, sendtypes, "send"),
+    side(recvbuf, recvcounts, rdispls, recvtypes, "receive"),
+    false,
+  );
 }

@@ -36,7 +36,13 @@ export async function bcastBinomial(c: CollCall, data: Payload | null, root: num
  * every rank and holds the data at the root; on return it holds the data everywhere. enc/sig travel
  * with the chunks for the receivers' type check.
  */
-export async function bcastScatterAllgather(c: CollCall, target: Uint8Array, root: number, enc = 0, sig = 0): Promise<{ enc: number; sig: number }> {
+export async function bcastScatterAllgather(
+  c: CollCall,
+  target: Uint8Array,
+  root: number,
+  enc = 0,
+  sig = 0,
+): Promise<{ enc: number; sig: number }> {
   const p = c.size;
   const n = target.byteLength;
   const rel = relativeRank(c.rank, root, p);
@@ -47,17 +53,26 @@ export async function bcastScatterAllgather(c: CollCall, target: Uint8Array, roo
     const m = await c.recv(absoluteRank(binomialParent(rel), root, p));
     const expected = at(hi) - at(lo);
     if (m.payload.byteLength !== expected) {
-      throw mpiError(m.payload.byteLength > expected ? ErrorCode.ERR_TRUNCATE : ErrorCode.ERR_COUNT, c.op, "the root's message and this rank's buffer differ in size", {
-        measured: `a chunk of ${m.payload.byteLength} bytes`,
-        expected: `${expected} bytes (chunk of a ${n}-byte message)`,
-        hint: "Every rank must pass the same count and type signature",
-      });
+      throw mpiError(
+        m.payload.byteLength > expected ? ErrorCode.ERR_TRUNCATE : ErrorCode.ERR_COUNT,
+        c.op,
+        "the root's message and this rank's buffer differ in size",
+        {
+          measured: `a chunk of ${m.payload.byteLength} bytes`,
+          expected: `${expected} bytes (chunk of a ${n}-byte message)`,
+          hint: "Every rank must pass the same count and type signature",
+        },
+      );
     }
     target.set(m.payload, at(lo));
     enc = m.enc;
     sig = m.sig;
   }
-  await Promise.all(binomialChildren(rel, p).map((child) => c.send(view(child, binomialSubtree(child, p)[1]), absoluteRank(child, root, p))));
+  await Promise.all(
+    binomialChildren(rel, p).map((child) =>
+      c.send(view(child, binomialSubtree(child, p)[1]), absoluteRank(child, root, p)),
+    ),
+  );
   const right = absoluteRank((rel + 1) % p, root, p);
   const left = absoluteRank((rel - 1 + p) % p, root, p);
   for (let s = 0; s < p - 1; s++) {
@@ -79,7 +94,10 @@ export async function bcastValue(c: CollCall, value: unknown, root: number): Pro
     // Only the root knows the size: send it (with the encoding) first, then the chunks.
     const head = new Uint8Array(8);
     const dv = new DataView(head.buffer);
-    if (data) { dv.setUint32(0, data.bytes.byteLength, true); dv.setUint32(4, data.enc, true); }
+    if (data) {
+      dv.setUint32(0, data.bytes.byteLength, true);
+      dv.setUint32(4, data.enc, true);
+    }
     const got = await bcastBinomial(c, data && { enc: 0, sig: 0, bytes: head }, root);
     const info = new DataView(got.bytes.buffer, got.bytes.byteOffset, 8);
     const target = data ? data.bytes : new Uint8Array(info.getUint32(0, true));

@@ -37,7 +37,10 @@ export function unpackBlocks(bytes: Uint8Array): IndexedBlock[] {
   for (let k = 0; k < n; k++) {
     const h = 4 + k * 16;
     const length = view.getUint32(h + 12, true);
-    out.push([view.getUint32(h, true), { enc: view.getUint32(h + 4, true), sig: view.getUint32(h + 8, true), bytes: bytes.subarray(at, at + length) }]);
+    out.push([
+      view.getUint32(h, true),
+      { enc: view.getUint32(h + 4, true), sig: view.getUint32(h + 8, true), bytes: bytes.subarray(at, at + length) },
+    ]);
     at += length;
   }
   return out;

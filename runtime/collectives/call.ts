@@ -40,7 +40,8 @@ export class CollCall {
    */
   async recv(source: number): Promise<Matched> {
     const m = (await this.comm.recvMatched(source, this.tag, this.comm.collContext))!;
-    if (Buffer.isBuffer(m.payload)) m.payload = new Uint8Array(m.payload.buffer, m.payload.byteOffset, m.payload.byteLength);
+    if (Buffer.isBuffer(m.payload))
+      m.payload = new Uint8Array(m.payload.buffer, m.payload.byteOffset, m.payload.byteLength);
     return m;
   }
 

@@ -9,14 +9,25 @@ import type { CartTopology, CommCore } from "../comm/communicator.ts";
 import { agreeOnContext, splitComm } from "./intracomm.ts";
 
 /** MPI_Cart_create: a communicator over the first prod(dims) ranks with the topology; the others get null. */
-export async function createCartComm(parent: CommCore, dims: number[], periods: (boolean | number)[], reorder: boolean): Promise<CommCore | null> {
+export async function createCartComm(
+  parent: CommCore,
+  dims: number[],
+  periods: (boolean | number)[],
+  reorder: boolean,
+): Promise<CommCore | null> {
   const op = `createCart([${dims}], [${periods}], reorder=${reorder})`;
   if (!Array.isArray(dims) || dims.some((d) => !Number.isInteger(d) || d < 1)) {
-    throw mpiError(ErrorCode.ERR_ARG, op, "dims must be positive integers", { measured: `[${dims}]`, hint: "mpi.computeDims(size, ndims) gives a balanced grid" });
+    throw mpiError(ErrorCode.ERR_ARG, op, "dims must be positive integers", {
+      measured: `[${dims}]`,
+      hint: "mpi.computeDims(size, ndims) gives a balanced grid",
+    });
   }
   const cells = dims.reduce((a, b) => a * b, 1);
   if (cells > parent.size) {
-    throw mpiError(ErrorCode.ERR_ARG, op, `the grid has more cells than ${parent.name} has ranks`, { measured: cells, expected: `at most ${parent.size}` });
+    throw mpiError(ErrorCode.ERR_ARG, op, `the grid has more cells than ${parent.name} has ranks`, {
+      measured: cells,
+      expected: `at most ${parent.size}`,
+    });
   }
   const context = await agreeOnContext(parent, op);
   if (parent.rank >= cells) return null;
@@ -27,7 +38,10 @@ export async function createCartComm(parent: CommCore, dims: number[], periods: 
 /** MPI_Cart_coords: the grid coordinates of a rank. */
 export function cartCoords(topo: CartTopology, size: number, rank: number): number[] {
   if (!Number.isInteger(rank) || rank < 0 || rank >= size) {
-    throw mpiError(ErrorCode.ERR_RANK, `coords(${rank})`, "rank out of range", { measured: rank, expected: `0..${size - 1}` });
+    throw mpiError(ErrorCode.ERR_RANK, `coords(${rank})`, "rank out of range", {
+      measured: rank,
+      expected: `0..${size - 1}`,
+    });
   }
   const ndim = topo.dims.length;
   const out = new Array<number>(ndim);
@@ -43,13 +57,21 @@ export function cartCoords(topo: CartTopology, size: number, rank: number): numb
 export function cartRank(topo: CartTopology, coords: readonly number[]): number {
   const op = `rankOf([${coords.join(", ")}])`;
   const { dims, periods } = topo;
-  if (coords.length !== dims.length) throw mpiError(ErrorCode.ERR_ARG, op, "wrong number of coordinates", { measured: coords.length, expected: dims.length });
+  if (coords.length !== dims.length)
+    throw mpiError(ErrorCode.ERR_ARG, op, "wrong number of coordinates", {
+      measured: coords.length,
+      expected: dims.length,
+    });
   let rank = 0;
   for (let d = 0; d < dims.length; d++) {
     let x = coords[d];
     if (periods[d]) x = ((x % dims[d]) + dims[d]) % dims[d];
     else if (!Number.isInteger(x) || x < 0 || x >= dims[d]) {
-      throw mpiError(ErrorCode.ERR_RANK, op, `coordinate ${d} is off the grid`, { measured: x, expected: `0..${dims[d] - 1}`, hint: "Only periodic dimensions wrap around" });
+      throw mpiError(ErrorCode.ERR_RANK, op, `coordinate ${d} is off the grid`, {
+        measured: x,
+        expected: `0..${dims[d] - 1}`,
+        hint: "Only periodic dimensions wrap around",
+      });
     }
     rank = rank * dims[d] + x;
   }
@@ -57,10 +79,19 @@ export function cartRank(topo: CartTopology, coords: readonly number[]): number 
 }
 
 /** MPI_Cart_shift: [source, dest] for a move of `disp` along `direction` from `rank`; PROC_NULL off a non-periodic edge. */
-export function cartShift(topo: CartTopology, size: number, rank: number, direction: number, disp: number): [number, number] {
+export function cartShift(
+  topo: CartTopology,
+  size: number,
+  rank: number,
+  direction: number,
+  disp: number,
+): [number, number] {
   const { dims, periods } = topo;
   if (!Number.isInteger(direction) || direction < 0 || direction >= dims.length) {
-    throw mpiError(ErrorCode.ERR_ARG, `shift(${direction}, ${disp})`, "direction out of range", { measured: direction, expected: `0..${dims.length - 1}` });
+    throw mpiError(ErrorCode.ERR_ARG, `shift(${direction}, ${disp})`, "direction out of range", {
+      measured: direction,
+      expected: `0..${dims.length - 1}`,
+    });
   }
   const here = cartCoords(topo, size, rank);
   const at = (delta: number): number => {
@@ -105,14 +136,32 @@ export function computeDims(nnodes: number, ndims: number | number[], dims?: num
   const given = Array.isArray(ndims) ? [...ndims] : dims ? [...dims] : new Array<number>(ndims).fill(0);
   const n = Array.isArray(ndims) ? ndims.length : ndims;
   const op = `computeDims(${nnodes}, ${Array.isArray(ndims) ? `[${ndims}]` : ndims})`;
-  if (!Number.isInteger(nnodes) || nnodes < 1 || given.length !== n || given.some((d) => !Number.isInteger(d) || d < 0)) {
-    throw mpiError(ErrorCode.ERR_ARG, op, "nnodes must be a positive integer and dims non-negative integers, ndims of them", { measured: `[${given}]` });
+  if (
+    !Number.isInteger(nnodes) ||
+    nnodes < 1 ||
+    given.length !== n ||
+    given.some((d) => !Number.isInteger(d) || d < 0)
+  ) {
+    throw mpiError(
+      ErrorCode.ERR_ARG,
+      op,
+      "nnodes must be a positive integer and dims non-negative integers, ndims of them",
+      { measured: `[${given}]` },
+    );
   }
   const fixed = given.filter((d) => d > 0).reduce((a, b) => a * b, 1);
-  if (nnodes % fixed !== 0) throw mpiError(ErrorCode.ERR_ARG, op, "the fixed dimensions do not divide nnodes", { measured: fixed, expected: `a divisor of ${nnodes}` });
+  if (nnodes % fixed !== 0)
+    throw mpiError(ErrorCode.ERR_ARG, op, "the fixed dimensions do not divide nnodes", {
+      measured: fixed,
+      expected: `a divisor of ${nnodes}`,
+    });
   const free = given.map((d, i) => (d === 0 ? i : -1)).filter((i) => i >= 0);
   if (!free.length) {
-    if (fixed !== nnodes) throw mpiError(ErrorCode.ERR_ARG, op, "the dimensions' product is not nnodes", { measured: fixed, expected: nnodes });
+    if (fixed !== nnodes)
+      throw mpiError(ErrorCode.ERR_ARG, op, "the dimensions' product is not nnodes", {
+        measured: fixed,
+        expected: nnodes,
+      });
     return given;
   }
   const sizes = new Array<number>(free.length).fill(1);

@@ -48,7 +48,10 @@ export function checkOp(c: CollCall, op: unknown): Op {
 export function checkOpFitsValue(c: CollCall, op: Op, value: unknown): void {
   if (!op.isPredefined) return;
   if (ArrayBuffer.isView(value) && !(value instanceof DataView)) {
-    const sample = (value as unknown as { subarray(a: number, b: number): unknown }).subarray(0, Math.min(2, (value as unknown as ArrayLike<number>).length));
+    const sample = (value as unknown as { subarray(a: number, b: number): unknown }).subarray(
+      0,
+      Math.min(2, (value as unknown as ArrayLike<number>).length),
+    );
     applyOp(op, sample, sample, c.op);
   } else if (!Array.isArray(value) || value.length <= 64) {
     applyOp(op, value, value, c.op);
@@ -59,9 +62,14 @@ export function checkOpFitsValue(c: CollCall, op: Op, value: unknown): void {
 export function reductionTypeOf(c: CollCall, op: Op, type: Datatype): Datatype {
   const base = type.reductionBase;
   if (!base) {
-    throw mpiError(ErrorCode.ERR_TYPE, c.op, `reductions need a type made of one basic or pair type, not ${type.name}`, {
-      hint: "Use a datatype built from a single basic type (or FLOAT64_INT / FLOAT32_INT / INT32_INT for MAXLOC and MINLOC)",
-    });
+    throw mpiError(
+      ErrorCode.ERR_TYPE,
+      c.op,
+      `reductions need a type made of one basic or pair type, not ${type.name}`,
+      {
+        hint: "Use a datatype built from a single basic type (or FLOAT64_INT / FLOAT32_INT / INT32_INT for MAXLOC and MINLOC)",
+      },
+    );
   }
   applyOpInto(op, new Uint8Array(0), new Uint8Array(0), base, c.op);
   return base;

@@ -22,7 +22,10 @@ function kindBits(op: string): number {
 /** Starts one collective call: checks the communicator and takes the next sequence number as tag. */
 function call(comm: CommCore, op: string): CollCall {
   comm.checkNotFinalized(() => op);
-  if (comm.freed) throw mpiError(ErrorCode.ERR_COMM, op, `${comm.name} was freed`, { hint: "Use a communicator only before its free()" });
+  if (comm.freed)
+    throw mpiError(ErrorCode.ERR_COMM, op, `${comm.name} was freed`, {
+      hint: "Use a communicator only before its free()",
+    });
   comm.checkNotRevoked(() => op);
   const tag = comm.fixedCollTag ?? (comm.collSeq << 5) | kindBits(op);
   comm.collSeq = (comm.collSeq + 1) & 0x1ffffff;
@@ -33,7 +36,12 @@ function call(comm: CommCore, op: string): CollCall {
  * A blocking collective: reported to the diagnostics hook as `checked` (what every rank must call alike;
  * split's colour and key differ by rank) and recorded as what this rank is blocked in.
  */
-export function runCollective<T>(comm: CommCore, op: string, body: (c: CollCall) => Promise<T>, checked = op): Promise<T> {
+export function runCollective<T>(
+  comm: CommCore,
+  op: string,
+  body: (c: CollCall) => Promise<T>,
+  checked = op,
+): Promise<T> {
   try {
     const c = call(comm, op);
     c.blocking = true; // shared-memory collectives need every rank inside the call at once
@@ -46,7 +54,11 @@ export function runCollective<T>(comm: CommCore, op: string, body: (c: CollCall)
 }
 
 /** A nonblocking collective: starts now (taking its sequence number); the promise settles when it completes. */
-export function startCollective(comm: CommCore, op: string, body: (c: CollCall) => Promise<unknown>): () => Promise<unknown> {
+export function startCollective(
+  comm: CommCore,
+  op: string,
+  body: (c: CollCall) => Promise<unknown>,
+): () => Promise<unknown> {
   const c = call(comm, op);
   return () => collective(comm, op, () => body(c));
 }

@@ -20,7 +20,10 @@ export interface Fold<T> {
 }
 
 export class ValueFold implements Fold<unknown> {
-  constructor(readonly op: Op, private readonly opName: string) {}
+  constructor(
+    readonly op: Op,
+    private readonly opName: string,
+  ) {}
   fold(earlier: unknown, later: unknown): unknown {
     return applyOp(this.op, earlier, later, this.opName);
   }
@@ -33,7 +36,10 @@ export class ValueFold implements Fold<unknown> {
 }
 
 export class ItemsFold implements Fold<unknown[]> {
-  constructor(readonly op: Op, private readonly opName: string) {}
+  constructor(
+    readonly op: Op,
+    private readonly opName: string,
+  ) {}
   fold(earlier: unknown[], later: unknown[]): unknown[] {
     return earlier.map((a, i) => applyOp(this.op, a, later[i], this.opName));
   }

@@ -17,7 +17,11 @@ export async function gatherLinear(c: CollCall, mine: Payload, root: number): Pr
     await c.send(mine, root);
     return undefined;
   }
-  return Promise.all(Array.from({ length: c.size }, (_, r) => (r === root ? mine : c.recv(r).then((m) => ({ enc: m.enc, sig: m.sig, bytes: m.payload })))));
+  return Promise.all(
+    Array.from({ length: c.size }, (_, r) =>
+      r === root ? mine : c.recv(r).then((m) => ({ enc: m.enc, sig: m.sig, bytes: m.payload })),
+    ),
+  );
 }
 
 /** Binomial tree: subtrees' blocks travel up as block sets. Returns the blocks by rank at the root. */
@@ -37,7 +41,12 @@ export async function gatherBinomial(c: CollCall, mine: Payload, root: number): 
   return out;
 }
 
-function runGather(c: CollCall, mine: Payload, root: number, blockBytes: number | null): Promise<Payload[] | undefined> {
+function runGather(
+  c: CollCall,
+  mine: Payload,
+  root: number,
+  blockBytes: number | null,
+): Promise<Payload[] | undefined> {
   return chooseGather(c.size, blockBytes) === "binomial" ? gatherBinomial(c, mine, root) : gatherLinear(c, mine, root);
 }
 
@@ -48,7 +57,13 @@ export async function gatherValue(c: CollCall, value: unknown, root: number): Pr
   return blocks?.map((b, r) => (r === c.rank ? value : decodeBlock(b)));
 }
 
-async function gatherSpecs(c: CollCall, send: SendSpec, slots: BufSpec[] | null, root: number, blockBytes: number | null): Promise<void> {
+async function gatherSpecs(
+  c: CollCall,
+  send: SendSpec,
+  slots: BufSpec[] | null,
+  root: number,
+  blockBytes: number | null,
+): Promise<void> {
   const inPlace = isInPlace(send);
   const mine = blockPayload(inPlace ? slots![root] : send, c.op);
   const blocks = await runGather(c, mine, root, blockBytes);
@@ -71,7 +86,14 @@ export async function gatherInto(c: CollCall, send: SendSpec, recv: BufSpec | un
 }
 
 /** Buffer mode (comm.gathervInto): rank r's block lands at displs[r] items of recv, counts[r] items long. */
-export async function gathervInto(c: CollCall, send: SendSpec, recv: BufSpec | undefined, counts: ArrayLike<number> | undefined, displs: ArrayLike<number> | undefined, root: number): Promise<void> {
+export async function gathervInto(
+  c: CollCall,
+  send: SendSpec,
+  recv: BufSpec | undefined,
+  counts: ArrayLike<number> | undefined,
+  displs: ArrayLike<number> | undefined,
+  root: number,
+): Promise<void> {
   checkRoot(c, root);
   const isRoot = c.rank === root;
   if (!isRoot) refuseInPlace(c, send, "only the root may pass IN_PLACE");

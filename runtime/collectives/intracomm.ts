@@ -36,13 +36,23 @@ export async function splitComm(comm: CommCore, color: number, key: number): Pro
   }
   if (!Number.isInteger(key)) throw mpiError(ErrorCode.ERR_ARG, op, "key must be an integer", { measured: key });
   const offer = offerContext();
-  const all = await runCollective(comm, op, (c) => allgatherValue(c, [color, key, offer]) as Promise<[number, number, number][]>, "split()");
+  const all = await runCollective(
+    comm,
+    op,
+    (c) => allgatherValue(c, [color, key, offer]) as Promise<[number, number, number][]>,
+    "split()",
+  );
   const context = Math.max(...all.map((x) => x[2]));
   agreeContext(context);
   if (color === UNDEFINED) return null;
   const ranks = all.map((x, r) => ({ r, color: x[0], key: x[1] })).filter((x) => x.color === color);
   ranks.sort((a, b) => a.key - b.key || a.r - b.r);
-  return comm.derive(ranks.map((x) => comm.members[x.r]), context, `${comm.name}.split(${color})`, null);
+  return comm.derive(
+    ranks.map((x) => comm.members[x.r]),
+    context,
+    `${comm.name}.split(${color})`,
+    null,
+  );
 }
 
 /** ERR_GROUP unless every world rank of `members` is a member of `comm`. */
@@ -50,7 +60,10 @@ function checkSubgroup(comm: CommCore, op: string, members: readonly number[]): 
   const mine = new Set(comm.members);
   const stranger = members.find((w) => !mine.has(w));
   if (stranger !== undefined) {
-    throw mpiError(ErrorCode.ERR_GROUP, op, `the group holds a process that is not in ${comm.name}`, { measured: `world rank ${stranger}`, hint: "Build the group from this communicator's group" });
+    throw mpiError(ErrorCode.ERR_GROUP, op, `the group holds a process that is not in ${comm.name}`, {
+      measured: `world rank ${stranger}`,
+      hint: "Build the group from this communicator's group",
+    });
   }
 }
 
@@ -62,10 +75,15 @@ export async function createComm(comm: CommCore, members: readonly number[]): Pr
 }
 
 /** MPI_Comm_create_group: collective over the group's members only (tag tells concurrent calls apart). */
-export async function createGroupComm(comm: CommCore, members: readonly number[], tag: number): Promise<CommCore | null> {
+export async function createGroupComm(
+  comm: CommCore,
+  members: readonly number[],
+  tag: number,
+): Promise<CommCore | null> {
   const op = `createGroup(group of ${members.length}, tag=${tag})`;
   checkSubgroup(comm, op, members);
-  if (!Number.isInteger(tag) || tag < 0 || tag > TAG_UB) throw mpiError(ErrorCode.ERR_TAG, op, "invalid tag", { measured: tag, expected: `0..${TAG_UB}` });
+  if (!Number.isInteger(tag) || tag < 0 || tag > TAG_UB)
+    throw mpiError(ErrorCode.ERR_TAG, op, "invalid tag", { measured: tag, expected: `0..${TAG_UB}` });
   if (!members.includes(comm.world.rank)) return null;
   const among = comm.derive([...members], comm.context, `${comm.name}.createGroup`, null);
   among.fixedCollTag = -2 - tag; // negative: never a tag of this communicator's own collectives

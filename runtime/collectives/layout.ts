@@ -17,9 +17,18 @@ export function subSpec(c: CollCall, spec: BufSpec, first: number, count: number
 }
 
 /** A spec for `count` items of `t` whose item 0 starts at byte `origin` of `array`; ERR_COUNT if they leave it. */
-export function specAt(c: CollCall, array: BufSpec["array"], t: BufSpec["type"], count: number, origin: number, what: () => string): BufSpec {
+export function specAt(
+  c: CollCall,
+  array: BufSpec["array"],
+  t: BufSpec["type"],
+  count: number,
+  origin: number,
+  what: () => string,
+): BufSpec {
   if (!Number.isSafeInteger(origin) || !Number.isSafeInteger(count) || count < 0) {
-    throw mpiError(ErrorCode.ERR_COUNT, c.op, `${what()}: counts and displacements must be integers, counts ≥ 0`, { measured: `count ${count}, byte offset ${origin}` });
+    throw mpiError(ErrorCode.ERR_COUNT, c.op, `${what()}: counts and displacements must be integers, counts ≥ 0`, {
+      measured: `count ${count}, byte offset ${origin}`,
+    });
   }
   if (count > 0 && t.size > 0) {
     const last = (count - 1) * t.extent;
@@ -45,21 +54,34 @@ export function specAt(c: CollCall, array: BufSpec["array"], t: BufSpec["type"],
 export function splitEvenly(c: CollCall, spec: BufSpec, parts: number, what: string): BufSpec[] {
   if (spec.countGiven) {
     const n = spec.count;
-    return Array.from({ length: parts }, (_, i) => subSpec(c, spec, i * n, n, () => `the ${what} block of rank ${i} (${n} items per rank, as mpi.buf's count)`));
+    return Array.from({ length: parts }, (_, i) =>
+      subSpec(c, spec, i * n, n, () => `the ${what} block of rank ${i} (${n} items per rank, as mpi.buf's count)`),
+    );
   }
   if (spec.count % parts !== 0) {
-    throw mpiError(ErrorCode.ERR_COUNT, c.op, `the ${what} buffer's ${spec.count} items do not split evenly among ${parts} ranks`, {
-      measured: spec.count,
-      expected: `a multiple of ${parts}`,
-      hint: "Give the array size × items-per-rank items, or pass the count per rank to mpi.buf(array, type, count)",
-    });
+    throw mpiError(
+      ErrorCode.ERR_COUNT,
+      c.op,
+      `the ${what} buffer's ${spec.count} items do not split evenly among ${parts} ranks`,
+      {
+        measured: spec.count,
+        expected: `a multiple of ${parts}`,
+        hint: "Give the array size × items-per-rank items, or pass the count per rank to mpi.buf(array, type, count)",
+      },
+    );
   }
   const n = spec.count / parts;
   return Array.from({ length: parts }, (_, i) => subSpec(c, spec, i * n, n, () => `block ${i}`));
 }
 
 /** Blocks given per rank by counts and displacements (the v-variants); ERR_COUNT for bad lists. */
-export function splitByCounts(c: CollCall, spec: BufSpec, counts: ArrayLike<number>, displs: ArrayLike<number> | undefined, what: string): BufSpec[] {
+export function splitByCounts(
+  c: CollCall,
+  spec: BufSpec,
+  counts: ArrayLike<number>,
+  displs: ArrayLike<number> | undefined,
+  what: string,
+): BufSpec[] {
   if (!counts || counts.length !== c.size || (displs && displs.length !== c.size)) {
     throw mpiError(ErrorCode.ERR_COUNT, c.op, `${what} counts and displacements need one entry per rank`, {
       measured: `${counts?.length} counts, ${displs?.length ?? "default"} displacements`,

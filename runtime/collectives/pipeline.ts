@@ -25,7 +25,13 @@ export function segmentsOf(n: number, unit = 1): [number, number][] {
  * `target` has the message's size on every rank and holds the data at the root; enc/sig travel with the
  * segments for the receivers' type check (returned as the root sent them).
  */
-export async function bcastPipeline(c: CollCall, target: Uint8Array, root: number, enc = 0, sig = 0): Promise<{ enc: number; sig: number }> {
+export async function bcastPipeline(
+  c: CollCall,
+  target: Uint8Array,
+  root: number,
+  enc = 0,
+  sig = 0,
+): Promise<{ enc: number; sig: number }> {
   const p = c.size;
   const rel = relativeRank(c.rank, root, p);
   const prev = rel > 0 ? absoluteRank(rel - 1, root, p) : -1;
@@ -53,7 +59,12 @@ export async function bcastPipeline(c: CollCall, target: Uint8Array, root: numbe
  * the root; a non-commutative one's runs over ranks in order to rank 0, which hands the result to the root.
  * `mine` is this rank's packed data (never written). Returns the result at the root, undefined elsewhere.
  */
-export async function reducePipeline(c: CollCall, f: BytesFold, mine: Uint8Array, root: number): Promise<Uint8Array | undefined> {
+export async function reducePipeline(
+  c: CollCall,
+  f: BytesFold,
+  mine: Uint8Array,
+  root: number,
+): Promise<Uint8Array | undefined> {
   const p = c.size;
   const head = f.op.isCommutative ? root : 0;
   const pos = relativeRank(c.rank, head, p);
@@ -86,9 +97,14 @@ export async function reducePipeline(c: CollCall, f: BytesFold, mine: Uint8Array
 /** A segment of the wrong size: the ranks passed different counts or types. */
 function checkSegment(c: CollCall, got: number, expected: number, total: number): void {
   if (got === expected) return;
-  throw mpiError(got > expected ? ErrorCode.ERR_TRUNCATE : ErrorCode.ERR_COUNT, c.op, "the ranks' buffers differ in size", {
-    measured: `a segment of ${got} bytes`,
-    expected: `${expected} bytes (segment of a ${total}-byte message)`,
-    hint: "Every rank must pass the same count and type signature",
-  });
+  throw mpiError(
+    got > expected ? ErrorCode.ERR_TRUNCATE : ErrorCode.ERR_COUNT,
+    c.op,
+    "the ranks' buffers differ in size",
+    {
+      measured: `a segment of ${got} bytes`,
+      expected: `${expected} bytes (segment of a ${total}-byte message)`,
+      hint: "Every rank must pass the same count and type signature",
+    },
+  );
 }

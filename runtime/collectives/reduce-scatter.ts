@@ -17,7 +17,9 @@ import { chooseReduceScatter } from "./select.ts";
 /** blocks[j] is this rank's contribution to block j; returns block `rank` of the reduction. */
 export async function reduceScatterPairwise<T>(c: CollCall, f: Fold<T>, blocks: T[]): Promise<T> {
   const p = c.size;
-  const receives: Promise<T>[] = Array.from({ length: p }, (_, r) => (r === c.rank ? Promise.resolve(blocks[r]) : c.recv(r).then((m) => f.read(m))));
+  const receives: Promise<T>[] = Array.from({ length: p }, (_, r) =>
+    r === c.rank ? Promise.resolve(blocks[r]) : c.recv(r).then((m) => f.read(m)),
+  );
   const sends: Promise<void>[] = [];
   for (let s = 1; s < p; s++) sends.push(c.send(f.payload(blocks[(c.rank + s) % p]), (c.rank + s) % p));
   const [got] = (await Promise.all([Promise.all(receives), Promise.all(sends)])) as [T[], void[]];
@@ -27,7 +29,12 @@ export async function reduceScatterPairwise<T>(c: CollCall, f: Fold<T>, blocks: 
 }
 
 /** Reduce the whole vector to rank 0 (binomial, order-correct), then scatter its blocks with `cut`. */
-export async function reduceScatterReduceThenScatter<T>(c: CollCall, f: Fold<T>, whole: T, cut: (reduced: T) => Payload[]): Promise<Payload> {
+export async function reduceScatterReduceThenScatter<T>(
+  c: CollCall,
+  f: Fold<T>,
+  whole: T,
+  cut: (reduced: T) => Payload[],
+): Promise<Payload> {
   const reduced = await reduceBinomial(c, f, whole, 0);
   return scatterLinear(c, c.rank === 0 ? cut(reduced!) : null, 0);
 }
@@ -52,26 +59,46 @@ export async function reduceScatterValue(c: CollCall, items: unknown, op: Op): P
  * Buffer mode: block r of the reduction (recvcounts[r] items) lands in rank r's recv. The send spec holds
  * the whole vector (IN_PLACE: recv holds it, and the result goes to recv's first items).
  */
-export async function reduceScatterInto(c: CollCall, send: SendSpec, recv: BufSpec, recvcounts: ArrayLike<number>, op: Op): Promise<void> {
+export async function reduceScatterInto(
+  c: CollCall,
+  send: SendSpec,
+  recv: BufSpec,
+  recvcounts: ArrayLike<number>,
+  op: Op,
+): Promise<void> {
   checkOp(c, op);
   checkSpec(c, recv, "the receive buffer");
   checkSpec(c, send, "the send buffer", true);
   const source = isInPlace(send) ? recv : send;
   const base = reductionTypeOf(c, op, source.type);
   const slots = splitByCounts(c, source, recvcounts, undefined, "send");
-  const result = isInPlace(send) ? specAt(c, recv.array, recv.type, recvcounts[c.rank], recv.origin, () => "result") : recv;
+  const result = isInPlace(send)
+    ? specAt(c, recv.array, recv.type, recvcounts[c.rank], recv.origin, () => "result")
+    : recv;
   const first = toPayload(slots[0], c.op);
   const f = new BytesFold(op, base, c.op, first.enc, first.sig);
   let mine: Uint8Array;
   if (chooseReduceScatter() === "pairwise") {
-    mine = await reduceScatterPairwise(c, f, slots.map((s) => f.borrow(packBuf(s))));
+    mine = await reduceScatterPairwise(
+      c,
+      f,
+      slots.map((s) => f.borrow(packBuf(s))),
+    );
   } else {
     const whole = f.borrow(packBuf(source));
     const per = slots.map((s) => s.count * s.type.size);
-    const got = await reduceScatterReduceThenScatter(c, f, whole.subarray(0, per.reduce((a, b) => a + b, 0)), (reduced) => {
-      let at = 0;
-      return per.map((n) => f.payload(reduced.subarray(at, (at += n))));
-    });
+    const got = await reduceScatterReduceThenScatter(
+      c,
+      f,
+      whole.subarray(
+        0,
+        per.reduce((a, b) => a + b, 0),
+      ),
+      (reduced) => {
+        let at = 0;
+        return per.map((n) => f.payload(reduced.subarray(at, (at += n))));
+      },
+    );
     mine = got.bytes;
   }
   unpackBuf(mine, result, c.op);

@@ -6,7 +6,16 @@
 import { BufSpec, unpackBuf, type Op } from "../datatype/index.ts";
 import type { CollCall } from "./call.ts";
 import { relativeRank, absoluteRank } from "./trees.ts";
-import { checkOp, checkOpFitsValue, checkRoot, checkSpec, isInPlace, reductionTypeOf, refuseInPlace, type SendSpec } from "./checks.ts";
+import {
+  checkOp,
+  checkOpFitsValue,
+  checkRoot,
+  checkSpec,
+  isInPlace,
+  reductionTypeOf,
+  refuseInPlace,
+  type SendSpec,
+} from "./checks.ts";
 import { BytesFold, ValueFold, type Fold } from "./folds.ts";
 import { chooseReduce } from "./select.ts";
 import { reducePipeline } from "./pipeline.ts";
@@ -18,7 +27,11 @@ export async function reduceLinear<T>(c: CollCall, f: Fold<T>, mine: T, root: nu
     await c.send(f.payload(mine), root);
     return undefined;
   }
-  const all: T[] = await Promise.all(Array.from({ length: c.size }, (_, r): Promise<T> => (r === root ? Promise.resolve(mine) : c.recv(r).then((m) => f.read(m)))));
+  const all: T[] = await Promise.all(
+    Array.from({ length: c.size }, (_, r): Promise<T> =>
+      r === root ? Promise.resolve(mine) : c.recv(r).then((m) => f.read(m)),
+    ),
+  );
   let acc = all[0];
   for (let r = 1; r < c.size; r++) acc = f.fold(acc, all[r]);
   return acc;
@@ -55,7 +68,13 @@ export async function reduceValue(c: CollCall, value: unknown, op: Op, root: num
 }
 
 /** Buffer mode (comm.reduceInto): recv (root only) = reduction of every rank's send; IN_PLACE at the root. */
-export async function reduceInto(c: CollCall, send: SendSpec, recv: BufSpec | undefined, op: Op, root: number): Promise<void> {
+export async function reduceInto(
+  c: CollCall,
+  send: SendSpec,
+  recv: BufSpec | undefined,
+  op: Op,
+  root: number,
+): Promise<void> {
   checkRoot(c, root);
   checkOp(c, op);
   const isRoot = c.rank === root;

@@ -19,7 +19,12 @@ export async function scanLinear<T>(c: CollCall, f: Fold<T>, mine: T, exclusive:
 }
 
 /** Recursive doubling (see the header). */
-export async function scanRecursiveDoubling<T>(c: CollCall, f: Fold<T>, mine: T, exclusive: boolean): Promise<T | undefined> {
+export async function scanRecursiveDoubling<T>(
+  c: CollCall,
+  f: Fold<T>,
+  mine: T,
+  exclusive: boolean,
+): Promise<T | undefined> {
   let partial = mine;
   let result: T | undefined = exclusive ? undefined : mine;
   for (let mask = 1; mask < c.size; mask <<= 1) {

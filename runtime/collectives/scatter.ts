@@ -24,7 +24,9 @@ export async function scatterBinomial(c: CollCall, blocks: Payload[] | null, roo
   const rel = relativeRank(c.rank, root, p);
   const byRank = new Map<number, Payload>();
   if (rel === 0) blocks!.forEach((b, r) => byRank.set(r, b));
-  else for (const [r, b] of unpackBlocks((await c.recv(absoluteRank(binomialParent(rel), root, p))).payload)) byRank.set(r, b);
+  else
+    for (const [r, b] of unpackBlocks((await c.recv(absoluteRank(binomialParent(rel), root, p))).payload))
+      byRank.set(r, b);
   await Promise.all(
     binomialChildren(rel, p).map((child) => {
       const [lo, hi] = binomialSubtree(child, p);
@@ -37,7 +39,9 @@ export async function scatterBinomial(c: CollCall, blocks: Payload[] | null, roo
 }
 
 function runScatter(c: CollCall, blocks: Payload[] | null, root: number, blockBytes: number | null): Promise<Payload> {
-  return chooseScatter(c.size, blockBytes) === "binomial" ? scatterBinomial(c, blocks, root) : scatterLinear(c, blocks, root);
+  return chooseScatter(c.size, blockBytes) === "binomial"
+    ? scatterBinomial(c, blocks, root)
+    : scatterLinear(c, blocks, root);
 }
 
 /** Value mode (comm.scatter): items (one per rank) at the root; every rank gets its item. */
@@ -57,7 +61,13 @@ export async function scatterValue(c: CollCall, items: unknown, root: number): P
   return c.rank === root ? (items as unknown[])[root] : decodeBlock(mine);
 }
 
-async function scatterSpecs(c: CollCall, slots: BufSpec[] | null, recv: SendSpec, root: number, blockBytes: number | null): Promise<void> {
+async function scatterSpecs(
+  c: CollCall,
+  slots: BufSpec[] | null,
+  recv: SendSpec,
+  root: number,
+  blockBytes: number | null,
+): Promise<void> {
   const blocks = slots ? slots.map((s) => blockPayload(s, c.op)) : null;
   const mine = await runScatter(c, blocks, root, blockBytes);
   if (!isInPlace(recv)) landBlock(c, mine, recv, root);
@@ -76,7 +86,14 @@ export async function scatterInto(c: CollCall, send: BufSpec | undefined, recv: 
 }
 
 /** Buffer mode (comm.scattervInto): rank r gets counts[r] items at displs[r] items of the root's send. */
-export async function scattervInto(c: CollCall, send: BufSpec | undefined, counts: ArrayLike<number> | undefined, displs: ArrayLike<number> | undefined, recv: SendSpec, root: number): Promise<void> {
+export async function scattervInto(
+  c: CollCall,
+  send: BufSpec | undefined,
+  counts: ArrayLike<number> | undefined,
+  displs: ArrayLike<number> | undefined,
+  recv: SendSpec,
+  root: number,
+): Promise<void> {
   checkRoot(c, root);
   const isRoot = c.rank === root;
   if (!isRoot) refuseInPlace(c, recv, "only the root may pass IN_PLACE");

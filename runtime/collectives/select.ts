@@ -37,7 +37,10 @@ let forcedCache: { spec: string; table: Map<string, string> } | null = null;
 export function forcedAlgorithms(spec = process.env.TSMPI_COLL ?? ""): Map<string, string> {
   if (forcedCache && forcedCache.spec === spec) return forcedCache.table;
   const table = new Map<string, string>();
-  for (const item of spec.split(",").map((s) => s.trim()).filter(Boolean)) {
+  for (const item of spec
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     const [name, algo] = item.split("=").map((s) => s.trim());
     const known = (ALGORITHMS as Record<string, readonly string[]>)[name];
     if (!known) {
@@ -93,7 +96,14 @@ export function chooseReduce(size: number, bytes: number | null = null): Algorit
  * Rabenseifner's halving and doubling; everything else by recursive doubling, which keeps rank order.
  * `segmentable`: the data can be cut into element blocks (false for most value-mode data).
  */
-export function chooseAllreduce(size: number, bytes: number, commutative: boolean, segmentable: boolean, elements: number, shared = false): Algorithm<"allreduce"> {
+export function chooseAllreduce(
+  size: number,
+  bytes: number,
+  commutative: boolean,
+  segmentable: boolean,
+  elements: number,
+  shared = false,
+): Algorithm<"allreduce"> {
   const f = forced("allreduce");
   const sharable = shared && commutative && segmentable;
   if (f && (f !== "shared" || sharable)) return f;

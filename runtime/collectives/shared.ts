@@ -44,7 +44,10 @@ async function holdingSlab<T>(c: CollCall, body: () => Promise<T>): Promise<T> {
   const before = slabQueues.get(world) ?? Promise.resolve();
   let release!: () => void;
   const held = new Promise<void>((resolve) => (release = resolve));
-  slabQueues.set(world, before.then(() => held));
+  slabQueues.set(
+    world,
+    before.then(() => held),
+  );
   await before;
   try {
     return await body();
@@ -71,7 +74,13 @@ function readSlab(slab: Uint8Array): Payload {
  * Broadcast of `total` bytes in chunks of at most a slab: the root's `data` (enc/sig with it); every other
  * rank's `land(chunk, offset)` copies each chunk out of the root's slab before it answers.
  */
-export async function bcastShared(c: CollCall, root: number, total: number, data: Payload | null, land: (chunk: Payload, offset: number) => void): Promise<void> {
+export async function bcastShared(
+  c: CollCall,
+  root: number,
+  total: number,
+  data: Payload | null,
+  land: (chunk: Payload, offset: number) => void,
+): Promise<void> {
   const slabs = sharedSlabs(c)!;
   const step = slabs[0].byteLength - HEADER;
   const others = Array.from({ length: c.size }, (_, r) => r).filter((r) => r !== root);

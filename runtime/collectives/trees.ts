@@ -129,7 +129,10 @@ export function blockRange(i: number, count: number, parts: number): [number, nu
  * the other half; at the end active rank n owns block n. Returns, per step, the partner's active number
  * and the block ranges sent and kept.
  */
-export function halvingSteps(newRank: number, pof2: number): { partner: number; send: [number, number]; keep: [number, number] }[] {
+export function halvingSteps(
+  newRank: number,
+  pof2: number,
+): { partner: number; send: [number, number]; keep: [number, number] }[] {
   const steps: { partner: number; send: [number, number]; keep: [number, number] }[] = [];
   let lo = 0;
   let hi = pof2;
@@ -148,7 +151,10 @@ export function halvingSteps(newRank: number, pof2: number): { partner: number; 
  * Recursive doubling allgather among pof2 ranks that each own block newRank: for mask = 1, 2, … the rank
  * sends the mask blocks it owns, [newRank & ~(mask-1), +mask), and receives the partner's as many.
  */
-export function doublingGatherSteps(newRank: number, pof2: number): { partner: number; have: [number, number]; get: [number, number] }[] {
+export function doublingGatherSteps(
+  newRank: number,
+  pof2: number,
+): { partner: number; have: [number, number]; get: [number, number] }[] {
   const steps: { partner: number; have: [number, number]; get: [number, number] }[] = [];
   for (let mask = 1; mask < pof2; mask <<= 1) {
     const partner = newRank ^ mask;

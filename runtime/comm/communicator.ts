@@ -6,7 +6,15 @@
 // anything, a bad rank or tag is ERR_RANK/ERR_TAG naming the call), and the paths from a call to the
 // matching engine (comm/engine.ts). Users never see it: a Comm shows only MPI methods.
 import { ErrorCode, mpiError } from "../errors.ts";
-import { ANY_SOURCE, ANY_TAG, PROC_NULL, TAG_UB, ERRORS_ARE_FATAL, ERRORS_RETURN, type Errhandler } from "../constants.ts";
+import {
+  ANY_SOURCE,
+  ANY_TAG,
+  PROC_NULL,
+  TAG_UB,
+  ERRORS_ARE_FATAL,
+  ERRORS_RETURN,
+  type Errhandler,
+} from "../constants.ts";
 import { blocking } from "../trace/activity.ts";
 import { nameContext } from "../trace/tracer.ts";
 import { toPayload, fromPayload, intoSpec, type Payload } from "./payload.ts";
@@ -89,7 +97,8 @@ export class CommCore {
     this.checkNotFinalized(op);
     if (dest === PROC_NULL || (Number.isInteger(dest) && dest >= 0 && dest < this.size)) return;
     throw mpiError(ErrorCode.ERR_RANK, op(), "destination rank out of range", {
-      measured: dest, peer: dest,
+      measured: dest,
+      peer: dest,
       expected: `0..${this.size - 1} or PROC_NULL`,
       hint: `${this.name} has ${this.size} rank${this.size > 1 ? "s" : ""}; check the rank arithmetic (e.g. (rank + 1) % size)`,
     });
@@ -100,7 +109,8 @@ export class CommCore {
     if (source === ANY_SOURCE || source === PROC_NULL) return;
     if (Number.isInteger(source) && source >= 0 && source < this.size) return;
     throw mpiError(ErrorCode.ERR_RANK, op(), "source rank out of range", {
-      measured: source, peer: source,
+      measured: source,
+      peer: source,
       expected: `0..${this.size - 1}, ANY_SOURCE or PROC_NULL`,
       hint: `${this.name} has ${this.size} rank${this.size > 1 ? "s" : ""}`,
     });
@@ -142,11 +152,24 @@ export class CommCore {
   /** Sends an encoded payload to `dest` (a rank of this communicator) in `context`. */
   sendPayload(p: Payload, dest: number, tag: number, context: number, sync = false): Promise<void> {
     if (this.world.fault.revoked.has(this.context)) return Promise.reject(revokedError("send", this.context));
-    return this.world.engine.send({ dest: this.members[dest], context, tag, enc: p.enc, sig: p.sig, payload: p.bytes, sync });
+    return this.world.engine.send({
+      dest: this.members[dest],
+      context,
+      tag,
+      enc: p.enc,
+      sig: p.sig,
+      payload: p.bytes,
+      sync,
+    });
   }
 
   /** Receives the next message matching (source, tag) in `context`; resolves with the raw match. */
-  recvMatched(source: number, tag: number, context: number, onPost?: (cancel: () => boolean) => void): Promise<Matched | null> {
+  recvMatched(
+    source: number,
+    tag: number,
+    context: number,
+    onPost?: (cancel: () => boolean) => void,
+  ): Promise<Matched | null> {
     return new Promise((resolve, reject) => {
       if (this.world.fault.revoked.has(this.context)) return reject(revokedError("recv", this.context));
       const recv = {
@@ -180,7 +203,9 @@ export class CommCore {
       const payload = this.prepareSend(data, dest, tag, name);
       if (payload === null) return Promise.resolve();
       const sending = this.sendPayload(payload, dest, tag, this.context, sync);
-      return blocking(sending, () => this.describeSend(`${name}(dest=${dest}, tag=${tag})`, dest), this.name, [this.members[dest]]);
+      return blocking(sending, () => this.describeSend(`${name}(dest=${dest}, tag=${tag})`, dest), this.name, [
+        this.members[dest],
+      ]);
     } catch (err) {
       return Promise.reject(err);
     }
@@ -197,7 +222,14 @@ export class CommCore {
    * A receive: resolves with the value (value mode) or the spec's array (buffer mode), fills `status`.
    * With `onPost` (a nonblocking receive) it hands out the canceller and is not recorded as blocking.
    */
-  receive(source: number, tag: number, status: StatusFields | undefined, spec: BufSpec | null, name: string, onPost?: (cancel: () => boolean) => void): Promise<unknown> {
+  receive(
+    source: number,
+    tag: number,
+    status: StatusFields | undefined,
+    spec: BufSpec | null,
+    name: string,
+    onPost?: (cancel: () => boolean) => void,
+  ): Promise<unknown> {
     const op = () => describeRecv(name, source, tag);
     try {
       this.checkRecv(source, tag, name);
@@ -224,7 +256,12 @@ export class CommCore {
     this.checkRecv(source, tag, "probe");
     if (source === PROC_NULL) return void fillNull(status);
     const wsource = source === ANY_SOURCE ? ANY_SOURCE : this.members[source];
-    const env = await blocking(this.world.engine.probe(wsource, tag, this.context), () => `probe(source=${source}, tag=${tag})`, this.name, this.waitsFor(source));
+    const env = await blocking(
+      this.world.engine.probe(wsource, tag, this.context),
+      () => `probe(source=${source}, tag=${tag})`,
+      this.name,
+      this.waitsFor(source),
+    );
     this.fill(status, env);
   }
 

@@ -104,7 +104,10 @@ export class Engine {
   private unexpected = new Map<number, MatchQueue<Incoming>>();
   private probes: PostedProbe[] = [];
   private nextId = 1;
-  private rndvSends = new Map<number, { dest: number; payload: Uint8Array; done: () => void; fail: (err: Error) => void }>();
+  private rndvSends = new Map<
+    number,
+    { dest: number; payload: Uint8Array; done: () => void; fail: (err: Error) => void }
+  >();
   private rndvRecvs = new Map<string, { recv: PostedRecv; envelope: Incoming }>();
   private syncAcks = new Map<number, { dest: number; done: () => void; fail: (err: Error) => void }>();
   /** World ranks known dead (fault-tolerant mode), with the error to give operations that need them. */
@@ -179,7 +182,14 @@ export class Engine {
    * above point-to-point (one-sided windows, diagnostics). `onWritten` runs once handed to the kernel.
    */
   sendControl(dest: number, channel: number, tag: number, payload: Uint8Array, onWritten?: () => void): void {
-    this.io.send(dest, encodeFrame({ kind: FrameKind.CONTROL, enc: 0, flags: 0, context: channel, tag, id: 0, size: payload.byteLength, sig: 0 }, payload), onWritten);
+    this.io.send(
+      dest,
+      encodeFrame(
+        { kind: FrameKind.CONTROL, enc: 0, flags: 0, context: channel, tag, id: 0, size: payload.byteLength, sig: 0 },
+        payload,
+      ),
+      onWritten,
+    );
   }
 
   /** Registers the handler of CONTROL frames on `channel` (frames on a channel with no handler are dropped). */
@@ -254,7 +264,23 @@ export class Engine {
         const s = this.rndvSends.get(f.id);
         if (!s) return;
         this.rndvSends.delete(f.id);
-        this.io.send(source, encodeFrame({ kind: FrameKind.DATA, enc: 0, flags: 0, context: 0, tag: 0, id: f.id, size: s.payload.byteLength, sig: 0 }, s.payload), s.done);
+        this.io.send(
+          source,
+          encodeFrame(
+            {
+              kind: FrameKind.DATA,
+              enc: 0,
+              flags: 0,
+              context: 0,
+              tag: 0,
+              id: f.id,
+              size: s.payload.byteLength,
+              sig: 0,
+            },
+            s.payload,
+          ),
+          s.done,
+        );
         return;
       }
       case FrameKind.DATA: {
@@ -315,8 +341,6 @@ export class Engine {
     recv.deliver({ source: m.source, tag: m.tag, enc: m.enc, sig: m.sig, size: m.size, payload, owned });
   }
 
-
-
   /**
    * A blocking call that did not complete at once: while `pending()` holds, polls the transport so that
    * frames already in memory are handled now rather than after an event-loop wake-up, yielding one
@@ -352,12 +376,27 @@ export class Engine {
     for (const queue of this.posted.values()) {
       for (const r of [...queue]) {
         const failure = this.failureFor(r);
-        if (failure) { queue.remove(r); r.fail(failure); }
+        if (failure) {
+          queue.remove(r);
+          r.fail(failure);
+        }
       }
     }
-    for (const [key, r] of this.rndvRecvs) if (r.envelope.source === peer) { this.rndvRecvs.delete(key); r.recv.fail(errorFor("recv")); }
-    for (const [id, s] of this.rndvSends) if (s.dest === peer) { this.rndvSends.delete(id); s.fail(errorFor("send")); }
-    for (const [id, s] of this.syncAcks) if (s.dest === peer) { this.syncAcks.delete(id); s.fail(errorFor("ssend")); }
+    for (const [key, r] of this.rndvRecvs)
+      if (r.envelope.source === peer) {
+        this.rndvRecvs.delete(key);
+        r.recv.fail(errorFor("recv"));
+      }
+    for (const [id, s] of this.rndvSends)
+      if (s.dest === peer) {
+        this.rndvSends.delete(id);
+        s.fail(errorFor("send"));
+      }
+    for (const [id, s] of this.syncAcks)
+      if (s.dest === peer) {
+        this.syncAcks.delete(id);
+        s.fail(errorFor("ssend"));
+      }
     this.flow.failDestination(peer, errorFor);
   }
 
@@ -375,14 +414,18 @@ export class Engine {
     for (const c of contexts) {
       const queue = this.posted.get(c);
       if (!queue) continue;
-      for (const r of [...queue]) { queue.remove(r); r.fail(err); }
+      for (const r of [...queue]) {
+        queue.remove(r);
+        r.fail(err);
+      }
     }
   }
 
   /** Messages that arrived and were never received, for the finalize report. */
   unreceived(): { source: number; context: number; tag: number; size: number; id: number }[] {
     const out: { source: number; context: number; tag: number; size: number; id: number }[] = [];
-    for (const q of this.unexpected.values()) for (const m of q) out.push({ source: m.source, context: m.context, tag: m.tag, size: m.size, id: m.id });
+    for (const q of this.unexpected.values())
+      for (const m of q) out.push({ source: m.source, context: m.context, tag: m.tag, size: m.size, id: m.id });
     return out;
   }
 

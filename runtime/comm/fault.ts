@@ -70,8 +70,13 @@ export class FaultState {
 
   private failDependents(worldRank: number, how: string): void {
     this.engine.failPeer(worldRank, (op) =>
-      processFailedError(op, worldRank, this.failedRanks(), `rank ${worldRank} has failed (${how})`,
-        "in fault-tolerant mode, catch ERR_PROC_FAILED, then comm.failedRanks() / comm.shrink() to go on without it"),
+      processFailedError(
+        op,
+        worldRank,
+        this.failedRanks(),
+        `rank ${worldRank} has failed (${how})`,
+        "in fault-tolerant mode, catch ERR_PROC_FAILED, then comm.failedRanks() / comm.shrink() to go on without it",
+      ),
     );
   }
 
@@ -85,7 +90,8 @@ export class FaultState {
   revoke(context: number, members: number[], self: number): void {
     const payload = Buffer.alloc(4);
     payload.writeUInt32LE(context);
-    for (const m of members) if (m !== self && !this.failed.has(m)) this.engine.sendControl(m, REVOKE_CHANNEL, 0, payload);
+    for (const m of members)
+      if (m !== self && !this.failed.has(m)) this.engine.sendControl(m, REVOKE_CHANNEL, 0, payload);
     this.markRevoked(context);
   }
 }

@@ -22,7 +22,10 @@ const pendingBuffered = new Set<Promise<void>>();
 /** MPI_Buffer_attach: room for buffered sends (a size in bytes, or a buffer whose size counts). */
 export function attachBuffer(sizeOrBuffer: number | ArrayBufferView): void {
   const size = typeof sizeOrBuffer === "number" ? sizeOrBuffer : sizeOrBuffer.byteLength;
-  if (attached) throw mpiError(ErrorCode.ERR_BUFFER, "attachBuffer", "a buffer is already attached", { hint: "detachBuffer() first" });
+  if (attached)
+    throw mpiError(ErrorCode.ERR_BUFFER, "attachBuffer", "a buffer is already attached", {
+      hint: "detachBuffer() first",
+    });
   attached = size;
 }
 
@@ -65,14 +68,28 @@ export function bufferedSend(comm: CommCore, data: unknown, dest: number, tag: n
 export function takeMatched(comm: CommCore, probed: StatusFields): Promise<Matched> {
   const source = comm.worldRank(probed.source);
   return new Promise<Matched>((deliver, fail) => {
-    comm.world.engine.takeUnexpected(source, probed.tag, comm.context, { source, tag: probed.tag, context: comm.context, deliver, fail });
+    comm.world.engine.takeUnexpected(source, probed.tag, comm.context, {
+      source,
+      tag: probed.tag,
+      context: comm.context,
+      deliver,
+      fail,
+    });
   });
 }
 
 // ---- sendrecvReplace ----------------------------------------------------------------------------
 
 /** MPI_Sendrecv_replace: sends the spec's data (from a copy) and receives into the same spec. */
-export async function sendrecvReplace(comm: CommCore, spec: BufSpec, dest: number, sendtag: number, source: number, recvtag: number, status: StatusFields): Promise<void> {
+export async function sendrecvReplace(
+  comm: CommCore,
+  spec: BufSpec,
+  dest: number,
+  sendtag: number,
+  source: number,
+  recvtag: number,
+  status: StatusFields,
+): Promise<void> {
   const op = () => `sendrecvReplace(dest=${dest}, sendtag=${sendtag}, source=${source}, recvtag=${recvtag})`;
   comm.checkDest(op, dest);
   comm.checkTag(op, sendtag, false);

@@ -7,7 +7,16 @@ import { Encoding } from "../protocol.ts";
 import { encodeValue, decodeValue, isTypedEncoding, typedCtorOf, typedArrayOver } from "../wire/value.ts";
 import { ErrorCode, mpiError } from "../errors.ts";
 import { recycleReceived } from "../wire/pool.ts";
-import { BufSpec, packBuf, unpackBuf, wireSignature, checkSignatureMatch, basicByCode, codeOfArray, homogeneousBase } from "../datatype/index.ts";
+import {
+  BufSpec,
+  packBuf,
+  unpackBuf,
+  wireSignature,
+  checkSignatureMatch,
+  basicByCode,
+  codeOfArray,
+  homogeneousBase,
+} from "../datatype/index.ts";
 import type { Matched } from "./engine.ts";
 
 export interface Payload {
@@ -21,12 +30,20 @@ export const MIXED_BYTES = Encoding.BYTES_MIXED;
 
 /** Encodes what the user passed to a send: a BufSpec (buffer mode) or any value. */
 export function toPayload(data: unknown, op: string): Payload {
-  if (data instanceof Promise || (typeof data === "object" && data !== null && typeof (data as { then?: unknown }).then === "function")) {
-    throw mpiError(ErrorCode.ERR_ARG, op, "the value to send is a Promise (it would arrive as an empty object): did you forget await?", {
-      measured: "a Promise",
-      expected: "the value itself",
-      hint: "write `await` before the call that produced it, e.g. comm.send(await comm.recv(0), 1)",
-    });
+  if (
+    data instanceof Promise ||
+    (typeof data === "object" && data !== null && typeof (data as { then?: unknown }).then === "function")
+  ) {
+    throw mpiError(
+      ErrorCode.ERR_ARG,
+      op,
+      "the value to send is a Promise (it would arrive as an empty object): did you forget await?",
+      {
+        measured: "a Promise",
+        expected: "the value itself",
+        hint: "write `await` before the call that produced it, e.g. comm.send(await comm.recv(0), 1)",
+      },
+    );
   }
   if (data instanceof BufSpec) {
     const sig = wireSignature(data.type, data.count);

@@ -3,7 +3,14 @@
 // the launcher (reports, queries, aborts, shrink), and finalize (MPI_Finalize) waits for every rank, reports
 // messages that were sent and never received, and closes everything.
 import type * as net from "node:net";
-import { LineSplitter, encodeControl, type BlockedCall, type LauncherToRank, type PeerAddress, type RankToLauncher } from "../wire/bootstrap.ts";
+import {
+  LineSplitter,
+  encodeControl,
+  type BlockedCall,
+  type LauncherToRank,
+  type PeerAddress,
+  type RankToLauncher,
+} from "../wire/bootstrap.ts";
 import { setErrorRank } from "../errors.ts";
 import { deliverToSelf, type RankTransport } from "../transport/link.ts";
 import { Engine } from "./engine.ts";
@@ -67,20 +74,31 @@ export class World {
   private shrinkContexts = new ContextIds(SHRUNK_CONTEXTS);
 
   /** @param launched started by tsrun (its options come from the launcher) */
-  constructor(readonly rank: number, readonly size: number, options: RuntimeOptions = {}, launched = false) {
+  constructor(
+    readonly rank: number,
+    readonly size: number,
+    options: RuntimeOptions = {},
+    launched = false,
+  ) {
     setErrorRank(rank);
     this.options = options;
     this.engine = new Engine({
       rank,
       send: (dest, parts, onWritten) => this.sendFrame(dest, parts, onWritten),
       poll: () => this.transport?.poll?.() ?? false,
-      spinMicros: () => (this.transport?.poll ? this.transport.spinMicros ?? 0 : 0),
+      spinMicros: () => (this.transport?.poll ? (this.transport.spinMicros ?? 0) : 0),
     });
     this.fault = new FaultState(this.engine, (peer) => this.transport?.hasIncomingFrom(peer) ?? false);
     this.fault.enabled = Boolean(this.options.faultTolerant);
     this.diagnostics = new RankDiagnostics({
-      rank, size, launched, options: this.options, engine: this.engine,
-      sentTo: this.sentTo, receivedFrom: this.receivedFrom, report: (m) => this.report(m),
+      rank,
+      size,
+      launched,
+      options: this.options,
+      engine: this.engine,
+      sentTo: this.sentTo,
+      receivedFrom: this.receivedFrom,
+      report: (m) => this.report(m),
     });
   }
 
@@ -218,7 +236,9 @@ export class World {
       process.exit(code);
     }
     this.control.ref();
-    this.control.end(encodeControl({ t: "abort", rank: this.rank, code, message, blocked: blockedCalls() }), () => process.exit(code));
+    this.control.end(encodeControl({ t: "abort", rank: this.rank, code, message, blocked: blockedCalls() }), () =>
+      process.exit(code),
+    );
     setTimeout(() => process.exit(code), 1000);
     throw new Error("tsmpi: rank is aborting");
   }
@@ -277,7 +297,12 @@ export class World {
   private reportNeverAwaited(calls: ReturnType<typeof blockedCalls>): void {
     if (!calls.length) return;
     const level = this.options.strict ? "error" : "warning";
-    const lines = calls.slice(0, 10).map((c) => `  ${c.call}${c.comm && c.comm !== "COMM_WORLD" ? ` on ${c.comm}` : ""}${c.site ? ` at ${c.site}` : ""} was never completed`);
+    const lines = calls
+      .slice(0, 10)
+      .map(
+        (c) =>
+          `  ${c.call}${c.comm && c.comm !== "COMM_WORLD" ? ` on ${c.comm}` : ""}${c.site ? ` at ${c.site}` : ""} was never completed`,
+      );
     if (calls.length > 10) lines.push(`  … and ${calls.length - 10} more`);
     process.stderr.write(
       `tsmpi ${level}: rank ${this.rank} finalize: ${calls.length} call${calls.length > 1 ? "s were" : " was"} still pending (started, never awaited):\n${lines.join("\n")}\n` +

@@ -113,36 +113,57 @@ function itemsThatFit(type: Datatype, origin: number, byteLength: number, opText
 export function buf(array: BufferView, type?: Datatype, count?: number, offsetElements = 0): BufSpec {
   // the operation text is built only when an error needs it: buf() runs once per message
   if (codeOfArray(array) === undefined) {
-    throw mpiError("ERR_ARG", bufText(array, type, count, offsetElements), "the buffer must be a TypedArray or a DataView", {
-      measured: describe(array),
-      expected: "a TypedArray (Float64Array, Int32Array, Buffer, …) or a DataView",
-    });
+    throw mpiError(
+      "ERR_ARG",
+      bufText(array, type, count, offsetElements),
+      "the buffer must be a TypedArray or a DataView",
+      {
+        measured: describe(array),
+        expected: "a TypedArray (Float64Array, Int32Array, Buffer, …) or a DataView",
+      },
+    );
   }
   const t = type ?? datatypeOfArray(array);
   if (!(t instanceof Datatype)) {
-    throw mpiError("ERR_TYPE", bufText(array, type, count, offsetElements), "type is not a Datatype", { measured: describe(t), expected: "a Datatype" });
+    throw mpiError("ERR_TYPE", bufText(array, type, count, offsetElements), "type is not a Datatype", {
+      measured: describe(t),
+      expected: "a Datatype",
+    });
   }
   if (t.isFreed || t.size === 0) t.assertUsable(bufText(array, type, count, offsetElements));
   if (!typeFitsArray(t, array)) checkTypeFitsArray(t, array, bufText(array, type, count, offsetElements));
   const length = elementsOf(array);
   if (!Number.isSafeInteger(offsetElements) || offsetElements < 0 || offsetElements > length) {
-    throw mpiError("ERR_ARG", bufText(array, type, count, offsetElements), "offset must be an element index inside the array", {
-      measured: offsetElements,
-      expected: `0..${length}`,
-    });
+    throw mpiError(
+      "ERR_ARG",
+      bufText(array, type, count, offsetElements),
+      "offset must be an element index inside the array",
+      {
+        measured: offsetElements,
+        expected: `0..${length}`,
+      },
+    );
   }
   const origin = offsetElements * bytesPerElement(array);
   const n = count ?? itemsThatFit(t, origin, array.byteLength, () => bufText(array, type, count, offsetElements));
   if (!Number.isSafeInteger(n) || n < 0) {
-    throw mpiError("ERR_COUNT", bufText(array, type, count, offsetElements), "count must be a non-negative integer", { measured: n, expected: ">= 0" });
+    throw mpiError("ERR_COUNT", bufText(array, type, count, offsetElements), "count must be a non-negative integer", {
+      measured: n,
+      expected: ">= 0",
+    });
   }
   const range = touchedRange(t, n, origin);
   if (range && (range[0] < 0 || range[1] > array.byteLength)) {
-    throw mpiError("ERR_COUNT", bufText(array, type, count, offsetElements), `${n} items of ${t.name} do not fit in the array`, {
-      measured: `bytes ${range[0]}..${range[1]}`,
-      expected: `inside 0..${array.byteLength}`,
-      hint: "Lower the count or the offset, or use a larger array",
-    });
+    throw mpiError(
+      "ERR_COUNT",
+      bufText(array, type, count, offsetElements),
+      `${n} items of ${t.name} do not fit in the array`,
+      {
+        measured: `bytes ${range[0]}..${range[1]}`,
+        expected: `inside 0..${array.byteLength}`,
+        hint: "Lower the count or the offset, or use a larger array",
+      },
+    );
   }
   return new BufSpec(array, t, n, offsetElements, count !== undefined);
 }

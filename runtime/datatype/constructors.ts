@@ -36,7 +36,13 @@ function checkType(op: string, name: string, type: unknown): Datatype {
   return type;
 }
 
-function checkArray(op: string, name: string, values: unknown, length?: number, lengthName?: string): ArrayLike<unknown> {
+function checkArray(
+  op: string,
+  name: string,
+  values: unknown,
+  length?: number,
+  lengthName?: string,
+): ArrayLike<unknown> {
   const v = values as ArrayLike<unknown> | null | undefined;
   if (v === null || v === undefined || typeof v !== "object" || typeof v.length !== "number") {
     throw mpiError("ERR_ARG", op, `${name} must be an array`, { measured: typeof values, expected: "an array" });
@@ -82,9 +88,12 @@ export function contiguous(count: number, base: Datatype): Datatype {
   const op = `Datatype.contiguous(${count}, ${base})`;
   checkInteger(op, "count", count, 0);
   checkType(op, "base", base);
-  return derive("CONTIGUOUS", `contiguous(${count}, ${base.name})`, { integers: [count], addresses: [], datatypes: [base] }, [
-    { part: base, disp: 0, reps: count },
-  ]);
+  return derive(
+    "CONTIGUOUS",
+    `contiguous(${count}, ${base.name})`,
+    { integers: [count], addresses: [], datatypes: [base] },
+    [{ part: base, disp: 0, reps: count }],
+  );
 }
 
 function stridedBlocks(base: Datatype, count: number, blocklength: number, strideBytes: number): Placement<Datatype>[] {
@@ -127,7 +136,16 @@ export function indexed(blocklengths: ArrayLike<number>, displs: ArrayLike<numbe
   checkType(op, "base", base);
   const contents = { integers: [lengths.length, ...lengths, ...ds], addresses: [], datatypes: [base] };
   const name = `indexed(${listText(lengths)}, ${listText(ds)}, ${base.name})`;
-  return derive("INDEXED", name, contents, blocks(base, lengths, ds.map((d) => d * base.extent)));
+  return derive(
+    "INDEXED",
+    name,
+    contents,
+    blocks(
+      base,
+      lengths,
+      ds.map((d) => d * base.extent),
+    ),
+  );
 }
 
 /** MPI_Type_create_hindexed: as indexed, with byte displacements. */
@@ -149,7 +167,16 @@ export function indexedBlock(blocklength: number, displs: ArrayLike<number>, bas
   checkType(op, "base", base);
   const contents = { integers: [ds.length, blocklength, ...ds], addresses: [], datatypes: [base] };
   const name = `indexedBlock(${blocklength}, ${listText(ds)}, ${base.name})`;
-  return derive("INDEXED_BLOCK", name, contents, blocks(base, ds.map(() => blocklength), ds.map((d) => d * base.extent)));
+  return derive(
+    "INDEXED_BLOCK",
+    name,
+    contents,
+    blocks(
+      base,
+      ds.map(() => blocklength),
+      ds.map((d) => d * base.extent),
+    ),
+  );
 }
 
 /** MPI_Type_create_hindexed_block: as indexedBlock, with byte displacements. */
@@ -160,7 +187,16 @@ export function hindexedBlock(blocklength: number, byteDispls: ArrayLike<number>
   checkType(op, "base", base);
   const contents = { integers: [ds.length, blocklength], addresses: ds, datatypes: [base] };
   const name = `hindexedBlock(${blocklength}, ${listText(ds)}, ${base.name})`;
-  return derive("HINDEXED_BLOCK", name, contents, blocks(base, ds.map(() => blocklength), ds));
+  return derive(
+    "HINDEXED_BLOCK",
+    name,
+    contents,
+    blocks(
+      base,
+      ds.map(() => blocklength),
+      ds,
+    ),
+  );
 }
 
 /**
@@ -168,11 +204,17 @@ export function hindexedBlock(blocklength: number, byteDispls: ArrayLike<number>
  * (and MPICH) do, the extent is padded to the strictest alignment of the elements unless a resized type
  * inside sets explicit bounds: a struct of FLOAT64 at 0 and INT32 at 8 has extent 16.
  */
-export function struct(blocklengths: ArrayLike<number>, byteDispls: ArrayLike<number>, types: ArrayLike<Datatype>): Datatype {
+export function struct(
+  blocklengths: ArrayLike<number>,
+  byteDispls: ArrayLike<number>,
+  types: ArrayLike<Datatype>,
+): Datatype {
   const op = `Datatype.struct(${listText(blocklengths ?? [])}, ${listText(byteDispls ?? [])}, ${listText(types ?? [])})`;
   const lengths = integers(op, "blocklengths", checkArray(op, "blocklengths", blocklengths), 0);
   const ds = integers(op, "byteDispls", checkArray(op, "byteDispls", byteDispls, lengths.length, "blocklengths"));
-  const ts = Array.from(checkArray(op, "types", types, lengths.length, "blocklengths"), (t, i) => checkType(op, `types[${i}]`, t));
+  const ts = Array.from(checkArray(op, "types", types, lengths.length, "blocklengths"), (t, i) =>
+    checkType(op, `types[${i}]`, t),
+  );
   const contents = { integers: [lengths.length, ...lengths], addresses: ds, datatypes: ts };
   const name = `struct(${listText(lengths)}, ${listText(ds)}, ${listText(ts.map((t) => t.name))})`;
   const placements = lengths.map((reps, i) => ({ part: ts[i], disp: ds[i], reps }));
@@ -193,12 +235,13 @@ export function subarray(
 ): Datatype {
   const op = `Datatype.subarray(${listText(sizes ?? [])}, ${listText(subsizes ?? [])}, ${listText(starts ?? [])}, ${base}, "${order}")`;
   const size = integers(op, "sizes", checkArray(op, "sizes", sizes), 1);
-  if (size.length === 0) throw mpiError("ERR_ARG", op, "sizes must have at least one dimension", { measured: 0, expected: ">= 1" });
+  if (size.length === 0)
+    throw mpiError("ERR_ARG", op, "sizes must have at least one dimension", { measured: 0, expected: ">= 1" });
   const sub = integers(op, "subsizes", checkArray(op, "subsizes", subsizes, size.length, "sizes"), 0);
   const start = integers(op, "starts", checkArray(op, "starts", starts, size.length, "sizes"), 0);
   checkType(op, "base", base);
   if (order !== "C" && order !== "F") {
-    throw mpiError("ERR_ARG", op, "order must be \"C\" or \"F\"", { measured: order, expected: "C or F" });
+    throw mpiError("ERR_ARG", op, 'order must be "C" or "F"', { measured: order, expected: "C or F" });
   }
   for (let d = 0; d < size.length; d++) {
     if (start[d] + sub[d] > size[d]) {
@@ -242,12 +285,18 @@ export function resized(base: Datatype, lb: number, extent: number): Datatype {
   checkInteger(op, "lb", lb);
   checkInteger(op, "extent", extent);
   const contents = { integers: [], addresses: [lb, extent], datatypes: [base] };
-  return derive("RESIZED", `resized(${base.name}, ${lb}, ${extent})`, contents, [{ part: base, disp: 0, reps: 1 }], (l) => ({
-    ...l,
-    lb,
-    ub: lb + extent,
-    explicitBounds: true,
-  }));
+  return derive(
+    "RESIZED",
+    `resized(${base.name}, ${lb}, ${extent})`,
+    contents,
+    [{ part: base, disp: 0, reps: 1 }],
+    (l) => ({
+      ...l,
+      lb,
+      ub: lb + extent,
+      explicitBounds: true,
+    }),
+  );
 }
 
 /** MPI_Type_dup. */

@@ -89,7 +89,13 @@ export function kernelFor(opName: string, ctor: TypedArrayConstructor): Kernel |
  * MAXLOC/MINLOC on (value, index) pairs: the larger (smaller) value wins; on equal values the smaller index.
  * Returns true when `a` wins over `b` (for values: a first, b second, in the order of the ops' arguments).
  */
-export function locPicksFirst(isMax: boolean, av: number | bigint, ai: number | bigint, bv: number | bigint, bi: number | bigint): boolean {
+export function locPicksFirst(
+  isMax: boolean,
+  av: number | bigint,
+  ai: number | bigint,
+  bv: number | bigint,
+  bi: number | bigint,
+): boolean {
   if (av === bv) return ai <= bi;
   return isMax ? av > bv : av < bv;
 }

@@ -7,7 +7,13 @@
 // types) and returns the result; if it returns undefined it is taken to have written into its second
 // argument, as an MPI user function writes into inoutvec.
 import { mpiError } from "../errors.ts";
-import { HOST_LITTLE_ENDIAN, TypeCode, type ElementInfo, type TypedArray, type TypedArrayConstructor } from "./basic.ts";
+import {
+  HOST_LITTLE_ENDIAN,
+  TypeCode,
+  type ElementInfo,
+  type TypedArray,
+  type TypedArrayConstructor,
+} from "./basic.ts";
 import { BufSpec, specCapacityBytes } from "./bufspec.ts";
 import { Datatype } from "./datatype.ts";
 import { kernelFor, locPicksFirst, opFitsKind } from "./op-kernels.ts";
@@ -44,7 +50,10 @@ function misfit(op: Op, type: Datatype, opName: string): Error {
 class PairView {
   private readonly view: DataView;
   private readonly valueBytes: number;
-  constructor(bytes: Uint8Array, private readonly code: number) {
+  constructor(
+    bytes: Uint8Array,
+    private readonly code: number,
+  ) {
     this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     this.valueBytes = code === TypeCode.FLOAT64_INT ? 8 : 4;
   }
@@ -72,10 +81,15 @@ function applyPairs(op: Op, inBytes: Uint8Array, inoutBytes: Uint8Array, type: D
   const b = new PairView(inoutBytes, type.code);
   const end = inBytes.length;
   if (op.fn) {
-    const pairs = (v: PairView) => Array.from({ length: end / v.stride }, (_, k) => [v.value(k * v.stride), v.index(k * v.stride)]);
+    const pairs = (v: PairView) =>
+      Array.from({ length: end / v.stride }, (_, k) => [v.value(k * v.stride), v.index(k * v.stride)]);
     const inout = pairs(b);
     const result = (op.fn(pairs(a), inout) ?? inout) as [number, number][];
-    if (result.length !== inout.length) throw mpiError("ERR_COUNT", opName, `${op.name} returned a different number of pairs`, { measured: result.length, expected: inout.length });
+    if (result.length !== inout.length)
+      throw mpiError("ERR_COUNT", opName, `${op.name} returned a different number of pairs`, {
+        measured: result.length,
+        expected: inout.length,
+      });
     result.forEach(([v, i], k) => b.set(k * b.stride, v, i));
     return;
   }
@@ -86,13 +100,22 @@ function applyPairs(op: Op, inBytes: Uint8Array, inoutBytes: Uint8Array, type: D
   }
 }
 
-function applyUser(op: Op, inBytes: Uint8Array, inoutBytes: Uint8Array, ctor: TypedArrayConstructor, opName: string): void {
+function applyUser(
+  op: Op,
+  inBytes: Uint8Array,
+  inoutBytes: Uint8Array,
+  ctor: TypedArrayConstructor,
+  opName: string,
+): void {
   const a = typedView(inBytes, ctor);
   const b = typedView(inoutBytes, ctor);
   const result = op.fn!(a.view, b.view) as ArrayLike<number | bigint> | undefined;
   if (result !== undefined && result !== b.view) {
     if (result.length !== b.view.length) {
-      throw mpiError("ERR_COUNT", opName, `${op.name} returned a different number of elements`, { measured: result.length, expected: b.view.length });
+      throw mpiError("ERR_COUNT", opName, `${op.name} returned a different number of elements`, {
+        measured: result.length,
+        expected: b.view.length,
+      });
     }
     (b.view as unknown as { set(x: ArrayLike<number | bigint>): void }).set(result);
   }
@@ -103,7 +126,13 @@ function applyUser(op: Op, inBytes: Uint8Array, inoutBytes: Uint8Array, ctor: Ty
  * Buffer-mode reduction on packed bytes: inout = in op inout, element by element, for elements of the
  * basic or pair type `type` (reductionBase of the message type). in holds the earlier ranks' data.
  */
-export function applyOpInto(op: Op, inBytes: Uint8Array, inoutBytes: Uint8Array, type: Datatype, opName = "reduce"): void {
+export function applyOpInto(
+  op: Op,
+  inBytes: Uint8Array,
+  inoutBytes: Uint8Array,
+  type: Datatype,
+  opName = "reduce",
+): void {
   Op.check(op, opName);
   const e: ElementInfo | null = type.element;
   if (!e || e.bytes === 0) throw mpiError("ERR_TYPE", opName, `reductions need a basic or pair type, not ${type.name}`);

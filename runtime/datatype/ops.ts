@@ -38,7 +38,10 @@ export class Op {
   /** MPI_Op_create: fn(a, b) returns a op b, a from earlier ranks; commute = false keeps rank order. */
   static create(fn: UserOpFunction, commute = true): Op {
     if (typeof fn !== "function") {
-      throw mpiError("ERR_OP", "Op.create", "the op must be a function (a, b) => result", { measured: typeof fn, expected: "function" });
+      throw mpiError("ERR_OP", "Op.create", "the op must be a function (a, b) => result", {
+        measured: typeof fn,
+        expected: "function",
+      });
     }
     return new Op(fn.name ? `user op ${fn.name}` : "user op", commute, fn);
   }
@@ -110,7 +113,10 @@ function misfit(op: Op, opName: string, data: string): Error {
 
 function sameKind(op: Op, opName: string, a: unknown, b: unknown): void {
   if (kindOf(a) !== kindOf(b)) {
-    throw mpiError("ERR_OP", opName, `${op.name} got operands of different types`, { measured: kindOf(a), expected: kindOf(b) });
+    throw mpiError("ERR_OP", opName, `${op.name} got operands of different types`, {
+      measured: kindOf(a),
+      expected: kindOf(b),
+    });
   }
 }
 
@@ -130,36 +136,57 @@ function bitwise(name: string, x: bigint, y: bigint): bigint {
 
 function numberOp(op: Op, opName: string, x: number, y: number): number {
   switch (op.name) {
-    case "SUM": return x + y;
-    case "PROD": return x * y;
-    case "MAX": return Math.max(x, y);
-    case "MIN": return Math.min(x, y);
-    case "LAND": return x !== 0 && y !== 0 ? 1 : 0;
-    case "LOR": return x !== 0 || y !== 0 ? 1 : 0;
-    case "LXOR": return (x !== 0) !== (y !== 0) ? 1 : 0;
+    case "SUM":
+      return x + y;
+    case "PROD":
+      return x * y;
+    case "MAX":
+      return Math.max(x, y);
+    case "MIN":
+      return Math.min(x, y);
+    case "LAND":
+      return x !== 0 && y !== 0 ? 1 : 0;
+    case "LOR":
+      return x !== 0 || y !== 0 ? 1 : 0;
+    case "LXOR":
+      return (x !== 0) !== (y !== 0) ? 1 : 0;
   }
-  if (!Number.isSafeInteger(x) || !Number.isSafeInteger(y)) throw misfit(op, opName, `non-integer numbers (${x}, ${y})`);
+  if (!Number.isSafeInteger(x) || !Number.isSafeInteger(y))
+    throw misfit(op, opName, `non-integer numbers (${x}, ${y})`);
   return Number(bitwise(op.name, BigInt(x), BigInt(y)));
 }
 
 function bigintOp(op: Op, x: bigint, y: bigint): bigint {
   switch (op.name) {
-    case "SUM": return x + y;
-    case "PROD": return x * y;
-    case "MAX": return x > y ? x : y;
-    case "MIN": return x < y ? x : y;
-    case "LAND": return x !== 0n && y !== 0n ? 1n : 0n;
-    case "LOR": return x !== 0n || y !== 0n ? 1n : 0n;
-    case "LXOR": return (x !== 0n) !== (y !== 0n) ? 1n : 0n;
+    case "SUM":
+      return x + y;
+    case "PROD":
+      return x * y;
+    case "MAX":
+      return x > y ? x : y;
+    case "MIN":
+      return x < y ? x : y;
+    case "LAND":
+      return x !== 0n && y !== 0n ? 1n : 0n;
+    case "LOR":
+      return x !== 0n || y !== 0n ? 1n : 0n;
+    case "LXOR":
+      return (x !== 0n) !== (y !== 0n) ? 1n : 0n;
   }
   return bitwise(op.name, x, y);
 }
 
 function booleanOp(op: Op, opName: string, x: boolean, y: boolean): boolean {
   switch (op.name) {
-    case "LAND": case "BAND": return x && y;
-    case "LOR": case "BOR": return x || y;
-    case "LXOR": case "BXOR": return x !== y;
+    case "LAND":
+    case "BAND":
+      return x && y;
+    case "LOR":
+    case "BOR":
+      return x || y;
+    case "LXOR":
+    case "BXOR":
+      return x !== y;
   }
   throw misfit(op, opName, "booleans");
 }
@@ -191,7 +218,11 @@ function applyLoc(op: Op, a: unknown, b: unknown, opName: string): unknown {
     const x = a as TypedArray;
     const y = b as TypedArray;
     sameLength(opName, x, y);
-    if (x.length % 2 !== 0) throw mpiError("ERR_COUNT", opName, `${op.name} needs interleaved (value, index) pairs`, { measured: `${x.length} elements`, expected: "an even number" });
+    if (x.length % 2 !== 0)
+      throw mpiError("ERR_COUNT", opName, `${op.name} needs interleaved (value, index) pairs`, {
+        measured: `${x.length} elements`,
+        expected: "an even number",
+      });
     const out = newLike(x);
     for (let i = 0; i < x.length; i += 2) {
       const first = locPicksFirst(isMax, x[i], x[i + 1], y[i], y[i + 1]);
@@ -229,7 +260,8 @@ export function applyOp(op: Op, a: unknown, b: unknown, opName = "reduce"): unkn
   if (typeof a === "number") return numberOp(op, opName, a, b as number);
   if (typeof a === "bigint") return bigintOp(op, a, b as bigint);
   if (typeof a === "boolean") return booleanOp(op, opName, a, b as boolean);
-  if (ArrayBuffer.isView(a) && !(a instanceof DataView)) return applyTyped(op, a as TypedArray, b as TypedArray, opName);
+  if (ArrayBuffer.isView(a) && !(a instanceof DataView))
+    return applyTyped(op, a as TypedArray, b as TypedArray, opName);
   if (Array.isArray(a)) {
     const other = b as unknown[];
     sameLength(opName, a, other);

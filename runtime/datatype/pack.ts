@@ -40,7 +40,16 @@ function memoryOf(buffer: ArrayBufferLike): Memory {
 }
 
 /** Copies n segments of len bytes: segment k from s + k*sStride to d + k*dStride (absolute offsets). */
-function copySegments(src: Memory, s: number, sStride: number, dst: Memory, d: number, dStride: number, len: number, n: number): void {
+function copySegments(
+  src: Memory,
+  s: number,
+  sStride: number,
+  dst: Memory,
+  d: number,
+  dStride: number,
+  len: number,
+  n: number,
+): void {
   if (len >= NATIVE_COPY_BYTES) {
     for (let k = 0; k < n; k++, s += sStride, d += dStride) dst.u8.set(src.u8.subarray(s, s + len), d);
     return;
@@ -64,7 +73,16 @@ function copySegments(src: Memory, s: number, sStride: number, dst: Memory, d: n
  * The 8-byte loop of copySegments. Any bytes may travel through a Float64Array (INT64 data too): V8 moves
  * float64 values without touching NaN payloads on x64 and arm64; the unit tests check NaN bit patterns.
  */
-function copyDoubles(a: Float64Array, s: number, ss: number, b: Float64Array, d: number, ds: number, w: number, n: number): void {
+function copyDoubles(
+  a: Float64Array,
+  s: number,
+  ss: number,
+  b: Float64Array,
+  d: number,
+  ds: number,
+  w: number,
+  n: number,
+): void {
   if (w === 1) {
     for (let k = 0; k < n; k++, s += ss, d += ds) b[d] = a[s];
   } else {
@@ -75,7 +93,16 @@ function copyDoubles(a: Float64Array, s: number, ss: number, b: Float64Array, d:
 }
 
 /** The word loop of copySegments, with the common 1- and 2-word segments (float32, float64) unrolled. */
-function copyWords(a: Uint32Array, s: number, ss: number, b: Uint32Array, d: number, ds: number, w: number, n: number): void {
+function copyWords(
+  a: Uint32Array,
+  s: number,
+  ss: number,
+  b: Uint32Array,
+  d: number,
+  ds: number,
+  w: number,
+  n: number,
+): void {
   if (w === 1) {
     for (let k = 0; k < n; k++, s += ss, d += ds) b[d] = a[s];
   } else if (w === 2) {
@@ -168,7 +195,10 @@ export function unpackBuf(bytes: Uint8Array, spec: BufSpec, op = "unpack"): numb
 
 function checkPosition(op: string, position: number, length: number): void {
   if (!Number.isSafeInteger(position) || position < 0 || position > length) {
-    throw mpiError("ERR_ARG", op, "position is outside the packing buffer", { measured: position, expected: `0..${length}` });
+    throw mpiError("ERR_ARG", op, "position is outside the packing buffer", {
+      measured: position,
+      expected: `0..${length}`,
+    });
   }
 }
 
@@ -178,11 +208,16 @@ export function pack(inbuf: BufSpec, outbuf: Uint8Array, position: number): numb
   checkPosition(op, position, outbuf.length);
   const bytes = specCapacityBytes(inbuf);
   if (position + bytes > outbuf.length) {
-    throw mpiError("ERR_ARG", `pack(${inbuf.count} × ${inbuf.type.name}, position=${position})`, "the packing buffer is too small", {
-      measured: `${outbuf.length - position} bytes left`,
-      expected: `${bytes} bytes`,
-      hint: "Size the buffer with mpi.packSize(count, type) summed over every pack call",
-    });
+    throw mpiError(
+      "ERR_ARG",
+      `pack(${inbuf.count} × ${inbuf.type.name}, position=${position})`,
+      "the packing buffer is too small",
+      {
+        measured: `${outbuf.length - position} bytes left`,
+        expected: `${bytes} bytes`,
+        hint: "Size the buffer with mpi.packSize(count, type) summed over every pack call",
+      },
+    );
   }
   if (inbuf.type.isContiguous) outbuf.set(packBuf(inbuf), position);
   else transfer(inbuf, outbuf, position, bytes, true);
@@ -195,11 +230,16 @@ export function unpack(inbuf: Uint8Array, position: number, outbuf: BufSpec): nu
   checkPosition(op, position, inbuf.length);
   const bytes = specCapacityBytes(outbuf);
   if (position + bytes > inbuf.length) {
-    throw mpiError("ERR_TRUNCATE", `unpack(position=${position}, ${outbuf.count} × ${outbuf.type.name})`, "the packed input ends before the items", {
-      measured: `${inbuf.length - position} bytes left`,
-      expected: `${bytes} bytes`,
-      hint: "Unpack the same counts and types, in the same order, as were packed",
-    });
+    throw mpiError(
+      "ERR_TRUNCATE",
+      `unpack(position=${position}, ${outbuf.count} × ${outbuf.type.name})`,
+      "the packed input ends before the items",
+      {
+        measured: `${inbuf.length - position} bytes left`,
+        expected: `${bytes} bytes`,
+        hint: "Unpack the same counts and types, in the same order, as were packed",
+      },
+    );
   }
   unpackBuf(inbuf.subarray(position, position + bytes), outbuf, "unpack");
   return position + bytes;

@@ -18,7 +18,6 @@ import { Datatype } from "./datatype.ts";
 import { basicByCode } from "./predefined.ts";
 import { appendRepeatedSig, type SigRun } from "./typemap.ts";
 
-
 /** The run-length type signature of `count` items of `type` (basic codes with repeat counts). */
 export function signatureOf(type: Datatype, count = 1): SigRun[] {
   const out: SigRun[] = [];
@@ -149,7 +148,8 @@ export function checkSignatureMatch(sendSig: number, recvSpec: BufSpec, op: stri
     const want = signaturePrefixHash(recvType, n);
     const per = sendSig >= 0 ? elementBytes(sendSig) : 0;
     let got: number | null = -1 - sendSig;
-    if (sendSig >= 0) got = per > 0 && n % per === 0 ? appendRun({ hash: 0, scale: 1 }, sendSig, n / per).hash >>> 0 : null;
+    if (sendSig >= 0)
+      got = per > 0 && n % per === 0 ? appendRun({ hash: 0, scale: 1 }, sendSig, n / per).hash >>> 0 : null;
     match = want !== null && got !== null && want === got;
   }
   if (!match) {

@@ -73,7 +73,14 @@ export class Comm {
   }
 
   /** MPI_Sendrecv: sends and receives at once (no deadlock between two partners doing the same). */
-  async sendrecv<T = unknown>(data: unknown, dest: number, sendtag = 0, source = ANY_SOURCE, recvtag = ANY_TAG, status?: Status): Promise<T> {
+  async sendrecv<T = unknown>(
+    data: unknown,
+    dest: number,
+    sendtag = 0,
+    source = ANY_SOURCE,
+    recvtag = ANY_TAG,
+    status?: Status,
+  ): Promise<T> {
     const sending = this.isend(data, dest, sendtag);
     const value = await this.recv<T>(source, recvtag, status);
     await sending.wait();
@@ -81,7 +88,14 @@ export class Comm {
   }
 
   /** MPI_Sendrecv_replace: sends the spec's data and receives into the same spec; resolves with the status. */
-  async sendrecvReplace(spec: BufSpec, dest: number, sendtag = 0, source = ANY_SOURCE, recvtag = ANY_TAG, status?: Status): Promise<Status> {
+  async sendrecvReplace(
+    spec: BufSpec,
+    dest: number,
+    sendtag = 0,
+    source = ANY_SOURCE,
+    recvtag = ANY_TAG,
+    status?: Status,
+  ): Promise<Status> {
     const s = status ?? new Status();
     await sendrecvReplace(this.#core, spec, dest, sendtag, source, recvtag, s);
     return s;
@@ -124,7 +138,11 @@ export class Comm {
     const core = this.#core;
     const payload = core.prepareSend(data, dest, tag, name);
     if (payload === null) return completedRequest();
-    return startRequest(() => core.sendPayload(payload, dest, tag, core.context, sync), `${name}(dest=${dest}, tag=${tag})`, [core.worldRank(dest)]);
+    return startRequest(
+      () => core.sendPayload(payload, dest, tag, core.context, sync),
+      `${name}(dest=${dest}, tag=${tag})`,
+      [core.worldRank(dest)],
+    );
   }
 
   #irecv(source: number, tag: number, spec: BufSpec | null, name: string): Request {

@@ -69,13 +69,19 @@ export class Group {
   /** MPI_Group_intersection: this group's members that are also in the other, in this group's order. */
   intersection(other: Group): Group {
     const theirs = new Set(other.#members);
-    return this.#with(this.#members.filter((w) => theirs.has(w)), other);
+    return this.#with(
+      this.#members.filter((w) => theirs.has(w)),
+      other,
+    );
   }
 
   /** MPI_Group_difference: this group's members that are not in the other, in this group's order. */
   difference(other: Group): Group {
     const theirs = new Set(other.#members);
-    return this.#with(this.#members.filter((w) => !theirs.has(w)), other);
+    return this.#with(
+      this.#members.filter((w) => !theirs.has(w)),
+      other,
+    );
   }
 
   /** MPI_Group_translate_ranks: the rank in `other` of each listed rank of this group (UNDEFINED if absent). */
@@ -83,7 +89,10 @@ export class Group {
     return ranks.map((r) => {
       if (r === PROC_NULL) return PROC_NULL;
       if (!Number.isInteger(r) || r < 0 || r >= this.size) {
-        throw mpiError(ErrorCode.ERR_RANK, "group.translateRanks", "rank out of range", { measured: r, expected: `0..${this.size - 1}` });
+        throw mpiError(ErrorCode.ERR_RANK, "group.translateRanks", "rank out of range", {
+          measured: r,
+          expected: `0..${this.size - 1}`,
+        });
       }
       const i = other.#members.indexOf(this.#members[r]);
       return i < 0 ? UNDEFINED : i;
@@ -121,7 +130,8 @@ export class Group {
       if (!Number.isInteger(r) || r < 0 || r >= this.size) {
         throw mpiError(ErrorCode.ERR_RANK, op, "rank out of range", { measured: r, expected: `0..${this.size - 1}` });
       }
-      if (seen.has(r)) throw mpiError(ErrorCode.ERR_RANK, op, "rank listed twice", { measured: r, hint: "List each rank once" });
+      if (seen.has(r))
+        throw mpiError(ErrorCode.ERR_RANK, op, "rank listed twice", { measured: r, hint: "List each rank once" });
       seen.add(r);
     }
   }

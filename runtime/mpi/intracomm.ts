@@ -45,80 +45,219 @@ export class Intracomm extends Comm {
   }
 
   // ---- collectives, value mode (§6.3–6.11) --------------------------------------------------------------
-  barrier(): Promise<void> { return this.#run("barrier()", (c) => barrierDissemination(c)); }
-  bcast<T = unknown>(value: T, root = 0): Promise<T> { return this.#run(`bcast(root=${root})`, (c) => bcastValue(c, value, root)) as Promise<T>; }
-  gather<T = unknown>(value: T, root = 0): Promise<T[] | undefined> { return this.#run(`gather(root=${root})`, (c) => gatherValue(c, value, root)) as Promise<T[] | undefined>; }
-  scatter<T = unknown>(items: Opt<T[]>, root = 0): Promise<T> { return this.#run(`scatter(root=${root})`, (c) => scatterValue(c, items, root)) as Promise<T>; }
-  allgather<T = unknown>(value: T): Promise<T[]> { return this.#run("allgather()", (c) => allgatherValue(c, value)) as Promise<T[]>; }
-  alltoall<T = unknown>(items: T[]): Promise<T[]> { return this.#run("alltoall()", (c) => alltoallValue(c, items)) as Promise<T[]>; }
-  reduce<T = unknown>(value: T, op: Op = SUM, root = 0): Promise<T | undefined> { return this.#run(`reduce(op=${op}, root=${root})`, (c) => reduceValue(c, value, op, root)) as Promise<T | undefined>; }
-  allreduce<T = unknown>(value: T, op: Op = SUM): Promise<T> { return this.#run(`allreduce(op=${op})`, (c) => allreduceValue(c, value, op)) as Promise<T>; }
-  reduceScatter<T = unknown>(items: T[], op: Op = SUM): Promise<T> { return this.#run(`reduceScatter(op=${op})`, (c) => reduceScatterValue(c, items, op)) as Promise<T>; }
-  scan<T = unknown>(value: T, op: Op = SUM): Promise<T> { return this.#run(`scan(op=${op})`, (c) => scanValue(c, value, op, false)) as Promise<T>; }
-  exscan<T = unknown>(value: T, op: Op = SUM): Promise<T | undefined> { return this.#run(`exscan(op=${op})`, (c) => scanValue(c, value, op, true)) as Promise<T | undefined>; }
+  barrier(): Promise<void> {
+    return this.#run("barrier()", (c) => barrierDissemination(c));
+  }
+  bcast<T = unknown>(value: T, root = 0): Promise<T> {
+    return this.#run(`bcast(root=${root})`, (c) => bcastValue(c, value, root)) as Promise<T>;
+  }
+  gather<T = unknown>(value: T, root = 0): Promise<T[] | undefined> {
+    return this.#run(`gather(root=${root})`, (c) => gatherValue(c, value, root)) as Promise<T[] | undefined>;
+  }
+  scatter<T = unknown>(items: Opt<T[]>, root = 0): Promise<T> {
+    return this.#run(`scatter(root=${root})`, (c) => scatterValue(c, items, root)) as Promise<T>;
+  }
+  allgather<T = unknown>(value: T): Promise<T[]> {
+    return this.#run("allgather()", (c) => allgatherValue(c, value)) as Promise<T[]>;
+  }
+  alltoall<T = unknown>(items: T[]): Promise<T[]> {
+    return this.#run("alltoall()", (c) => alltoallValue(c, items)) as Promise<T[]>;
+  }
+  reduce<T = unknown>(value: T, op: Op = SUM, root = 0): Promise<T | undefined> {
+    return this.#run(`reduce(op=${op}, root=${root})`, (c) => reduceValue(c, value, op, root)) as Promise<
+      T | undefined
+    >;
+  }
+  allreduce<T = unknown>(value: T, op: Op = SUM): Promise<T> {
+    return this.#run(`allreduce(op=${op})`, (c) => allreduceValue(c, value, op)) as Promise<T>;
+  }
+  reduceScatter<T = unknown>(items: T[], op: Op = SUM): Promise<T> {
+    return this.#run(`reduceScatter(op=${op})`, (c) => reduceScatterValue(c, items, op)) as Promise<T>;
+  }
+  scan<T = unknown>(value: T, op: Op = SUM): Promise<T> {
+    return this.#run(`scan(op=${op})`, (c) => scanValue(c, value, op, false)) as Promise<T>;
+  }
+  exscan<T = unknown>(value: T, op: Op = SUM): Promise<T | undefined> {
+    return this.#run(`exscan(op=${op})`, (c) => scanValue(c, value, op, true)) as Promise<T | undefined>;
+  }
 
   // ---- collectives, buffer mode ----------------------------------------------------------------------------
-  bcastInto(spec: BufSpec, root = 0): Promise<void> { return this.#run(`bcastInto(root=${root})`, (c) => bcastInto(c, spec, root), `bcastInto(root=${root}, type=${typeSignature(spec)})`); }
-  gatherInto(send: SendSpec, recv: Opt<BufSpec>, root = 0): Promise<void> { return this.#run(`gatherInto(root=${root})`, (c) => gatherInto(c, send, recv ?? undefined, root)); }
+  bcastInto(spec: BufSpec, root = 0): Promise<void> {
+    return this.#run(
+      `bcastInto(root=${root})`,
+      (c) => bcastInto(c, spec, root),
+      `bcastInto(root=${root}, type=${typeSignature(spec)})`,
+    );
+  }
+  gatherInto(send: SendSpec, recv: Opt<BufSpec>, root = 0): Promise<void> {
+    return this.#run(`gatherInto(root=${root})`, (c) => gatherInto(c, send, recv ?? undefined, root));
+  }
   gathervInto(send: SendSpec, recv: Opt<BufSpec>, counts: Opt<Counts>, displs: Opt<Counts>, root = 0): Promise<void> {
-    return this.#run(`gathervInto(root=${root})`, (c) => gathervInto(c, send, recv ?? undefined, counts ?? undefined, displs ?? undefined, root));
+    return this.#run(`gathervInto(root=${root})`, (c) =>
+      gathervInto(c, send, recv ?? undefined, counts ?? undefined, displs ?? undefined, root),
+    );
   }
-  scatterInto(send: Opt<BufSpec>, recv: SendSpec, root = 0): Promise<void> { return this.#run(`scatterInto(root=${root})`, (c) => scatterInto(c, send ?? undefined, recv, root)); }
+  scatterInto(send: Opt<BufSpec>, recv: SendSpec, root = 0): Promise<void> {
+    return this.#run(`scatterInto(root=${root})`, (c) => scatterInto(c, send ?? undefined, recv, root));
+  }
   scattervInto(send: Opt<BufSpec>, counts: Opt<Counts>, displs: Opt<Counts>, recv: SendSpec, root = 0): Promise<void> {
-    return this.#run(`scattervInto(root=${root})`, (c) => scattervInto(c, send ?? undefined, counts ?? undefined, displs ?? undefined, recv, root));
+    return this.#run(`scattervInto(root=${root})`, (c) =>
+      scattervInto(c, send ?? undefined, counts ?? undefined, displs ?? undefined, recv, root),
+    );
   }
-  allgatherInto(send: SendSpec, recv: BufSpec): Promise<void> { return this.#run("allgatherInto()", (c) => allgatherInto(c, send, recv), `allgatherInto(type=${typeSignature(recv)})`); }
-  allgathervInto(send: SendSpec, recv: BufSpec, counts: Counts, displs?: Counts): Promise<void> { return this.#run("allgathervInto()", (c) => allgathervInto(c, send, recv, counts, displs)); }
-  alltoallInto(send: SendSpec, recv: BufSpec): Promise<void> { return this.#run("alltoallInto()", (c) => alltoallInto(c, send, recv)); }
-  alltoallvInto(send: SendSpec, sendcounts: Opt<Counts>, sdispls: Opt<Counts>, recv: BufSpec, recvcounts: Counts, rdispls?: Counts): Promise<void> {
-    return this.#run("alltoallvInto()", (c) => alltoallvInto(c, send, sendcounts ?? undefined, sdispls ?? undefined, recv, recvcounts, rdispls));
+  allgatherInto(send: SendSpec, recv: BufSpec): Promise<void> {
+    return this.#run(
+      "allgatherInto()",
+      (c) => allgatherInto(c, send, recv),
+      `allgatherInto(type=${typeSignature(recv)})`,
+    );
+  }
+  allgathervInto(send: SendSpec, recv: BufSpec, counts: Counts, displs?: Counts): Promise<void> {
+    return this.#run("allgathervInto()", (c) => allgathervInto(c, send, recv, counts, displs));
+  }
+  alltoallInto(send: SendSpec, recv: BufSpec): Promise<void> {
+    return this.#run("alltoallInto()", (c) => alltoallInto(c, send, recv));
+  }
+  alltoallvInto(
+    send: SendSpec,
+    sendcounts: Opt<Counts>,
+    sdispls: Opt<Counts>,
+    recv: BufSpec,
+    recvcounts: Counts,
+    rdispls?: Counts,
+  ): Promise<void> {
+    return this.#run("alltoallvInto()", (c) =>
+      alltoallvInto(c, send, sendcounts ?? undefined, sdispls ?? undefined, recv, recvcounts, rdispls),
+    );
   }
   /** MPI_Alltoallw: displacements in bytes, one datatype per rank on each side. */
-  alltoallw(sendbuf: BufferView, sendcounts: Counts, sdispls: Counts, sendtypes: ArrayLike<Datatype>, recvbuf: BufferView, recvcounts: Counts, rdispls: Counts, recvtypes: ArrayLike<Datatype>): Promise<void> {
-    return this.#run("alltoallw()", (c) => alltoallw(c, sendbuf, sendcounts, sdispls, sendtypes, recvbuf, recvcounts, rdispls, recvtypes));
+  alltoallw(
+    sendbuf: BufferView,
+    sendcounts: Counts,
+    sdispls: Counts,
+    sendtypes: ArrayLike<Datatype>,
+    recvbuf: BufferView,
+    recvcounts: Counts,
+    rdispls: Counts,
+    recvtypes: ArrayLike<Datatype>,
+  ): Promise<void> {
+    return this.#run("alltoallw()", (c) =>
+      alltoallw(c, sendbuf, sendcounts, sdispls, sendtypes, recvbuf, recvcounts, rdispls, recvtypes),
+    );
   }
   reduceInto(send: SendSpec, recv: Opt<BufSpec>, op: Op = SUM, root = 0): Promise<void> {
-    return this.#run(`reduceInto(op=${op}, root=${root})`, (c) => reduceInto(c, send, recv ?? undefined, op, root), `reduceInto(op=${op}, root=${root}, type=${typeSignature(send, recv ?? undefined)})`);
+    return this.#run(
+      `reduceInto(op=${op}, root=${root})`,
+      (c) => reduceInto(c, send, recv ?? undefined, op, root),
+      `reduceInto(op=${op}, root=${root}, type=${typeSignature(send, recv ?? undefined)})`,
+    );
   }
   allreduceInto(send: SendSpec, recv: BufSpec, op: Op = SUM): Promise<void> {
-    return this.#run(`allreduceInto(op=${op})`, (c) => allreduceInto(c, send, recv, op), `allreduceInto(op=${op}, type=${typeSignature(send, recv)})`);
+    return this.#run(
+      `allreduceInto(op=${op})`,
+      (c) => allreduceInto(c, send, recv, op),
+      `allreduceInto(op=${op}, type=${typeSignature(send, recv)})`,
+    );
   }
-  reduceScatterBlockInto(send: SendSpec, recv: BufSpec, op: Op = SUM): Promise<void> { return this.#run(`reduceScatterBlockInto(op=${op})`, (c) => reduceScatterBlockInto(c, send, recv, op)); }
-  reduceScatterInto(send: SendSpec, recv: BufSpec, recvcounts: Counts, op: Op = SUM): Promise<void> { return this.#run(`reduceScatterInto(op=${op})`, (c) => reduceScatterInto(c, send, recv, recvcounts, op)); }
-  scanInto(send: SendSpec, recv: BufSpec, op: Op = SUM): Promise<void> { return this.#run(`scanInto(op=${op})`, (c) => scanInto(c, send, recv, op, false)); }
-  exscanInto(send: SendSpec, recv: BufSpec, op: Op = SUM): Promise<void> { return this.#run(`exscanInto(op=${op})`, (c) => scanInto(c, send, recv, op, true)); }
+  reduceScatterBlockInto(send: SendSpec, recv: BufSpec, op: Op = SUM): Promise<void> {
+    return this.#run(`reduceScatterBlockInto(op=${op})`, (c) => reduceScatterBlockInto(c, send, recv, op));
+  }
+  reduceScatterInto(send: SendSpec, recv: BufSpec, recvcounts: Counts, op: Op = SUM): Promise<void> {
+    return this.#run(`reduceScatterInto(op=${op})`, (c) => reduceScatterInto(c, send, recv, recvcounts, op));
+  }
+  scanInto(send: SendSpec, recv: BufSpec, op: Op = SUM): Promise<void> {
+    return this.#run(`scanInto(op=${op})`, (c) => scanInto(c, send, recv, op, false));
+  }
+  exscanInto(send: SendSpec, recv: BufSpec, op: Op = SUM): Promise<void> {
+    return this.#run(`exscanInto(op=${op})`, (c) => scanInto(c, send, recv, op, true));
+  }
 
   // ---- nonblocking collectives (§6.12) ------------------------------------------------------------------------
-  ibarrier(): Request { return this.#start("ibarrier()", (c) => barrierDissemination(c)); }
-  ibcast(value: unknown, root = 0): Request { return this.#start(`ibcast(root=${root})`, (c) => bcastValue(c, value, root)); }
-  igather(value: unknown, root = 0): Request { return this.#start(`igather(root=${root})`, (c) => gatherValue(c, value, root)); }
-  iscatter(items: Opt<unknown[]>, root = 0): Request { return this.#start(`iscatter(root=${root})`, (c) => scatterValue(c, items, root)); }
-  iallgather(value: unknown): Request { return this.#start("iallgather()", (c) => allgatherValue(c, value)); }
-  ialltoall(items: unknown[]): Request { return this.#start("ialltoall()", (c) => alltoallValue(c, items)); }
-  ireduce(value: unknown, op: Op = SUM, root = 0): Request { return this.#start(`ireduce(op=${op}, root=${root})`, (c) => reduceValue(c, value, op, root)); }
-  iallreduce(value: unknown, op: Op = SUM): Request { return this.#start(`iallreduce(op=${op})`, (c) => allreduceValue(c, value, op)); }
-  ireduceScatter(items: unknown[], op: Op = SUM): Request { return this.#start(`ireduceScatter(op=${op})`, (c) => reduceScatterValue(c, items, op)); }
-  iscan(value: unknown, op: Op = SUM): Request { return this.#start(`iscan(op=${op})`, (c) => scanValue(c, value, op, false)); }
-  iexscan(value: unknown, op: Op = SUM): Request { return this.#start(`iexscan(op=${op})`, (c) => scanValue(c, value, op, true)); }
-  ibcastInto(spec: BufSpec, root = 0): Request { return this.#start(`ibcastInto(root=${root})`, (c) => bcastInto(c, spec, root)); }
-  igatherInto(send: SendSpec, recv: Opt<BufSpec>, root = 0): Request { return this.#start(`igatherInto(root=${root})`, (c) => gatherInto(c, send, recv ?? undefined, root)); }
+  ibarrier(): Request {
+    return this.#start("ibarrier()", (c) => barrierDissemination(c));
+  }
+  ibcast(value: unknown, root = 0): Request {
+    return this.#start(`ibcast(root=${root})`, (c) => bcastValue(c, value, root));
+  }
+  igather(value: unknown, root = 0): Request {
+    return this.#start(`igather(root=${root})`, (c) => gatherValue(c, value, root));
+  }
+  iscatter(items: Opt<unknown[]>, root = 0): Request {
+    return this.#start(`iscatter(root=${root})`, (c) => scatterValue(c, items, root));
+  }
+  iallgather(value: unknown): Request {
+    return this.#start("iallgather()", (c) => allgatherValue(c, value));
+  }
+  ialltoall(items: unknown[]): Request {
+    return this.#start("ialltoall()", (c) => alltoallValue(c, items));
+  }
+  ireduce(value: unknown, op: Op = SUM, root = 0): Request {
+    return this.#start(`ireduce(op=${op}, root=${root})`, (c) => reduceValue(c, value, op, root));
+  }
+  iallreduce(value: unknown, op: Op = SUM): Request {
+    return this.#start(`iallreduce(op=${op})`, (c) => allreduceValue(c, value, op));
+  }
+  ireduceScatter(items: unknown[], op: Op = SUM): Request {
+    return this.#start(`ireduceScatter(op=${op})`, (c) => reduceScatterValue(c, items, op));
+  }
+  iscan(value: unknown, op: Op = SUM): Request {
+    return this.#start(`iscan(op=${op})`, (c) => scanValue(c, value, op, false));
+  }
+  iexscan(value: unknown, op: Op = SUM): Request {
+    return this.#start(`iexscan(op=${op})`, (c) => scanValue(c, value, op, true));
+  }
+  ibcastInto(spec: BufSpec, root = 0): Request {
+    return this.#start(`ibcastInto(root=${root})`, (c) => bcastInto(c, spec, root));
+  }
+  igatherInto(send: SendSpec, recv: Opt<BufSpec>, root = 0): Request {
+    return this.#start(`igatherInto(root=${root})`, (c) => gatherInto(c, send, recv ?? undefined, root));
+  }
   igathervInto(send: SendSpec, recv: Opt<BufSpec>, counts: Opt<Counts>, displs: Opt<Counts>, root = 0): Request {
-    return this.#start(`igathervInto(root=${root})`, (c) => gathervInto(c, send, recv ?? undefined, counts ?? undefined, displs ?? undefined, root));
+    return this.#start(`igathervInto(root=${root})`, (c) =>
+      gathervInto(c, send, recv ?? undefined, counts ?? undefined, displs ?? undefined, root),
+    );
   }
-  iscatterInto(send: Opt<BufSpec>, recv: SendSpec, root = 0): Request { return this.#start(`iscatterInto(root=${root})`, (c) => scatterInto(c, send ?? undefined, recv, root)); }
+  iscatterInto(send: Opt<BufSpec>, recv: SendSpec, root = 0): Request {
+    return this.#start(`iscatterInto(root=${root})`, (c) => scatterInto(c, send ?? undefined, recv, root));
+  }
   iscattervInto(send: Opt<BufSpec>, counts: Opt<Counts>, displs: Opt<Counts>, recv: SendSpec, root = 0): Request {
-    return this.#start(`iscattervInto(root=${root})`, (c) => scattervInto(c, send ?? undefined, counts ?? undefined, displs ?? undefined, recv, root));
+    return this.#start(`iscattervInto(root=${root})`, (c) =>
+      scattervInto(c, send ?? undefined, counts ?? undefined, displs ?? undefined, recv, root),
+    );
   }
-  iallgatherInto(send: SendSpec, recv: BufSpec): Request { return this.#start("iallgatherInto()", (c) => allgatherInto(c, send, recv)); }
-  iallgathervInto(send: SendSpec, recv: BufSpec, counts: Counts, displs?: Counts): Request { return this.#start("iallgathervInto()", (c) => allgathervInto(c, send, recv, counts, displs)); }
-  ialltoallInto(send: SendSpec, recv: BufSpec): Request { return this.#start("ialltoallInto()", (c) => alltoallInto(c, send, recv)); }
-  ialltoallvInto(send: SendSpec, sendcounts: Opt<Counts>, sdispls: Opt<Counts>, recv: BufSpec, recvcounts: Counts, rdispls?: Counts): Request {
-    return this.#start("ialltoallvInto()", (c) => alltoallvInto(c, send, sendcounts ?? undefined, sdispls ?? undefined, recv, recvcounts, rdispls));
+  iallgatherInto(send: SendSpec, recv: BufSpec): Request {
+    return this.#start("iallgatherInto()", (c) => allgatherInto(c, send, recv));
   }
-  ireduceInto(send: SendSpec, recv: Opt<BufSpec>, op: Op = SUM, root = 0): Request { return this.#start(`ireduceInto(op=${op}, root=${root})`, (c) => reduceInto(c, send, recv ?? undefined, op, root)); }
-  iallreduceInto(send: SendSpec, recv: BufSpec, op: Op = SUM): Request { return this.#start(`iallreduceInto(op=${op})`, (c) => allreduceInto(c, send, recv, op)); }
-  iscanInto(send: SendSpec, recv: BufSpec, op: Op = SUM): Request { return this.#start(`iscanInto(op=${op})`, (c) => scanInto(c, send, recv, op, false)); }
-  iexscanInto(send: SendSpec, recv: BufSpec, op: Op = SUM): Request { return this.#start(`iexscanInto(op=${op})`, (c) => scanInto(c, send, recv, op, true)); }
+  iallgathervInto(send: SendSpec, recv: BufSpec, counts: Counts, displs?: Counts): Request {
+    return this.#start("iallgathervInto()", (c) => allgathervInto(c, send, recv, counts, displs));
+  }
+  ialltoallInto(send: SendSpec, recv: BufSpec): Request {
+    return this.#start("ialltoallInto()", (c) => alltoallInto(c, send, recv));
+  }
+  ialltoallvInto(
+    send: SendSpec,
+    sendcounts: Opt<Counts>,
+    sdispls: Opt<Counts>,
+    recv: BufSpec,
+    recvcounts: Counts,
+    rdispls?: Counts,
+  ): Request {
+    return this.#start("ialltoallvInto()", (c) =>
+      alltoallvInto(c, send, sendcounts ?? undefined, sdispls ?? undefined, recv, recvcounts, rdispls),
+    );
+  }
+  ireduceInto(send: SendSpec, recv: Opt<BufSpec>, op: Op = SUM, root = 0): Request {
+    return this.#start(`ireduceInto(op=${op}, root=${root})`, (c) => reduceInto(c, send, recv ?? undefined, op, root));
+  }
+  iallreduceInto(send: SendSpec, recv: BufSpec, op: Op = SUM): Request {
+    return this.#start(`iallreduceInto(op=${op})`, (c) => allreduceInto(c, send, recv, op));
+  }
+  iscanInto(send: SendSpec, recv: BufSpec, op: Op = SUM): Request {
+    return this.#start(`iscanInto(op=${op})`, (c) => scanInto(c, send, recv, op, false));
+  }
+  iexscanInto(send: SendSpec, recv: BufSpec, op: Op = SUM): Request {
+    return this.#start(`iexscanInto(op=${op})`, (c) => scanInto(c, send, recv, op, true));
+  }
 
   #run<T>(op: string, body: (c: CollCall) => Promise<T>, checked?: string): Promise<T> {
     return runCollective(this.#core, op, body, checked);
@@ -183,7 +322,11 @@ export class Intracomm extends Comm {
 
 /** The world ranks of a group passed to a constructor (ERR_GROUP when it is not a group). */
 function membersOf(op: string, group: Group): readonly number[] {
-  if (!(group instanceof Group)) throw mpiError(ErrorCode.ERR_GROUP, op, "not a group", { measured: typeof group, expected: "comm.group or a group made from it" });
+  if (!(group instanceof Group))
+    throw mpiError(ErrorCode.ERR_GROUP, op, "not a group", {
+      measured: typeof group,
+      expected: "comm.group or a group made from it",
+    });
   return groupMembers(group);
 }
 
@@ -194,6 +337,7 @@ export function newIntracomm(core: CommCore): Intracomm {
 
 /** MPI_Comm_compare: IDENT (same communicator), CONGRUENT (same members and order), SIMILAR (same members), UNEQUAL. */
 export function compare(a: Comm, b: Comm): number {
-  if (!a || !b) throw mpiError(ErrorCode.ERR_COMM, "compare", "a communicator is null", { hint: "compare two live communicators" });
+  if (!a || !b)
+    throw mpiError(ErrorCode.ERR_COMM, "compare", "a communicator is null", { hint: "compare two live communicators" });
   return compareComms(commCore(a), commCore(b));
 }

@@ -88,7 +88,12 @@ export class Request {
 }
 
 /** Starts an operation and returns its request (for the communicators, windows and messages). */
-export function startRequest(start: RequestStart, description: string, waitsFor?: number[], canceller?: () => boolean): Request {
+export function startRequest(
+  start: RequestStart,
+  description: string,
+  waitsFor?: number[],
+  canceller?: () => boolean,
+): Request {
   return make(start, description, waitsFor, canceller);
 }
 
@@ -122,7 +127,9 @@ export class PersistentRequest {
   /** MPI_Start: begins a round (ERR_REQUEST while the previous one is still running). */
   start(): void {
     if (this.#current && !this.#current.done) {
-      throw mpiError(ErrorCode.ERR_REQUEST, `start(${this.#description})`, "the request is still active", { hint: "wait() for it before start() again" });
+      throw mpiError(ErrorCode.ERR_REQUEST, `start(${this.#description})`, "the request is still active", {
+        hint: "wait() for it before start() again",
+      });
     }
     this.#current = this.#begin();
   }
@@ -180,10 +187,17 @@ function retire(requests: MaybeRequest[], i: number, status?: Status): unknown {
 }
 
 /** What a list call waits for, as diagnostics show it: the first three requests, and who can complete them. */
-function pendingCall(name: string, live: AnyRequest[], total?: number): { describe: () => string; waitsFor?: number[] } {
+function pendingCall(
+  name: string,
+  live: AnyRequest[],
+  total?: number,
+): { describe: () => string; waitsFor?: number[] } {
   const runs = live.map((r) => running(r)!);
   const head = runs.slice(0, 3).map(descriptionOf).join(", ");
-  const describe = () => (total === undefined ? `${name}(${runs.length} requests: ${head})` : `${name}(${runs.length} of ${total} requests pending: ${head})`);
+  const describe = () =>
+    total === undefined
+      ? `${name}(${runs.length} requests: ${head})`
+      : `${name}(${runs.length} of ${total} requests pending: ${head})`;
   const known = runs.every((r) => waitsForOf(r));
   return { describe, waitsFor: known ? [...new Set(runs.flatMap((r) => waitsForOf(r)!))] : undefined };
 }
@@ -208,8 +222,16 @@ export async function waitany(requests: MaybeRequest[], status?: Status): Promis
   if (!candidates.length) return [UNDEFINED, undefined];
   const ready = candidates.find(([r]) => r.done);
   if (ready) return [ready[1], retire(requests, ready[1], status)];
-  const { describe, waitsFor } = pendingCall("waitany", candidates.map(([r]) => r));
-  const index = await blocking(Promise.race(candidates.map(([r, i]) => settled(r).then(() => i))), describe, undefined, waitsFor);
+  const { describe, waitsFor } = pendingCall(
+    "waitany",
+    candidates.map(([r]) => r),
+  );
+  const index = await blocking(
+    Promise.race(candidates.map(([r, i]) => settled(r).then(() => i))),
+    describe,
+    undefined,
+    waitsFor,
+  );
   return [index, retire(requests, index, status)];
 }
 

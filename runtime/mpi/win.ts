@@ -38,7 +38,10 @@ export class Win {
 
   /** MPI_Win_create (collective): exposes `array`; displacements count `dispUnit` bytes (default: its element size). */
   static async create(array: BufferView, comm: Comm, options: { dispUnit?: number } = {}): Promise<Win> {
-    if (!(comm instanceof Comm) || comm.rank < 0) throw mpiError("ERR_COMM", "Win.create", "not a communicator this rank belongs to", { hint: "Pass mpi.COMM_WORLD or a communicator returned by init(), dup() or split()" });
+    if (!(comm instanceof Comm) || comm.rank < 0)
+      throw mpiError("ERR_COMM", "Win.create", "not a communicator this rank belongs to", {
+        hint: "Pass mpi.COMM_WORLD or a communicator returned by init(), dup() or split()",
+      });
     const win = new Win(array, comm, await createWindow(commCore(comm), array, options.dispUnit));
     windowCreated(win, `Win.create(${array.byteLength} bytes) on ${comm.name}`);
     return win;
@@ -48,7 +51,12 @@ export class Win {
    * MPI_Win_allocate (collective): a window of `count` items of `datatype`, zeroed, in `win.memory` (an array of
    * the type's basic element, or bytes for a type that mixes several). Displacements count items of the type.
    */
-  static async allocate(count: number, datatype: Datatype, comm: Comm, options: { dispUnit?: number } = {}): Promise<Win> {
+  static async allocate(
+    count: number,
+    datatype: Datatype,
+    comm: Comm,
+    options: { dispUnit?: number } = {},
+  ): Promise<Win> {
     const memory = allocateMemory(count, datatype);
     return Win.create(memory, comm, { dispUnit: options.dispUnit ?? Math.max(1, datatype.extent) });
   }
@@ -79,25 +87,52 @@ export class Win {
   }
 
   /** MPI_Accumulate: target = origin op target, element-wise and atomic per element (op predefined, or REPLACE). */
-  accumulate(origin: unknown, targetRank: number, targetDisp = 0, op: Op = SUM, targetType?: Datatype, targetCount?: number): void {
+  accumulate(
+    origin: unknown,
+    targetRank: number,
+    targetDisp = 0,
+    op: Op = SUM,
+    targetType?: Datatype,
+    targetCount?: number,
+  ): void {
     this.#trace("rma", "accumulate", targetRank, targetDisp);
     access.accumulate(this.#parts, origin, targetRank, targetDisp, op, targetType, targetCount);
   }
 
   /** MPI_Get_accumulate: result = old target; target = origin op target (NO_OP: an atomic read, origin may be null). */
-  getAccumulate(origin: unknown, result: unknown, targetRank: number, targetDisp = 0, op: Op = SUM, targetType?: Datatype, targetCount?: number): void {
+  getAccumulate(
+    origin: unknown,
+    result: unknown,
+    targetRank: number,
+    targetDisp = 0,
+    op: Op = SUM,
+    targetType?: Datatype,
+    targetCount?: number,
+  ): void {
     this.#trace("rma", "getAccumulate", targetRank, targetDisp);
     access.getAccumulate(this.#parts, origin, result, targetRank, targetDisp, op, targetType, targetCount);
   }
 
   /** MPI_Fetch_and_op on one element (of the target window's type, or `datatype`): resolves with the old value. */
-  fetchAndOp(value: number | bigint | null, targetRank: number, targetDisp = 0, op: Op = SUM, datatype?: Datatype): Promise<number | bigint | undefined> {
+  fetchAndOp(
+    value: number | bigint | null,
+    targetRank: number,
+    targetDisp = 0,
+    op: Op = SUM,
+    datatype?: Datatype,
+  ): Promise<number | bigint | undefined> {
     this.#trace("rma", "fetchAndOp", targetRank, targetDisp);
     return access.fetchAndOp(this.#parts, value, targetRank, targetDisp, op, datatype);
   }
 
   /** MPI_Compare_and_swap: the element becomes `value` if it equals `compare`; resolves with the old value. */
-  compareAndSwap(value: number | bigint, compare: number | bigint, targetRank: number, targetDisp = 0, datatype?: Datatype): Promise<number | bigint | undefined> {
+  compareAndSwap(
+    value: number | bigint,
+    compare: number | bigint,
+    targetRank: number,
+    targetDisp = 0,
+    datatype?: Datatype,
+  ): Promise<number | bigint | undefined> {
     this.#trace("rma", "compareAndSwap", targetRank, targetDisp);
     return access.compareAndSwap(this.#parts, value, compare, targetRank, targetDisp, datatype);
   }
@@ -188,7 +223,10 @@ export class Win {
   /** One trace event of this window (nothing when the trace is off). */
   #trace(kind: "rma" | "epoch", op: string, target?: number, disp?: number): void {
     const window = this.#parts.core.name;
-    traceEvent(kind, kind === "rma" ? { op, target, disp, window } : target === undefined ? { op, window } : { op, target, window });
+    traceEvent(
+      kind,
+      kind === "rma" ? { op, target, disp, window } : target === undefined ? { op, window } : { op, target, window },
+    );
   }
 }
 

@@ -75,12 +75,22 @@ export class WinCore {
   waitFor(ready: () => boolean, describe: () => string, waitsFor: number[]): Promise<void> {
     if (ready()) return Promise.resolve();
     const p = new Promise<void>((resolve) => this.waiters.add({ ready, resolve }));
-    return blocking(p, describe, this.comm.name, waitsFor.map((r) => this.comm.worldRank(r)));
+    return blocking(
+      p,
+      describe,
+      this.comm.name,
+      waitsFor.map((r) => this.comm.worldRank(r)),
+    );
   }
 
   /** Records a pending promise as a blocking call on this window (diagnostics, keep-alive). */
   blocking<T>(p: Promise<T>, describe: string, waitsFor: number[]): Promise<T> {
-    return blocking(p, describe, this.comm.name, waitsFor.map((r) => this.comm.worldRank(r)));
+    return blocking(
+      p,
+      describe,
+      this.comm.name,
+      waitsFor.map((r) => this.comm.worldRank(r)),
+    );
   }
 
   /** Re-checks every waiter (after a frame changed the state). */

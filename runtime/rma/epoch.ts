@@ -36,49 +36,105 @@ export class EpochState {
       return 0;
     }
     if (this.accessGroup) {
-      throw syncError(op, `rank ${target} is not in the group of the access epoch opened by start()`, "Add the target to the group passed to win.start(group), or lock it with win.lock(target)", target, `one of [${[...this.accessGroup].join(", ")}]`);
+      throw syncError(
+        op,
+        `rank ${target} is not in the group of the access epoch opened by start()`,
+        "Add the target to the group passed to win.start(group), or lock it with win.lock(target)",
+        target,
+        `one of [${[...this.accessGroup].join(", ")}]`,
+      );
     }
-    throw syncError(op, "no access epoch is open on the window", `Open one first: await win.fence(), await win.lock(${target}) (passive target) or await win.start(group) (PSCW)`);
+    throw syncError(
+      op,
+      "no access epoch is open on the window",
+      `Open one first: await win.fence(), await win.lock(${target}) (passive target) or await win.start(group) (PSCW)`,
+    );
   }
 
   /** Throws unless a fence may be called now. */
   checkFence(op: string): void {
     if (this.locked.size) {
-      throw syncError(op, "fence inside a passive-target epoch", `Unlock first: await win.${this.lockAll ? "unlockAll()" : `unlock(${[...this.locked.keys()][0]})`}; fence and lock epochs do not mix`, `locked targets [${[...this.locked.keys()].join(", ")}]`, "none");
+      throw syncError(
+        op,
+        "fence inside a passive-target epoch",
+        `Unlock first: await win.${this.lockAll ? "unlockAll()" : `unlock(${[...this.locked.keys()][0]})`}; fence and lock epochs do not mix`,
+        `locked targets [${[...this.locked.keys()].join(", ")}]`,
+        "none",
+      );
     }
     if (this.accessGroup || this.exposureGroup) {
-      throw syncError(op, "fence inside a PSCW epoch", this.accessGroup ? "Call await win.complete() first" : "Call await win.wait() first");
+      throw syncError(
+        op,
+        "fence inside a PSCW epoch",
+        this.accessGroup ? "Call await win.complete() first" : "Call await win.wait() first",
+      );
     }
   }
 
   /** Throws if a fence epoch with operations is open (before lock/start/post). */
   checkNoFenceEpoch(op: string, what: string): void {
     if (this.fenceOpen && this.opsSinceFence) {
-      throw syncError(op, `${what} inside a fence epoch that issued operations`, "End the fence epoch with await win.fence(mpi.MODE_NOSUCCEED) before switching to lock or PSCW synchronisation");
+      throw syncError(
+        op,
+        `${what} inside a fence epoch that issued operations`,
+        "End the fence epoch with await win.fence(mpi.MODE_NOSUCCEED) before switching to lock or PSCW synchronisation",
+      );
     }
     this.fenceOpen = false;
   }
 
   checkLock(op: string, target: number): void {
-    if (this.lockAll) throw syncError(op, "lock inside lockAll()", "lockAll already locks every target; call await win.unlockAll() first");
+    if (this.lockAll)
+      throw syncError(
+        op,
+        "lock inside lockAll()",
+        "lockAll already locks every target; call await win.unlockAll() first",
+      );
     if (this.locked.has(target)) {
-      throw syncError(op, `rank ${target} is already locked by this rank`, "Unlock it before locking it again", this.locked.get(target) === LOCK_EXCLUSIVE ? "LOCK_EXCLUSIVE held" : "LOCK_SHARED held", "no lock");
+      throw syncError(
+        op,
+        `rank ${target} is already locked by this rank`,
+        "Unlock it before locking it again",
+        this.locked.get(target) === LOCK_EXCLUSIVE ? "LOCK_EXCLUSIVE held" : "LOCK_SHARED held",
+        "no lock",
+      );
     }
     this.checkNoFenceEpoch(op, "lock");
   }
 
   checkUnlock(op: string, target: number): void {
-    if (this.lockAll) throw syncError(op, "unlock inside lockAll()", "Close a lockAll() epoch with await win.unlockAll()");
+    if (this.lockAll)
+      throw syncError(op, "unlock inside lockAll()", "Close a lockAll() epoch with await win.unlockAll()");
     if (!this.locked.has(target)) {
-      throw syncError(op, `rank ${target} is not locked by this rank`, `Call await win.lock(${target}) before operations and unlock(${target}) after them`, "no lock", "a lock from win.lock()");
+      throw syncError(
+        op,
+        `rank ${target} is not locked by this rank`,
+        `Call await win.lock(${target}) before operations and unlock(${target}) after them`,
+        "no lock",
+        "a lock from win.lock()",
+      );
     }
   }
 
   /** Throws if any epoch is still open (before free). */
   checkClosed(op: string): void {
-    if (this.locked.size) throw syncError(op, "the window is freed inside a passive-target epoch", `Call await win.${this.lockAll ? "unlockAll()" : "unlock(target)"} first`, `locked targets [${[...this.locked.keys()].join(", ")}]`, "none");
-    if (this.accessGroup) throw syncError(op, "the window is freed inside a PSCW access epoch", "Call await win.complete() first");
-    if (this.exposureGroup) throw syncError(op, "the window is freed inside a PSCW exposure epoch", "Call await win.wait() first");
-    if (this.fenceOpen && this.opsSinceFence) throw syncError(op, "the window is freed inside a fence epoch with operations not completed", "Call await win.fence() after the last operation, then free()");
+    if (this.locked.size)
+      throw syncError(
+        op,
+        "the window is freed inside a passive-target epoch",
+        `Call await win.${this.lockAll ? "unlockAll()" : "unlock(target)"} first`,
+        `locked targets [${[...this.locked.keys()].join(", ")}]`,
+        "none",
+      );
+    if (this.accessGroup)
+      throw syncError(op, "the window is freed inside a PSCW access epoch", "Call await win.complete() first");
+    if (this.exposureGroup)
+      throw syncError(op, "the window is freed inside a PSCW exposure epoch", "Call await win.wait() first");
+    if (this.fenceOpen && this.opsSinceFence)
+      throw syncError(
+        op,
+        "the window is freed inside a fence epoch with operations not completed",
+        "Call await win.fence() after the last operation, then free()",
+      );
   }
 }

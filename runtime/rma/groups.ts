@@ -10,7 +10,8 @@ export type GroupLike = ArrayLike<number> | { members: ArrayLike<number> } | { w
 function worldRanksOf(group: unknown): ArrayLike<number> | null {
   const g = group as { members?: unknown; worldRanks?: unknown };
   if (g && typeof g.worldRanks === "function") return (g.worldRanks as () => ArrayLike<number>)();
-  if (g && g.members && typeof (g.members as ArrayLike<number>).length === "number") return g.members as ArrayLike<number>;
+  if (g && g.members && typeof (g.members as ArrayLike<number>).length === "number")
+    return g.members as ArrayLike<number>;
   return null;
 }
 
@@ -21,21 +22,37 @@ export function groupRanks(group: unknown, comm: CommCore, op: string): number[]
     ranks = Array.from(group as ArrayLike<number>);
     for (const r of ranks) {
       if (!Number.isInteger(r) || r < 0 || r >= comm.size) {
-        throw mpiError("ERR_RANK", op, "a rank of the group is out of range", { measured: r, expected: `0..${comm.size - 1}`, hint: `ranks are those of the window's communicator ${comm.name}` });
+        throw mpiError("ERR_RANK", op, "a rank of the group is out of range", {
+          measured: r,
+          expected: `0..${comm.size - 1}`,
+          hint: `ranks are those of the window's communicator ${comm.name}`,
+        });
       }
     }
   } else {
     const world = worldRanksOf(group);
     if (!world) {
-      throw mpiError("ERR_ARG", op, "the group must be a list of ranks or an mpi.Group", { measured: group === null ? "null" : typeof group, expected: "number[] or mpi.Group" });
+      throw mpiError("ERR_ARG", op, "the group must be a list of ranks or an mpi.Group", {
+        measured: group === null ? "null" : typeof group,
+        expected: "number[] or mpi.Group",
+      });
     }
     ranks = Array.from(world, (w) => {
       const local = comm.localRank(w);
-      if (local < 0) throw mpiError("ERR_GROUP", op, `world rank ${w} of the group is not a member of the window's communicator ${comm.name}`);
+      if (local < 0)
+        throw mpiError(
+          "ERR_GROUP",
+          op,
+          `world rank ${w} of the group is not a member of the window's communicator ${comm.name}`,
+        );
       return local;
     });
   }
   const unique = [...new Set(ranks)].sort((a, b) => a - b);
-  if (unique.length !== ranks.length) throw mpiError("ERR_GROUP", op, "a rank appears twice in the group", { measured: `[${ranks.join(", ")}]`, expected: "distinct ranks" });
+  if (unique.length !== ranks.length)
+    throw mpiError("ERR_GROUP", op, "a rank appears twice in the group", {
+      measured: `[${ranks.join(", ")}]`,
+      expected: "distinct ranks",
+    });
   return unique;
 }

@@ -63,7 +63,15 @@ export function gatherFrom(memory: Uint8Array, l: TargetLayout, out: Uint8Array 
  * accumulate: window = window op origin, element by element (elements of the basic type `code`); returns
  * the window's previous contents, packed, when `wantOld` (getAccumulate, fetchAndOp).
  */
-export function combineInto(memory: Uint8Array, l: TargetLayout, origin: Uint8Array, op: Op, code: number, wantOld: boolean, opName: string): Uint8Array | null {
+export function combineInto(
+  memory: Uint8Array,
+  l: TargetLayout,
+  origin: Uint8Array,
+  op: Op,
+  code: number,
+  wantOld: boolean,
+  opName: string,
+): Uint8Array | null {
   if (op === NO_OP) return wantOld ? gatherFrom(memory, l) : null; // an atomic read: NO_OP sends no data
   if (l.bytes === 0) return wantOld ? new Uint8Array(0) : null; // zero elements: nothing to combine, whatever the op
   const base = basicByCode(code, opName);

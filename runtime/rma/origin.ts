@@ -4,13 +4,44 @@
 // arrives. The data of put/accumulate is copied into the frame at the call, so the origin buffer may be
 // reused at once; get results are written into the origin buffer when the REPLY lands, which is before
 // the closing synchronisation returns (that waits for every answer).
-import { MAXLOC, MINLOC, NO_OP, REPLACE, SUM, PROD, MAX, MIN, LAND, LOR, LXOR, BAND, BOR, BXOR, type Op } from "../datatype/index.ts";
+import {
+  MAXLOC,
+  MINLOC,
+  NO_OP,
+  REPLACE,
+  SUM,
+  PROD,
+  MAX,
+  MIN,
+  LAND,
+  LOR,
+  LXOR,
+  BAND,
+  BOR,
+  BXOR,
+  type Op,
+} from "../datatype/index.ts";
 import { WindowMsg } from "../protocol.ts";
 import { Reader, Writer, layoutBytes, type TargetLayout } from "./codec.ts";
 import type { WinCore } from "./core.ts";
 
 /** Predefined ops by wire code (MPI forbids user ops in one-sided accumulates). */
-export const OPS_BY_CODE: ReadonlyArray<Op> = [SUM, PROD, MAX, MIN, LAND, LOR, LXOR, BAND, BOR, BXOR, MAXLOC, MINLOC, REPLACE, NO_OP];
+export const OPS_BY_CODE: ReadonlyArray<Op> = [
+  SUM,
+  PROD,
+  MAX,
+  MIN,
+  LAND,
+  LOR,
+  LXOR,
+  BAND,
+  BOR,
+  BXOR,
+  MAXLOC,
+  MINLOC,
+  REPLACE,
+  NO_OP,
+];
 
 interface Pending {
   target: number;
@@ -55,7 +86,9 @@ export class Origin {
   }
 
   put(target: number, flags: number, layout: TargetLayout, data: Uint8Array): void {
-    const w = this.frame(flags, 0, layoutBytes(layout) + data.byteLength).layout(layout).data(data);
+    const w = this.frame(flags, 0, layoutBytes(layout) + data.byteLength)
+      .layout(layout)
+      .data(data);
     this.touched.add(target);
     this.core.send(target, WindowMsg.PUT, w.bytes);
   }
@@ -74,7 +107,15 @@ export class Origin {
   }
 
   /** getAccumulate / fetchAndOp: `land` gets the target's previous contents, packed. */
-  getAccumulate(target: number, flags: number, layout: TargetLayout, op: Op, code: number, data: Uint8Array, land: (old: Uint8Array) => void): void {
+  getAccumulate(
+    target: number,
+    flags: number,
+    layout: TargetLayout,
+    op: Op,
+    code: number,
+    data: Uint8Array,
+    land: (old: Uint8Array) => void,
+  ): void {
     const opId = this.track(target, land);
     const w = this.frame(flags, opId, layoutBytes(layout) + 2 + data.byteLength);
     w.layout(layout).u8(OPS_BY_CODE.indexOf(op)).u8(code).data(data);
@@ -83,9 +124,20 @@ export class Origin {
   }
 
   /** compareAndSwap: resolves with the target's previous element. */
-  compareAndSwap(target: number, flags: number, offset: number, code: number, value: Uint8Array, compare: Uint8Array): Promise<Uint8Array> {
+  compareAndSwap(
+    target: number,
+    flags: number,
+    offset: number,
+    code: number,
+    value: Uint8Array,
+    compare: Uint8Array,
+  ): Promise<Uint8Array> {
     const { opId, answer } = this.expect(target);
-    const w = this.frame(flags, opId, 8 + 1 + 2 * value.byteLength).f64(offset).u8(code).data(value).data(compare);
+    const w = this.frame(flags, opId, 8 + 1 + 2 * value.byteLength)
+      .f64(offset)
+      .u8(code)
+      .data(value)
+      .data(compare);
     this.touched.add(target);
     this.core.send(target, WindowMsg.CAS, w.bytes);
     return answer;

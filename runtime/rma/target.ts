@@ -62,7 +62,8 @@ export class Target {
         }
       }
     } catch (err) {
-      const text = err instanceof MpiError ? err.message : `one-sided frame from rank ${source} failed: ${(err as Error).message}`;
+      const text =
+        err instanceof MpiError ? err.message : `one-sided frame from rank ${source} failed: ${(err as Error).message}`;
       this.core.comm.world.fatal(`${this.core.name}: ${text}`);
     }
     this.core.wake();
@@ -120,7 +121,15 @@ export class Target {
         const op = OPS_BY_CODE[body.u8()];
         const code = body.u8();
         const wantOld = d.kind === WindowMsg.GET_ACC;
-        const old = combineInto(memory, layout, body.data(layout.bytes), op, code, wantOld, `accumulate from rank ${source}`);
+        const old = combineInto(
+          memory,
+          layout,
+          body.data(layout.bytes),
+          op,
+          code,
+          wantOld,
+          `accumulate from rank ${source}`,
+        );
         if (wantOld) this.reply(source, header.opId, old!);
         return;
       }
@@ -154,7 +163,11 @@ export class Target {
     const value = rest.subarray(0, n);
     const compare = rest.subarray(n);
     const old = memory.slice(offset, offset + n);
-    if (old.byteLength !== n) throw new MpiError(ErrorCode.ERR_RMA_RANGE, `compareAndSwap at byte ${offset} is outside the window of ${memory.byteLength} bytes`);
+    if (old.byteLength !== n)
+      throw new MpiError(
+        ErrorCode.ERR_RMA_RANGE,
+        `compareAndSwap at byte ${offset} is outside the window of ${memory.byteLength} bytes`,
+      );
     let equal = true;
     for (let i = 0; i < n && equal; i++) equal = old[i] === compare[i];
     if (equal) memory.set(value, offset);

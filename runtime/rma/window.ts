@@ -19,15 +19,33 @@ const channelsInUse = new Set<number>();
 let windowsMade = 0;
 
 /** MPI_Win_create (collective): the parts of a window over `array` on `comm`, once every member has joined. */
-export async function createWindow(comm: CommCore, array: BufferView, dispUnitGiven: number | undefined): Promise<WinParts> {
+export async function createWindow(
+  comm: CommCore,
+  array: BufferView,
+  dispUnitGiven: number | undefined,
+): Promise<WinParts> {
   const op = "Win.create";
   const code = codeOfArray(array);
-  if (code === undefined) throw mpiError("ERR_ARG", op, "the window memory must be a TypedArray or a DataView", { measured: array === null ? "null" : typeof array, expected: "a TypedArray (Float64Array, Int32Array, …) or a DataView" });
+  if (code === undefined)
+    throw mpiError("ERR_ARG", op, "the window memory must be a TypedArray or a DataView", {
+      measured: array === null ? "null" : typeof array,
+      expected: "a TypedArray (Float64Array, Int32Array, …) or a DataView",
+    });
   const dispUnit = dispUnitGiven ?? (array instanceof DataView ? 1 : array.BYTES_PER_ELEMENT);
-  if (!Number.isSafeInteger(dispUnit) || dispUnit <= 0) throw mpiError("ERR_ARG", op, "dispUnit must be a positive integer", { measured: dispUnit, expected: "> 0" });
+  if (!Number.isSafeInteger(dispUnit) || dispUnit <= 0)
+    throw mpiError("ERR_ARG", op, "dispUnit must be a positive integer", { measured: dispUnit, expected: "> 0" });
   const channel = nextWindowChannel(comm);
-  if (channelsInUse.has(channel)) throw mpiError("ERR_WIN", op, "too many windows alive on this communicator", { measured: "65536 or more", hint: "Free windows you no longer use" });
-  const core = new WinCore(comm, channel, new Uint8Array(array.buffer, array.byteOffset, array.byteLength), `window ${++windowsMade} on ${comm.name}`);
+  if (channelsInUse.has(channel))
+    throw mpiError("ERR_WIN", op, "too many windows alive on this communicator", {
+      measured: "65536 or more",
+      hint: "Free windows you no longer use",
+    });
+  const core = new WinCore(
+    comm,
+    channel,
+    new Uint8Array(array.buffer, array.byteOffset, array.byteLength),
+    `window ${++windowsMade} on ${comm.name}`,
+  );
   const epoch = new EpochState();
   const origin = new Origin(core);
   const target = new Target(core, origin);
@@ -43,12 +61,19 @@ export async function createWindow(comm: CommCore, array: BufferView, dispUnitGi
 /** The memory MPI_Win_allocate gives: `count` zeroed items of `datatype`, as an array of its basic element. */
 export function allocateMemory(count: number, datatype: Datatype): BufferView {
   const op = `Win.allocate(${count}, ${datatype?.name})`;
-  if (!(datatype instanceof Datatype)) throw mpiError("ERR_TYPE", op, "datatype is not a Datatype", { measured: typeof datatype, expected: "mpi.FLOAT64, mpi.INT32, …" });
+  if (!(datatype instanceof Datatype))
+    throw mpiError("ERR_TYPE", op, "datatype is not a Datatype", {
+      measured: typeof datatype,
+      expected: "mpi.FLOAT64, mpi.INT32, …",
+    });
   datatype.assertUsable(op);
-  if (!Number.isSafeInteger(count) || count < 0) throw mpiError("ERR_COUNT", op, "count must be a non-negative integer", { measured: count, expected: ">= 0" });
+  if (!Number.isSafeInteger(count) || count < 0)
+    throw mpiError("ERR_COUNT", op, "count must be a non-negative integer", { measured: count, expected: ">= 0" });
   const bytes = count * datatype.extent;
   const Element = datatype.reductionBase?.arrayType ?? Uint8Array;
-  return bytes % Element.BYTES_PER_ELEMENT === 0 ? new Element(bytes / Element.BYTES_PER_ELEMENT) : new Uint8Array(bytes);
+  return bytes % Element.BYTES_PER_ELEMENT === 0
+    ? new Element(bytes / Element.BYTES_PER_ELEMENT)
+    : new Uint8Array(bytes);
 }
 
 /** MPI_Win_free (collective): ERR_RMA_SYNC inside an open epoch; waits until every member frees. */
@@ -58,7 +83,11 @@ export async function freeWindow(parts: WinParts): Promise<void> {
   checkOpen(parts, op);
   epoch.checkClosed(op);
   for (let r = 0; r < core.size; r++) origin.notify(r, WindowMsg.FREE);
-  await core.waitFor(() => target.freesArrived >= core.size && origin.pendingAnswers() === 0, () => "win.free()", core.everyone());
+  await core.waitFor(
+    () => target.freesArrived >= core.size && origin.pendingAnswers() === 0,
+    () => "win.free()",
+    core.everyone(),
+  );
   core.freed = true;
   core.engine.onControl(core.channel, null);
   channelsInUse.delete(core.channel);

@@ -78,7 +78,12 @@ export function leave(entry: Entry): void {
 }
 
 /** Runs `promise` as a blocking call: recorded while pending, and keeping the process alive. */
-export function blocking<T>(promise: Promise<T>, describe: string | (() => string), comm?: string, waitsFor?: number[]): Promise<T> {
+export function blocking<T>(
+  promise: Promise<T>,
+  describe: string | (() => string),
+  comm?: string,
+  waitsFor?: number[],
+): Promise<T> {
   const entry = enter(typeof describe === "string" ? () => describe : describe, comm, waitsFor);
   if (spinWhile) {
     let pending = true;
@@ -130,7 +135,14 @@ function attachUserSite(err: unknown, frames: NodeJS.CallSite[]): void {
 }
 
 export function blockedCalls(): BlockedCall[] {
-  return [...current].map((e) => ({ id: e.id, call: e.describe(), comm: e.comm, waitsFor: e.waitsFor, since: e.since, ...(e.site ? { site: e.site } : {}) }));
+  return [...current].map((e) => ({
+    id: e.id,
+    call: e.describe(),
+    comm: e.comm,
+    waitsFor: e.waitsFor,
+    since: e.since,
+    ...(e.site ? { site: e.site } : {}),
+  }));
 }
 
 /** Learns the user's source line of every pending call (wakes each once; blockedCalls() then includes it). */

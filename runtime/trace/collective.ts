@@ -38,7 +38,12 @@ export interface CollectiveArgs {
 export type CollectiveDone = () => void;
 
 /** A trace recorder of collectives (installed by tracer.ts when --trace is on). */
-export type CollectiveTracer = (comm: CollectiveComm, seq: number, name: string, args: CollectiveArgs) => CollectiveDone;
+export type CollectiveTracer = (
+  comm: CollectiveComm,
+  seq: number,
+  name: string,
+  args: CollectiveArgs,
+) => CollectiveDone;
 
 interface PendingLog {
   comm: string;
@@ -90,7 +95,12 @@ export function collectiveCall(comm: CollectiveComm, call: string, args: Collect
 }
 
 /** Runs one collective call (entry recorded now, exit when `start`'s promise settles). */
-export function collective<T>(comm: CollectiveComm, call: string, start: () => Promise<T>, args?: CollectiveArgs): Promise<T> {
+export function collective<T>(
+  comm: CollectiveComm,
+  call: string,
+  start: () => Promise<T>,
+  args?: CollectiveArgs,
+): Promise<T> {
   if (!checking && !tracer) return start();
   const done = collectiveCall(comm, call, args);
   const running = start();
@@ -99,7 +109,9 @@ export function collective<T>(comm: CollectiveComm, call: string, start: () => P
 }
 
 function withSignature(call: string, args: CollectiveArgs): string {
-  return args.signature === undefined ? call : `${call.slice(0, -1)}${call.endsWith("()") ? "" : ", "}signature=${args.signature})`;
+  return args.signature === undefined
+    ? call
+    : `${call.slice(0, -1)}${call.endsWith("()") ? "" : ", "}signature=${args.signature})`;
 }
 
 /** root= and op= of "reduce(op=SUM, root=0)". */
@@ -133,7 +145,8 @@ function logCall(comm: CollectiveComm, seq: number, descriptor: string): void {
   }
   if (!log.runs.length) log.from = seq;
   const key = `${comm.collContext} ${descriptor}`;
-  if (!firstCalls.has(key) && firstCalls.size < MAX_FIRST_CALLS) firstCalls.set(key, { ctx: comm.collContext, desc: descriptor, seq, frames: rawStackHere(), sent: false });
+  if (!firstCalls.has(key) && firstCalls.size < MAX_FIRST_CALLS)
+    firstCalls.set(key, { ctx: comm.collContext, desc: descriptor, seq, frames: rawStackHere(), sent: false });
   const last = log.runs[log.runs.length - 1];
   if (last && last[0] === descriptor) last[1]++;
   else log.runs.push([descriptor, 1]);
@@ -144,7 +157,13 @@ export function takeCollectiveLogs(): CollectiveLog[] {
   const out: CollectiveLog[] = [];
   for (const [ctx, log] of logs) {
     if (!log.runs.length) continue;
-    out.push({ ctx, comm: log.comm, ...(log.membersSent ? {} : { members: log.members }), from: log.from, runs: log.runs });
+    out.push({
+      ctx,
+      comm: log.comm,
+      ...(log.membersSent ? {} : { members: log.members }),
+      from: log.from,
+      runs: log.runs,
+    });
     log.membersSent = true;
     log.runs = [];
   }

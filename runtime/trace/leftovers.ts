@@ -73,11 +73,15 @@ export function sendSitesToPeers(engine: ObservedEngine): void {
     of(dest).keys.push([context, tag, frames]);
   }
   for (const [dest, sites] of idSites) of(dest).ids.push(...sites);
-  for (const [dest, entries] of byDest) engine.sendControl(dest, SEND_SITES_CHANNEL, 0, new TextEncoder().encode(JSON.stringify(entries)));
+  for (const [dest, entries] of byDest)
+    engine.sendControl(dest, SEND_SITES_CHANNEL, 0, new TextEncoder().encode(JSON.stringify(entries)));
 }
 
 function sitesArrived(source: number, payload: Uint8Array): void {
-  const entries = JSON.parse(new TextDecoder().decode(payload)) as { keys: [number, number, RawFrame[]][]; ids: [number, RawFrame[]][] };
+  const entries = JSON.parse(new TextDecoder().decode(payload)) as {
+    keys: [number, number, RawFrame[]][];
+    ids: [number, RawFrame[]][];
+  };
   for (const [context, tag, site] of entries.keys) peerSendSites.set(`${source}:${context}:${tag}`, site);
   for (const [id, site] of entries.ids) peerSendSites.set(`${source}#${id}`, site);
 }
@@ -172,7 +176,10 @@ export function finalizeWarnings(rank: number, strict: boolean, left: Unreceived
   if (windows.length) {
     out.push(
       `tsmpi ${level}: rank ${rank} finalize: ${windows.length} window${windows.length > 1 ? "s were" : " was"} never freed:\n` +
-        windows.slice(0, 10).map((w) => `  ${w}`).join("\n") +
+        windows
+          .slice(0, 10)
+          .map((w) => `  ${w}`)
+          .join("\n") +
         `\n  hint: call await win.free() on every rank once the window is no longer used`,
     );
   }

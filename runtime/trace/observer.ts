@@ -21,8 +21,10 @@ export interface EngineObserver {
 export interface ObservedEngine {
   observer: EngineObserver | null;
   sendControl(dest: number, channel: number, tag: number, payload: Uint8Array, onWritten?: () => void): void;
-  onControl(channel: number, handler: ((source: number, frame: { payload: Uint8Array; tag: number }) => void) | null): void;
+  onControl(
+    channel: number,
+    handler: ((source: number, frame: { payload: Uint8Array; tag: number }) => void) | null,
+  ): void;
   /** Messages that arrived and match no posted receive yet (the deadlock report names them). */
   unreceived?(): { source: number; context: number; tag: number; size: number; id: number }[];
 }
-

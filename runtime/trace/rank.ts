@@ -7,7 +7,14 @@
 import type { RankToLauncher } from "../wire/bootstrap.ts";
 import { blockedCalls, keepAliveHeld, resolveSites, setSiteCapture } from "./activity.ts";
 import { setCollectiveChecks, takeCollectiveLogs, takeCollectiveSites } from "./collective.ts";
-import { finalizeWarnings, firstSendSites, noteSend, sendSitesToPeers, setLeftoverChecks, type Unreceived } from "./leftovers.ts";
+import {
+  finalizeWarnings,
+  firstSendSites,
+  noteSend,
+  sendSitesToPeers,
+  setLeftoverChecks,
+  type Unreceived,
+} from "./leftovers.ts";
 import { contextName, startTrace } from "./tracer.ts";
 import type { ObservedEngine } from "./observer.ts";
 
@@ -64,7 +71,15 @@ export class RankDiagnostics {
     } catch (err) {
       // A diagnostics failure must never stop the program: answer without the extras.
       const { rank, engine } = this.w;
-      this.w.report({ t: "state", rank, seq, blocked: blockedCalls(), sent: engine.sentCount, received: engine.receivedCount, idle: false });
+      this.w.report({
+        t: "state",
+        rank,
+        seq,
+        blocked: blockedCalls(),
+        sent: engine.sentCount,
+        received: engine.receivedCount,
+        idle: false,
+      });
       process.emitWarning(`tsmpi diagnostics: ${(err as Error).message}`);
     }
   }
@@ -103,7 +118,17 @@ export class RankDiagnostics {
     const sites = firstSendSites();
     const collSites = takeCollectiveSites();
     return {
-      ...(waiting.length ? { unmatched: waiting.map((m) => ({ source: m.source, tag: m.tag, ctx: m.context, comm: contextName(m.context), size: m.size })) } : {}),
+      ...(waiting.length
+        ? {
+            unmatched: waiting.map((m) => ({
+              source: m.source,
+              tag: m.tag,
+              ctx: m.context,
+              comm: contextName(m.context),
+              size: m.size,
+            })),
+          }
+        : {}),
       ...(sites.length ? { sendSites: sites } : {}),
       ...(collSites.length ? { collSites } : {}),
     };
@@ -147,7 +172,10 @@ export function busyReason(): string | undefined {
   const reasons: string[] = [];
   if (timers > 0) reasons.push(`${timers} timer${timers > 1 ? "s" : ""}`);
   if (immediates > 0) reasons.push(`${immediates} setImmediate callback${immediates > 1 ? "s" : ""}`);
-  if (handles.length) reasons.push(`${handles.length} open handle${handles.length > 1 ? "s" : ""} (${[...new Set(handles.map((h) => (h as object).constructor?.name ?? "handle"))].join(", ")})`);
+  if (handles.length)
+    reasons.push(
+      `${handles.length} open handle${handles.length > 1 ? "s" : ""} (${[...new Set(handles.map((h) => (h as object).constructor?.name ?? "handle"))].join(", ")})`,
+    );
   if (requests.length) reasons.push(`${requests.length} pending I/O request${requests.length > 1 ? "s" : ""}`);
   return reasons.length ? reasons.join(", ") : undefined;
 }

@@ -98,7 +98,11 @@ function resolveFrame(file: string, line: number, col: number): string | null {
   const localPath = file.startsWith("file:") ? fileURLToPath(file) : file;
   const map = safeFindSourceMap(localPath);
   if (map) {
-    const entry = map.findEntry(line - 1, col - 1) as { originalSource?: string; originalLine?: number; originalColumn?: number };
+    const entry = map.findEntry(line - 1, col - 1) as {
+      originalSource?: string;
+      originalLine?: number;
+      originalColumn?: number;
+    };
     if (entry && entry.originalSource) {
       source = entry.originalSource;
       srcLine = (entry.originalLine ?? 0) + 1;
@@ -106,7 +110,8 @@ function resolveFrame(file: string, line: number, col: number): string | null {
     }
   }
   const abs = source.startsWith("file:") ? fileURLToPath(source) : source;
-  if (abs.startsWith(runtimeDir) || abs.startsWith("node:") || abs.includes(`${path.sep}node_modules${path.sep}`)) return null;
+  if (abs.startsWith(runtimeDir) || abs.startsWith("node:") || abs.includes(`${path.sep}node_modules${path.sep}`))
+    return null;
   return `${displayPath(abs)}:${srcLine}:${srcCol}`;
 }
 

@@ -8,7 +8,13 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { siteHere } from "./sites.ts";
-import { setCollectiveTracer, opName, type CollectiveArgs, type CollectiveComm, type CollectiveDone } from "./collective.ts";
+import {
+  setCollectiveTracer,
+  opName,
+  type CollectiveArgs,
+  type CollectiveComm,
+  type CollectiveDone,
+} from "./collective.ts";
 import type { ObservedEngine, ObservedRecv } from "./observer.ts";
 import { TRACE_CLOCK_CHANNEL } from "../protocol.ts";
 import { onWorldStarted, setBlockTracer } from "./activity.ts";
@@ -90,7 +96,12 @@ export class Tracer {
       began: (id, describe, waitsFor) => {
         const time = now();
         const call = describe();
-        this.pendingBlocks.push({ id, time, fields: { id, call, ...(waitsFor ? { waits: waitsFor } : {}) }, site: this.sameCallSite(call) ?? siteHere() });
+        this.pendingBlocks.push({
+          id,
+          time,
+          fields: { id, call, ...(waitsFor ? { waits: waitsFor } : {}) },
+          site: this.sameCallSite(call) ?? siteHere(),
+        });
       },
       ended: (id) => {
         const at = this.pendingBlocks.findIndex((b) => b.id === id);
@@ -120,7 +131,12 @@ export class Tracer {
    * Appends one event: ticks the own clock entry, stamps clock and wall time. A site given as a function
    * is looked up after the time is taken (the first lookup loads the source map: not the program's time).
    */
-  record(kind: string, fields: Record<string, unknown>, where?: string | (() => string | undefined), at?: number): void {
+  record(
+    kind: string,
+    fields: Record<string, unknown>,
+    where?: string | (() => string | undefined),
+    at?: number,
+  ): void {
     if (this.closed) return;
     if (this.pendingBlocks.length) this.writePendingBlocks();
     const time = at ?? now();
@@ -167,7 +183,19 @@ export class Tracer {
   }
 
   private sent(dest: number, context: number, tag: number, size: number, id: number, sync: boolean): void {
-    this.record("send", { peer: dest, tag, size, comm: contextNames.get(context) ?? `context ${context}`, ctx: context, msg: `${this.rank}:${id}`, sync }, () => this.remember("send", siteHere()));
+    this.record(
+      "send",
+      {
+        peer: dest,
+        tag,
+        size,
+        comm: contextNames.get(context) ?? `context ${context}`,
+        ctx: context,
+        msg: `${this.rank}:${id}`,
+        sync,
+      },
+      () => this.remember("send", siteHere()),
+    );
     const payload = new Uint32Array(1 + this.size);
     payload[0] = id;
     payload.set(this.clock, 1);
@@ -187,12 +215,20 @@ export class Tracer {
     const theirs = this.pendingClocks.get(key);
     this.pendingClocks.delete(key);
     if (theirs) for (let i = 0; i < this.size; i++) if (theirs[i] > this.clock[i]) this.clock[i] = theirs[i];
-    this.record("recv", { peer: source, tag, size, comm: contextNames.get(context) ?? `context ${context}`, ctx: context, msg: key }, recv.site);
+    this.record(
+      "recv",
+      { peer: source, tag, size, comm: contextNames.get(context) ?? `context ${context}`, ctx: context, msg: key },
+      recv.site,
+    );
   }
 
   private collective(comm: CollectiveComm, seq: number, name: string, args: CollectiveArgs): CollectiveDone {
     const common = { comm: comm.name, ctx: comm.collContext, seq, name };
-    const extra = { ...(args.root !== undefined ? { root: args.root } : {}), ...(args.op !== undefined ? { op: opName(args.op) } : {}), ...(args.signature !== undefined ? { signature: String(args.signature) } : {}) };
+    const extra = {
+      ...(args.root !== undefined ? { root: args.root } : {}),
+      ...(args.op !== undefined ? { op: opName(args.op) } : {}),
+      ...(args.signature !== undefined ? { signature: String(args.signature) } : {}),
+    };
     this.record("coll-enter", { ...common, ...extra, members: comm.members }, siteHere);
     let done = false;
     return () => {

@@ -23,7 +23,14 @@ function ranks(src: number, dst: number): Buffer {
 }
 
 /** The proof one side of the connection src → dst sends (see the header). */
-export function linkProof(secret: Buffer, direction: Direction, acceptorNonce: Buffer, connectorNonce: Buffer, src: number, dst: number): Buffer {
+export function linkProof(
+  secret: Buffer,
+  direction: Direction,
+  acceptorNonce: Buffer,
+  connectorNonce: Buffer,
+  src: number,
+  dst: number,
+): Buffer {
   return createHmac("sha256", secret)
     .update(`tsmpi-link-${direction}`)
     .update(acceptorNonce)
@@ -33,7 +40,13 @@ export function linkProof(secret: Buffer, direction: Direction, acceptorNonce: B
 }
 
 /** The AEAD key of the frames of one connection src → dst (--secure). */
-export function linkKey(secret: Buffer, acceptorNonce: Buffer, connectorNonce: Buffer, src: number, dst: number): Buffer {
+export function linkKey(
+  secret: Buffer,
+  acceptorNonce: Buffer,
+  connectorNonce: Buffer,
+  src: number,
+  dst: number,
+): Buffer {
   const salt = Buffer.concat([acceptorNonce, connectorNonce]);
   const info = Buffer.concat([Buffer.from("tsmpi-frames-c2a"), ranks(src, dst)]);
   return Buffer.from(hkdfSync("sha256", secret, salt, info, 32));

@@ -27,11 +27,15 @@ export class MemoryNetwork {
   private scheduled = false;
   private idleWaiters: (() => void)[] = [];
 
-  constructor(readonly size: number, private readonly options: MemoryNetworkOptions = {}) {}
+  constructor(
+    readonly size: number,
+    private readonly options: MemoryNetworkOptions = {},
+  ) {}
 
   /** Rank `rank`'s end of the network; its frames go to `handlers.onFrame`. */
   attach(rank: number, handlers: MemoryEndpointHandlers): MemoryTransport {
-    if (!Number.isInteger(rank) || rank < 0 || rank >= this.size) throw new RangeError(`rank ${rank} is outside 0..${this.size - 1}`);
+    if (!Number.isInteger(rank) || rank < 0 || rank >= this.size)
+      throw new RangeError(`rank ${rank} is outside 0..${this.size - 1}`);
     if (this.endpoints[rank]) throw new Error(`rank ${rank} is already attached`);
     const endpoint = new MemoryTransport(this, rank, handlers);
     this.endpoints[rank] = endpoint;
@@ -51,7 +55,8 @@ export class MemoryNetwork {
 
   /** @internal Called by an endpoint's send. */
   carry(source: number, dest: number, parts: Buffer[], onWritten?: () => void): void {
-    if (!Number.isInteger(dest) || dest < 0 || dest >= this.size) throw new RangeError(`rank ${source} sent to rank ${dest}, outside 0..${this.size - 1}`);
+    if (!Number.isInteger(dest) || dest < 0 || dest >= this.size)
+      throw new RangeError(`rank ${source} sent to rank ${dest}, outside 0..${this.size - 1}`);
     this.inFlight.push({ source, dest, bytes: Buffer.concat(parts) });
     if (onWritten) queueMicrotask(onWritten);
     if (!this.scheduled) {
@@ -85,7 +90,11 @@ export class MemoryTransport implements RankTransport {
   private readonly decoders = new Map<number, FrameDecoder>();
   private closed = false;
 
-  constructor(private readonly network: MemoryNetwork, readonly rank: number, private readonly handlers: MemoryEndpointHandlers) {}
+  constructor(
+    private readonly network: MemoryNetwork,
+    readonly rank: number,
+    private readonly handlers: MemoryEndpointHandlers,
+  ) {}
 
   /** Nothing to listen on: peers are reached through the network object. */
   async listen(): Promise<Pick<PeerAddress, "unix" | "tcp">> {
@@ -116,7 +125,8 @@ export class MemoryTransport implements RankTransport {
   /** @internal The network hands this rank the bytes of one frame from `source`. */
   receive(source: number, bytes: Buffer, chunkBytes?: number): void {
     let decoder = this.decoders.get(source);
-    if (!decoder) this.decoders.set(source, (decoder = new FrameDecoder((frame) => this.handlers.onFrame(source, frame))));
+    if (!decoder)
+      this.decoders.set(source, (decoder = new FrameDecoder((frame) => this.handlers.onFrame(source, frame))));
     const step = chunkBytes && chunkBytes > 0 ? chunkBytes : bytes.length || 1;
     try {
       for (let at = 0; at < bytes.length; at += step) decoder.push(bytes.subarray(at, at + step));

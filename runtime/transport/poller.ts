@@ -117,7 +117,12 @@ function descriptorOf(socket: net.Socket): number {
  * already busy (1-minute load below the core count: on a shared machine a spinning rank takes the time its
  * peer needs to answer), else 0, as Open MPI yields when oversubscribed.
  */
-export function spinBudget(ranksHere: number, env: NodeJS.ProcessEnv = process.env, cores = os.availableParallelism(), load = os.loadavg()[0]): number {
+export function spinBudget(
+  ranksHere: number,
+  env: NodeJS.ProcessEnv = process.env,
+  cores = os.availableParallelism(),
+  load = os.loadavg()[0],
+): number {
   const forced = env.TSMPI_SPIN_US;
   if (forced !== undefined && forced.trim() !== "") {
     const us = Number(forced);

@@ -22,9 +22,11 @@ const WRITER_WAITING = 2;
 const SLEEPING = 1;
 
 /** Atomics.waitAsync (Node 16+; typed here so the project's ES2023 lib suffices). */
-const waitAsync = (Atomics as unknown as {
-  waitAsync(array: Int32Array, index: number, value: number): { async: boolean; value: Promise<string> | string };
-}).waitAsync;
+const waitAsync = (
+  Atomics as unknown as {
+    waitAsync(array: Int32Array, index: number, value: number): { async: boolean; value: Promise<string> | string };
+  }
+).waitAsync;
 
 export interface ShmSegment {
   buffer: SharedArrayBuffer;
@@ -111,7 +113,11 @@ export class ShmTransport implements RankTransport {
     if (this.closed) return;
     if (dest === this.opt.rank) return deliverToSelf(parts, (frame) => this.opt.onFrame(dest, frame), onWritten);
     for (let i = 0; i < parts.length; i++) {
-      const write: PendingWrite = { bytes: parts[i], offset: 0, onWritten: i === parts.length - 1 ? onWritten : undefined };
+      const write: PendingWrite = {
+        bytes: parts[i],
+        offset: 0,
+        onWritten: i === parts.length - 1 ? onWritten : undefined,
+      };
       const queue = this.backlog.get(dest);
       if (queue) queue.push(write);
       else if (!this.write(dest, write)) this.backlog.set(dest, [write]);

@@ -22,7 +22,10 @@ export class StrangerLog {
       const [oldest, where] = this.unproven.entries().next().value as [Socket, string];
       this.unproven.delete(oldest);
       oldest.destroy();
-      this.refused(where, `too many connections had not proved the job secret (${MAX_UNPROVEN}); the oldest was closed`);
+      this.refused(
+        where,
+        `too many connections had not proved the job secret (${MAX_UNPROVEN}); the oldest was closed`,
+      );
     }
     this.unproven.set(socket, remote);
   }

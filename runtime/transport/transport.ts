@@ -78,7 +78,10 @@ export class Transport implements RankTransport {
     const address: Pick<PeerAddress, "unix" | "tcp"> = {};
     this.ensurePrivateDir(this.opt.socketDir);
     const unixPath = path.join(this.opt.socketDir, `r${this.opt.rank}.sock`);
-    address.unix = await this.listenOn((s) => s.listen(unixPath), () => unixPath);
+    address.unix = await this.listenOn(
+      (s) => s.listen(unixPath),
+      () => unixPath,
+    );
     if (this.opt.kind !== "unix") {
       const port = await this.listenOn(
         (s) => s.listen(0, this.opt.tcpBind),
@@ -98,7 +101,9 @@ export class Transport implements RankTransport {
     }
     const problem = privateDirProblem(dir);
     if (problem) {
-      throw new Error(`rank ${this.opt.rank} refuses its socket directory: ${problem}. Another user may have created it to receive this job's messages; nothing was sent`);
+      throw new Error(
+        `rank ${this.opt.rank} refuses its socket directory: ${problem}. Another user may have created it to receive this job's messages; nothing was sent`,
+      );
     }
   }
 
@@ -131,7 +136,8 @@ export class Transport implements RankTransport {
   /** Queues a frame (as buffers) to `dest`; `onWritten` runs once the bytes are handed to the kernel. */
   send(dest: number, parts: Buffer[], onWritten?: () => void): void {
     if (this.closed) return;
-    if (dest === this.opt.rank) return deliverToSelf(parts, (frame) => this.opt.onFrame(this.opt.rank, frame), onWritten);
+    if (dest === this.opt.rank)
+      return deliverToSelf(parts, (frame) => this.opt.onFrame(this.opt.rank, frame), onWritten);
     let link = this.links.get(dest);
     if (!link) link = this.connect(dest);
     if (!link.ready) {
@@ -161,7 +167,11 @@ export class Transport implements RankTransport {
         if (!got) return;
         theirNonce = got[0];
         const proof = linkProof(this.opt.secret, "c2a", theirNonce, myNonce, this.opt.rank, dest);
-        for (const b of encodeFrame({ kind: FrameKind.HELLO, enc: 0, flags: 0, context: 0, tag: 0, id: this.opt.rank, size: 0, sig: 0 }, proof)) socket.write(b);
+        for (const b of encodeFrame(
+          { kind: FrameKind.HELLO, enc: 0, flags: 0, context: 0, tag: 0, id: this.opt.rank, size: 0, sig: 0 },
+          proof,
+        ))
+          socket.write(b);
         chunk = got[1];
       }
       const got = prefix.take(chunk, PROOF_BYTES);
@@ -174,7 +184,8 @@ export class Transport implements RankTransport {
         const why = `the process listening at ${where} for rank ${dest} did not prove the job secret (someone else may have taken that address); nothing was sent to it`;
         return void this.opt.onPeerError(dest, new MpiError(ErrorCode.ERR_PROTOCOL, why));
       }
-      if (this.secure && !local) link.sealer = new Sealer(linkKey(this.opt.secret, theirNonce, myNonce, this.opt.rank, dest));
+      if (this.secure && !local)
+        link.sealer = new Sealer(linkKey(this.opt.secret, theirNonce, myNonce, this.opt.rank, dest));
       socket.on("data", () => socket.destroy()); // the listener sends nothing after its proof
       socket.cork();
       link.ready = true;
@@ -190,9 +201,12 @@ export class Transport implements RankTransport {
       if (this.links.get(dest) !== link) return;
       if (!link.ready && !link.refused && !this.closed && attempt < CONNECT_ATTEMPTS) {
         // Frames sent meanwhile queue on this link (order kept) and move to the next one.
-        setTimeout(() => {
-          if (!this.closed) this.connect(dest, attempt + 1).pending = link.pending;
-        }, 20 * 2 ** attempt);
+        setTimeout(
+          () => {
+            if (!this.closed) this.connect(dest, attempt + 1).pending = link.pending;
+          },
+          20 * 2 ** attempt,
+        );
         return;
       }
       this.links.delete(dest);
@@ -240,7 +254,9 @@ export class Transport implements RankTransport {
       socket.write(linkProof(this.opt.secret, "a2c", myNonce, theirNonce!, source, this.opt.rank));
       decoder.maxPayload = MAX_PAYLOAD_BYTES;
       if (this.secure && socket.remoteAddress) {
-        opener = new Opener(linkKey(this.opt.secret, myNonce, theirNonce!, source, this.opt.rank), (plain) => decoder.push(plain));
+        opener = new Opener(linkKey(this.opt.secret, myNonce, theirNonce!, source, this.opt.rank), (plain) =>
+          decoder.push(plain),
+        );
       }
       this.poller.add(socket, ingest);
     }, HELLO_MAX_PAYLOAD);
@@ -283,7 +299,8 @@ export class Transport implements RankTransport {
     const valid = frame.kind === FrameKind.HELLO && claimed < (this.opt.size ?? 2 ** 31);
     const expected = valid ? linkProof(this.opt.secret, "c2a", myNonce, theirNonce, claimed, this.opt.rank) : null;
     if (!expected || !sameBytes(expected, frame.payload)) throw new Error("it did not prove the job secret");
-    if (this.incomingFrom.has(claimed)) throw new Error(`rank ${claimed} is already connected (one connection per peer)`);
+    if (this.incomingFrom.has(claimed))
+      throw new Error(`rank ${claimed} is already connected (one connection per peer)`);
     return claimed;
   }
 

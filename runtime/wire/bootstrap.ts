@@ -86,7 +86,15 @@ export type RankToLauncher =
   | { t: "abort"; rank: number; code: number; message: string; blocked?: BlockedCall[] }
   | { t: "error"; rank: number; message: string; blocked?: BlockedCall[] }
   | { t: "finalize"; rank: number; sentTo: Record<number, number>; colls?: CollectiveLog[] }
-  | ({ t: "state"; rank: number; seq: number; blocked: BlockedCall[]; sent: number; received: number; idle: boolean } & RankDiagnostics)
+  | ({
+      t: "state";
+      rank: number;
+      seq: number;
+      blocked: BlockedCall[];
+      sent: number;
+      received: number;
+      idle: boolean;
+    } & RankDiagnostics)
   | { t: "report"; rank: number; kind: string; text: string };
 
 /** Messages the launcher sends to a rank. */
@@ -151,7 +159,13 @@ export class LineSplitter {
  * four (tail, head, writer waiting, spare), then one byte ring per ordered pair, then one slab per rank
  * (the shared-memory collectives, runtime/collectives/shared.ts: a rank writes only its own slab).
  */
-export function shmLayout(size: number): { ringBytes: number; ringsAt: number; slabBytes: number; slabsAt: number; totalBytes: number } {
+export function shmLayout(size: number): {
+  ringBytes: number;
+  ringsAt: number;
+  slabBytes: number;
+  slabsAt: number;
+  totalBytes: number;
+} {
   let ringBytes = 1 << 20; // 1 MiB between few ranks, less as size² grows (≤ 256 MiB in all)
   while (ringBytes > 1 << 14 && ringBytes * size * size > 256 << 20) ringBytes >>= 1;
   let slabBytes = 16 << 20; // 16 MiB for few ranks, less as size grows (≤ 64 MiB in all, ≥ 1 MiB each)
@@ -179,7 +193,8 @@ export function privateDirProblem(dir: string): string | null {
   if (!st.isDirectory()) return `${dir} is not a directory`;
   const uid = process.getuid?.();
   if (uid !== undefined && st.uid !== uid) return `${dir} belongs to uid ${st.uid}, not to you (uid ${uid})`;
-  if ((st.mode & 0o077) !== 0) return `${dir} has mode ${(st.mode & 0o777).toString(8)}: others may use it (expected 700)`;
+  if ((st.mode & 0o077) !== 0)
+    return `${dir} has mode ${(st.mode & 0o777).toString(8)}: others may use it (expected 700)`;
   return null;
 }
 
@@ -261,7 +276,9 @@ export function parseRankMessage(line: string): RankToLauncher | string {
   } catch {
     return "it sent something that is not JSON";
   }
-  if (!isRecord(msg) || !isText(msg.t) || !Object.hasOwn(SHAPES, msg.t)) return "it sent something that is not a tsmpi control message";
-  if (!isInt(msg.rank) || !SHAPES[msg.t as RankToLauncher["t"]](msg)) return `its "${msg.t}" message does not have the expected fields`;
+  if (!isRecord(msg) || !isText(msg.t) || !Object.hasOwn(SHAPES, msg.t))
+    return "it sent something that is not a tsmpi control message";
+  if (!isInt(msg.rank) || !SHAPES[msg.t as RankToLauncher["t"]](msg))
+    return `its "${msg.t}" message does not have the expected fields`;
   return msg as RankToLauncher;
 }

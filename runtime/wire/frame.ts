@@ -38,7 +38,10 @@ export interface Frame extends FrameHeader {
 export function writeHeader(target: Buffer, offset: number, h: FrameHeader, payloadBytes: number): void {
   const bodyLength = HEADER_BYTES - 4 + payloadBytes;
   if (payloadBytes > MAX_PAYLOAD_BYTES) {
-    throw new MpiError(ErrorCode.ERR_COUNT, `message of ${payloadBytes} bytes exceeds the largest frame payload (${MAX_PAYLOAD_BYTES} bytes)`);
+    throw new MpiError(
+      ErrorCode.ERR_COUNT,
+      `message of ${payloadBytes} bytes exceeds the largest frame payload (${MAX_PAYLOAD_BYTES} bytes)`,
+    );
   }
   target.writeUInt32LE(bodyLength, offset);
   target[offset + 4] = h.kind;
@@ -82,7 +85,10 @@ function readHeader(b: Buffer, o: number): FrameHeader {
 }
 
 function protocolError(what: string): MpiError {
-  return new MpiError(ErrorCode.ERR_PROTOCOL, `malformed frame: ${what}. The peer is not a tsmpi rank of this job, or the stream was corrupted`);
+  return new MpiError(
+    ErrorCode.ERR_PROTOCOL,
+    `malformed frame: ${what}. The peer is not a tsmpi rank of this job, or the stream was corrupted`,
+  );
 }
 
 /**
@@ -161,7 +167,8 @@ export class FrameDecoder {
    * pool already holds one of its size); else the first PREALLOCATE_BYTES, grown as the bytes arrive.
    */
   private bodyBuffer(bytes: number): Buffer {
-    if (this.pool && bytes >= POOL_MIN_BYTES && (bytes <= PREALLOCATE_BYTES || this.pool.has(bytes))) return this.pool.take(bytes);
+    if (this.pool && bytes >= POOL_MIN_BYTES && (bytes <= PREALLOCATE_BYTES || this.pool.has(bytes)))
+      return this.pool.take(bytes);
     return Buffer.allocUnsafeSlow(Math.min(bytes, PREALLOCATE_BYTES));
   }
 

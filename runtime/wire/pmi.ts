@@ -26,7 +26,12 @@ export function encodeInitLine(): string {
 
 /** Checks the server's answer to the init line; throws when it refuses PMI-2. */
 export function checkInitResponse(line: string): void {
-  const fields = new Map(line.trim().split(/\s+/).map((kv) => splitAt(kv, "=")));
+  const fields = new Map(
+    line
+      .trim()
+      .split(/\s+/)
+      .map((kv) => splitAt(kv, "=")),
+  );
   if (fields.get("cmd") !== "response_to_init") throw new PmiProtocolError(`unexpected answer to init: ${line.trim()}`);
   if (fields.get("rc") !== "0" || fields.get("pmi_version") !== "2") {
     throw new PmiProtocolError(`the PMI server refused PMI-2: ${line.trim()}`);
@@ -37,7 +42,8 @@ export function checkInitResponse(line: string): void {
 export function encodeCommand(cmd: string, fields: Record<string, string> = {}): Buffer {
   let body = `cmd=${cmd};`;
   for (const [key, value] of Object.entries(fields)) {
-    if (/[;=\n]/.test(key) || /[;\n]/.test(value)) throw new PmiProtocolError(`PMI-2 field ${key} holds ';', '=' or a newline`);
+    if (/[;=\n]/.test(key) || /[;\n]/.test(value))
+      throw new PmiProtocolError(`PMI-2 field ${key} holds ';', '=' or a newline`);
     body += `${key}=${value};`;
   }
   const bytes = Buffer.from(body, "utf8");
@@ -120,7 +126,8 @@ export class PmiDecoder {
 /** A JSON value as a key-value-space value: base64url (no ';', '=' or spaces), within Slurm's limit. */
 export function encodeKvsValue(value: unknown): string {
   const text = Buffer.from(JSON.stringify(value), "utf8").toString("base64url");
-  if (text.length > PMI_MAX_VALUE) throw new PmiProtocolError(`PMI value too long (${text.length} vs ${PMI_MAX_VALUE} characters)`);
+  if (text.length > PMI_MAX_VALUE)
+    throw new PmiProtocolError(`PMI value too long (${text.length} vs ${PMI_MAX_VALUE} characters)`);
   return text;
 }
 

@@ -36,7 +36,8 @@ addExtension({
   write: (o: EntriesObject) => o.entries,
   read: (entries: [string, unknown][]) => {
     const o: Record<string, unknown> = {};
-    for (const [key, value] of entries) Object.defineProperty(o, key, { value, enumerable: true, writable: true, configurable: true });
+    for (const [key, value] of entries)
+      Object.defineProperty(o, key, { value, enumerable: true, writable: true, configurable: true });
     return o;
   },
 });
@@ -44,14 +45,31 @@ addExtension({
 const packr = new Packr({ structuredClone: true, moreTypes: true });
 
 type TypedArrayCtor =
-  | Int8ArrayConstructor | Uint8ArrayConstructor | Uint8ClampedArrayConstructor | Int16ArrayConstructor
-  | Uint16ArrayConstructor | Int32ArrayConstructor | Uint32ArrayConstructor | Float32ArrayConstructor
-  | Float64ArrayConstructor | BigInt64ArrayConstructor | BigUint64ArrayConstructor;
+  | Int8ArrayConstructor
+  | Uint8ArrayConstructor
+  | Uint8ClampedArrayConstructor
+  | Int16ArrayConstructor
+  | Uint16ArrayConstructor
+  | Int32ArrayConstructor
+  | Uint32ArrayConstructor
+  | Float32ArrayConstructor
+  | Float64ArrayConstructor
+  | BigInt64ArrayConstructor
+  | BigUint64ArrayConstructor;
 
 /** Encoding byte = TYPED_BASE + index in this table. Buffer is last: it arrives as a Buffer. */
 const TYPED_CTORS: TypedArrayCtor[] = [
-  Int8Array, Uint8Array, Uint8ClampedArray, Int16Array, Uint16Array, Int32Array, Uint32Array,
-  Float32Array, Float64Array, BigInt64Array, BigUint64Array,
+  Int8Array,
+  Uint8Array,
+  Uint8ClampedArray,
+  Int16Array,
+  Uint16Array,
+  Int32Array,
+  Uint32Array,
+  Float32Array,
+  Float64Array,
+  BigInt64Array,
+  BigUint64Array,
 ];
 export const TYPED_BASE = 16;
 const BUFFER_ENC = TYPED_BASE + TYPED_CTORS.length;
@@ -87,7 +105,8 @@ export function encodeValue(value: unknown, op: string): EncodedValue {
  */
 export function decodeValue(enc: number, bytes: Uint8Array, owned = false): unknown {
   if (enc === Encoding.MSGPACK) return packr.unpack(bytes);
-  if (enc === BUFFER_ENC) return owned ? Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength) : Buffer.from(bytes);
+  if (enc === BUFFER_ENC)
+    return owned ? Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength) : Buffer.from(bytes);
   if (isTypedEncoding(enc)) return typedArrayOver(typedCtorOf(enc), bytes, owned);
   return undefined;
 }
@@ -121,8 +140,10 @@ function prepareForPack(value: unknown, op: string): unknown {
         return v;
     }
     if (v instanceof Date && Number.isNaN(v.getTime())) return new InvalidDate();
-    if (v === null || ArrayBuffer.isView(v) || v instanceof ArrayBuffer || v instanceof Date || v instanceof RegExp) return v;
-    if (v instanceof WeakMap || v instanceof WeakSet || v instanceof Promise) throw refuse(op, path, v.constructor.name);
+    if (v === null || ArrayBuffer.isView(v) || v instanceof ArrayBuffer || v instanceof Date || v instanceof RegExp)
+      return v;
+    if (v instanceof WeakMap || v instanceof WeakSet || v instanceof Promise)
+      throw refuse(op, path, v.constructor.name);
     if (seen.has(v)) return seen.get(v);
     seen.set(v, v);
     if (Array.isArray(v)) return rebuildArray(v, path, visit, seen);

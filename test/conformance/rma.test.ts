@@ -2,4 +2,3 @@
 import { describeConformance } from "./lib/describe.ts";
 
 describeConformance("rma", { nps: [1, 3], minCases: 37 });
-

@@ -16,12 +16,17 @@ function electOnRing(ids: number[], initiators: number[]) {
   const queues = ids.map(() => [] as string[]);
   const printed = ids.map(() => [] as string[]);
   const stopped = new Set<number>();
-  const ring = ids.map((id, i) => new RingProcess(id, initiators.includes(id), {
-    pass: (message) => queues[(i + 1) % ids.length].push(message),
-    stop: (forward) => (stopped.add(i), forward && queues[(i + 1) % ids.length].push("S")),
-    print: (line) => printed[i].push(line),
-    ignore: (line) => { throw new Error(`unknown message ${line}`); },
-  }));
+  const ring = ids.map(
+    (id, i) =>
+      new RingProcess(id, initiators.includes(id), {
+        pass: (message) => queues[(i + 1) % ids.length].push(message),
+        stop: (forward) => (stopped.add(i), forward && queues[(i + 1) % ids.length].push("S")),
+        print: (line) => printed[i].push(line),
+        ignore: (line) => {
+          throw new Error(`unknown message ${line}`);
+        },
+      }),
+  );
   ring.forEach((p) => p.start());
   const random = mulberry32(7);
   for (let steps = 0; queues.some((q) => q.length) && steps < 10_000; steps++) {
@@ -36,16 +41,26 @@ function electOnRing(ids: number[], initiators: number[]) {
 describe("election (Chang-Roberts then numbering)", () => {
   it.each([
     [[3, 7, 5], [3]],
-    [[9, 2, 11, 4, 6, 1], [9, 2, 11, 4, 6, 1]],
-    [[5, 1, 8, 3], [1, 3]],
+    [
+      [9, 2, 11, 4, 6, 1],
+      [9, 2, 11, 4, 6, 1],
+    ],
+    [
+      [5, 1, 8, 3],
+      [1, 3],
+    ],
   ])("ring %j with initiators %j: one leader, the greatest id, numbers 0..N-1, count N", (ids, initiators) => {
     const { printed, stopped } = electOnRing(ids, initiators);
     const max = Math.max(...ids);
     const claims = printed.flat().filter((l) => l.includes("(this process was elected)"));
     expect(claims).toEqual([`LEADER ${max} (this process was elected)`]);
-    const numbers = printed.flatMap((lines) => lines.filter((l) => l.startsWith("NUMBER")).map((l) => Number(l.split(" ")[1])));
+    const numbers = printed.flatMap((lines) =>
+      lines.filter((l) => l.startsWith("NUMBER")).map((l) => Number(l.split(" ")[1])),
+    );
     expect(numbers.sort((a, b) => a - b)).toEqual(ids.map((_, k) => k));
-    expect(printed.flat().filter((l) => l.startsWith("COUNT"))).toEqual([`COUNT ${ids.length} (processes on the ring)`]);
+    expect(printed.flat().filter((l) => l.startsWith("COUNT"))).toEqual([
+      `COUNT ${ids.length} (processes on the ring)`,
+    ]);
     expect(stopped.size).toBe(ids.length);
   });
 });
@@ -57,13 +72,23 @@ describe("Chandy-Lamport snapshot", () => {
     const printed: string[] = [];
     const pending: (() => void)[] = [];
     const random = mulberry32(11);
-    const procs = Array.from({ length: n }, (_, me) => new SnapshotProcess({ me, processes: n, initial: 100, snapshots: 3 }, {
-      transmit: (j, m) => { const key = `${me}>${j}`; links.set(key, [...(links.get(key) ?? []), m]); },
-      print: (line) => printed.push(line),
-      nextSnapshotLater: (take) => pending.push(take),
-      finish: () => {},
-      random,
-    }));
+    const procs = Array.from(
+      { length: n },
+      (_, me) =>
+        new SnapshotProcess(
+          { me, processes: n, initial: 100, snapshots: 3 },
+          {
+            transmit: (j, m) => {
+              const key = `${me}>${j}`;
+              links.set(key, [...(links.get(key) ?? []), m]);
+            },
+            print: (line) => printed.push(line),
+            nextSnapshotLater: (take) => pending.push(take),
+            finish: () => {},
+            random,
+          },
+        ),
+    );
     procs[0].recordLocalState(1);
     for (let step = 0; step < 20_000; step++) {
       if (random() < 0.3) procs[Math.floor(random() * n)].transferSomething();
@@ -85,7 +110,10 @@ describe("failure detector", () => {
   it("suspects a process more than `threshold` heartbeats behind, trusts it again when it answers", () => {
     const printed: string[] = [];
     const sent: Outgoing[] = [];
-    const detector = new FailureDetector<string>(2, { send: (_link, m) => sent.push(m), print: (l) => printed.push(l) });
+    const detector = new FailureDetector<string>(2, {
+      send: (_link, m) => sent.push(m),
+      print: (l) => printed.push(l),
+    });
     const from = {};
     detector.onMessage("p0", { op: "hello", role: "process", name: "p0" }, from);
     for (let k = 0; k < 2; k++) detector.heartbeat();
@@ -103,11 +131,18 @@ describe("blocking coordinated checkpoint", () => {
     const links = new Map<string, unknown[]>();
     const saved: CheckpointRecord[] = [];
     const random = mulberry32(5);
-    const procs = Array.from({ length: n }, (_, me) => new CheckpointProcess(me, {
-      transmit: (j, m) => { const key = `${me}>${j}`; links.set(key, [...(links.get(key) ?? []), m]); },
-      saveCheckpoint: (r) => saved.push(r),
-      random,
-    }));
+    const procs = Array.from(
+      { length: n },
+      (_, me) =>
+        new CheckpointProcess(me, {
+          transmit: (j, m) => {
+            const key = `${me}>${j}`;
+            links.set(key, [...(links.get(key) ?? []), m]);
+          },
+          saveCheckpoint: (r) => saved.push(r),
+          random,
+        }),
+    );
     procs.forEach((p) => p.connected(n));
     for (let step = 0; step < 3000; step++) {
       if (step === 1500) procs[0].startWave(1);
@@ -126,7 +161,10 @@ describe("blocking coordinated checkpoint", () => {
 describe("the fault-tolerant masters' task book", () => {
   it("re-queues an overdue task, counts its first result once and answers wait, then stop", () => {
     const printed: string[] = [];
-    const book = new TaskBook({ scale: 0.001, program: "test" }, { print: (l) => printed.push(l), error: () => {}, saladReady: () => printed.push("READY") });
+    const book = new TaskBook(
+      { scale: 0.001, program: "test" },
+      { print: (l) => printed.push(l), error: () => {}, saladReady: () => printed.push("READY") },
+    );
     const first = book.give(1, 0);
     expect(first).toHaveProperty("id");
     const task = first as { id: number; units: number };
@@ -161,7 +199,8 @@ describe("counter race", () => {
 describe("blockchain", () => {
   it("a mined chain verifies; a re-mined block breaks the link to the next one", () => {
     const chain = new Chain(1);
-    chain.add("a"); chain.add("b");
+    chain.add("a");
+    chain.add("b");
     expect(chain.verify()).toEqual({ valid: true });
     const forged = chain.copy();
     tamper(forged, { block: 1, field: "data", mode: "remine" });

@@ -8,18 +8,27 @@ import { projectRoot, runTsrun } from "../harness/run.ts";
 
 describe("11.3 --size and the speed-up", () => {
   it("scatters --size values per rank and prints the speed-up of the times it printed", async () => {
-    const r = await runTsrun(2, path.join(projectRoot, "exercises/mpi/scatter-gather.ts"), { programArgs: ["--size", "5000", "--seed", "7"], timeoutMs: 90_000 });
+    const r = await runTsrun(2, path.join(projectRoot, "exercises/mpi/scatter-gather.ts"), {
+      programArgs: ["--size", "5000", "--seed", "7"],
+      timeoutMs: 90_000,
+    });
     expect(r.code, r.stderr).toBe(0);
     const parallel = Number(/parallel mean of cubes \S+ in ([\d.]+) ms/.exec(r.stdout)![1]);
     const sequential = Number(/sequential mean of cubes \S+ in ([\d.]+) ms/.exec(r.stdout)![1]);
-    const m = /^rank 0: speed-up ([\d.]+) \(sequential ([\d.]+) ms \/ parallel ([\d.]+) ms\) on 2 ranks, 5000 values each$/m.exec(r.stdout);
+    const m =
+      /^rank 0: speed-up ([\d.]+) \(sequential ([\d.]+) ms \/ parallel ([\d.]+) ms\) on 2 ranks, 5000 values each$/m.exec(
+        r.stdout,
+      );
     expect(m, r.stdout).not.toBeNull();
     expect([Number(m![2]), Number(m![3])]).toEqual([sequential, parallel]);
     expect(Number(m![1])).toBeCloseTo(sequential / parallel, 1);
   }, 120_000);
 
   it("refuses a --size that is not a positive whole number", async () => {
-    const r = await runTsrun(2, path.join(projectRoot, "exercises/mpi/scatter-gather.ts"), { programArgs: ["--size", "0"], timeoutMs: 90_000 });
+    const r = await runTsrun(2, path.join(projectRoot, "exercises/mpi/scatter-gather.ts"), {
+      programArgs: ["--size", "0"],
+      timeoutMs: 90_000,
+    });
     expect(r.code).not.toBe(0);
     expect(r.stderr).toMatch(/--size takes the number of values per rank \(a whole number ≥ 1\), got 0/);
   }, 120_000);

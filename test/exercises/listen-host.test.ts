@@ -24,21 +24,32 @@ function ipv4(hex: string): string {
 
 /** Local addresses of the IPv4 TCP listening sockets and UDP sockets the process holds. */
 function boundAddresses(pid: number): string[] {
-  const inodes = new Set(fs.readdirSync(`/proc/${pid}/fd`).flatMap((fd) => {
-    try {
-      return /^socket:\[(\d+)\]$/.exec(fs.readlinkSync(`/proc/${pid}/fd/${fd}`))?.[1] ?? [];
-    } catch {
-      return [];
-    }
-  }));
-  const rows = (table: string, listening: (state: string) => boolean) => fs.readFileSync(`/proc/net/${table}`, "utf8").split("\n").slice(1)
-    .map((line) => line.trim().split(/\s+/)).filter((f) => f.length > 9 && inodes.has(f[9]) && listening(f[3])).map((f) => ipv4(f[1]));
+  const inodes = new Set(
+    fs.readdirSync(`/proc/${pid}/fd`).flatMap((fd) => {
+      try {
+        return /^socket:\[(\d+)\]$/.exec(fs.readlinkSync(`/proc/${pid}/fd/${fd}`))?.[1] ?? [];
+      } catch {
+        return [];
+      }
+    }),
+  );
+  const rows = (table: string, listening: (state: string) => boolean) =>
+    fs
+      .readFileSync(`/proc/net/${table}`, "utf8")
+      .split("\n")
+      .slice(1)
+      .map((line) => line.trim().split(/\s+/))
+      .filter((f) => f.length > 9 && inodes.has(f[9]) && listening(f[3]))
+      .map((f) => ipv4(f[1]));
   return [...rows("tcp", (state) => state === "0A"), ...rows("udp", () => true)];
 }
 
 /** Starts a socket server, waits for its "listening" line, returns that line and its bound addresses. */
 async function listening(file: string, args: string[]): Promise<{ line: string; bound: string[] }> {
-  const child = spawn(process.execPath, ["--import", tsx, path.join(projectRoot, "exercises/sockets", file), ...args], { cwd: scratch, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, ["--import", tsx, path.join(projectRoot, "exercises/sockets", file), ...args], {
+    cwd: scratch,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   let out = "";
   let err = "";
   child.stderr.setEncoding("utf8").on("data", (d: string) => (err += d));
@@ -67,17 +78,25 @@ const servers: Array<[string, string[]]> = [
 ];
 
 describe("socket servers listen on loopback unless --host opens them", () => {
-  it.each(servers)("%s without --host: bound to 127.0.0.1 only, and says how to open it", async (file, args) => {
-    const { line, bound } = await listening(file, args);
-    expect(bound.length, line).toBeGreaterThan(0);
-    expect(new Set(bound)).toEqual(new Set(["127.0.0.1"]));
-    expect(line).toContain("127.0.0.1");
-    expect(line).toContain(note);
-  }, 60_000);
+  it.each(servers)(
+    "%s without --host: bound to 127.0.0.1 only, and says how to open it",
+    async (file, args) => {
+      const { line, bound } = await listening(file, args);
+      expect(bound.length, line).toBeGreaterThan(0);
+      expect(new Set(bound)).toEqual(new Set(["127.0.0.1"]));
+      expect(line).toContain("127.0.0.1");
+      expect(line).toContain(note);
+    },
+    60_000,
+  );
 
-  it.each(servers)("%s with --host 0.0.0.0: bound to every interface, no note", async (file, args) => {
-    const { line, bound } = await listening(file, [...args, "--host", "0.0.0.0"]);
-    expect(new Set(bound)).toEqual(new Set(["0.0.0.0"]));
-    expect(line).not.toContain(note);
-  }, 60_000);
+  it.each(servers)(
+    "%s with --host 0.0.0.0: bound to every interface, no note",
+    async (file, args) => {
+      const { line, bound } = await listening(file, [...args, "--host", "0.0.0.0"]);
+      expect(new Set(bound)).toEqual(new Set(["0.0.0.0"]));
+      expect(line).not.toContain(note);
+    },
+    60_000,
+  );
 });

@@ -13,15 +13,27 @@ import { mulberry32 } from "../../exercises/common/args.ts";
 
 const tsx = pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href;
 
-function start(file: string, args: string[]): { child: ChildProcess; out: () => string; waitFor: (re: RegExp) => Promise<RegExpExecArray> } {
-  const child = spawn(process.execPath, ["--import", tsx, path.join(projectRoot, "exercises/salad/rest", file), ...args], { cwd: projectRoot, stdio: ["ignore", "pipe", "pipe"] });
+function start(
+  file: string,
+  args: string[],
+): { child: ChildProcess; out: () => string; waitFor: (re: RegExp) => Promise<RegExpExecArray> } {
+  const child = spawn(
+    process.execPath,
+    ["--import", tsx, path.join(projectRoot, "exercises/salad/rest", file), ...args],
+    { cwd: projectRoot, stdio: ["ignore", "pipe", "pipe"] },
+  );
   let text = "";
   const waiters: Array<() => void> = [];
   child.stdout!.setEncoding("utf8").on("data", (d: string) => ((text += d), waiters.splice(0).forEach((w) => w())));
-  const waitFor = (re: RegExp) => new Promise<RegExpExecArray>((resolve) => {
-    const check = () => { const m = re.exec(text); if (m) resolve(m); else waiters.push(check); };
-    check();
-  });
+  const waitFor = (re: RegExp) =>
+    new Promise<RegExpExecArray>((resolve) => {
+      const check = () => {
+        const m = re.exec(text);
+        if (m) resolve(m);
+        else waiters.push(check);
+      };
+      check();
+    });
   return { child, out: () => text, waitFor };
 }
 
@@ -31,11 +43,33 @@ describe("S7 with random preparation times", () => {
     const all: ChildProcess[] = [];
     const guard = setTimeout(() => all.forEach((c) => c.kill("SIGKILL")), 120_000);
     try {
-      const server = start("server.ts", ["--port", "0", "--db", path.join(dir, "orders.db"), "--time-scale", "0.01", "--lease-units", "30"]);
+      const server = start("server.ts", [
+        "--port",
+        "0",
+        "--db",
+        path.join(dir, "orders.db"),
+        "--time-scale",
+        "0.01",
+        "--lease-units",
+        "30",
+      ]);
       all.push(server.child);
       const port = (await server.waitFor(/^LISTENING (\d+)/m))[1];
       const url = `http://127.0.0.1:${port}`;
-      const workers = [5, 6].map((seed) => start("worker.ts", ["--server", url, "--name", `w${seed}`, "--time-scale", "0.01", "--prep", "random", "--seed", String(seed)]));
+      const workers = [5, 6].map((seed) =>
+        start("worker.ts", [
+          "--server",
+          url,
+          "--name",
+          `w${seed}`,
+          "--time-scale",
+          "0.01",
+          "--prep",
+          "random",
+          "--seed",
+          String(seed),
+        ]),
+      );
       all.push(...workers.map((w) => w.child));
       const client = start("client.ts", ["--server", url, "--time-scale", "0.01"]);
       all.push(client.child);

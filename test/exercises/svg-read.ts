@@ -4,7 +4,11 @@ import { XMLParser, XMLValidator } from "fast-xml-parser";
 import { expect } from "vitest";
 
 type Node = Record<string, unknown>;
-const parser = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: "", isArray: (name) => ["g", "circle", "text", "line", "polyline"].includes(name) });
+const parser = new XMLParser({
+  ignoreAttributes: false,
+  attributeNamePrefix: "",
+  isArray: (name) => ["g", "circle", "text", "line", "polyline"].includes(name),
+});
 
 /** Every chart of an SVG document: its title, tick labels, and per series the points (values and pixels). */
 export function readCharts(svg: string) {
@@ -14,9 +18,18 @@ export function readCharts(svg: string) {
     const texts = (chart.text as Node[]).map((t) => ({ cls: t.class as string | undefined, text: String(t["#text"]) }));
     const series = (chart.g as Node[]).map((s) => ({
       name: s["data-name"] as string,
-      points: ((s.circle as Node[]) ?? []).map((c) => ({ x: Number(c["data-x"]), y: Number(c["data-y"]), cx: Number(c.cx), cy: Number(c.cy) })),
+      points: ((s.circle as Node[]) ?? []).map((c) => ({
+        x: Number(c["data-x"]),
+        y: Number(c["data-y"]),
+        cx: Number(c.cx),
+        cy: Number(c.cy),
+      })),
     }));
-    return { title: chart["data-title"] as string, xTicks: texts.filter((t) => t.cls === "x-tick").map((t) => t.text), yTicks: texts.filter((t) => t.cls === "y-tick").map((t) => t.text), series };
+    return {
+      title: chart["data-title"] as string,
+      xTicks: texts.filter((t) => t.cls === "x-tick").map((t) => t.text),
+      yTicks: texts.filter((t) => t.cls === "y-tick").map((t) => t.text),
+      series,
+    };
   });
 }
-

@@ -20,7 +20,10 @@ const callerDir = process.env.INIT_CWD ?? process.cwd();
 const argv = yargs(hideBin(process.argv))
   .scriptName("npm run grade --")
   .usage("$0 [ids] [--program FILE] [--np LIST] [--json FILE]\n\nIds: " + all.map((g) => g.id).join(", "))
-  .option("program", { type: "string", describe: "grade this file (or folder, for several programs) instead of the reference" })
+  .option("program", {
+    type: "string",
+    describe: "grade this file (or folder, for several programs) instead of the reference",
+  })
   .option("np", { type: "string", describe: "comma-separated process counts, e.g. 2,4,7" })
   .option("json", { type: "string", describe: "also write the result as JSON to this file (- for stdout)" })
   .option("list", { type: "boolean", describe: "list the graders and exit" })
@@ -56,7 +59,16 @@ const np = argv.np?.split(",").map(Number);
 const wanted = argv._.flatMap((a) => String(a).split(",")).filter(Boolean);
 if (argv.class !== undefined) {
   const { gradeClassCommand } = await import("./class/command.ts");
-  process.exit(await gradeClassCommand({ dir: path.resolve(callerDir, argv.class), ids: wanted, out: argv.out === undefined ? undefined : path.resolve(callerDir, argv.out), jobs: argv.jobs, np: argv.np, force: argv.force }));
+  process.exit(
+    await gradeClassCommand({
+      dir: path.resolve(callerDir, argv.class),
+      ids: wanted,
+      out: argv.out === undefined ? undefined : path.resolve(callerDir, argv.out),
+      jobs: argv.jobs,
+      np: argv.np,
+      force: argv.force,
+    }),
+  );
 }
 // An exercise with several programs has one id per program ("11.4-star", "11.4-binomial"): "11.4" names them all.
 const matches = (id: string, g: Grader) => g.id === id || g.id.startsWith(`${id}-`);
@@ -66,13 +78,20 @@ if (program !== undefined && (wanted.length !== 1 || all.filter((g) => matches(w
   stop("--program grades one exercise; name exactly one id (e.g. npm run grade -- 10.3 --program ring.ts)");
 }
 if (program !== undefined && !fs.existsSync(program)) {
-  stop(`--program ${argv.program}: no such file (looked for ${program}, relative to ${callerDir}, where the command was run)`);
+  stop(
+    `--program ${argv.program}: no such file (looked for ${program}, relative to ${callerDir}, where the command was run)`,
+  );
 }
-if (np?.some((n) => !Number.isInteger(n) || n < 1)) stop(`--np takes positive integers separated by commas, got "${argv.np}"`);
+if (np?.some((n) => !Number.isInteger(n) || n < 1))
+  stop(`--np takes positive integers separated by commas, got "${argv.np}"`);
 
 // a failed run keeps its trace and deadlock graph for `tsrun view`; the message says where
 scratchPolicy.keepFailed = true;
-if (program !== undefined) (await import("./class/single.ts")).sandboxSingleProgram(all.find((g) => matches(wanted[0], g))!, program);
+if (program !== undefined)
+  (await import("./class/single.ts")).sandboxSingleProgram(
+    all.find((g) => matches(wanted[0], g))!,
+    program,
+  );
 const selected = wanted.length ? all.filter((g) => wanted.some((id) => matches(id, g))) : all;
 const entries: ExerciseEntry[] = [];
 const out = jsonFile === "-" ? (line: string) => console.error(line) : undefined;
@@ -82,6 +101,8 @@ for (const g of selected) {
 }
 const passed = entries.reduce((n, e) => n + e.passed, 0);
 const failed = entries.reduce((n, e) => n + e.failed, 0);
-(out ?? console.log)(`grade: ${passed} checks passed, ${failed} failed (${selected.length} exercise${selected.length > 1 ? "s" : ""})`);
+(out ?? console.log)(
+  `grade: ${passed} checks passed, ${failed} failed (${selected.length} exercise${selected.length > 1 ? "s" : ""})`,
+);
 writeJson(entries);
 process.exit(failed === 0 ? 0 : 1);

@@ -33,7 +33,10 @@ describe("the MPI catalogue", () => {
     expect(programs.length).toBeGreaterThanOrEqual(25);
     for (const file of programs) {
       expect(family, file).toContain(`\`${file}\``);
-      const header = read(`exercises/mpi/${file}`).split("\n").filter((l) => l.startsWith("//")).join("\n");
+      const header = read(`exercises/mpi/${file}`)
+        .split("\n")
+        .filter((l) => l.startsWith("//"))
+        .join("\n");
       const grade = /Grade:\s+npm run grade -- (\S+)/.exec(header);
       expect(grade, `${file} header names its grade command`).not.toBeNull();
       expect(ids, file).toContain(grade![1]);

@@ -22,29 +22,51 @@ async function run(program?: string) {
 
 /** Live mosquitto processes started with a configuration of the grader's temporary directories. */
 function privateBrokers(): number[] {
-  return fs.readdirSync("/proc").filter((e) => /^\d+$/.test(e)).flatMap((e) => {
-    try {
-      return /mosquitto\0-c\0[^\0]*tsmpi-mosquitto-/.test(fs.readFileSync(`/proc/${e}/cmdline`, "latin1")) ? [Number(e)] : [];
-    } catch {
-      return [];
-    }
-  });
+  return fs
+    .readdirSync("/proc")
+    .filter((e) => /^\d+$/.test(e))
+    .flatMap((e) => {
+      try {
+        return /mosquitto\0-c\0[^\0]*tsmpi-mosquitto-/.test(fs.readFileSync(`/proc/${e}/cmdline`, "latin1"))
+          ? [Number(e)]
+          : [];
+      } catch {
+        return [];
+      }
+    });
 }
 
-describe.skipIf(!ready(commandRequirement("mosquitto", "apt-get install -y mosquitto")))("S4-broker grader over a real mosquitto", () => {
-  it("passes exercises/salad/lamport-broker.ts: every check, vector clocks included", async () => {
-    const { checker, output } = await run();
-    expect(checker.failed, output).toBe(0);
-    expect(checker.passed, output).toBe(7);
-    expect(output).toMatch(/never two workers in the bowl at once\n--- PASS \(11 visits, each after the previous exit/);
-    expect(privateBrokers()).toEqual([]);
-  }, GUARD);
+describe.skipIf(!ready(commandRequirement("mosquitto", "apt-get install -y mosquitto")))(
+  "S4-broker grader over a real mosquitto",
+  () => {
+    it(
+      "passes exercises/salad/lamport-broker.ts: every check, vector clocks included",
+      async () => {
+        const { checker, output } = await run();
+        expect(checker.failed, output).toBe(0);
+        expect(checker.passed, output).toBe(7);
+        expect(output).toMatch(
+          /never two workers in the bowl at once\n--- PASS \(11 visits, each after the previous exit/,
+        );
+        expect(privateBrokers()).toEqual([]);
+      },
+      GUARD,
+    );
 
-  it("fails workers that enter the bowl without the n-1 permissions, naming the overlap and the clocks", async () => {
-    const { checker, output } = await run(path.join(projectRoot, "test/graders/fixtures/salad/lamport-broker-no-permission.ts"));
-    const failed = checker.results.find((r) => !r.passed && r.what.includes("never two workers"));
-    expect(failed, output).toBeDefined();
-    expect(failed!.detail).toMatch(/entered the bowl at .* its ENTER does not happen after worker-\d's LEAVE \(vector clocks \[[\d,]+\] vs \[[\d,]+\]\)/);
-    expect(privateBrokers()).toEqual([]);
-  }, GUARD);
-});
+    it(
+      "fails workers that enter the bowl without the n-1 permissions, naming the overlap and the clocks",
+      async () => {
+        const { checker, output } = await run(
+          path.join(projectRoot, "test/graders/fixtures/salad/lamport-broker-no-permission.ts"),
+        );
+        const failed = checker.results.find((r) => !r.passed && r.what.includes("never two workers"));
+        expect(failed, output).toBeDefined();
+        expect(failed!.detail).toMatch(
+          /entered the bowl at .* its ENTER does not happen after worker-\d's LEAVE \(vector clocks \[[\d,]+\] vs \[[\d,]+\]\)/,
+        );
+        expect(privateBrokers()).toEqual([]);
+      },
+      GUARD,
+    );
+  },
+);

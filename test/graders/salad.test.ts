@@ -48,26 +48,63 @@ describe("salad graders pass the reference programs", () => {
 });
 
 describe("salad graders fail the broken variants", () => {
-  it("S0 fails a sequential salad that forgets the last fruit", () =>
-    expectFailure("S0", fixture("seq-forgets-last.ts"), "every fruit", ["never prepared: pomme×1"]), GUARD);
+  it(
+    "S0 fails a sequential salad that forgets the last fruit",
+    () => expectFailure("S0", fixture("seq-forgets-last.ts"), "every fruit", ["never prepared: pomme×1"]),
+    GUARD,
+  );
 
-  it("S2 fails a master that hands every fruit out twice", () =>
-    expectFailure("S2", fixture("rpc-gives-twice"), "exactly once", ["prepared 2 times", "every fruit prepared exactly once"]), GUARD);
+  it(
+    "S2 fails a master that hands every fruit out twice",
+    () =>
+      expectFailure("S2", fixture("rpc-gives-twice"), "exactly once", [
+        "prepared 2 times",
+        "every fruit prepared exactly once",
+      ]),
+    GUARD,
+  );
 
-  it("S2 fails an RPC layer that lets unexposed methods through", () =>
-    expectFailure("S2", fixture("rpc-open/master.ts"), "not exposed are refused", ["calling toString answered", "refused as not exposed"]), GUARD);
+  it(
+    "S2 fails an RPC layer that lets unexposed methods through",
+    () =>
+      expectFailure("S2", fixture("rpc-open/master.ts"), "not exposed are refused", [
+        "calling toString answered",
+        "refused as not exposed",
+      ]),
+    GUARD,
+  );
 
-  it("S3 fails a 'locked' counter whose calls each take their own lock", () =>
-    expectFailure("S3", fixture("counter-lock-per-call.ts"), "with --lock", ["updates lost", "expected 3000000 with --lock"]), GUARD);
+  it(
+    "S3 fails a 'locked' counter whose calls each take their own lock",
+    () =>
+      expectFailure("S3", fixture("counter-lock-per-call.ts"), "with --lock", [
+        "updates lost",
+        "expected 3000000 with --lock",
+      ]),
+    GUARD,
+  );
 
-  it("S5 fails a chain whose verify() ignores previousHash", () =>
-    expectFailure("S5", fixture("chain-no-link.ts"), "broken link", ["CHAIN VALID", "previousHash with the previous block's hash"]), GUARD);
+  it(
+    "S5 fails a chain whose verify() ignores previousHash",
+    () =>
+      expectFailure("S5", fixture("chain-no-link.ts"), "broken link", [
+        "CHAIN VALID",
+        "previousHash with the previous block's hash",
+      ]),
+    GUARD,
+  );
 
-  it("S7 fails a server that crashes on malformed JSON", () =>
-    expectFailure("S7", fixture("rest-crash-json"), "malformed JSON gets 400", ["got no answer", "SyntaxError"]), GUARD);
+  it(
+    "S7 fails a server that crashes on malformed JSON",
+    () => expectFailure("S7", fixture("rest-crash-json"), "malformed JSON gets 400", ["got no answer", "SyntaxError"]),
+    GUARD,
+  );
 
-  it("S7 fails a server that keeps its orders in memory", () =>
-    expectFailure("S7", fixture("rest-memory"), "restarted mid-order", ["unknown to the server (404)"]), GUARD);
+  it(
+    "S7 fails a server that keeps its orders in memory",
+    () => expectFailure("S7", fixture("rest-memory"), "restarted mid-order", ["unknown to the server (404)"]),
+    GUARD,
+  );
 });
 
 describe("the salad's shared module (fruits.ts)", () => {
@@ -108,14 +145,29 @@ describe("salad programs", () => {
   it("refuse a bad time scale with one clear line and exit code 1", async () => {
     const p = procs.start("seq", seq, ["--time-scale", "zero"]);
     expect((await p.finished(30_000)).code).toBe(1);
-    expect(p.stderr.trim()).toMatch(/^seq: --time-scale must be a positive number of seconds per time unit, got "zero"/);
+    expect(p.stderr.trim()).toMatch(
+      /^seq: --time-scale must be a positive number of seconds per time unit, got "zero"/,
+    );
     expect(p.stderr.trim().split("\n")).toHaveLength(1);
   }, 60_000);
 
   it("count exactly with --race threads --lock (worker threads on a SharedArrayBuffer)", async () => {
-    const server = procs.start("counter server", counter, ["server", "--port", "0", "--race", "threads", "--lock", "--n", "300000", "--rounds", "1"]);
+    const server = procs.start("counter server", counter, [
+      "server",
+      "--port",
+      "0",
+      "--race",
+      "threads",
+      "--lock",
+      "--n",
+      "300000",
+      "--rounds",
+      "1",
+    ]);
     const [, port] = await server.waitForLine(/^LISTENING (\d+)/, "LISTENING");
-    const clients = [1, 2, 3].map((k) => procs.start(`client ${k}`, counter, ["client", "--server", `ws://127.0.0.1:${port}`]));
+    const clients = [1, 2, 3].map((k) =>
+      procs.start(`client ${k}`, counter, ["client", "--server", `ws://127.0.0.1:${port}`]),
+    );
     for (const c of clients) expect((await c.finished(60_000)).code, c.stderr).toBe(0);
     const [final] = await server.waitForLines(/^FINAL /, 1, "FINAL");
     expect(final).toBe("FINAL counter=900000 expected=900000 lost=0");

@@ -20,115 +20,224 @@ let hosts: TestHosts;
 
 /** Processes started in a session on the test hosts (their sshd sets TESTHOSTS_DIR). */
 function sessionProcesses(): number[] {
-  return fs.readdirSync("/proc").filter((e) => /^\d+$/.test(e)).flatMap((e) => {
-    try {
-      return fs.readFileSync(`/proc/${e}/environ`, "latin1").split("\0").includes(`TESTHOSTS_DIR=${hosts.dir}`) && isRunning(Number(e)) ? [Number(e)] : [];
-    } catch {
-      return [];
-    }
-  });
+  return fs
+    .readdirSync("/proc")
+    .filter((e) => /^\d+$/.test(e))
+    .flatMap((e) => {
+      try {
+        return fs.readFileSync(`/proc/${e}/environ`, "latin1").split("\0").includes(`TESTHOSTS_DIR=${hosts.dir}`) &&
+          isRunning(Number(e))
+          ? [Number(e)]
+          : [];
+      } catch {
+        return [];
+      }
+    });
 }
 
-const sshArgs = () => ["--hostfile", hosts.hostfile, "--ssh-key", path.join(hosts.dir, "userkey"), "--known-hosts", path.join(hosts.dir, "known_hosts")];
+const sshArgs = () => [
+  "--hostfile",
+  hosts.hostfile,
+  "--ssh-key",
+  path.join(hosts.dir, "userkey"),
+  "--known-hosts",
+  path.join(hosts.dir, "known_hosts"),
+];
 const exercise = (file: string, args: string[]) =>
-  runCommand(process.execPath, ["--import", tsx, path.join(projectRoot, "exercises/sockets", file), ...args, ...sshArgs()], { timeoutMs: 120_000, env: { SSH_AUTH_SOCK: "" } });
+  runCommand(
+    process.execPath,
+    ["--import", tsx, path.join(projectRoot, "exercises/sockets", file), ...args, ...sshArgs()],
+    { timeoutMs: 120_000, env: { SSH_AUTH_SOCK: "" } },
+  );
 const spawnedHosts = (out: string) => [...out.matchAll(/^SPAWNED (.+) on (\S+)$/gm)].map((m) => m[2]);
 
-describe.skipIf(!ready(rootRequirement, commandRequirement("/usr/sbin/sshd", "apt-get install -y openssh-server")))("the course over several machines (SSH test hosts)", () => {
-  beforeAll(async () => {
-    hosts = await upTestHosts(3);
-  }, 200_000);
-  afterAll(async () => {
-    await hosts?.down();
-  }, 60_000);
+describe.skipIf(!ready(rootRequirement, commandRequirement("/usr/sbin/sshd", "apt-get install -y openssh-server")))(
+  "the course over several machines (SSH test hosts)",
+  () => {
+    beforeAll(async () => {
+      hosts = await upTestHosts(3);
+    }, 200_000);
+    afterAll(async () => {
+      await hosts?.down();
+    }, 60_000);
 
-  it("exercise 6: a ring of 5 over 3 hosts elects the highest id and counts 5", async () => {
-    const r = await exercise("election.ts", ["--spawn", "5", "--ids", "3,9,5,7,2", "--initiators", "3,5"]);
-    expect(r.code, r.stderr + r.stdout).toBe(0);
-    expect(spawnedHosts(r.stdout)).toEqual(["th1", "th2", "th3", "th1", "th2"]);
-    expect(r.stdout.match(/^\[id \d+\] LEADER 9\b/gm)).toHaveLength(5);
-    expect(r.stdout).toMatch(/^\[id 9\] COUNT 5/m);
-    expect(sessionProcesses()).toEqual([]);
-  }, GUARD_MS);
+    it(
+      "exercise 6: a ring of 5 over 3 hosts elects the highest id and counts 5",
+      async () => {
+        const r = await exercise("election.ts", ["--spawn", "5", "--ids", "3,9,5,7,2", "--initiators", "3,5"]);
+        expect(r.code, r.stderr + r.stdout).toBe(0);
+        expect(spawnedHosts(r.stdout)).toEqual(["th1", "th2", "th3", "th1", "th2"]);
+        expect(r.stdout.match(/^\[id \d+\] LEADER 9\b/gm)).toHaveLength(5);
+        expect(r.stdout).toMatch(/^\[id 9\] COUNT 5/m);
+        expect(sessionProcesses()).toEqual([]);
+      },
+      GUARD_MS,
+    );
 
-  it("exercise 8: the launcher starts the counter processes on 3 hosts; blocking checkpoints leave no message in a channel", async () => {
-    const r = await exercise("checkpoint.ts", ["--np", "3", "--waves", "2", "--every-ms", "300", "--tick-ms", "10", "--delay-ms", "10"]);
-    expect(r.code, r.stderr + r.stdout).toBe(0);
-    expect(spawnedHosts(r.stdout)).toEqual(["th1", "th2", "th3"]);
-    const records = [...r.stdout.matchAll(/CHECKPOINT (\{.*\})/g)].map((m) => JSON.parse(m[1]) as { wave: number; process: number; sent: number[]; received: number[] });
-    expect(records).toHaveLength(6);
-    for (const a of records) for (const b of records) if (a.wave === b.wave && a !== b) expect(a.sent[b.process]).toBe(b.received[a.process]);
-    expect(r.stdout).toMatch(/ALL CONNECTED: 3 processes[\s\S]*WAVE 2 DONE/);
-    expect(sessionProcesses()).toEqual([]);
-  }, GUARD_MS);
+    it(
+      "exercise 8: the launcher starts the counter processes on 3 hosts; blocking checkpoints leave no message in a channel",
+      async () => {
+        const r = await exercise("checkpoint.ts", [
+          "--np",
+          "3",
+          "--waves",
+          "2",
+          "--every-ms",
+          "300",
+          "--tick-ms",
+          "10",
+          "--delay-ms",
+          "10",
+        ]);
+        expect(r.code, r.stderr + r.stdout).toBe(0);
+        expect(spawnedHosts(r.stdout)).toEqual(["th1", "th2", "th3"]);
+        const records = [...r.stdout.matchAll(/CHECKPOINT (\{.*\})/g)].map(
+          (m) => JSON.parse(m[1]) as { wave: number; process: number; sent: number[]; received: number[] },
+        );
+        expect(records).toHaveLength(6);
+        for (const a of records)
+          for (const b of records)
+            if (a.wave === b.wave && a !== b) expect(a.sent[b.process]).toBe(b.received[a.process]);
+        expect(r.stdout).toMatch(/ALL CONNECTED: 3 processes[\s\S]*WAVE 2 DONE/);
+        expect(sessionProcesses()).toEqual([]);
+      },
+      GUARD_MS,
+    );
 
-  it("exercise 8-ext: processes on 3 hosts take snapshots whose totals are conserved", async () => {
-    const r = await exercise("snapshot.ts", ["--spawn", "3", "--snapshots", "2", "--every-ms", "400", "--tick-ms", "20"]);
-    expect(r.code, r.stderr + r.stdout).toBe(0);
-    expect(spawnedHosts(r.stdout)).toEqual(["th1", "th2", "th3"]);
-    const globals = [...r.stdout.matchAll(/GLOBAL (\{.*\})/g)].map((m) => JSON.parse(m[1]) as { total: number; expected: number });
-    expect(globals.length).toBe(2);
-    for (const g of globals) expect(g.total).toBe(g.expected);
-    expect(sessionProcesses()).toEqual([]);
-  }, GUARD_MS);
+    it(
+      "exercise 8-ext: processes on 3 hosts take snapshots whose totals are conserved",
+      async () => {
+        const r = await exercise("snapshot.ts", [
+          "--spawn",
+          "3",
+          "--snapshots",
+          "2",
+          "--every-ms",
+          "400",
+          "--tick-ms",
+          "20",
+        ]);
+        expect(r.code, r.stderr + r.stdout).toBe(0);
+        expect(spawnedHosts(r.stdout)).toEqual(["th1", "th2", "th3"]);
+        const globals = [...r.stdout.matchAll(/GLOBAL (\{.*\})/g)].map(
+          (m) => JSON.parse(m[1]) as { total: number; expected: number },
+        );
+        expect(globals.length).toBe(2);
+        for (const g of globals) expect(g.total).toBe(g.expected);
+        expect(sessionProcesses()).toEqual([]);
+      },
+      GUARD_MS,
+    );
 
-  it("exercise 7: two detectors and 4 watched processes on 3 hosts see each other; Ctrl-C stops them all", async () => {
-    const child = spawn(process.execPath, ["--import", tsx, path.join(projectRoot, "exercises/sockets/failure-detector.ts"), "--spawn", "4", "--period-ms", "200", ...sshArgs()], {
-      cwd: projectRoot, env: { ...process.env, SSH_AUTH_SOCK: "" }, stdio: ["ignore", "pipe", "pipe"],
-    });
-    let out = "";
-    const known = new Promise<void>((resolve) => child.stdout.setEncoding("utf8").on("data", (d: string) => {
-      out += d;
-      if ((out.match(/^\[d[12]\] KNOWN p\d/gm) ?? []).length >= 4) resolve();
-    }));
-    const guard = setTimeout(() => child.kill("SIGKILL"), 120_000);
-    await known;
-    child.kill("SIGINT");
-    const code = await new Promise<number | null>((resolve) => child.on("exit", (c) => resolve(c)));
-    clearTimeout(guard);
-    expect(code).toBe(130);
-    expect(spawnedHosts(out)).toEqual(["th1", "th2", "th3", "th1", "th2", "th3"]);
-    expect(out.match(/^\[d[12]\] WATCHING p\d/gm)).toHaveLength(4);
-    expect(sessionProcesses()).toEqual([]);
-  }, GUARD_MS);
+    it(
+      "exercise 7: two detectors and 4 watched processes on 3 hosts see each other; Ctrl-C stops them all",
+      async () => {
+        const child = spawn(
+          process.execPath,
+          [
+            "--import",
+            tsx,
+            path.join(projectRoot, "exercises/sockets/failure-detector.ts"),
+            "--spawn",
+            "4",
+            "--period-ms",
+            "200",
+            ...sshArgs(),
+          ],
+          {
+            cwd: projectRoot,
+            env: { ...process.env, SSH_AUTH_SOCK: "" },
+            stdio: ["ignore", "pipe", "pipe"],
+          },
+        );
+        let out = "";
+        const known = new Promise<void>((resolve) =>
+          child.stdout.setEncoding("utf8").on("data", (d: string) => {
+            out += d;
+            if ((out.match(/^\[d[12]\] KNOWN p\d/gm) ?? []).length >= 4) resolve();
+          }),
+        );
+        const guard = setTimeout(() => child.kill("SIGKILL"), 120_000);
+        await known;
+        child.kill("SIGINT");
+        const code = await new Promise<number | null>((resolve) => child.on("exit", (c) => resolve(c)));
+        clearTimeout(guard);
+        expect(code).toBe(130);
+        expect(spawnedHosts(out)).toEqual(["th1", "th2", "th3", "th1", "th2", "th3"]);
+        expect(out.match(/^\[d[12]\] WATCHING p\d/gm)).toHaveLength(4);
+        expect(sessionProcesses()).toEqual([]);
+      },
+      GUARD_MS,
+    );
 
-  it("S2: the RPC master on th1 (--host 0.0.0.0) serves workers on th2 and th3; on loopback it refuses them", async () => {
-    const home = fs.mkdtempSync(path.join(os.tmpdir(), "salad-home-"));
-    const options = hosts.connectOptions(home);
-    const node = (file: string, args: string[]) => [process.execPath, "--import", tsx, path.join(projectRoot, "exercises/salad/rpc", file), ...args].map((w) => `'${w}'`).join(" ");
-    const lines: string[] = [];
-    const onLine = ({ index, text }: { index: number; text: string }) => lines.push(`${index} ${text}`);
-    const port = async (masterIndex: number) => {
-      for (let i = 0; i < 600 && !lines.some((l) => l.startsWith(`${masterIndex} LISTENING`)); i++) await new Promise((r) => setTimeout(r, 100));
-      return lines.find((l) => l.startsWith(`${masterIndex} LISTENING`))!.split(" ")[2];
-    };
-    try {
-      // a salad of about 7 s (time scale 0.2), so that the second worker's SSH start, slow on a loaded
-      // machine, cannot find the salad already made by the first
-      const open = await startOnHosts([hosts.targets()[0]], () => node("master.ts", ["--host", "0.0.0.0", "--port", "0", "--time-scale", "0.2"]), { ...options, onLine });
-      const url = `ws://${hosts.hosts[0].address}:${await port(0)}`;
-      const workers = await startOnHosts(hosts.targets().slice(1), (h) => node("worker.ts", ["--master", url, "--name", `w-${h.host}`, "--time-scale", "0.2"]), { ...options, onLine: (l) => lines.push(`w ${l.text}`) });
-      const [masterExit] = await open.exited;
-      const workerExits = await workers.exited;
-      await Promise.all([open.close(), workers.close()]);
-      expect(masterExit.code, lines.join("\n")).toBe(0);
-      expect(workerExits.map((e) => e.code), lines.join("\n")).toEqual([0, 0]);
-      const by = new Set(lines.flatMap((l) => /^0 PREPARED .* by (\S+)/.exec(l)?.[1] ?? []));
-      expect([...by].sort()).toEqual(["w-th2", "w-th3"]);
-      expect(lines.join("\n")).toMatch(/^0 TOTAL/m);
+    it(
+      "S2: the RPC master on th1 (--host 0.0.0.0) serves workers on th2 and th3; on loopback it refuses them",
+      async () => {
+        const home = fs.mkdtempSync(path.join(os.tmpdir(), "salad-home-"));
+        const options = hosts.connectOptions(home);
+        const node = (file: string, args: string[]) =>
+          [process.execPath, "--import", tsx, path.join(projectRoot, "exercises/salad/rpc", file), ...args]
+            .map((w) => `'${w}'`)
+            .join(" ");
+        const lines: string[] = [];
+        const onLine = ({ index, text }: { index: number; text: string }) => lines.push(`${index} ${text}`);
+        const port = async (masterIndex: number) => {
+          for (let i = 0; i < 600 && !lines.some((l) => l.startsWith(`${masterIndex} LISTENING`)); i++)
+            await new Promise((r) => setTimeout(r, 100));
+          return lines.find((l) => l.startsWith(`${masterIndex} LISTENING`))!.split(" ")[2];
+        };
+        try {
+          // a salad of about 7 s (time scale 0.2), so that the second worker's SSH start, slow on a loaded
+          // machine, cannot find the salad already made by the first
+          const open = await startOnHosts(
+            [hosts.targets()[0]],
+            () => node("master.ts", ["--host", "0.0.0.0", "--port", "0", "--time-scale", "0.2"]),
+            { ...options, onLine },
+          );
+          const url = `ws://${hosts.hosts[0].address}:${await port(0)}`;
+          const workers = await startOnHosts(
+            hosts.targets().slice(1),
+            (h) => node("worker.ts", ["--master", url, "--name", `w-${h.host}`, "--time-scale", "0.2"]),
+            { ...options, onLine: (l) => lines.push(`w ${l.text}`) },
+          );
+          const [masterExit] = await open.exited;
+          const workerExits = await workers.exited;
+          await Promise.all([open.close(), workers.close()]);
+          expect(masterExit.code, lines.join("\n")).toBe(0);
+          expect(
+            workerExits.map((e) => e.code),
+            lines.join("\n"),
+          ).toEqual([0, 0]);
+          const by = new Set(lines.flatMap((l) => /^0 PREPARED .* by (\S+)/.exec(l)?.[1] ?? []));
+          expect([...by].sort()).toEqual(["w-th2", "w-th3"]);
+          expect(lines.join("\n")).toMatch(/^0 TOTAL/m);
 
-      lines.length = 0;
-      const closed = await startOnHosts([hosts.targets()[0]], () => node("master.ts", ["--port", "0", "--time-scale", "0.02"]), { ...options, onLine });
-      const loopbackPort = await port(0);
-      expect(lines.join("\n")).toMatch(/only this machine can connect; --host 0\.0\.0\.0 lets workers on other machines in/);
-      const refused = await startOnHosts([hosts.targets()[1]], () => node("worker.ts", ["--master", `ws://${hosts.hosts[0].address}:${loopbackPort}`, "--time-scale", "0.02"]), { ...options, onLine: (l) => lines.push(`w ${l.text}`) });
-      const [refusedExit] = await refused.exited;
-      await refused.close();
-      await closed.stopAll();
-      expect(refusedExit.code, lines.join("\n")).not.toBe(0);
-    } finally {
-      fs.rmSync(home, { recursive: true, force: true });
-    }
-    expect(sessionProcesses()).toEqual([]);
-  }, GUARD_MS);
-});
+          lines.length = 0;
+          const closed = await startOnHosts(
+            [hosts.targets()[0]],
+            () => node("master.ts", ["--port", "0", "--time-scale", "0.02"]),
+            { ...options, onLine },
+          );
+          const loopbackPort = await port(0);
+          expect(lines.join("\n")).toMatch(
+            /only this machine can connect; --host 0\.0\.0\.0 lets workers on other machines in/,
+          );
+          const refused = await startOnHosts(
+            [hosts.targets()[1]],
+            () =>
+              node("worker.ts", ["--master", `ws://${hosts.hosts[0].address}:${loopbackPort}`, "--time-scale", "0.02"]),
+            { ...options, onLine: (l) => lines.push(`w ${l.text}`) },
+          );
+          const [refusedExit] = await refused.exited;
+          await refused.close();
+          await closed.stopAll();
+          expect(refusedExit.code, lines.join("\n")).not.toBe(0);
+        } finally {
+          fs.rmSync(home, { recursive: true, force: true });
+        }
+        expect(sessionProcesses()).toEqual([]);
+      },
+      GUARD_MS,
+    );
+  },
+);

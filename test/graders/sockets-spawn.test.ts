@@ -9,13 +9,22 @@ import { projectRoot, runCommand } from "./lib/run.ts";
 const dir = path.join(projectRoot, "exercises/sockets");
 // Command-line programs (they build a parser with the family's CLI helper, `cli(program, …)`); modules such as
 // token-mutex.ts or ring-chain.ts, which only borrow its error texts, are not programs.
-const programs = fs.readdirSync(dir).filter((f) => f.endsWith(".ts") && /\bcli\(program\b|yargs\(/.test(fs.readFileSync(path.join(dir, f), "utf8")));
-const tsx = (file: string, args: string[], timeoutMs = 60_000) => runCommand(process.execPath, ["--import", "tsx", path.join(dir, file), ...args], { timeoutMs });
+const programs = fs
+  .readdirSync(dir)
+  .filter((f) => f.endsWith(".ts") && /\bcli\(program\b|yargs\(/.test(fs.readFileSync(path.join(dir, f), "utf8")));
+const tsx = (file: string, args: string[], timeoutMs = 60_000) =>
+  runCommand(process.execPath, ["--import", "tsx", path.join(dir, file), ...args], { timeoutMs });
 
 describe("socket exercises from the command line", () => {
   it("every program answers --help with its usage and refuses an unknown option with one line", async () => {
     expect(programs.length).toBeGreaterThanOrEqual(14);
-    const results = await Promise.all(programs.map(async (file) => ({ file, help: await tsx(file, ["--help"]), bad: await tsx(file, ["--bogus-option"]) })));
+    const results = await Promise.all(
+      programs.map(async (file) => ({
+        file,
+        help: await tsx(file, ["--help"]),
+        bad: await tsx(file, ["--bogus-option"]),
+      })),
+    );
     for (const { file, help, bad } of results) {
       expect(help.code, `${file} --help: ${help.stderr}`).toBe(0);
       expect(help.stdout, file).toMatch(/Options:/);
@@ -35,10 +44,24 @@ describe("socket exercises from the command line", () => {
   });
 
   it("snapshot --spawn 3 prints consistent global states and final balances that add up", async () => {
-    const run = await tsx("snapshot.ts", ["--spawn", "3", "--snapshots", "2", "--every-ms", "200", "--tick-ms", "5", "--delay-ms", "10"]);
+    const run = await tsx("snapshot.ts", [
+      "--spawn",
+      "3",
+      "--snapshots",
+      "2",
+      "--every-ms",
+      "200",
+      "--tick-ms",
+      "5",
+      "--delay-ms",
+      "10",
+    ]);
     expect(run.code, run.stderr).toBe(0);
     const globals = [...run.stdout.matchAll(/GLOBAL (\{.*\})/g)].map((m) => JSON.parse(m[1]));
-    expect(globals.map((g) => [g.snapshot, g.total])).toEqual([[1, 300], [2, 300]]);
+    expect(globals.map((g) => [g.snapshot, g.total])).toEqual([
+      [1, 300],
+      [2, 300],
+    ]);
     const finals = [...run.stdout.matchAll(/FINAL (\d+)/g)].map((m) => Number(m[1]));
     expect(finals.reduce((a, b) => a + b, 0)).toBe(300);
   });

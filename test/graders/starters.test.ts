@@ -32,12 +32,20 @@ describe("MPI starters", () => {
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
   const graders = mpi.flatMap((e) => e.graders.map((g) => [e.id, g] as const));
-  it.each(graders.map(([id, g]) => [g.id, id, g] as const))("the %s starter fails its grader with readable messages", async (_, id, grader) => {
-    if (!pack.packed.includes(id)) return; // a reference still without regions (listed in pack.test.ts)
-    const lines: string[] = [];
-    const checker = await grade(grader, { program: starterProgram(grader, dir), np: [NP[grader.id] ?? 2], out: (l) => lines.push(l) });
-    expect(unreadableFailure(checker), lines.join("\n")).toBe("");
-  }, GUARD);
+  it.each(graders.map(([id, g]) => [g.id, id, g] as const))(
+    "the %s starter fails its grader with readable messages",
+    async (_, id, grader) => {
+      if (!pack.packed.includes(id)) return; // a reference still without regions (listed in pack.test.ts)
+      const lines: string[] = [];
+      const checker = await grade(grader, {
+        program: starterProgram(grader, dir),
+        np: [NP[grader.id] ?? 2],
+        out: (l) => lines.push(l),
+      });
+      expect(unreadableFailure(checker), lines.join("\n")).toBe("");
+    },
+    GUARD,
+  );
 });
 
 /** Graded by `npm run starters -- <id>` only, with the reason. */
@@ -60,9 +68,12 @@ describe("socket and salad starters", () => {
     fs.mkdirSync(path.join(projectRoot, "tmp"), { recursive: true });
     dir = fs.mkdtempSync(path.join(projectRoot, "tmp", "starters-"));
     pack = buildPack(dir, chosen);
-    const queue: Grader[] = graders.filter((g) => chosen.some((e) => e.graders.includes(g) && pack.packed.includes(e.id)));
+    const queue: Grader[] = graders.filter((g) =>
+      chosen.some((e) => e.graders.includes(g) && pack.packed.includes(e.id)),
+    );
     const worker = async () => {
-      for (let g = queue.shift(); g; g = queue.shift()) graded.set(g.id, await gradeStarter(g, dir, SIZES[g.id]).catch((err: Error) => err));
+      for (let g = queue.shift(); g; g = queue.shift())
+        graded.set(g.id, await gradeStarter(g, dir, SIZES[g.id]).catch((err: Error) => err));
     };
     await Promise.all(Array.from({ length: AT_ONCE }, worker));
   }, 4 * GUARD);

@@ -34,7 +34,9 @@ export function submissionFile(grader: Grader): string {
 export function submissionIn(studentDir: string, grader: Grader): string | undefined {
   const inPack = gradedReference(grader).replace(/^exercises\//, "");
   const inFamily = inPack.replace(/^[^/]+\//, "");
-  const candidates = [...new Set([submissionFile(grader), inFamily, inPack])].map((name) => path.join(studentDir, name));
+  const candidates = [...new Set([submissionFile(grader), inFamily, inPack])].map((name) =>
+    path.join(studentDir, name),
+  );
   return candidates.find((file) => fs.existsSync(file) && fs.lstatSync(file).isFile());
 }
 

@@ -40,11 +40,22 @@ export function engineJob(size: number, options: MemoryNetworkOptions = {}): Eng
 /** The world a communicator needs, without a launcher: its rank and size, the engine, the fault state. */
 function memoryWorld(rank: number, size: number, engine: Engine): World {
   const fault = new FaultState(engine);
-  const unsupported = (what: string) => () => { throw new Error(`${what} needs a launcher; use a process test`); };
+  const unsupported = (what: string) => () => {
+    throw new Error(`${what} needs a launcher; use a process test`);
+  };
   return {
-    rank, size, engine, fault, options: {}, finalized: false,
-    enableFaultTolerance: () => { fault.enabled = true; },
-    shrink: unsupported("shrink"), abort: unsupported("abort"), fatal: unsupported("fatal"),
+    rank,
+    size,
+    engine,
+    fault,
+    options: {},
+    finalized: false,
+    enableFaultTolerance: () => {
+      fault.enabled = true;
+    },
+    shrink: unsupported("shrink"),
+    abort: unsupported("abort"),
+    fatal: unsupported("fatal"),
   } as unknown as World;
 }
 
@@ -52,7 +63,9 @@ function memoryWorld(rank: number, size: number, engine: Engine): World {
 export function commJob(size: number, options: MemoryNetworkOptions = {}): EngineJob & { comms: Intracomm[] } {
   const job = engineJob(size, options);
   const members = Array.from({ length: size }, (_, i) => i);
-  const comms = job.engines.map((engine, rank) => intracommOver(memoryWorld(rank, size, engine), members, 0, "COMM_WORLD"));
+  const comms = job.engines.map((engine, rank) =>
+    intracommOver(memoryWorld(rank, size, engine), members, 0, "COMM_WORLD"),
+  );
   return { ...job, comms };
 }
 

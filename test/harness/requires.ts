@@ -28,7 +28,10 @@ export function hasCommand(cmd: string): boolean {
 
 /** Names listed in TSMPI_PRETEND_MISSING (comma-separated). */
 function pretendMissing(what: string): boolean {
-  return (process.env.TSMPI_PRETEND_MISSING ?? "").split(",").map((s) => s.trim()).includes(what);
+  return (process.env.TSMPI_PRETEND_MISSING ?? "")
+    .split(",")
+    .map((s) => s.trim())
+    .includes(what);
 }
 
 export function requirement(what: string, install: string, probe: () => boolean): Requirement {
@@ -53,15 +56,26 @@ export const rootRequirement = requirement("root", "run the tests as root (as .c
 // The requirements of the suite's system-level tests (.ci/run installs every one of them).
 /** Real OpenSSH hosts (test/hosts/testhosts.sh): sshd, ssh-keygen and ip, started as root. */
 export const sshHostsRequirement = (): Requirement =>
-  requirement("sshd", "apt-get install -y openssh-server openssh-client iproute2, as root", () =>
-    isRoot() && ["/usr/sbin/sshd", "ssh-keygen", "ip"].every(hasCommand));
-export const sshKeygenRequirement = (): Requirement => commandRequirement("ssh-keygen", "apt-get install -y openssh-client");
+  requirement(
+    "sshd",
+    "apt-get install -y openssh-server openssh-client iproute2, as root",
+    () => isRoot() && ["/usr/sbin/sshd", "ssh-keygen", "ip"].every(hasCommand),
+  );
+export const sshKeygenRequirement = (): Requirement =>
+  commandRequirement("ssh-keygen", "apt-get install -y openssh-client");
 /** A throw-away Slurm cluster (test/slurm/cluster.sh), started as root. */
 export const slurmRequirement = (): Requirement =>
-  requirement("slurm", "apt-get install -y slurmctld slurmd slurm-client munge, as root", () =>
-    isRoot() && ["munged", "mungekey", "slurmctld", "slurmd", "srun", "sinfo"].every(hasCommand));
+  requirement(
+    "slurm",
+    "apt-get install -y slurmctld slurmd slurm-client munge, as root",
+    () => isRoot() && ["munged", "mungekey", "slurmctld", "slurmd", "srun", "sinfo"].every(hasCommand),
+  );
 export const chromiumRequirement = (): Requirement =>
-  commandRequirement(process.env.CHROMIUM_PATH ?? "/usr/bin/chromium", "apt-get install -y chromium fonts-dejavu-core", "chromium");
+  commandRequirement(
+    process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+    "apt-get install -y chromium fonts-dejavu-core",
+    "chromium",
+  );
 export const fingerRequirement = (): Requirement => commandRequirement("finger", "apt-get install -y finger");
 
 /**

@@ -18,17 +18,25 @@ let home: string;
 
 /** Processes started through the SSH guard (any job): they carry TSMPI_JOB_ID in their environment. */
 function remoteJobProcesses(): number[] {
-  return fs.readdirSync("/proc").filter((e) => /^\d+$/.test(e)).flatMap((e) => {
-    try {
-      return fs.readFileSync(`/proc/${e}/environ`, "latin1").includes("TSMPI_JOB_ID=") && isRunning(Number(e)) ? [Number(e)] : [];
-    } catch {
-      return [];
-    }
-  });
+  return fs
+    .readdirSync("/proc")
+    .filter((e) => /^\d+$/.test(e))
+    .flatMap((e) => {
+      try {
+        return fs.readFileSync(`/proc/${e}/environ`, "latin1").includes("TSMPI_JOB_ID=") && isRunning(Number(e))
+          ? [Number(e)]
+          : [];
+      } catch {
+        return [];
+      }
+    });
 }
 
 function tsrun(args: string[], options: { timeoutMs?: number } = {}) {
-  return runCommand(process.execPath, [tsrunBin, ...args], { env: { HOME: home, SSH_AUTH_SOCK: "" }, timeoutMs: options.timeoutMs ?? 90_000 });
+  return runCommand(process.execPath, [tsrunBin, ...args], {
+    env: { HOME: home, SSH_AUTH_SOCK: "" },
+    timeoutMs: options.timeoutMs ?? 90_000,
+  });
 }
 
 beforeAll(async () => {
@@ -46,17 +54,24 @@ describe.skipIf(!canRun)("tsrun --hostfile over real SSH hosts", () => {
     const r = await tsrun(["-np", "6", "--hostfile", hosts.hostfile, "exercises/mpi/ring.ts"]);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/rank 0: token back with 15 \(expected 15\)/);
-    for (let rank = 1; rank < 6; rank++) expect(r.stdout).toMatch(new RegExp(`rank ${rank} received token \\d+ from rank ${rank - 1}`));
+    for (let rank = 1; rank < 6; rank++)
+      expect(r.stdout).toMatch(new RegExp(`rank ${rank} received token \\d+ from rank ${rank - 1}`));
     expect(remoteJobProcesses()).toEqual([]);
   });
 
   it("a hostfile line naming this machine starts its ranks here, without SSH, next to ranks on another host", async () => {
-    const firstHost = fs.readFileSync(hosts.hostfile, "utf8").split("\n").find((l) => /\S/.test(l) && !l.startsWith("#"))!;
+    const firstHost = fs
+      .readFileSync(hosts.hostfile, "utf8")
+      .split("\n")
+      .find((l) => /\S/.test(l) && !l.startsWith("#"))!;
     const hostfile = path.join(home, "mixed-hosts");
     fs.writeFileSync(hostfile, `localhost slots=2\n${firstHost}\n`);
     const program = path.join(home, "where.ts");
     // TESTHOST is set by the test hosts' sshd only: a rank started here has none.
-    fs.writeFileSync(program, `import * as mpi from "tsmpi";\nconst comm = await mpi.init();\nconst sum = await comm.allreduce(comm.rank, mpi.SUM);\nconsole.log(\`WHERE \${comm.rank} \${process.env.TESTHOST ?? "here"} \${sum}\`);\nawait mpi.finalize();\n`);
+    fs.writeFileSync(
+      program,
+      `import * as mpi from "tsmpi";\nconst comm = await mpi.init();\nconst sum = await comm.allreduce(comm.rank, mpi.SUM);\nconsole.log(\`WHERE \${comm.rank} \${process.env.TESTHOST ?? "here"} \${sum}\`);\nawait mpi.finalize();\n`,
+    );
     const r = await tsrun(["-np", "4", "--hostfile", hostfile, program]);
     expect(r.code, r.stderr).toBe(0);
     const where = Object.fromEntries([...r.stdout.matchAll(/^WHERE (\d) (\S+) 6$/gm)].map((m) => [Number(m[1]), m[2]]));
@@ -65,13 +80,33 @@ describe.skipIf(!canRun)("tsrun --hostfile over real SSH hosts", () => {
   });
 
   it("places ranks by slot (default) or round robin with --map-by node; each host has its own name", async () => {
-    const bySlot = await tsrun(["-np", "6", "--hostfile", hosts.hostfile, "--display-map", "test/runtime/programs/remote-kill.ts", "-1", "none"]);
+    const bySlot = await tsrun([
+      "-np",
+      "6",
+      "--hostfile",
+      hosts.hostfile,
+      "--display-map",
+      "test/runtime/programs/remote-kill.ts",
+      "-1",
+      "none",
+    ]);
     expect(bySlot.code, bySlot.stderr).toBe(0);
-    const at = (out: string) => Object.fromEntries([...out.matchAll(/^AT (\d+) (\S+) \d+ (\S*)$/gm)].map((m) => [Number(m[1]), m[3] || m[2]]));
+    const at = (out: string) =>
+      Object.fromEntries([...out.matchAll(/^AT (\d+) (\S+) \d+ (\S*)$/gm)].map((m) => [Number(m[1]), m[3] || m[2]]));
     expect(bySlot.stdout).toMatch(/JOB MAP/);
     const slot = at(bySlot.stdout);
     expect([slot[0], slot[1], slot[2], slot[3], slot[4], slot[5]]).toEqual(["th1", "th1", "th2", "th2", "th3", "th3"]);
-    const byNode = await tsrun(["-np", "6", "--hostfile", hosts.hostfile, "--map-by", "node", "test/runtime/programs/remote-kill.ts", "-1", "none"]);
+    const byNode = await tsrun([
+      "-np",
+      "6",
+      "--hostfile",
+      hosts.hostfile,
+      "--map-by",
+      "node",
+      "test/runtime/programs/remote-kill.ts",
+      "-1",
+      "none",
+    ]);
     const node = at(byNode.stdout);
     expect([node[0], node[1], node[2], node[3], node[4], node[5]]).toEqual(["th1", "th2", "th3", "th1", "th2", "th3"]);
     if (hosts.ownHostnames) {
@@ -98,11 +133,20 @@ describe.skipIf(!canRun)("tsrun --hostfile over real SSH hosts", () => {
   });
 
   it("an unknown host or a refused connection fails the start with one message naming the host", async () => {
-    const unknown = await tsrun(["-np", "2", "--host", `${hosts.label(0)},nosuchhost.invalid`, "exercises/mpi/hello.ts"]);
+    const unknown = await tsrun([
+      "-np",
+      "2",
+      "--host",
+      `${hosts.label(0)},nosuchhost.invalid`,
+      "exercises/mpi/hello.ts",
+    ]);
     expect(unknown.code).toBe(1);
     expect(unknown.stderr).toMatch(/nosuchhost\.invalid/);
     const refusing = path.join(home, "refusing-hosts");
-    fs.writeFileSync(refusing, `${hosts.hosts[0].name} slots=1 port=${hosts.hosts[0].port}\n${hosts.hosts[1].name} slots=1 port=9\n`);
+    fs.writeFileSync(
+      refusing,
+      `${hosts.hosts[0].name} slots=1 port=${hosts.hosts[0].port}\n${hosts.hosts[1].name} slots=1 port=9\n`,
+    );
     const refused = await tsrun(["-np", "2", "--hostfile", refusing, "exercises/mpi/hello.ts"]);
     expect(refused.code).toBe(1);
     expect(refused.stderr).toMatch(new RegExp(`${hosts.hosts[1].name}.*refused`, "i"));
@@ -111,11 +155,15 @@ describe.skipIf(!canRun)("tsrun --hostfile over real SSH hosts", () => {
   });
 
   it("a remote rank refuses a stranger's connection; stdin reaches rank 0 on its host", async () => {
-    const child = spawn(process.execPath, [tsrunBin, "-np", "2", "--host", `${hosts.label(0)},${hosts.label(1)}`, "test/runtime/programs/stranger.ts"], {
-      cwd: projectRoot,
-      env: { ...process.env, HOME: home, SSH_AUTH_SOCK: "" },
-      stdio: ["pipe", "pipe", "pipe"],
-    });
+    const child = spawn(
+      process.execPath,
+      [tsrunBin, "-np", "2", "--host", `${hosts.label(0)},${hosts.label(1)}`, "test/runtime/programs/stranger.ts"],
+      {
+        cwd: projectRoot,
+        env: { ...process.env, HOME: home, SSH_AUTH_SOCK: "" },
+        stdio: ["pipe", "pipe", "pipe"],
+      },
+    );
     let out = "";
     let err = "";
     child.stderr.on("data", (d) => (err += d));
@@ -126,7 +174,10 @@ describe.skipIf(!canRun)("tsrun --hostfile over real SSH hosts", () => {
         if (m) resolve(m[1]);
       }),
     );
-    const [host, port] = [address.slice(0, address.lastIndexOf(":")), Number(address.slice(address.lastIndexOf(":") + 1))];
+    const [host, port] = [
+      address.slice(0, address.lastIndexOf(":")),
+      Number(address.slice(address.lastIndexOf(":") + 1)),
+    ];
     const socket = net.connect(port, host);
     socket.on("error", () => {});
     await new Promise<void>((resolve) => {
@@ -149,24 +200,38 @@ describe.skipIf(!canRun)("tsrun --hostfile over real SSH hosts", () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/SHA256:[A-Za-z0-9+/]{43}/);
     expect(r.stderr).toMatch(/--accept-new-hosts/);
-    const accepted = await runCommand(process.execPath, [tsrunBin, "--accept-new-hosts", ...args.slice(1)], { env: { HOME: empty, SSH_AUTH_SOCK: "" } });
+    const accepted = await runCommand(process.execPath, [tsrunBin, "--accept-new-hosts", ...args.slice(1)], {
+      env: { HOME: empty, SSH_AUTH_SOCK: "" },
+    });
     expect(accepted.code, accepted.stderr).toBe(0);
     expect(fs.readFileSync(path.join(empty, ".ssh/known_hosts"), "utf8")).toMatch(/ssh-ed25519/);
   });
 
   it("a rank killed on a remote host aborts the job and leaves no process on any host", async () => {
-    const r = await tsrun(["-np", "6", "--hostfile", hosts.hostfile, "test/runtime/programs/remote-kill.ts", "3", "kill"]);
+    const r = await tsrun([
+      "-np",
+      "6",
+      "--hostfile",
+      hosts.hostfile,
+      "test/runtime/programs/remote-kill.ts",
+      "3",
+      "kill",
+    ]);
     expect(r.code).toBe(137);
     expect(r.stderr).toMatch(/rank 3 \(pid \d+ on th2\) was killed by SIGKILL/);
     await waitFor("remote processes to end", () => remoteJobProcesses().length === 0, 10_000);
   });
 
   it("Ctrl-C stops every remote rank", async () => {
-    const child = spawn(process.execPath, [tsrunBin, "-np", "6", "--hostfile", hosts.hostfile, "test/runtime/programs/remote-kill.ts", "-1", "hang"], {
-      cwd: projectRoot,
-      env: { ...process.env, HOME: home, SSH_AUTH_SOCK: "" },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
+    const child = spawn(
+      process.execPath,
+      [tsrunBin, "-np", "6", "--hostfile", hosts.hostfile, "test/runtime/programs/remote-kill.ts", "-1", "hang"],
+      {
+        cwd: projectRoot,
+        env: { ...process.env, HOME: home, SSH_AUTH_SOCK: "" },
+        stdio: ["ignore", "pipe", "pipe"],
+      },
+    );
     let out = "";
     await new Promise<void>((resolve) =>
       child.stdout.on("data", (d) => {

@@ -39,9 +39,19 @@ describe.skipIf(!canRun)("the lab-room checklist (docs/lab-setup.md)", () => {
       expect(scan.stdout, scan.stderr).toMatch(/ssh-ed25519 /);
       fs.appendFileSync(knownHosts, scan.stdout);
       const batch = ["-o", "BatchMode=yes", "-o", `UserKnownHostsFile=${knownHosts}`, ...port];
-      const copy = await runCommand("ssh", [...batch, "-i", path.join(hosts.dir, "userkey"), `root@${h.name}`, `cat >> ${hosts.dir}/authorized_keys`], { input: fs.readFileSync(`${key}.pub`, "utf8") });
+      const copy = await runCommand(
+        "ssh",
+        [...batch, "-i", path.join(hosts.dir, "userkey"), `root@${h.name}`, `cat >> ${hosts.dir}/authorized_keys`],
+        { input: fs.readFileSync(`${key}.pub`, "utf8") },
+      );
       expect(copy.code, copy.stderr).toBe(0);
-      const probe = await runCommand("ssh", [...batch, "-i", key, `root@${h.name}`, `${process.execPath} --version; hostname`]);
+      const probe = await runCommand("ssh", [
+        ...batch,
+        "-i",
+        key,
+        `root@${h.name}`,
+        `${process.execPath} --version; hostname`,
+      ]);
       expect(probe.code, probe.stderr).toBe(0);
       expect(probe.stdout).toContain(process.version);
     }
@@ -49,14 +59,21 @@ describe.skipIf(!canRun)("the lab-room checklist (docs/lab-setup.md)", () => {
     const lab = path.join(home, "lab");
     const init = await runCommand(process.execPath, [tsrunBin, "init", lab], { env });
     expect(init.code, init.stderr).toBe(0);
-    const hostfile = hosts.hosts.map((h) => `root@${h.name} slots=2${h.port === 22 ? "" : ` port=${h.port}`}`).join("\n");
+    const hostfile = hosts.hosts
+      .map((h) => `root@${h.name} slots=2${h.port === 22 ? "" : ` port=${h.port}`}`)
+      .join("\n");
     fs.writeFileSync(path.join(lab, "hosts"), `${hostfile}\n`);
-    const r = await runCommand(process.execPath, [tsrunBin, "-np", "4", "--hostfile", "hosts", "hello.ts"], { env, cwd: lab, timeoutMs: 120_000 });
+    const r = await runCommand(process.execPath, [tsrunBin, "-np", "4", "--hostfile", "hosts", "hello.ts"], {
+      env,
+      cwd: lab,
+      timeoutMs: 120_000,
+    });
     expect(r.code, r.stderr).toBe(0);
     const lines = r.stdout.trim().split("\n").sort();
     expect(lines).toHaveLength(4);
     // the two hosts' own names when they have them (network namespaces), else this machine's
-    if (hosts.ownHostnames) for (const h of hosts.hosts) expect(lines.filter((l) => l.endsWith(` on ${h.name}`))).toHaveLength(2);
+    if (hosts.ownHostnames)
+      for (const h of hosts.hosts) expect(lines.filter((l) => l.endsWith(` on ${h.name}`))).toHaveLength(2);
     expect(lines.every((l, i) => l.startsWith(`hello from rank ${i} of 4 on `))).toBe(true);
   }, 240_000);
 });

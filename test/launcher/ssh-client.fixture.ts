@@ -7,19 +7,25 @@ import path from "node:path";
 import { startOnHosts } from "../../launcher/ssh/hosts.ts";
 
 const [dir, jobId] = process.argv.slice(2);
-const hosts: Array<{ name: string; port: number }> = JSON.parse(readFileSync(path.join(dir, "hosts.json"), "utf8")).hosts;
+const hosts: Array<{ name: string; port: number }> = JSON.parse(
+  readFileSync(path.join(dir, "hosts.json"), "utf8"),
+).hosts;
 const ready = new Set<string>();
-const job = await startOnHosts(hosts.map((h) => ({ host: h.name, port: h.port })), () => "sleep 1000 & sleep 1000 & echo ready; wait", {
-  jobId,
-  knownHostsFiles: [path.join(dir, "known_hosts")],
-  keyFile: path.join(dir, "userkey"),
-  home: dir,
-  configPath: null,
-  env: {},
-  onLine: (line) => {
-    if (line.text !== "ready") return;
-    ready.add(line.host);
-    if (ready.size === hosts.length) console.log(`started ${jobId}`);
+const job = await startOnHosts(
+  hosts.map((h) => ({ host: h.name, port: h.port })),
+  () => "sleep 1000 & sleep 1000 & echo ready; wait",
+  {
+    jobId,
+    knownHostsFiles: [path.join(dir, "known_hosts")],
+    keyFile: path.join(dir, "userkey"),
+    home: dir,
+    configPath: null,
+    env: {},
+    onLine: (line) => {
+      if (line.text !== "ready") return;
+      ready.add(line.host);
+      if (ready.size === hosts.length) console.log(`started ${jobId}`);
+    },
   },
-});
+);
 await job.exited; // never, unless the hosts go away

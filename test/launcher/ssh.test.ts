@@ -5,7 +5,15 @@
 // connection, lost connection, and that stopAll or a SIGKILLed client leaves no process of the job on a host.
 import { spawn, type ChildProcess } from "node:child_process";
 import {
-  copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, writeFileSync,
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  realpathSync,
+  rmSync,
+  writeFileSync,
 } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -15,8 +23,16 @@ import { connectHost, type ConnectOptions } from "../../launcher/ssh/connection.
 import { SshError, SshHostsError } from "../../launcher/ssh/errors.ts";
 import { connectHosts, startOnHosts, type HostLine } from "../../launcher/ssh/hosts.ts";
 import {
-  childrenOf, isRunning, jobProcesses, projectRoot as root, run, testhostsScript as script, upTestHosts, waitFor,
-  type TestHost, type TestHosts,
+  childrenOf,
+  isRunning,
+  jobProcesses,
+  projectRoot as root,
+  run,
+  testhostsScript as script,
+  upTestHosts,
+  waitFor,
+  type TestHost,
+  type TestHosts,
 } from "./testhosts.ts";
 
 /** Skips the file with one line naming what is missing (fails instead under TSMPI_REQUIRE_ALL=1). */
@@ -57,12 +73,18 @@ async function connectError(target: { host: string; port?: number }, options: Co
   throw new Error(`connecting to ${target.host} succeeded`);
 }
 
-async function runOn(target: { host: string; port?: number }, options: ConnectOptions, command: string): Promise<string> {
+async function runOn(
+  target: { host: string; port?: number },
+  options: ConnectOptions,
+  command: string,
+): Promise<string> {
   const connection = await connectHost(target, options);
   try {
     const remote = await connection.exec(command);
     let out = "";
-    remote.stdout.on("data", (chunk: Buffer) => { out += chunk.toString(); });
+    remote.stdout.on("data", (chunk: Buffer) => {
+      out += chunk.toString();
+    });
     remote.stderr.resume();
     const exit = await remote.exited;
     expect(exit).toEqual({ code: 0, signal: null });
@@ -76,13 +98,17 @@ describe.skipIf(!canRun)("ssh to real OpenSSH test hosts", () => {
   it("connects to the 3 hosts in parallel and runs a command on each: hostnames differ per host", async () => {
     const connections = await connectHosts(targets(), base());
     try {
-      const outputs = await Promise.all(connections.map(async (c) => {
-        const remote = await c.exec("echo $(hostname) $TESTHOST");
-        let out = "";
-        remote.stdout.on("data", (chunk: Buffer) => { out += chunk.toString(); });
-        expect(await remote.exited).toEqual({ code: 0, signal: null });
-        return out.trim();
-      }));
+      const outputs = await Promise.all(
+        connections.map(async (c) => {
+          const remote = await c.exec("echo $(hostname) $TESTHOST");
+          let out = "";
+          remote.stdout.on("data", (chunk: Buffer) => {
+            out += chunk.toString();
+          });
+          expect(await remote.exited).toEqual({ code: 0, signal: null });
+          return out.trim();
+        }),
+      );
       const expected = hosts.map((h) => `${setup.ownHostnames ? h.name : os.hostname()} ${h.name}`);
       expect(outputs).toEqual(expected);
       if (setup.ownHostnames) expect(new Set(outputs.map((o) => o.split(" ")[0])).size).toBe(3);
@@ -94,19 +120,26 @@ describe.skipIf(!canRun)("ssh to real OpenSSH test hosts", () => {
   it("streams whole lines tagged by host; env and stdinPreamble reach the command, off every process list", async () => {
     const secret = `secret-${Date.now()}`;
     const lines: HostLine[] = [];
-    const job = await startOnHosts(targets(), (h, i) => ({
-      command: 'read -r first; printf "%s %s %s %s\\n" "$first" "$(hostname)" "$JOB_SECRET" "$(pwd -P)"; printf "to stderr\\n" >&2; printf "no newline"',
-      env: { JOB_SECRET: `${secret}-${i}` },
-      stdinPreamble: `{"rank":${i}}\n`,
-      cwd: root,
-    }), { ...base(), onLine: (line) => lines.push(line) });
+    const job = await startOnHosts(
+      targets(),
+      (h, i) => ({
+        command:
+          'read -r first; printf "%s %s %s %s\\n" "$first" "$(hostname)" "$JOB_SECRET" "$(pwd -P)"; printf "to stderr\\n" >&2; printf "no newline"',
+        env: { JOB_SECRET: `${secret}-${i}` },
+        stdinPreamble: `{"rank":${i}}\n`,
+        cwd: root,
+      }),
+      { ...base(), onLine: (line) => lines.push(line) },
+    );
     const exits = await job.exited;
     await job.close();
     expect(exits).toEqual(hosts.map(() => ({ code: 0, signal: null })));
     for (const [i, h] of hosts.entries()) {
       const mine = lines.filter((l) => l.host === h.name);
-      expect(mine.filter((l) => l.stream === "stdout").map((l) => l.text))
-        .toEqual([`{"rank":${i}} ${setup.ownHostnames ? h.name : os.hostname()} ${secret}-${i} ${realpathSync(root)}`, "no newline"]);
+      expect(mine.filter((l) => l.stream === "stdout").map((l) => l.text)).toEqual([
+        `{"rank":${i}} ${setup.ownHostnames ? h.name : os.hostname()} ${secret}-${i} ${realpathSync(root)}`,
+        "no newline",
+      ]);
       expect(mine.filter((l) => l.stream === "stderr").map((l) => l.text)).toEqual(["to stderr"]);
       expect(mine.every((l) => l.index === i)).toBe(true);
     }
@@ -115,7 +148,8 @@ describe.skipIf(!canRun)("ssh to real OpenSSH test hosts", () => {
   it("keeps the job's variables off the remote command lines while the command runs", async () => {
     const secret = `hidden-${Date.now()}`;
     const job = await startOnHosts(targets(), () => ({ command: "echo up; sleep 1000", env: { JOB_SECRET: secret } }), {
-      ...base(), onLine: () => undefined,
+      ...base(),
+      onLine: () => undefined,
     });
     try {
       await waitFor("the commands", () => new Set(jobProcesses(job.jobId).map((p) => p.host)).size === 3);
@@ -123,7 +157,9 @@ describe.skipIf(!canRun)("ssh to real OpenSSH test hosts", () => {
       for (const pid of pids) {
         expect(readFileSync(`/proc/${pid}/cmdline`, "latin1")).not.toContain(secret);
       }
-      expect(pids.some((pid) => readFileSync(`/proc/${pid}/environ`, "latin1").includes(`JOB_SECRET=${secret}`))).toBe(true);
+      expect(pids.some((pid) => readFileSync(`/proc/${pid}/environ`, "latin1").includes(`JOB_SECRET=${secret}`))).toBe(
+        true,
+      );
     } finally {
       await job.stopAll();
     }
@@ -131,17 +167,21 @@ describe.skipIf(!canRun)("ssh to real OpenSSH test hosts", () => {
 
   it("passes exit codes, stdin and signals through the guard (root logins cannot be signalled by sshd)", async () => {
     const lines: string[] = [];
-    const job = await startOnHosts(targets(), (_h, i) => [
-      "exit 7",
-      "cat",
-      "trap 'echo got TERM; exit 143' TERM; echo waiting; while :; do sleep 0.1; done",
-    ][i], { ...base(), onLine: (l) => lines.push(`${l.host} ${l.text}`) });
+    const job = await startOnHosts(
+      targets(),
+      (_h, i) => ["exit 7", "cat", "trap 'echo got TERM; exit 143' TERM; echo waiting; while :; do sleep 0.1; done"][i],
+      { ...base(), onLine: (l) => lines.push(`${l.host} ${l.text}`) },
+    );
     try {
       job.handles[1].write("line one\nline two\n");
       job.handles[1].endInput();
       await waitFor("th3 to wait", () => lines.includes("th3 waiting"));
       job.handles[2].signal("TERM");
-      expect(await job.exited).toEqual([{ code: 7, signal: null }, { code: 0, signal: null }, { code: 143, signal: null }]);
+      expect(await job.exited).toEqual([
+        { code: 7, signal: null },
+        { code: 0, signal: null },
+        { code: 143, signal: null },
+      ]);
       expect(lines.filter((l) => l.startsWith("th2"))).toEqual(["th2 line one", "th2 line two"]);
       expect(lines).toContain("th3 got TERM");
     } finally {
@@ -152,7 +192,8 @@ describe.skipIf(!canRun)("ssh to real OpenSSH test hosts", () => {
   it("a working directory missing on the host: exit 127 and a line saying so", async () => {
     const lines: HostLine[] = [];
     const job = await startOnHosts([targets()[0]], () => ({ command: "pwd", cwd: "/nonexistent/checkout" }), {
-      ...base(), onLine: (l) => lines.push(l),
+      ...base(),
+      onLine: (l) => lines.push(l),
     });
     expect(await job.exited).toEqual([{ code: 127, signal: null }]);
     await job.close();
@@ -184,7 +225,9 @@ describe.skipIf(!canRun)("ssh to real OpenSSH test hosts", () => {
     for (const acceptNewHosts of [false, true]) {
       const error = await connectError(targets()[0], { ...base(), knownHostsFiles: [knownHosts], acceptNewHosts });
       expect(error.failure).toBe("hostkey-changed");
-      expect(error.message).toMatch(/WARNING: HOST KEY HAS CHANGED! .* line 1 says SHA256:.*man-in-the-middle.*never overrides/);
+      expect(error.message).toMatch(
+        /WARNING: HOST KEY HAS CHANGED! .* line 1 says SHA256:.*man-in-the-middle.*never overrides/,
+      );
       expect(error.message).toContain(`ssh-keygen -R '${name}' -f ${knownHosts}`);
     }
     expect(readFileSync(knownHosts, "utf8")).toBe(`${name} ${hosts[1].hostKey}\n`);
@@ -204,7 +247,9 @@ describe.skipIf(!canRun)("ssh to real OpenSSH test hosts", () => {
     copyFileSync(path.join(dir, "known_hosts"), knownHosts);
     await run("ssh-keygen", ["-H", "-f", knownHosts]);
     expect(readFileSync(knownHosts, "utf8")).not.toContain("th3");
-    expect((await runOn(targets()[2], { ...base(), knownHostsFiles: [knownHosts] }, "echo $TESTHOST")).trim()).toBe("th3");
+    expect((await runOn(targets()[2], { ...base(), knownHostsFiles: [knownHosts] }, "echo $TESTHOST")).trim()).toBe(
+      "th3",
+    );
   });
 
   it("authentication failure with a key the hosts do not know: one clear error", async () => {
@@ -212,7 +257,9 @@ describe.skipIf(!canRun)("ssh to real OpenSSH test hosts", () => {
     if (!existsSync(wrongKey)) await run("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-f", wrongKey]);
     const error = await connectError(targets()[1], { ...base(), keyFile: wrongKey });
     expect(error.failure).toBe("auth");
-    expect(error.message).toMatch(new RegExp(`^ssh to th2(:2222)?: authentication failed as root: the server refused ${wrongKey}\\.`));
+    expect(error.message).toMatch(
+      new RegExp(`^ssh to th2(:2222)?: authentication failed as root: the server refused ${wrongKey}\\.`),
+    );
     expect(error.message).toContain("authorized_keys");
   });
 
@@ -232,12 +279,16 @@ describe.skipIf(!canRun)("ssh to real OpenSSH test hosts", () => {
     const keyHome = mkdtempSync(path.join(home, "keys-"));
     mkdirSync(path.join(keyHome, ".ssh"), { mode: 0o700 });
     copyFileSync(path.join(dir, "userkey"), path.join(keyHome, ".ssh", "id_ed25519"));
-    expect((await runOn(targets()[1], { ...base(), keyFile: undefined, home: keyHome }, "echo $TESTHOST")).trim()).toBe("th2");
+    expect((await runOn(targets()[1], { ...base(), keyFile: undefined, home: keyHome }, "echo $TESTHOST")).trim()).toBe(
+      "th2",
+    );
     // a Host alias in ~/.ssh/config with HostName, Port, User and IdentityFile
     const configHome = mkdtempSync(path.join(home, "config-"));
     mkdirSync(path.join(configHome, ".ssh"));
-    writeFileSync(path.join(configHome, ".ssh", "config"),
-      `Host lab3\n  HostName th3\n  Port ${hosts[2].port}\n  User root\n  IdentityFile ${path.join(dir, "userkey")}\n`);
+    writeFileSync(
+      path.join(configHome, ".ssh", "config"),
+      `Host lab3\n  HostName th3\n  Port ${hosts[2].port}\n  User root\n  IdentityFile ${path.join(dir, "userkey")}\n`,
+    );
     const viaConfig = { ...base(), keyFile: undefined, home: configHome, configPath: undefined };
     const connection = await connectHost({ host: "lab3" }, viaConfig);
     expect(connection.label).toBe(`lab3 (th3:${hosts[2].port})`);
@@ -265,7 +316,10 @@ describe.skipIf(!canRun)("ssh to real OpenSSH test hosts", () => {
   it("stopAll leaves no process of the job on any host", async () => {
     const ready = new Set<string>();
     const job = await startOnHosts(targets(), () => "sleep 1000 & sh -c 'sleep 1000' & echo ready; wait", {
-      ...base(), onLine: (l) => { if (l.text === "ready") ready.add(l.host); },
+      ...base(),
+      onLine: (l) => {
+        if (l.text === "ready") ready.add(l.host);
+      },
     });
     await waitFor("every host ready", () => ready.size === 3);
     const before = jobProcesses(job.jobId);
@@ -278,13 +332,20 @@ describe.skipIf(!canRun)("ssh to real OpenSSH test hosts", () => {
 
   it("a SIGKILLed client leaves no process of the job on any host", async () => {
     const jobId = `tsmpi-kill-${Date.now()}`;
-    const client = spawn(process.execPath, ["--import", "tsx", path.join(root, "test/launcher/ssh-client.fixture.ts"),
-      dir, jobId], { cwd: root, stdio: ["ignore", "pipe", "pipe"] });
+    const client = spawn(
+      process.execPath,
+      ["--import", "tsx", path.join(root, "test/launcher/ssh-client.fixture.ts"), dir, jobId],
+      { cwd: root, stdio: ["ignore", "pipe", "pipe"] },
+    );
     try {
       let out = "";
       let err = "";
-      client.stdout!.on("data", (chunk: Buffer) => { out += chunk.toString(); });
-      client.stderr!.on("data", (chunk: Buffer) => { err += chunk.toString(); });
+      client.stdout!.on("data", (chunk: Buffer) => {
+        out += chunk.toString();
+      });
+      client.stderr!.on("data", (chunk: Buffer) => {
+        err += chunk.toString();
+      });
       await waitFor("the client to start its job", () => {
         if (client.exitCode !== null) throw new Error(`the client exited ${client.exitCode}: ${err}`);
         return out.includes(`started ${jobId}`);
@@ -298,7 +359,10 @@ describe.skipIf(!canRun)("ssh to real OpenSSH test hosts", () => {
   });
 
   it("a lost connection: closed gives an SshError naming the host, and its commands are stopped", async () => {
-    const job = await startOnHosts([targets()[1]], () => "echo ready; sleep 1000", { ...base(), onLine: () => undefined });
+    const job = await startOnHosts([targets()[1]], () => "echo ready; sleep 1000", {
+      ...base(),
+      onLine: () => undefined,
+    });
     await waitFor("the command", () => jobProcesses(job.jobId).length >= 2);
     const listener = listenerPid(hosts[1]);
     for (const pid of childrenOf(listener)) process.kill(pid, "SIGKILL"); // the session's sshd dies
@@ -336,9 +400,14 @@ describe.skipIf(!canRun)("ssh to real OpenSSH test hosts", () => {
     expect(error).toBeInstanceOf(SshHostsError);
     const failures = (error as SshHostsError).errors;
     expect(failures.map((e) => [e.host, e.failure])).toEqual([["th3", "refused"]]);
-    expect((error as Error).message).toMatch(/^ssh to th3(:2222)?: connection refused on port \d+\. Is sshd running there/);
-    await waitFor("th1 and th2 without sessions", () =>
-      childrenOf(listenerPid(hosts[0])).length === 0 && childrenOf(listenerPid(hosts[1])).length === 0, 10_000);
+    expect((error as Error).message).toMatch(
+      /^ssh to th3(:2222)?: connection refused on port \d+\. Is sshd running there/,
+    );
+    await waitFor(
+      "th1 and th2 without sessions",
+      () => childrenOf(listenerPid(hosts[0])).length === 0 && childrenOf(listenerPid(hosts[1])).length === 0,
+      10_000,
+    );
   });
 
   it("testhosts.sh down removes every process, namespace, link and /etc/hosts line, and can run again", async () => {
@@ -346,13 +415,17 @@ describe.skipIf(!canRun)("ssh to real OpenSSH test hosts", () => {
     expect(listeners.length).toBeGreaterThanOrEqual(2); // th3's was stopped by the test above
     await run("bash", [script, "down", dir], { timeout: 60_000 });
     expect(listeners.filter(isRunning)).toEqual([]);
-    const marked = readdirSync("/proc").filter((e) => /^\d+$/.test(e)).filter((e) => {
-      try {
-        return readFileSync(`/proc/${e}/environ`, "latin1").split("\0").includes(`TESTHOSTS_DIR=${realpathSync(dir)}`);
-      } catch {
-        return false;
-      }
-    });
+    const marked = readdirSync("/proc")
+      .filter((e) => /^\d+$/.test(e))
+      .filter((e) => {
+        try {
+          return readFileSync(`/proc/${e}/environ`, "latin1")
+            .split("\0")
+            .includes(`TESTHOSTS_DIR=${realpathSync(dir)}`);
+        } catch {
+          return false;
+        }
+      });
     expect(marked).toEqual([]);
     expect((await run("ip", ["netns", "list"])).stdout).not.toMatch(/^th\d+/m);
     expect((await run("ip", ["-o", "link", "show"])).stdout).not.toMatch(/thbr0|vth\d/);

@@ -11,7 +11,16 @@
 //   jobProcesses(jobId)                     live processes of a job started by launcher/ssh/hosts.ts
 //   childrenOf(pid), isRunning(pid), waitFor(what, condition, ms)
 import { execFile } from "node:child_process";
-import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import {
+  chmodSync,
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+} from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
@@ -21,7 +30,13 @@ export const run = promisify(execFile);
 export const projectRoot = path.resolve(import.meta.dirname, "../..");
 export const testhostsScript = path.join(projectRoot, "test/hosts/testhosts.sh");
 
-export interface TestHost { name: string; address: string; port: number; hostKey: string; pidFile: string }
+export interface TestHost {
+  name: string;
+  address: string;
+  port: number;
+  hostKey: string;
+  pidFile: string;
+}
 
 export interface TestHosts {
   dir: string;
@@ -54,7 +69,9 @@ export async function upTestHosts(n: number, mode = process.env.TESTHOSTS_MODE ?
     await run("bash", [testhostsScript, "up", String(n), mode, dir], { timeout: 170_000 });
   } catch (err) {
     rmSync(dir, { recursive: true, force: true });
-    throw new Error(`testhosts.sh up failed: ${(err as { stderr?: string }).stderr ?? (err as Error).message}`, { cause: err });
+    throw new Error(`testhosts.sh up failed: ${(err as { stderr?: string }).stderr ?? (err as Error).message}`, {
+      cause: err,
+    });
   }
   const info = JSON.parse(readFileSync(path.join(dir, "hosts.json"), "utf8"));
   const hosts: TestHost[] = info.hosts;
@@ -66,7 +83,11 @@ export async function upTestHosts(n: number, mode = process.env.TESTHOSTS_MODE ?
     hosts,
     targets: () => hosts.map((h) => ({ host: h.name, ...(h.port !== 22 ? { port: h.port } : {}) })),
     connectOptions: (home) => ({
-      knownHostsFiles: [path.join(dir, "known_hosts")], keyFile: path.join(dir, "userkey"), home, configPath: null, env: {},
+      knownHostsFiles: [path.join(dir, "known_hosts")],
+      keyFile: path.join(dir, "userkey"),
+      home,
+      configPath: null,
+      env: {},
     }),
     knownHostsName: (i) => (hosts[i].port === 22 ? hosts[i].name : `[${hosts[i].name}]:${hosts[i].port}`),
     label: (i) => (hosts[i].port === 22 ? hosts[i].name : `${hosts[i].name}:${hosts[i].port}`),

@@ -27,7 +27,10 @@ async function survivors(pids: number[]): Promise<number[]> {
 
 /** The private job directory a rank was given (TSMPI_SOCKET_DIR in its environment). */
 function jobDirOf(pid: number): string {
-  const entry = fs.readFileSync(`/proc/${pid}/environ`, "utf8").split("\0").find((e) => e.startsWith("TSMPI_SOCKET_DIR="));
+  const entry = fs
+    .readFileSync(`/proc/${pid}/environ`, "utf8")
+    .split("\0")
+    .find((e) => e.startsWith("TSMPI_SOCKET_DIR="));
   return entry!.slice("TSMPI_SOCKET_DIR=".length);
 }
 
@@ -63,7 +66,9 @@ describe("usage errors exit 2 with one line", () => {
     expect(help.stdout).toMatch(/Usage: tsrun -np N/);
     expect(help.stdout).toMatch(/Examples:/);
     const version = await runCommand(process.execPath, [tsrunBin, "--version"]);
-    expect(version.stdout.trim()).toBe(JSON.parse(fs.readFileSync(path.join(projectRoot, "package.json"), "utf8")).version);
+    expect(version.stdout.trim()).toBe(
+      JSON.parse(fs.readFileSync(path.join(projectRoot, "package.json"), "utf8")).version,
+    );
   });
 });
 
@@ -127,7 +132,11 @@ describe("output, stdin and environment", () => {
 
 describe("a failing rank aborts the job and leaves nothing behind", () => {
   const cases: { what: string; code: number; message: RegExp }[] = [
-    { what: "throw", code: 1, message: /rank 3 \(pid \d+ on .+\) failed:\n {2}Error: rank 3 fails on purpose\n {4}at .*pids\.ts:\d+/ },
+    {
+      what: "throw",
+      code: 1,
+      message: /rank 3 \(pid \d+ on .+\) failed:\n {2}Error: rank 3 fails on purpose\n {4}at .*pids\.ts:\d+/,
+    },
     { what: "exit3", code: 3, message: /rank 3 \(pid \d+ on .+\) exited with code 3/ },
     { what: "kill9", code: 137, message: /rank 3 \(pid \d+ on .+\) was killed by SIGKILL/ },
     { what: "abort5", code: 5, message: /rank 3 called abort with code 5/ },
@@ -155,7 +164,9 @@ describe("a failing rank aborts the job and leaves nothing behind", () => {
 
   for (const signal of ["SIGINT", "SIGTERM", "SIGKILL"] as const) {
     it(`${signal} to tsrun stops every rank and removes the job's directory`, async () => {
-      const child = spawn(process.execPath, [tsrunBin, "-np", "4", program("pids"), "0", "hang"], { stdio: ["ignore", "pipe", "pipe"] });
+      const child = spawn(process.execPath, [tsrunBin, "-np", "4", program("pids"), "0", "hang"], {
+        stdio: ["ignore", "pipe", "pipe"],
+      });
       let out = "";
       await new Promise<void>((resolve) =>
         child.stdout.on("data", (d) => {
@@ -180,7 +191,10 @@ describe("programs that use the launcher's library", () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "tsmpi-uses-launcher-"));
     try {
       const file = path.join(dir, "uses-launcher.ts");
-      fs.writeFileSync(file, `import { freePort } from "tsmpi/launcher";\nconsole.log("port", (await freePort()) > 0);\n`);
+      fs.writeFileSync(
+        file,
+        `import { freePort } from "tsmpi/launcher";\nconsole.log("port", (await freePort()) > 0);\n`,
+      );
       const r = await runTsrun(1, file);
       expect(r.code, r.stderr).toBe(0);
       expect(r.stdout).toMatch(/port true/);

@@ -11,16 +11,31 @@ import { loadDrawing } from "../../launcher/view/scripts.ts";
 import { deadlockDot, mismatches } from "../../launcher/diagnostics/describe.ts";
 import { findDeadlock, type PolledState } from "../../launcher/diagnostics/deadlock.ts";
 
-const ev = (rank: number, kind: string, time: number, fields: Partial<TraceEvent> = {}): TraceEvent => ({ rank, kind, time, clock: [], ...fields });
+const ev = (rank: number, kind: string, time: number, fields: Partial<TraceEvent> = {}): TraceEvent => ({
+  rank,
+  kind,
+  time,
+  clock: [],
+  ...fields,
+});
 
 /** Rank 0 sends at 10 ms; rank 1 blocks in recv at 2 ms and gets the message at 12 ms; rank 1 then blocks forever. */
 function exchange() {
   return buildModel({ np: 2 }, [
-    [ev(0, "init", 0), ev(0, "ready", 1), ev(0, "send", 10, { peer: 1, tag: 0, size: 8, msg: "0:1", ctx: 0 }), ev(0, "end", 20)],
     [
-      ev(1, "init", 0.5), ev(1, "ready", 1.5),
-      ev(1, "block", 2, { id: 1, call: "recv(source=0, tag=0)", site: "p.ts:5:3" }), ev(1, "recv", 12, { peer: 0, tag: 0, size: 8, msg: "0:1", ctx: 0 }), ev(1, "unblock", 12.5, { id: 1 }),
-      ev(1, "block", 14, { id: 2, call: "recv(source=0, tag=1)", site: "p.ts:6:3" }), ev(1, "end", 21),
+      ev(0, "init", 0),
+      ev(0, "ready", 1),
+      ev(0, "send", 10, { peer: 1, tag: 0, size: 8, msg: "0:1", ctx: 0 }),
+      ev(0, "end", 20),
+    ],
+    [
+      ev(1, "init", 0.5),
+      ev(1, "ready", 1.5),
+      ev(1, "block", 2, { id: 1, call: "recv(source=0, tag=0)", site: "p.ts:5:3" }),
+      ev(1, "recv", 12, { peer: 0, tag: 0, size: 8, msg: "0:1", ctx: 0 }),
+      ev(1, "unblock", 12.5, { id: 1 }),
+      ev(1, "block", 14, { id: 2, call: "recv(source=0, tag=1)", site: "p.ts:6:3" }),
+      ev(1, "end", 21),
     ],
   ]);
 }
@@ -43,7 +58,14 @@ describe("trace view analysis", () => {
       ["recv(source=0, tag=1)", "p.ts:6:3", 14, undefined],
     ]);
     expect(startUp(m)).toEqual({ origin: 1, first: 0 });
-    const coll = buildModel({ np: 1 }, [[ev(0, "coll-enter", 1, { name: "barrier", ctx: 1, seq: 1 }), ev(0, "block", 1.1, { id: 1, call: "barrier()" }), ev(0, "coll-exit", 2, { name: "barrier", ctx: 1, seq: 1 }), ev(0, "unblock", 2.1, { id: 1 })]]);
+    const coll = buildModel({ np: 1 }, [
+      [
+        ev(0, "coll-enter", 1, { name: "barrier", ctx: 1, seq: 1 }),
+        ev(0, "block", 1.1, { id: 1, call: "barrier()" }),
+        ev(0, "coll-exit", 2, { name: "barrier", ctx: 1, seq: 1 }),
+        ev(0, "unblock", 2.1, { id: 1 }),
+      ],
+    ]);
     expect(blockedBars(coll)[0].collective).toBe("1:1");
   });
 
@@ -55,17 +77,41 @@ describe("trace view analysis", () => {
     expect(r1.blocked).toBeCloseTo(8 + 7, 6);
     expect(r1.communication).toBeCloseTo(2.5, 6);
     expect(r1.compute).toBeCloseTo(20 - 17.5, 6);
-    expect(bytesMatrix(m)).toEqual([[0, 8], [0, 0]]);
+    expect(bytesMatrix(m)).toEqual([
+      [0, 8],
+      [0, 0],
+    ]);
   });
 });
 
 describe("wait-for graph and tag mismatches", () => {
-  const blocked = (rank: number, source: number, tag: number) => ({ id: rank + 1, call: `recv(source=${source}, tag=${tag})`, waitsFor: [source], since: 0, site: `/home/me/ring.ts:${rank ? 15 : 12}:18` });
+  const blocked = (rank: number, source: number, tag: number) => ({
+    id: rank + 1,
+    call: `recv(source=${source}, tag=${tag})`,
+    waitsFor: [source],
+    since: 0,
+    site: `/home/me/ring.ts:${rank ? 15 : 12}:18`,
+  });
   const polls = new Map<number, PolledState>([
     [0, { blocked: [blocked(0, 1, 2)], sentTo: [0, 1], recvFrom: [0, 0], sendSites: [[1, 0, 1, "ring.ts:11:14"]] }],
-    [1, { blocked: [blocked(1, 0, 2)], sentTo: [0, 0], recvFrom: [1, 0], unmatched: [{ source: 0, tag: 1, ctx: 0, comm: "COMM_WORLD", size: 1 }] }],
+    [
+      1,
+      {
+        blocked: [blocked(1, 0, 2)],
+        sentTo: [0, 0],
+        recvFrom: [1, 0],
+        unmatched: [{ source: 0, tag: 1, ctx: 0, comm: "COMM_WORLD", size: 1 }],
+      },
+    ],
   ]);
-  const d = findDeadlock({ np: 2, prev: polls, cur: polls, exited: new Set(), inFinalize: new Set(), lastSentTo: new Map() })!;
+  const d = findDeadlock({
+    np: 2,
+    prev: polls,
+    cur: polls,
+    exited: new Set(),
+    inFinalize: new Set(),
+    lastSentTo: new Map(),
+  })!;
 
   it("names the waiting message, its tag and the line that sent it", () => {
     expect(mismatches(d).map((m) => m.text)).toEqual([
@@ -80,7 +126,10 @@ describe("wait-for graph and tag mismatches", () => {
       { rank: 0, lines: ["rank 0", "recv(source=1, tag=2)", "ring.ts:12"], dashed: false },
       { rank: 1, lines: ["rank 1", "recv(source=0, tag=2)", "ring.ts:15"], dashed: false },
     ]);
-    expect(g.edges).toEqual([{ from: 0, to: 1, cycle: true }, { from: 1, to: 0, cycle: true }]);
+    expect(g.edges).toEqual([
+      { from: 0, to: 1, cycle: true },
+      { from: 1, to: 0, cycle: true },
+    ]);
     expect(g.hint).toBe("use the same tag");
     expect(g.summary).toBe("deadlock: …");
   });
@@ -88,9 +137,20 @@ describe("wait-for graph and tag mismatches", () => {
 
 describe("label placer", () => {
   it("never lets two label boxes intersect, and drops a label with no free lane", () => {
-    const { TsmpiRender } = loadDrawing() as unknown as { TsmpiRender: { Placer(a: number, b: number): { place(t: string, x: number, ys: number[], attrs: object): { attrs: { x: number; y: number } } | null } } };
+    const { TsmpiRender } = loadDrawing() as unknown as {
+      TsmpiRender: {
+        Placer(
+          a: number,
+          b: number,
+        ): { place(t: string, x: number, ys: number[], attrs: object): { attrs: { x: number; y: number } } | null };
+      };
+    };
     const placer = TsmpiRender.Placer(0, 400);
-    const placed = [placer.place("gather(root 0)", 10, [20, 40], {}), placer.place("alltoall", 20, [20, 40], {}), placer.place("bcast", 30, [20, 40], {})];
+    const placed = [
+      placer.place("gather(root 0)", 10, [20, 40], {}),
+      placer.place("alltoall", 20, [20, 40], {}),
+      placer.place("bcast", 30, [20, 40], {}),
+    ];
     expect(placed[0]!.attrs.y).toBe(20);
     expect(placed[1]!.attrs.y).toBe(40);
     expect(placed[2]).toBeNull();

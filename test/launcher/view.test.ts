@@ -17,7 +17,10 @@ import { projectRoot, runCommand, runTsrun, tsrunBin } from "../harness/run.ts";
 const canRun = ready(chromiumRequirement());
 
 /** The page's document, in functions that run in the browser (the project compiles without the DOM lib). */
-declare const document: { querySelector(s: string): { getAttribute(a: string): string | null; textContent: string | null } | null; querySelectorAll(s: string): ArrayLike<{ getAttribute(a: string): string | null }> };
+declare const document: {
+  querySelector(s: string): { getAttribute(a: string): string | null; textContent: string | null } | null;
+  querySelectorAll(s: string): ArrayLike<{ getAttribute(a: string): string | null }>;
+};
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const work = fs.mkdtempSync(path.join(os.tmpdir(), "tsmpi-view-test-"));
@@ -30,7 +33,16 @@ beforeAll(async () => {
     executablePath: CHROMIUM,
     headless: true,
     viewport: { width: 1100, height: 600 },
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+    args: [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
   });
 }, 60_000);
 
@@ -69,10 +81,14 @@ describe.skipIf(!canRun)("tsrun view", () => {
     await page.waitForSelector("body[data-ready=true]");
     expect(await page.locator("line.msg").count()).toBe(4);
     expect(await page.locator("line.rank-line").count()).toBe(4);
-    const pairs = await page.locator("line.msg").evaluateAll((ls) => ls.map((l) => `${l.getAttribute("data-from")}→${l.getAttribute("data-to")}`).sort());
+    const pairs = await page
+      .locator("line.msg")
+      .evaluateAll((ls) => ls.map((l) => `${l.getAttribute("data-from")}→${l.getAttribute("data-to")}`).sort());
     expect(pairs).toEqual(["0→1", "1→2", "2→3", "3→0"]);
     const tip = await page.locator("line.msg").first().getAttribute("data-tip");
-    expect(tip).toMatch(/tag 0, \d+ bytes?, COMM_WORLD[\s\S]*sent at .* by \S*ring\.ts:\d+:\d+[\s\S]*received at .* by \S*ring\.ts:\d+:\d+/);
+    expect(tip).toMatch(
+      /tag 0, \d+ bytes?, COMM_WORLD[\s\S]*sent at .* by \S*ring\.ts:\d+:\d+[\s\S]*received at .* by \S*ring\.ts:\d+:\d+/,
+    );
 
     await page.fill("#rank-filter", "0,1");
     await page.waitForFunction(() => document.querySelectorAll("line.msg").length === 1);
@@ -84,7 +100,13 @@ describe.skipIf(!canRun)("tsrun view", () => {
     await page.waitForFunction(() => document.querySelectorAll("line.msg").length === 4);
 
     // zoom in around the plot's centre: the message nearest to it (same data-index) gets wider
-    const spans = await page.locator("line.msg").evaluateAll((ls) => ls.map((l) => ({ index: l.getAttribute("data-index"), x1: Number(l.getAttribute("x1")), x2: Number(l.getAttribute("x2")) })));
+    const spans = await page.locator("line.msg").evaluateAll((ls) =>
+      ls.map((l) => ({
+        index: l.getAttribute("data-index"),
+        x1: Number(l.getAttribute("x1")),
+        x2: Number(l.getAttribute("x2")),
+      })),
+    );
     const centre = (78 + Number(await page.locator("#diagram").getAttribute("width")) - 24) / 2; // the zoom buttons zoom around the plot's middle
     const middle = spans.sort((a, b) => Math.abs((a.x1 + a.x2) / 2 - centre) - Math.abs((b.x1 + b.x2) / 2 - centre))[0];
     await page.click("#zoom-in");
@@ -106,7 +128,10 @@ describe.skipIf(!canRun)("tsrun view", () => {
 
   it("draws collective bands and marks of a run with allreduce", async () => {
     const dir = path.join(work, "random");
-    const run = await runTsrun(3, "test/runtime/programs/diag-random.ts", { tsrunArgs: ["--trace", dir], programArgs: ["16"] });
+    const run = await runTsrun(3, "test/runtime/programs/diag-random.ts", {
+      tsrunArgs: ["--trace", dir],
+      programArgs: ["16"],
+    });
     expect(run.code, run.stderr).toBe(0);
     const view = await runCommand(process.execPath, [tsrunBin, "view", dir]);
     expect(view.code, view.stderr).toBe(0);
@@ -119,7 +144,11 @@ describe.skipIf(!canRun)("tsrun view", () => {
     await page.uncheck("#show-coll");
     await page.waitForFunction((n) => document.querySelectorAll("line.msg").length === n, userArrows);
     await page.selectOption("#axis", "causal");
-    await page.waitForFunction(() => Array.from(document.querySelectorAll("line.msg")).every((l) => Number(l.getAttribute("x2")) > Number(l.getAttribute("x1"))));
+    await page.waitForFunction(() =>
+      Array.from(document.querySelectorAll("line.msg")).every(
+        (l) => Number(l.getAttribute("x2")) > Number(l.getAttribute("x1")),
+      ),
+    );
     expect(errors).toEqual([]);
     await page.close();
   });
@@ -127,11 +156,15 @@ describe.skipIf(!canRun)("tsrun view", () => {
 
 describe.skipIf(!canRun)("tsrun --live", () => {
   it("shows a running job's states and counts, live, behind a token", async () => {
-    const child = spawn(process.execPath, [tsrunBin, "-np", "2", "--live", path.join(projectRoot, "test/runtime/programs/diag-live.ts"), "40"], {
-      cwd: work,
-      detached: true,
-      stdio: ["ignore", "pipe", "pipe"],
-    });
+    const child = spawn(
+      process.execPath,
+      [tsrunBin, "-np", "2", "--live", path.join(projectRoot, "test/runtime/programs/diag-live.ts"), "40"],
+      {
+        cwd: work,
+        detached: true,
+        stdio: ["ignore", "pipe", "pipe"],
+      },
+    );
     children.push(child);
     let stderr = "";
     const exited = new Promise<number | null>((resolve) => child.on("close", (code) => resolve(code)));
@@ -140,26 +173,42 @@ describe.skipIf(!canRun)("tsrun --live", () => {
       child.stderr!.setEncoding("utf8").on("data", (d: string) => {
         stderr += d;
         const m = /live view at (http:\/\/127\.0\.0\.1:\d+\/\?token=\S+)/.exec(stderr);
-        if (m) { clearTimeout(guard); resolve(m[1]); }
+        if (m) {
+          clearTimeout(guard);
+          resolve(m[1]);
+        }
       });
     });
     child.stdout!.resume();
-    const refused = await new Promise<number>((resolve) => http.get(url.replace(/\?token=.*/, "?token=wrong"), (res) => (res.resume(), resolve(res.statusCode ?? 0))));
+    const refused = await new Promise<number>((resolve) =>
+      http.get(url.replace(/\?token=.*/, "?token=wrong"), (res) => (res.resume(), resolve(res.statusCode ?? 0))),
+    );
     expect(refused).toBe(403);
 
     const { page, errors } = await openPage(url);
     const row0 = page.locator('tr[data-rank="0"]');
     // Rank 0 waits for rank 1 most of the time: the page says in what, and at which line.
     await page.waitForFunction(
-      () => /^blocked in recv\(source=1, tag=0\) at \S*diag-live\.ts:8:\d+$/.test(document.querySelector('tr[data-rank="0"] .state')?.textContent ?? ""),
+      () =>
+        /^blocked in recv\(source=1, tag=0\) at \S*diag-live\.ts:8:\d+$/.test(
+          document.querySelector('tr[data-rank="0"] .state')?.textContent ?? "",
+        ),
       undefined,
       { timeout: 30_000 },
     );
     expect(await row0.getAttribute("data-status")).toMatch(/blocked|running/);
     const count = async () => Number(await row0.locator(".received").textContent());
-    await page.waitForFunction(() => Number(document.querySelector('tr[data-rank="0"] .received')?.textContent) > 0, undefined, { timeout: 30_000 });
+    await page.waitForFunction(
+      () => Number(document.querySelector('tr[data-rank="0"] .received')?.textContent) > 0,
+      undefined,
+      { timeout: 30_000 },
+    );
     const first = await count();
-    await page.waitForFunction((n) => Number(document.querySelector('tr[data-rank="0"] .received')?.textContent) > n, first, { timeout: 30_000 });
+    await page.waitForFunction(
+      (n) => Number(document.querySelector('tr[data-rank="0"] .received')?.textContent) > n,
+      first,
+      { timeout: 30_000 },
+    );
     expect(await count()).toBeGreaterThan(first);
     await page.waitForSelector("body[data-ended='0']", { timeout: 60_000 });
     expect(await page.locator("#status").textContent()).toBe("job ended with exit code 0");

@@ -6,19 +6,30 @@ import { NPS, runProgram } from "./programs/coll-run.ts";
 
 const FORCED = "bcast=pipeline,reduce=pipeline";
 
-describe.each([["forced", FORCED], ["default table", undefined]] as const)("large bcast and reduce, %s", (_name, coll) => {
-  it.each(NPS)("np=%i: matches the oracle at every root", async (np) => {
-    const { summary, output } = await runProgram("coll-segmented.ts", np, coll);
-    expect(summary, output).not.toBeNull();
-    expect(summary!.failures, output).toEqual([]);
-    expect(summary!.checks).toBeGreaterThanOrEqual(np * np);
-  }, 120_000);
+describe.each([
+  ["forced", FORCED],
+  ["default table", undefined],
+] as const)("large bcast and reduce, %s", (_name, coll) => {
+  it.each(NPS)(
+    "np=%i: matches the oracle at every root",
+    async (np) => {
+      const { summary, output } = await runProgram("coll-segmented.ts", np, coll);
+      expect(summary, output).not.toBeNull();
+      expect(summary!.failures, output).toEqual([]);
+      expect(summary!.checks).toBeGreaterThanOrEqual(np * np);
+    },
+    120_000,
+  );
 });
 
 describe("every collective with the pipelines forced (small buffers: one segment; value mode: binomial)", () => {
-  it.each([3, 4])("np=%i: every collective matches the oracle", async (np) => {
-    const { summary, output } = await runProgram("coll-all.ts", np, FORCED);
-    expect(summary, output).not.toBeNull();
-    expect(summary!.failures, output).toEqual([]);
-  }, 120_000);
+  it.each([3, 4])(
+    "np=%i: every collective matches the oracle",
+    async (np) => {
+      const { summary, output } = await runProgram("coll-all.ts", np, FORCED);
+      expect(summary, output).not.toBeNull();
+      expect(summary!.failures, output).toEqual([]);
+    },
+    120_000,
+  );
 });

@@ -6,16 +6,21 @@ import { NPS, runProgram } from "./programs/coll-run.ts";
 
 export const ALGORITHM_SETS: Record<string, string | undefined> = {
   auto: undefined,
-  linear: "bcast=linear,reduce=linear,allreduce=recursiveDoubling,gather=linear,scatter=linear,allgather=ring,alltoall=linear,scan=linear,exscan=linear,reduceScatter=pairwise",
+  linear:
+    "bcast=linear,reduce=linear,allreduce=recursiveDoubling,gather=linear,scatter=linear,allgather=ring,alltoall=linear,scan=linear,exscan=linear,reduceScatter=pairwise",
 };
 
 describe.each(Object.entries(ALGORITHM_SETS))("collectives, algorithms %s", (_name, coll) => {
-  it.each(NPS)("np=%i: every collective matches the oracle", async (np) => {
-    const { summary, output } = await runProgram("coll-all.ts", np, coll);
-    expect(summary, output).not.toBeNull();
-    expect(summary!.failures, output).toEqual([]);
-    expect(summary!.np).toBe(np);
-    expect(summary!.checks).toBeGreaterThanOrEqual(60 * np);
-    expect(summary!.coll).toBe(coll ?? "auto");
-  }, 90_000);
+  it.each(NPS)(
+    "np=%i: every collective matches the oracle",
+    async (np) => {
+      const { summary, output } = await runProgram("coll-all.ts", np, coll);
+      expect(summary, output).not.toBeNull();
+      expect(summary!.failures, output).toEqual([]);
+      expect(summary!.np).toBe(np);
+      expect(summary!.checks).toBeGreaterThanOrEqual(60 * np);
+      expect(summary!.coll).toBe(coll ?? "auto");
+    },
+    90_000,
+  );
 });

@@ -13,7 +13,8 @@ describe("fault-tolerant mode: a death right after a barrier", () => {
       const r = await runTsrun(run % 2 === 0 ? 2 : 3, program, { tsrunArgs: ["--fault-tolerant"], timeoutMs: 60_000 });
       const survivors = run % 2 === 0 ? 1 : 2;
       const ok =
-        !r.timedOut && r.code === 0 &&
+        !r.timedOut &&
+        r.code === 0 &&
         (r.stdout.match(/^rank \d caught ERR_PROC_FAILED$/gm) ?? []).length === survivors &&
         new RegExp(`rank 1 was killed by SIGKILL at [\\d.]+ s; ${survivors} ranks? finished normally`).test(r.stderr);
       const key = ok ? "correct" : `code ${r.code}: ${r.stdout.trim()} | ${r.stderr.trim()}`;
@@ -23,9 +24,15 @@ describe("fault-tolerant mode: a death right after a barrier", () => {
   }, 900_000);
 
   it("a rank that then fails on its own error: tsrun prints the error, in fault-tolerant mode too", async () => {
-    const r = await runTsrun(2, program, { tsrunArgs: ["--fault-tolerant"], programArgs: ["throw"], timeoutMs: 60_000 });
+    const r = await runTsrun(2, program, {
+      tsrunArgs: ["--fault-tolerant"],
+      programArgs: ["throw"],
+      timeoutMs: 60_000,
+    });
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/tsrun: rank 0 \(pid \d+ on .+\) failed:\n\s+RangeError: rank 0 gives up after the failure\n\s+at .*fix-ft-race\.ts/);
+    expect(r.stderr).toMatch(
+      /tsrun: rank 0 \(pid \d+ on .+\) failed:\n\s+RangeError: rank 0 gives up after the failure\n\s+at .*fix-ft-race\.ts/,
+    );
     expect(r.stderr).toMatch(/rank 1 was killed by SIGKILL/);
   });
 

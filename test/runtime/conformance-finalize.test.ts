@@ -10,7 +10,11 @@ describe("finalize reports unreceived messages deterministically", () => {
     const misses: string[] = [];
     for (let run = 0; run < 30; run++) {
       const r = await runTsrun(2, "test/runtime/programs/fix-unreceived.ts", { timeoutMs: 60_000 });
-      const ok = r.code === 0 && /rank 1 finalize: 1 message sent to rank 1 was never received:\n\s+from rank 0, tag 7, \d+ bytes, sent at test\/runtime\/programs\/fix-unreceived\.ts:6/.test(r.stderr);
+      const ok =
+        r.code === 0 &&
+        /rank 1 finalize: 1 message sent to rank 1 was never received:\n\s+from rank 0, tag 7, \d+ bytes, sent at test\/runtime\/programs\/fix-unreceived\.ts:6/.test(
+          r.stderr,
+        );
       if (ok) reported++;
       else misses.push(`code ${r.code}: ${r.stderr}`);
     }
@@ -21,7 +25,10 @@ describe("finalize reports unreceived messages deterministically", () => {
 
 describe("collective traffic never waits behind point-to-point credit", () => {
   it("300 000 unreceived small isends (far past the credit window), then barrier and bcast complete", async () => {
-    const r = await runTsrun(2, "test/runtime/programs/fix-credit.ts", { programArgs: ["flood", "300000"], timeoutMs: 400_000 });
+    const r = await runTsrun(2, "test/runtime/programs/fix-credit.ts", {
+      programArgs: ["flood", "300000"],
+      timeoutMs: 400_000,
+    });
     expect(r.timedOut, r.stderr).toBe(false);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/^barrier done 0$/m);
@@ -31,10 +38,17 @@ describe("collective traffic never waits behind point-to-point credit", () => {
   }, 450_000);
 
   it("a send blocked for lack of credit is named as such in the deadlock report", async () => {
-    const r = await runTsrun(2, "test/runtime/programs/fix-credit.ts", { programArgs: ["blocked"], timeoutMs: 120_000 });
+    const r = await runTsrun(2, "test/runtime/programs/fix-credit.ts", {
+      programArgs: ["blocked"],
+      timeoutMs: 120_000,
+    });
     expect(r.timedOut, r.stderr).toBe(false);
     expect(r.code).not.toBe(0);
-    expect(r.stderr).toMatch(/tsrun: deadlock: rank 0 waits in send\(dest=1, tag=5\), held back by flow control: no credit until rank 1 receives this rank's earlier messages/);
-    expect(r.stderr).toMatch(/rank 0: send\(dest=1, tag=5\), held back by flow control[^\n]* at test\/runtime\/programs\/fix-credit\.ts:\d+/);
+    expect(r.stderr).toMatch(
+      /tsrun: deadlock: rank 0 waits in send\(dest=1, tag=5\), held back by flow control: no credit until rank 1 receives this rank's earlier messages/,
+    );
+    expect(r.stderr).toMatch(
+      /rank 0: send\(dest=1, tag=5\), held back by flow control[^\n]* at test\/runtime\/programs\/fix-credit\.ts:\d+/,
+    );
   }, 150_000);
 });

@@ -8,7 +8,11 @@ import { runTsrun } from "../harness/run.ts";
 describe("request lists retire completed requests (waitany/testany/waitsome/testsome)", () => {
   it("each request is returned once, its slot becomes null; all-null gives UNDEFINED", async () => {
     const [r0] = await runRanks(2, "fix-requests.ts");
-    expect(r0.waitany).toEqual([[0, "m0"], [1, "m1"], [2, "m2"]]);
+    expect(r0.waitany).toEqual([
+      [0, "m0"],
+      [1, "m1"],
+      [2, "m2"],
+    ]);
     expect(r0.slots).toEqual([null, null, null]);
     expect(r0.allNullIsUndefined).toBe(true);
     expect(r0.testanyAllNull).toEqual([true, true]);
@@ -29,12 +33,22 @@ describe("REPLACE and NO_OP combine in rank order (mpi4py)", () => {
     for (const r of ranks) {
       const upTo = r.rank * 10;
       expect(r.replace).toEqual({
-        allreduce: 20, reduce: r.rank === 0 ? 20 : null, scan: upTo, exscan: r.rank === 0 ? null : upTo - 10,
-        typed: [20, 21], allreduceInto: 20, scanInto: upTo,
+        allreduce: 20,
+        reduce: r.rank === 0 ? 20 : null,
+        scan: upTo,
+        exscan: r.rank === 0 ? null : upTo - 10,
+        typed: [20, 21],
+        allreduceInto: 20,
+        scanInto: upTo,
       });
       expect(r.noop).toEqual({
-        allreduce: 0, reduce: r.rank === 0 ? 0 : null, scan: 0, exscan: r.rank === 0 ? null : 0,
-        typed: [0, 1], allreduceInto: 0, scanInto: 0,
+        allreduce: 0,
+        reduce: r.rank === 0 ? 0 : null,
+        scan: 0,
+        exscan: r.rank === 0 ? null : 0,
+        typed: [0, 1],
+        allreduceInto: 0,
+        scanInto: 0,
       });
     }
     expect(ranks[0].accumulateReplace).toBe(77);
@@ -60,7 +74,9 @@ describe("buffer-mode collectives take the count of an mpi.buf per rank", () => 
     const r = await runTsrun(3, "test/runtime/programs/fix-counts.ts", { programArgs: ["bad"], timeoutMs: 60_000 });
     expect(r.timedOut, r.stderr).toBe(false);
     expect(r.code).not.toBe(0);
-    expect(r.stderr).toMatch(/\[ERR_COUNT\]: gatherInto\(root=0\) on rank 0: the receive block of rank 2 \(3 items per rank, as mpi.buf's count\) does not fit in the buffer/);
+    expect(r.stderr).toMatch(
+      /\[ERR_COUNT\]: gatherInto\(root=0\) on rank 0: the receive block of rank 2 \(3 items per rank, as mpi.buf's count\) does not fit in the buffer/,
+    );
   });
 });
 
@@ -81,7 +97,11 @@ describe("one-sided calls use the origin's datatype and the target's", () => {
 });
 
 describe("the mismatched-collectives check compares only the members of one communicator", () => {
-  for (const [mode, np] of [["uneven", 4], ["nested", 8], ["dup", 5]] as const) {
+  for (const [mode, np] of [
+    ["uneven", 4],
+    ["nested", 8],
+    ["dup", 5],
+  ] as const) {
     it(`no false alarm: ${mode} collective sequences per colour (np=${np})`, async () => {
       const ranks = await runRanks(np, "fix-split-colls.ts", [mode]);
       expect(ranks.every((r) => r.result !== null)).toBe(true);
@@ -89,9 +109,14 @@ describe("the mismatched-collectives check compares only the members of one comm
   }
 
   it("a real mismatch inside one colour is still reported", async () => {
-    const r = await runTsrun(5, "test/runtime/programs/fix-split-colls.ts", { programArgs: ["mismatch"], timeoutMs: 60_000 });
+    const r = await runTsrun(5, "test/runtime/programs/fix-split-colls.ts", {
+      programArgs: ["mismatch"],
+      timeoutMs: 60_000,
+    });
     expect(r.timedOut, r.stderr).toBe(false);
     expect(r.code).not.toBe(0);
-    expect(r.stderr).toMatch(/mismatched collectives on COMM_WORLD\.split\(1\) \(collective call #4 on it\): [^\n]*rank 3 called bcast\(root=1\)/);
+    expect(r.stderr).toMatch(
+      /mismatched collectives on COMM_WORLD\.split\(1\) \(collective call #4 on it\): [^\n]*rank 3 called bcast\(root=1\)/,
+    );
   });
 });

@@ -5,7 +5,13 @@ import { describe, expect, it } from "vitest";
 import { runTsrun } from "../harness/run.ts";
 
 const checksOf = (stdout: string) =>
-  Object.fromEntries(stdout.split("\n").filter((l) => l.startsWith("{")).map((l) => JSON.parse(l)).map((o) => [o.rank, o.checks]));
+  Object.fromEntries(
+    stdout
+      .split("\n")
+      .filter((l) => l.startsWith("{"))
+      .map((l) => JSON.parse(l))
+      .map((o) => [o.rank, o.checks]),
+  );
 
 describe("derived datatypes in point-to-point and collectives", () => {
   for (const np of [1, 2, 4, 6]) {
@@ -18,7 +24,12 @@ describe("derived datatypes in point-to-point and collectives", () => {
       if (np >= 2) {
         expect(c[1].column).toEqual([2, 7, 12, 17, 22, 27]);
         expect(c[1].columnCount).toEqual([48, 6, 3]);
-        expect(c[1].struct).toEqual([[100, 0.5, 0, 1, 2], [101, 1.5, 1, 2, 3], [102, 2.5, 2, 3, 4], [103, 3.5, 3, 4, 5]]);
+        expect(c[1].struct).toEqual([
+          [100, 0.5, 0, 1, 2],
+          [101, 1.5, 1, 2, 3],
+          [102, 2.5, 2, 3, 4],
+          [103, 3.5, 3, 4, 5],
+        ]);
         expect(c[1].structCount).toEqual([60, 4, 20]);
         expect(c[1].structMismatch).toBe("ERR_TYPE");
       }

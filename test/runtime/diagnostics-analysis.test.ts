@@ -66,16 +66,44 @@ describe("deadlock analysis", () => {
 
   it("reports a partial cycle while another rank runs, but not a wait that the running rank can complete", () => {
     const polls = new Map([
-      [0, state([recvFrom(1, 3)], np3(() => 0), np3(() => 0))],
-      [1, state([recvFrom(0, 3)], np3(() => 0), np3(() => 0))],
+      [
+        0,
+        state(
+          [recvFrom(1, 3)],
+          np3(() => 0),
+          np3(() => 0),
+        ),
+      ],
+      [
+        1,
+        state(
+          [recvFrom(0, 3)],
+          np3(() => 0),
+          np3(() => 0),
+        ),
+      ],
     ]);
     const d = findDeadlock(input(3, polls))!;
     expect(d.global).toBe(false);
     expect(d.running).toEqual([2]);
     expect(d.dead.map((r) => r.rank)).toEqual([0, 1]);
     const anySource = new Map([
-      [0, state([recvFrom("any", 3)], np3(() => 0), np3(() => 0))],
-      [1, state([recvFrom("any", 3)], np3(() => 0), np3(() => 0))],
+      [
+        0,
+        state(
+          [recvFrom("any", 3)],
+          np3(() => 0),
+          np3(() => 0),
+        ),
+      ],
+      [
+        1,
+        state(
+          [recvFrom("any", 3)],
+          np3(() => 0),
+          np3(() => 0),
+        ),
+      ],
     ]);
     expect(findDeadlock(input(3, anySource))).toBeNull(); // rank 2 may still send to either
   });
@@ -95,8 +123,22 @@ describe("deadlock analysis", () => {
 
   it("treats one-sided waits and waits that do not say whom as waiting for anyone", () => {
     const polls = new Map([
-      [0, state([{ id: 7, call: "win.lock(1)", waitsFor: [1], since: 0 }], np3(() => 0), np3(() => 0))],
-      [1, state([recvFrom(0, 3)], np3(() => 0), np3(() => 0))],
+      [
+        0,
+        state(
+          [{ id: 7, call: "win.lock(1)", waitsFor: [1], since: 0 }],
+          np3(() => 0),
+          np3(() => 0),
+        ),
+      ],
+      [
+        1,
+        state(
+          [recvFrom(0, 3)],
+          np3(() => 0),
+          np3(() => 0),
+        ),
+      ],
     ]);
     expect(findDeadlock(input(3, polls))).toBeNull();
   });
@@ -106,9 +148,34 @@ describe("mismatched collectives", () => {
   it("names what each rank called at the first differing position", () => {
     const ledger = new CollectiveLedger();
     const members = [0, 1, 2, 3];
-    for (const r of [0, 1, 3]) ledger.ingest(r, [{ ctx: 1, comm: "COMM_WORLD", members, from: 1, runs: [["barrier()", 5], ["bcast(root=0)", 1]] }]);
+    for (const r of [0, 1, 3])
+      ledger.ingest(r, [
+        {
+          ctx: 1,
+          comm: "COMM_WORLD",
+          members,
+          from: 1,
+          runs: [
+            ["barrier()", 5],
+            ["bcast(root=0)", 1],
+          ],
+        },
+      ]);
     expect(ledger.firstMismatch()).toBeNull();
-    expect(ledger.ingest(2, [{ ctx: 1, comm: "COMM_WORLD", members, from: 1, runs: [["barrier()", 5], ["bcast(root=1)", 1]] }])).toBe(true);
+    expect(
+      ledger.ingest(2, [
+        {
+          ctx: 1,
+          comm: "COMM_WORLD",
+          members,
+          from: 1,
+          runs: [
+            ["barrier()", 5],
+            ["bcast(root=1)", 1],
+          ],
+        },
+      ]),
+    ).toBe(true);
     expect(describeMismatch(ledger.firstMismatch()!)).toMatch(
       /^mismatched collectives on COMM_WORLD \(collective call #6 on it\): rank 2 called bcast\(root=1\) while ranks 0, 1, 3 called bcast\(root=0\)\./,
     );
@@ -117,7 +184,8 @@ describe("mismatched collectives", () => {
   it("lists each member's call with where the launcher found it, a few lines per distinct call", () => {
     const ledger = new CollectiveLedger();
     const members = [0, 1, 2, 3, 4, 5];
-    for (const r of [0, 1, 2, 3, 4]) ledger.ingest(r, [{ ctx: 1, comm: "COMM_WORLD", members, from: 1, runs: [["bcast(root=0)", 1]] }]);
+    for (const r of [0, 1, 2, 3, 4])
+      ledger.ingest(r, [{ ctx: 1, comm: "COMM_WORLD", members, from: 1, runs: [["bcast(root=0)", 1]] }]);
     ledger.ingest(5, [{ ctx: 1, comm: "COMM_WORLD", members, from: 1, runs: [["reduce(op=SUM, root=0)", 1]] }]);
     const m = ledger.firstMismatch()!;
     expect(m.ctx).toBe(1);
@@ -139,6 +207,8 @@ describe("mismatched collectives", () => {
     ledger.ingest(1, [{ ctx: 3, comm: "COMM_SELF", from: 401, runs: [["allreduce(op=SUM)", 600]] }]);
     expect(ledger.firstMismatch()).toBeNull();
     ledger.ingest(0, [{ ctx: 3, comm: "COMM_SELF", from: 1001, runs: [["barrier()", 1]] }]);
-    expect(ledger.lagging()).toEqual([{ comm: "COMM_SELF", ahead: [0], count: 1001, behind: new Map([[1, 1000]]), last: "barrier()" }]);
+    expect(ledger.lagging()).toEqual([
+      { comm: "COMM_SELF", ahead: [0], count: 1001, behind: new Map([[1, 1000]]), last: "barrier()" },
+    ]);
   });
 });

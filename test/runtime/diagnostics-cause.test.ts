@@ -30,7 +30,9 @@ describe("diagnostics name the cause and the user's line", () => {
   it("ERR_TRUNCATE, raised when the message lands, names the receive's line", async () => {
     const r = await runTsrun(2, causes, { programArgs: ["truncate"] });
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/MpiError \[ERR_TRUNCATE\]: recvInto\(source=0, tag=0\) on rank 1: message truncated[^\n]*\n\s+at \S*diag-causes\.ts:14:\d+/);
+    expect(r.stderr).toMatch(
+      /MpiError \[ERR_TRUNCATE\]: recvInto\(source=0, tag=0\) on rank 1: message truncated[^\n]*\n\s+at \S*diag-causes\.ts:14:\d+/,
+    );
   });
 
   it("ERR_ARG names the call's line", async () => {

@@ -30,7 +30,11 @@ interface Stopped {
 function runArmed(np: number, mode: string, tsrunArgs: string[] = [], guardMs = 60_000): Promise<Stopped> {
   const cwd = fs.mkdtempSync(path.join(work, `${mode}-`));
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [tsrunBin, "-np", String(np), ...tsrunArgs, deadlocks, mode], { cwd, detached: true, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, [tsrunBin, "-np", String(np), ...tsrunArgs, deadlocks, mode], {
+      cwd,
+      detached: true,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     let stdout = "";
     let stderr = "";
     let armedAt = 0;
@@ -99,10 +103,14 @@ describe("deadlocks are reported, with the wait-for graph in words", () => {
   it("a rank waiting for one that has exited, or that is in finalize", async () => {
     const exited = await runArmed(2, "exited");
     expect(exited.code).not.toBe(0);
-    expect(exited.stderr).toContain("deadlock: rank 0 waits in recv(source=1, tag=0) for rank 1, which exited with code 0");
+    expect(exited.stderr).toContain(
+      "deadlock: rank 0 waits in recv(source=1, tag=0) for rank 1, which exited with code 0",
+    );
     const finalized = await runArmed(2, "finalized");
     expect(finalized.code).not.toBe(0);
-    expect(finalized.stderr).toContain("deadlock: rank 0 waits in recv(source=1, tag=0) for rank 1, which is in finalize() and will never send again");
+    expect(finalized.stderr).toContain(
+      "deadlock: rank 0 waits in recv(source=1, tag=0) for rank 1, which is in finalize() and will never send again",
+    );
   });
 
   it("a partial deadlock while another rank still computes", async () => {
@@ -116,18 +124,27 @@ describe("deadlocks are reported, with the wait-for graph in words", () => {
   it("a collective called by only some ranks", async () => {
     const r = await runArmed(3, "collective");
     expect(r.code).not.toBe(0);
-    expect(r.stderr).toContain("rank 0 waits in barrier() for ranks 1, 2 (rank 2 is in finalize() and will never send again)");
-    expect(r.stderr).toContain("on COMM_WORLD, ranks 0, 1 called collective #1 (barrier()) but rank 2 has called only 0");
+    expect(r.stderr).toContain(
+      "rank 0 waits in barrier() for ranks 1, 2 (rank 2 is in finalize() and will never send again)",
+    );
+    expect(r.stderr).toContain(
+      "on COMM_WORLD, ranks 0, 1 called collective #1 (barrier()) but rank 2 has called only 0",
+    );
   });
 
-  for (const [mode, call] of [["exchange-ssend", "ssend"], ["exchange-large", "send"]]) {
+  for (const [mode, call] of [
+    ["exchange-ssend", "ssend"],
+    ["exchange-large", "send"],
+  ]) {
     it(`exercise 9.5's exchange with blocking ${mode === "exchange-ssend" ? "synchronous" : "large"} sends`, async () => {
       const r = await runArmed(2, mode);
       expect(r.code).not.toBe(0);
       expect(r.stderr).toContain(
         `deadlock: rank 0 waits in ${call}(dest=1, tag=0) for rank 1; rank 1 waits in ${call}(dest=0, tag=0) for rank 0 — a cycle 0 → 1 → 0`,
       );
-      expect(r.stderr).toMatch(/hint: blocking sends of large messages .* and ssend wait until the receiver posts its recv/);
+      expect(r.stderr).toMatch(
+        /hint: blocking sends of large messages .* and ssend wait until the receiver posts its recv/,
+      );
       console.log(`${mode}: stopped ${r.detectionMs} ms after the deadlock formed`);
     });
   }
@@ -145,19 +162,28 @@ describe("mismatched collectives stop every rank", () => {
     const r = await runArmed(4, "mismatch-root");
     expect(r.code).not.toBe(0);
     // Reported as soon as it is certain: some ranks may not have reached the call yet.
-    expect(r.stderr).toMatch(/mismatched collectives on COMM_WORLD \(collective call #1 on it\): [^\n]*rank 3 called bcast\(root=1\)/);
+    expect(r.stderr).toMatch(
+      /mismatched collectives on COMM_WORLD \(collective call #1 on it\): [^\n]*rank 3 called bcast\(root=1\)/,
+    );
     expect(r.stderr).toMatch(/mismatched collectives on COMM_WORLD [^\n]*ranks? [\d, ]+ called bcast\(root=0\)/);
     // every rank that made the call is listed with its line; one that has not yet is listed as such
     expect(r.stderr).toMatch(/\n {2}rank 3: bcast\(root=1\) at \S*diag-deadlocks\.ts:83:\d+\n/);
     expect(r.stderr).toMatch(/\n {2}rank [012]: bcast\(root=0\) at \S*diag-deadlocks\.ts:83:\d+\n/);
-    for (const rank of [0, 1, 2]) expect(r.stderr).toMatch(new RegExp(`\\n {2}rank ${rank}: (bcast\\(root=0\\) at \\S*diag-deadlocks\\.ts:83:\\d+|has not reached it yet)`));
+    for (const rank of [0, 1, 2])
+      expect(r.stderr).toMatch(
+        new RegExp(
+          `\\n {2}rank ${rank}: (bcast\\(root=0\\) at \\S*diag-deadlocks\\.ts:83:\\d+|has not reached it yet)`,
+        ),
+      );
   });
 
   it("different ops, even though the call completes", async () => {
     const r = await runArmed(3, "mismatch-op");
     expect(r.code).not.toBe(0);
     // Reported as soon as it is certain: rank 2 may not have reached the call yet (then "rank 0 called SUM").
-    expect(r.stderr).toMatch(/mismatched collectives on COMM_WORLD \(collective call #1 on it\): [^\n]*rank 1 called allreduce\(op=MAX\)/);
+    expect(r.stderr).toMatch(
+      /mismatched collectives on COMM_WORLD \(collective call #1 on it\): [^\n]*rank 1 called allreduce\(op=MAX\)/,
+    );
     expect(r.stderr).toMatch(/mismatched collectives on COMM_WORLD [^\n]*ranks? [\d, ]+ called allreduce\(op=SUM\)/);
     expect(r.stderr).toMatch(/\n {2}rank 1: allreduce\(op=MAX\) at \S*diag-deadlocks\.ts:88:\d+\n/);
   });
@@ -166,9 +192,15 @@ describe("mismatched collectives stop every rank", () => {
     const r = await runTsrun(3, "test/runtime/programs/diag-type-mismatch.ts", { timeoutMs: 60_000 });
     expect(r.code).not.toBe(0);
     // Reported as soon as it is certain: some ranks may not have reached the call yet.
-    expect(r.stderr).toMatch(/mismatched collectives on COMM_WORLD [^\n]*rank 1 called allreduceInto\(op=SUM, type=INT32×4\)/);
-    expect(r.stderr).toMatch(/mismatched collectives on COMM_WORLD [^\n]*ranks? [\d, ]+ called allreduceInto\(op=SUM, type=FLOAT64×2\)/);
-    expect(r.stderr).toMatch(/\n {2}rank 1: allreduceInto\(op=SUM, type=INT32×4\) at \S*diag-type-mismatch\.ts:6:\d+\n/);
+    expect(r.stderr).toMatch(
+      /mismatched collectives on COMM_WORLD [^\n]*rank 1 called allreduceInto\(op=SUM, type=INT32×4\)/,
+    );
+    expect(r.stderr).toMatch(
+      /mismatched collectives on COMM_WORLD [^\n]*ranks? [\d, ]+ called allreduceInto\(op=SUM, type=FLOAT64×2\)/,
+    );
+    expect(r.stderr).toMatch(
+      /\n {2}rank 1: allreduceInto\(op=SUM, type=INT32×4\) at \S*diag-type-mismatch\.ts:6:\d+\n/,
+    );
   });
 });
 
@@ -179,7 +211,11 @@ describe("the mismatch report names each rank's call and file:line", () => {
   const cases: [mode: string, rank0: string, rank1: string][] = [
     ["completed", `bcast\\(root=0\\) at ${line(15)}`, `reduce\\(op=SUM, root=0\\) at ${line(16)}`],
     ["stuck", `bcast\\(root=1\\) at ${line(19)}`, `allreduce\\(op=SUM\\) at ${line(20)}`],
-    ["repeated", `bcast\\(root=0\\), the same call as its first one at ${line(25)}`, `allreduce\\(op=SUM\\) at ${line(24)}`],
+    [
+      "repeated",
+      `bcast\\(root=0\\), the same call as its first one at ${line(25)}`,
+      `allreduce\\(op=SUM\\) at ${line(24)}`,
+    ],
   ];
   for (const [mode, rank0, rank1] of cases) {
     it(`${mode}: each rank's call and line, every time (2 runs)`, async () => {
@@ -196,7 +232,12 @@ describe("the mismatch report names each rank's call and file:line", () => {
 
   it("the same with ranks as threads (--transport shm), where finalize holds the same way", async () => {
     const [, rank0, rank1] = cases[0];
-    const r = await runTsrun(2, program, { tsrunArgs: ["--transport", "shm"], programArgs: ["completed"], timeoutMs: 60_000, cwd: work });
+    const r = await runTsrun(2, program, {
+      tsrunArgs: ["--transport", "shm"],
+      programArgs: ["completed"],
+      timeoutMs: 60_000,
+      cwd: work,
+    });
     expect(r.code, r.stderr).toBe(1);
     expect(r.stderr).toMatch(new RegExp(`\\n {2}rank 0: ${rank0}\\n`));
     expect(r.stderr).toMatch(new RegExp(`\\n {2}rank 1: ${rank1}\\n`));
@@ -204,7 +245,12 @@ describe("the mismatch report names each rank's call and file:line", () => {
 });
 
 describe("no false alarm on correct programs", () => {
-  for (const [np, mode] of [[2, "slow"], [2, "flood"], [8, "ring"], [4, "collectives"]] as const) {
+  for (const [np, mode] of [
+    [2, "slow"],
+    [2, "flood"],
+    [8, "ring"],
+    [4, "collectives"],
+  ] as const) {
     it(`${mode} at np = ${np}`, async () => {
       const r = await runTsrun(np, healthy, { programArgs: [mode], timeoutMs: 120_000, cwd: work });
       expect(r.stderr).not.toMatch(/deadlock|mismatched/);
@@ -221,13 +267,17 @@ describe("what finalize finds left behind", () => {
     expect(r.stderr).toContain("tsmpi warning: rank 1 finalize: 2 messages sent to rank 1 were never received:");
     expect(r.stderr).toMatch(/from rank 0, tag 7, 10 bytes, sent at \S*diag-leftovers\.ts:8:\d+/);
     expect(r.stderr).toMatch(/from rank 0, tag 7, 14 bytes, sent at \S*diag-leftovers\.ts:9:\d+/);
-    expect(r.stderr).toMatch(/tsmpi warning: rank 0 finalize: 1 request was never completed by wait\(\) or test\(\):\n {2}irecv\(source=1, tag=99\) created at \S*diag-leftovers\.ts:10:\d+/);
+    expect(r.stderr).toMatch(
+      /tsmpi warning: rank 0 finalize: 1 request was never completed by wait\(\) or test\(\):\n {2}irecv\(source=1, tag=99\) created at \S*diag-leftovers\.ts:10:\d+/,
+    );
   });
 
   it("--strict makes them errors", async () => {
     const r = await runTsrun(2, leftovers, { tsrunArgs: ["--strict"], cwd: work });
     expect(r.code).not.toBe(0);
     // the first rank to fail stops the other, which may not have printed its own report yet
-    expect(r.stderr).toMatch(/tsmpi error: rank (1 finalize: 2 messages sent to rank 1 were never received|0 finalize: 1 request was never completed)/);
+    expect(r.stderr).toMatch(
+      /tsmpi error: rank (1 finalize: 2 messages sent to rank 1 were never received|0 finalize: 1 request was never completed)/,
+    );
   });
 });

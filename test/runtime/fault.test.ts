@@ -4,7 +4,13 @@ import { describe, expect, it } from "vitest";
 import { runTsrun } from "../harness/run.ts";
 
 const results = (stdout: string) =>
-  Object.fromEntries(stdout.split("\n").filter((l) => l.startsWith("{")).map((l) => JSON.parse(l)).map((o) => [o.rank, o]));
+  Object.fromEntries(
+    stdout
+      .split("\n")
+      .filter((l) => l.startsWith("{"))
+      .map((l) => JSON.parse(l))
+      .map((o) => [o.rank, o]),
+  );
 
 describe("fault-tolerant mode", () => {
   for (const mode of ["--fault-tolerant", "errhandler"]) {
@@ -14,10 +20,14 @@ describe("fault-tolerant mode", () => {
         programArgs: mode === "errhandler" ? ["errhandler"] : [],
       });
       expect(r.code, r.stderr).toBe(0);
-      expect(r.stderr).toMatch(/fault-tolerant run: rank 2 was killed by SIGKILL at [\d.]+ s; 3 ranks finished normally/);
+      expect(r.stderr).toMatch(
+        /fault-tolerant run: rank 2 was killed by SIGKILL at [\d.]+ s; 3 ranks finished normally/,
+      );
       const by = results(r.stdout);
       expect(Object.keys(by).sort()).toEqual(["0", "1", "3"]);
-      expect(by[0].recvFromDead).toMatch(/^ERR_PROC_FAILED: recv on rank 0: rank 2 has failed \(was killed by SIGKILL\)/);
+      expect(by[0].recvFromDead).toMatch(
+        /^ERR_PROC_FAILED: recv on rank 0: rank 2 has failed \(was killed by SIGKILL\)/,
+      );
       expect(by[1].ssendToDead).toMatch(/^ERR_PROC_FAILED: .*rank 2 has failed/);
       expect(by[3].bigSendToDead).toMatch(/^ERR_PROC_FAILED: send on rank 3: rank 2 has failed/);
       expect(by[0].liveExchange).toBe("one");
@@ -31,17 +41,30 @@ describe("fault-tolerant mode", () => {
   }
 
   it("--kill-rank kills a rank from outside; a receive waiting for it fails in bounded time", async () => {
-    const r = await runTsrun(3, "test/runtime/programs/ft-kill.ts", { tsrunArgs: ["--fault-tolerant", "--kill-rank", "1@0.5"], timeoutMs: 30_000 });
+    const r = await runTsrun(3, "test/runtime/programs/ft-kill.ts", {
+      tsrunArgs: ["--fault-tolerant", "--kill-rank", "1@0.5"],
+      timeoutMs: 30_000,
+    });
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/^CAUGHT ERR_PROC_FAILED failed=\[1\]$/m);
     const caught = /^PROCESS FAILED (.*)$/m.exec(r.stdout);
     expect(caught, "the error is an mpi.ProcessFailedError").not.toBeNull();
-    expect(JSON.parse(caught![1])).toEqual({ failedRanks: [1], call: "recv", rank: 0, peer: 1, fatal: false, isMpiError: true });
+    expect(JSON.parse(caught![1])).toEqual({
+      failedRanks: [1],
+      call: "recv",
+      rank: 0,
+      peer: 1,
+      fatal: false,
+      isMpiError: true,
+    });
     expect(r.stderr).toMatch(/rank 1 was killed by SIGKILL at \d+\.\d s/);
   });
 
   it("without fault tolerance the same death aborts the job", async () => {
-    const r = await runTsrun(3, "test/runtime/programs/ft-kill.ts", { tsrunArgs: ["--kill-rank", "1@0.5"], timeoutMs: 30_000 });
+    const r = await runTsrun(3, "test/runtime/programs/ft-kill.ts", {
+      tsrunArgs: ["--kill-rank", "1@0.5"],
+      timeoutMs: 30_000,
+    });
     expect(r.code).toBe(137);
     expect(r.stderr).toMatch(/rank 1 \(pid \d+ on .+\) was killed by SIGKILL/);
   });

@@ -7,12 +7,28 @@ import { describe, expect, it } from "vitest";
 import { runTsrun } from "../harness/run.ts";
 
 const program = "test/runtime/programs/p2p-spin.ts";
-const summaryOf = (stdout: string) => JSON.parse(stdout.split("\n").filter((l) => l.startsWith("{")).pop() ?? "null");
+const summaryOf = (stdout: string) =>
+  JSON.parse(
+    stdout
+      .split("\n")
+      .filter((l) => l.startsWith("{"))
+      .pop() ?? "null",
+  );
 
 describe("process transport, polling receive", () => {
-  for (const [np, spin, extra] of [[2, "1000", []], [4, "1000", []], [3, "0", []], [3, "300", ["--fault-tolerant"]]] as const) {
+  for (const [np, spin, extra] of [
+    [2, "1000", []],
+    [4, "1000", []],
+    [3, "0", []],
+    [3, "300", ["--fault-tolerant"]],
+  ] as const) {
     it(`keeps p2p order and every byte at np=${np}, TSMPI_SPIN_US=${spin} ${extra.join(" ")}`, async () => {
-      const r = await runTsrun(np, program, { tsrunArgs: [...extra], programArgs: ["300"], env: { ...process.env, TSMPI_SPIN_US: spin }, timeoutMs: 240_000 });
+      const r = await runTsrun(np, program, {
+        tsrunArgs: [...extra],
+        programArgs: ["300"],
+        env: { ...process.env, TSMPI_SPIN_US: spin },
+        timeoutMs: 240_000,
+      });
       expect(r.code, r.stderr).toBe(0);
       const summary = summaryOf(r.stdout);
       expect(summary.failures).toEqual([]);

@@ -33,7 +33,9 @@ for (const transport of ["unix", "tcp"]) {
       expect(r0.cancelled).toBe(true);
       expect(r0.procNullSend).toBe("no error");
       expect(r0.procNullRecv).toEqual([null, -2]);
-      expect(r0.badRank).toMatch(/^ERR_RANK send\(dest=3, tag=0\) on rank 0: destination rank out of range \(3 vs expected 0\.\.2 or PROC_NULL\)/);
+      expect(r0.badRank).toMatch(
+        /^ERR_RANK send\(dest=3, tag=0\) on rank 0: destination rank out of range \(3 vs expected 0\.\.2 or PROC_NULL\)/,
+      );
       expect(r0.badTag).toMatch(/^ERR_TAG send\(dest=1, tag=-4\) on rank 0: invalid tag/);
       expect(r0.badRecvTag).toMatch(/^ERR_TAG recv\(source=0, tag=2147483648\)/);
       expect(r0.testallBefore).toBe(false);
@@ -44,7 +46,9 @@ for (const transport of ["unix", "tcp"]) {
       expect(r1.nonOvertaking).toBe(true);
       expect(r1.status).toEqual([0, 9, 32, 4, 8, true]);
       expect(r1.recvInto).toEqual([0, 5, 6, 7, 0]);
-      expect(r1.truncate).toMatch(/^ERR_TRUNCATE recvInto\(source=0, tag=11\) on rank 1: message truncated \(64 bytes vs expected at most 32 bytes\)/);
+      expect(r1.truncate).toMatch(
+        /^ERR_TRUNCATE recvInto\(source=0, tag=11\) on rank 1: message truncated \(64 bytes vs expected at most 32 bytes\)/,
+      );
       expect(r1.typeMismatch).toMatch(/^ERR_TYPE .*FLOAT64.*INT32/);
       expect(r1.bigIntact).toBe(true);
       expect(r1.sendrecv).toBe("from 0");

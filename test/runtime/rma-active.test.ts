@@ -5,8 +5,6 @@
 import { describe, expect, it } from "vitest";
 import { runRanks } from "./lib/ranks.ts";
 
-
-
 const range = (n: number) => Array.from({ length: n }, (_, i) => i);
 
 describe("fence epochs", () => {
@@ -41,9 +39,17 @@ describe("fence epochs", () => {
       });
       expect(range(np)).toContain(replaced);
       const maxValue = Math.min(np - 1, 2);
-      expect(ranks[0].loc).toEqual([[maxValue, maxValue], [0, 0]]); // MAXLOC, MINLOC: ties → smaller index
+      expect(ranks[0].loc).toEqual([
+        [maxValue, maxValue],
+        [0, 0],
+      ]); // MAXLOC, MINLOC: ties → smaller index
       // the fetched old values are one interleaving of atomic +1 (getAccumulate) and +10 (fetchAndOp)
-      const steps = ranks.flatMap((r) => [[r.fetched, 1], [r.old, 10]]).sort((a, b) => a[0] - b[0]);
+      const steps = ranks
+        .flatMap((r) => [
+          [r.fetched, 1],
+          [r.old, 10],
+        ])
+        .sort((a, b) => a[0] - b[0]);
       let expected = 0;
       for (const [value, add] of steps) {
         expect(value).toBe(expected);

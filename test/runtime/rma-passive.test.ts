@@ -5,22 +5,28 @@
 import { describe, expect, it } from "vitest";
 import { runRanks as runRanksIn } from "./lib/ranks.ts";
 
-
 /** tsrun's own --timeout as a second guard: it says what each rank was blocked in. */
-const runRanks = (np: number, name: string, programArgs: string[] = []) => runRanksIn(np, name, programArgs, ["--timeout", "50"]);
+const runRanks = (np: number, name: string, programArgs: string[] = []) =>
+  runRanksIn(np, name, programArgs, ["--timeout", "50"]);
 
 const range = (n: number) => Array.from({ length: n }, (_, i) => i);
 
 describe("fetchAndOp counter", () => {
   const k = 15;
-  for (const [mode, np] of [["exclusive", 4], ["shared", 3], ["lockAll", 4], ["exclusive", 1]] as const) {
+  for (const [mode, np] of [
+    ["exclusive", 4],
+    ["shared", 3],
+    ["lockAll", 4],
+    ["exclusive", 1],
+  ] as const) {
     it(`${mode} epochs at np=${np}: the values fetched are a permutation of 0..N·k-1`, async () => {
       const ranks = await runRanks(np, "rma-counter.ts", [mode, String(k)]);
       const all = ranks.flatMap((r) => r.values).sort((a, b) => a - b);
       expect(all).toEqual(range(np * k));
       for (const r of ranks) expect([...r.values].sort((a, b) => a - b)).toEqual(r.values); // each rank's own increase
       expect(ranks[0].final).toBe(np * k);
-      if (mode === "lockAll") for (const r of ranks) r.reads.forEach((read: number, i: number) => expect(read).toBeGreaterThan(r.values[i]));
+      if (mode === "lockAll")
+        for (const r of ranks) r.reads.forEach((read: number, i: number) => expect(read).toBeGreaterThan(r.values[i]));
     });
   }
 });

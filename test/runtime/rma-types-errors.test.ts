@@ -4,9 +4,9 @@
 import { describe, expect, it } from "vitest";
 import { runRanks as runRanksIn } from "./lib/ranks.ts";
 
-
 /** tsrun's own --timeout as a second guard: it says what each rank was blocked in. */
-const runRanks = (np: number, name: string, programArgs: string[] = []) => runRanksIn(np, name, programArgs, ["--timeout", "50"]);
+const runRanks = (np: number, name: string, programArgs: string[] = []) =>
+  runRanksIn(np, name, programArgs, ["--timeout", "50"]);
 
 /** The window of a rank after each epoch of rma-datatypes.ts, computed element by element. */
 function expectedWindows(rank: number, np: number) {
@@ -47,16 +47,33 @@ describe("errors", () => {
       const message = (name: string) => errors[name]?.message ?? "(no error)";
       for (const name of ["putRange", "getRange", "fetchRange"]) {
         expect(code(name)).toBe("ERR_RMA_RANGE");
-        expect(message(name)).toMatch(new RegExp(`on rank ${rank}: the access at displacement \\d+ falls outside the 32-byte window of rank ${right}`));
+        expect(message(name)).toMatch(
+          new RegExp(
+            `on rank ${rank}: the access at displacement \\d+ falls outside the 32-byte window of rank ${right}`,
+          ),
+        );
       }
       expect(message("putRange")).toContain("put(target=" + right + ", disp=3)");
       expect(message("putRange")).toContain("bytes 24..40 vs expected inside 0..32");
       expect(message("getRange")).toContain("bytes 0..40");
       expect(message("fetchRange")).toContain("displacement 4");
-      for (const name of ["putWithoutEpoch", "unlockWithoutLock", "unlockAllWithoutLockAll", "flushWithoutLock", "completeWithoutStart", "waitWithoutPost", "lockInFenceEpoch", "fenceInLock", "freeInLock", "lockTwice"]) {
+      for (const name of [
+        "putWithoutEpoch",
+        "unlockWithoutLock",
+        "unlockAllWithoutLockAll",
+        "flushWithoutLock",
+        "completeWithoutStart",
+        "waitWithoutPost",
+        "lockInFenceEpoch",
+        "fenceInLock",
+        "freeInLock",
+        "lockTwice",
+      ]) {
         expect(code(name), `${name}: ${message(name)}`).toBe("ERR_RMA_SYNC");
       }
-      expect(message("putWithoutEpoch")).toMatch(/no access epoch is open on the window\. Open one first: await win\.fence\(\), await win\.lock\(\d\)/);
+      expect(message("putWithoutEpoch")).toMatch(
+        /no access epoch is open on the window\. Open one first: await win\.fence\(\), await win\.lock\(\d\)/,
+      );
       expect(message("unlockWithoutLock")).toContain(`rank ${right} is not locked by this rank`);
       expect(message("unlockWithoutLock")).toContain(`Call await win.lock(${right})`);
       expect(message("lockInFenceEpoch")).toContain("fence(mpi.MODE_NOSUCCEED)");

@@ -16,10 +16,14 @@ function tcpPortOf(pid: number): number {
 
 for (const transport of ["unix", "tcp"]) {
   it(`a stranger's connection over ${transport} is refused and the job finishes`, async () => {
-    const child = spawn(process.execPath, [tsrunBin, "-np", "2", "--transport", transport, "test/runtime/programs/stranger.ts"], {
-      cwd: projectRoot,
-      stdio: ["pipe", "pipe", "pipe"],
-    });
+    const child = spawn(
+      process.execPath,
+      [tsrunBin, "-np", "2", "--transport", transport, "test/runtime/programs/stranger.ts"],
+      {
+        cwd: projectRoot,
+        stdio: ["pipe", "pipe", "pipe"],
+      },
+    );
     let stdout = "";
     let stderr = "";
     child.stderr.on("data", (d) => (stderr += d));
@@ -37,7 +41,12 @@ for (const transport of ["unix", "tcp"]) {
       socket.on("data", (d) => {
         received += d.length;
         // A HELLO claiming to be rank 0 with a made-up proof.
-        if (received >= 16) for (const b of encodeFrame({ kind: FrameKind.HELLO, enc: 0, flags: 0, context: 0, tag: 0, id: 0, size: 32, sig: 0 }, Buffer.alloc(32, 7))) socket.write(b);
+        if (received >= 16)
+          for (const b of encodeFrame(
+            { kind: FrameKind.HELLO, enc: 0, flags: 0, context: 0, tag: 0, id: 0, size: 32, sig: 0 },
+            Buffer.alloc(32, 7),
+          ))
+            socket.write(b);
       });
       socket.on("error", () => {});
       socket.on("close", () => resolve(received));
@@ -55,7 +64,9 @@ it("a corrupt frame from a rank stops the job with one ERR_PROTOCOL message", as
   const { runTsrun } = await import("../harness/run.ts");
   const r = await runTsrun(2, "test/runtime/programs/malformed.ts");
   expect(r.code).toBe(1);
-  expect(r.stderr).toMatch(/rank 1 \(pid \d+ on .+\) failed:\n {2}MpiError \[ERR_PROTOCOL\]: receiving from rank 0 on rank 1: malformed frame: unknown frame kind 238/);
+  expect(r.stderr).toMatch(
+    /rank 1 \(pid \d+ on .+\) failed:\n {2}MpiError \[ERR_PROTOCOL\]: receiving from rank 0 on rank 1: malformed frame: unknown frame kind 238/,
+  );
   expect(r.stderr).toMatch(/it was in: recv\(source=ANY_SOURCE, tag=5\)/);
   expect(r.stderr).not.toMatch(/node:internal|\/runtime\/comm\//);
 });

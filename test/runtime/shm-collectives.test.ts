@@ -26,7 +26,11 @@ describe("collectives through shared memory", () => {
   }
 
   it("move data larger than a slab in chunks", async () => {
-    const r = await runTsrun(3, program, { tsrunArgs: ["--transport", "shm"], env: { TSMPI_SHM_SLAB_BYTES: "65536" }, timeoutMs: 120_000 });
+    const r = await runTsrun(3, program, {
+      tsrunArgs: ["--transport", "shm"],
+      env: { TSMPI_SHM_SLAB_BYTES: "65536" },
+      timeoutMs: 120_000,
+    });
     expectAllCorrect(r, 3);
     const processes = await runTsrun(3, program, { tsrunArgs: ["--transport", "unix"], timeoutMs: 120_000 });
     expect(lines(r)).toEqual(lines(processes));

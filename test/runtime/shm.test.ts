@@ -6,7 +6,10 @@ import { runTsrun } from "../harness/run.ts";
 
 type Extra = { tsrunArgs?: string[]; input?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number };
 const shm = (np: number, name: string, extra: Extra = {}) =>
-  runTsrun(np, `test/runtime/programs/shm/${name}.ts`, { ...extra, tsrunArgs: ["--transport", "shm", ...(extra.tsrunArgs ?? [])] });
+  runTsrun(np, `test/runtime/programs/shm/${name}.ts`, {
+    ...extra,
+    tsrunArgs: ["--transport", "shm", ...(extra.tsrunArgs ?? [])],
+  });
 
 describe("--transport shm", () => {
   for (const np of [1, 2, 5]) {
@@ -62,7 +65,8 @@ describe("--transport shm", () => {
     const r = await shm(3, "dead");
     expect(r.code).not.toBe(0);
     expect(r.stderr).toContain("a cycle 0 → 1 → 2 → 0");
-    for (const rank of [0, 1, 2]) expect(r.stderr).toMatch(new RegExp(`rank ${rank}: recv\\(source=\\d, tag=0\\) at .*dead\\.ts:\\d+`));
+    for (const rank of [0, 1, 2])
+      expect(r.stderr).toMatch(new RegExp(`rank ${rank}: recv\\(source=\\d, tag=0\\) at .*dead\\.ts:\\d+`));
   });
 
   it("--timeout ends a job whose rank computes forever, saying what the others were blocked in", async () => {
@@ -75,17 +79,23 @@ describe("--transport shm", () => {
   it("finalize reports a message that was never received", async () => {
     const r = await shm(2, "unrecv");
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stderr).toMatch(/1 message sent to rank 1 was never received:\n\s+from rank 0, tag 5, 5 bytes, sent at .*unrecv\.ts:\d+/);
+    expect(r.stderr).toMatch(
+      /1 message sent to rank 1 was never received:\n\s+from rank 0, tag 5, 5 bytes, sent at .*unrecv\.ts:\d+/,
+    );
   });
 
   it("refuses --hostfile with a clear message", async () => {
-    const r = await runTsrun(2, "test/runtime/programs/shm/ring.ts", { tsrunArgs: ["--transport", "shm", "--host", "localhost:2"] });
+    const r = await runTsrun(2, "test/runtime/programs/shm/ring.ts", {
+      tsrunArgs: ["--transport", "shm", "--host", "localhost:2"],
+    });
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/--transport shm runs every rank on this machine/);
   });
 
   it("refuses --fault-tolerant, but TSMPI_TRANSPORT=shm alone leaves such a job (and a --host job) on processes", async () => {
-    const refused = await runTsrun(2, "test/runtime/programs/shm/ring.ts", { tsrunArgs: ["--transport", "shm", "--fault-tolerant"] });
+    const refused = await runTsrun(2, "test/runtime/programs/shm/ring.ts", {
+      tsrunArgs: ["--transport", "shm", "--fault-tolerant"],
+    });
     expect(refused.code).toBe(2);
     expect(refused.stderr).toMatch(/--fault-tolerant needs ranks that are processes/);
     for (const tsrunArgs of [["--fault-tolerant"], ["--host", "localhost:2"]]) {

@@ -20,10 +20,17 @@ afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
 
 beforeAll(async () => {
   const seed = String(1 + Math.floor(Math.random() * 1e9));
-  const r = await runTsrun(NP, "test/runtime/programs/diag-random.ts", { tsrunArgs: ["--trace", dir], programArgs: [String(ROUNDS), seed] });
+  const r = await runTsrun(NP, "test/runtime/programs/diag-random.ts", {
+    tsrunArgs: ["--trace", dir],
+    programArgs: [String(ROUNDS), seed],
+  });
   expect(r.code, `seed ${seed}: ${r.stderr}`).toBe(0);
   events = Array.from({ length: NP }, (_, rank) =>
-    fs.readFileSync(path.join(dir, `rank-${rank}.jsonl`), "utf8").trim().split("\n").map((l) => JSON.parse(l) as Event),
+    fs
+      .readFileSync(path.join(dir, `rank-${rank}.jsonl`), "utf8")
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as Event),
   );
 }, 120_000);
 
@@ -52,7 +59,12 @@ describe("the trace of a random run", () => {
   });
 
   it("pairs every send with its receive, and the receive's clock dominates the send's", () => {
-    const sends = new Map(events.flat().filter((e) => e.kind === "send").map((e) => [e.msg!, e]));
+    const sends = new Map(
+      events
+        .flat()
+        .filter((e) => e.kind === "send")
+        .map((e) => [e.msg!, e]),
+    );
     const recvs = events.flat().filter((e) => e.kind === "recv");
     expect(recvs.length).toBe(sends.size);
     const user = recvs.filter((e) => e.ctx! % 2 === 0);
@@ -65,21 +77,27 @@ describe("the trace of a random run", () => {
       expect(r.clock[r.rank]).toBeGreaterThan(s.clock[r.rank]);
       expect(r.clock[s.rank]).toBeGreaterThanOrEqual(s.clock[s.rank]);
     }
-    for (const e of events.flat().filter((x) => x.kind === "send" && x.ctx! % 2 === 0)) expect(e.site).toMatch(/diag-random\.ts:17:\d+$/);
+    for (const e of events.flat().filter((x) => x.kind === "send" && x.ctx! % 2 === 0))
+      expect(e.site).toMatch(/diag-random\.ts:17:\d+$/);
   });
 
   it("records collective entry and exit with the same call number on every rank, and user marks", () => {
     for (const list of events) {
       const enters = list.filter((e) => e.kind === "coll-enter");
       const exits = list.filter((e) => e.kind === "coll-exit");
-      expect(enters.map((e) => [e.name, e.seq])).toEqual(Array.from({ length: ROUNDS / 8 }, (_, i) => ["allreduce", i + 1]));
+      expect(enters.map((e) => [e.name, e.seq])).toEqual(
+        Array.from({ length: ROUNDS / 8 }, (_, i) => ["allreduce", i + 1]),
+      );
       expect(exits.map((e) => e.seq)).toEqual(enters.map((e) => e.seq));
-      expect(list.filter((e) => e.kind === "mark").map((e) => e.text)).toEqual(Array.from({ length: ROUNDS / 8 }, (_, i) => `round ${8 * i + 7} done`));
+      expect(list.filter((e) => e.kind === "mark").map((e) => e.text)).toEqual(
+        Array.from({ length: ROUNDS / 8 }, (_, i) => `round ${8 * i + 7} done`),
+      );
     }
     // every rank's exit of a collective comes after every rank's entry (it needs everyone's data)
     const enter = (rank: number, seq: number) => events[rank].find((e) => e.kind === "coll-enter" && e.seq === seq)!;
     const exit = (rank: number, seq: number) => events[rank].find((e) => e.kind === "coll-exit" && e.seq === seq)!;
-    for (let a = 0; a < NP; a++) for (let b = 0; b < NP; b++) expect(leq(enter(a, 1).clock, exit(b, 1).clock)).toBe(true);
+    for (let a = 0; a < NP; a++)
+      for (let b = 0; b < NP; b++) expect(leq(enter(a, 1).clock, exit(b, 1).clock)).toBe(true);
   });
 });
 
@@ -88,7 +106,11 @@ describe("tsrun export-shiviz", () => {
     const r = await runCommand(process.execPath, [tsrunBin, "export-shiviz", dir]);
     expect(r.code, r.stderr).toBe(0);
     const regex = /(?<host>\S*) (?<clock>{.*})\n(?<event>.*)/g;
-    const parsed = [...r.stdout.matchAll(regex)].map((m) => ({ host: m.groups!.host, clock: JSON.parse(m.groups!.clock) as Record<string, number>, event: m.groups!.event }));
+    const parsed = [...r.stdout.matchAll(regex)].map((m) => ({
+      host: m.groups!.host,
+      clock: JSON.parse(m.groups!.clock) as Record<string, number>,
+      event: m.groups!.event,
+    }));
     expect(parsed).toHaveLength(events.flat().length);
     const counts = new Map<string, number>();
     for (const p of parsed) counts.set(p.host, (counts.get(p.host) ?? 0) + 1);
@@ -104,7 +126,9 @@ describe("tsrun export-shiviz", () => {
         expect(v).toBeLessThanOrEqual(counts.get(h)!); // no larger than that host's number of events
       }
     }
-    expect(parsed.find((p) => p.event.startsWith("send to rank"))?.event).toMatch(/^send to rank\d tag=\d size=\d+ COMM_WORLD msg=\d+:\d+ at \S+diag-random\.ts:17:\d+$/);
+    expect(parsed.find((p) => p.event.startsWith("send to rank"))?.event).toMatch(
+      /^send to rank\d tag=\d size=\d+ COMM_WORLD msg=\d+:\d+ at \S+diag-random\.ts:17:\d+$/,
+    );
   });
 });
 

@@ -46,8 +46,16 @@ describe.skipIf(!ready(twoUsers))("the bundle cache against another user", () =>
   });
 
   for (const [what, plant, reason] of [
-    ["a world-writable tsmpi/bundles", "mkdir -m 777 -p $D/tsmpi/bundles && chmod 777 $D/tsmpi", /refusing the bundle cache: .*tsmpi belongs to uid \d+, not to you/],
-    ["a symlinked tsmpi/", "mkdir -m 777 -p $D/elsewhere/bundles && ln -s $D/elsewhere $D/tsmpi", /refusing the bundle cache: .*tsmpi is a symbolic link/],
+    [
+      "a world-writable tsmpi/bundles",
+      "mkdir -m 777 -p $D/tsmpi/bundles && chmod 777 $D/tsmpi",
+      /refusing the bundle cache: .*tsmpi belongs to uid \d+, not to you/,
+    ],
+    [
+      "a symlinked tsmpi/",
+      "mkdir -m 777 -p $D/elsewhere/bundles && ln -s $D/elsewhere $D/tsmpi",
+      /refusing the bundle cache: .*tsmpi is a symbolic link/,
+    ],
   ] as const) {
     it(`tsrun refuses ${what} prepared by another user in a shared cache directory`, async () => {
       const dir = fs.mkdtempSync(path.join(shared, "xdg-"));

@@ -33,17 +33,34 @@ describe.skipIf(!ready(twoUsers))("exercise servers against another user", () =>
     fs.chownSync(fifo, uidOf(VICTIM), uidOf(VICTIM));
     fs.writeFileSync(path.join(dir, "finger"), `#!/bin/sh\nread line < ${fifo}\necho "Login: $2"\n`, { mode: 0o755 });
     const port = await freePort();
-    const server = spawnAs(VICTIM, tsx, ["exercises/sockets/fingerd.ts", "--port", String(port), "--max-children", "4",
-      "--pid-file", path.join(dir, "pid"), "--log-file", path.join(dir, "log")], { cwd: projectRoot, env: { PATH: `${dir}:/usr/bin:/bin` } });
+    const server = spawnAs(
+      VICTIM,
+      tsx,
+      [
+        "exercises/sockets/fingerd.ts",
+        "--port",
+        String(port),
+        "--max-children",
+        "4",
+        "--pid-file",
+        path.join(dir, "pid"),
+        "--log-file",
+        path.join(dir, "log"),
+      ],
+      { cwd: projectRoot, env: { PATH: `${dir}:/usr/bin:/bin` } },
+    );
     const out = new Output(server.stdout);
     const done = finished(server);
     await out.wait(/listening on TCP (\S+):(\d+)/);
-    const listening = execFileSync("ss", ["-ltnH"], { encoding: "utf8" }).split("\n").filter((l) => l.includes(`:${port} `));
+    const listening = execFileSync("ss", ["-ltnH"], { encoding: "utf8" })
+      .split("\n")
+      .filter((l) => l.includes(`:${port} `));
     expect(listening.map((l) => l.trim().split(/\s+/)[3])).toEqual([`127.0.0.1:${port}`]);
 
     const flood = spawnAs(ATTACKER, process.execPath, [attackerScript, "finger", "127.0.0.1", String(port), "10"]);
     const answers = new Output(flood.stdout);
-    for (let busy = 0; busy < 6; busy++) await answers.wait(new RegExp(`(ANSWER \\d+ fingerd: busy.*\\n[^]*){${busy + 1}}`));
+    for (let busy = 0; busy < 6; busy++)
+      await answers.wait(new RegExp(`(ANSWER \\d+ fingerd: busy.*\\n[^]*){${busy + 1}}`));
     expect(answers.text.match(/fingerd: busy \(4 queries in progress\), try again later/g)).toHaveLength(6);
     fs.writeFileSync(fifo, "go\n".repeat(4)); // the four held finger processes answer and end
     await answers.wait(/(ANSWER \d+ Login: user\d+\n[^]*){4}/);
@@ -55,11 +72,22 @@ describe.skipIf(!ready(twoUsers))("exercise servers against another user", () =>
   it("the S7 server refuses an inherited name as a fruit and a worker name with a newline (400, no forged line)", async () => {
     const dir = victimDir();
     dirs.push(dir);
-    const server = spawnAs(VICTIM, tsx, ["exercises/salad/rest/server.ts", "--port", "0", "--db", path.join(dir, "orders.db")], { cwd: projectRoot });
+    const server = spawnAs(
+      VICTIM,
+      tsx,
+      ["exercises/salad/rest/server.ts", "--port", "0", "--db", path.join(dir, "orders.db")],
+      { cwd: projectRoot },
+    );
     const out = new Output(server.stdout);
     const done = finished(server);
     const port = (await out.wait(/LISTENING (\d+)/))[1];
-    const post = (route: string, body: unknown) => runAs(ATTACKER, process.execPath, [attackerScript, "http", `http://127.0.0.1:${port}${route}`, JSON.stringify(body)]);
+    const post = (route: string, body: unknown) =>
+      runAs(ATTACKER, process.execPath, [
+        attackerScript,
+        "http",
+        `http://127.0.0.1:${port}${route}`,
+        JSON.stringify(body),
+      ]);
     for (const fruit of ["constructor", "__proto__", "toString"]) {
       const r = await post("/orders", { fruits: [fruit] });
       expect(r.stdout).toMatch(new RegExp(`STATUS 400 .*unknown fruit`));
@@ -76,7 +104,12 @@ describe.skipIf(!ready(twoUsers))("exercise servers against another user", () =>
   it("a WebSocket server closes a 2 MiB message from another user (1009, message too big)", async () => {
     const server = await serveRpc({ ping: () => "pong" }, { port: 0 });
     try {
-      const r = await runAs(ATTACKER, process.execPath, [attackerScript, "ws", `ws://127.0.0.1:${server.port}`, String(2 * 1024 * 1024)]);
+      const r = await runAs(ATTACKER, process.execPath, [
+        attackerScript,
+        "ws",
+        `ws://127.0.0.1:${server.port}`,
+        String(2 * 1024 * 1024),
+      ]);
       expect(r.stdout).toMatch(/CLOSED 1009/);
     } finally {
       await server.close();

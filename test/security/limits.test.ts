@@ -8,16 +8,36 @@ import { randomBytes } from "node:crypto";
 import { Transport } from "../../runtime/transport/transport.ts";
 import { linkProof } from "../../runtime/transport/handshake.ts";
 import { FrameKind } from "../../runtime/protocol.ts";
-import { FrameDecoder, HEADER_BYTES, MAX_PAYLOAD_BYTES, PREALLOCATE_BYTES, encodeFrame, writeHeader } from "../../runtime/wire/frame.ts";
+import {
+  FrameDecoder,
+  HEADER_BYTES,
+  MAX_PAYLOAD_BYTES,
+  PREALLOCATE_BYTES,
+  encodeFrame,
+  writeHeader,
+} from "../../runtime/wire/frame.ts";
 import { ready } from "../harness/requires.ts";
 import { ATTACKER, runAs, twoUsers } from "./users.ts";
 
 const secret = randomBytes(32);
 
-function transport(rank: number, socketDir: string, onError: (err: Error) => void = () => {}, onStranger: (why: string) => void = () => {}) {
+function transport(
+  rank: number,
+  socketDir: string,
+  onError: (err: Error) => void = () => {},
+  onStranger: (why: string) => void = () => {},
+) {
   return new Transport({
-    rank, size: 2, secret, hostId: "h", kind: "unix", socketDir, tcpBind: "127.0.0.1",
-    onFrame: () => {}, onPeerError: (_peer, err) => onError(err), onStranger: (_remote, why) => onStranger(why),
+    rank,
+    size: 2,
+    secret,
+    hostId: "h",
+    kind: "unix",
+    socketDir,
+    tcpBind: "127.0.0.1",
+    onFrame: () => {},
+    onPeerError: (_peer, err) => onError(err),
+    onStranger: (_remote, why) => onStranger(why),
   });
 }
 
@@ -32,7 +52,11 @@ function connectAsRank0(unix: string, then: (socket: net.Socket) => void): net.S
     theirs = Buffer.concat([theirs, d]);
     if (!first || theirs.length < 16) return;
     const proof = linkProof(secret, "c2a", theirs.subarray(0, 16), myNonce, 0, 1);
-    for (const b of encodeFrame({ kind: FrameKind.HELLO, enc: 0, flags: 0, context: 0, tag: 0, id: 0, size: 0, sig: 0 }, proof)) socket.write(b);
+    for (const b of encodeFrame(
+      { kind: FrameKind.HELLO, enc: 0, flags: 0, context: 0, tag: 0, id: 0, size: 0, sig: 0 },
+      proof,
+    ))
+      socket.write(b);
     then(socket);
   });
   socket.on("error", () => {});
@@ -41,7 +65,12 @@ function connectAsRank0(unix: string, then: (socket: net.Socket) => void): net.S
 
 const hugeHeader = () => {
   const head = Buffer.alloc(HEADER_BYTES);
-  writeHeader(head, 0, { kind: FrameKind.EAGER, enc: 0, flags: 0, context: 0, tag: 0, id: 0, size: 0, sig: 0 }, 2 ** 31 - 64);
+  writeHeader(
+    head,
+    0,
+    { kind: FrameKind.EAGER, enc: 0, flags: 0, context: 0, tag: 0, id: 0, size: 0, sig: 0 },
+    2 ** 31 - 64,
+  );
   return head;
 };
 
@@ -51,7 +80,9 @@ describe.skipIf(!ready(twoUsers))("a socket directory prepared by another user",
 
   it("is refused with a message, and nothing listens in it", async () => {
     expect((await runAs(ATTACKER, "/bin/mkdir", ["-m", "700", planted])).code).toBe(0);
-    await expect(transport(0, planted).listen()).rejects.toThrow(/rank 0 refuses its socket directory: .* belongs to uid \d+, not to you/);
+    await expect(transport(0, planted).listen()).rejects.toThrow(
+      /rank 0 refuses its socket directory: .* belongs to uid \d+, not to you/,
+    );
     expect(fs.readdirSync(planted)).toEqual([]);
     // Opened to everyone by its owner: still not ours.
     expect((await runAs(ATTACKER, "/bin/chmod", ["777", planted])).code).toBe(0);
@@ -75,7 +106,10 @@ describe("a frame header claiming 2 GiB", () => {
     const payload = randomBytes(3 * PREALLOCATE_BYTES + 12345);
     let got: Uint8Array | null = null;
     const decoder = new FrameDecoder((f) => (got = f.payload));
-    const [head, body] = encodeFrame({ kind: FrameKind.EAGER, enc: 0, flags: 0, context: 0, tag: 1, id: 0, size: 0, sig: 0 }, payload);
+    const [head, body] = encodeFrame(
+      { kind: FrameKind.EAGER, enc: 0, flags: 0, context: 0, tag: 1, id: 0, size: 0, sig: 0 },
+      payload,
+    );
     decoder.push(head);
     for (let at = 0; at < body.length; at += 65536) decoder.push(body.subarray(at, at + 65536));
     expect(Buffer.from(got!).equals(payload)).toBe(true);
@@ -116,7 +150,12 @@ describe("a frame header claiming 2 GiB", () => {
     const dir = fs.mkdtempSync("/tmp/tsmpi-limits-");
     let refused!: (why: string) => void;
     const refusal = new Promise<string>((resolve) => (refused = resolve));
-    const victim = transport(1, dir, () => {}, (why) => refused(why));
+    const victim = transport(
+      1,
+      dir,
+      () => {},
+      (why) => refused(why),
+    );
     const address = await victim.listen();
     const first = connectAsRank0(address.unix!, () => {});
     await new Promise<void>((resolve) => {

@@ -38,7 +38,8 @@ describe.skipIf(!ready(twoUsers))("a rank's links against another user", () => {
   const attackerDir = fs.mkdtempSync("/tmp/tsmpi-attacker-");
   fs.chmodSync(attackerDir, 0o777);
   afterEach(() => {
-    for (const child of started.splice(0)) if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
+    for (const child of started.splice(0))
+      if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
   });
   afterAll(() => fs.rmSync(attackerDir, { recursive: true, force: true }));
 
@@ -46,11 +47,15 @@ describe.skipIf(!ready(twoUsers))("a rank's links against another user", () => {
     it(`a listener without the secret at rank 1's ${kind} address is refused by rank 0, which sends it nothing`, async () => {
       const evil = attacker("listen", kind, path.join(attackerDir, `${kind}.sock`));
       const where = await evil.ready;
-      const job = await victimJob(kind === "tcp" ? ["--transport", "tcp"] : []).catch((err) => (evil.child.kill(), Promise.reject(err)));
+      const job = await victimJob(kind === "tcp" ? ["--transport", "tcp"] : []).catch(
+        (err) => (evil.child.kill(), Promise.reject(err)),
+      );
       const r = await job.go(`via ${kind} ${where}`);
       if (r.code === 0) evil.child.kill(); // nothing reached it: do not leave it listening
       expect(r.code).not.toBe(0);
-      expect(r.stderr).toMatch(/rank 0 .*failed:\n\s+MpiError \[ERR_PROTOCOL\]: .*the process listening at .* for rank 1 did not prove the job secret/);
+      expect(r.stderr).toMatch(
+        /rank 0 .*failed:\n\s+MpiError \[ERR_PROTOCOL\]: .*the process listening at .* for rank 1 did not prove the job secret/,
+      );
       expect(r.stdout).not.toMatch(/rank 1 got/);
       const seen = await evil.result;
       // Its nonce, then the 76 bytes of a nonce and HELLO; the message never left rank 0.
@@ -74,7 +79,9 @@ describe.skipIf(!ready(twoUsers))("a rank's links against another user", () => {
       }
       expect((await proxy.result).stdout).toMatch(/FLIPPED/);
       expect(r.code).not.toBe(0);
-      expect(r.stderr).toMatch(/rank 1 .*failed:\n\s+MpiError \[ERR_PROTOCOL\]: receiving from rank 0 on rank 1: --secure: a record failed authentication/);
+      expect(r.stderr).toMatch(
+        /rank 1 .*failed:\n\s+MpiError \[ERR_PROTOCOL\]: receiving from rank 0 on rank 1: --secure: a record failed authentication/,
+      );
       expect(r.stdout).not.toMatch(/rank 1 got/);
     }
   }, 120_000); // two jobs
@@ -92,7 +99,10 @@ describe.skipIf(!ready(twoUsers))("a rank's links against another user", () => {
     const refusals = r.stderr.split("\n").filter((l) => /refused/.test(l));
     expect(refusals.length).toBeLessThanOrEqual(4);
     // 100 strangers and rank 0 for 64 places: each newcomer closed the oldest; 3 lines, then one summary.
-    const summary = /rank 1 refused a connection from (\d+) more connections: the last one: too many connections had not proved the job secret \(64\); the oldest was closed/.exec(r.stderr);
+    const summary =
+      /rank 1 refused a connection from (\d+) more connections: the last one: too many connections had not proved the job secret \(64\); the oldest was closed/.exec(
+        r.stderr,
+      );
     expect(Number(summary?.[1])).toBeGreaterThanOrEqual(33);
   });
 

@@ -18,11 +18,14 @@ const attackerScript = path.join(projectRoot, "test/security/programs/attacker.m
 /** TCP ports `pid` listens on, with their addresses. */
 function listeners(pid: number): { host: string; port: number }[] {
   const out = execFileSync("ss", ["-ltnpH"], { encoding: "utf8" });
-  return out.split("\n").filter((l) => l.includes(`pid=${pid},`)).map((l) => {
-    const local = l.trim().split(/\s+/)[3];
-    const at = local.lastIndexOf(":");
-    return { host: local.slice(0, at).replace(/^\[|\]$/g, ""), port: Number(local.slice(at + 1)) };
-  });
+  return out
+    .split("\n")
+    .filter((l) => l.includes(`pid=${pid},`))
+    .map((l) => {
+      const local = l.trim().split(/\s+/)[3];
+      const at = local.lastIndexOf(":");
+      return { host: local.slice(0, at).replace(/^\[|\]$/g, ""), port: Number(local.slice(at + 1)) };
+    });
 }
 
 describe.skipIf(!ready(twoUsers, sshd))("a job across SSH hosts against another user", () => {
@@ -38,9 +41,15 @@ describe.skipIf(!ready(twoUsers, sshd))("a job across SSH hosts against another 
   }, 60_000);
 
   it("private remote socket directories, no secret in the environment, a control socket that survives garbage", async () => {
-    const child = spawn(process.execPath, [tsrunBin, "-np", "2", "--map-by", "node", "--hostfile", hosts.hostfile, "test/security/programs/redirect.ts"], {
-      cwd: projectRoot, env: { ...process.env, HOME: home, SSH_AUTH_SOCK: "" }, stdio: ["pipe", "pipe", "pipe"],
-    });
+    const child = spawn(
+      process.execPath,
+      [tsrunBin, "-np", "2", "--map-by", "node", "--hostfile", hosts.hostfile, "test/security/programs/redirect.ts"],
+      {
+        cwd: projectRoot,
+        env: { ...process.env, HOME: home, SSH_AUTH_SOCK: "" },
+        stdio: ["pipe", "pipe", "pipe"],
+      },
+    );
     const out = new Output(child.stdout);
     const result = finished(child);
     const [, , unix] = await out.wait(/PEER1 (\S+) (\S+)/);

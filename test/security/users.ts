@@ -30,11 +30,24 @@ export function homeOf(name: string): string {
 
 /** The environment a user's login would have (plus `extra`). */
 export function userEnv(name: string, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  return { PATH: "/usr/local/bin:/usr/bin:/bin", HOME: homeOf(name), USER: name, LOGNAME: name, TMPDIR: "/tmp", LANG: "C.UTF-8", ...extra };
+  return {
+    PATH: "/usr/local/bin:/usr/bin:/bin",
+    HOME: homeOf(name),
+    USER: name,
+    LOGNAME: name,
+    TMPDIR: "/tmp",
+    LANG: "C.UTF-8",
+    ...extra,
+  };
 }
 
 /** Starts `command args` as `user` (real uid and gid, the user's groups). */
-export function spawnAs(user: string, command: string, args: string[], options: { cwd?: string; env?: Record<string, string> } = {}): ChildProcessWithoutNullStreams {
+export function spawnAs(
+  user: string,
+  command: string,
+  args: string[],
+  options: { cwd?: string; env?: Record<string, string> } = {},
+): ChildProcessWithoutNullStreams {
   return spawn("/usr/sbin/runuser", ["-u", user, "--", command, ...args], {
     cwd: options.cwd ?? "/",
     env: userEnv(user, options.env),
@@ -59,7 +72,12 @@ export function finished(child: ChildProcessWithoutNullStreams, input?: string):
 }
 
 /** Runs `command args` as `user` to the end. */
-export function runAs(user: string, command: string, args: string[], options: { cwd?: string; env?: Record<string, string>; input?: string } = {}): Promise<Finished> {
+export function runAs(
+  user: string,
+  command: string,
+  args: string[],
+  options: { cwd?: string; env?: Record<string, string>; input?: string } = {},
+): Promise<Finished> {
   return finished(spawnAs(user, command, args, options), options.input ?? "");
 }
 

@@ -6,7 +6,21 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ready, slurmRequirement } from "../harness/requires.ts";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { Running, alive, childrenOf, commandLine, jsonLines, sessionMembers, programs, ring, slurm, startCluster, tsrun, waitFor, type Cluster } from "./lib.ts";
+import {
+  Running,
+  alive,
+  childrenOf,
+  commandLine,
+  jsonLines,
+  sessionMembers,
+  programs,
+  ring,
+  slurm,
+  startCluster,
+  tsrun,
+  waitFor,
+  type Cluster,
+} from "./lib.ts";
 
 /** Skips the file with one line naming what is missing (fails instead under TSMPI_REQUIRE_ALL=1). */
 const canRun = ready(slurmRequirement());
@@ -50,7 +64,9 @@ describe.skipIf(!canRun)("tsrun inside an allocation", () => {
   it("more ranks than the allocation fail at once, before any rank starts", async () => {
     const r = await slurm(cluster, "salloc", ["-n", "2", ...tsrun("-np", "4", ring)]);
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/tsrun: -np 4 asks for more ranks than Slurm allocation \d+ has \(4 vs 2 tasks\)\. Ask salloc\/sbatch for more \(-n 4\)/);
+    expect(r.stderr).toMatch(
+      /tsrun: -np 4 asks for more ranks than Slurm allocation \d+ has \(4 vs 2 tasks\)\. Ask salloc\/sbatch for more \(-n 4\)/,
+    );
     expect(r.stdout).not.toContain("token");
   }, 120_000);
 
@@ -65,7 +81,9 @@ describe.skipIf(!canRun)("tsrun inside an allocation", () => {
     const script = path.join(cluster.dir, "ring.sbatch");
     fs.writeFileSync(
       script,
-      ["#!/bin/bash", "#SBATCH -n 4", `#SBATCH -o ${out}`, `${tsrun(ring).join(" ")}`, 'echo "tsrun-exit=$?"', ""].join("\n"),
+      ["#!/bin/bash", "#SBATCH -n 4", `#SBATCH -o ${out}`, `${tsrun(ring).join(" ")}`, 'echo "tsrun-exit=$?"', ""].join(
+        "\n",
+      ),
     );
     const submitted = await slurm(cluster, "sbatch", ["--parsable", script]);
     expect(submitted.code, submitted.stderr).toBe(0);
@@ -80,7 +98,11 @@ describe.skipIf(!canRun)("tsrun inside an allocation", () => {
   const waitProgram = path.join(programs, "wait.ts");
   const ways: [string, string, string[]][] = [
     ["salloc -n 4 tsrun (tsrun calls srun)", "salloc", ["-n", "4", ...tsrun(waitProgram)]],
-    ["srun --mpi=pmi2 -n 4 tsrun (direct launch)", "srun", ["--mpi=pmi2", "-N", "2", "--ntasks-per-node=2", ...tsrun(waitProgram)]],
+    [
+      "srun --mpi=pmi2 -n 4 tsrun (direct launch)",
+      "srun",
+      ["--mpi=pmi2", "-N", "2", "--ntasks-per-node=2", ...tsrun(waitProgram)],
+    ],
   ];
   const stops = ["scancel", "Ctrl-C"] as const;
   it.each(stops.flatMap((stop) => ways.map(([name, cmd, args]) => [stop, name, cmd, args] as const)))(

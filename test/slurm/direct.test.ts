@@ -47,7 +47,11 @@ describe.skipIf(!canRun)("srun --mpi=pmi2 tsrun prog.ts (direct launch)", () => 
   }, 120_000);
 
   it("agrees with the sequential oracle on every collective, across both nodes", async () => {
-    const r = await slurm(cluster, "srun", srunPmi2("-N", "2", "--ntasks-per-node=2", ...tsrun(runtimeProgram("coll-all"))));
+    const r = await slurm(
+      cluster,
+      "srun",
+      srunPmi2("-N", "2", "--ntasks-per-node=2", ...tsrun(runtimeProgram("coll-all"))),
+    );
     expect(r.code, r.stderr).toBe(0);
     const summary = jsonLines(r.stdout).at(-1)!;
     expect(summary.failures).toEqual([]);
@@ -56,7 +60,11 @@ describe.skipIf(!canRun)("srun --mpi=pmi2 tsrun prog.ts (direct launch)", () => 
   }, 120_000);
 
   it("ranks on both fake nodes (SLURM_NODEID 0 and 1) communicate over TCP", async () => {
-    const r = await slurm(cluster, "srun", srunPmi2("-N", "2", "--ntasks-per-node=2", ...tsrun(path.join(programs, "nodes.ts"))));
+    const r = await slurm(
+      cluster,
+      "srun",
+      srunPmi2("-N", "2", "--ntasks-per-node=2", ...tsrun(path.join(programs, "nodes.ts"))),
+    );
     expect(r.code, r.stderr).toBe(0);
     const [out] = jsonLines(r.stdout);
     const placements = out.placements as [number, string, number][];
@@ -71,23 +79,41 @@ describe.skipIf(!canRun)("srun --mpi=pmi2 tsrun prog.ts (direct launch)", () => 
     const plain = await slurm(cluster, "srun", srunPmi2("-N", "2", "-n", "2", ...tsrun(program)));
     expect(plain.code, plain.stderr).toBe(0);
     expect(plain.stdout).toContain("rank 1 done");
-    expect(plain.stderr).toMatch(/tsmpi warning: rank 1 finalize: 1 message sent to rank 1 was never received:\n {2}from rank 0, tag 5, 11 bytes/);
+    expect(plain.stderr).toMatch(
+      /tsmpi warning: rank 1 finalize: 1 message sent to rank 1 was never received:\n {2}from rank 0, tag 5, 11 bytes/,
+    );
     const strict = await slurm(cluster, "srun", srunPmi2("-n", "2", ...tsrun("--strict", program)));
     expect([1, 143]).toContain(strict.code);
     expect(strict.stderr).toContain("tsmpi error: rank 1 finalize: 1 message sent to rank 1 was never received");
   }, 120_000);
 
   it("a rank that throws ends the whole step by itself, naming the rank and its node", async () => {
-    const r = await slurm(cluster, "srun", srunPmi2("--kill-on-bad-exit=0", "-N", "2", "--ntasks-per-node=2", ...tsrun(path.join(programs, "fail.ts"), "throw")));
+    const r = await slurm(
+      cluster,
+      "srun",
+      srunPmi2(
+        "--kill-on-bad-exit=0",
+        "-N",
+        "2",
+        "--ntasks-per-node=2",
+        ...tsrun(path.join(programs, "fail.ts"), "throw"),
+      ),
+    );
     expect(r.timedOut).toBe(false);
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/tsmpi: rank 1 \(pid \d+ on node n1\) failed:\n {2}Error: rank 1 gives up on purpose\n\s+at .*fail\.ts:\d+/);
+    expect(r.stderr).toMatch(
+      /tsmpi: rank 1 \(pid \d+ on node n1\) failed:\n {2}Error: rank 1 gives up on purpose\n\s+at .*fail\.ts:\d+/,
+    );
     expect(r.stderr).toContain("tsmpi: stopping the other 3 ranks of Slurm step");
     expect(r.stderr.match(/failed:/g)).toHaveLength(1);
   }, 120_000);
 
   it("comm.abort(7) ends the step with code 7", async () => {
-    const r = await slurm(cluster, "srun", srunPmi2("--kill-on-bad-exit=0", "-n", "3", ...tsrun(path.join(programs, "fail.ts"), "abort")));
+    const r = await slurm(
+      cluster,
+      "srun",
+      srunPmi2("--kill-on-bad-exit=0", "-n", "3", ...tsrun(path.join(programs, "fail.ts"), "abort")),
+    );
     expect(r.timedOut).toBe(false);
     expect(r.code).toBe(7);
     expect(r.stderr).toMatch(/tsmpi: rank 1 \(pid \d+ on node n\d\) called abort with code 7/);

@@ -39,7 +39,12 @@ export function startCluster(): Cluster {
 }
 
 /** Runs a Slurm client (srun, salloc, sbatch, …) against the cluster, from the project root. */
-export function slurm(cluster: Cluster, cmd: string, args: string[], options: { env?: NodeJS.ProcessEnv; cwd?: string } = {}): Promise<RunResult> {
+export function slurm(
+  cluster: Cluster,
+  cmd: string,
+  args: string[],
+  options: { env?: NodeJS.ProcessEnv; cwd?: string } = {},
+): Promise<RunResult> {
   return runCommand(cmd, args, { env: { ...cluster.env, ...options.env }, cwd: options.cwd, timeoutMs: JOB_GUARD_MS });
 }
 
@@ -73,7 +78,12 @@ export class Running {
   readonly exited: Promise<number | null>;
 
   constructor(cluster: Cluster, cmd: string, args: string[]) {
-    this.child = spawn(cmd, args, { cwd: projectRoot, env: { ...process.env, ...cluster.env }, stdio: ["ignore", "pipe", "pipe"], detached: true });
+    this.child = spawn(cmd, args, {
+      cwd: projectRoot,
+      env: { ...process.env, ...cluster.env },
+      stdio: ["ignore", "pipe", "pipe"],
+      detached: true,
+    });
     this.child.stdout!.setEncoding("utf8").on("data", (d: string) => (this.stdout += d));
     this.child.stderr!.setEncoding("utf8").on("data", (d: string) => (this.stderr += d));
     this.exited = new Promise((resolve) => this.child.on("close", (code) => resolve(code)));

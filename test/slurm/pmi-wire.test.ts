@@ -17,7 +17,10 @@ import {
 function decodeAll(chunks: Buffer[]): { init: string[]; messages: PmiMessage[] } {
   const init: string[] = [];
   const messages: PmiMessage[] = [];
-  const decoder = new PmiDecoder((l) => init.push(l), (m) => messages.push(m));
+  const decoder = new PmiDecoder(
+    (l) => init.push(l),
+    (m) => messages.push(m),
+  );
   for (const c of chunks) decoder.push(c);
   return { init, messages };
 }
@@ -44,7 +47,9 @@ describe("PMI-2 wire codec", () => {
 
   it("checks the answer to init", () => {
     expect(() => checkInitResponse("cmd=response_to_init rc=0 pmi_version=2 pmi_subversion=0")).not.toThrow();
-    expect(() => checkInitResponse("cmd=response_to_init rc=1 pmi_version=1 pmi_subversion=1")).toThrow(/refused PMI-2/);
+    expect(() => checkInitResponse("cmd=response_to_init rc=1 pmi_version=1 pmi_subversion=1")).toThrow(
+      /refused PMI-2/,
+    );
   });
 
   it("splits the server's stream the same whether it comes whole or a byte at a time", () => {
@@ -63,7 +68,9 @@ describe("PMI-2 wire codec", () => {
   });
 
   it("refuses a length header that is not a number", () => {
-    expect(() => decodeAll([Buffer.from("cmd=response_to_init rc=0 pmi_version=2\nxx    cmd=a;")])).toThrow(/bad PMI-2 length header/);
+    expect(() => decodeAll([Buffer.from("cmd=response_to_init rc=0 pmi_version=2\nxx    cmd=a;")])).toThrow(
+      /bad PMI-2 length header/,
+    );
   });
 
   it("round-trips any JSON value through the key-value encoding, never producing ';', '=' or spaces", () => {

@@ -9,7 +9,9 @@ import { projectRoot } from "../harness/run.ts";
 describe("docs/api.md", () => {
   it("names every public export of tsmpi", () => {
     const doc = fs.readFileSync(path.join(projectRoot, "docs/api.md"), "utf8");
-    const missing = Object.keys(mpi).filter((name) => !new RegExp(`(?<![\\w$])${name.replace(/\$/g, "\\$")}(?![\\w$])`).test(doc));
+    const missing = Object.keys(mpi).filter(
+      (name) => !new RegExp(`(?<![\\w$])${name.replace(/\$/g, "\\$")}(?![\\w$])`).test(doc),
+    );
     expect(missing, "public names missing from docs/api.md").toEqual([]);
   });
 });

@@ -31,7 +31,9 @@ describe("suggestions and numbers", () => {
     expect(wholeNumber("-np", "4", "ranks")).toBe(4);
     expect(() => wholeNumber("-np", "four", "ranks")).toThrowError("-np needs a whole number (ranks), got 'four'");
     expect(() => wholeNumber("-np", "-1", "ranks")).toThrowError(/whole number/);
-    expect(() => wholeNumber("-np", "0", "ranks")).toThrowError("-np needs a whole number of at least 1 (ranks), got 0");
+    expect(() => wholeNumber("-np", "0", "ranks")).toThrowError(
+      "-np needs a whole number of at least 1 (ranks), got 0",
+    );
     expect(() => wholeNumber("-np", ["2", "3"], "ranks")).toThrowError(/give -np once/);
     expect(seconds("--timeout", "2.5")).toBe(2.5);
     expect(() => seconds("--timeout", "0")).toThrowError(/greater than 0/);

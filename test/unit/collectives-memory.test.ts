@@ -21,18 +21,62 @@ const range = (n: number) => Array.from({ length: n }, (_, i) => i);
 const input = (r: number) => 10 * r + 3;
 
 /** What every rank must get from `name`, from the inputs alone, and the call that computes it. */
-const CASES: Record<Collective, { run: (c: Intracomm, r: number) => Promise<unknown>; expect: (r: number, n: number) => unknown }> = {
+const CASES: Record<
+  Collective,
+  { run: (c: Intracomm, r: number) => Promise<unknown>; expect: (r: number, n: number) => unknown }
+> = {
   barrier: { run: (c) => c.barrier(), expect: () => undefined },
-  bcast: { run: (c, r) => c.bcast(r === 1 % c.size ? { from: r, list: [1, 2] } : null, 1 % c.size), expect: (_r, n) => ({ from: 1 % n, list: [1, 2] }) },
-  reduce: { run: (c, r) => c.reduce(input(r), SUM, c.size - 1), expect: (r, n) => (r === n - 1 ? range(n).map(input).reduce((a, b) => a + b) : undefined) },
+  bcast: {
+    run: (c, r) => c.bcast(r === 1 % c.size ? { from: r, list: [1, 2] } : null, 1 % c.size),
+    expect: (_r, n) => ({ from: 1 % n, list: [1, 2] }),
+  },
+  reduce: {
+    run: (c, r) => c.reduce(input(r), SUM, c.size - 1),
+    expect: (r, n) =>
+      r === n - 1
+        ? range(n)
+            .map(input)
+            .reduce((a, b) => a + b)
+        : undefined,
+  },
   allreduce: { run: (c, r) => c.allreduce(input(r), MAX), expect: (_r, n) => input(n - 1) },
-  gather: { run: (c, r) => c.gather(`r${r}`, 0), expect: (r, n) => (r === 0 ? range(n).map((i) => `r${i}`) : undefined) },
-  scatter: { run: (c, r) => c.scatter(r === 0 ? range(c.size).map((i) => [i, "x"]) : null, 0), expect: (r) => [r, "x"] },
+  gather: {
+    run: (c, r) => c.gather(`r${r}`, 0),
+    expect: (r, n) => (r === 0 ? range(n).map((i) => `r${i}`) : undefined),
+  },
+  scatter: {
+    run: (c, r) => c.scatter(r === 0 ? range(c.size).map((i) => [i, "x"]) : null, 0),
+    expect: (r) => [r, "x"],
+  },
   allgather: { run: (c, r) => c.allgather(input(r)), expect: (_r, n) => range(n).map(input) },
-  alltoall: { run: (c, r) => c.alltoall(range(c.size).map((d) => `${r}->${d}`)), expect: (r, n) => range(n).map((s) => `${s}->${r}`) },
-  scan: { run: (c, r) => c.scan(input(r), SUM), expect: (r) => range(r + 1).map(input).reduce((a, b) => a + b) },
-  exscan: { run: (c, r) => c.exscan(input(r), SUM), expect: (r) => (r === 0 ? undefined : range(r).map(input).reduce((a, b) => a + b)) },
-  reduceScatter: { run: (c, r) => c.reduceScatter(range(c.size).map((d) => r * 100 + d), SUM), expect: (r, n) => range(n).reduce((a, s) => a + s * 100 + r, 0) },
+  alltoall: {
+    run: (c, r) => c.alltoall(range(c.size).map((d) => `${r}->${d}`)),
+    expect: (r, n) => range(n).map((s) => `${s}->${r}`),
+  },
+  scan: {
+    run: (c, r) => c.scan(input(r), SUM),
+    expect: (r) =>
+      range(r + 1)
+        .map(input)
+        .reduce((a, b) => a + b),
+  },
+  exscan: {
+    run: (c, r) => c.exscan(input(r), SUM),
+    expect: (r) =>
+      r === 0
+        ? undefined
+        : range(r)
+            .map(input)
+            .reduce((a, b) => a + b),
+  },
+  reduceScatter: {
+    run: (c, r) =>
+      c.reduceScatter(
+        range(c.size).map((d) => r * 100 + d),
+        SUM,
+      ),
+    expect: (r, n) => range(n).reduce((a, s) => a + s * 100 + r, 0),
+  },
 };
 
 describe("collectives over the in-memory transport, every algorithm at 1–5 ranks", () => {
@@ -44,7 +88,10 @@ describe("collectives over the in-memory transport, every algorithm at 1–5 ran
           const { comms, engines } = commJob(n);
           const got = await onEveryRank(comms, (c, r) => CASES[name].run(c, r));
           expect(got, `${name}=${algorithm} at ${n} ranks`).toEqual(range(n).map((r) => CASES[name].expect(r, n)));
-          expect(engines.flatMap((e) => e.unreceived()), "no message left unreceived").toEqual([]);
+          expect(
+            engines.flatMap((e) => e.unreceived()),
+            "no message left unreceived",
+          ).toEqual([]);
         }
       });
     }

@@ -29,7 +29,9 @@ describe("compile cache for the ranks", () => {
     const xdg = base();
     expect(compileCacheEnv({ XDG_CACHE_HOME: xdg }, "20.20.2").NODE_COMPILE_CACHE).toBeUndefined();
     expect(compileCacheEnv({ XDG_CACHE_HOME: xdg }, "22.0.0").NODE_COMPILE_CACHE).toBeUndefined();
-    expect(compileCacheEnv({ XDG_CACHE_HOME: xdg, NODE_COMPILE_CACHE: "/mine" }, "24.0.0").NODE_COMPILE_CACHE).toBe("/mine");
+    expect(compileCacheEnv({ XDG_CACHE_HOME: xdg, NODE_COMPILE_CACHE: "/mine" }, "24.0.0").NODE_COMPILE_CACHE).toBe(
+      "/mine",
+    );
     expect(fs.existsSync(path.join(xdg, "tsmpi", "v8"))).toBe(false);
   });
 

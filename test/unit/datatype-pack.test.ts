@@ -37,13 +37,29 @@ function typeArb(leaves: Datatype[], depth: number): fc.Arbitrary<Datatype> {
     fc.tuple(fc.nat(4), inner).map(([c, t]) => Datatype.contiguous(c, t)),
     fc.tuple(fc.nat(4), fc.nat(3), smallInt, inner).map(([c, b, s, t]) => Datatype.vector(c, b, s, t)),
     fc.tuple(fc.nat(4), fc.nat(3), bytes, inner).map(([c, b, s, t]) => Datatype.hvector(c, b, s, t)),
-    fc.tuple(blocks(smallInt), inner).map(([bl, t]) => Datatype.indexed(bl.map((x) => x[0]), bl.map((x) => x[1]), t)),
-    fc.tuple(blocks(bytes), inner).map(([bl, t]) => Datatype.hindexed(bl.map((x) => x[0]), bl.map((x) => x[1]), t)),
+    fc.tuple(blocks(smallInt), inner).map(([bl, t]) =>
+      Datatype.indexed(
+        bl.map((x) => x[0]),
+        bl.map((x) => x[1]),
+        t,
+      ),
+    ),
+    fc.tuple(blocks(bytes), inner).map(([bl, t]) =>
+      Datatype.hindexed(
+        bl.map((x) => x[0]),
+        bl.map((x) => x[1]),
+        t,
+      ),
+    ),
     fc.tuple(fc.nat(3), fc.array(smallInt, { maxLength: 4 }), inner).map(([b, d, t]) => Datatype.indexedBlock(b, d, t)),
     fc.tuple(fc.nat(3), fc.array(bytes, { maxLength: 4 }), inner).map(([b, d, t]) => Datatype.hindexedBlock(b, d, t)),
-    fc
-      .array(fc.tuple(fc.nat(3), bytes, inner), { maxLength: 3 })
-      .map((parts) => Datatype.struct(parts.map((p) => p[0]), parts.map((p) => p[1]), parts.map((p) => p[2]))),
+    fc.array(fc.tuple(fc.nat(3), bytes, inner), { maxLength: 3 }).map((parts) =>
+      Datatype.struct(
+        parts.map((p) => p[0]),
+        parts.map((p) => p[1]),
+        parts.map((p) => p[2]),
+      ),
+    ),
     fc
       .array(fc.tuple(fc.integer({ min: 1, max: 5 }), fc.nat(), fc.nat()), { minLength: 1, maxLength: 3 })
       .chain((dims) =>
@@ -54,7 +70,9 @@ function typeArb(leaves: Datatype[], depth: number): fc.Arbitrary<Datatype> {
           return Datatype.subarray(sizes, subsizes, starts, t, order);
         }),
       ),
-    fc.tuple(inner, fc.integer({ min: -24, max: 24 }), fc.integer({ min: -8, max: 64 })).map(([t, lb, e]) => Datatype.resized(t, lb, e)),
+    fc
+      .tuple(inner, fc.integer({ min: -24, max: 24 }), fc.integer({ min: -8, max: 64 }))
+      .map(([t, lb, e]) => Datatype.resized(t, lb, e)),
   );
   return fc.oneof(leaf, derived).filter((t) => t.elementCount <= MAX_ELEMENTS);
 }
@@ -180,7 +198,9 @@ describe("packing paths", () => {
     const n = 50;
     const m = Float64Array.from({ length: n * n }, (_, i) => i);
     const column = Datatype.vector(n, 1, n, FLOAT64);
-    expect(Array.from(new Float64Array(packBuf(buf(m, column, 1, 7)).buffer))).toEqual(Array.from({ length: n }, (_, r) => r * n + 7));
+    expect(Array.from(new Float64Array(packBuf(buf(m, column, 1, 7)).buffer))).toEqual(
+      Array.from({ length: n }, (_, r) => r * n + 7),
+    );
     const rows = Datatype.vector(3, 40, n, FLOAT64); // 320-byte blocks
     const bytes = new Uint8Array(m.buffer);
     expect(packBuf(buf(m, rows, 2, 0))).toEqual(naivePack(bytes, 0, rows, 2));
@@ -191,7 +211,13 @@ describe("packing paths", () => {
   });
 
   it("moves INT64 bit patterns that read as NaN unchanged, also once the copy loop is optimized", () => {
-    const patterns = [0x7ff0000000000001n, 0x7ff4000000000000n, 0xfff7fffffff7ffffn, 0xfff8000000000001n, 0x7fffffffffffffffn];
+    const patterns = [
+      0x7ff0000000000001n,
+      0x7ff4000000000000n,
+      0xfff7fffffff7ffffn,
+      0xfff8000000000001n,
+      0x7fffffffffffffffn,
+    ];
     const source = BigUint64Array.from({ length: 64 }, (_, i) => patterns[i % patterns.length]);
     const everyOther = Datatype.vector(32, 1, 2, UINT64);
     const expected = source.filter((_, i) => i % 2 === 0);
@@ -273,7 +299,9 @@ describe("truncation, MPI_Pack / MPI_Unpack / MPI_Pack_size", () => {
       error = e as typeof error;
     }
     expect(error?.code).toBe("ERR_TRUNCATE");
-    expect(error?.message).toMatch(/^recvInto\(source=1, tag=5\) on rank .*: message truncated \(24 bytes vs expected at most 16 bytes\)\. /);
+    expect(error?.message).toMatch(
+      /^recvInto\(source=1, tag=5\) on rank .*: message truncated \(24 bytes vs expected at most 16 bytes\)\. /,
+    );
   });
 
   it("pack then unpack round-trips several specs through one buffer", () => {

@@ -36,7 +36,14 @@ function codeOf(fn: () => void): string {
 /** What the engine does: the sender's wire signature and byte count checked against the receive spec. */
 function transfer(sendType: Datatype, sendCount: number, recvType: Datatype, recvCount: number): string {
   const recv = buf(new Uint8Array(Math.max(1, recvCount * recvType.extent + 64)), recvType, recvCount);
-  return codeOf(() => checkSignatureMatch(wireSignature(sendType, sendCount), recv, "recvInto(source=0, tag=0)", sendCount * sendType.size));
+  return codeOf(() =>
+    checkSignatureMatch(
+      wireSignature(sendType, sendCount),
+      recv,
+      "recvInto(source=0, tag=0)",
+      sendCount * sendType.size,
+    ),
+  );
 }
 
 describe("signatures", () => {
@@ -72,18 +79,26 @@ describe("signatures", () => {
 
   it("hash equal signatures alike for random groupings", () => {
     fc.assert(
-      fc.property(fc.array(fc.constantFrom(INT16, INT32, FLOAT64), { minLength: 1, maxLength: 8 }), fc.integer({ min: 1, max: 4 }), (types, reps) => {
-        let at = 0;
-        const displs = types.map((t) => (at += t.size) - t.size);
-        const one = Datatype.struct(types.map(() => 1), displs, types);
-        const many = Datatype.struct(
-          [...types, ...types].map(() => 1),
-          [...displs, ...displs.map((d) => d + at)],
-          [...types, ...types],
-        );
-        expect(signatureHash(one, 2 * reps)).toBe(signatureHash(many, reps));
-        expect(signatureHash(Datatype.contiguous(reps, one), 2)).toBe(signatureHash(many, reps));
-      }),
+      fc.property(
+        fc.array(fc.constantFrom(INT16, INT32, FLOAT64), { minLength: 1, maxLength: 8 }),
+        fc.integer({ min: 1, max: 4 }),
+        (types, reps) => {
+          let at = 0;
+          const displs = types.map((t) => (at += t.size) - t.size);
+          const one = Datatype.struct(
+            types.map(() => 1),
+            displs,
+            types,
+          );
+          const many = Datatype.struct(
+            [...types, ...types].map(() => 1),
+            [...displs, ...displs.map((d) => d + at)],
+            [...types, ...types],
+          );
+          expect(signatureHash(one, 2 * reps)).toBe(signatureHash(many, reps));
+          expect(signatureHash(Datatype.contiguous(reps, one), 2)).toBe(signatureHash(many, reps));
+        },
+      ),
       { numRuns: 100 },
     );
   });

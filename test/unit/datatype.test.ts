@@ -178,7 +178,9 @@ describe("constructors", () => {
     expect(disps(two)).toEqual([0, 16, 32, 4, 20, 36]);
     expect(two.extent).toBe(8);
     // a resized type inside a struct suppresses alignment padding
-    expect(Datatype.struct([1], [0], [Datatype.resized(Datatype.struct([1, 1], [0, 8], [FLOAT64, INT8]), 0, 9)]).extent).toBe(9);
+    expect(
+      Datatype.struct([1], [0], [Datatype.resized(Datatype.struct([1, 1], [0, 8], [FLOAT64, INT8]), 0, 9)]).extent,
+    ).toBe(9);
   });
 
   it("nests: a vector of a struct of a contiguous", () => {
@@ -233,7 +235,13 @@ describe("bad arguments name the argument", () => {
     expectMpiError(() => Datatype.contiguous(-1, INT32), "ERR_ARG", "count", "-1");
     expectMpiError(() => Datatype.vector(2, -3, 1, INT32), "ERR_ARG", "blocklength", "-3");
     expectMpiError(() => Datatype.vector(2, 1, 1.5, INT32), "ERR_ARG", "stride", "1.5");
-    expectMpiError(() => Datatype.indexed([1, 2], [0], INT32), "ERR_ARG", "displs", "blocklengths", "(1 vs expected 2)");
+    expectMpiError(
+      () => Datatype.indexed([1, 2], [0], INT32),
+      "ERR_ARG",
+      "displs",
+      "blocklengths",
+      "(1 vs expected 2)",
+    );
     expectMpiError(() => Datatype.hindexed([1, -2], [0, 8], INT32), "ERR_ARG", "blocklengths[1]");
     expectMpiError(() => Datatype.indexedBlock(1, [0, 0.5], INT32), "ERR_ARG", "displs[1]");
     expectMpiError(() => Datatype.struct([1, 1], [0, 8], [INT32]), "ERR_ARG", "types", "(1 vs expected 2)");
@@ -243,7 +251,13 @@ describe("bad arguments name the argument", () => {
   });
 
   it("subarray shapes", () => {
-    expectMpiError(() => Datatype.subarray([4, 5], [2, 3], [1, 3], FLOAT64), "ERR_ARG", "starts[1] + subsizes[1]", "3 + 3", "<= 5");
+    expectMpiError(
+      () => Datatype.subarray([4, 5], [2, 3], [1, 3], FLOAT64),
+      "ERR_ARG",
+      "starts[1] + subsizes[1]",
+      "3 + 3",
+      "<= 5",
+    );
     expectMpiError(() => Datatype.subarray([4, 0], [1, 0], [0, 0], FLOAT64), "ERR_ARG", "sizes[1]");
     expectMpiError(() => Datatype.subarray([4, 5], [2], [1, 1], FLOAT64), "ERR_ARG", "subsizes", "sizes");
     expectMpiError(() => Datatype.subarray([], [], [], FLOAT64), "ERR_ARG", "dimension");

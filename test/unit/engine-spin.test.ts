@@ -23,13 +23,20 @@ function polledEngine(spinMicros: number) {
     spinMicros: () => spinMicros,
   });
   const eager = (tag: number, byte: number) =>
-    inbox.push(encodeFrame({ kind: FrameKind.EAGER, enc: 0, flags: 0, context: 0, tag, id: tag + 1, size: 1, sig: 0 }, Uint8Array.of(byte)));
+    inbox.push(
+      encodeFrame(
+        { kind: FrameKind.EAGER, enc: 0, flags: 0, context: 0, tag, id: tag + 1, size: 1, sig: 0 },
+        Uint8Array.of(byte),
+      ),
+    );
   return { engine, eager, polls: () => polls };
 }
 
 function recv(engine: Engine, tag: number) {
   let pending = true;
-  const promise = new Promise<Matched>((deliver, fail) => engine.postRecv({ source: 0, tag, context: 0, deliver, fail }));
+  const promise = new Promise<Matched>((deliver, fail) =>
+    engine.postRecv({ source: 0, tag, context: 0, deliver, fail }),
+  );
   promise.then(() => (pending = false));
   return { promise, pending: () => pending };
 }

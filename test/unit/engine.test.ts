@@ -12,8 +12,22 @@ import { engineJob } from "../harness/memory-job.ts";
 
 const CONTEXT = 0;
 
-function send(engine: Engine, dest: number, tag: number, payload: Uint8Array, opts: { sync?: boolean; context?: number } = {}) {
-  return engine.send({ dest, tag, payload, context: opts.context ?? CONTEXT, enc: 0, sig: 0, sync: opts.sync ?? false });
+function send(
+  engine: Engine,
+  dest: number,
+  tag: number,
+  payload: Uint8Array,
+  opts: { sync?: boolean; context?: number } = {},
+) {
+  return engine.send({
+    dest,
+    tag,
+    payload,
+    context: opts.context ?? CONTEXT,
+    enc: 0,
+    sig: 0,
+    sync: opts.sync ?? false,
+  });
 }
 
 function recv(engine: Engine, source: number, tag: number, context = CONTEXT): Promise<Matched> {

@@ -1,7 +1,16 @@
 // The base layer's errors: MpiError's fields (code, call, rank, peer, fatal) as the helpers fill them, and
 // ProcessFailedError as a subclass a program can catch with instanceof, with its failed ranks.
 import { afterEach, describe, expect, it } from "vitest";
-import { ErrorCode, MpiError, ProcessFailedError, callOf, mpiError, processFailedError, setErrorRank, setErrorsReturn } from "../../runtime/errors.ts";
+import {
+  ErrorCode,
+  MpiError,
+  ProcessFailedError,
+  callOf,
+  mpiError,
+  processFailedError,
+  setErrorRank,
+  setErrorsReturn,
+} from "../../runtime/errors.ts";
 import { CommCore } from "../../runtime/comm/communicator.ts";
 import type { World } from "../../runtime/comm/world.ts";
 import { Datatype, INT32 } from "../../runtime/datatype/index.ts";
@@ -14,10 +23,20 @@ afterEach(() => {
 describe("MpiError fields", () => {
   it("mpiError names the call, this rank and the peer, in the fields and in the message", () => {
     setErrorRank(3);
-    const err = mpiError(ErrorCode.ERR_RANK, "send(dest=9, tag=0)", "destination rank out of range", { measured: 9, expected: "0..3", peer: 9 });
+    const err = mpiError(ErrorCode.ERR_RANK, "send(dest=9, tag=0)", "destination rank out of range", {
+      measured: 9,
+      expected: "0..3",
+      peer: 9,
+    });
     expect(err).toBeInstanceOf(MpiError);
     expect(err).toBeInstanceOf(Error);
-    expect({ code: err.code, call: err.call, rank: err.rank, peer: err.peer, fatal: err.fatal }).toEqual({ code: "ERR_RANK", call: "send", rank: 3, peer: 9, fatal: true });
+    expect({ code: err.code, call: err.call, rank: err.rank, peer: err.peer, fatal: err.fatal }).toEqual({
+      code: "ERR_RANK",
+      call: "send",
+      rank: 3,
+      peer: 9,
+      fatal: true,
+    });
     expect(err.message).toBe("send(dest=9, tag=0) on rank 3: destination rank out of range (9 vs expected 0..3)");
   });
 
@@ -50,8 +69,14 @@ describe("MpiError fields", () => {
     expect(err).toBeInstanceOf(ProcessFailedError);
     expect(err).toBeInstanceOf(MpiError);
     expect(err.name).toBe("ProcessFailedError");
-    expect({ code: err.code, call: err.call, rank: err.rank, peer: err.peer, fatal: err.fatal, failedRanks: err.failedRanks })
-      .toEqual({ code: "ERR_PROC_FAILED", call: "recv", rank: 0, peer: 2, fatal: false, failedRanks: [2, 5] });
+    expect({
+      code: err.code,
+      call: err.call,
+      rank: err.rank,
+      peer: err.peer,
+      fatal: err.fatal,
+      failedRanks: err.failedRanks,
+    }).toEqual({ code: "ERR_PROC_FAILED", call: "recv", rank: 0, peer: 2, fatal: false, failedRanks: [2, 5] });
     expect(err.message).toBe("recv on rank 0: rank 2 has failed (was killed by SIGKILL)");
   });
 });
@@ -71,7 +96,12 @@ describe("where errors are raised", () => {
     }
     expect(caught).toBeInstanceOf(MpiError);
     const err = caught as MpiError;
-    expect({ code: err.code, call: err.call, rank: err.rank, peer: err.peer }).toEqual({ code: "ERR_RANK", call: "ssend", rank: 1, peer: 7 });
+    expect({ code: err.code, call: err.call, rank: err.rank, peer: err.peer }).toEqual({
+      code: "ERR_RANK",
+      call: "ssend",
+      rank: 1,
+      peer: 7,
+    });
   });
 
   it("a datatype constructor's check names the constructor", () => {

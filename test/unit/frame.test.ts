@@ -6,7 +6,15 @@ import { FrameKind } from "../../runtime/protocol.ts";
 import { MpiError } from "../../runtime/errors.ts";
 
 const header = (over: Partial<FrameHeader> = {}): FrameHeader => ({
-  kind: FrameKind.EAGER, enc: 1, flags: 0, context: 7, tag: 42, id: 3, size: 0, sig: 11, ...over,
+  kind: FrameKind.EAGER,
+  enc: 1,
+  flags: 0,
+  context: 7,
+  tag: 42,
+  id: 3,
+  size: 0,
+  sig: 11,
+  ...over,
 });
 
 function decodeAll(bytes: Buffer, cuts: number[], max?: number): Frame[] {
@@ -33,7 +41,10 @@ describe("frame codec", () => {
   it("keeps every frame and its order under any split of the stream (property)", () => {
     fc.assert(
       fc.property(
-        fc.array(fc.tuple(fc.uint8Array({ maxLength: 40_000 }), fc.integer({ min: -1, max: 2 ** 30 })), { minLength: 1, maxLength: 12 }),
+        fc.array(fc.tuple(fc.uint8Array({ maxLength: 40_000 }), fc.integer({ min: -1, max: 2 ** 30 })), {
+          minLength: 1,
+          maxLength: 12,
+        }),
         fc.array(fc.nat(), { maxLength: 20 }),
         (messages, rawCuts) => {
           const bytes = Buffer.concat(messages.flatMap(([p, tag]) => encodeFrame(header({ tag, size: p.length }), p)));
@@ -63,7 +74,9 @@ describe("frame codec", () => {
 
   it("rejects a frame longer than the limit before allocating it", () => {
     const bytes = Buffer.concat(encodeFrame(header(), Buffer.alloc(1000)));
-    expect(() => decodeAll(bytes.subarray(0, HEADER_BYTES), [], 64)).toThrowError(/payload of 1000 bytes exceeds the limit of 64 bytes/);
+    expect(() => decodeAll(bytes.subarray(0, HEADER_BYTES), [], 64)).toThrowError(
+      /payload of 1000 bytes exceeds the limit of 64 bytes/,
+    );
     try {
       decodeAll(bytes, [], 64);
     } catch (err) {

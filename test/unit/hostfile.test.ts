@@ -86,15 +86,24 @@ describe("parseHostfile", () => {
   }
 
   it("rejects a file with no host", () => {
-    expect(() => parseHostfile("# only a comment\n\n", "empty")).toThrow(/empty line 3: "": the hostfile lists no host/);
+    expect(() => parseHostfile("# only a comment\n\n", "empty")).toThrow(
+      /empty line 3: "": the hostfile lists no host/,
+    );
   });
 
   it("parses hostfile.example: every documented form", () => {
     const file = path.join(import.meta.dirname, "../../hostfile.example");
     const entries = parseHostfile(readFileSync(file, "utf8"), "hostfile.example");
     expect(entries.map(hostLabel)).toEqual([
-      "lab-pc01", "lab-pc02", "lab-pc03", "lab-pc04", "alice@lab-pc05", "lab-pc06:2222", "bob@lab-pc07:2200",
-      "10.0.0.8", "[2001:db8::8]",
+      "lab-pc01",
+      "lab-pc02",
+      "lab-pc03",
+      "lab-pc04",
+      "alice@lab-pc05",
+      "lab-pc06:2222",
+      "bob@lab-pc07:2200",
+      "10.0.0.8",
+      "[2001:db8::8]",
     ]);
     expect(entries[1].slots).toBe(6); // listed twice: 4 + 2
     expect(entries[2].maxSlots).toBe(4);
@@ -112,7 +121,9 @@ describe("parseHostList (--host)", () => {
 
   it("names the bad item", () => {
     expect(() => parseHostList("h1,,h3")).toThrow(/--host item line 2: "": empty item/);
-    expect(() => parseHostList("h1,h2:0")).toThrow(/--host item line 2: "h2:0": the slot count after ':' must be between 1/);
+    expect(() => parseHostList("h1,h2:0")).toThrow(
+      /--host item line 2: "h2:0": the slot count after ':' must be between 1/,
+    );
   });
 });
 
@@ -125,7 +136,10 @@ const lineModel = fc.record({
   extra: fc.option(fc.integer({ min: 0, max: 8 }), { nil: undefined }),
   port: fc.option(fc.integer({ min: 1, max: 65535 }), { nil: undefined }),
   mpich: fc.boolean(),
-  comment: fc.option(fc.string({ maxLength: 20 }).map((s) => s.replace(/\n/g, " ")), { nil: undefined }),
+  comment: fc.option(
+    fc.string({ maxLength: 20 }).map((s) => s.replace(/\n/g, " ")),
+    { nil: undefined },
+  ),
 });
 type LineModel = typeof lineModel extends fc.Arbitrary<infer T> ? T : never;
 

@@ -8,13 +8,18 @@ import { encodeFrame, type Frame } from "../../runtime/wire/frame.ts";
 import { FrameKind } from "../../runtime/protocol.ts";
 
 function frame(id: number, payload: Uint8Array): Buffer[] {
-  return encodeFrame({ kind: FrameKind.EAGER, enc: 0, flags: 0, context: 1, tag: 7, id, size: payload.length, sig: 0 }, payload);
+  return encodeFrame(
+    { kind: FrameKind.EAGER, enc: 0, flags: 0, context: 1, tag: 7, id, size: payload.length, sig: 0 },
+    payload,
+  );
 }
 
 function network(size: number, chunkBytes?: number) {
   const net = new MemoryNetwork(size, { chunkBytes });
   const got: { source: number; frame: Frame }[][] = Array.from({ length: size }, () => []);
-  const ends = Array.from({ length: size }, (_, rank) => net.attach(rank, { onFrame: (source, f) => got[rank].push({ source, frame: f }) }));
+  const ends = Array.from({ length: size }, (_, rank) =>
+    net.attach(rank, { onFrame: (source, f) => got[rank].push({ source, frame: f }) }),
+  );
   return { net, ends, got };
 }
 
@@ -22,8 +27,10 @@ describe("in-memory transport", () => {
   for (const chunkBytes of [undefined, 5]) {
     it(`delivers each sender's frames in order, whole${chunkBytes ? ", cut in 5-byte pieces" : ""}`, async () => {
       const { net, ends, got } = network(3, chunkBytes);
-      for (let i = 0; i < 50; i++) for (const source of [0, 1, 2]) ends[source].send(2, frame(i, Uint8Array.of(source, i)));
-      for (const source of [0, 1, 2]) for (let i = 50; i < 100; i++) ends[source].send(2, frame(i, Uint8Array.of(source, i)));
+      for (let i = 0; i < 50; i++)
+        for (const source of [0, 1, 2]) ends[source].send(2, frame(i, Uint8Array.of(source, i)));
+      for (const source of [0, 1, 2])
+        for (let i = 50; i < 100; i++) ends[source].send(2, frame(i, Uint8Array.of(source, i)));
       expect(got[2]).toEqual([]); // never inside send
       await net.idle();
       for (const source of [0, 1, 2]) {
@@ -52,7 +59,9 @@ describe("in-memory transport", () => {
   it("reports a frame that cannot be decoded to onPeerError, naming the sender", async () => {
     const net = new MemoryNetwork(2);
     const errors: [number, string][] = [];
-    const ends = [0, 1].map((rank) => net.attach(rank, { onFrame: () => {}, onPeerError: (peer, err) => errors.push([peer, err.message]) }));
+    const ends = [0, 1].map((rank) =>
+      net.attach(rank, { onFrame: () => {}, onPeerError: (peer, err) => errors.push([peer, err.message]) }),
+    );
     ends[0].send(1, [Buffer.alloc(28, 0xff)]); // not a frame header
     await net.idle();
     expect(errors.length).toBe(1);
@@ -68,7 +77,11 @@ describe("in-memory transport", () => {
   it("deliverToSelf: copies at once, decodes on a later microtask in order, then runs onWritten", async () => {
     const seen: number[] = [];
     const a = frame(1, Uint8Array.of(9));
-    deliverToSelf(a, (f) => seen.push(f.payload[0] * 100 + f.id), () => seen.push(-1));
+    deliverToSelf(
+      a,
+      (f) => seen.push(f.payload[0] * 100 + f.id),
+      () => seen.push(-1),
+    );
     deliverToSelf(frame(2, Uint8Array.of(8)), (f) => seen.push(f.payload[0] * 100 + f.id));
     for (const p of a) p.fill(0);
     expect(seen).toEqual([]);

@@ -60,7 +60,8 @@ describe("applyOpInto on basic types", () => {
     for (const type of BASICS) {
       const ctor = type.arrayType!;
       const big = type === INT64 || type === UINT64;
-      const values = (seed: number) => Array.from({ length: 9 }, (_, i) => ((i * 37 + seed * 11) % 23) - (type.name.startsWith("U") ? 0 : 11));
+      const values = (seed: number) =>
+        Array.from({ length: 9 }, (_, i) => ((i * 37 + seed * 11) % 23) - (type.name.startsWith("U") ? 0 : 11));
       const a = new ctor(values(1).map((v) => (big ? BigInt(v) : v)) as never);
       const b = new ctor(values(2).map((v) => (big ? BigInt(v) : v)) as never);
       for (const op of [SUM, PROD, MAX, LAND, BAND]) {
@@ -104,7 +105,9 @@ describe("applyOpInto on basic types", () => {
   it("refuses operands of different sizes and types that are not basic", () => {
     expect(errorCode(() => applyOpInto(SUM, new Uint8Array(8), new Uint8Array(16), FLOAT64))).toBe("ERR_COUNT");
     expect(errorCode(() => applyOpInto(SUM, new Uint8Array(6), new Uint8Array(6), FLOAT64))).toBe("ERR_COUNT");
-    expect(errorCode(() => applyOpInto(SUM, new Uint8Array(8), new Uint8Array(8), Datatype.contiguous(2, INT32)))).toBe("ERR_TYPE");
+    expect(errorCode(() => applyOpInto(SUM, new Uint8Array(8), new Uint8Array(8), Datatype.contiguous(2, INT32)))).toBe(
+      "ERR_TYPE",
+    );
   });
 });
 
@@ -127,7 +130,12 @@ function readPairs(type: Datatype, bytes: Uint8Array): [number, number][] {
   const stride = type.size;
   return Array.from({ length: bytes.length / stride }, (_, k) => {
     const at = k * stride;
-    const v = type === FLOAT64_INT ? view.getFloat64(at, true) : type === FLOAT32_INT ? view.getFloat32(at, true) : view.getInt32(at, true);
+    const v =
+      type === FLOAT64_INT
+        ? view.getFloat64(at, true)
+        : type === FLOAT32_INT
+          ? view.getFloat32(at, true)
+          : view.getInt32(at, true);
     return [v, view.getInt32(at + stride - 4, true)];
   });
 }
@@ -135,15 +143,35 @@ function readPairs(type: Datatype, bytes: Uint8Array): [number, number][] {
 describe("pair types", () => {
   it("MAXLOC / MINLOC with ties to the smaller index, on every pair type", () => {
     for (const type of [FLOAT64_INT, FLOAT32_INT, INT32_INT]) {
-      const a: [number, number][] = [[1.5, 3], [7, 2], [4, 0], [2, 5]];
-      const b: [number, number][] = [[2.5, 1], [7, 1], [4, 1], [-2, 0]];
+      const a: [number, number][] = [
+        [1.5, 3],
+        [7, 2],
+        [4, 0],
+        [2, 5],
+      ];
+      const b: [number, number][] = [
+        [2.5, 1],
+        [7, 1],
+        [4, 1],
+        [-2, 0],
+      ];
       const max = packedPairs(type, b);
       applyOpInto(MAXLOC, packedPairs(type, a), max, type);
       const min = packedPairs(type, b);
       applyOpInto(MINLOC, packedPairs(type, a), min, type);
       const v = (x: number) => (type === INT32_INT ? Math.trunc(x) : x);
-      expect(readPairs(type, max), type.name).toEqual([[v(2.5), 1], [7, 1], [4, 0], [2, 5]]);
-      expect(readPairs(type, min), type.name).toEqual([[v(1.5), 3], [7, 1], [4, 0], [-2, 0]]);
+      expect(readPairs(type, max), type.name).toEqual([
+        [v(2.5), 1],
+        [7, 1],
+        [4, 0],
+        [2, 5],
+      ]);
+      expect(readPairs(type, min), type.name).toEqual([
+        [v(1.5), 3],
+        [7, 1],
+        [4, 0],
+        [-2, 0],
+      ]);
       expect(errorCode(() => applyOpInto(SUM, packedPairs(type, a), packedPairs(type, b), type))).toBe("ERR_OP");
     }
   });
@@ -205,7 +233,9 @@ describe("reduceLocal", () => {
     expect(errorCode(() => reduceLocal(buf(new Float64Array(3)), buf(new Float64Array(4)), SUM))).toBe("ERR_COUNT");
     expect(errorCode(() => reduceLocal(buf(new Float32Array(2)), buf(new Float64Array(2)), SUM))).toBe("ERR_TYPE");
     const st = Datatype.struct([1, 1], [0, 8], [FLOAT64, INT32]);
-    expect(errorCode(() => reduceLocal(buf(new Uint8Array(16), st), buf(new Uint8Array(16), st), MAX))).toBe("ERR_TYPE");
+    expect(errorCode(() => reduceLocal(buf(new Uint8Array(16), st), buf(new Uint8Array(16), st), MAX))).toBe(
+      "ERR_TYPE",
+    );
     expect(packBuf(buf(new Uint8Array(16), st)).length).toBe(12);
   });
 });

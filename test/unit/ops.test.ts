@@ -49,7 +49,13 @@ const CASES: ArrayCase[] = [
   intCase(Uint16Array, 16, false),
   intCase(Int32Array, 32, true),
   intCase(Uint32Array, 32, false),
-  { ctor: BigInt64Array, bits: 64, signed: true, kind: "bigint", value: fc.bigInt({ min: -(2n ** 63n), max: 2n ** 63n - 1n }) },
+  {
+    ctor: BigInt64Array,
+    bits: 64,
+    signed: true,
+    kind: "bigint",
+    value: fc.bigInt({ min: -(2n ** 63n), max: 2n ** 63n - 1n }),
+  },
   { ctor: BigUint64Array, bits: 64, signed: false, kind: "bigint", value: fc.bigInt({ min: 0n, max: 2n ** 64n - 1n }) },
   { ctor: Float32Array, bits: 32, signed: true, kind: "float", value: fc.float({ noNaN: true }).map(Math.fround) },
   { ctor: Float64Array, bits: 64, signed: true, kind: "float", value: fc.double({ noNaN: true }) },
@@ -184,7 +190,22 @@ describe("MAXLOC and MINLOC", () => {
   });
 
   it("work on arrays of pairs and interleaved TypedArrays", () => {
-    expect(applyOp(MAXLOC, [[1, 0], [7, 0]], [[1, 1], [6, 1]])).toEqual([[1, 0], [7, 0]]);
+    expect(
+      applyOp(
+        MAXLOC,
+        [
+          [1, 0],
+          [7, 0],
+        ],
+        [
+          [1, 1],
+          [6, 1],
+        ],
+      ),
+    ).toEqual([
+      [1, 0],
+      [7, 0],
+    ]);
     const out = applyOp(MINLOC, new Float64Array([2.5, 3, 1, 0]), new Float64Array([2.5, 1, 0.5, 4]));
     expect(out).toEqual(new Float64Array([2.5, 1, 0.5, 4]));
     expect(errorCode(() => applyOp(MAXLOC, new Float64Array(3), new Float64Array(3)))).toBe("ERR_COUNT");
@@ -213,8 +234,20 @@ describe("REPLACE, NO_OP and user ops", () => {
     const ranks = ["r0", "r1", "r2", "r3"];
     expect(ranks.reduce((acc, v) => applyOp(concat, acc, v) as string)).toBe("r0r1r2r3");
     // 2x2 matrix product is not commutative either: the left fold is M0 M1 M2
-    const mul = Op.create((a: number[], b: number[]) => [a[0] * b[0] + a[1] * b[2], a[0] * b[1] + a[1] * b[3], a[2] * b[0] + a[3] * b[2], a[2] * b[1] + a[3] * b[3]], false);
-    const ms = [[1, 1, 0, 1], [2, 0, 0, 1], [0, 1, 1, 0]];
+    const mul = Op.create(
+      (a: number[], b: number[]) => [
+        a[0] * b[0] + a[1] * b[2],
+        a[0] * b[1] + a[1] * b[3],
+        a[2] * b[0] + a[3] * b[2],
+        a[2] * b[1] + a[3] * b[3],
+      ],
+      false,
+    );
+    const ms = [
+      [1, 1, 0, 1],
+      [2, 0, 0, 1],
+      [0, 1, 1, 0],
+    ];
     expect(ms.reduce((acc, m) => applyOp(mul, acc, m) as number[])).toEqual([1, 2, 1, 0]);
   });
 

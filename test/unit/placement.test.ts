@@ -20,7 +20,11 @@ describe("placeRanks examples", () => {
   it("map-by node deals ranks round robin", () => {
     const p = placeRanks(6, hostsOf("th1:2,th2:2,th3:2"), { mapBy: "node" });
     expect(hostNames(p)).toEqual(["th1", "th2", "th3", "th1", "th2", "th3"]);
-    expect(p.ranksByHost).toEqual([[0, 3], [1, 4], [2, 5]]);
+    expect(p.ranksByHost).toEqual([
+      [0, 3],
+      [1, 4],
+      [2, 5],
+    ]);
   });
 
   it("map-by node skips a host whose slots are full", () => {
@@ -29,9 +33,11 @@ describe("placeRanks examples", () => {
   });
 
   it("more ranks than slots is an error naming the numbers", () => {
-    expect(() => placeRanks(8, hostsOf("th1:2,th2:2,th3:2"))).toThrow(new PlacementError(
-      "8 ranks requested but the hostfile gives 6 slots (th1: 2, th2: 2, th3: 2); add slots or pass --oversubscribe",
-    ));
+    expect(() => placeRanks(8, hostsOf("th1:2,th2:2,th3:2"))).toThrow(
+      new PlacementError(
+        "8 ranks requested but the hostfile gives 6 slots (th1: 2, th2: 2, th3: 2); add slots or pass --oversubscribe",
+      ),
+    );
     expect(() => placeRanks(3, hostsOf("a"), { sourceName: "the host list" })).toThrow(
       /3 ranks requested but the host list gives 1 slots \(a: 1\)/,
     );
@@ -39,7 +45,11 @@ describe("placeRanks examples", () => {
 
   it("oversubscribed map-by slot spreads the extra ranks one per host, contiguous per host", () => {
     const p = placeRanks(8, hostsOf("th1:2,th2:2,th3:2"), { oversubscribe: true });
-    expect(p.ranksByHost).toEqual([[0, 1, 2], [3, 4, 5], [6, 7]]);
+    expect(p.ranksByHost).toEqual([
+      [0, 1, 2],
+      [3, 4, 5],
+      [6, 7],
+    ]);
   });
 
   it("oversubscription never goes beyond max_slots", () => {
@@ -82,9 +92,12 @@ const hostArb = fc.record({
 });
 const hostsArb = fc.array(hostArb, { minLength: 1, maxLength: 6 }).map((list) =>
   list.map((h, i): HostEntry => ({
-    host: `h${i}`, slots: h.slots, ...(h.extra !== undefined ? { maxSlots: h.slots + h.extra } : {}),
+    host: `h${i}`,
+    slots: h.slots,
+    ...(h.extra !== undefined ? { maxSlots: h.slots + h.extra } : {}),
     source: { file: "gen", line: i + 1 },
-  })));
+  })),
+);
 const mapByArb = fc.constantFrom("slot" as const, "node" as const);
 
 function counts(p: Placement): number[] {
@@ -93,57 +106,72 @@ function counts(p: Placement): number[] {
 
 describe("placement properties", () => {
   it("within the slots: every rank placed once, no host above its slots, local ranks numbered 0..k-1", () => {
-    fc.assert(fc.property(hostsArb, mapByArb, fc.nat(), (hosts, mapBy, seed) => {
-      const total = hosts.reduce((s, h) => s + h.slots, 0);
-      const np = 1 + (seed % total);
-      const p = placeRanks(np, hosts, { mapBy });
-      expect(p.ranks.map((r) => r.rank)).toEqual([...Array(np).keys()]);
-      counts(p).forEach((c, i) => expect(c).toBeLessThanOrEqual(hosts[i].slots));
-      p.ranksByHost.forEach((ranks, i) => ranks.forEach((rank, local) => {
-        expect(p.ranks[rank]).toEqual({ rank, hostIndex: i, localRank: local });
-      }));
-    }));
+    fc.assert(
+      fc.property(hostsArb, mapByArb, fc.nat(), (hosts, mapBy, seed) => {
+        const total = hosts.reduce((s, h) => s + h.slots, 0);
+        const np = 1 + (seed % total);
+        const p = placeRanks(np, hosts, { mapBy });
+        expect(p.ranks.map((r) => r.rank)).toEqual([...Array(np).keys()]);
+        counts(p).forEach((c, i) => expect(c).toBeLessThanOrEqual(hosts[i].slots));
+        p.ranksByHost.forEach((ranks, i) =>
+          ranks.forEach((rank, local) => {
+            expect(p.ranks[rank]).toEqual({ rank, hostIndex: i, localRank: local });
+          }),
+        );
+      }),
+    );
   });
 
   it("map-by slot: ranks ascend with the host order and fill a host before the next", () => {
-    fc.assert(fc.property(hostsArb, fc.nat(), (hosts, seed) => {
-      const total = hosts.reduce((s, h) => s + h.slots, 0);
-      const p = placeRanks(1 + (seed % total), hosts);
-      const order = p.ranks.map((r) => r.hostIndex);
-      expect(order).toEqual([...order].sort((a, b) => a - b));
-      const c = counts(p);
-      const lastUsed = c.findLastIndex((x) => x > 0);
-      for (let i = 0; i < lastUsed; i++) expect(c[i]).toBe(hosts[i].slots);
-    }));
+    fc.assert(
+      fc.property(hostsArb, fc.nat(), (hosts, seed) => {
+        const total = hosts.reduce((s, h) => s + h.slots, 0);
+        const p = placeRanks(1 + (seed % total), hosts);
+        const order = p.ranks.map((r) => r.hostIndex);
+        expect(order).toEqual([...order].sort((a, b) => a - b));
+        const c = counts(p);
+        const lastUsed = c.findLastIndex((x) => x > 0);
+        for (let i = 0; i < lastUsed; i++) expect(c[i]).toBe(hosts[i].slots);
+      }),
+    );
   });
 
   it("map-by node: the first ranks go to distinct hosts, in host order", () => {
-    fc.assert(fc.property(hostsArb, fc.nat(), (hosts, seed) => {
-      const total = hosts.reduce((s, h) => s + h.slots, 0);
-      const np = 1 + (seed % total);
-      const p = placeRanks(np, hosts, { mapBy: "node" });
-      const first = Math.min(np, hosts.length);
-      expect(p.ranks.slice(0, first).map((r) => r.hostIndex)).toEqual([...Array(first).keys()]);
-    }));
+    fc.assert(
+      fc.property(hostsArb, fc.nat(), (hosts, seed) => {
+        const total = hosts.reduce((s, h) => s + h.slots, 0);
+        const np = 1 + (seed % total);
+        const p = placeRanks(np, hosts, { mapBy: "node" });
+        const first = Math.min(np, hosts.length);
+        expect(p.ranks.slice(0, first).map((r) => r.hostIndex)).toEqual([...Array(first).keys()]);
+      }),
+    );
   });
 
   it("beyond the slots: an error naming np and the slot count, or with --oversubscribe a placement that fills every slot first and respects max_slots", () => {
-    fc.assert(fc.property(hostsArb, mapByArb, fc.integer({ min: 1, max: 30 }), (hosts, mapBy, over) => {
-      const total = hosts.reduce((s, h) => s + h.slots, 0);
-      const np = total + over;
-      expect(() => placeRanks(np, hosts, { mapBy })).toThrow(`${np} ranks requested but the hostfile gives ${total} slots`);
-      const max = hosts.every((h) => h.maxSlots !== undefined)
-        ? hosts.reduce((s, h) => s + (h.maxSlots ?? 0), 0) : Infinity;
-      if (np > max) {
-        expect(() => placeRanks(np, hosts, { mapBy, oversubscribe: true })).toThrow(/max_slots in the hostfile allows at most/);
-        return;
-      }
-      const p = placeRanks(np, hosts, { mapBy, oversubscribe: true });
-      expect(p.ranks).toHaveLength(np);
-      counts(p).forEach((c, i) => {
-        expect(c).toBeGreaterThanOrEqual(hosts[i].slots);
-        expect(c).toBeLessThanOrEqual(hosts[i].maxSlots ?? Infinity);
-      });
-    }));
+    fc.assert(
+      fc.property(hostsArb, mapByArb, fc.integer({ min: 1, max: 30 }), (hosts, mapBy, over) => {
+        const total = hosts.reduce((s, h) => s + h.slots, 0);
+        const np = total + over;
+        expect(() => placeRanks(np, hosts, { mapBy })).toThrow(
+          `${np} ranks requested but the hostfile gives ${total} slots`,
+        );
+        const max = hosts.every((h) => h.maxSlots !== undefined)
+          ? hosts.reduce((s, h) => s + (h.maxSlots ?? 0), 0)
+          : Infinity;
+        if (np > max) {
+          expect(() => placeRanks(np, hosts, { mapBy, oversubscribe: true })).toThrow(
+            /max_slots in the hostfile allows at most/,
+          );
+          return;
+        }
+        const p = placeRanks(np, hosts, { mapBy, oversubscribe: true });
+        expect(p.ranks).toHaveLength(np);
+        counts(p).forEach((c, i) => {
+          expect(c).toBeGreaterThanOrEqual(hosts[i].slots);
+          expect(c).toBeLessThanOrEqual(hosts[i].maxSlots ?? Infinity);
+        });
+      }),
+    );
   });
 });

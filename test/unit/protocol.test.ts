@@ -4,14 +4,31 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
-  COMMUNICATOR_CONTEXTS, CONTROL_CONTEXT, ContextIds, FrameKind, REVOKE_CHANNEL, SELF_CONTEXT, SEND_SITES_CHANNEL, SHRUNK_CONTEXTS,
-  STEP_ABORT_CHANNEL, TRACE_CLOCK_CHANNEL, WINDOW_CHANNEL_BASE, WORLD_CONTEXT, WindowMsg, isOriginToTarget, windowChannel,
+  COMMUNICATOR_CONTEXTS,
+  CONTROL_CONTEXT,
+  ContextIds,
+  FrameKind,
+  REVOKE_CHANNEL,
+  SELF_CONTEXT,
+  SEND_SITES_CHANNEL,
+  SHRUNK_CONTEXTS,
+  STEP_ABORT_CHANNEL,
+  TRACE_CLOCK_CHANNEL,
+  WINDOW_CHANNEL_BASE,
+  WORLD_CONTEXT,
+  WindowMsg,
+  isOriginToTarget,
+  windowChannel,
 } from "../../runtime/protocol.ts";
 
 describe("ContextIds", () => {
   it("alone (the launcher's shrink) hands out consecutive even pairs from the start of its range", () => {
     const ids = new ContextIds(SHRUNK_CONTEXTS);
-    expect([ids.offer(), ids.offer(), ids.offer()]).toEqual([SHRUNK_CONTEXTS.first, SHRUNK_CONTEXTS.first + 2, SHRUNK_CONTEXTS.first + 4]);
+    expect([ids.offer(), ids.offer(), ids.offer()]).toEqual([
+      SHRUNK_CONTEXTS.first,
+      SHRUNK_CONTEXTS.first + 2,
+      SHRUNK_CONTEXTS.first + 4,
+    ]);
   });
 
   it("an offer is reserved at once: creations started back to back on one process get different ids", () => {
@@ -33,19 +50,22 @@ describe("ContextIds", () => {
   it("communicators created among any members never share a context on a process they share", () => {
     // Each run: 4 processes, a sequence of creations, each among a subset of them (agreed = max of the offers).
     fc.assert(
-      fc.property(fc.array(fc.subarray([0, 1, 2, 3], { minLength: 1 }), { minLength: 1, maxLength: 30 }), (creations) => {
-        const processes = [0, 1, 2, 3].map(() => new ContextIds(COMMUNICATOR_CONTEXTS));
-        const held = processes.map(() => new Set<number>());
-        for (const members of creations) {
-          const agreed = Math.max(...members.map((p) => processes[p].offer()));
-          for (const p of members) {
-            processes[p].agree(agreed);
-            expect(held[p].has(agreed)).toBe(false);
-            held[p].add(agreed);
+      fc.property(
+        fc.array(fc.subarray([0, 1, 2, 3], { minLength: 1 }), { minLength: 1, maxLength: 30 }),
+        (creations) => {
+          const processes = [0, 1, 2, 3].map(() => new ContextIds(COMMUNICATOR_CONTEXTS));
+          const held = processes.map(() => new Set<number>());
+          for (const members of creations) {
+            const agreed = Math.max(...members.map((p) => processes[p].offer()));
+            for (const p of members) {
+              processes[p].agree(agreed);
+              expect(held[p].has(agreed)).toBe(false);
+              held[p].add(agreed);
+            }
+            expect(agreed % 2).toBe(0);
           }
-          expect(agreed % 2).toBe(0);
-        }
-      }),
+        },
+      ),
       { seed: 18, numRuns: 200 },
     );
   });
@@ -63,7 +83,8 @@ describe("reserved numbers", () => {
     expect(SELF_CONTEXT + 1).toBeLessThan(COMMUNICATOR_CONTEXTS.first);
     expect(COMMUNICATOR_CONTEXTS.end).toBeLessThanOrEqual(SHRUNK_CONTEXTS.first);
     expect(SHRUNK_CONTEXTS.end).toBeLessThan(CONTROL_CONTEXT);
-    for (const n of [WORLD_CONTEXT, SELF_CONTEXT, COMMUNICATOR_CONTEXTS.first, SHRUNK_CONTEXTS.first]) expect(n % 2).toBe(0);
+    for (const n of [WORLD_CONTEXT, SELF_CONTEXT, COMMUNICATOR_CONTEXTS.first, SHRUNK_CONTEXTS.first])
+      expect(n % 2).toBe(0);
   });
 
   it("the runtime's CONTROL channels are distinct and outside every window's channel", () => {

@@ -16,28 +16,135 @@ function membersOf(value: object): string[] {
 }
 
 const P2P = [
-  "abort", "ack", "bsend", "failedRanks", "getAcked", "getErrhandler", "ibsend", "improbe", "iprobe",
-  "irecv", "irecvInto", "irsend", "isRevoked", "isend", "issend", "mprobe", "name", "probe", "rank", "recv",
-  "recvInit", "recvInto", "revoke", "rsend", "send", "sendInit", "sendrecv", "sendrecvReplace", "setErrhandler",
-  "size", "ssend",
+  "abort",
+  "ack",
+  "bsend",
+  "failedRanks",
+  "getAcked",
+  "getErrhandler",
+  "ibsend",
+  "improbe",
+  "iprobe",
+  "irecv",
+  "irecvInto",
+  "irsend",
+  "isRevoked",
+  "isend",
+  "issend",
+  "mprobe",
+  "name",
+  "probe",
+  "rank",
+  "recv",
+  "recvInit",
+  "recvInto",
+  "revoke",
+  "rsend",
+  "send",
+  "sendInit",
+  "sendrecv",
+  "sendrecvReplace",
+  "setErrhandler",
+  "size",
+  "ssend",
 ] as const;
 const COLLECTIVES = [
-  "allgather", "allgatherInto", "allgathervInto", "allreduce", "allreduceInto", "alltoall", "alltoallInto",
-  "alltoallvInto", "alltoallw", "barrier", "bcast", "bcastInto", "exscan", "exscanInto", "gather", "gatherInto",
-  "gathervInto", "iallgather", "iallgatherInto", "iallgathervInto", "iallreduce", "iallreduceInto", "ialltoall",
-  "ialltoallInto", "ialltoallvInto", "ibarrier", "ibcast", "ibcastInto", "iexscan", "iexscanInto", "igather",
-  "igatherInto", "igathervInto", "ireduce", "ireduceInto", "ireduceScatter", "iscan", "iscanInto", "iscatter",
-  "iscatterInto", "iscattervInto", "reduce", "reduceInto", "reduceScatter", "reduceScatterBlockInto",
-  "reduceScatterInto", "scan", "scanInto", "scatter", "scatterInto", "scattervInto",
+  "allgather",
+  "allgatherInto",
+  "allgathervInto",
+  "allreduce",
+  "allreduceInto",
+  "alltoall",
+  "alltoallInto",
+  "alltoallvInto",
+  "alltoallw",
+  "barrier",
+  "bcast",
+  "bcastInto",
+  "exscan",
+  "exscanInto",
+  "gather",
+  "gatherInto",
+  "gathervInto",
+  "iallgather",
+  "iallgatherInto",
+  "iallgathervInto",
+  "iallreduce",
+  "iallreduceInto",
+  "ialltoall",
+  "ialltoallInto",
+  "ialltoallvInto",
+  "ibarrier",
+  "ibcast",
+  "ibcastInto",
+  "iexscan",
+  "iexscanInto",
+  "igather",
+  "igatherInto",
+  "igathervInto",
+  "ireduce",
+  "ireduceInto",
+  "ireduceScatter",
+  "iscan",
+  "iscanInto",
+  "iscatter",
+  "iscatterInto",
+  "iscattervInto",
+  "reduce",
+  "reduceInto",
+  "reduceScatter",
+  "reduceScatterBlockInto",
+  "reduceScatterInto",
+  "scan",
+  "scanInto",
+  "scatter",
+  "scatterInto",
+  "scattervInto",
 ] as const;
 const COMMUNICATORS = ["create", "createCart", "createGroup", "dup", "free", "group", "shrink", "split"] as const;
 const TOPOLOGY = ["coords", "dims", "ndim", "periods", "rankOf", "shift", "sub", "topo"] as const;
 const WIN = [
-  "accumulate", "bytes", "comm", "compareAndSwap", "complete", "dispUnit", "fence", "fetchAndOp", "flush", "flushAll",
-  "flushLocal", "flushLocalAll", "free", "get", "getAccumulate", "group", "lock", "lockAll", "memory", "post", "put",
-  "start", "sync", "test", "unlock", "unlockAll", "wait",
+  "accumulate",
+  "bytes",
+  "comm",
+  "compareAndSwap",
+  "complete",
+  "dispUnit",
+  "fence",
+  "fetchAndOp",
+  "flush",
+  "flushAll",
+  "flushLocal",
+  "flushLocalAll",
+  "free",
+  "get",
+  "getAccumulate",
+  "group",
+  "lock",
+  "lockAll",
+  "memory",
+  "post",
+  "put",
+  "start",
+  "sync",
+  "test",
+  "unlock",
+  "unlockAll",
+  "wait",
 ] as const;
-const GROUP = ["compare", "difference", "excl", "incl", "intersection", "rangeExcl", "rangeIncl", "rank", "size", "translateRanks", "union"] as const;
+const GROUP = [
+  "compare",
+  "difference",
+  "excl",
+  "incl",
+  "intersection",
+  "rangeExcl",
+  "rangeIncl",
+  "rank",
+  "size",
+  "translateRanks",
+  "union",
+] as const;
 const REQUEST = ["cancel", "done", "test", "wait"] as const;
 const PERSISTENT_REQUEST = ["cancel", "done", "start", "test", "wait"] as const;
 const STATUS = ["assign", "cancelled", "count", "error", "getCount", "getElements", "source", "tag"] as const;
@@ -50,8 +157,12 @@ type Names<T extends readonly string[]> = T[number];
 describe("the members of the MPI objects", () => {
   it("as TypeScript shows them (the .d.ts a student's editor reads)", () => {
     expectTypeOf<keyof mpi.Comm>().toEqualTypeOf<Names<typeof P2P>>();
-    expectTypeOf<keyof mpi.Intracomm>().toEqualTypeOf<Names<typeof P2P> | Names<typeof COLLECTIVES> | Names<typeof COMMUNICATORS>>();
-    expectTypeOf<keyof mpi.Cartcomm>().toEqualTypeOf<Names<typeof P2P> | Names<typeof COLLECTIVES> | Names<typeof COMMUNICATORS> | Names<typeof TOPOLOGY>>();
+    expectTypeOf<keyof mpi.Intracomm>().toEqualTypeOf<
+      Names<typeof P2P> | Names<typeof COLLECTIVES> | Names<typeof COMMUNICATORS>
+    >();
+    expectTypeOf<keyof mpi.Cartcomm>().toEqualTypeOf<
+      Names<typeof P2P> | Names<typeof COLLECTIVES> | Names<typeof COMMUNICATORS> | Names<typeof TOPOLOGY>
+    >();
     expectTypeOf<keyof mpi.Win>().toEqualTypeOf<Names<typeof WIN>>();
     expectTypeOf<keyof mpi.Group>().toEqualTypeOf<Names<typeof GROUP>>();
     expectTypeOf<keyof mpi.Request>().toEqualTypeOf<Names<typeof REQUEST>>();
@@ -63,7 +174,9 @@ describe("the members of the MPI objects", () => {
   it("a communicator shows MPI calls only: point-to-point, collectives, constructors (and topology on a Cartcomm)", async () => {
     const [comm] = commJob(1).comms;
     expect(membersOf(comm)).toEqual(sorted(P2P, COLLECTIVES, COMMUNICATORS));
-    expect(membersOf(Object.create(mpi.Comm.prototype))).toEqual(sorted(P2P).filter((m) => m !== "rank" && m !== "size"));
+    expect(membersOf(Object.create(mpi.Comm.prototype))).toEqual(
+      sorted(P2P).filter((m) => m !== "rank" && m !== "size"),
+    );
     const cart = (await comm.createCart([1], [true]))!;
     expect(cart).toBeInstanceOf(mpi.Cartcomm);
     expect(membersOf(cart)).toEqual(sorted(P2P, COLLECTIVES, COMMUNICATORS, TOPOLOGY));

@@ -12,7 +12,12 @@ import { wireSignature } from "../../runtime/datatype/index.ts";
 const BIG = POOL_MIN_BYTES * 2;
 
 function frameBytes(payload: Uint8Array, id = 1): Buffer {
-  return Buffer.concat(encodeFrame({ kind: FrameKind.DATA, enc: Encoding.BYTES, flags: 0, context: 0, tag: 0, id, size: payload.byteLength, sig: 0 }, payload));
+  return Buffer.concat(
+    encodeFrame(
+      { kind: FrameKind.DATA, enc: Encoding.BYTES, flags: 0, context: 0, tag: 0, id, size: payload.byteLength, sig: 0 },
+      payload,
+    ),
+  );
 }
 
 /** Feeds `bytes` in chunks of `step` bytes; returns the frames decoded. */
@@ -88,7 +93,15 @@ describe("receive pool", () => {
     const d = new FrameDecoder((f) => frames.push(f));
     d.push(frameBytes(pattern(BIG, 7)).subarray(0, 100));
     d.push(frameBytes(pattern(BIG, 7)).subarray(100));
-    const m = { source: 0, tag: 0, enc: Encoding.BYTES, sig: wireSignature(mpi.UINT8), size: BIG, payload: frames[0].payload, owned: true };
+    const m = {
+      source: 0,
+      tag: 0,
+      enc: Encoding.BYTES,
+      sig: wireSignature(mpi.UINT8),
+      size: BIG,
+      payload: frames[0].payload,
+      owned: true,
+    };
     const asValue = fromPayload(m) as Uint8Array;
     expect(asValue.buffer).toBe(frames[0].payload.buffer); // zero-copy: the user now holds this buffer
     const target = new Uint8Array(BIG);

@@ -77,11 +77,28 @@ describe("link proofs and keys", () => {
 
 describe("control messages", () => {
   it("anything that is not a well-formed message is a reason, never a crash", () => {
-    for (const line of ["null", "1", '"x"', "[]", "{}", '{"t":"hello"}', '{"t":"constructor","rank":0}', '{"t":"__proto__","rank":0}',
-      '{"t":"finalize","rank":0,"sentTo":null}', '{"t":"hello","rank":0,"proof":"p","address":null}', '{"t":"shrink","rank":0,"key":"k","members":[null]}', "{oops"]) {
+    for (const line of [
+      "null",
+      "1",
+      '"x"',
+      "[]",
+      "{}",
+      '{"t":"hello"}',
+      '{"t":"constructor","rank":0}',
+      '{"t":"__proto__","rank":0}',
+      '{"t":"finalize","rank":0,"sentTo":null}',
+      '{"t":"hello","rank":0,"proof":"p","address":null}',
+      '{"t":"shrink","rank":0,"key":"k","members":[null]}',
+      "{oops",
+    ]) {
       expect(typeof parseRankMessage(line), line).toBe("string");
     }
-    const hello = { t: "hello", rank: 1, proof: "ab", address: { rank: 1, hostId: "h", hostname: "n", pid: 3, unix: "/x", tcp: { host: "a", port: 1 } } };
+    const hello = {
+      t: "hello",
+      rank: 1,
+      proof: "ab",
+      address: { rank: 1, hostId: "h", hostname: "n", pid: 3, unix: "/x", tcp: { host: "a", port: 1 } },
+    };
     expect(parseRankMessage(JSON.stringify(hello))).toEqual(hello);
   });
 

@@ -9,15 +9,18 @@ import { projectRoot } from "../harness/paths.ts";
 
 describe("the repository is self-contained", () => {
   // A packed or installed copy has no git history to search.
-  it.skipIf(!fs.existsSync(path.join(projectRoot, ".git")))("no tracked file refers to the material outside the project", () => {
-    const folder = ["sha", "red"].join("");
-    const pattern = `\\.\\./${folder}/|${folder}/(DESIGN|EXERCISES)\\.md|${folder}/(seeds|notes)/`;
-    let hits = "";
-    try {
-      hits = execFileSync("git", ["grep", "-n", "-E", pattern], { cwd: projectRoot, encoding: "utf8" });
-    } catch (error) {
-      if ((error as { status?: number }).status !== 1) throw error; // 1: no match
-    }
-    expect(hits).toBe("");
-  });
+  it.skipIf(!fs.existsSync(path.join(projectRoot, ".git")))(
+    "no tracked file refers to the material outside the project",
+    () => {
+      const folder = ["sha", "red"].join("");
+      const pattern = `\\.\\./${folder}/|${folder}/(DESIGN|EXERCISES)\\.md|${folder}/(seeds|notes)/`;
+      let hits = "";
+      try {
+        hits = execFileSync("git", ["grep", "-n", "-E", pattern], { cwd: projectRoot, encoding: "utf8" });
+      } catch (error) {
+        if ((error as { status?: number }).status !== 1) throw error; // 1: no match
+      }
+      expect(hits).toBe("");
+    },
+  );
 });

@@ -10,17 +10,33 @@ function endpoints(size: number) {
   const segment = createShmSegment(size);
   const got: { source: number; frame: Frame }[][] = Array.from({ length: size }, () => []);
   const waiters: (() => void)[] = [];
-  const ends = Array.from({ length: size }, (_, rank) => new ShmTransport({
-    rank, segment, spinMicros: 0,
-    onFrame: (source, frame) => { got[rank].push({ source, frame }); waiters.splice(0).forEach((w) => w()); },
-    onPeerError: (peer, err) => { throw new Error(`rank ${rank} from ${peer}: ${err.message}`); },
-  }));
-  const until = async (done: () => boolean) => { while (!done()) await new Promise<void>((r) => waiters.push(r)); };
+  const ends = Array.from(
+    { length: size },
+    (_, rank) =>
+      new ShmTransport({
+        rank,
+        segment,
+        spinMicros: 0,
+        onFrame: (source, frame) => {
+          got[rank].push({ source, frame });
+          waiters.splice(0).forEach((w) => w());
+        },
+        onPeerError: (peer, err) => {
+          throw new Error(`rank ${rank} from ${peer}: ${err.message}`);
+        },
+      }),
+  );
+  const until = async (done: () => boolean) => {
+    while (!done()) await new Promise<void>((r) => waiters.push(r));
+  };
   return { ends, got, until };
 }
 
 function frame(id: number, payload: Uint8Array): Buffer[] {
-  return encodeFrame({ kind: FrameKind.EAGER, enc: 0, flags: 0, context: 1, tag: 7, id, size: payload.length, sig: 0 }, payload);
+  return encodeFrame(
+    { kind: FrameKind.EAGER, enc: 0, flags: 0, context: 1, tag: 7, id, size: payload.length, sig: 0 },
+    payload,
+  );
 }
 
 describe("shared-memory transport", () => {

@@ -27,8 +27,16 @@ async function pair(onFrame: (frame: Frame) => void): Promise<[Transport, Transp
   dirs.push(dir);
   const make = (rank: number) =>
     new Transport({
-      rank, size: 2, secret, hostId: "h", kind: "unix", socketDir: path.join(dir, "s"), tcpBind: "127.0.0.1",
-      onFrame: (_source, f) => (rank === 0 ? onFrame(f) : undefined), onPeerError: () => {}, onStranger: () => {},
+      rank,
+      size: 2,
+      secret,
+      hostId: "h",
+      kind: "unix",
+      socketDir: path.join(dir, "s"),
+      tcpBind: "127.0.0.1",
+      onFrame: (_source, f) => (rank === 0 ? onFrame(f) : undefined),
+      onPeerError: () => {},
+      onStranger: () => {},
     });
   const t = [make(0), make(1)];
   open.push(...t);
@@ -96,7 +104,10 @@ describe("socket transport polling", () => {
     s2.send(0, frameNumber(0));
     s2.send(0, frameNumber(2));
     s2.send(0, frameNumber(8));
-    while (got.length < 3) { r2.poll(); await nextTurn(); }
+    while (got.length < 3) {
+      r2.poll();
+      await nextTurn();
+    }
     expect(inner).toBe(false);
     expect(got).toEqual([0, 2, 8]);
   });

@@ -11,7 +11,13 @@ import { ready, sshKeygenRequirement } from "../harness/requires.ts";
 import { AuthSetupError, planAuthentication } from "../../launcher/ssh/auth.ts";
 import { resolveSshTarget } from "../../launcher/ssh/config.ts";
 import {
-  appendKnownHost, checkHostKey, fingerprint, knownHostsName, knownKeyTypes, patternsMatch, verdictMessage,
+  appendKnownHost,
+  checkHostKey,
+  fingerprint,
+  knownHostsName,
+  knownKeyTypes,
+  patternsMatch,
+  verdictMessage,
 } from "../../launcher/ssh/knownhosts.ts";
 
 /** Skips the file with one line naming what is missing (fails instead under TSMPI_REQUIRE_ALL=1). */
@@ -49,7 +55,9 @@ describe.skipIf(!canRun)("known_hosts", () => {
     const file = path.join(tmp, "kh1");
     writeFileSync(file, `# comment\n\nother ${keyB.pub}\nth1,10.0.0.1 ${keyA.pub} a comment\n`);
     expect(checkHostKey("th1", keyA.blob, [file])).toEqual({ status: "known", at: { file, line: 4 } });
-    const printed = execFileSync("ssh-keygen", ["-lf", `${keyA.file}.pub`]).toString().split(" ")[1];
+    const printed = execFileSync("ssh-keygen", ["-lf", `${keyA.file}.pub`])
+      .toString()
+      .split(" ")[1];
     expect(fingerprint(keyA.blob)).toBe(printed);
   });
 
@@ -70,7 +78,12 @@ describe.skipIf(!canRun)("known_hosts", () => {
     writeFileSync(file, `th1 ${keyA.pub}\n@revoked * ${keyB.pub}\n`);
     const other = newKey("c");
     const changed = checkHostKey("th1", other.blob, [file]);
-    expect(changed).toMatchObject({ status: "changed", fingerprint: fingerprint(other.blob), knownFingerprint: fingerprint(keyA.blob), at: { line: 1 } });
+    expect(changed).toMatchObject({
+      status: "changed",
+      fingerprint: fingerprint(other.blob),
+      knownFingerprint: fingerprint(keyA.blob),
+      at: { line: 1 },
+    });
     expect(checkHostKey("th9", keyB.blob, [file])).toMatchObject({ status: "revoked", at: { line: 2 } });
     if (changed.status !== "changed") throw new Error("unreachable");
     const message = verdictMessage(changed, "th1", "th1", 22, [file]);
@@ -82,10 +95,16 @@ describe.skipIf(!canRun)("known_hosts", () => {
     const file = path.join(tmp, "kh-other");
     writeFileSync(file, "th1 ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAABAQ==\n");
     const verdict = checkHostKey("[th1]:2200", keyA.blob, [file]);
-    expect(verdict).toEqual({ status: "unknown", keyType: "ssh-ed25519", fingerprint: fingerprint(keyA.blob), otherTypes: [] });
+    expect(verdict).toEqual({
+      status: "unknown",
+      keyType: "ssh-ed25519",
+      fingerprint: fingerprint(keyA.blob),
+      otherTypes: [],
+    });
     if (verdict.status !== "unknown") throw new Error("unreachable");
-    expect(verdictMessage(verdict, "[th1]:2200", "th1", 2200, [file]))
-      .toContain(`accept it with: ssh-keyscan -p 2200 -t ed25519 th1 >> ${file} (or run again with --accept-new-hosts`);
+    expect(verdictMessage(verdict, "[th1]:2200", "th1", 2200, [file])).toContain(
+      `accept it with: ssh-keyscan -p 2200 -t ed25519 th1 >> ${file} (or run again with --accept-new-hosts`,
+    );
     expect(checkHostKey("th1", keyA.blob, [file])).toMatchObject({ status: "unknown", otherTypes: ["ssh-rsa"] });
     expect(knownKeyTypes("th1", [file])).toEqual(["ssh-rsa"]);
   });
@@ -103,23 +122,46 @@ describe.skipIf(!canRun)("known_hosts", () => {
 describe.skipIf(!canRun)("~/.ssh/config", () => {
   const home = path.join(tmp, "home");
   mkdirSync(path.join(home, ".ssh"), { recursive: true });
-  writeFileSync(path.join(home, ".ssh", "config"), [
-    "Host lab*", "  HostName %h.example.org", "  User student", "  Port 2200", "  IdentityFile ~/.ssh/lab_key",
-    "Host *", "  IdentityFile %d/.ssh/id_all", "",
-  ].join("\n"));
+  writeFileSync(
+    path.join(home, ".ssh", "config"),
+    [
+      "Host lab*",
+      "  HostName %h.example.org",
+      "  User student",
+      "  Port 2200",
+      "  IdentityFile ~/.ssh/lab_key",
+      "Host *",
+      "  IdentityFile %d/.ssh/id_all",
+      "",
+    ].join("\n"),
+  );
 
   it("applies Host/HostName/User/Port/IdentityFile, first value wins, tokens and ~ expanded", () => {
     expect(resolveSshTarget({ host: "lab3" }, { home, localUser: "me" })).toEqual({
-      alias: "lab3", hostName: "lab3.example.org", port: 2200, user: "student",
+      alias: "lab3",
+      hostName: "lab3.example.org",
+      port: 2200,
+      user: "student",
       identityFiles: [path.join(home, ".ssh/lab_key"), path.join(home, ".ssh/id_all")],
     });
   });
 
   it("the hostfile's user@host and port=N win over the config; defaults are port 22 and the local user", () => {
-    expect(resolveSshTarget({ host: "lab3", user: "alice", port: 22 }, { home })).toMatchObject({ user: "alice", port: 22 });
-    expect(resolveSshTarget({ host: "pc1" }, { home, localUser: "me" })).toMatchObject({ hostName: "pc1", port: 22, user: "me" });
+    expect(resolveSshTarget({ host: "lab3", user: "alice", port: 22 }, { home })).toMatchObject({
+      user: "alice",
+      port: 22,
+    });
+    expect(resolveSshTarget({ host: "pc1" }, { home, localUser: "me" })).toMatchObject({
+      hostName: "pc1",
+      port: 22,
+      user: "me",
+    });
     expect(resolveSshTarget({ host: "lab3" }, { home, configPath: null, localUser: "me" })).toEqual({
-      alias: "lab3", hostName: "lab3", port: 22, user: "me", identityFiles: [],
+      alias: "lab3",
+      hostName: "lab3",
+      port: 22,
+      user: "me",
+      identityFiles: [],
     });
   });
 });
@@ -133,7 +175,12 @@ describe.skipIf(!canRun)("authentication plan", () => {
     const socket = path.join(socketDir, "agent");
     const server = net.createServer().listen(socket);
     try {
-      const plan = planAuthentication("root", { home, env: { SSH_AUTH_SOCK: socket }, keyFile: keyA.file, identityFiles: [keyB.file, "/nonexistent"] });
+      const plan = planAuthentication("root", {
+        home,
+        env: { SSH_AUTH_SOCK: socket },
+        keyFile: keyA.file,
+        identityFiles: [keyB.file, "/nonexistent"],
+      });
       expect(plan.tried).toEqual([`ssh-agent (${socket})`, keyA.file, keyB.file]);
       expect(plan.methods.map((m) => m.type)).toEqual(["agent", "publickey", "publickey"]);
     } finally {
@@ -144,10 +191,13 @@ describe.skipIf(!canRun)("authentication plan", () => {
   });
 
   it("errors: missing --ssh-key file, no key at all, passphrase key without agent", () => {
-    expect(() => planAuthentication("root", { home, env: {}, keyFile: "/nonexistent/key" }))
-      .toThrow("cannot use the key /nonexistent/key given by --ssh-key: no such file");
+    expect(() => planAuthentication("root", { home, env: {}, keyFile: "/nonexistent/key" })).toThrow(
+      "cannot use the key /nonexistent/key given by --ssh-key: no such file",
+    );
     const empty = mkdtempSync(path.join(tmp, "empty-"));
-    expect(() => planAuthentication("bob", { home: empty, env: {} })).toThrow(/^no SSH key to log in as bob: no ssh-agent \(SSH_AUTH_SOCK is not set\)/);
+    expect(() => planAuthentication("bob", { home: empty, env: {} })).toThrow(
+      /^no SSH key to log in as bob: no ssh-agent \(SSH_AUTH_SOCK is not set\)/,
+    );
     const locked = newKey("locked", "secret words");
     let error: unknown;
     try {
@@ -157,7 +207,11 @@ describe.skipIf(!canRun)("authentication plan", () => {
     }
     expect(error).toBeInstanceOf(AuthSetupError);
     expect((error as AuthSetupError).failure).toBe("key-passphrase");
-    expect((error as Error).message).toContain(`the key ${locked.file} is protected by a passphrase and no ssh-agent is running (SSH_AUTH_SOCK=/nonexistent.sock is not a socket)`);
-    expect(planAuthentication("root", { home: empty, env: {}, keyFile: locked.file, passphrase: "secret words" }).tried).toEqual([locked.file]);
+    expect((error as Error).message).toContain(
+      `the key ${locked.file} is protected by a passphrase and no ssh-agent is running (SSH_AUTH_SOCK=/nonexistent.sock is not a socket)`,
+    );
+    expect(
+      planAuthentication("root", { home: empty, env: {}, keyFile: locked.file, passphrase: "secret words" }).tried,
+    ).toEqual([locked.file]);
   });
 });

@@ -5,8 +5,19 @@
 // group algebra against their MPI definitions.
 import { describe, expect, it } from "vitest";
 import {
-  binomialChildren, binomialParent, binomialSubtree, blockRange, ceilPow2, disseminationRounds, doublingGatherSteps,
-  doublingPlan, floorPow2, halvingSteps, activeToRank, relativeRank, absoluteRank,
+  binomialChildren,
+  binomialParent,
+  binomialSubtree,
+  blockRange,
+  ceilPow2,
+  disseminationRounds,
+  doublingGatherSteps,
+  doublingPlan,
+  floorPow2,
+  halvingSteps,
+  activeToRank,
+  relativeRank,
+  absoluteRank,
 } from "../../runtime/collectives/trees.ts";
 import { computeDims } from "../../runtime/collectives/cartcomm.ts";
 import { groupMembers, newGroup } from "../../runtime/internal.ts";
@@ -40,9 +51,11 @@ describe("binomial tree", () => {
   });
 
   it("relative ranks round-trip for every root", () => {
-    for (const p of SIZES) for (let root = 0; root < p; root++) for (let r = 0; r < p; r++) {
-      expect(absoluteRank(relativeRank(r, root, p), root, p)).toBe(r);
-    }
+    for (const p of SIZES)
+      for (let root = 0; root < p; root++)
+        for (let r = 0; r < p; r++) {
+          expect(absoluteRank(relativeRank(r, root, p), root, p)).toBe(r);
+        }
     expect(relativeRank(2, 2, 5)).toBe(0);
   });
 });
@@ -66,7 +79,12 @@ describe("recursive doubling with the fix-up", () => {
     for (const [r, plan] of plans.entries()) if (plan.foldInto >= 0) acc[r] = acc[plan.foldInto];
     const all = Array.from({ length: p }, (_, i) => i);
     for (const a of acc) expect(a).toEqual(all);
-    expect(plans.filter((x) => x.newRank >= 0).map((x) => x.newRank).sort((a, b) => a - b)).toEqual(Array.from({ length: floorPow2(p) }, (_, i) => i));
+    expect(
+      plans
+        .filter((x) => x.newRank >= 0)
+        .map((x) => x.newRank)
+        .sort((a, b) => a - b),
+    ).toEqual(Array.from({ length: floorPow2(p) }, (_, i) => i));
   });
 
   it.each(SIZES)("size %i: halving then doubling leaves every block reduced on every active rank", (p) => {
@@ -119,16 +137,17 @@ describe("dissemination, rings and blocks", () => {
   });
 
   it("blocks tile the range", () => {
-    for (const count of [0, 1, 5, 17, 1000]) for (const parts of [1, 2, 3, 7, 8]) {
-      let at = 0;
-      for (let i = 0; i < parts; i++) {
-        const [a, b] = blockRange(i, count, parts);
-        expect(a).toBe(at);
-        expect(b - a).toBeGreaterThanOrEqual(Math.floor(count / parts));
-        at = b;
+    for (const count of [0, 1, 5, 17, 1000])
+      for (const parts of [1, 2, 3, 7, 8]) {
+        let at = 0;
+        for (let i = 0; i < parts; i++) {
+          const [a, b] = blockRange(i, count, parts);
+          expect(a).toBe(at);
+          expect(b - a).toBeGreaterThanOrEqual(Math.floor(count / parts));
+          at = b;
+        }
+        expect(at).toBe(count);
       }
-      expect(at).toBe(count);
-    }
     expect([ceilPow2(5), floorPow2(5), ceilPow2(8), floorPow2(8), ceilPow2(1)]).toEqual([8, 4, 8, 8, 1]);
   });
 });
@@ -145,11 +164,12 @@ describe("computeDims (MPI_Dims_create)", () => {
   });
 
   it("keeps the product and the order for 1..64 nodes in 1..4 dimensions", () => {
-    for (let n = 1; n <= 64; n++) for (let d = 1; d <= 4; d++) {
-      const dims = computeDims(n, d);
-      expect(dims.reduce((a, b) => a * b, 1)).toBe(n);
-      expect(dims).toEqual([...dims].sort((a, b) => b - a));
-    }
+    for (let n = 1; n <= 64; n++)
+      for (let d = 1; d <= 4; d++) {
+        const dims = computeDims(n, d);
+        expect(dims.reduce((a, b) => a * b, 1)).toBe(n);
+        expect(dims).toEqual([...dims].sort((a, b) => b - a));
+      }
   });
 
   it("rejects fixed dimensions that do not divide", () => {

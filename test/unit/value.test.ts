@@ -44,10 +44,23 @@ describe("value encoding", () => {
 
   it("round-trips arbitrary JSON-like values with undefined (property)", () => {
     fc.assert(
-      fc.property(fc.anything({ withMap: true, withSet: true, withBigInt: true, withDate: true, withTypedArray: true, withNullPrototype: false, withObjectString: false, withBoxedValues: false, withSparseArray: false }), (v) => {
-        fc.pre(!hasInvalidDate(v)); // isDeepStrictEqual never finds two invalid Dates equal (NaN); tested below
-        expect(isDeepStrictEqual(roundTrip(v), v)).toBe(true);
-      }),
+      fc.property(
+        fc.anything({
+          withMap: true,
+          withSet: true,
+          withBigInt: true,
+          withDate: true,
+          withTypedArray: true,
+          withNullPrototype: false,
+          withObjectString: false,
+          withBoxedValues: false,
+          withSparseArray: false,
+        }),
+        (v) => {
+          fc.pre(!hasInvalidDate(v)); // isDeepStrictEqual never finds two invalid Dates equal (NaN); tested below
+          expect(isDeepStrictEqual(roundTrip(v), v)).toBe(true);
+        },
+      ),
       { numRuns: 300, seed: 20261203 }, // fixed: a failure is the same on every run (and reproducible)
     );
   });
@@ -60,7 +73,9 @@ describe("value encoding", () => {
   });
 
   it("an own __proto__ key round-trips as an own property; no prototype is set or polluted", () => {
-    const sent = JSON.parse('{"__proto__": [1], "a": {"__proto__": {"polluted": true}, "b": 2}, "list": [{"__proto__": null}]}');
+    const sent = JSON.parse(
+      '{"__proto__": [1], "a": {"__proto__": {"polluted": true}, "b": 2}, "list": [{"__proto__": null}]}',
+    );
     expect(Object.keys(sent)).toEqual(["__proto__", "a", "list"]);
     const back = roundTrip(sent) as Record<string, unknown>;
     expect(isDeepStrictEqual(back, sent)).toBe(true);

@@ -49,7 +49,10 @@ export class LamportState {
   /** How many participants (this one included) have said bye. */
   byes = 0;
 
-  constructor(readonly id: number, readonly size: number) {}
+  constructor(
+    readonly id: number,
+    readonly size: number,
+  ) {}
 
   /** The n-1 other participants. */
   get others(): number[] {
@@ -58,7 +61,8 @@ export class LamportState {
 
   /** Asks for the critical section: stamps the request, queues it, and returns the broadcast to send. */
   request(): Outgoing {
-    if (this.mine) throw new Error(`Lamport acquire on participant ${this.id}: already requested (${this.mine.ts}, ${this.id})`);
+    if (this.mine)
+      throw new Error(`Lamport acquire on participant ${this.id}: already requested (${this.mine.ts}, ${this.id})`);
     this.clock++;
     this.mine = { ts: this.clock, id: this.id };
     this.permissions.clear();

@@ -9,7 +9,11 @@
 import type { MqttClient } from "mqtt";
 import { LamportState, type Outgoing, type RequestStamp } from "./algorithm.ts";
 
-interface Envelope { from: number; vc: number[]; message: Outgoing["message"] }
+interface Envelope {
+  from: number;
+  vc: number[];
+  message: Outgoing["message"];
+}
 
 /** Messages of one topic, taken one at a time in arrival order. */
 export class Mailbox<T> {
@@ -21,7 +25,9 @@ export class Mailbox<T> {
     else this.items.push(item);
   }
   take(): Promise<T> {
-    return this.items.length ? Promise.resolve(this.items.shift()!) : new Promise((resolve) => this.waiters.push(resolve));
+    return this.items.length
+      ? Promise.resolve(this.items.shift()!)
+      : new Promise((resolve) => this.waiters.push(resolve));
   }
 }
 
@@ -32,7 +38,12 @@ export class BrokerMutex {
   private wakeEntry: (() => void) | null = null;
   private finished: (() => void) | null = null;
 
-  constructor(private readonly client: MqttClient, private readonly prefix: string, id: number, size: number) {
+  constructor(
+    private readonly client: MqttClient,
+    private readonly prefix: string,
+    id: number,
+    size: number,
+  ) {
     this.state = new LamportState(id, size);
     this.vc = new Array<number>(size).fill(0);
   }
@@ -103,6 +114,10 @@ export class BrokerMutex {
   /** One send event, then the message on each receiver's topic (QoS 1: at least once, in order). */
   private async publish(out: Outgoing): Promise<void> {
     const envelope: Envelope = { from: this.state.id, vc: [...this.tick()], message: out.message };
-    await Promise.all(out.to.map((to) => this.client.publishAsync(BrokerMutex.topic(this.prefix, to), JSON.stringify(envelope), { qos: 1 })));
+    await Promise.all(
+      out.to.map((to) =>
+        this.client.publishAsync(BrokerMutex.topic(this.prefix, to), JSON.stringify(envelope), { qos: 1 }),
+      ),
+    );
   }
 }

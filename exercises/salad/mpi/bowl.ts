@@ -13,7 +13,16 @@
 // wall clock in milliseconds.
 import * as mpi from "tsmpi";
 import { prepare, timeScale, type Task } from "../fruits.ts";
-import { TAG_GIVE_TASK, TAG_RESULT, TAG_TASK, programOptions, requireWorkers, wallMs, workerName, type ResultMessage } from "./common.ts";
+import {
+  TAG_GIVE_TASK,
+  TAG_RESULT,
+  TAG_TASK,
+  programOptions,
+  requireWorkers,
+  wallMs,
+  workerName,
+  type ResultMessage,
+} from "./common.ts";
 import { LamportMutex, type RequestStamp } from "./lamport.ts";
 import { runMaster, scaleOption } from "./master.ts";
 

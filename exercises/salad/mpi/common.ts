@@ -42,17 +42,29 @@ export function programOptions<O extends Options>(program: string, rank: number,
   try {
     return parseArgs({ args: process.argv.slice(2), options, strict: true, allowPositionals: false }).values;
   } catch (err) {
-    if (rank === 0) process.stderr.write(`${program}: ${(err as Error).message.replace(/\s*\n\s*/g, " ").replace(/\.$/, "")}. Usage: ${usage}\n`);
+    if (rank === 0)
+      process.stderr.write(
+        `${program}: ${(err as Error).message.replace(/\s*\n\s*/g, " ").replace(/\.$/, "")}. Usage: ${usage}\n`,
+      );
     process.exit(2);
   }
 }
 
 /** A number option within [min, max], or a one-line error naming it. */
-export function numberOption(program: string, rank: number, name: string, raw: string | undefined, fallback: number, min: number, max = Infinity): number {
+export function numberOption(
+  program: string,
+  rank: number,
+  name: string,
+  raw: string | undefined,
+  fallback: number,
+  min: number,
+  max = Infinity,
+): number {
   if (raw === undefined) return fallback;
   const value = Number(raw);
   if (raw.trim() === "" || !Number.isFinite(value) || value < min || value > max) {
-    if (rank === 0) process.stderr.write(`${program}: --${name} must be a number between ${min} and ${max}, got "${raw}"\n`);
+    if (rank === 0)
+      process.stderr.write(`${program}: --${name} must be a number between ${min} and ${max}, got "${raw}"\n`);
     process.exit(2);
   }
   return value;
@@ -61,7 +73,9 @@ export function numberOption(program: string, rank: number, name: string, raw: s
 /** Stops a program that needs workers when it was started on one rank. */
 export function requireWorkers(program: string, size: number, min = 1): void {
   if (size - 1 >= min) return;
-  process.stderr.write(`${program}: rank 0 is the master and needs at least ${min} worker${min > 1 ? "s" : ""} (${size - 1} vs ${min}). Run it with tsrun -np ${min + 1} or more\n`);
+  process.stderr.write(
+    `${program}: rank 0 is the master and needs at least ${min} worker${min > 1 ? "s" : ""} (${size - 1} vs ${min}). Run it with tsrun -np ${min + 1} or more\n`,
+  );
   process.exit(2);
 }
 

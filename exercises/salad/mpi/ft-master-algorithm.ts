@@ -28,7 +28,10 @@ export interface BookActions {
 }
 
 /** A task handed to a worker, and when the master gives up waiting for its result. */
-interface Lease { task: Task; deadline: number }
+interface Lease {
+  task: Task;
+  deadline: number;
+}
 
 export class TaskBook {
   private readonly tasksToDo: Task[] = saladTasks();
@@ -38,7 +41,10 @@ export class TaskBook {
   private readonly prepared = new Map<number, Task>();
   private startedAt: number | null = null;
 
-  constructor(private readonly options: FaultTolerantOptions, private readonly act: BookActions) {}
+  constructor(
+    private readonly options: FaultTolerantOptions,
+    private readonly act: BookActions,
+  ) {}
 
   get done(): boolean {
     return this.prepared.size === this.total;
@@ -60,7 +66,8 @@ export class TaskBook {
   result(worker: number, { id, result }: ResultMessage, now: number): void {
     if (this.leases.get(worker)?.task.id === id) this.leases.delete(worker);
     const task = saladTasks()[id];
-    if (!task || this.prepared.has(id)) return this.act.print(`${result} reçue de ${workerName(worker)} en retard : déjà préparée, ignorée`);
+    if (!task || this.prepared.has(id))
+      return this.act.print(`${result} reçue de ${workerName(worker)} en retard : déjà préparée, ignorée`);
     this.prepared.set(id, task);
     this.act.print(`${result} reçue de ${workerName(worker)}`);
     this.act.print(preparedLine(task, workerName(worker)));
@@ -69,7 +76,9 @@ export class TaskBook {
 
   /** The workers whose task is overdue at `now`, with how long their timeout was. */
   overdue(now: number): { worker: number; why: string }[] {
-    return [...this.leases].filter(([, lease]) => now > lease.deadline).map(([worker, lease]) => ({ worker, why: `no result after ${this.timeoutMs(lease.task).toFixed(0)} ms` }));
+    return [...this.leases]
+      .filter(([, lease]) => now > lease.deadline)
+      .map(([worker, lease]) => ({ worker, why: `no result after ${this.timeoutMs(lease.task).toFixed(0)} ms` }));
   }
 
   /** The worker's task goes back to the basket (unless its fruit is prepared); `said` prefixes the log line. */
@@ -88,7 +97,9 @@ export class TaskBook {
     for (const task of missing) this.act.print(`UNPREPARED ${task.id} ${task.fruit}`);
     if (reason) this.act.print(reason);
     const list = missing.map((t) => `${t.fruit} (task ${t.id})`).join(", ");
-    this.act.error(`${this.options.program}: all workers have died; ${missing.length} fruit${missing.length === 1 ? " was" : "s were"} not prepared: ${list}`);
+    this.act.error(
+      `${this.options.program}: all workers have died; ${missing.length} fruit${missing.length === 1 ? " was" : "s were"} not prepared: ${list}`,
+    );
     return 1;
   }
 

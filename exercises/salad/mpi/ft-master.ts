@@ -21,9 +21,16 @@ export class FaultTolerantMaster {
   private readonly dead = new Set<number>();
   private readonly stopped = new Set<number>();
 
-  constructor(readonly comm: mpi.Intracomm, readonly options: FaultTolerantOptions) {
+  constructor(
+    readonly comm: mpi.Intracomm,
+    readonly options: FaultTolerantOptions,
+  ) {
     const print = (line: string) => console.log(line);
-    this.book = new TaskBook(options, { print, error: (line) => process.stderr.write(`${line}\n`), saladReady: (ms) => saladReady(ms, options.scale) });
+    this.book = new TaskBook(options, {
+      print,
+      error: (line) => process.stderr.write(`${line}\n`),
+      saladReady: (ms) => saladReady(ms, options.scale),
+    });
   }
 
   /** Runs the salad; returns the exit code (0: salad ready and every live worker stopped; 1: no worker left). */
@@ -39,7 +46,9 @@ export class FaultTolerantMaster {
 
   /** Workers neither dead nor stopped. */
   private liveWorkers(): number[] {
-    return Array.from({ length: this.comm.size - 1 }, (_, k) => k + 1).filter((w) => !this.dead.has(w) && !this.stopped.has(w));
+    return Array.from({ length: this.comm.size - 1 }, (_, k) => k + 1).filter(
+      (w) => !this.dead.has(w) && !this.stopped.has(w),
+    );
   }
 
   /** Handles every message that can be received now; returns whether there was any. */

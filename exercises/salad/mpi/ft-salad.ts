@@ -12,7 +12,17 @@
 import * as mpi from "tsmpi";
 import { prepare, timeScale, waitUnits, type Task } from "../fruits.ts";
 import { mulberry32 } from "../../common/args.ts";
-import { TAG_GIVE_TASK, TAG_RESULT, TAG_TASK, numberOption, programOptions, requireWorkers, workerName, type ResultMessage, type TaskReply } from "./common.ts";
+import {
+  TAG_GIVE_TASK,
+  TAG_RESULT,
+  TAG_TASK,
+  numberOption,
+  programOptions,
+  requireWorkers,
+  workerName,
+  type ResultMessage,
+  type TaskReply,
+} from "./common.ts";
 import type { FaultTolerantOptions } from "./ft-master-algorithm.ts";
 import { scaleOption } from "./master.ts";
 
@@ -58,24 +68,43 @@ function rankList(program: string, rank: number, name: string, raw: string | und
   if (raw === undefined) return undefined;
   const ranks = raw.split(",").filter(Boolean).map(Number);
   if (ranks.some((r) => !Number.isInteger(r) || r < 1)) {
-    if (rank === 0) process.stderr.write(`${program}: --${name} takes worker ranks (1 or more) separated by commas, got "${raw}"\n`);
+    if (rank === 0)
+      process.stderr.write(`${program}: --${name} takes worker ranks (1 or more) separated by commas, got "${raw}"\n`);
     process.exit(2);
   }
   return ranks;
 }
 
 /** The whole S6 program: fault-tolerant mode, master on rank 0 (built by `makeMaster`), workers elsewhere. */
-export async function runFaultTolerantSalad(program: string, makeMaster: (comm: mpi.Intracomm, o: FaultTolerantOptions) => { run(): Promise<number> }): Promise<void> {
+export async function runFaultTolerantSalad(
+  program: string,
+  makeMaster: (comm: mpi.Intracomm, o: FaultTolerantOptions) => { run(): Promise<number> },
+): Promise<void> {
   const comm = await mpi.init();
   comm.setErrhandler(mpi.ERRORS_RETURN); // a dead worker no longer aborts the job
   const string = { type: "string" } as const;
-  const v = programOptions(program, comm.rank, {
-    "time-scale": string, "crash-probability": string, seed: string, "crash-workers": string,
-    "task-timeout": string, silence: string, wait: string, "slow-workers": string, "slow-factor": string,
-  }, USAGE) as Record<string, string | undefined>;
+  const v = programOptions(
+    program,
+    comm.rank,
+    {
+      "time-scale": string,
+      "crash-probability": string,
+      seed: string,
+      "crash-workers": string,
+      "task-timeout": string,
+      silence: string,
+      wait: string,
+      "slow-workers": string,
+      "slow-factor": string,
+    },
+    USAGE,
+  ) as Record<string, string | undefined>;
   const scale = scaleOption(program, comm.rank, v["time-scale"], timeScale);
   requireWorkers(program, comm.size);
-  const timeoutUnits = v["task-timeout"] === undefined ? undefined : numberOption(program, comm.rank, "task-timeout", v["task-timeout"], 0, 0.01);
+  const timeoutUnits =
+    v["task-timeout"] === undefined
+      ? undefined
+      : numberOption(program, comm.rank, "task-timeout", v["task-timeout"], 0, 0.01);
   const crashWorkers = rankList(program, comm.rank, "crash-workers", v["crash-workers"]);
   const slowWorkers = rankList(program, comm.rank, "slow-workers", v["slow-workers"]) ?? [];
   const options: WorkerOptions = {
@@ -84,10 +113,13 @@ export async function runFaultTolerantSalad(program: string, makeMaster: (comm: 
     seed: numberOption(program, comm.rank, "seed", v.seed, 1, 0),
     mayCrash: crashWorkers?.includes(comm.rank) ?? true,
     waitUnits: numberOption(program, comm.rank, "wait", v.wait, 1, 0.01),
-    slowFactor: slowWorkers.includes(comm.rank) ? numberOption(program, comm.rank, "slow-factor", v["slow-factor"], 10, 1) : 1,
+    slowFactor: slowWorkers.includes(comm.rank)
+      ? numberOption(program, comm.rank, "slow-factor", v["slow-factor"], 10, 1)
+      : 1,
   };
   if (comm.rank === 0) {
-    const silenceUnits = v.silence === undefined ? undefined : numberOption(program, comm.rank, "silence", v.silence, 0, 0.01);
+    const silenceUnits =
+      v.silence === undefined ? undefined : numberOption(program, comm.rank, "silence", v.silence, 0, 0.01);
     const code = await makeMaster(comm, { scale, timeoutUnits, silenceUnits, program }).run();
     await mpi.finalize();
     process.exitCode = code;

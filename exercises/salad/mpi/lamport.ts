@@ -5,7 +5,13 @@
 // the others' messages until every participant, this one included, has said bye. The vector clocks the
 // grader reads come from tsrun's trace (each event is an mpi.mark).
 import * as mpi from "tsmpi";
-import { LamportState, type LamportKind, type LamportMessage, type Outgoing, type RequestStamp } from "../lamport/algorithm.ts";
+import {
+  LamportState,
+  type LamportKind,
+  type LamportMessage,
+  type Outgoing,
+  type RequestStamp,
+} from "../lamport/algorithm.ts";
 
 export { before, type LamportKind, type LamportMessage, type RequestStamp } from "../lamport/algorithm.ts";
 

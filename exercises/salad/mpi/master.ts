@@ -31,11 +31,13 @@ export async function runMaster(comm: mpi.Intracomm, scale: number): Promise<voi
     } else if (status.tag === TAG_RESULT) {
       const { id, result } = message as ResultMessage;
       const task = tasksBeingDone.get(id);
-      if (!task) throw new Error(`receive_result: ${workerName(worker)} returned task ${id}, which is not being prepared`);
+      if (!task)
+        throw new Error(`receive_result: ${workerName(worker)} returned task ${id}, which is not being prepared`);
       tasksBeingDone.delete(id);
       console.log(`${result} reçue de ${workerName(worker)}`);
       console.log(preparedLine(task, workerName(worker)));
-      if (tasksToDo.length === 0 && tasksBeingDone.size === 0) saladReady(performance.now() - (startedAt ?? performance.now()), scale);
+      if (tasksToDo.length === 0 && tasksBeingDone.size === 0)
+        saladReady(performance.now() - (startedAt ?? performance.now()), scale);
     }
   }
 }
@@ -48,7 +50,12 @@ export function saladReady(ms: number, scale: number): void {
 }
 
 /** The program's time scale (--time-scale X, else TSMPI_SALAD_TIME_SCALE, else 1), or a one-line error and exit 2. */
-export function scaleOption(program: string, rank: number, value: string | undefined, timeScale: (v?: string) => number): number {
+export function scaleOption(
+  program: string,
+  rank: number,
+  value: string | undefined,
+  timeScale: (v?: string) => number,
+): number {
   try {
     return timeScale(value);
   } catch (err) {

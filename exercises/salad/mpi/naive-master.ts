@@ -10,7 +10,10 @@ import { saladReady } from "./master.ts";
 import type { FaultTolerantOptions } from "./ft-master-algorithm.ts";
 
 export class NaiveMaster {
-  constructor(readonly comm: mpi.Intracomm, readonly options: FaultTolerantOptions) {}
+  constructor(
+    readonly comm: mpi.Intracomm,
+    readonly options: FaultTolerantOptions,
+  ) {}
 
   async run(): Promise<number> {
     const tasks: Task[] = saladTasks();
@@ -23,7 +26,8 @@ export class NaiveMaster {
       const worker = status.source;
       if (status.tag === TAG_GIVE_TASK) {
         const task = tasks.pop() ?? null;
-        if (task) console.log(`${taskText(task)} envoyée en préparation à ${workerName(worker)} (reste ${tasks.length})`);
+        if (task)
+          console.log(`${taskText(task)} envoyée en préparation à ${workerName(worker)} (reste ${tasks.length})`);
         await this.comm.send(task, worker, TAG_TASK);
       } else if (status.tag === TAG_RESULT) {
         const { id, result } = message as ResultMessage;

@@ -20,7 +20,10 @@ const RECEIVE_SLICE_MS = 20;
 const POLL_MS = 2;
 
 /** A message from any worker within `ms`, or null: a receive with a timeout, built from probe and wait. */
-export async function recvWithin(comm: mpi.Intracomm, ms: number): Promise<{ source: number; tag: number; message: unknown } | null> {
+export async function recvWithin(
+  comm: mpi.Intracomm,
+  ms: number,
+): Promise<{ source: number; tag: number; message: unknown } | null> {
   const deadline = performance.now() + ms;
   const status = new mpi.Status();
   for (;;) {
@@ -38,9 +41,16 @@ export class TimeoutMaster {
   private readonly lastHeard = new Map<number, number>();
   private readonly stopped = new Set<number>();
 
-  constructor(readonly comm: mpi.Intracomm, readonly options: FaultTolerantOptions) {
+  constructor(
+    readonly comm: mpi.Intracomm,
+    readonly options: FaultTolerantOptions,
+  ) {
     const print = (line: string) => console.log(line);
-    this.book = new TaskBook(options, { print, error: (line) => process.stderr.write(`${line}\n`), saladReady: (ms) => saladReady(ms, options.scale) });
+    this.book = new TaskBook(options, {
+      print,
+      error: (line) => process.stderr.write(`${line}\n`),
+      saladReady: (ms) => saladReady(ms, options.scale),
+    });
   }
 
   async run(): Promise<number> {
@@ -51,7 +61,8 @@ export class TimeoutMaster {
       if (received) {
         this.lastHeard.set(received.source, performance.now());
         if (received.tag === TAG_GIVE_TASK) await this.giveTask(received.source);
-        else if (received.tag === TAG_RESULT) this.book.result(received.source, received.message as ResultMessage, performance.now());
+        else if (received.tag === TAG_RESULT)
+          this.book.result(received.source, received.message as ResultMessage, performance.now());
       }
       // SOLUTION BEGIN: re-queue overdue tasks; stop when every worker not yet stopped has been silent too long
       this.requeueOverdue();
@@ -72,7 +83,9 @@ export class TimeoutMaster {
   }
 
   private giveUp(): number {
-    return this.book.giveUp(`every worker has been silent for more than ${(this.silenceLimitMs() / 1000).toFixed(1)} s: presumed dead`);
+    return this.book.giveUp(
+      `every worker has been silent for more than ${(this.silenceLimitMs() / 1000).toFixed(1)} s: presumed dead`,
+    );
   }
 
   private async giveTask(worker: number): Promise<void> {
@@ -83,6 +96,7 @@ export class TimeoutMaster {
   }
 
   private requeueOverdue(): void {
-    for (const { worker, why } of this.book.overdue(performance.now())) this.book.requeue(worker, why, `${workerName(worker)} ne répond plus : `);
+    for (const { worker, why } of this.book.overdue(performance.now()))
+      this.book.requeue(worker, why, `${workerName(worker)} ne répond plus : `);
   }
 }

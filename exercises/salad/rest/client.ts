@@ -40,9 +40,12 @@ async function main(): Promise<void> {
     const created = values.tasks
       ? await untilAnswered(() => requestJson(values.tasks!, "POST", "/tasks", body), poll, patienceMs, log)
       : await call("POST", "/orders", body);
-    if (created.status !== 201) throw new Error(`the order was refused (${created.status}): ${created.body?.error ?? "?"}`);
+    if (created.status !== 201)
+      throw new Error(`the order was refused (${created.status}): ${created.body?.error ?? "?"}`);
     id = String(created.body?.id);
-    log(`commande passée : ${created.body?.tasks ?? created.body?.fruits} fruits${values.tasks ? " (au service des tâches)" : ""}`);
+    log(
+      `commande passée : ${created.body?.tasks ?? created.body?.fruits} fruits${values.tasks ? " (au service des tâches)" : ""}`,
+    );
   }
   log(`ORDER ${id}`);
   let known = !values.tasks; // left at the task service: unknown to the master until it takes the list
@@ -50,13 +53,18 @@ async function main(): Promise<void> {
   for (;;) {
     const answer = await call("GET", `/orders/${encodeURIComponent(id)}`);
     if (answer.status === 404 && !known) {
-      if (Date.now() > takenBy) throw new Error(`the master has not taken order ${id} from the task service in ${values.patience} s: is it started with --tasks ${values.tasks}, and does a worker ask for work?`);
+      if (Date.now() > takenBy)
+        throw new Error(
+          `the master has not taken order ${id} from the task service in ${values.patience} s: is it started with --tasks ${values.tasks}, and does a worker ask for work?`,
+        );
       await sleep(poll);
       continue;
     }
     known = true;
-    if (answer.status === 404) throw new Error(`order ${id} is unknown to the server (404): it was never accepted, or the server lost it`);
-    if (answer.status !== 200) throw new Error(`GET /orders/${id} answered ${answer.status}: ${answer.body?.error ?? "?"}`);
+    if (answer.status === 404)
+      throw new Error(`order ${id} is unknown to the server (404): it was never accepted, or the server lost it`);
+    if (answer.status !== 200)
+      throw new Error(`GET /orders/${id} answered ${answer.status}: ${answer.body?.error ?? "?"}`);
     const order = answer.body as unknown as Order;
     if (order.status === "ready") {
       for (const task of order.tasks) log(`PREPARED ${task.id} ${task.fruit} by ${task.prepared_by}`);

@@ -19,7 +19,9 @@ export async function requestJson(base: string, method: string, path: string, bo
     });
   } catch (err) {
     const cause = (err as { cause?: NodeJS.ErrnoException }).cause;
-    throw new ServerUnreachable(`${base} did not answer ${method} ${path} (${cause?.code ?? cause?.message ?? (err as Error).message})`);
+    throw new ServerUnreachable(
+      `${base} did not answer ${method} ${path} (${cause?.code ?? cause?.message ?? (err as Error).message})`,
+    );
   }
   const text = await res.text();
   let parsed: unknown;
@@ -29,7 +31,10 @@ export async function requestJson(base: string, method: string, path: string, bo
     parsed = { error: text };
   }
   const isObject = typeof parsed === "object" && parsed !== null && !Array.isArray(parsed);
-  return { status: res.status, body: isObject ? (parsed as Record<string, unknown>) : parsed === undefined ? undefined : { value: parsed } };
+  return {
+    status: res.status,
+    body: isObject ? (parsed as Record<string, unknown>) : parsed === undefined ? undefined : { value: parsed },
+  };
 }
 
 export class ServerUnreachable extends Error {}
@@ -40,7 +45,12 @@ export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve
  * Runs `attempt` until it gets an HTTP answer. While the server is unreachable, waits `pollMs` and tries
  * again, for at most `patienceMs` in a row; says once per outage that it is waiting.
  */
-export async function untilAnswered<T>(attempt: () => Promise<T>, pollMs: number, patienceMs: number, log: (line: string) => void): Promise<T> {
+export async function untilAnswered<T>(
+  attempt: () => Promise<T>,
+  pollMs: number,
+  patienceMs: number,
+  log: (line: string) => void,
+): Promise<T> {
   let outageStart: number | undefined;
   for (;;) {
     try {
@@ -49,8 +59,10 @@ export async function untilAnswered<T>(attempt: () => Promise<T>, pollMs: number
       return answer;
     } catch (err) {
       if (!(err instanceof ServerUnreachable)) throw err;
-      outageStart ??= (log(`server unreachable, retrying for up to ${patienceMs / 1000} s: ${err.message}`), Date.now());
-      if (Date.now() - outageStart > patienceMs) throw new Error(`gave up after ${patienceMs / 1000} s: ${err.message}. Is the server running?`, { cause: err });
+      outageStart ??=
+        (log(`server unreachable, retrying for up to ${patienceMs / 1000} s: ${err.message}`), Date.now());
+      if (Date.now() - outageStart > patienceMs)
+        throw new Error(`gave up after ${patienceMs / 1000} s: ${err.message}. Is the server running?`, { cause: err });
       await sleep(pollMs);
     }
   }

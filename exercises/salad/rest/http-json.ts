@@ -4,7 +4,10 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 
 export class HttpError extends Error {
-  constructor(readonly status: number, message: string) {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
     super(message);
     this.name = "HttpError";
   }
@@ -58,11 +61,17 @@ export async function readJson(req: IncomingMessage, limit: number): Promise<unk
 /** The body as an object, or HttpError 400 saying what was expected. */
 export function asObject(body: unknown, what: string): Record<string, unknown> {
   if (body === undefined) return {};
-  if (typeof body !== "object" || body === null || Array.isArray(body)) throw new HttpError(400, `${what} must be a JSON object`);
+  if (typeof body !== "object" || body === null || Array.isArray(body))
+    throw new HttpError(400, `${what} must be a JSON object`);
   return body as Record<string, unknown>;
 }
 
-export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+export function sendJson(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
   if (res.headersSent) return;
   const text = body === undefined ? "" : JSON.stringify(body);
   res.writeHead(status, {

@@ -49,7 +49,8 @@ function requireString(body: Record<string, unknown>, field: string): string {
   }
   // Names go into log lines a grader parses: a newline would let a client forge READY/TOTAL lines.
   // eslint-disable-next-line no-control-regex -- control characters are exactly what this refuses
-  if (/[\u0000-\u001f\u007f]/.test(value)) throw new HttpError(400, `"${field}" must not contain control characters (newlines, tabs, …)`);
+  if (/[\u0000-\u001f\u007f]/.test(value))
+    throw new HttpError(400, `"${field}" must not contain control characters (newlines, tabs, …)`);
   return value;
 }
 
@@ -61,14 +62,20 @@ export function orderTasks(body: Record<string, unknown>): Task[] {
     throw new HttpError(400, `"fruits" must be an array of 1 to ${MAX_FRUITS} fruit names`);
   }
   return fruits.map((fruit, id) => {
-    if (typeof fruit !== "string" || !Object.hasOwn(FRUIT_UNITS, fruit)) { // not "constructor", "toString", …
+    if (typeof fruit !== "string" || !Object.hasOwn(FRUIT_UNITS, fruit)) {
+      // not "constructor", "toString", …
       throw new HttpError(400, `unknown fruit ${JSON.stringify(fruit)}; known: ${Object.keys(FRUIT_UNITS).join(", ")}`);
     }
     return { id, fruit, units: FRUIT_UNITS[fruit] };
   });
 }
 
-type Route = (config: ServerConfig, req: http.IncomingMessage, res: http.ServerResponse, param: string) => Promise<void>;
+type Route = (
+  config: ServerConfig,
+  req: http.IncomingMessage,
+  res: http.ServerResponse,
+  param: string,
+) => Promise<void>;
 
 const postOrder: Route = async ({ store, maxBody, log }, req, res) => {
   const tasks = orderTasks(asObject(await readJson(req, maxBody), "an order"));
@@ -103,7 +110,9 @@ const postResult: Route = async ({ store, maxBody, log }, req, res) => {
   if (outcome.outcome === "unknown") throw new HttpError(404, `no task ${body.task} in order ${JSON.stringify(order)}`);
   if (outcome.outcome === "duplicate") {
     log(`DUPLICATE ${order} ${body.task} from ${worker}, already prepared by ${outcome.preparedBy}`);
-    return sendJson(res, 409, { error: `task ${body.task} of order ${order} was already prepared by ${outcome.preparedBy}` });
+    return sendJson(res, 409, {
+      error: `task ${body.task} of order ${order} was already prepared by ${outcome.preparedBy}`,
+    });
   }
   log(`RESULT ${order} ${body.task} ${outcome.fruit} by ${worker}`);
   if (outcome.orderReady) log(`READY ${order}`);
@@ -129,7 +138,10 @@ export function handleRequest(config: ServerConfig, req: http.IncomingMessage, r
     const handler = route.methods[req.method ?? ""];
     if (!handler) {
       res.setHeader("allow", Object.keys(route.methods).join(", "));
-      throw new HttpError(405, `${req.method} is not allowed on ${path} (allowed: ${Object.keys(route.methods).join(", ")})`);
+      throw new HttpError(
+        405,
+        `${req.method} is not allowed on ${path} (allowed: ${Object.keys(route.methods).join(", ")})`,
+      );
     }
     let param: string;
     try {

@@ -30,7 +30,12 @@ export { handleRequest, orderTasks, type ServerConfig } from "./routes.ts";
 /** Starts the HTTP server; resolves with the port once it accepts connections. */
 export type Handler = (config: ServerConfig, req: http.IncomingMessage, res: http.ServerResponse) => void;
 
-export function startServer(config: ServerConfig, port: number, handler: Handler = handleRequest, host = DEFAULT_HOST): Promise<{ server: http.Server; port: number }> {
+export function startServer(
+  config: ServerConfig,
+  port: number,
+  handler: Handler = handleRequest,
+  host = DEFAULT_HOST,
+): Promise<{ server: http.Server; port: number }> {
   const server = http.createServer((req, res) => handler(config, req, res));
   server.on("clientError", (err: NodeJS.ErrnoException, socket) => {
     if (socket.writable) socket.end("HTTP/1.1 400 Bad Request\r\nconnection: close\r\ncontent-length: 0\r\n\r\n");
@@ -69,11 +74,13 @@ export async function runServer(argv: string[], parts: ServerParts = {}): Promis
     strict: true,
   });
   const port = Number(values.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be 0..65535, got "${values.port}"`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new Error(`--port must be 0..65535, got "${values.port}"`);
   const leaseUnits = Number(values["lease-units"]);
   if (!(leaseUnits > 0)) throw new Error(`--lease-units must be a positive number, got "${values["lease-units"]}"`);
   const maxBody = Number(values["max-body"]);
-  if (!Number.isInteger(maxBody) || maxBody < 64) throw new Error(`--max-body must be an integer ≥ 64 bytes, got "${values["max-body"]}"`);
+  if (!Number.isInteger(maxBody) || maxBody < 64)
+    throw new Error(`--max-body must be an integer ≥ 64 bytes, got "${values["max-body"]}"`);
   const scale = timeScale(values["time-scale"]);
   let store: OrderStore;
   try {
@@ -83,10 +90,18 @@ export async function runServer(argv: string[], parts: ServerParts = {}): Promis
   }
   const log = (line: string) => console.log(line);
   log(`REQUEUED ${store.requeueInProgress()} tasks in progress at the last stop`);
-  const config: ServerConfig = { store, leaseMs: Math.max(50, leaseUnits * scale * 1000), maxBody, log, taskService: values.tasks };
+  const config: ServerConfig = {
+    store,
+    leaseMs: Math.max(50, leaseUnits * scale * 1000),
+    maxBody,
+    log,
+    taskService: values.tasks,
+  };
   const host = checkHost(values.host!);
   const { port: actual } = await startServer(config, port, parts.handler, host).catch((err: NodeJS.ErrnoException) => {
-    throw new Error(`cannot listen on ${host}:${port}: ${err.code ?? err.message}${err.code === "EADDRINUSE" ? ". Another server is running there? Try --port 0" : ""}`);
+    throw new Error(
+      `cannot listen on ${host}:${port}: ${err.code ?? err.message}${err.code === "EADDRINUSE" ? ". Another server is running there? Try --port 0" : ""}`,
+    );
   });
   log(`salad master on http://${reachableHost(host)}:${actual} (orders in ${values.db})`);
   const note = loopbackNote(host);

@@ -70,12 +70,16 @@ export class OrderStore {
 
   /** Tasks that were in progress when the server last stopped go back to the queue; returns how many. */
   requeueInProgress(): number {
-    return this.db.prepare("UPDATE tasks SET state = 'todo', worker = NULL, lease_until = NULL WHERE state = 'doing'").run().changes;
+    return this.db
+      .prepare("UPDATE tasks SET state = 'todo', worker = NULL, lease_until = NULL WHERE state = 'doing'")
+      .run().changes;
   }
 
   /** Records a new order with its tasks (id: the task service's, or a new one); once this returns, the order survives any stop. */
   createOrder(tasks: Task[], now: number, id: string = randomUUID()): string {
-    const insertTask = this.db.prepare("INSERT INTO tasks (order_id, task_id, fruit, units, state) VALUES (?, ?, ?, ?, 'todo')");
+    const insertTask = this.db.prepare(
+      "INSERT INTO tasks (order_id, task_id, fruit, units, state) VALUES (?, ?, ?, ?, 'todo')",
+    );
     this.db.transaction(() => {
       this.db.prepare("INSERT INTO orders (id, created_at) VALUES (?, ?)").run(id, now);
       for (const t of tasks) insertTask.run(id, t.id, t.fruit, t.units);
@@ -110,9 +114,13 @@ export class OrderStore {
       if (!task) return { outcome: "unknown" };
       if (task.state === "done") return { outcome: "duplicate", preparedBy: task.prepared_by ?? "?" };
       this.db
-        .prepare("UPDATE tasks SET state = 'done', prepared_by = ?, result = ?, lease_until = NULL WHERE order_id = ? AND task_id = ?")
+        .prepare(
+          "UPDATE tasks SET state = 'done', prepared_by = ?, result = ?, lease_until = NULL WHERE order_id = ? AND task_id = ?",
+        )
         .run(worker, result, orderId, taskId);
-      const left = this.db.prepare("SELECT COUNT(*) AS n FROM tasks WHERE order_id = ? AND state != 'done'").get(orderId) as { n: number };
+      const left = this.db
+        .prepare("SELECT COUNT(*) AS n FROM tasks WHERE order_id = ? AND state != 'done'")
+        .get(orderId) as { n: number };
       if (left.n === 0) this.db.prepare("UPDATE orders SET ready_at = ? WHERE id = ?").run(now, orderId);
       return { outcome: "accepted", fruit: task.fruit, orderReady: left.n === 0 };
     })();
@@ -120,14 +128,20 @@ export class OrderStore {
 
   getOrder(id: string): Order | undefined {
     const order = this.db.prepare("SELECT id, created_at, ready_at FROM orders WHERE id = ?").get(id) as
-      | { id: string; created_at: number; ready_at: number | null }
-      | undefined;
+      { id: string; created_at: number; ready_at: number | null } | undefined;
     if (!order) return undefined;
     const tasks = this.db
-      .prepare("SELECT task_id AS id, fruit, units, state, worker, prepared_by, result FROM tasks WHERE order_id = ? ORDER BY task_id")
+      .prepare(
+        "SELECT task_id AS id, fruit, units, state, worker, prepared_by, result FROM tasks WHERE order_id = ? ORDER BY task_id",
+      )
       .all(id) as TaskRow[];
     const ready = order.ready_at !== null;
-    return { ...order, status: ready ? "ready" : "pending", elapsed_ms: ready ? order.ready_at! - order.created_at : null, tasks };
+    return {
+      ...order,
+      status: ready ? "ready" : "pending",
+      elapsed_ms: ready ? order.ready_at! - order.created_at : null,
+      tasks,
+    };
   }
 
   close(): void {

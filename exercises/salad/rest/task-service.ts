@@ -18,7 +18,10 @@ import { checkHost, hostOption, loopbackNote, reachableHost } from "../listen-ho
 import { asObject, HttpError, readJson, sendError, sendJson } from "./http-json.ts";
 import { orderTasks } from "./routes.ts";
 
-export interface TaskList { id: string; fruits: string[] }
+export interface TaskList {
+  id: string;
+  fruits: string[];
+}
 
 /** The waiting lists, in SQLite; `takeAll` hands them out and forgets them in one transaction. */
 export class TaskLists {
@@ -26,7 +29,9 @@ export class TaskLists {
   constructor(path: string) {
     this.db = new Database(path);
     this.db.pragma("journal_mode = WAL");
-    this.db.exec("CREATE TABLE IF NOT EXISTS lists (seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL, fruits TEXT NOT NULL)");
+    this.db.exec(
+      "CREATE TABLE IF NOT EXISTS lists (seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL, fruits TEXT NOT NULL)",
+    );
   }
   add(fruits: string[]): string {
     const id = randomUUID();
@@ -36,7 +41,10 @@ export class TaskLists {
   takeAll(): TaskList[] {
     // SOLUTION BEGIN: hand out every waiting list in the order they came, and forget them, in one transaction
     return this.db.transaction(() => {
-      const rows = this.db.prepare("SELECT id, fruits FROM lists ORDER BY seq").all() as Array<{ id: string; fruits: string }>;
+      const rows = this.db.prepare("SELECT id, fruits FROM lists ORDER BY seq").all() as Array<{
+        id: string;
+        fruits: string;
+      }>;
       this.db.prepare("DELETE FROM lists").run();
       return rows.map((r) => ({ id: r.id, fruits: JSON.parse(r.fruits) as string[] }));
     })();
@@ -48,7 +56,13 @@ export class TaskLists {
   }
 }
 
-function handle(lists: TaskLists, maxBody: number, log: (line: string) => void, req: http.IncomingMessage, res: http.ServerResponse): void {
+function handle(
+  lists: TaskLists,
+  maxBody: number,
+  log: (line: string) => void,
+  req: http.IncomingMessage,
+  res: http.ServerResponse,
+): void {
   const run = async () => {
     const path = new URL(req.url ?? "/", "http://localhost").pathname;
     if (path !== "/tasks" && path !== "/tasks/") throw new HttpError(404, `no such resource ${path}`);
@@ -71,16 +85,27 @@ function handle(lists: TaskLists, maxBody: number, log: (line: string) => void, 
 
 /** The program: options, the lists' database, and the HTTP service until stopped. */
 export async function runTaskService(argv: string[]): Promise<void> {
-  const { values } = parseArgs({ args: argv, strict: true, options: { port: { type: "string", default: "8001" }, ...hostOption, db: { type: "string", default: "salad-tasks.db" } } });
+  const { values } = parseArgs({
+    args: argv,
+    strict: true,
+    options: {
+      port: { type: "string", default: "8001" },
+      ...hostOption,
+      db: { type: "string", default: "salad-tasks.db" },
+    },
+  });
   const port = Number(values.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be 0..65535, got "${values.port}"`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new Error(`--port must be 0..65535, got "${values.port}"`);
   const host = checkHost(values.host!);
   const lists = new TaskLists(values.db!);
   const log = (line: string) => console.log(line);
   const server = http.createServer((req, res) => handle(lists, 16384, log, req, res));
-  await new Promise<void>((resolve, reject) => server.once("error", reject).listen(port, host, () => resolve())).catch((err: NodeJS.ErrnoException) => {
-    throw new Error(`cannot listen on ${host}:${port}: ${err.code ?? err.message}`);
-  });
+  await new Promise<void>((resolve, reject) => server.once("error", reject).listen(port, host, () => resolve())).catch(
+    (err: NodeJS.ErrnoException) => {
+      throw new Error(`cannot listen on ${host}:${port}: ${err.code ?? err.message}`);
+    },
+  );
   const actual = (server.address() as { port: number }).port;
   log(`TASK SERVICE http://${reachableHost(host)}:${actual} (lists in ${values.db})`);
   const note = loopbackNote(host);

@@ -27,7 +27,8 @@ async function main(): Promise<void> {
   const scale = timeScale(values["time-scale"]);
   const patienceMs = Number(values.patience) * 1000;
   if (!(patienceMs > 0)) throw new Error(`--patience must be a positive number of seconds, got "${values.patience}"`);
-  if (values.prep !== "fruit" && values.prep !== "random") throw new Error(`--prep is fruit or random, got "${values.prep}"`);
+  if (values.prep !== "fruit" && values.prep !== "random")
+    throw new Error(`--prep is fruit or random, got "${values.prep}"`);
   const seed = Number(values.seed);
   if (!Number.isInteger(seed)) throw new Error(`--seed must be a whole number, got "${values.seed}"`);
   const random = mulberry32(seed);
@@ -40,13 +41,21 @@ async function main(): Promise<void> {
   log(`pulling tasks from ${base}`);
   // SOLUTION BEGIN: loop forever: POST /tasks/next (204: nothing yet, wait `poll` ms), log the task, prepare it for unitsFor(task) units, POST /tasks/result, log whether it was taken
   for (;;) {
-    const next = await untilAnswered(() => requestJson(base, "POST", "/tasks/next", { worker: name }), poll, patienceMs, log);
+    const next = await untilAnswered(
+      () => requestJson(base, "POST", "/tasks/next", { worker: name }),
+      poll,
+      patienceMs,
+      log,
+    );
     if (next.status === 204) {
       await sleep(poll);
       continue;
     }
     if (next.status !== 200) throw new Error(`POST /tasks/next answered ${next.status}: ${next.body?.error ?? "?"}`);
-    const { order, task } = next.body as unknown as { order: string; task: { id: number; fruit: string; units: number } };
+    const { order, task } = next.body as unknown as {
+      order: string;
+      task: { id: number; fruit: string; units: number };
+    };
     log(`1 ${task.fruit} à préparer reçue (order ${order}, task ${task.id})`);
     const units = unitsFor(task);
     log(`PREP ${task.id} ${units.toFixed(2)}`);

@@ -53,7 +53,9 @@ export class MasterService {
     this.log(`1 ${held.task.fruit} préparée reçue de ${worker} (${result})`);
     this.log(preparedLine(held.task, String(worker)));
     if (this.chain) {
-      const { block, attempts } = this.chain.add(JSON.stringify({ task: held.task.id, fruit: held.task.fruit, by: String(worker), result }));
+      const { block, attempts } = this.chain.add(
+        JSON.stringify({ task: held.task.id, fruit: held.task.fruit, by: String(worker), result }),
+      );
       this.log(blockLine(this.chain.blocks.length - 1, block, attempts));
       if (this.isDone()) this.log(verdictLine(this.chain.verify(), this.chain.blocks.length));
     }
@@ -79,22 +81,35 @@ export interface MasterParts {
 export async function runMaster(argv: string[], parts: MasterParts = {}): Promise<void> {
   const { values } = parseArgs({
     args: argv,
-    options: { port: { type: "string", default: "18861" }, ...hostOption, "time-scale": { type: "string" }, difficulty: { type: "string" } },
+    options: {
+      port: { type: "string", default: "18861" },
+      ...hostOption,
+      "time-scale": { type: "string" },
+      difficulty: { type: "string" },
+    },
     strict: true,
   });
   const port = Number(values.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be 0..65535, got "${values.port}"`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new Error(`--port must be 0..65535, got "${values.port}"`);
   const host = checkHost(values.host!);
   const scale = timeScale(values["time-scale"]);
   const log = (line: string) => console.log(line);
   let stop: (elapsedMs: number) => void = () => {};
   const difficulty = values.difficulty === undefined ? undefined : Number(values.difficulty);
-  if (difficulty !== undefined && !(Number.isInteger(difficulty) && difficulty >= 0 && difficulty <= 6)) throw new Error(`--difficulty must be a whole number from 0 to 6, got "${values.difficulty}"`);
+  if (difficulty !== undefined && !(Number.isInteger(difficulty) && difficulty >= 0 && difficulty <= 6))
+    throw new Error(`--difficulty must be a whole number from 0 to 6, got "${values.difficulty}"`);
   const chain = difficulty === undefined ? undefined : new Chain(difficulty);
   const makeService = parts.makeService ?? ((tasks, log, onReady) => new MasterService(tasks, log, onReady, chain));
   const service = makeService(saladTasks(), log, (ms) => stop(ms));
-  const server = await (parts.serve ?? serveRpc)(service, { host, port, onRefused: (name) => log(`REFUSED ${name}`) }).catch((err: NodeJS.ErrnoException) => {
-    throw new Error(`cannot listen on ${host}:${port}: ${err.code ?? err.message}${err.code === "EADDRINUSE" ? ". Another master is running there? Try --port 0" : ""}`);
+  const server = await (parts.serve ?? serveRpc)(service, {
+    host,
+    port,
+    onRefused: (name) => log(`REFUSED ${name}`),
+  }).catch((err: NodeJS.ErrnoException) => {
+    throw new Error(
+      `cannot listen on ${host}:${port}: ${err.code ?? err.message}${err.code === "EADDRINUSE" ? ". Another master is running there? Try --port 0" : ""}`,
+    );
   });
   stop = (ms) => {
     log("\nLa salade est prête ! Bonne dégustation !");

@@ -10,7 +10,10 @@ import { pack, unpack } from "msgpackr";
 export type RpcErrorCode = "NOT_EXPOSED" | "BAD_REQUEST" | "METHOD_FAILED" | "CONNECTION_FAILED" | "CONNECTION_CLOSED";
 
 export class RpcError extends Error {
-  constructor(readonly code: RpcErrorCode, message: string) {
+  constructor(
+    readonly code: RpcErrorCode,
+    message: string,
+  ) {
     super(message);
     this.name = "RpcError";
   }
@@ -69,7 +72,11 @@ function decodeRequest(data: Uint8Array): Request {
 }
 
 /** The answer frame to one request frame: runs the exposed method it names, or says why not. */
-export async function answerFrame(service: object, data: Uint8Array, onRefused?: (name: string) => void): Promise<Uint8Array> {
+export async function answerFrame(
+  service: object,
+  data: Uint8Array,
+  onRefused?: (name: string) => void,
+): Promise<Uint8Array> {
   let id = -1;
   let reply: object;
   try {

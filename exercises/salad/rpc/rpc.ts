@@ -25,7 +25,11 @@ export interface ServeOptions {
 /** Serves `service`'s exposed methods on ws://host:port (port 0 = any free port). */
 export function serveRpc(service: object, options: ServeOptions = {}): Promise<RpcServer> {
   // maxPayload: ws accepts 100 MiB messages by default; calls and results here are small.
-  const wss = new WebSocketServer({ host: options.host ?? "127.0.0.1", port: options.port ?? 0, maxPayload: 1024 * 1024 });
+  const wss = new WebSocketServer({
+    host: options.host ?? "127.0.0.1",
+    port: options.port ?? 0,
+    maxPayload: 1024 * 1024,
+  });
   wss.on("connection", (socket) => {
     socket.on("message", (data: Buffer) => void answer(socket, data));
     socket.on("error", () => socket.terminate());
@@ -94,7 +98,8 @@ export function connectRpc(url: string): Promise<RpcConnection> {
     });
   };
   const root = new Proxy({} as RpcConnection["root"], {
-    get: (_target, prop) => (typeof prop === "string" && prop !== "then" ? (...args: unknown[]) => call(prop, ...args) : undefined),
+    get: (_target, prop) =>
+      typeof prop === "string" && prop !== "then" ? (...args: unknown[]) => call(prop, ...args) : undefined,
   });
   return new Promise((resolve, reject) => {
     socket.once("open", () => {
@@ -102,7 +107,12 @@ export function connectRpc(url: string): Promise<RpcConnection> {
       resolve({ call, root, closed, close: () => socket.close() });
     });
     socket.once("error", (err: NodeJS.ErrnoException) => {
-      reject(new RpcError("CONNECTION_FAILED", `cannot connect to ${url}: ${err.code ?? err.message}. Is the server running?`));
+      reject(
+        new RpcError(
+          "CONNECTION_FAILED",
+          `cannot connect to ${url}: ${err.code ?? err.message}. Is the server running?`,
+        ),
+      );
     });
   });
 }

@@ -8,7 +8,12 @@ import { prepare, timeScale, type Task } from "../fruits.ts";
 import { connectRpc, RpcError, type RpcConnection } from "./rpc.ts";
 
 /** The handout's loop: ask, prepare, send, until the master answers "no task". Returns the fruit count. */
-export async function runWorker(conn: RpcConnection, name: string, scale: number, log: (line: string) => void): Promise<number> {
+export async function runWorker(
+  conn: RpcConnection,
+  name: string,
+  scale: number,
+  log: (line: string) => void,
+): Promise<number> {
   // SOLUTION BEGIN: ask the master for a task (give_task), log it, prepare it, log and send the result (receive_result), until give_task answers null; return how many were prepared
   // STARTER: return 0;
   let done = 0;

@@ -12,7 +12,8 @@ export const listenHostOption = {
   alias: "host",
   type: "string",
   default: LOOPBACK,
-  describe: "local address to listen on (--bind is the same option); default 127.0.0.1: this machine only; 0.0.0.0: every interface, reachable from other machines",
+  describe:
+    "local address to listen on (--bind is the same option); default 127.0.0.1: this machine only; 0.0.0.0: every interface, reachable from other machines",
 } as const;
 
 /** The note to print after the listening line, or "" when other machines can connect already. */

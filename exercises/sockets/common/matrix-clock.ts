@@ -45,7 +45,7 @@ export function causalOrder<T extends Stamped>(arrived: T[]): { delivered: T[]; 
   let clock: MatrixClock = {};
   const waiting = [...arrived];
   const delivered: T[] = [];
-  for (let i = 0; i < waiting.length; ) {
+  for (let i = 0; i < waiting.length;) {
     if (deliverable(clock, waiting[i])) {
       clock = merge(clock, waiting[i].clock);
       delivered.push(...waiting.splice(i, 1));

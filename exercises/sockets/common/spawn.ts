@@ -52,7 +52,8 @@ export function spawnMembers(defaultProgram: string, members: Member[]): Promise
       prefixLines(child, member.label);
       child.on("exit", (code, signal) => {
         if (code !== 0 && signal !== "SIGTERM") {
-          if (worst === 0) console.error(`[${member.label}] stopped (${signal ?? `exit code ${code}`}); stopping the others`);
+          if (worst === 0)
+            console.error(`[${member.label}] stopped (${signal ?? `exit code ${code}`}); stopping the others`);
           worst = 1;
           stopAll();
         }

@@ -5,7 +5,7 @@
 // time, and the bytes each pair of ranks exchanged as a matrix with the busiest pairs listed).
 /* global TsmpiRender */
 /* exported TsmpiPanels */
- 
+
 var TsmpiPanels = (function () {
   "use strict";
   const R = TsmpiRender;
@@ -17,8 +17,10 @@ var TsmpiPanels = (function () {
     const out = [];
     let line = "";
     for (const word of String(text).split(" ")) {
-      if (line && line.length + 1 + word.length > max) { out.push(line); line = word; }
-      else line = line ? line + " " + word : word;
+      if (line && line.length + 1 + word.length > max) {
+        out.push(line);
+        line = word;
+      } else line = line ? line + " " + word : word;
     }
     if (line) out.push(line);
     return out;
@@ -54,10 +56,31 @@ var TsmpiPanels = (function () {
       const a = at.get(e.from);
       const b = at.get(e.to);
       if (!a || !b) continue;
-      const attrs = { class: "graph-edge" + (e.cycle ? " cycle" : ""), "marker-end": e.cycle ? "url(#head-wait)" : "url(#head)", "data-from": e.from, "data-to": e.to };
+      const attrs = {
+        class: "graph-edge" + (e.cycle ? " cycle" : ""),
+        "marker-end": e.cycle ? "url(#head-wait)" : "url(#head)",
+        "data-from": e.from,
+        "data-to": e.to,
+      };
       if (a === b) {
         const y0 = a.y - a.h / 2;
-        attrs.d = "M" + (a.x - 20) + " " + y0 + " C" + (a.x - 40) + " " + (y0 - 44) + " " + (a.x + 40) + " " + (y0 - 44) + " " + (a.x + 20) + " " + (y0 - 2);
+        attrs.d =
+          "M" +
+          (a.x - 20) +
+          " " +
+          y0 +
+          " C" +
+          (a.x - 40) +
+          " " +
+          (y0 - 44) +
+          " " +
+          (a.x + 40) +
+          " " +
+          (y0 - 44) +
+          " " +
+          (a.x + 20) +
+          " " +
+          (y0 - 2);
       } else {
         const p = border(a, b.x, b.y);
         const q = border(b, a.x, a.y);
@@ -68,7 +91,16 @@ var TsmpiPanels = (function () {
     for (const b of boxes) {
       const g = n("g", { class: "graph-node" + (b.node.dashed ? " dashed" : ""), "data-rank": b.node.rank });
       g.kids.push(n("rect", { x: b.x - b.w / 2, y: b.y - b.h / 2, width: b.w, height: b.h, rx: 5 }));
-      b.node.lines.forEach((l, i) => g.kids.push(n("text", { x: b.x - b.w / 2 + 8, y: b.y - b.h / 2 + 17 + i * LINE, class: i === 0 ? "node-title" : "" }, [], l)));
+      b.node.lines.forEach((l, i) =>
+        g.kids.push(
+          n(
+            "text",
+            { x: b.x - b.w / 2 + 8, y: b.y - b.h / 2 + 17 + i * LINE, class: i === 0 ? "node-title" : "" },
+            [],
+            l,
+          ),
+        ),
+      );
       root.kids.push(g);
     }
     let y = cy + ry + maxH / 2 + 28;
@@ -83,7 +115,8 @@ var TsmpiPanels = (function () {
   function border(b, x, y) {
     const dx = x - b.x;
     const dy = y - b.y;
-    const t = Math.min(dx ? b.w / 2 / Math.abs(dx) : Infinity, dy ? b.h / 2 / Math.abs(dy) : Infinity) + 6 / Math.hypot(dx, dy);
+    const t =
+      Math.min(dx ? b.w / 2 / Math.abs(dx) : Infinity, dy ? b.h / 2 / Math.abs(dy) : Infinity) + 6 / Math.hypot(dx, dy);
     return [b.x + dx * t, b.y + dy * t];
   }
 
@@ -95,8 +128,14 @@ var TsmpiPanels = (function () {
     const left = 78;
     const barW = Math.max(100, Math.min(width - left - 200, 700));
     const total = Math.max(1e-9, ...data.shares.map((s) => s.compute + s.communication + s.blocked));
-    const kinds = [["compute", "computing"], ["communication", "communicating"], ["blocked", "blocked (waiting for another rank)"]];
-    root.kids.push(n("text", { x: 8, y: 16, class: "panel-title" }, [], "Where the time went (from init to each rank's end)"));
+    const kinds = [
+      ["compute", "computing"],
+      ["communication", "communicating"],
+      ["blocked", "blocked (waiting for another rank)"],
+    ];
+    root.kids.push(
+      n("text", { x: 8, y: 16, class: "panel-title" }, [], "Where the time went (from init to each rank's end)"),
+    );
     let lx = left;
     for (const [k, name] of kinds) {
       root.kids.push(n("rect", { x: lx, y: 26, width: 12, height: 10, class: "share " + k }));
@@ -108,13 +147,44 @@ var TsmpiPanels = (function () {
       root.kids.push(n("text", { x: 8, y: y + 11, class: "rank-label" }, [], "rank " + s.rank));
       let x = left;
       const sum = s.compute + s.communication + s.blocked;
-      const tip = "rank " + s.rank + ": computing " + ms(s.compute) + ", communicating " + ms(s.communication) + ", blocked " + ms(s.blocked) + " (" + (sum ? Math.round((100 * s.blocked) / sum) : 0) + " % blocked)";
+      const tip =
+        "rank " +
+        s.rank +
+        ": computing " +
+        ms(s.compute) +
+        ", communicating " +
+        ms(s.communication) +
+        ", blocked " +
+        ms(s.blocked) +
+        " (" +
+        (sum ? Math.round((100 * s.blocked) / sum) : 0) +
+        " % blocked)";
       for (const [k] of kinds) {
         const w = (s[k] / total) * barW;
-        if (w > 0) root.kids.push(n("rect", { x: x, y: y, width: w, height: 14, class: "share " + k, "data-rank": s.rank, "data-kind": k, "data-ms": s[k].toFixed(3), "data-tip": tip }));
+        if (w > 0)
+          root.kids.push(
+            n("rect", {
+              x: x,
+              y: y,
+              width: w,
+              height: 14,
+              class: "share " + k,
+              "data-rank": s.rank,
+              "data-kind": k,
+              "data-ms": s[k].toFixed(3),
+              "data-tip": tip,
+            }),
+          );
         x += w;
       }
-      root.kids.push(n("text", { x: x + 6, y: y + 11, class: "share-text" }, [], ms(sum) + ", " + (sum ? Math.round((100 * s.blocked) / sum) : 0) + " % blocked"));
+      root.kids.push(
+        n(
+          "text",
+          { x: x + 6, y: y + 11, class: "share-text" },
+          [],
+          ms(sum) + ", " + (sum ? Math.round((100 * s.blocked) / sum) : 0) + " % blocked",
+        ),
+      );
     });
     return { root: root, height: 46 + data.shares.length * 20 + 6 };
   }
@@ -127,24 +197,55 @@ var TsmpiPanels = (function () {
     const left = 60;
     const top = 44;
     const max = Math.max(1, ...data.bytes.flat());
-    root.kids.push(n("text", { x: 8, y: 16, class: "panel-title" }, [], "Bytes sent (row: from rank, column: to rank)"));
+    root.kids.push(
+      n("text", { x: 8, y: 16, class: "panel-title" }, [], "Bytes sent (row: from rank, column: to rank)"),
+    );
     for (let r = 0; r < np; r++) {
       if (np <= 16 || r % Math.ceil(np / 16) === 0) {
-        root.kids.push(n("text", { x: left - 6, y: top + r * cell + cell / 2 + 4, "text-anchor": "end" }, [], String(r)));
-        root.kids.push(n("text", { x: left + r * cell + cell / 2, y: top - 6, "text-anchor": "middle" }, [], String(r)));
+        root.kids.push(
+          n("text", { x: left - 6, y: top + r * cell + cell / 2 + 4, "text-anchor": "end" }, [], String(r)),
+        );
+        root.kids.push(
+          n("text", { x: left + r * cell + cell / 2, y: top - 6, "text-anchor": "middle" }, [], String(r)),
+        );
       }
       for (let c = 0; c < np; c++) {
         const b = data.bytes[r][c];
         const shade = b ? 0.12 + 0.88 * Math.sqrt(b / max) : 0;
-        root.kids.push(n("rect", { x: left + c * cell, y: top + r * cell, width: cell - 1, height: cell - 1, class: "cell", "fill-opacity": shade.toFixed(3), "data-from": r, "data-to": c, "data-bytes": b, "data-tip": "rank " + r + " → rank " + c + ": " + R.bytes(b) }));
+        root.kids.push(
+          n("rect", {
+            x: left + c * cell,
+            y: top + r * cell,
+            width: cell - 1,
+            height: cell - 1,
+            class: "cell",
+            "fill-opacity": shade.toFixed(3),
+            "data-from": r,
+            "data-to": c,
+            "data-bytes": b,
+            "data-tip": "rank " + r + " → rank " + c + ": " + R.bytes(b),
+          }),
+        );
       }
     }
     const pairs = [];
-    for (let r = 0; r < np; r++) for (let c = 0; c < np; c++) if (data.bytes[r][c]) pairs.push([r, c, data.bytes[r][c]]);
+    for (let r = 0; r < np; r++)
+      for (let c = 0; c < np; c++) if (data.bytes[r][c]) pairs.push([r, c, data.bytes[r][c]]);
     pairs.sort((a, b) => b[2] - a[2]);
     const lx = left + np * cell + 24;
     root.kids.push(n("text", { x: lx, y: top + 10, class: "panel-title" }, [], "busiest pairs"));
-    pairs.slice(0, 8).forEach((p, i) => root.kids.push(n("text", { x: lx, y: top + 28 + i * LINE, class: "pair" }, [], "rank " + p[0] + " → rank " + p[1] + ": " + R.bytes(p[2]))));
+    pairs
+      .slice(0, 8)
+      .forEach((p, i) =>
+        root.kids.push(
+          n(
+            "text",
+            { x: lx, y: top + 28 + i * LINE, class: "pair" },
+            [],
+            "rank " + p[0] + " → rank " + p[1] + ": " + R.bytes(p[2]),
+          ),
+        ),
+      );
     if (!pairs.length) root.kids.push(n("text", { x: lx, y: top + 28 }, [], "no message"));
     return { root: root, height: Math.max(top + np * cell, top + 28 + Math.min(8, pairs.length) * LINE) + 8 };
   }

@@ -9,7 +9,7 @@
 // collision check on their boxes (monospace text, so a label's width is known without a browser): a label
 // that fits in no lane is left out (its text stays in the hover details).
 /* exported TsmpiRender */
- 
+
 var TsmpiRender = (function () {
   "use strict";
   const LEFT = 78;
@@ -45,8 +45,26 @@ var TsmpiRender = (function () {
   }
 
   function defs() {
-    const head = (id, color, size) => n("marker", { id: id, viewBox: "0 0 10 10", refX: 9, refY: 5, markerWidth: size, markerHeight: size, orient: "auto-start-reverse" }, [n("path", { d: "M0 0L10 5L0 10z", fill: color })]);
-    return n("defs", {}, [head("head", "#1f5fbf", 7), head("head-coll", "#9a7fd1", 6), head("head-lost", "#d62828", 7), head("head-wait", "#c92a2a", 6)]);
+    const head = (id, color, size) =>
+      n(
+        "marker",
+        {
+          id: id,
+          viewBox: "0 0 10 10",
+          refX: 9,
+          refY: 5,
+          markerWidth: size,
+          markerHeight: size,
+          orient: "auto-start-reverse",
+        },
+        [n("path", { d: "M0 0L10 5L0 10z", fill: color })],
+      );
+    return n("defs", {}, [
+      head("head", "#1f5fbf", 7),
+      head("head-coll", "#9a7fd1", 6),
+      head("head-lost", "#d62828", 7),
+      head("head-wait", "#c92a2a", 6),
+    ]);
   }
 
   /** The range the view fits to: from time zero (init done) to the end in wall time; every position in causal order. */
@@ -108,14 +126,18 @@ var TsmpiRender = (function () {
     const px = (value) => LEFT + ((value - v.lo) / (v.hi - v.lo)) * plot;
     const clampX = (x) => Math.max(LEFT, Math.min(width - right, x));
     const inView = (a, b) => Math.max(a, b) >= v.lo && Math.min(a, b) <= v.hi;
-    const lanes = (yy) => [yy - 8, yy + 17, yy - 21, yy + 30].filter((b) => b - LABEL_H > yy - rowH / 2 && b + 3 < yy + rowH / 2);
+    const lanes = (yy) =>
+      [yy - 8, yy + 17, yy - 21, yy + 30].filter((b) => b - LABEL_H > yy - rowH / 2 && b + 3 < yy + rowH / 2);
     const placer = Placer(LEFT, width - right);
     const root = n("g", { class: "diagram" });
     const add = (parent, node) => (node && parent.kids.push(node), node);
 
     const axis = add(root, n("g", { class: "axis" }));
     const span = v.hi - v.lo;
-    const step = v.axis === "time" ? niceStep(span, Math.max(2, Math.floor(plot / 110))) : Math.max(1, Math.ceil(niceStep(span, Math.max(2, Math.floor(plot / 60)))));
+    const step =
+      v.axis === "time"
+        ? niceStep(span, Math.max(2, Math.floor(plot / 110)))
+        : Math.max(1, Math.ceil(niceStep(span, Math.max(2, Math.floor(plot / 60)))));
     for (let k = Math.ceil(v.lo / step); k * step <= v.hi; k++) {
       const value = k * step;
       if (v.axis === "causal" && value < 1) continue;
@@ -128,13 +150,27 @@ var TsmpiRender = (function () {
     placer.reserve(0, 8, 4 + 12 * CHAR_W, 24);
     if (v.axis === "time" && inView(0, 0)) {
       add(axis, n("line", { class: "init-marker", x1: px(0), x2: px(0), y1: TOP - 10, y2: height - 12 }));
-      const folded = data.startup > 0 ? " (start-up " + formatMs(data.startup, data.startup >= 10 ? 1 : 0.1) + " folded)" : "";
-      add(axis, placer.place("init" + folded, px(0) + 3, [TOP - 4], { class: "label init", "data-tip": "time 0: every rank has returned from init" + (folded ? "; the " + formatMs(data.startup, 0.1) + " before it (starting node, connecting the ranks) is not shown" : "") }));
+      const folded =
+        data.startup > 0 ? " (start-up " + formatMs(data.startup, data.startup >= 10 ? 1 : 0.1) + " folded)" : "";
+      add(
+        axis,
+        placer.place("init" + folded, px(0) + 3, [TOP - 4], {
+          class: "label init",
+          "data-tip":
+            "time 0: every rank has returned from init" +
+            (folded
+              ? "; the " + formatMs(data.startup, 0.1) + " before it (starting node, connecting the ranks) is not shown"
+              : ""),
+        }),
+      );
     }
 
     const lines = add(root, n("g", { class: "ranks" }));
     for (const r of visible) {
-      add(lines, n("line", { class: "rank-line", x1: LEFT, x2: width - right, y1: y.get(r), y2: y.get(r), "data-rank": r }));
+      add(
+        lines,
+        n("line", { class: "rank-line", x1: LEFT, x2: width - right, y1: y.get(r), y2: y.get(r), "data-rank": r }),
+      );
       add(lines, n("text", { class: "rank-label", x: 8, y: y.get(r) + 4 }, [], "rank " + r));
       placer.reserve(6, y.get(r) - 9, 8 + 7 * CHAR_W, y.get(r) + 5);
     }
@@ -151,12 +187,42 @@ var TsmpiRender = (function () {
       const top = Math.min(...ys) - rowH * 0.3;
       const bottom = Math.max(...ys) + rowH * 0.3;
       const tip = collectiveTip(c);
-      add(bands, n("rect", { class: "coll", x: clampX(px(x0)), y: top, width: Math.max(3, clampX(px(x1)) - clampX(px(x0))), height: bottom - top, rx: 4, "data-tip": tip, "data-name": c.name, "data-group": ci }));
+      add(
+        bands,
+        n("rect", {
+          class: "coll",
+          x: clampX(px(x0)),
+          y: top,
+          width: Math.max(3, clampX(px(x1)) - clampX(px(x0))),
+          height: bottom - top,
+          rx: 4,
+          "data-tip": tip,
+          "data-name": c.name,
+          "data-group": ci,
+        }),
+      );
       for (const p of parts) {
         const a = px(val(p.t0, p.x0));
-        add(bands, n("line", { class: "coll-span", x1: clampX(a), x2: clampX(Math.max(a + 2, px(val(p.t1, p.x1)))), y1: y.get(p.rank), y2: y.get(p.rank), "data-tip": tip, "data-group": ci }));
+        add(
+          bands,
+          n("line", {
+            class: "coll-span",
+            x1: clampX(a),
+            x2: clampX(Math.max(a + 2, px(val(p.t1, p.x1)))),
+            y1: y.get(p.rank),
+            y2: y.get(p.rank),
+            "data-tip": tip,
+            "data-group": ci,
+          }),
+        );
       }
-      collLabels.push({ text: c.name + (c.root !== undefined ? "(root " + c.root + ")" : ""), x: clampX(px(x0)) + 2, yy: Math.min(...ys), tip: tip, group: ci });
+      collLabels.push({
+        text: c.name + (c.root !== undefined ? "(root " + c.root + ")" : ""),
+        x: clampX(px(x0)) + 2,
+        yy: Math.min(...ys),
+        tip: tip,
+        group: ci,
+      });
     });
 
     const bars = add(root, n("g", { class: "bars" }));
@@ -171,9 +237,30 @@ var TsmpiRender = (function () {
       const x0 = clampX(px(a));
       const x1 = clampX(Math.max(px(z), px(a) + 2));
       const label = b.call + (b.site ? " · " + fileLine(b.site) : "");
-      const tip = (b.open ? "still blocked when the job ended (" + data.outcome.kind + "): " : "blocked in ") + b.call + (b.site ? "\nat " + b.site : "") +
-        "\nfrom " + b.t0.toFixed(3) + " ms" + (b.open ? "" : " to " + b.t1.toFixed(3) + " ms (" + (b.t1 - b.t0).toFixed(3) + " ms)");
-      add(bars, n("rect", { class: "bar" + (b.open ? " open" : ""), x: x0, y: yy - 5, width: Math.max(2, x1 - x0), height: 10, rx: 2, "data-tip": tip, "data-rank": b.rank, "data-call": b.call, "data-site": b.site || "", "data-open": b.open ? "true" : "false" }));
+      const tip =
+        (b.open ? "still blocked when the job ended (" + data.outcome.kind + "): " : "blocked in ") +
+        b.call +
+        (b.site ? "\nat " + b.site : "") +
+        "\nfrom " +
+        b.t0.toFixed(3) +
+        " ms" +
+        (b.open ? "" : " to " + b.t1.toFixed(3) + " ms (" + (b.t1 - b.t0).toFixed(3) + " ms)");
+      add(
+        bars,
+        n("rect", {
+          class: "bar" + (b.open ? " open" : ""),
+          x: x0,
+          y: yy - 5,
+          width: Math.max(2, x1 - x0),
+          height: 10,
+          rx: 2,
+          "data-tip": tip,
+          "data-rank": b.rank,
+          "data-call": b.call,
+          "data-site": b.site || "",
+          "data-open": b.open ? "true" : "false",
+        }),
+      );
       if (b.open) {
         add(bars, n("rect", { class: "bar-end", x: x1 - 3, y: yy - 8, width: 3, height: 16, "data-tip": tip }));
         openEnds.set(b.rank, x1);
@@ -191,7 +278,25 @@ var TsmpiRender = (function () {
       shown++;
       const ends = { x1: px(a), y1: y.get(m.s), x2: px(b), y2: y.get(m.r) };
       const tip = messageTip(m);
-      add(arrows, n("line", Object.assign({ class: "msg" + (m.coll ? " coll-msg" : "") + (m.sync ? " sync" : ""), "marker-end": m.coll ? "url(#head-coll)" : "url(#head)", "data-tip": tip, "data-tag": m.tag, "data-from": m.s, "data-to": m.r, "data-index": i, "data-group": m.group === undefined ? "" : m.group }, ends)));
+      add(
+        arrows,
+        n(
+          "line",
+          Object.assign(
+            {
+              class: "msg" + (m.coll ? " coll-msg" : "") + (m.sync ? " sync" : ""),
+              "marker-end": m.coll ? "url(#head-coll)" : "url(#head)",
+              "data-tip": tip,
+              "data-tag": m.tag,
+              "data-from": m.s,
+              "data-to": m.r,
+              "data-index": i,
+              "data-group": m.group === undefined ? "" : m.group,
+            },
+            ends,
+          ),
+        ),
+      );
       add(arrows, n("line", Object.assign({ class: "hit", "data-tip": tip, "data-index": i }, ends)));
     });
     const lostLabels = [];
@@ -201,9 +306,48 @@ var TsmpiRender = (function () {
       if (!inView(a, a)) continue;
       const x1 = px(a);
       const x2 = clampX(Math.max(x1 + 36, px(val(u.ts, u.xs + 1))));
-      const tip = "never received: rank " + u.s + " → rank " + u.r + ", tag " + u.tag + ", " + bytes(u.size) + ", " + u.comm + (u.site ? "\nsent at " + u.site : "") + "\nit waited at rank " + u.r + " for a receive with this source and tag";
-      add(arrows, n("line", { class: "unmatched", x1: x1, y1: y.get(u.s), x2: x2, y2: y.get(u.r), "marker-end": "url(#head-lost)", "data-tip": tip, "data-tag": u.tag, "data-from": u.s, "data-to": u.r }));
-      lostLabels.push({ text: "tag " + u.tag + ", " + bytes(u.size) + " · never received" + (u.site ? " · sent at " + fileLine(u.site) : ""), x: x2 + 4, yy: y.get(u.r), tip: tip });
+      const tip =
+        "never received: rank " +
+        u.s +
+        " → rank " +
+        u.r +
+        ", tag " +
+        u.tag +
+        ", " +
+        bytes(u.size) +
+        ", " +
+        u.comm +
+        (u.site ? "\nsent at " + u.site : "") +
+        "\nit waited at rank " +
+        u.r +
+        " for a receive with this source and tag";
+      add(
+        arrows,
+        n("line", {
+          class: "unmatched",
+          x1: x1,
+          y1: y.get(u.s),
+          x2: x2,
+          y2: y.get(u.r),
+          "marker-end": "url(#head-lost)",
+          "data-tip": tip,
+          "data-tag": u.tag,
+          "data-from": u.s,
+          "data-to": u.r,
+        }),
+      );
+      lostLabels.push({
+        text:
+          "tag " +
+          u.tag +
+          ", " +
+          bytes(u.size) +
+          " · never received" +
+          (u.site ? " · sent at " + fileLine(u.site) : ""),
+        x: x2 + 4,
+        yy: y.get(u.r),
+        tip: tip,
+      });
     }
 
     const marks = add(root, n("g", { class: "marks" }));
@@ -213,7 +357,14 @@ var TsmpiRender = (function () {
       if (!inView(value, value)) continue;
       const cx = px(value);
       const cy = y.get(k.rank);
-      add(marks, n("path", { class: "mark", d: "M" + cx + " " + (cy - 7) + "l6 7l-6 7l-6 -7z", "data-tip": "mark: " + k.text + (k.site ? "\nat " + k.site : "") }));
+      add(
+        marks,
+        n("path", {
+          class: "mark",
+          d: "M" + cx + " " + (cy - 7) + "l6 7l-6 7l-6 -7z",
+          "data-tip": "mark: " + k.text + (k.site ? "\nat " + k.site : ""),
+        }),
+      );
     }
 
     if (data.deadlock) {
@@ -225,16 +376,60 @@ var TsmpiRender = (function () {
         const ya = y.get(e.from);
         const yb = y.get(e.to);
         const bulge = 16 + 10 * Math.abs(visible.indexOf(e.to) - visible.indexOf(e.from));
-        const d = e.from === e.to
-          ? "M" + xa + " " + (ya - 6) + " C" + (xa + 40) + " " + (ya - 30) + " " + (xa + 40) + " " + (ya + 30) + " " + (xa + 2) + " " + (ya + 7)
-          : "M" + (xa + 2) + " " + ya + " Q" + (Math.max(xa, xb) + bulge) + " " + (ya + yb) / 2 + " " + (xb + 4) + " " + (yb + (yb > ya ? -6 : 6));
-        add(edges, n("path", { class: "wait-edge", d: d, "marker-end": "url(#head-wait)", "data-from": e.from, "data-to": e.to, "data-tip": "rank " + e.from + " waits for rank " + e.to + (e.from === e.to ? " (itself)" : "") + ": a cycle in the wait-for graph, so none of them can continue" }));
+        const d =
+          e.from === e.to
+            ? "M" +
+              xa +
+              " " +
+              (ya - 6) +
+              " C" +
+              (xa + 40) +
+              " " +
+              (ya - 30) +
+              " " +
+              (xa + 40) +
+              " " +
+              (ya + 30) +
+              " " +
+              (xa + 2) +
+              " " +
+              (ya + 7)
+            : "M" +
+              (xa + 2) +
+              " " +
+              ya +
+              " Q" +
+              (Math.max(xa, xb) + bulge) +
+              " " +
+              (ya + yb) / 2 +
+              " " +
+              (xb + 4) +
+              " " +
+              (yb + (yb > ya ? -6 : 6));
+        add(
+          edges,
+          n("path", {
+            class: "wait-edge",
+            d: d,
+            "marker-end": "url(#head-wait)",
+            "data-from": e.from,
+            "data-to": e.to,
+            "data-tip":
+              "rank " +
+              e.from +
+              " waits for rank " +
+              e.to +
+              (e.from === e.to ? " (itself)" : "") +
+              ": a cycle in the wait-for graph, so none of them can continue",
+          }),
+        );
       }
     }
 
     // Labels last, most important first: still-blocked calls, unmatched messages, collectives, other waits.
     const labels = add(root, n("g", { class: "labels" }));
-    const put = (l, cls) => add(labels, placer.place(l.text, l.x, lanes(l.yy), { class: "label " + cls, "data-tip": l.tip }));
+    const put = (l, cls) =>
+      add(labels, placer.place(l.text, l.x, lanes(l.yy), { class: "label " + cls, "data-tip": l.tip }));
     for (const l of barLabels.filter((b) => b.open)) put(l, "bar-label open");
     for (const l of lostLabels) put(l, "lost");
     for (const l of collLabels) put(l, "coll-name");
@@ -243,24 +438,85 @@ var TsmpiRender = (function () {
   }
 
   function messageTip(m) {
-    return (m.coll ? "collective traffic" : "message") + ": rank " + m.s + " → rank " + m.r + ", tag " + m.tag + ", " + bytes(m.size) + ", " + m.comm +
-      (m.sync ? " (synchronous)" : "") + "\nsent at " + m.ts.toFixed(3) + " ms" + (m.siteS ? " by " + m.siteS : "") +
-      "\nreceived at " + m.tr.toFixed(3) + " ms" + (m.siteR ? " by " + m.siteR : "") + "\nid " + m.id;
+    return (
+      (m.coll ? "collective traffic" : "message") +
+      ": rank " +
+      m.s +
+      " → rank " +
+      m.r +
+      ", tag " +
+      m.tag +
+      ", " +
+      bytes(m.size) +
+      ", " +
+      m.comm +
+      (m.sync ? " (synchronous)" : "") +
+      "\nsent at " +
+      m.ts.toFixed(3) +
+      " ms" +
+      (m.siteS ? " by " + m.siteS : "") +
+      "\nreceived at " +
+      m.tr.toFixed(3) +
+      " ms" +
+      (m.siteR ? " by " + m.siteR : "") +
+      "\nid " +
+      m.id
+    );
   }
 
   function collectiveTip(c) {
-    return c.name + (c.root !== undefined ? " root=" + c.root : "") + (c.op ? " op=" + c.op : "") + " on " + c.comm + " (collective #" + c.seq + ", " + c.messages + " message" + (c.messages === 1 ? "" : "s") + " inside)\n" +
-      c.ranks.map((p) => "rank " + p.rank + ": " + p.t0.toFixed(3) + "–" + p.t1.toFixed(3) + " ms" + (p.site ? " at " + p.site : "")).join("\n");
+    return (
+      c.name +
+      (c.root !== undefined ? " root=" + c.root : "") +
+      (c.op ? " op=" + c.op : "") +
+      " on " +
+      c.comm +
+      " (collective #" +
+      c.seq +
+      ", " +
+      c.messages +
+      " message" +
+      (c.messages === 1 ? "" : "s") +
+      " inside)\n" +
+      c.ranks
+        .map(
+          (p) =>
+            "rank " + p.rank + ": " + p.t0.toFixed(3) + "–" + p.t1.toFixed(3) + " ms" + (p.site ? " at " + p.site : ""),
+        )
+        .join("\n")
+    );
   }
 
-  const escapeXml = (s) => String(s).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
+  const escapeXml = (s) =>
+    String(s).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
 
   /** The tree as SVG text. */
   function serialize(node) {
-    const attrs = Object.keys(node.attrs).map((k) => " " + k + '="' + escapeXml(typeof node.attrs[k] === "number" ? Math.round(node.attrs[k] * 100) / 100 : node.attrs[k]) + '"').join("");
+    const attrs = Object.keys(node.attrs)
+      .map(
+        (k) =>
+          " " +
+          k +
+          '="' +
+          escapeXml(typeof node.attrs[k] === "number" ? Math.round(node.attrs[k] * 100) / 100 : node.attrs[k]) +
+          '"',
+      )
+      .join("");
     const inner = (node.text !== undefined ? escapeXml(node.text) : "") + node.kids.map(serialize).join("");
     return "<" + node.tag + attrs + (inner ? ">" + inner + "</" + node.tag + ">" : "/>");
   }
 
-  return { CSS: CSS, LEFT: LEFT, CHAR_W: CHAR_W, n: n, defs: defs, extent: extent, diagram: diagram, serialize: serialize, Placer: Placer, bytes: bytes, fileLine: fileLine };
+  return {
+    CSS: CSS,
+    LEFT: LEFT,
+    CHAR_W: CHAR_W,
+    n: n,
+    defs: defs,
+    extent: extent,
+    diagram: diagram,
+    serialize: serialize,
+    Placer: Placer,
+    bytes: bytes,
+    fileLine: fileLine,
+  };
 })();

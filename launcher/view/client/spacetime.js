@@ -53,7 +53,16 @@
     const width = svg.clientWidth || 900;
     const count = state.ranks ? [...state.ranks].filter((r) => r < data.np).length : data.np;
     const rowH = Math.max(58, Math.min(80, (Math.max(window.innerHeight - 220, 260) - 46) / Math.max(1, count)));
-    const drawn = R.diagram(data, { axis: state.axis, lo: state.lo, hi: state.hi, width: width, rowH: rowH, ranks: state.ranks, tags: state.tags, showColl: state.showColl });
+    const drawn = R.diagram(data, {
+      axis: state.axis,
+      lo: state.lo,
+      hi: state.hi,
+      width: width,
+      rowH: rowH,
+      ranks: state.ranks,
+      tags: state.tags,
+      showColl: state.showColl,
+    });
     show(svg, drawn, width);
     svg.style.height = drawn.height + "px";
     document.getElementById("shown").textContent = drawn.shown + " of " + data.messages.length + " messages shown";
@@ -87,11 +96,15 @@
     schedule();
   }
 
-  svg.addEventListener("wheel", (ev) => {
-    ev.preventDefault();
-    const rect = svg.getBoundingClientRect();
-    zoom(Math.exp(ev.deltaY * 0.0015), ev.clientX - rect.left);
-  }, { passive: false });
+  svg.addEventListener(
+    "wheel",
+    (ev) => {
+      ev.preventDefault();
+      const rect = svg.getBoundingClientRect();
+      zoom(Math.exp(ev.deltaY * 0.0015), ev.clientX - rect.left);
+    },
+    { passive: false },
+  );
 
   let drag = null;
   svg.addEventListener("mousedown", (ev) => {
@@ -125,7 +138,8 @@
     const group = target.getAttribute("data-group");
     if (index) svg.querySelector('line.msg[data-index="' + index + '"]').classList.add("hover");
     else if (target.classList) target.classList.add("hover");
-    if (group && !index) for (const m of svg.querySelectorAll('line.msg[data-group="' + group + '"]')) m.classList.add("hover");
+    if (group && !index)
+      for (const m of svg.querySelectorAll('line.msg[data-group="' + group + '"]')) m.classList.add("hover");
   });
 
   const plotMiddle = () => R.LEFT + plotWidth() / 2;

@@ -53,7 +53,10 @@ export function expectConformance(report: CaseReport, knownFailures: readonly st
   expect(fixed, "known failures that now pass: remove them from the list").toEqual([]);
   expect(report.code, context).toBe(0);
   // a conformance program completes every request and receives every message: finalize has nothing to say
-  expect(report.stderr.split("\n").filter((l) => l.includes("warning")), "finalize warnings").toEqual([]);
+  expect(
+    report.stderr.split("\n").filter((l) => l.includes("warning")),
+    "finalize warnings",
+  ).toEqual([]);
 }
 
 export interface ConformanceFile {

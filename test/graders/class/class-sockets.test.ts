@@ -22,7 +22,10 @@ const IDS = ["1.1", "1.2", "S1", "S3"];
 const referenceServer = path.join(projectRoot, "exercises/sockets/tcp-server.ts");
 
 /** A grader fixture as a student's file: its imports of the exercises point into the student's folder. */
-const fixture = (name: string) => fs.readFileSync(path.join(projectRoot, "test/graders/fixtures", name), "utf8").replace(/\.\.\/\.\.\/\.\.\/\.\.\/exercises\/(sockets|salad)\//g, "./");
+const fixture = (name: string) =>
+  fs
+    .readFileSync(path.join(projectRoot, "test/graders/fixtures", name), "utf8")
+    .replace(/\.\.\/\.\.\/\.\.\/\.\.\/exercises\/(sockets|salad)\//g, "./");
 
 /** The hostile students' tcp-server.ts. */
 const hostile = (port: number): Record<string, string> => ({
@@ -38,12 +41,17 @@ let listener: net.Server;
 let result: ClassResult;
 let gitBefore = "";
 
-const gitStatus = () => execFileSync("git", ["status", "--porcelain", "--untracked-files=all"], { cwd: projectRoot, encoding: "utf8" });
+const gitStatus = () =>
+  execFileSync("git", ["status", "--porcelain", "--untracked-files=all"], { cwd: projectRoot, encoding: "utf8" });
 type Row = { student: string; exercise: string; seq: number; passed: number; what: string; message: string };
 const rows = (student: string, exercise: string): Row[] => {
   const db = new Database(path.join(out, "grades.sqlite"), { readonly: true });
   try {
-    return db.prepare("SELECT student, exercise, seq, passed, what, message FROM checks WHERE student = ? AND exercise = ? ORDER BY seq").all(student, exercise) as Row[];
+    return db
+      .prepare(
+        "SELECT student, exercise, seq, passed, what, message FROM checks WHERE student = ? AND exercise = ? ORDER BY seq",
+      )
+      .all(student, exercise) as Row[];
   } finally {
     db.close();
   }
@@ -51,7 +59,10 @@ const rows = (student: string, exercise: string): Row[] => {
 const status = (student: string, exercise: string) => {
   const db = new Database(path.join(out, "grades.sqlite"), { readonly: true });
   try {
-    return (db.prepare("SELECT status FROM submissions WHERE student = ? AND exercise = ?").get(student, exercise) as { status: string } | undefined)?.status;
+    return (
+      db.prepare("SELECT status FROM submissions WHERE student = ? AND exercise = ?").get(student, exercise) as
+        { status: string } | undefined
+    )?.status;
   } finally {
     db.close();
   }
@@ -65,77 +76,99 @@ function student(name: string, replace: Record<string, string>, remove: string[]
   for (const file of remove) fs.rmSync(path.join(folder, file));
 }
 
-describe.skipIf(!ready(commandRequirement("bwrap", "apt-get install -y bubblewrap")))("grading a class of socket and salad exercises in the sandbox", () => {
-  beforeAll(async () => {
-    listener = net.createServer((s) => {
-      connections.push(String(s.remoteAddress));
-      s.destroy();
+describe.skipIf(!ready(commandRequirement("bwrap", "apt-get install -y bubblewrap")))(
+  "grading a class of socket and salad exercises in the sandbox",
+  () => {
+    beforeAll(async () => {
+      listener = net.createServer((s) => {
+        connections.push(String(s.remoteAddress));
+        s.destroy();
+      });
+      await new Promise<void>((ok) => listener.listen(0, "127.0.0.1", ok));
+      const port = (listener.address() as net.AddressInfo).port;
+      const onlyTcp = ["sockets/udp-server.ts", "salad/master-worker.ts", "salad/counter-race.ts"];
+      student("correct", {});
+      student(
+        "wrong",
+        {
+          "sockets/tcp-server.ts": fixture("sockets/tcp-server-one-at-a-time.ts"),
+          "salad/master-worker.ts": fixture("salad/mw-gives-twice.ts"),
+        },
+        ["sockets/udp-server.ts", "salad/counter-race.ts"],
+      );
+      for (const [name, source] of Object.entries(hostile(port)))
+        student(name, { "sockets/tcp-server.ts": source }, onlyTcp);
+      fs.mkdirSync(path.join(classDir, "absent"));
+      fs.writeFileSync(path.join(classDir, "absent", "notes.txt"), "nothing handed in\n");
+      readableByEveryone(work); // the sandbox's unprivileged uid reads the submissions
+      gitBefore = gitStatus();
+      result = await gradeClass({ dir: classDir, ids: IDS, out, jobs: 2, limits: LIMITS, progress: false });
+    }, 900_000);
+
+    afterAll(() => {
+      listener?.close();
+      fs.rmSync(work, { recursive: true, force: true });
     });
-    await new Promise<void>((ok) => listener.listen(0, "127.0.0.1", ok));
-    const port = (listener.address() as net.AddressInfo).port;
-    const onlyTcp = ["sockets/udp-server.ts", "salad/master-worker.ts", "salad/counter-race.ts"];
-    student("correct", {});
-    student("wrong", { "sockets/tcp-server.ts": fixture("sockets/tcp-server-one-at-a-time.ts"), "salad/master-worker.ts": fixture("salad/mw-gives-twice.ts") }, ["sockets/udp-server.ts", "salad/counter-race.ts"]);
-    for (const [name, source] of Object.entries(hostile(port))) student(name, { "sockets/tcp-server.ts": source }, onlyTcp);
-    fs.mkdirSync(path.join(classDir, "absent"));
-    fs.writeFileSync(path.join(classDir, "absent", "notes.txt"), "nothing handed in\n");
-    readableByEveryone(work); // the sandbox's unprivileged uid reads the submissions
-    gitBefore = gitStatus();
-    result = await gradeClass({ dir: classDir, ids: IDS, out, jobs: 2, limits: LIMITS, progress: false });
-  }, 900_000);
 
-  afterAll(() => {
-    listener?.close();
-    fs.rmSync(work, { recursive: true, force: true });
-  });
+    it("grades every student: the reference passes every check of every id, the absent student has nothing submitted", () => {
+      expect(result.students).toEqual(["absent", "correct", "network", "reader", "wrong"]);
+      expect(result.errors, result.summary).toBe(0);
+      expect(result.graded).toBe(4 + 2 + 1 + 1);
+      for (const id of IDS) {
+        const checks = rows("correct", id);
+        expect(checks.length, id).toBeGreaterThan(0);
+        expect(checks.filter((c) => !c.passed).map((c) => `${id} ${c.what}: ${c.message}`)).toEqual([]);
+        expect(status("absent", id)).toBe("not submitted");
+      }
+      expect(status("network", "1.1")).toBe("not submitted");
+    });
 
-  it("grades every student: the reference passes every check of every id, the absent student has nothing submitted", () => {
-    expect(result.students).toEqual(["absent", "correct", "network", "reader", "wrong"]);
-    expect(result.errors, result.summary).toBe(0);
-    expect(result.graded).toBe(4 + 2 + 1 + 1);
-    for (const id of IDS) {
-      const checks = rows("correct", id);
-      expect(checks.length, id).toBeGreaterThan(0);
-      expect(checks.filter((c) => !c.passed).map((c) => `${id} ${c.what}: ${c.message}`)).toEqual([]);
-      expect(status("absent", id)).toBe("not submitted");
-    }
-    expect(status("network", "1.1")).toBe("not submitted");
-  });
+    it("fails the wrong student's broken TCP server and master-worker with the graders' messages", () => {
+      const tcp = rows("wrong", "1.2");
+      expect(
+        tcp.some((c) => !c.passed),
+        JSON.stringify(tcp),
+      ).toBe(true);
+      expect(tcp[0].passed).toBe(1); // one client at a time still serves the first client
+      const salad = rows("wrong", "S1");
+      expect(
+        salad.some((c) => !c.passed && /twice|more than once|once/.test(c.message)),
+        JSON.stringify(salad),
+      ).toBe(true);
+    });
 
-  it("fails the wrong student's broken TCP server and master-worker with the graders' messages", () => {
-    const tcp = rows("wrong", "1.2");
-    expect(tcp.some((c) => !c.passed), JSON.stringify(tcp)).toBe(true);
-    expect(tcp[0].passed).toBe(1); // one client at a time still serves the first client
-    const salad = rows("wrong", "S1");
-    expect(salad.some((c) => !c.passed && /twice|more than once|once/.test(c.message)), JSON.stringify(salad)).toBe(true);
-  });
+    it("keeps a server inside its job's network: the listener outside saw no connection and the student fails", () => {
+      expect(connections).toEqual([]);
+      const checks = rows("network", "1.2");
+      expect(checks[0].passed).toBe(0);
+      expect(checks[0].message).toContain("ECONNREFUSED");
+    });
 
-  it("keeps a server inside its job's network: the listener outside saw no connection and the student fails", () => {
-    expect(connections).toEqual([]);
-    const checks = rows("network", "1.2");
-    expect(checks[0].passed).toBe(0);
-    expect(checks[0].message).toContain("ECONNREFUSED");
-  });
+    it("hides the reference solutions from a server: the reader fails and nothing of the solution is in the results", () => {
+      const checks = rows("reader", "1.2");
+      expect(checks[0].passed).toBe(0);
+      expect(checks[0].message).toContain("ENOENT");
+      const solution = fs
+        .readFileSync(referenceServer, "utf8")
+        .split("\n")
+        .find((l) => l.includes("socketErrorText(") && l.length > 40)!;
+      expect(solution).toBeTruthy();
+      expect(fs.readFileSync(path.join(out, "grades.sqlite")).toString("utf8")).not.toContain(solution.trim());
+    });
 
-  it("hides the reference solutions from a server: the reader fails and nothing of the solution is in the results", () => {
-    const checks = rows("reader", "1.2");
-    expect(checks[0].passed).toBe(0);
-    expect(checks[0].message).toContain("ENOENT");
-    const solution = fs.readFileSync(referenceServer, "utf8").split("\n").find((l) => l.includes("socketErrorText(") && l.length > 40)!;
-    expect(solution).toBeTruthy();
-    expect(fs.readFileSync(path.join(out, "grades.sqlite")).toString("utf8")).not.toContain(solution.trim());
-  });
-
-  it("writes a CSV and an HTML report holding every student, leaves the project unchanged and no process behind", () => {
-    const csv = fs.readFileSync(path.join(out, "grades.csv"), "utf8").trim().split("\n");
-    expect(csv[0]).toBe("student,1.1,1.2,S3,S1");
-    expect(csv.slice(1).map((l) => l.split(",")[0])).toEqual(result.students);
-    expect(csv).toContain("correct,1.00,1.00,1.00,1.00");
-    expect(csv).toContain("absent,not submitted,not submitted,not submitted,not submitted");
-    const html = fs.readFileSync(path.join(out, "report.html"), "utf8");
-    for (const s of result.students) expect(html).toContain(`data-student="${s}"`);
-    expect(gitStatus()).toBe(gitBefore);
-    const left = execFileSync("ps", ["-e", "-o", "uid=,args="], { encoding: "utf8" }).split("\n").filter((l) => l.includes(classDir));
-    expect(left).toEqual([]);
-  });
-});
+    it("writes a CSV and an HTML report holding every student, leaves the project unchanged and no process behind", () => {
+      const csv = fs.readFileSync(path.join(out, "grades.csv"), "utf8").trim().split("\n");
+      expect(csv[0]).toBe("student,1.1,1.2,S3,S1");
+      expect(csv.slice(1).map((l) => l.split(",")[0])).toEqual(result.students);
+      expect(csv).toContain("correct,1.00,1.00,1.00,1.00");
+      expect(csv).toContain("absent,not submitted,not submitted,not submitted,not submitted");
+      const html = fs.readFileSync(path.join(out, "report.html"), "utf8");
+      for (const s of result.students) expect(html).toContain(`data-student="${s}"`);
+      expect(gitStatus()).toBe(gitBefore);
+      const left = execFileSync("ps", ["-e", "-o", "uid=,args="], { encoding: "utf8" })
+        .split("\n")
+        .filter((l) => l.includes(classDir));
+      expect(left).toEqual([]);
+    });
+  },
+);

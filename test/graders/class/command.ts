@@ -2,7 +2,14 @@
 // options, grades the class (index.ts) and prints the summary line; a clear error instead of a stack.
 import { ClassError, gradeClass, type ClassOptions } from "./index.ts";
 
-export async function gradeClassCommand(o: { dir: string; ids: string[]; out?: string; jobs?: number; np?: string; force?: boolean }): Promise<number> {
+export async function gradeClassCommand(o: {
+  dir: string;
+  ids: string[];
+  out?: string;
+  jobs?: number;
+  np?: string;
+  force?: boolean;
+}): Promise<number> {
   const np = o.np?.split(",").map(Number);
   if (np?.some((n) => !Number.isInteger(n) || n < 1)) {
     console.error(`grade: --np takes positive integers separated by commas, got "${o.np}"`);

@@ -29,17 +29,28 @@ function csvField(v: string): string {
 
 export function toCsv(t: ClassTable): string {
   const lines = [["student", ...t.exercises].map(csvField).join(",")];
-  for (const st of t.students) lines.push([st, ...t.exercises.map((ex) => score(t.cells.get(cellKey(st, ex))))].map(csvField).join(","));
+  for (const st of t.students)
+    lines.push([st, ...t.exercises.map((ex) => score(t.cells.get(cellKey(st, ex))))].map(csvField).join(","));
   return lines.join("\n") + "\n";
 }
 
-const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
+const escapeHtml = (s: string) =>
+  s.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
 
 function cellHtml(st: string, ex: string, s: Submission | undefined, index: number): string {
   const value = score(s);
   const passed = s?.checks.filter((c) => c.passed).length ?? 0;
   const total = s?.checks.length ?? 0;
-  const cls = !s || s.status === "not submitted" ? "absent" : s.status === "grader error" ? "error" : passed === total && total > 0 ? "pass" : passed > 0 ? "partial" : "fail";
+  const cls =
+    !s || s.status === "not submitted"
+      ? "absent"
+      : s.status === "grader error"
+        ? "error"
+        : passed === total && total > 0
+          ? "pass"
+          : passed > 0
+            ? "partial"
+            : "fail";
   const label = cls === "absent" ? "not submitted" : cls === "error" ? "grader error" : `${passed}/${total}`;
   return `<td><button class="cell ${cls}" data-cell="${index}" data-student="${escapeHtml(st)}" data-exercise="${escapeHtml(ex)}" data-score="${value}">${label}</button></td>`;
 }
@@ -48,7 +59,12 @@ function cellHtml(st: string, ex: string, s: Submission | undefined, index: numb
 function detailHtml(st: string, ex: string, s: Submission | undefined): string {
   const head = `<h2>${escapeHtml(st)} — ${escapeHtml(ex)}</h2>`;
   if (!s || s.status === "not submitted") return `${head}<p>not submitted</p>`;
-  const items = s.checks.map((c) => `<li class="${c.passed ? "ok" : "ko"}">${c.passed ? "PASS" : "FAIL"} ${escapeHtml(c.what)}${c.passed ? "" : `: ${escapeHtml(c.message)}`}${c.trace ? ` <a class="trace" href="${escapeHtml(c.trace)}">trace view</a>` : ""}</li>`).join("");
+  const items = s.checks
+    .map(
+      (c) =>
+        `<li class="${c.passed ? "ok" : "ko"}">${c.passed ? "PASS" : "FAIL"} ${escapeHtml(c.what)}${c.passed ? "" : `: ${escapeHtml(c.message)}`}${c.trace ? ` <a class="trace" href="${escapeHtml(c.trace)}">trace view</a>` : ""}</li>`,
+    )
+    .join("");
   return `${head}<ul>${items}</ul><pre class="feedback">${escapeHtml(s.feedback)}</pre>`;
 }
 

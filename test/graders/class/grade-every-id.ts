@@ -17,16 +17,29 @@ try {
   const dir = path.join(work, "class");
   referenceStudent(path.join(dir, "reference"));
   readableByEveryone(work);
-  const result = await gradeClass({ dir, ids, out: path.join(work, "out"), jobs: Number(process.env.JOBS ?? 2), progress: process.stderr.isTTY });
+  const result = await gradeClass({
+    dir,
+    ids,
+    out: path.join(work, "out"),
+    jobs: Number(process.env.JOBS ?? 2),
+    progress: process.stderr.isTTY,
+  });
   const db = new Database(path.join(work, "out", "grades.sqlite"), { readonly: true });
-  const rows = db.prepare("SELECT exercise, passed, what, message FROM checks ORDER BY exercise, seq").all() as { exercise: string; passed: number; what: string; message: string }[];
+  const rows = db.prepare("SELECT exercise, passed, what, message FROM checks ORDER BY exercise, seq").all() as {
+    exercise: string;
+    passed: number;
+    what: string;
+    message: string;
+  }[];
   db.close();
   let failed = 0;
   for (const id of result.exercises) {
     const mine = rows.filter((r) => r.exercise === id);
     const bad = mine.filter((r) => !r.passed);
     if (bad.length || !mine.length) failed++;
-    console.log(`${bad.length || !mine.length ? "FAIL" : "ok  "} ${id}: ${mine.length - bad.length}/${mine.length} checks${bad.map((r) => `\n     ✗ ${r.what}: ${r.message.slice(0, 300)}`).join("")}`);
+    console.log(
+      `${bad.length || !mine.length ? "FAIL" : "ok  "} ${id}: ${mine.length - bad.length}/${mine.length} checks${bad.map((r) => `\n     ✗ ${r.what}: ${r.message.slice(0, 300)}`).join("")}`,
+    );
   }
   console.log(result.summary);
   process.exitCode = failed ? 1 : 0;

@@ -43,15 +43,26 @@ function runWorker(task: GradingTask, slot: number, options: PoolOptions, sequen
   prepareJobDir(jobDir, uid);
   const link = ["traces", task.student, task.exercise].map(encodeURIComponent).join("/");
   const job: WorkerJob = {
-    id: task.exercise, program: task.program, studentDir: task.studentDir, jobDir, projectRoot, limits: options.limits, uid,
-    np: options.np, traceOut: path.join(options.outDir, "traces", task.student, task.exercise), traceLink: link, sandbox: options.sandbox,
+    id: task.exercise,
+    program: task.program,
+    studentDir: task.studentDir,
+    jobDir,
+    projectRoot,
+    limits: options.limits,
+    uid,
+    np: options.np,
+    traceOut: path.join(options.outDir, "traces", task.student, task.exercise),
+    traceLink: link,
+    sandbox: options.sandbox,
   };
   fs.rmSync(job.traceOut, { recursive: true, force: true });
   return new Promise((resolve) => {
     const worker = [process.execPath, "--import", "tsx", workerFile, JSON.stringify(job)];
     const command = options.sandbox ? [...ownNetwork(), ...worker] : worker;
     const child = spawn(command[0], command.slice(1), {
-      cwd: projectRoot, env: { ...process.env, TMPDIR: jobDir }, stdio: ["ignore", "ignore", "pipe", "pipe"],
+      cwd: projectRoot,
+      env: { ...process.env, TMPDIR: jobDir },
+      stdio: ["ignore", "ignore", "pipe", "pipe"],
     });
     let output = "";
     let stderr = "";
@@ -73,18 +84,36 @@ function runWorker(task: GradingTask, slot: number, options: PoolOptions, sequen
  */
 function ownNetwork(): string[] {
   const root = process.getuid?.() === 0;
-  return [bwrapCommand(), "--unshare-net", "--dev-bind", "/", "/", "--die-with-parent", ...(root ? ["--cap-add", "ALL"] : []), "--chdir", projectRoot, "--"];
+  return [
+    bwrapCommand(),
+    "--unshare-net",
+    "--dev-bind",
+    "/",
+    "/",
+    "--die-with-parent",
+    ...(root ? ["--cap-add", "ALL"] : []),
+    "--chdir",
+    projectRoot,
+    "--",
+  ];
 }
 
 /** The worker's error line and where it came from, rather than the last lines of a stack trace. */
 function whatWentWrong(stderr: string): string {
-  const lines = stderr.split("\n").map((l) => l.trim()).filter(Boolean);
+  const lines = stderr
+    .split("\n")
+    .map((l) => l.trim())
+    .filter(Boolean);
   const error = lines.findIndex((l) => /Error\b|error:/.test(l));
   return (error >= 0 ? lines.slice(error, error + 3) : lines.slice(-3)).join(" | ");
 }
 
 /** Runs every task, `jobs` at a time; calls `done` as each one ends (in completion order). */
-export async function runTasks(tasks: GradingTask[], options: PoolOptions, done: (task: GradingTask, outcome: TaskOutcome) => void): Promise<void> {
+export async function runTasks(
+  tasks: GradingTask[],
+  options: PoolOptions,
+  done: (task: GradingTask, outcome: TaskOutcome) => void,
+): Promise<void> {
   let next = 0;
   const slot = async (k: number) => {
     while (next < tasks.length) {

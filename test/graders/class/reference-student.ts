@@ -15,7 +15,8 @@ export function referenceStudent(folder: string, families = FAMILIES): void {
     if (!fs.existsSync(from)) continue;
     fs.mkdirSync(path.join(folder, family), { recursive: true });
     for (const entry of fs.readdirSync(from)) {
-      if (!LEFT_OUT.has(entry)) fs.cpSync(path.join(from, entry), path.join(folder, family, entry), { recursive: true });
+      if (!LEFT_OUT.has(entry))
+        fs.cpSync(path.join(from, entry), path.join(folder, family, entry), { recursive: true });
     }
   }
 }

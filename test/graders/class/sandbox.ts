@@ -28,7 +28,13 @@ export interface SandboxLimits {
   fileMiB: number;
 }
 
-export const DEFAULT_LIMITS: SandboxLimits = { wallSeconds: 120, cpuSeconds: 60, memoryMiB: 2048, processes: 1024, fileMiB: 64 };
+export const DEFAULT_LIMITS: SandboxLimits = {
+  wallSeconds: 120,
+  cpuSeconds: 60,
+  memoryMiB: 2048,
+  processes: 1024,
+  fileMiB: 64,
+};
 
 export interface SandboxSpec {
   projectRoot: string;
@@ -63,7 +69,20 @@ function prlimitPath(): string {
 const PROJECT_PARTS = ["package.json", "tsconfig.json", "node_modules", "runtime", "launcher"];
 
 function systemMounts(): string[] {
-  const args = ["--ro-bind", "/usr", "/usr", "--ro-bind", "/etc", "/etc", "--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp"];
+  const args = [
+    "--ro-bind",
+    "/usr",
+    "/usr",
+    "--ro-bind",
+    "/etc",
+    "/etc",
+    "--proc",
+    "/proc",
+    "--dev",
+    "/dev",
+    "--tmpfs",
+    "/tmp",
+  ];
   for (const dir of ["bin", "sbin", "lib", "lib32", "lib64"]) {
     const at = `/${dir}`;
     if (!fs.existsSync(at)) continue;
@@ -96,11 +115,29 @@ function moduleMounts(root: string, studentDir: string): string[] {
   const above = path.dirname(parent);
   const modules = path.join(root, "node_modules");
   if (!fs.existsSync(modules) || parent === studentDir) return [];
-  const args = ["--ro-bind", fs.realpathSync(modules), path.join(parent, "node_modules"), "--ro-bind", path.join(here, "student-root", "package.json"), path.join(parent, "package.json")];
+  const args = [
+    "--ro-bind",
+    fs.realpathSync(modules),
+    path.join(parent, "node_modules"),
+    "--ro-bind",
+    path.join(here, "student-root", "package.json"),
+    path.join(parent, "package.json"),
+  ];
   const dist = path.join(root, "dist");
   if (above === parent || !fs.existsSync(dist)) return args;
   const tsmpi = path.join(above, "node_modules", "tsmpi");
-  return [...args, "--ro-bind", path.join(root, "package.json"), path.join(tsmpi, "package.json"), "--ro-bind", fs.realpathSync(dist), path.join(tsmpi, "dist"), "--ro-bind", fs.realpathSync(modules), path.join(tsmpi, "node_modules")];
+  return [
+    ...args,
+    "--ro-bind",
+    path.join(root, "package.json"),
+    path.join(tsmpi, "package.json"),
+    "--ro-bind",
+    fs.realpathSync(dist),
+    path.join(tsmpi, "dist"),
+    "--ro-bind",
+    fs.realpathSync(modules),
+    path.join(tsmpi, "node_modules"),
+  ];
 }
 
 /**
@@ -108,26 +145,71 @@ function moduleMounts(root: string, studentDir: string): string[] {
  * the grader set on purpose for this program (`given`: a PATH with a fake command, an option).
  */
 function sandboxEnv(env: NodeJS.ProcessEnv, jobDir: string, given: NodeJS.ProcessEnv): string[] {
-  const keep = Object.entries(env).filter(([k, v]) => v !== undefined && (/^TSMPI_/.test(k) || ["LANG", "LC_ALL", "TZ", "NO_COLOR", "FORCE_COLOR"].includes(k)));
+  const keep = Object.entries(env).filter(
+    ([k, v]) =>
+      v !== undefined && (/^TSMPI_/.test(k) || ["LANG", "LC_ALL", "TZ", "NO_COLOR", "FORCE_COLOR"].includes(k)),
+  );
   const chosen = Object.entries(given).filter(([, v]) => v !== undefined);
-  const vars: [string, string][] = [["PATH", "/usr/local/bin:/usr/bin:/bin"], ["HOME", jobDir], ["TMPDIR", jobDir], ...(keep as [string, string][]), ...(chosen as [string, string][])];
+  const vars: [string, string][] = [
+    ["PATH", "/usr/local/bin:/usr/bin:/bin"],
+    ["HOME", jobDir],
+    ["TMPDIR", jobDir],
+    ...(keep as [string, string][]),
+    ...(chosen as [string, string][]),
+  ];
   return ["--clearenv", ...vars.flatMap(([k, v]) => ["--setenv", k, v])];
 }
 
 /** The command line that runs `cmd args` in the sandbox, in `cwd` (which must lie in the job directory). */
-export function sandboxCommand(spec: SandboxSpec, cmd: string, args: string[], env: NodeJS.ProcessEnv, cwd: string, given: NodeJS.ProcessEnv = {}): { cmd: string; args: string[]; env: NodeJS.ProcessEnv } {
+export function sandboxCommand(
+  spec: SandboxSpec,
+  cmd: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  cwd: string,
+  given: NodeJS.ProcessEnv = {},
+): { cmd: string; args: string[]; env: NodeJS.ProcessEnv } {
   const { limits } = spec;
   // sharing the grader's network: no new session either, so that a signal to the process group (SIGSTOP
   // of a process a failure detector must suspect) reaches the program (callers start it detached anyway)
-  const namespaces = spec.shareNetwork ? ["--unshare-user-try", "--unshare-ipc", "--unshare-pid", "--unshare-uts", "--unshare-cgroup-try"] : ["--unshare-all", "--new-session"];
+  const namespaces = spec.shareNetwork
+    ? ["--unshare-user-try", "--unshare-ipc", "--unshare-pid", "--unshare-uts", "--unshare-cgroup-try"]
+    : ["--unshare-all", "--new-session"];
   const mib = (n: number) => String(n * 1024 * 1024);
-  const prlimit = [prlimitPath(), `--cpu=${limits.cpuSeconds}:${limits.cpuSeconds + 5}`, `--data=${mib(limits.memoryMiB)}`, `--nproc=${limits.processes}`, `--fsize=${mib(limits.fileMiB)}`, "--core=0", "--"];
-  const bwrap = [bwrapCommand(), ...namespaces, "--die-with-parent", "--hostname", os.hostname(), // the machine's name: graders compare processorName() with it
-    ...systemMounts(), ...projectMounts(spec.projectRoot),
-    "--ro-bind", spec.studentDir, spec.studentDir, ...moduleMounts(spec.projectRoot, spec.studentDir), "--bind", spec.jobDir, spec.jobDir,
+  const prlimit = [
+    prlimitPath(),
+    `--cpu=${limits.cpuSeconds}:${limits.cpuSeconds + 5}`,
+    `--data=${mib(limits.memoryMiB)}`,
+    `--nproc=${limits.processes}`,
+    `--fsize=${mib(limits.fileMiB)}`,
+    "--core=0",
+    "--",
+  ];
+  const bwrap = [
+    bwrapCommand(),
+    ...namespaces,
+    "--die-with-parent",
+    "--hostname",
+    os.hostname(), // the machine's name: graders compare processorName() with it
+    ...systemMounts(),
+    ...projectMounts(spec.projectRoot),
+    "--ro-bind",
+    spec.studentDir,
+    spec.studentDir,
+    ...moduleMounts(spec.projectRoot, spec.studentDir),
+    "--bind",
+    spec.jobDir,
+    spec.jobDir,
     ...exerciseFilesIn(spec.projectRoot, args, spec.studentDir),
-    ...sandboxEnv(env, spec.jobDir, given), "--chdir", cwd, "--"];
-  const drop = spec.uid !== undefined ? ["setpriv", `--reuid=${spec.uid}`, `--regid=${spec.uid}`, "--clear-groups", "--inh-caps=-all", "--"] : [];
+    ...sandboxEnv(env, spec.jobDir, given),
+    "--chdir",
+    cwd,
+    "--",
+  ];
+  const drop =
+    spec.uid !== undefined
+      ? ["setpriv", `--reuid=${spec.uid}`, `--regid=${spec.uid}`, "--clear-groups", "--inh-caps=-all", "--"]
+      : [];
   const all = ["timeout", "--kill-after=3", String(limits.wallSeconds), ...drop, ...bwrap, ...prlimit, cmd, ...args];
   // the sandbox's tools run with the grader's own environment (a PATH the grader gave the program, even
   // an empty one, applies inside only: --setenv above)
@@ -157,13 +239,19 @@ export function limitReason(limits: SandboxLimits, result: RunResult, sharedNetw
   if (result.ms >= limits.wallSeconds * 1000 - 500 && (result.code === 124 || result.code === 137 || result.signal)) {
     return `stopped at the sandbox's wall-time limit (${limits.wallSeconds} s): the program ran too long or never ended`;
   }
-  if (/SIGXCPU|CPU time limit/i.test(text) || result.signal === "SIGXCPU") return `stopped at the sandbox's CPU-time limit (${limits.cpuSeconds} s per process): a loop that never ends?`;
-  if (/allocation failed|out of memory|Cannot allocate|ENOMEM|SIGSEGV/i.test(text)) return `ran out of the sandbox's memory (${limits.memoryMiB} MiB per process)`;
-  if (/EAGAIN|Resource temporarily unavailable|fork: retry|Cannot fork/i.test(text)) return `reached the sandbox's process limit (${limits.processes} processes)`;
-  if (/EROFS|read-only file system/i.test(text)) return "tried to write outside its scratch directory (the project and the submission are read-only)";
+  if (/SIGXCPU|CPU time limit/i.test(text) || result.signal === "SIGXCPU")
+    return `stopped at the sandbox's CPU-time limit (${limits.cpuSeconds} s per process): a loop that never ends?`;
+  if (/allocation failed|out of memory|Cannot allocate|ENOMEM|SIGSEGV/i.test(text))
+    return `ran out of the sandbox's memory (${limits.memoryMiB} MiB per process)`;
+  if (/EAGAIN|Resource temporarily unavailable|fork: retry|Cannot fork/i.test(text))
+    return `reached the sandbox's process limit (${limits.processes} processes)`;
+  if (/EROFS|read-only file system/i.test(text))
+    return "tried to write outside its scratch directory (the project and the submission are read-only)";
   if (sharedNetwork) {
-    if (/ENETUNREACH|EAI_AGAIN|network is unreachable/i.test(text)) return "tried to reach another machine (the job's network holds only its own 127.0.0.1)";
-  } else if (/ENETUNREACH|ECONNREFUSED 127\.0\.0\.1|network is unreachable/i.test(text)) return "tried to use the network (the sandbox has none; ranks talk over Unix sockets)";
+    if (/ENETUNREACH|EAI_AGAIN|network is unreachable/i.test(text))
+      return "tried to reach another machine (the job's network holds only its own 127.0.0.1)";
+  } else if (/ENETUNREACH|ECONNREFUSED 127\.0\.0\.1|network is unreachable/i.test(text))
+    return "tried to use the network (the sandbox has none; ranks talk over Unix sockets)";
   return null;
 }
 
@@ -181,7 +269,12 @@ export function prepareJobDir(dir: string, uid?: number): void {
  */
 export function lendToSandbox(jobDir: string, mentioned: string[], uid: number): void {
   const me = process.getuid?.();
-  const entries = new Set(mentioned.flatMap((p) => p.split(":")).filter((p) => p.startsWith(jobDir + path.sep)).map((p) => path.join(jobDir, p.slice(jobDir.length + 1).split(path.sep)[0])));
+  const entries = new Set(
+    mentioned
+      .flatMap((p) => p.split(":"))
+      .filter((p) => p.startsWith(jobDir + path.sep))
+      .map((p) => path.join(jobDir, p.slice(jobDir.length + 1).split(path.sep)[0])),
+  );
   for (const entry of entries) {
     const stat = fs.lstatSync(entry, { throwIfNoEntry: false });
     if (stat?.isDirectory() && stat.uid === me) fs.lchownSync(entry, uid, uid);

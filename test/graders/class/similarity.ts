@@ -3,16 +3,21 @@
 // tokens (keywords and punctuation kept, every identifier "id", every literal "lit", comments dropped);
 // two files are compared by the Jaccard index of their sets of 6-token windows.
 
-const KEYWORDS = new Set(("await async break case catch class const continue default delete do else export extends false finally for " +
-  "function if import in instanceof let new null of return static super switch this throw true try typeof undefined var void while yield").split(" "));
+const KEYWORDS = new Set(
+  (
+    "await async break case catch class const continue default delete do else export extends false finally for " +
+    "function if import in instanceof let new null of return static super switch this throw true try typeof undefined var void while yield"
+  ).split(" "),
+);
 
-const TOKEN = /\/\/[^\n]*|\/\*[\s\S]*?\*\/|`(?:\\[\s\S]|[^`\\])*`|"(?:\\.|[^"\\\n])*"|'(?:\\.|[^'\\\n])*'|\d[\d_]*(?:\.\d+)?(?:e[+-]?\d+)?n?|0x[\da-f]+|[A-Za-z_$][\w$]*|[^\s\w]/giy;
+const TOKEN =
+  /\/\/[^\n]*|\/\*[\s\S]*?\*\/|`(?:\\[\s\S]|[^`\\])*`|"(?:\\.|[^"\\\n])*"|'(?:\\.|[^'\\\n])*'|\d[\d_]*(?:\.\d+)?(?:e[+-]?\d+)?n?|0x[\da-f]+|[A-Za-z_$][\w$]*|[^\s\w]/giy;
 
 /** The normalised tokens of a TypeScript source. */
 export function tokens(source: string): string[] {
   const out: string[] = [];
   TOKEN.lastIndex = 0;
-  for (let i = 0; i < source.length; ) {
+  for (let i = 0; i < source.length;) {
     if (/\s/.test(source[i])) {
       i++;
       continue;
@@ -61,7 +66,11 @@ export interface SimilarPair {
 }
 
 /** Pairs of students whose files for one exercise score at least `threshold`, most similar first. */
-export function similarPairs(exercise: string, files: { student: string; source: string }[], threshold = 0.9): SimilarPair[] {
+export function similarPairs(
+  exercise: string,
+  files: { student: string; source: string }[],
+  threshold = 0.9,
+): SimilarPair[] {
   const sets = files.map((f) => ({ student: f.student, w: windows(tokens(f.source)) }));
   const pairs: SimilarPair[] = [];
   for (let i = 0; i < sets.length; i++) {

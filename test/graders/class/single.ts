@@ -25,11 +25,15 @@ function readableByOthers(file: string): boolean {
 
 export function sandboxSingleProgram(grader: Grader, program: string): void {
   if (!hasBubblewrap()) {
-    console.error(`grade: warning: ${path.basename(program)} runs unsandboxed, as you, with your files and network in reach (install bubblewrap to sandbox it: ${BWRAP_INSTALL})`);
+    console.error(
+      `grade: warning: ${path.basename(program)} runs unsandboxed, as you, with your files and network in reach (install bubblewrap to sandbox it: ${BWRAP_INSTALL})`,
+    );
     return;
   }
   if (!tsrunGraders.includes(grader)) {
-    console.error(`grade: warning: the ${grader.id} grader starts ${path.basename(program)} outside the sandbox (a single run sandboxes only tsrun-run exercises; \`--class\` sandboxes every exercise)`);
+    console.error(
+      `grade: warning: the ${grader.id} grader starts ${path.basename(program)} outside the sandbox (a single run sandboxes only tsrun-run exercises; \`--class\` sandboxes every exercise)`,
+    );
     return;
   }
   const work = fs.mkdtempSync(path.join(os.tmpdir(), "tsmpi-grade-sandbox-"));
@@ -42,5 +46,16 @@ export function sandboxSingleProgram(grader: Grader, program: string): void {
   const jobDir = path.join(work, "job");
   prepareJobDir(jobDir, uid);
   process.env.TMPDIR = jobDir; // runMpi's scratch directories go there, inside the sandbox's reach
-  wrapInSandbox({ id: grader.id, program, studentDir: path.dirname(program), jobDir, projectRoot, limits: DEFAULT_LIMITS, uid, traceOut: "", traceLink: "", sandbox: true });
+  wrapInSandbox({
+    id: grader.id,
+    program,
+    studentDir: path.dirname(program),
+    jobDir,
+    projectRoot,
+    limits: DEFAULT_LIMITS,
+    uid,
+    traceOut: "",
+    traceLink: "",
+    sandbox: true,
+  });
 }

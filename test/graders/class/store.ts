@@ -39,36 +39,49 @@ export class GradeStore {
 
   /** The stored hash of a graded submission, to skip it when unchanged. */
   hashOf(student: string, exercise: string): string | undefined {
-    const row = this.db.prepare("SELECT hash FROM submissions WHERE student = ? AND exercise = ? AND status = 'graded'").get(student, exercise) as { hash: string } | undefined;
+    const row = this.db
+      .prepare("SELECT hash FROM submissions WHERE student = ? AND exercise = ? AND status = 'graded'")
+      .get(student, exercise) as { hash: string } | undefined;
     return row?.hash;
   }
 
   save(s: Submission): void {
     const tx = this.db.transaction(() => {
       this.db.prepare("DELETE FROM checks WHERE student = ? AND exercise = ?").run(s.student, s.exercise);
-      this.db.prepare("INSERT OR REPLACE INTO submissions VALUES (?, ?, ?, ?, ?, ?, ?)")
+      this.db
+        .prepare("INSERT OR REPLACE INTO submissions VALUES (?, ?, ?, ?, ?, ?, ?)")
         .run(s.student, s.exercise, s.status, s.hash, s.ms, s.feedback, new Date().toISOString());
       const insert = this.db.prepare("INSERT INTO checks VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
-      for (const [i, c] of s.checks.entries()) insert.run(s.student, s.exercise, i + 1, c.what, c.passed ? 1 : 0, c.message, c.ms, s.hash, c.trace ?? null);
+      for (const [i, c] of s.checks.entries())
+        insert.run(s.student, s.exercise, i + 1, c.what, c.passed ? 1 : 0, c.message, c.ms, s.hash, c.trace ?? null);
     });
     tx();
   }
 
   /** Every stored submission of these students and exercises, checks included. */
   load(students: string[], exercises: string[]): Submission[] {
-    const subs = this.db.prepare("SELECT * FROM submissions ORDER BY student, exercise").all() as Record<string, string | number>[];
+    const subs = this.db.prepare("SELECT * FROM submissions ORDER BY student, exercise").all() as Record<
+      string,
+      string | number
+    >[];
     const checks = this.db.prepare("SELECT * FROM checks WHERE student = ? AND exercise = ? ORDER BY seq");
-    return subs.filter((r) => students.includes(String(r.student)) && exercises.includes(String(r.exercise))).map((r) => ({
-      student: String(r.student),
-      exercise: String(r.exercise),
-      status: r.status as Status,
-      hash: String(r.hash),
-      ms: Number(r.duration_ms),
-      feedback: String(r.feedback),
-      checks: (checks.all(r.student, r.exercise) as Record<string, string | number | null>[]).map((c) => ({
-        what: String(c.what), passed: c.passed === 1, message: String(c.message), ms: Number(c.duration_ms), trace: c.trace === null ? undefined : String(c.trace),
-      })),
-    }));
+    return subs
+      .filter((r) => students.includes(String(r.student)) && exercises.includes(String(r.exercise)))
+      .map((r) => ({
+        student: String(r.student),
+        exercise: String(r.exercise),
+        status: r.status as Status,
+        hash: String(r.hash),
+        ms: Number(r.duration_ms),
+        feedback: String(r.feedback),
+        checks: (checks.all(r.student, r.exercise) as Record<string, string | number | null>[]).map((c) => ({
+          what: String(c.what),
+          passed: c.passed === 1,
+          message: String(c.message),
+          ms: Number(c.duration_ms),
+          trace: c.trace === null ? undefined : String(c.trace),
+        })),
+      }));
   }
 
   close(): void {

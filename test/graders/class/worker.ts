@@ -61,7 +61,12 @@ export function wrapInSandbox(job: WorkerJob, progress: Progress = newProgress()
     const inJob = cwd.startsWith(job.jobDir + path.sep) || cwd === job.jobDir;
     const where = inJob ? cwd : job.jobDir;
     if (job.uid !== undefined && inJob) fs.lchownSync(where, job.uid, job.uid);
-    if (job.uid !== undefined) lendToSandbox(job.jobDir, [...args, ...Object.values(given).filter((v): v is string => typeof v === "string")], job.uid);
+    if (job.uid !== undefined)
+      lendToSandbox(
+        job.jobDir,
+        [...args, ...Object.values(given).filter((v): v is string => typeof v === "string")],
+        job.uid,
+      );
     const wrapped = job.sandbox ? sandboxCommand(job, cmd, args, env, where, given) : { cmd, args, env };
     const done = (result: RunResult): RunResult => {
       const check = current();
@@ -116,11 +121,13 @@ export async function runJob(job: WorkerJob): Promise<WorkerResult> {
 /** The grader's lines as the student reads them, each FAIL line with the sandbox's reason. */
 function feedbackText(lines: string[], checks: CheckRow[]): string {
   let index = -1;
-  return lines.map((line) => {
-    if (!line.startsWith("--- ")) return line;
-    const row = checks[++index];
-    return line.startsWith("--- FAIL") && row && !row.passed ? `--- FAIL: ${row.message}` : line;
-  }).join("\n");
+  return lines
+    .map((line) => {
+      if (!line.startsWith("--- ")) return line;
+      const row = checks[++index];
+      return line.startsWith("--- FAIL") && row && !row.passed ? `--- FAIL: ${row.message}` : line;
+    })
+    .join("\n");
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(new URL(import.meta.url).pathname)) {

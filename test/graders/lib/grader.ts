@@ -48,7 +48,10 @@ export interface CheckResult {
 /** Runs named checks for one grader and records their outcome. */
 export class Checker {
   readonly results: CheckResult[] = [];
-  constructor(readonly id: string, private readonly out: (line: string) => void) {}
+  constructor(
+    readonly id: string,
+    private readonly out: (line: string) => void,
+  ) {}
 
   async check(what: string, body: () => Promise<string | void> | string | void): Promise<boolean> {
     this.out(`*** ${this.id} ${what}`);

@@ -37,7 +37,12 @@ export interface GradeResult {
 }
 
 export function exerciseEntry(title: string, checker: Checker): ExerciseEntry {
-  const checks = checker.results.map((r) => ({ name: r.what, passed: r.passed, message: r.detail, durationMs: r.durationMs }));
+  const checks = checker.results.map((r) => ({
+    name: r.what,
+    passed: r.passed,
+    message: r.detail,
+    durationMs: r.durationMs,
+  }));
   return {
     id: checker.id,
     title,
@@ -48,7 +53,13 @@ export function exerciseEntry(title: string, checker: Checker): ExerciseEntry {
   };
 }
 
-export function gradeResult(options: { program?: string; np?: number[]; started: Date; exercises: ExerciseEntry[]; error?: string }): GradeResult {
+export function gradeResult(options: {
+  program?: string;
+  np?: number[];
+  started: Date;
+  exercises: ExerciseEntry[];
+  error?: string;
+}): GradeResult {
   const { exercises } = options;
   return {
     format: RESULT_FORMAT,

@@ -28,8 +28,13 @@ export interface RunOptions {
  * Rewrites a command before it starts (class grading runs each student's processes in a sandbox).
  * `env` is the whole environment; `given` only what the grader set on purpose (a PATH, a variable).
  */
-export type CommandWrapper = (cmd: string, args: string[], env: NodeJS.ProcessEnv, cwd: string, given: NodeJS.ProcessEnv) =>
-  { cmd: string; args: string[]; env: NodeJS.ProcessEnv; done?: (result: RunResult) => RunResult };
+export type CommandWrapper = (
+  cmd: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  cwd: string,
+  given: NodeJS.ProcessEnv,
+) => { cmd: string; args: string[]; env: NodeJS.ProcessEnv; done?: (result: RunResult) => RunResult };
 let commandWrapper: CommandWrapper | null = null;
 export function setCommandWrapper(wrapper: CommandWrapper | null): void {
   commandWrapper = wrapper;
@@ -45,7 +50,12 @@ export function commandsWrapped(): boolean {
  * environment: unchanged, or wrapped. Every helper that starts a student's program goes through here
  * (runCommand, the socket graders' Procs, the salad graders' Live).
  */
-export function wrapCommand(cmd: string, args: string[], cwd: string, given: NodeJS.ProcessEnv = {}): ReturnType<CommandWrapper> {
+export function wrapCommand(
+  cmd: string,
+  args: string[],
+  cwd: string,
+  given: NodeJS.ProcessEnv = {},
+): ReturnType<CommandWrapper> {
   const env = { ...process.env, ...given };
   return commandWrapper ? commandWrapper(cmd, args, env, cwd, given) : { cmd, args, env };
 }

@@ -14,13 +14,27 @@ function checkValues(run: MpiRun): string {
   const sent = lines.map((m) => list(m[2]));
   const received = lines.map((m) => list(m[3]));
   for (let i = 0; i < n; i++) {
-    expect(sent[i].length === n && received[i].length === n, `rank ${i} lists ${sent[i].length} sent and ${received[i].length} received values`, `${n} of each`);
+    expect(
+      sent[i].length === n && received[i].length === n,
+      `rank ${i} lists ${sent[i].length} sent and ${received[i].length} received values`,
+      `${n} of each`,
+    );
   }
   const all = sent.flat();
-  expect(new Set(all).size === all.length, `sent values ${all.join(",")}`, "N² distinct integers", "each rank sends a different integer to each rank");
+  expect(
+    new Set(all).size === all.length,
+    `sent values ${all.join(",")}`,
+    "N² distinct integers",
+    "each rank sends a different integer to each rank",
+  );
   for (let i = 0; i < n; i++) {
     for (let j = 0; j < n; j++) {
-      expect(received[i][j] === sent[j][i], `rank ${i} holds ${received[i][j]} at index ${j}`, `${sent[j][i]}, the value rank ${j} sent to rank ${i}`, "index j of the result is what came from rank j: post irecv(source=j) into slot j");
+      expect(
+        received[i][j] === sent[j][i],
+        `rank ${i} holds ${received[i][j]} at index ${j}`,
+        `${sent[j][i]}, the value rank ${j} sent to rank ${i}`,
+        "index j of the result is what came from rank j: post irecv(source=j) into slot j",
+      );
     }
   }
   return `${n}×${n} values in place`;
@@ -30,13 +44,19 @@ function checkMessages(run: MpiRun): string {
   const n = run.np;
   const trace = traceOf(run);
   const collectives = collectiveNames(trace).flat();
-  expect(collectives.length === 0, `the program called ${[...new Set(collectives)].join(", ")}`, "point-to-point only", "this exercise implements alltoall itself");
+  expect(
+    collectives.length === 0,
+    `the program called ${[...new Set(collectives)].join(", ")}`,
+    "point-to-point only",
+    "this exercise implements alltoall itself",
+  );
   const messages = userMessages(trace).filter((m) => m.source !== m.dest);
   for (let i = 0; i < n; i++) {
     for (let j = 0; j < n; j++) {
       if (i === j) continue;
       const count = messages.filter((m) => m.source === i && m.dest === j).length;
-      if (count !== 1) fail(`${count} messages from rank ${i} to rank ${j}`, "exactly 1", "one integer per pair of ranks");
+      if (count !== 1)
+        fail(`${count} messages from rank ${i} to rank ${j}`, "exactly 1", "one integer per pair of ranks");
     }
   }
   return `${n * (n - 1)} messages between distinct ranks`;
@@ -55,7 +75,8 @@ export const alltoallGrader: Grader = {
         expectSuccess(run);
         return checkValues(run);
       });
-      if (run && run!.code === 0) await checker.check(`N=${n}: one message per pair of ranks, no collective (trace)`, () => checkMessages(run!));
+      if (run && run!.code === 0)
+        await checker.check(`N=${n}: one message per pair of ranks, no collective (trace)`, () => checkMessages(run!));
     }
   },
 };

@@ -15,22 +15,43 @@ const between = (run: MpiRun, from: number, to: number, tag?: number) =>
 
 /** The program's code without its comments (a hint in a comment must not pass a check on the code). */
 export function codeOf(program: string): string {
-  return fs.readFileSync(program, "utf8").replace(/\/\*[\s\S]*?\*\//g, "").replace(/(^|[^:"'`])\/\/.*$/gm, "$1");
+  return fs
+    .readFileSync(program, "utf8")
+    .replace(/\/\*[\s\S]*?\*\//g, "")
+    .replace(/(^|[^:"'`])\/\/.*$/gm, "$1");
 }
 
 /** Fails unless the program's code calls mpi.Datatype.<name>(…): the exercise is about building that type. */
-export function usesConstructor(program: string, name: string, why = "this exercise is about building that type"): string {
-  expect(new RegExp(`Datatype\\.${name}\\s*\\(`).test(codeOf(program)), `no call to mpi.Datatype.${name} in ${program}`, `a ${name} derived datatype`, why);
+export function usesConstructor(
+  program: string,
+  name: string,
+  why = "this exercise is about building that type",
+): string {
+  expect(
+    new RegExp(`Datatype\\.${name}\\s*\\(`).test(codeOf(program)),
+    `no call to mpi.Datatype.${name} in ${program}`,
+    `a ${name} derived datatype`,
+    why,
+  );
   return `Datatype.${name} called`;
 }
 
 function checkContiguousValues(run: MpiRun, K: number): string {
-  const lines = perRank(run, /^rank (\d+) received 1 item of contiguous\((\d+), INT32\) from rank (\d+): \[([^\]]*)\]/, "rank r received 1 item of contiguous(K, INT32) from rank p: [...]", 2);
+  const lines = perRank(
+    run,
+    /^rank (\d+) received 1 item of contiguous\((\d+), INT32\) from rank (\d+): \[([^\]]*)\]/,
+    "rank r received 1 item of contiguous(K, INT32) from rank p: [...]",
+    2,
+  );
   for (const r of [0, 1]) {
     const p = 1 - r;
     const got = list(lines[r][4]);
     const want = Array.from({ length: K }, (_, i) => (p + 1) * 1000 + i);
-    expect(got.length === K && got.every((v, i) => v === want[i]), `rank ${r} holds [${got.slice(0, 4).join(",")}${got.length > 4 ? ",…" : ""}] (${got.length} values)`, `rank ${p}'s ${K} values [${want.slice(0, 4).join(",")},…]`);
+    expect(
+      got.length === K && got.every((v, i) => v === want[i]),
+      `rank ${r} holds [${got.slice(0, 4).join(",")}${got.length > 4 ? ",…" : ""}] (${got.length} values)`,
+      `rank ${p}'s ${K} values [${want.slice(0, 4).join(",")},…]`,
+    );
   }
   return `each rank holds its partner's ${K} values`;
 }
@@ -39,21 +60,43 @@ function checkContiguousMessages(run: MpiRun, K: number): string {
   for (const r of [0, 1]) {
     const p = 1 - r;
     const msgs = between(run, r, p);
-    expect(msgs.length === 1, `${msgs.length} messages from rank ${r} to rank ${p}`, "1: the whole array as one item of the contiguous type");
+    expect(
+      msgs.length === 1,
+      `${msgs.length} messages from rank ${r} to rank ${p}`,
+      "1: the whole array as one item of the contiguous type",
+    );
     expect(msgs[0].size === 4 * K, `a message of ${msgs[0].size} B`, `${4 * K} B (${K} int32)`);
   }
   return `one message of ${4 * K} B each way`;
 }
 
 function checkVectorValues(run: MpiRun, M: number): string {
-  const byElement = perRank(run, /^rank (\d+) element-wise: .*column \[([^\]]*)\]/, "rank r element-wise: … column [...]", 2);
-  const byVector = perRank(run, /^rank (\d+) vector type: .*column \[([^\]]*)\]/, "rank r vector type: … column [...]", 2);
+  const byElement = perRank(
+    run,
+    /^rank (\d+) element-wise: .*column \[([^\]]*)\]/,
+    "rank r element-wise: … column [...]",
+    2,
+  );
+  const byVector = perRank(
+    run,
+    /^rank (\d+) vector type: .*column \[([^\]]*)\]/,
+    "rank r vector type: … column [...]",
+    2,
+  );
   for (const r of [0, 1]) {
     const p = 1 - r;
     const want = Array.from({ length: M }, (_, i) => (p + 2) * 10000 + 100 * i);
-    for (const [how, m] of [["element by element", byElement[r]], ["with the vector type", byVector[r]]] as const) {
+    for (const [how, m] of [
+      ["element by element", byElement[r]],
+      ["with the vector type", byVector[r]],
+    ] as const) {
       const got = list(m[2]);
-      expect(got.length === M && got.every((v, i) => v === want[i]), `rank ${r} received [${got.join(",")}] ${how}`, `[${want.join(",")}], the first column of rank ${p}'s matrix`, "element (i, j) of a row-major M×N matrix is at i*N + j: the stride is N");
+      expect(
+        got.length === M && got.every((v, i) => v === want[i]),
+        `rank ${r} received [${got.join(",")}] ${how}`,
+        `[${want.join(",")}], the first column of rank ${p}'s matrix`,
+        "element (i, j) of a row-major M×N matrix is at i*N + j: the stride is N",
+      );
     }
   }
   return "the same column both ways";
@@ -63,10 +106,22 @@ function checkVectorMessages(run: MpiRun, M: number): string {
   for (const r of [0, 1]) {
     const p = 1 - r;
     const single = between(run, r, p, 1);
-    expect(single.length === M && single.every((m) => m.size === 4), `${single.length} tag-1 messages from rank ${r} (${single.map((m) => m.size).join(", ")} B)`, `${M} messages of 4 B (one per row)`);
+    expect(
+      single.length === M && single.every((m) => m.size === 4),
+      `${single.length} tag-1 messages from rank ${r} (${single.map((m) => m.size).join(", ")} B)`,
+      `${M} messages of 4 B (one per row)`,
+    );
     const vector = between(run, r, p, 2);
-    expect(vector.length === 1, `${vector.length} tag-2 messages from rank ${r} to rank ${p}`, "1: the whole column as one item of vector(M, 1, N, INT32)");
-    expect(vector[0].size === 4 * M, `the vector-type message holds ${vector[0].size} B`, `${4 * M} B (M int32, no gaps)`);
+    expect(
+      vector.length === 1,
+      `${vector.length} tag-2 messages from rank ${r} to rank ${p}`,
+      "1: the whole column as one item of vector(M, 1, N, INT32)",
+    );
+    expect(
+      vector[0].size === 4 * M,
+      `the vector-type message holds ${vector[0].size} B`,
+      `${4 * M} B (M int32, no gaps)`,
+    );
   }
   return `element-wise ${M} messages of 4 B, vector type 1 message of ${4 * M} B, each way`;
 }
@@ -86,7 +141,10 @@ export const contiguousGrader: Grader = {
         expectSuccess(run);
         return checkContiguousValues(run, K);
       });
-      if (run && run!.code === 0) await checker.check(`N=${n}, --count ${K}: one message each way (trace)`, () => checkContiguousMessages(run!, K));
+      if (run && run!.code === 0)
+        await checker.check(`N=${n}, --count ${K}: one message each way (trace)`, () =>
+          checkContiguousMessages(run!, K),
+        );
     }
   },
 };
@@ -108,7 +166,10 @@ export const vectorGrader: Grader = {
         if (n < 2) fail(`N=${n}`, "N ≥ 2");
         return checkVectorValues(run, M);
       });
-      if (run && run!.code === 0 && n >= 2) await checker.check(`N=${n}, ${M}×${N} matrices: ${M} messages vs 1 (trace)`, () => checkVectorMessages(run!, M));
+      if (run && run!.code === 0 && n >= 2)
+        await checker.check(`N=${n}, ${M}×${N} matrices: ${M} messages vs 1 (trace)`, () =>
+          checkVectorMessages(run!, M),
+        );
     }
   },
 };

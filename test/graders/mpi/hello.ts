@@ -17,11 +17,21 @@ function checkGreetings(run: MpiRun): Map<number, string> {
     const [rank, size, host] = [Number(m[1]), Number(m[2]), m[3]];
     expect(size === run.np, `rank ${rank} says the job has ${size} ranks`, `${run.np}`, "print comm.size");
     expect(rank >= 0 && rank < run.np, `a line names rank ${rank}`, `ranks 0..${run.np - 1}`);
-    if (hosts.has(rank)) fail(`rank ${rank} printed twice`, "one line per rank", "each process prints once; is a rank computed instead of read from comm.rank?");
+    if (hosts.has(rank))
+      fail(
+        `rank ${rank} printed twice`,
+        "one line per rank",
+        "each process prints once; is a rank computed instead of read from comm.rank?",
+      );
     hosts.set(rank, host);
   }
   const missing = Array.from({ length: run.np }, (_, r) => r).filter((r) => !hosts.has(r));
-  if (missing.length) fail(`no line from rank ${missing.join(", ")} (${run.command})`, `"hello from rank R of ${run.np} on HOST" from every rank`, `lines seen: ${sample(run.lines)}`);
+  if (missing.length)
+    fail(
+      `no line from rank ${missing.join(", ")} (${run.command})`,
+      `"hello from rank R of ${run.np} on HOST" from every rank`,
+      `lines seen: ${sample(run.lines)}`,
+    );
   return hosts;
 }
 
@@ -38,7 +48,12 @@ export const helloGrader: Grader = {
         const hosts = checkGreetings(run);
         const local = os.hostname();
         const strange = [...hosts].filter(([, h]) => h !== local);
-        expect(strange.length === 0, `rank ${strange[0]?.[0]} says it runs on "${strange[0]?.[1]}"`, `"${local}" (every rank is local here)`, "print mpi.processorName()");
+        expect(
+          strange.length === 0,
+          `rank ${strange[0]?.[0]} says it runs on "${strange[0]?.[1]}"`,
+          `"${local}" (every rank is local here)`,
+          "print mpi.processorName()",
+        );
         return `${n} rank${n > 1 ? "s" : ""} on ${local}`;
       });
     }

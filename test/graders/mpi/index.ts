@@ -13,11 +13,38 @@ import { pingpongGrader, pingpongNonblockingGrader } from "./pingpong.ts";
 import { intermediaryGrader, irregularMaxGrader, rmaRingGrader, seedGrader } from "./rma.ts";
 import { ringGrader } from "./ring.ts";
 import { transposeGrader } from "./transpose.ts";
-import { bcastBinomialGrader, bcastStarGrader, scatterBinaryGrader, scatterBinomialGrader, scatterLinearGrader } from "./trees.ts";
+import {
+  bcastBinomialGrader,
+  bcastStarGrader,
+  scatterBinaryGrader,
+  scatterBinomialGrader,
+  scatterLinearGrader,
+} from "./trees.ts";
 
-export const graders: Grader[] = [helloGrader, bugGrader, pingpongGrader, pingpongNonblockingGrader, exchangeGrader, ringGrader,
-  bcastPidGrader, reduceMaxGrader, scatterGatherGrader,
-  bcastStarGrader, bcastBinomialGrader, scatterLinearGrader, scatterBinomialGrader, scatterBinaryGrader,
-  alltoallGrader, normalizeGrader, contiguousGrader, vectorGrader, transposeGrader,
-  staticGrader, dynamicGrader,
-  intermediaryGrader, rmaRingGrader, seedGrader, irregularMaxGrader];
+export const graders: Grader[] = [
+  helloGrader,
+  bugGrader,
+  pingpongGrader,
+  pingpongNonblockingGrader,
+  exchangeGrader,
+  ringGrader,
+  bcastPidGrader,
+  reduceMaxGrader,
+  scatterGatherGrader,
+  bcastStarGrader,
+  bcastBinomialGrader,
+  scatterLinearGrader,
+  scatterBinomialGrader,
+  scatterBinaryGrader,
+  alltoallGrader,
+  normalizeGrader,
+  contiguousGrader,
+  vectorGrader,
+  transposeGrader,
+  staticGrader,
+  dynamicGrader,
+  intermediaryGrader,
+  rmaRingGrader,
+  seedGrader,
+  irregularMaxGrader,
+];

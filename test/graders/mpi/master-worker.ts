@@ -17,10 +17,24 @@ function checkResults(run: MpiRun, tasks: number, seed: number): Map<number, num
   const doneBy = new Map<number, number>();
   for (let t = 0; t < tasks; t++) {
     const mine = lines.filter((m) => Number(m[1]) === t);
-    if (mine.length === 0) fail(`task ${t} never reported (${run.command})`, `"task ${t}: result … (worker W)"`, "every task must be handed out and its result collected");
-    if (mine.length > 1) fail(`task ${t} reported ${mine.length} times (by ${mine.map((m) => m[3]).join(", ")})`, "once", "each task is computed exactly once");
+    if (mine.length === 0)
+      fail(
+        `task ${t} never reported (${run.command})`,
+        `"task ${t}: result … (worker W)"`,
+        "every task must be handed out and its result collected",
+      );
+    if (mine.length > 1)
+      fail(
+        `task ${t} reported ${mine.length} times (by ${mine.map((m) => m[3]).join(", ")})`,
+        "once",
+        "each task is computed exactly once",
+      );
     const want = taskResult(seed, t);
-    expect(Number(mine[0][2]) === want, `task ${t}: result ${mine[0][2]} (--seed ${seed})`, `${want} (the sum of task ${t}'s array)`);
+    expect(
+      Number(mine[0][2]) === want,
+      `task ${t}: result ${mine[0][2]} (--seed ${seed})`,
+      `${want} (the sum of task ${t}'s array)`,
+    );
     const by = Number(mine[0][3]);
     doneBy.set(by, (doneBy.get(by) ?? 0) + 1);
   }
@@ -35,7 +49,12 @@ function checkPull(run: MpiRun): string {
   const unanswered = new Array<number>(run.np).fill(0);
   for (const e of master) {
     if (e.kind === "recv") unanswered[e.peer!]++;
-    else if (unanswered[e.peer!] === 0) fail(`the master sent to worker ${e.peer} without a pending request from it`, "a message to a worker only in answer to its request", "pull mode: workers ask for work (at start and with each result), the master answers");
+    else if (unanswered[e.peer!] === 0)
+      fail(
+        `the master sent to worker ${e.peer} without a pending request from it`,
+        "a message to a worker only in answer to its request",
+        "pull mode: workers ask for work (at start and with each result), the master answers",
+      );
     else unanswered[e.peer!]--;
   }
   for (let w = 1; w < run.np; w++) {
@@ -62,14 +81,26 @@ export const staticGrader: Grader = {
         const doneBy = checkResults(run, tasks, seed);
         for (const m of matching(run, /^rank (\d+) computed (\d+) tasks/)) {
           const r = Number(m[1]);
-          expect(Number(m[2]) === (doneBy.get(r) ?? 0), `rank ${r} says it computed ${m[2]} tasks`, `${doneBy.get(r) ?? 0}, as the results list`);
+          expect(
+            Number(m[2]) === (doneBy.get(r) ?? 0),
+            `rank ${r} says it computed ${m[2]} tasks`,
+            `${doneBy.get(r) ?? 0}, as the results list`,
+          );
         }
-        return [...doneBy].sort((a, b) => a[0] - b[0]).map(([r, k]) => `rank ${r}: ${k}`).join(", ");
+        return [...doneBy]
+          .sort((a, b) => a[0] - b[0])
+          .map(([r, k]) => `rank ${r}: ${k}`)
+          .join(", ");
       });
       if (run && run!.code === 0) {
         await checker.check(`N=${n}: tasks go out with scatter and come back with gather (trace)`, () => {
           collectiveNames(traceOf(run!)).forEach((calls, r) => {
-            expect(calls.some((c) => /^i?scatter/.test(c)) && calls.some((c) => /^i?gather/.test(c)), `rank ${r} called ${calls.join(", ") || "no collective"}`, "a scatter and a gather", "the static version distributes with collectives");
+            expect(
+              calls.some((c) => /^i?scatter/.test(c)) && calls.some((c) => /^i?gather/.test(c)),
+              `rank ${r} called ${calls.join(", ") || "no collective"}`,
+              "a scatter and a gather",
+              "the static version distributes with collectives",
+            );
           });
           return "scatter and gather on every rank";
         });
@@ -89,20 +120,39 @@ export const dynamicGrader: Grader = {
       const slow = n > 2 ? ["--slow-rank", 1, "--slow-ms", 1000] : [];
       let run = null as MpiRun | null; // set inside the check
       let doneBy = new Map<number, number>();
-      await checker.check(`N=${n}, --tasks ${tasks}${n > 2 ? ", worker 1 slowed to 1 s a task" : ""}: every task done exactly once`, async () => {
-        run = await runMpi(program, n, { args: ["--tasks", tasks, "--seed", seed, "--work-ms", 10, ...slow], trace: true, timeoutS: 60 });
-        expectSuccess(run);
-        doneBy = checkResults(run, tasks, seed);
-        expect(!doneBy.has(0), `the master (rank 0) computed ${doneBy.get(0)} tasks`, "none: rank 0 only hands out work");
-        return [...doneBy].sort((a, b) => a[0] - b[0]).map(([w, k]) => `worker ${w}: ${k}`).join(", ");
-      });
+      await checker.check(
+        `N=${n}, --tasks ${tasks}${n > 2 ? ", worker 1 slowed to 1 s a task" : ""}: every task done exactly once`,
+        async () => {
+          run = await runMpi(program, n, {
+            args: ["--tasks", tasks, "--seed", seed, "--work-ms", 10, ...slow],
+            trace: true,
+            timeoutS: 60,
+          });
+          expectSuccess(run);
+          doneBy = checkResults(run, tasks, seed);
+          expect(
+            !doneBy.has(0),
+            `the master (rank 0) computed ${doneBy.get(0)} tasks`,
+            "none: rank 0 only hands out work",
+          );
+          return [...doneBy]
+            .sort((a, b) => a[0] - b[0])
+            .map(([w, k]) => `worker ${w}: ${k}`)
+            .join(", ");
+        },
+      );
       if (!run || run!.code !== 0) continue;
       if (n > 2) {
         await checker.check(`N=${n}: the slow worker 1 did fewer tasks than each fast worker`, () => {
           const slowCount = doneBy.get(1) ?? 0;
           for (let w = 2; w < n; w++) {
             const count = doneBy.get(w) ?? 0;
-            expect(slowCount < count, `worker 1 (slowed) did ${slowCount} tasks, worker ${w} did ${count}`, `fewer for worker 1`, "in pull mode a worker gets a new task only when it asks, so a slow worker asks less often; a fixed share per worker is the static version");
+            expect(
+              slowCount < count,
+              `worker 1 (slowed) did ${slowCount} tasks, worker ${w} did ${count}`,
+              `fewer for worker 1`,
+              "in pull mode a worker gets a new task only when it asks, so a slow worker asks less often; a fixed share per worker is the static version",
+            );
           }
           return `worker 1 did ${slowCount}`;
         });

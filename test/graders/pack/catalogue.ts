@@ -60,13 +60,16 @@ export function exerciseIdOf(graderId: string): string {
 
 function familyOf(reference: string): Family {
   const family = reference.split("/")[1];
-  if (family !== "mpi" && family !== "sockets" && family !== "salad") throw new Error(`reference outside exercises/<family>/: ${reference}`);
+  if (family !== "mpi" && family !== "sockets" && family !== "salad")
+    throw new Error(`reference outside exercises/<family>/: ${reference}`);
   return family;
 }
 
 /** An exercise's handouts: its own, then one per grader that has its own (exercise 8's extension, 8-ext). */
 export function handoutsOf(ex: Exercise): string[] {
-  const extra = ex.graders.map((g) => `exercises/${ex.family}/handouts/${g.id}.md`).filter((h) => h !== ex.handout && fs.existsSync(path.join(projectRoot, h)));
+  const extra = ex.graders
+    .map((g) => `exercises/${ex.family}/handouts/${g.id}.md`)
+    .filter((h) => h !== ex.handout && fs.existsSync(path.join(projectRoot, h)));
   return [ex.handout, ...extra];
 }
 

@@ -34,7 +34,9 @@ try {
     for (let grader = queue.shift(); grader; grader = queue.shift()) {
       const g = await gradeStarter(grader, dir);
       if (g.problem) problems++;
-      console.log(`${g.problem ? `PROBLEM ${g.problem}` : `ok ${g.grader}: ${g.summary}`} (${(g.ms / 1000).toFixed(1)} s)`);
+      console.log(
+        `${g.problem ? `PROBLEM ${g.problem}` : `ok ${g.grader}: ${g.summary}`} (${(g.ms / 1000).toFixed(1)} s)`,
+      );
     }
   };
   await Promise.all(Array.from({ length: jobs }, worker));

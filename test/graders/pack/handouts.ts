@@ -10,7 +10,11 @@ import { buildPack } from "./pack.ts";
 const argv = yargs(hideBin(process.argv))
   .scriptName("npm run handouts --")
   .usage("$0 [--out DIR] [ids…]\n\nWrites a student pack: handouts and starters, never a solution.")
-  .option("out", { type: "string", default: "tsmpi-exercises", describe: "the pack's directory (must not exist, or be empty)" })
+  .option("out", {
+    type: "string",
+    default: "tsmpi-exercises",
+    describe: "the pack's directory (must not exist, or be empty)",
+  })
   .strictOptions()
   .help()
   .parseSync();
@@ -18,15 +22,22 @@ const argv = yargs(hideBin(process.argv))
 const ids = argv._.flatMap((a) => String(a).split(",")).filter(Boolean);
 const { chosen, unknown } = select(ids);
 if (unknown.length) {
-  console.error(`handouts: unknown exercise id ${unknown.join(", ")}. Known ids: ${select([]).chosen.map((e) => e.id).join(", ")}`);
+  console.error(
+    `handouts: unknown exercise id ${unknown.join(", ")}. Known ids: ${select([])
+      .chosen.map((e) => e.id)
+      .join(", ")}`,
+  );
   process.exit(2);
 }
 const outDir = path.resolve(process.env.INIT_CWD ?? process.cwd(), argv.out);
 try {
   const result = buildPack(outDir, chosen);
-  console.log(`handouts: wrote ${result.files.length} files to ${outDir} (exercises ${result.packed.join(", ") || "none"})`);
+  console.log(
+    `handouts: wrote ${result.files.length} files to ${outDir} (exercises ${result.packed.join(", ") || "none"})`,
+  );
   for (const { id, reason } of result.skipped) console.log(`handouts: left out ${id}: ${reason}`);
-  if (result.noHandout.length) console.log(`handouts: no handout yet for ${result.noHandout.join(", ")} (starters packed)`);
+  if (result.noHandout.length)
+    console.log(`handouts: no handout yet for ${result.noHandout.join(", ")} (starters packed)`);
   process.exit(ids.length && result.skipped.length ? 1 : 0);
 } catch (err) {
   console.error(`handouts: ${(err as Error).message}`);

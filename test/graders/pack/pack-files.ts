@@ -86,9 +86,34 @@ export function bareImports(texts: string[]): string[] {
  * An ES-module folder whose dependencies are the packages the shipped programs import, at tsmpi's own
  * versions, with their type packages and TypeScript for `npx tsc --noEmit`.
  */
-export function packPackageJson(imports: string[], project: { dependencies?: Record<string, string>; devDependencies?: Record<string, string> }): string {
+export function packPackageJson(
+  imports: string[],
+  project: { dependencies?: Record<string, string>; devDependencies?: Record<string, string> },
+): string {
   const all = { ...project.dependencies, ...project.devDependencies };
-  const pick = (names: string[]) => Object.fromEntries(names.filter((n) => all[n]).sort().map((n) => [n, all[n]]));
-  const types = ["@types/node", "typescript", ...imports.map((n) => `@types/${n.replace(/^@/, "").replace("/", "__")}`)];
-  return JSON.stringify({ name: "tsmpi-exercises", private: true, type: "module", dependencies: pick(imports), devDependencies: pick(types) }, null, 2) + "\n";
+  const pick = (names: string[]) =>
+    Object.fromEntries(
+      names
+        .filter((n) => all[n])
+        .sort()
+        .map((n) => [n, all[n]]),
+    );
+  const types = [
+    "@types/node",
+    "typescript",
+    ...imports.map((n) => `@types/${n.replace(/^@/, "").replace("/", "__")}`),
+  ];
+  return (
+    JSON.stringify(
+      {
+        name: "tsmpi-exercises",
+        private: true,
+        type: "module",
+        dependencies: pick(imports),
+        devDependencies: pick(types),
+      },
+      null,
+      2,
+    ) + "\n"
+  );
 }

@@ -76,7 +76,8 @@ export function buildPack(outDir: string, chosen: Exercise[]): PackResult {
     }
     const handout = path.relative(path.dirname(inPack(ex.references[0])), inPack(ex.handout));
     for (const file of programsOf(ex)) contents.set(inPack(file), packedText(file, handout));
-    if (fs.existsSync(path.join(projectRoot, ex.handout))) for (const h of handoutsOf(ex)) contents.set(inPack(h), read(h));
+    if (fs.existsSync(path.join(projectRoot, ex.handout)))
+      for (const h of handoutsOf(ex)) contents.set(inPack(h), read(h));
     else result.noHandout.push(ex.id);
     result.packed.push(ex.id);
   }

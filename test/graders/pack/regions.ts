@@ -37,9 +37,19 @@ export function parseRegions(text: string, file = "<reference>"): Region[] {
     const n = i + 1;
     const begin = BEGIN.exec(line);
     if (begin) {
-      if (open) throw new RegionError(file, n, `SOLUTION BEGIN inside the region opened at line ${open.begin} (regions do not nest)`);
+      if (open)
+        throw new RegionError(
+          file,
+          n,
+          `SOLUTION BEGIN inside the region opened at line ${open.begin} (regions do not nest)`,
+        );
       const hint = (begin[2] ?? "").trim();
-      if (!hint) throw new RegionError(file, n, "SOLUTION BEGIN needs a hint: `// SOLUTION BEGIN: what the student writes here`");
+      if (!hint)
+        throw new RegionError(
+          file,
+          n,
+          "SOLUTION BEGIN needs a hint: `// SOLUTION BEGIN: what the student writes here`",
+        );
       open = { hint, begin: n, end: 0, solution: [], starter: [] };
     } else if (END.test(line)) {
       if (!open) throw new RegionError(file, n, "SOLUTION END without a SOLUTION BEGIN before it");
@@ -53,7 +63,11 @@ export function parseRegions(text: string, file = "<reference>"): Region[] {
     } else if (MARKER.test(line) && STARTER.test(line)) {
       throw new RegionError(file, n, "a STARTER line outside any SOLUTION region");
     } else if (MARKER.test(line)) {
-      throw new RegionError(file, n, `a misspelt marker: "${line.trim()}" (expected "// SOLUTION BEGIN: hint" or "// SOLUTION END")`);
+      throw new RegionError(
+        file,
+        n,
+        `a misspelt marker: "${line.trim()}" (expected "// SOLUTION BEGIN: hint" or "// SOLUTION END")`,
+      );
     }
   });
   if (open) throw new RegionError(file, (open as Region).begin, "SOLUTION BEGIN never closed by a SOLUTION END");
@@ -83,7 +97,8 @@ export function makeStarter(text: string, file = "<reference>"): string {
  */
 export function solutionLines(regions: Region[], minLength = 16): string[] {
   const given = new Set(regions.flatMap((r) => r.starter).map((l) => l.trim()));
-  return regions.flatMap((r) => r.solution)
+  return regions
+    .flatMap((r) => r.solution)
     .map((l) => l.trim())
     .filter((l) => l.length >= minLength && !l.startsWith("//") && /[A-Za-z0-9]/.test(l) && !given.has(l));
 }

@@ -18,12 +18,17 @@ export function starterProgram(grader: Grader, packDir: string): string {
 
 /** "" when the run failed readably; else what is wrong with it (a starter that passes, a grader error). */
 export function unreadableFailure(checker: Checker): string {
-  if (checker.failed === 0) return `${checker.id}: the starter passed all ${checker.passed} checks (a region hides nothing?)`;
+  if (checker.failed === 0)
+    return `${checker.id}: the starter passed all ${checker.passed} checks (a region hides nothing?)`;
   // tsrun's report may quote the program's own error with its line (that is readable); a frame inside the
   // grader, node or a dependency means the grader broke
   const graderFrame = /\n\s+at .*(\/test\/graders\/|node:internal|node_modules)/;
-  const bad = checker.results.filter((r) => !r.passed && (r.detail.startsWith("grader error") || graderFrame.test(r.detail)));
-  return bad.length ? `${checker.id}: "${bad[0].what}" failed with a stack, not a message: ${bad[0].detail.slice(0, 300)}` : "";
+  const bad = checker.results.filter(
+    (r) => !r.passed && (r.detail.startsWith("grader error") || graderFrame.test(r.detail)),
+  );
+  return bad.length
+    ? `${checker.id}: "${bad[0].what}" failed with a stack, not a message: ${bad[0].detail.slice(0, 300)}`
+    : "";
 }
 
 export interface StarterGrading {
@@ -41,8 +46,20 @@ export interface StarterGrading {
 export async function gradeStarter(grader: Grader, packDir: string, np?: number[]): Promise<StarterGrading> {
   const lines: string[] = [];
   const started = Date.now();
-  const checker = await grade(grader, { program: starterProgram(grader, packDir), ...(np ? { np } : {}), out: (l) => lines.push(l) });
+  const checker = await grade(grader, {
+    program: starterProgram(grader, packDir),
+    ...(np ? { np } : {}),
+    out: (l) => lines.push(l),
+  });
   const first = checker.results.find((r) => !r.passed);
-  const summary = first ? `${checker.failed} of ${checker.results.length} checks fail; first: ${first.what}: ${first.detail.split("\n")[0].slice(0, 160)}` : `all ${checker.passed} checks pass`;
-  return { grader: grader.id, problem: unreadableFailure(checker), summary, output: lines.join("\n"), ms: Date.now() - started };
+  const summary = first
+    ? `${checker.failed} of ${checker.results.length} checks fail; first: ${first.what}: ${first.detail.split("\n")[0].slice(0, 160)}`
+    : `all ${checker.passed} checks pass`;
+  return {
+    grader: grader.id,
+    problem: unreadableFailure(checker),
+    summary,
+    output: lines.join("\n"),
+    ms: Date.now() - started,
+  };
 }

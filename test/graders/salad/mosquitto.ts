@@ -13,18 +13,20 @@ export interface Broker {
   stop(): Promise<void>;
 }
 
-const freePort = () => new Promise<number>((resolve, reject) => {
-  const server = net.createServer().once("error", reject);
-  server.listen(0, "127.0.0.1", () => {
-    const { port } = server.address() as net.AddressInfo;
-    server.close(() => resolve(port));
+const freePort = () =>
+  new Promise<number>((resolve, reject) => {
+    const server = net.createServer().once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
   });
-});
 
-const accepts = (port: number) => new Promise<boolean>((resolve) => {
-  const socket = net.connect({ host: "127.0.0.1", port }, () => (socket.destroy(), resolve(true)));
-  socket.once("error", () => resolve(false));
-});
+const accepts = (port: number) =>
+  new Promise<boolean>((resolve) => {
+    const socket = net.connect({ host: "127.0.0.1", port }, () => (socket.destroy(), resolve(true)));
+    socket.once("error", () => resolve(false));
+  });
 
 /** mosquitto's path, or undefined when it is not installed. */
 export function mosquittoPath(): string | undefined {
@@ -37,20 +39,29 @@ export function mosquittoPath(): string | undefined {
 export async function startBroker(): Promise<Broker> {
   if (process.env.TSMPI_GRADE_MQTT) return { url: process.env.TSMPI_GRADE_MQTT, stop: async () => {} };
   const binary = mosquittoPath();
-  if (!binary) throw new Error("mosquitto is not installed (apt-get install -y mosquitto), and TSMPI_GRADE_MQTT names no broker");
+  if (!binary)
+    throw new Error("mosquitto is not installed (apt-get install -y mosquitto), and TSMPI_GRADE_MQTT names no broker");
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "tsmpi-mosquitto-"));
   let child: ChildProcess | undefined;
   let log = "";
   try {
     const port = await freePort();
-    fs.writeFileSync(path.join(dir, "mosquitto.conf"), `listener ${port} 127.0.0.1\nallow_anonymous true\npersistence false\nlog_dest stderr\n`, { mode: 0o600 });
-    const started = spawn(binary, ["-c", path.join(dir, "mosquitto.conf")], { cwd: dir, stdio: ["ignore", "ignore", "pipe"] });
+    fs.writeFileSync(
+      path.join(dir, "mosquitto.conf"),
+      `listener ${port} 127.0.0.1\nallow_anonymous true\npersistence false\nlog_dest stderr\n`,
+      { mode: 0o600 },
+    );
+    const started = spawn(binary, ["-c", path.join(dir, "mosquitto.conf")], {
+      cwd: dir,
+      stdio: ["ignore", "ignore", "pipe"],
+    });
     child = started;
     started.stderr!.setEncoding("utf8").on("data", (d: string) => (log += d));
     const exited = new Promise<void>((resolve) => started.once("exit", () => resolve()));
     const deadline = Date.now() + 15_000;
     while (!(await accepts(port))) {
-      if (started.exitCode !== null || Date.now() > deadline) throw new Error(`mosquitto did not start on 127.0.0.1:${port}: ${log.trim().split("\n").pop() ?? "no output"}`);
+      if (started.exitCode !== null || Date.now() > deadline)
+        throw new Error(`mosquitto did not start on 127.0.0.1:${port}: ${log.trim().split("\n").pop() ?? "no output"}`);
       await new Promise((r) => setTimeout(r, 50));
     }
     return {

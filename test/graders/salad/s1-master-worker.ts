@@ -27,13 +27,23 @@ export const s1: Grader = {
     const oracle = await saladOracle();
     await withProcesses(async (procs) => {
       const job = startTsrun(procs, program, NP, ["--time-scale", SCALE]);
-      let ok = await checker.check(`runs under tsrun -np ${NP} (1 master + ${WORKERS} workers) and exits 0`, async () => {
-        await expectJobSuccess(job, "Every worker must get an answer to each give_task (null when no task is left) so that all ranks reach finalize");
-        return job.command;
-      });
+      let ok = await checker.check(
+        `runs under tsrun -np ${NP} (1 master + ${WORKERS} workers) and exits 0`,
+        async () => {
+          await expectJobSuccess(
+            job,
+            "Every worker must get an answer to each give_task (null when no task is left) so that all ranks reach finalize",
+          );
+          return job.command;
+        },
+      );
       if (!ok) return;
       await checker.check("every fruit prepared exactly once (same result as S0)", () =>
-        checkEveryFruitOnce(parsePrepared(job.live.lines()), oracle, "give_task must take the task out of the tasks to do (pop) so that no other worker gets it"),
+        checkEveryFruitOnce(
+          parsePrepared(job.live.lines()),
+          oracle,
+          "give_task must take the task out of the tasks to do (pop) so that no other worker gets it",
+        ),
       );
       let units = 0;
       ok = await checker.check("prints the preparation time in time units (TOTAL)", () => {
@@ -41,24 +51,39 @@ export const s1: Grader = {
         return `${units} units at --time-scale ${SCALE}`;
       });
       if (!ok) return;
-      const seq = procs.start("the reference seq.ts", path.join(projectRoot, "exercises/salad/seq.ts"), ["--time-scale", SCALE]);
-      await checker.check(`${WORKERS} workers prepare the salad in about a third of the sequential time (at most ${MAX_SHARE} × S0's time)`, async () => {
-        const exit = await seq.finished(60_000);
-        if (exit.code !== 0) fail(`the oracle ${seq.describe()}`, "the reference seq.ts to run", "The project itself is broken: run exercises/salad/seq.ts by hand");
-        const sequential = totalUnits(seq, "seq.ts");
-        const speedUp = (sequential / units).toFixed(2);
-        if (units < MIN_UNITS) {
-          fail(`${units} units with ${WORKERS} workers`, `at least ${MIN_UNITS.toFixed(1)} (${HANDOUT_UNITS} units of work shared by ${WORKERS} cooks)`, "Each fruit takes its time: prepare(task, scale) waits units × --time-scale seconds");
-        }
-        if (units > sequential * MAX_SHARE) {
-          fail(
-            `${units} units with ${WORKERS} workers where S0 takes ${sequential} (speed-up ${speedUp})`,
-            `at most ${(sequential * MAX_SHARE).toFixed(1)} units (speed-up ≥ ${(1 / MAX_SHARE).toFixed(2)}; ideal ≈ ${(HANDOUT_UNITS / 9).toFixed(1)})`,
-            "The master must answer give_task at once, without waiting for another worker's result, so that the workers prepare fruit at the same time",
-          );
-        }
-        return `${units} units vs ${sequential} sequential: speed-up ${speedUp}`;
-      });
+      const seq = procs.start("the reference seq.ts", path.join(projectRoot, "exercises/salad/seq.ts"), [
+        "--time-scale",
+        SCALE,
+      ]);
+      await checker.check(
+        `${WORKERS} workers prepare the salad in about a third of the sequential time (at most ${MAX_SHARE} × S0's time)`,
+        async () => {
+          const exit = await seq.finished(60_000);
+          if (exit.code !== 0)
+            fail(
+              `the oracle ${seq.describe()}`,
+              "the reference seq.ts to run",
+              "The project itself is broken: run exercises/salad/seq.ts by hand",
+            );
+          const sequential = totalUnits(seq, "seq.ts");
+          const speedUp = (sequential / units).toFixed(2);
+          if (units < MIN_UNITS) {
+            fail(
+              `${units} units with ${WORKERS} workers`,
+              `at least ${MIN_UNITS.toFixed(1)} (${HANDOUT_UNITS} units of work shared by ${WORKERS} cooks)`,
+              "Each fruit takes its time: prepare(task, scale) waits units × --time-scale seconds",
+            );
+          }
+          if (units > sequential * MAX_SHARE) {
+            fail(
+              `${units} units with ${WORKERS} workers where S0 takes ${sequential} (speed-up ${speedUp})`,
+              `at most ${(sequential * MAX_SHARE).toFixed(1)} units (speed-up ≥ ${(1 / MAX_SHARE).toFixed(2)}; ideal ≈ ${(HANDOUT_UNITS / 9).toFixed(1)})`,
+              "The master must answer give_task at once, without waiting for another worker's result, so that the workers prepare fruit at the same time",
+            );
+          }
+          return `${units} units vs ${sequential} sequential: speed-up ${speedUp}`;
+        },
+      );
     });
   },
 };

@@ -10,7 +10,17 @@ const SCALE = "0.02";
 const WORKERS = 3;
 
 /** Names that are no exposed method of a master: Object.prototype members, a private helper, a field. */
-export const UNEXPOSED = ["toString", "constructor", "hasOwnProperty", "__proto__", "valueOf", "isDone", "tasksToDo", "tasks_being_done", "g"];
+export const UNEXPOSED = [
+  "toString",
+  "constructor",
+  "hasOwnProperty",
+  "__proto__",
+  "valueOf",
+  "isDone",
+  "tasksToDo",
+  "tasks_being_done",
+  "g",
+];
 
 /** Parses call.ts's answers: `RESULT <m> <json>` or `ERROR <m> <code> <message>`. */
 function answers(call: Live): Map<string, string> {
@@ -44,10 +54,18 @@ export const s2: Grader = {
           const line = got.get(name);
           if (!line) fail(`no answer for ${name} (${call.describe()})`, "`ERROR <method> …` for every refused method");
           if (line.startsWith("RESULT")) {
-            fail(`calling ${name} answered ${line.slice(`RESULT ${name} `.length)}`, `${name} refused as not exposed`, "Only the service's exposed methods (exposed_<name>) may run; look names up on the service's own exposed methods, never on any object property");
+            fail(
+              `calling ${name} answered ${line.slice(`RESULT ${name} `.length)}`,
+              `${name} refused as not exposed`,
+              "Only the service's exposed methods (exposed_<name>) may run; look names up on the service's own exposed methods, never on any object property",
+            );
           }
           if (!line.includes(name) || !/expos|cannot access/i.test(line)) {
-            fail(`calling ${name} failed with "${line}"`, `an error naming ${name} and saying it is not exposed`, "Refuse before running anything, with a message a caller can act on");
+            fail(
+              `calling ${name} failed with "${line}"`,
+              `an error naming ${name} and saying it is not exposed`,
+              "Refuse before running anything, with a message a caller can act on",
+            );
           }
         }
         if (master.exitInfo) fail(master.describe(), "the master still running after refusing the calls");
@@ -55,18 +73,32 @@ export const s2: Grader = {
       });
 
       const workers = Array.from({ length: WORKERS }, (_, k) =>
-        procs.start(`worker ${k + 1}`, files["worker.ts"], ["--master", url, "--time-scale", SCALE, "--name", `worker-${k + 1}`]),
+        procs.start(`worker ${k + 1}`, files["worker.ts"], [
+          "--master",
+          url,
+          "--time-scale",
+          SCALE,
+          "--name",
+          `worker-${k + 1}`,
+        ]),
       );
-      ok = await checker.check(`the salad is ready with ${WORKERS} worker processes, and every worker stops`, async () => {
-        await master.waitForLine(/^TOTAL /, "`TOTAL <units>`");
-        // a worker started late may find the master already gone (exit code ≠ 0): only a hang is an error
-        const codes = [];
-        for (const w of workers) codes.push((await w.finished(30_000)).code);
-        return `${master.lines(/^TOTAL /)[0]}; worker exit codes ${codes.join(", ")}`;
-      });
+      ok = await checker.check(
+        `the salad is ready with ${WORKERS} worker processes, and every worker stops`,
+        async () => {
+          await master.waitForLine(/^TOTAL /, "`TOTAL <units>`");
+          // a worker started late may find the master already gone (exit code ≠ 0): only a hang is an error
+          const codes = [];
+          for (const w of workers) codes.push((await w.finished(30_000)).code);
+          return `${master.lines(/^TOTAL /)[0]}; worker exit codes ${codes.join(", ")}`;
+        },
+      );
       if (!ok) return;
       await checker.check("every fruit prepared exactly once (same result as S0)", () =>
-        checkEveryFruitOnce(parsePrepared(master.lines()), oracle, "give_task must hand each task out once, receive_result count each once"),
+        checkEveryFruitOnce(
+          parsePrepared(master.lines()),
+          oracle,
+          "give_task must hand each task out once, receive_result count each once",
+        ),
       );
     });
   },

@@ -13,7 +13,13 @@ const UNLOCKED_TRIES = 2;
 const FINAL = /^FINAL counter=(\d+) expected=(\d+) lost=(-?\d+)/;
 
 /** Starts a server and runs `rounds` rounds of 3 concurrent clients; returns each round's final count. */
-async function runRounds(procs: Processes, program: string, lock: boolean, rounds: number, stopEarly?: (count: number) => boolean): Promise<number[]> {
+async function runRounds(
+  procs: Processes,
+  program: string,
+  lock: boolean,
+  rounds: number,
+  stopEarly?: (count: number) => boolean,
+): Promise<number[]> {
   const args = ["server", "--port", "0", "--n", String(N), "--clients", String(CLIENTS), ...(lock ? ["--lock"] : [])];
   const server = procs.start(`the ${lock ? "locked" : "unlocked"} server`, program, args);
   const [, port] = await server.waitForLine(/^LISTENING (\d+)/, "`LISTENING <port>`");
@@ -28,7 +34,12 @@ async function runRounds(procs: Processes, program: string, lock: boolean, round
     }
     const finals = await server.waitForLines(FINAL, round, "`FINAL counter=… expected=… lost=…`", 30_000);
     const [, counter, expected] = finals[round - 1].match(FINAL)!.map(Number);
-    if (expected !== CLIENTS * N) fail(`expected=${expected} on the FINAL line`, `${CLIENTS * N} (${CLIENTS} clients × N=${N})`, "Use --n and --clients");
+    if (expected !== CLIENTS * N)
+      fail(
+        `expected=${expected} on the FINAL line`,
+        `${CLIENTS * N} (${CLIENTS} clients × N=${N})`,
+        "Use --n and --clients",
+      );
     counts.push(counter);
     if (stopEarly?.(counter)) break;
   }
@@ -47,7 +58,11 @@ export const s3: Grader = {
         const counts = await runRounds(procs, program, true, LOCKED_RUNS, (count) => count !== CLIENTS * N);
         counts.forEach((count, k) => {
           if (count !== CLIENTS * N) {
-            fail(`run ${k + 1}: counter ${count} (${CLIENTS * N - count} updates lost)`, `${CLIENTS * N} with --lock`, "Every read-modify-write must hold the same lock, shared by all clients' calls");
+            fail(
+              `run ${k + 1}: counter ${count} (${CLIENTS * N - count} updates lost)`,
+              `${CLIENTS * N} with --lock`,
+              "Every read-modify-write must hold the same lock, shared by all clients' calls",
+            );
           }
         });
         return `counts ${counts.join(", ")}`;
@@ -56,7 +71,11 @@ export const s3: Grader = {
         const counts = await runRounds(procs, program, false, UNLOCKED_TRIES, (count) => count < CLIENTS * N);
         const lossy = counts.find((count) => count < CLIENTS * N);
         if (lossy === undefined) {
-          fail(`counts ${counts.join(", ")} in ${counts.length} runs without --lock`, `fewer than ${CLIENTS * N} in one run at least`, "Make the race real: the three calls must interleave between the read and the write");
+          fail(
+            `counts ${counts.join(", ")} in ${counts.length} runs without --lock`,
+            `fewer than ${CLIENTS * N} in one run at least`,
+            "Make the race real: the three calls must interleave between the read and the write",
+          );
         }
         return `counter ${lossy}: ${CLIENTS * N - lossy} of ${CLIENTS * N} updates lost`;
       });

@@ -24,13 +24,24 @@ export function startTsrun(
 ): TsrunJob {
   const shown = path.relative(projectRoot, program) || program;
   const command = ["tsrun -np", np, ...tsrunArgs, shown, ...programArgs].join(" ");
-  const live = procs.start(`\`${command}\``, tsrunBin, ["-np", String(np), "--timeout", String(timeoutS), ...tsrunArgs, program, ...programArgs]);
+  const live = procs.start(`\`${command}\``, tsrunBin, [
+    "-np",
+    String(np),
+    "--timeout",
+    String(timeoutS),
+    ...tsrunArgs,
+    program,
+    ...programArgs,
+  ]);
   return { live, command, timeoutS };
 }
 
 /** tsrun's lines on stderr (its report of the job), else the program's last stderr lines, shortened. */
 export function stderrSummary(live: Live, max = 400): string {
-  const lines = live.stderr.split("\n").map((l) => l.trim()).filter(Boolean);
+  const lines = live.stderr
+    .split("\n")
+    .map((l) => l.trim())
+    .filter(Boolean);
   const tsrun = lines.filter((l) => l.startsWith("tsrun:"));
   const chosen = (tsrun.length ? tsrun : lines.filter((l) => !l.startsWith("at ")).slice(-3)).join(" | ");
   return chosen.length > max ? `${chosen.slice(0, max)}…` : chosen;
@@ -40,7 +51,11 @@ export function stderrSummary(live: Live, max = 400): string {
 export function endedHow(job: TsrunJob): string {
   const exit = job.live.exitInfo;
   if (!exit) return `${job.command} is still running`;
-  const how = exit.signal ? `was killed by ${exit.signal}` : exit.code === 124 ? `was stopped by tsrun --timeout ${job.timeoutS} (it hung)` : `exited with code ${exit.code}`;
+  const how = exit.signal
+    ? `was killed by ${exit.signal}`
+    : exit.code === 124
+      ? `was stopped by tsrun --timeout ${job.timeoutS} (it hung)`
+      : `exited with code ${exit.code}`;
   const said = stderrSummary(job.live);
   return `${job.command} ${how}${said ? ` (${said})` : ""}`;
 }
@@ -55,6 +70,7 @@ export async function expectJobSuccess(job: TsrunJob, hint = ""): Promise<void> 
 export function totalUnits(live: Live, who: string): number {
   const line = live.lines(/^TOTAL /)[0];
   const units = line ? Number(line.split(" ")[1]) : NaN;
-  if (!Number.isFinite(units)) fail(`no \`TOTAL <units>\` line from ${who}`, "one line `TOTAL <units>` when the salad is ready");
+  if (!Number.isFinite(units))
+    fail(`no \`TOTAL <units>\` line from ${who}`, "one line `TOTAL <units>` when the salad is ready");
   return units;
 }

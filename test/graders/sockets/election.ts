@@ -18,7 +18,10 @@ function randomIds(n: number): number[] {
   }
 }
 
-const valuesOf = (proc: Proc, word: string) => proc.lines.flatMap((l) => (new RegExp(`^${word} (\\d+)`).exec(l) ? [Number(/\d+/.exec(l.slice(word.length))![0])] : []));
+const valuesOf = (proc: Proc, word: string) =>
+  proc.lines.flatMap((l) =>
+    new RegExp(`^${word} (\\d+)`).exec(l) ? [Number(/\d+/.exec(l.slice(word.length))![0])] : [],
+  );
 
 /** Checks one finished ring; `ids` in ring order (ids[i] sends to ids[i+1]). */
 function checkRing(ids: number[], procs: Proc[]): string {
@@ -26,20 +29,42 @@ function checkRing(ids: number[], procs: Proc[]): string {
   const max = Math.max(...ids);
   const leaders = procs.map((p) => valuesOf(p, "LEADER"));
   const claimed = [...new Set(leaders.flat())].sort((a, b) => a - b);
-  if (claimed.length > 1) fail(`leaders announced: ${claimed.join(", ")}`, `exactly one leader, ${max} (the greatest id)`, "a process that already takes part must swallow smaller ids, and only the owner of the id that comes back is elected");
+  if (claimed.length > 1)
+    fail(
+      `leaders announced: ${claimed.join(", ")}`,
+      `exactly one leader, ${max} (the greatest id)`,
+      "a process that already takes part must swallow smaller ids, and only the owner of the id that comes back is elected",
+    );
   const twice = ids.filter((_, i) => leaders[i].length > 1);
-  if (twice.length) fail(`process${twice.length > 1 ? "es" : ""} ${twice.join(", ")} announced the leader ${leaders[ids.indexOf(twice[0])].length} times`, "one LEADER line per process");
+  if (twice.length)
+    fail(
+      `process${twice.length > 1 ? "es" : ""} ${twice.join(", ")} announced the leader ${leaders[ids.indexOf(twice[0])].length} times`,
+      "one LEADER line per process",
+    );
   const unaware = ids.filter((_, i) => leaders[i].length === 0);
-  if (unaware.length) fail(`process${unaware.length > 1 ? "es" : ""} ${unaware.join(", ")} never printed LEADER`, "every process to learn the leader (the elected message goes all round)");
+  if (unaware.length)
+    fail(
+      `process${unaware.length > 1 ? "es" : ""} ${unaware.join(", ")} never printed LEADER`,
+      "every process to learn the leader (the elected message goes all round)",
+    );
   expect(claimed[0] === max, `leader ${claimed[0]}`, `${max}, the greatest id`);
   const at = ids.indexOf(max);
   for (let d = 0; d < n; d++) {
     const i = (at + d) % n;
     const numbers = valuesOf(procs[i], "NUMBER");
-    expect(numbers.length === 1 && numbers[0] === d, `process ${ids[i]} printed NUMBER ${numbers.join(", ") || "nothing"}`, `NUMBER ${d} (it is ${d} hop${d === 1 ? "" : "s"} after the leader)`, "the leader takes 0 and each process takes the token's value then passes value + 1");
+    expect(
+      numbers.length === 1 && numbers[0] === d,
+      `process ${ids[i]} printed NUMBER ${numbers.join(", ") || "nothing"}`,
+      `NUMBER ${d} (it is ${d} hop${d === 1 ? "" : "s"} after the leader)`,
+      "the leader takes 0 and each process takes the token's value then passes value + 1",
+    );
   }
   const count = valuesOf(procs[at], "COUNT");
-  expect(count.length === 1 && count[0] === n, `the leader printed COUNT ${count.join(", ") || "nothing"}`, `COUNT ${n}`);
+  expect(
+    count.length === 1 && count[0] === n,
+    `the leader printed COUNT ${count.join(", ") || "nothing"}`,
+    `COUNT ${n}`,
+  );
   return `leader ${max}, numbers 0..${n - 1}`;
 }
 
@@ -59,7 +84,21 @@ export const electionGrader: Grader = {
         await checker.check(`N=${n}, ring ${ids.join("→")}, initiators ${initiators.join(" ")}`, async () => {
           const ports = await Promise.all(ids.map(() => freePort()));
           const ring = ids.map((id, i) =>
-            procs.start(program, ["--id", id, "--port", ports[i], "--bind", "127.0.0.1", "--next", `127.0.0.1:${ports[(i + 1) % n]}`, ...(initiators.includes(id) ? ["--initiator"] : [])], `process ${id}`),
+            procs.start(
+              program,
+              [
+                "--id",
+                id,
+                "--port",
+                ports[i],
+                "--bind",
+                "127.0.0.1",
+                "--next",
+                `127.0.0.1:${ports[(i + 1) % n]}`,
+                ...(initiators.includes(id) ? ["--initiator"] : []),
+              ],
+              `process ${id}`,
+            ),
           );
           // two different leaders already printed: the ring may never stop, so judge at once
           let stopWatching = () => {};
@@ -70,7 +109,10 @@ export const electionGrader: Grader = {
           });
           const allExited = (async () => {
             for (const proc of ring) {
-              const { code } = await proc.waitExit("the ring to finish (election, numbering, stop)", 30_000 + 2_000 * n);
+              const { code } = await proc.waitExit(
+                "the ring to finish (election, numbering, stop)",
+                30_000 + 2_000 * n,
+              );
               expect(code === 0, proc.describeExit(), `${proc.label} to exit with code 0 once the numbering is done`);
             }
           })();

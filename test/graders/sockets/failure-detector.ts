@@ -17,16 +17,36 @@ const about = (word: string, name: string) => (line: string) => new RegExp(`\\b$
 async function bothSay(detectors: Proc[], word: string, name: string, since: number[], t0: number): Promise<number> {
   const allowed = BOUND_MS + SLACK_MS;
   const delays = await Promise.all(
-    detectors.map((d, i) => d.waitFor(about(word, name), `${word} ${name}`, allowed, since[i]).then(() => Date.now() - t0, () => -1)),
+    detectors.map((d, i) =>
+      d.waitFor(about(word, name), `${word} ${name}`, allowed, since[i]).then(
+        () => Date.now() - t0,
+        () => -1,
+      ),
+    ),
   );
   const silent = detectors.filter((_, i) => delays[i] < 0).map((d) => d.label);
-  if (silent.length === 2) fail(`neither detector printed ${word} ${name} within ${allowed} ms`, `${word} ${name} from both detectors`, word === "SUSPECT" ? "count heartbeats sent and answered per process; suspect past the threshold" : "trust a suspected process again as soon as it answers");
+  if (silent.length === 2)
+    fail(
+      `neither detector printed ${word} ${name} within ${allowed} ms`,
+      `${word} ${name} from both detectors`,
+      word === "SUSPECT"
+        ? "count heartbeats sent and answered per process; suspect past the threshold"
+        : "trust a suspected process again as soon as it answers",
+    );
   if (silent.length === 1) {
     const other = detectors.find((d) => d.label !== silent[0])!;
-    fail(`${silent[0]} did not print ${word} ${name} within ${allowed} ms (${other.label} did after ${Math.max(...delays)} ms)`, "both detectors", `send each ${word === "SUSPECT" ? "suspicion" : "trust"} to the other detector, which updates its lists`);
+    fail(
+      `${silent[0]} did not print ${word} ${name} within ${allowed} ms (${other.label} did after ${Math.max(...delays)} ms)`,
+      "both detectors",
+      `send each ${word === "SUSPECT" ? "suspicion" : "trust"} to the other detector, which updates its lists`,
+    );
   }
   const worst = Math.max(...delays);
-  expect(worst <= allowed, `${detectors[delays.indexOf(worst)].label} printed ${word} ${name} after ${worst} ms`, `within ${allowed} ms ((threshold ${THRESHOLD} + 1) × period ${PERIOD_MS} ms + ${SLACK_MS} ms slack)`);
+  expect(
+    worst <= allowed,
+    `${detectors[delays.indexOf(worst)].label} printed ${word} ${name} after ${worst} ms`,
+    `within ${allowed} ms ((threshold ${THRESHOLD} + 1) × period ${PERIOD_MS} ms + ${SLACK_MS} ms slack)`,
+  );
   return worst;
 }
 
@@ -41,28 +61,46 @@ export const failureDetectorGrader: Grader = {
       const [p1, p2] = [await freePort(), await freePort()];
       const timing = ["--period-ms", PERIOD_MS, "--threshold", THRESHOLD, "--bind", "127.0.0.1"];
       const d1 = procs.start(detectorFile, ["--name", "d1", "--port", p1, ...timing], "detector d1");
-      const d2 = procs.start(detectorFile, ["--name", "d2", "--port", p2, "--peer", `127.0.0.1:${p1}`, ...timing], "detector d2");
+      const d2 = procs.start(
+        detectorFile,
+        ["--name", "d2", "--port", p2, "--peer", `127.0.0.1:${p1}`, ...timing],
+        "detector d2",
+      );
       const detectors = [d1, d2];
       const names = ["p0", "p1", "p2", "p3"];
       const watchedBy = (i: number) => (i < 2 ? p1 : p2);
-      const processes = names.map((name, i) => procs.start(processFile, ["--name", name, "--detector", `127.0.0.1:${watchedBy(i)}`], `process ${name}`));
+      const processes = names.map((name, i) =>
+        procs.start(processFile, ["--name", name, "--detector", `127.0.0.1:${watchedBy(i)}`], `process ${name}`),
+      );
       const stopped = new Set<string>();
 
       const up = await checker.check("both detectors know the four processes (WATCHING / KNOWN lines)", async () => {
-        for (const d of detectors) for (const name of names) await d.waitFor((l) => about("WATCHING", name)(l) || about("KNOWN", name)(l), `WATCHING or KNOWN ${name}`, 30_000);
+        for (const d of detectors)
+          for (const name of names)
+            await d.waitFor(
+              (l) => about("WATCHING", name)(l) || about("KNOWN", name)(l),
+              `WATCHING or KNOWN ${name}`,
+              30_000,
+            );
       });
       if (!up) return;
 
-      for (const [index, by] of [[1, "d1"], [2, "d2"]] as const) {
+      for (const [index, by] of [
+        [1, "d1"],
+        [2, "d2"],
+      ] as const) {
         const name = names[index];
         const target = processes[index];
-        const suspected = await checker.check(`${name} (watched by ${by}) stopped with SIGSTOP: suspected by both detectors within the bound`, async () => {
-          const since = detectors.map((d) => d.lines.length);
-          const t0 = Date.now();
-          stopped.add(name);
-          target.signal("SIGSTOP");
-          return `after ${await bothSay(detectors, "SUSPECT", name, since, t0)} ms`;
-        });
+        const suspected = await checker.check(
+          `${name} (watched by ${by}) stopped with SIGSTOP: suspected by both detectors within the bound`,
+          async () => {
+            const since = detectors.map((d) => d.lines.length);
+            const t0 = Date.now();
+            stopped.add(name);
+            target.signal("SIGSTOP");
+            return `after ${await bothSay(detectors, "SUSPECT", name, since, t0)} ms`;
+          },
+        );
         if (!suspected) {
           target.signal("SIGCONT");
           stopped.delete(name);
@@ -79,11 +117,22 @@ export const failureDetectorGrader: Grader = {
 
       await checker.check("live processes are never suspected (false suspicions counted over the run)", async () => {
         await new Promise((r) => setTimeout(r, 2 * BOUND_MS)); // an observation window, not a synchronisation
-        const suspicions = detectors.flatMap((d) => d.lines.filter((l) => /\bSUSPECT\b/.test(l)).map((l) => `${d.label}: ${l.trim()}`));
+        const suspicions = detectors.flatMap((d) =>
+          d.lines.filter((l) => /\bSUSPECT\b/.test(l)).map((l) => `${d.label}: ${l.trim()}`),
+        );
         const falseOnes = suspicions.filter((l) => ["p0", "p3"].some((n) => about("SUSPECT", n)(l)));
         const perStop = ["p1", "p2"].map((n) => suspicions.filter((l) => about("SUSPECT", n)(l)).length);
-        if (falseOnes.length) fail(`${falseOnes.length} false suspicion${falseOnes.length > 1 ? "s" : ""} (${falseOnes.slice(0, 3).join("; ")})`, "0: p0 and p3 were never stopped", "suspect only when the gap between heartbeats sent and answered exceeds the threshold");
-        expect(perStop.every((c) => c === 2), `SUSPECT lines for p1, p2: ${perStop.join(", ")}`, "2 each (one per detector, one stop each)");
+        if (falseOnes.length)
+          fail(
+            `${falseOnes.length} false suspicion${falseOnes.length > 1 ? "s" : ""} (${falseOnes.slice(0, 3).join("; ")})`,
+            "0: p0 and p3 were never stopped",
+            "suspect only when the gap between heartbeats sent and answered exceeds the threshold",
+          );
+        expect(
+          perStop.every((c) => c === 2),
+          `SUSPECT lines for p1, p2: ${perStop.join(", ")}`,
+          "2 each (one per detector, one stop each)",
+        );
         for (const p of processes) if (p.exit) fail(p.describeExit(), `${p.label} still running`);
         return `${suspicions.length} suspicions, all of stopped processes`;
       });

@@ -11,4 +11,15 @@ import { checkpointGrader } from "./checkpoint.ts";
 import { tcpGrader } from "./tcp.ts";
 import { udpGrader } from "./udp.ts";
 
-export const graders: Grader[] = [udpGrader, tcpGrader, fingerGrader, mailGrader, mutexGrader, ringSshGrader, electionGrader, failureDetectorGrader, checkpointGrader, snapshotGrader];
+export const graders: Grader[] = [
+  udpGrader,
+  tcpGrader,
+  fingerGrader,
+  mailGrader,
+  mutexGrader,
+  ringSshGrader,
+  electionGrader,
+  failureDetectorGrader,
+  checkpointGrader,
+  snapshotGrader,
+];

@@ -42,14 +42,25 @@ function givenHosts(options: RingSshOptions): Hosts | undefined {
   const hostfile = options.hostfile ?? process.env.TSMPI_GRADE_HOSTFILE;
   if (!hostfile) return undefined;
   const dir = path.dirname(path.resolve(hostfile));
-  const test = fs.existsSync(path.join(dir, "hosts.json")) ? JSON.parse(fs.readFileSync(path.join(dir, "hosts.json"), "utf8")) : undefined;
+  const test = fs.existsSync(path.join(dir, "hosts.json"))
+    ? JSON.parse(fs.readFileSync(path.join(dir, "hosts.json"), "utf8"))
+    : undefined;
   const key = options.sshKey ?? process.env.TSMPI_GRADE_SSH_KEY ?? (test ? path.join(dir, "userkey") : undefined);
-  const knownHosts = options.knownHosts ?? process.env.TSMPI_GRADE_KNOWN_HOSTS ?? (test ? path.join(dir, "known_hosts") : undefined);
+  const knownHosts =
+    options.knownHosts ?? process.env.TSMPI_GRADE_KNOWN_HOSTS ?? (test ? path.join(dir, "known_hosts") : undefined);
   return {
     hostfile,
     entries: parseHostfile(fs.readFileSync(hostfile, "utf8"), hostfile),
-    sshArgs: [...(key ? ["--ssh-key", key] : []), ...(knownHosts ? ["--known-hosts", knownHosts] : []), ...(test ? ["--no-ssh-config"] : [])],
-    connect: { keyFile: key, knownHostsFiles: knownHosts ? [knownHosts] : undefined, ...(test ? { configPath: null } : {}) },
+    sshArgs: [
+      ...(key ? ["--ssh-key", key] : []),
+      ...(knownHosts ? ["--known-hosts", knownHosts] : []),
+      ...(test ? ["--no-ssh-config"] : []),
+    ],
+    connect: {
+      keyFile: key,
+      knownHostsFiles: knownHosts ? [knownHosts] : undefined,
+      ...(test ? { configPath: null } : {}),
+    },
     testDir: test ? dir : undefined,
     ownHostnames: test?.ownHostnames ?? false,
     down: async () => {},
@@ -58,13 +69,19 @@ function givenHosts(options: RingSshOptions): Hosts | undefined {
 
 /** Live processes started in a session on the test hosts (sshd gives them TESTHOSTS_DIR=dir). */
 function sessionProcesses(dir: string): number[] {
-  return fs.readdirSync("/proc").filter((e) => /^\d+$/.test(e)).flatMap((e) => {
-    try {
-      return fs.readFileSync(`/proc/${e}/environ`, "latin1").split("\0").includes(`TESTHOSTS_DIR=${dir}`) && isRunning(Number(e)) ? [Number(e)] : [];
-    } catch {
-      return [];
-    }
-  });
+  return fs
+    .readdirSync("/proc")
+    .filter((e) => /^\d+$/.test(e))
+    .flatMap((e) => {
+      try {
+        return fs.readFileSync(`/proc/${e}/environ`, "latin1").split("\0").includes(`TESTHOSTS_DIR=${dir}`) &&
+          isRunning(Number(e))
+          ? [Number(e)]
+          : [];
+      } catch {
+        return [];
+      }
+    });
 }
 
 /** What is still running of the job (killed when `kill`): through /proc on the test hosts, else over SSH on each host. */
@@ -80,14 +97,22 @@ async function leftovers(hosts: Hosts, jobId: string | undefined, kill = false):
       }
     };
     const found = [...pids].map(describe);
-    if (kill) pids.forEach((pid) => { try { process.kill(pid, "SIGKILL"); } catch {} });
+    if (kill)
+      pids.forEach((pid) => {
+        try {
+          process.kill(pid, "SIGKILL");
+        } catch {}
+      });
     return found;
   }
   if (!jobId) return [];
   const found: string[] = [];
   const action = kill ? `kill -KILL "\${pid}"` : `echo "pid \${pid}"`;
   const probe = `for f in /proc/[0-9]*/environ; do pid=\${f#/proc/}; pid=\${pid%/environ}; grep -qzxF 'TSMPI_JOB_ID=${jobId}' "$f" 2>/dev/null && ${action}; done; true`;
-  const job = await startOnHosts(hosts.entries, () => probe, { ...hosts.connect, onLine: (l) => l.stream === "stdout" && found.push(`${l.text} on ${l.host}`) });
+  const job = await startOnHosts(hosts.entries, () => probe, {
+    ...hosts.connect,
+    onLine: (l) => l.stream === "stdout" && found.push(`${l.text} on ${l.host}`),
+  });
   await job.exited;
   await job.close();
   return found;
@@ -98,11 +123,17 @@ function sections(file: string): string[] {
   const lines = fs.existsSync(file) ? fs.readFileSync(file, "utf8").split("\n").filter(Boolean) : [];
   const order: string[] = [];
   lines.forEach((text, i) => {
-    const m = /^(\S+) round (\d+) line (\d+)\/(\d+)/.exec(text) ?? fail(`a line "${text}" in the shared file`, 'lines "<name> round <r> line <i>/<n>"');
+    const m =
+      /^(\S+) round (\d+) line (\d+)\/(\d+)/.exec(text) ??
+      fail(`a line "${text}" in the shared file`, 'lines "<name> round <r> line <i>/<n>"');
     const prev = /^(\S+) round (\d+) line (\d+)\/(\d+)/.exec(lines[i - 1] ?? "");
     const continues = prev && prev[1] === m[1] && prev[2] === m[2] && Number(prev[3]) + 1 === Number(m[3]);
     if (m[3] === "1" ? prev && prev[3] !== prev[4] : !continues) {
-      fail(`line ${i + 1} "${text}" follows "${lines[i - 1] ?? "(start of file)"}"`, `the ${m[4]} lines of one critical section together`, "two daemons wrote at the same time: write only while holding the token, and pass it on after the last line");
+      fail(
+        `line ${i + 1} "${text}" follows "${lines[i - 1] ?? "(start of file)"}"`,
+        `the ${m[4]} lines of one critical section together`,
+        "two daemons wrote at the same time: write only while holding the token, and pass it on after the last line",
+      );
     }
     if (m[3] === "1") order.push(`${m[1]}#${m[2]}`);
   });
@@ -111,24 +142,47 @@ function sections(file: string): string[] {
 
 /** Checks the GATHERED line: n distinct daemons besides the launcher, on the listed hosts. */
 function checkGathered(line: string, launcher: Proc, n: number, hosts: Hosts, chain: boolean): string {
-  const listed = [...line.matchAll(/(\S+)@([^\s:]+):(\d+)/g)].map((m) => ({ name: m[1], host: m[2], pid: Number(m[3]) }));
+  const listed = [...line.matchAll(/(\S+)@([^\s:]+):(\d+)/g)].map((m) => ({
+    name: m[1],
+    host: m[2],
+    pid: Number(m[3]),
+  }));
   const members = listed.filter((m) => m.pid !== launcher.pid);
   const shown = members.map((m) => `${m.name}@${m.host}`).join(", ");
   const hint = chain
     ? "in a chain, the last daemon starts the message and each member appends its name and passes it on, the launcher included, until it is back at the last one"
     : "the ring must go through every daemon: each one's successor is the next one, the last one's is the launcher";
-  expect(members.length === n, `GATHERED lists ${members.length} daemon${members.length === 1 ? "" : "s"} (${shown})`, `${n}, every daemon once`, hint);
+  expect(
+    members.length === n,
+    `GATHERED lists ${members.length} daemon${members.length === 1 ? "" : "s"} (${shown})`,
+    `${n}, every daemon once`,
+    hint,
+  );
   if (chain) {
-    expect(listed.length === n + 1 && listed[0].pid !== launcher.pid, `GATHERED lists ${listed.map((m) => `${m.name}@${m.host}`).join(", ")}`, "a daemon first (the last one started the message), and the launcher among the members", hint);
+    expect(
+      listed.length === n + 1 && listed[0].pid !== launcher.pid,
+      `GATHERED lists ${listed.map((m) => `${m.name}@${m.host}`).join(", ")}`,
+      "a daemon first (the last one started the message), and the launcher among the members",
+      hint,
+    );
   }
   const pids = new Set(members.map((m) => `${m.host}:${m.pid}`));
   expect(pids.size === n, `${pids.size} distinct host:pid among ${n} members (${shown})`, `${n} different processes`);
   if (hosts.ownHostnames) {
     const listed = hosts.entries.map((e) => e.host);
     const stranger = members.find((m) => !listed.includes(m.host));
-    if (stranger) fail(`${stranger.name} ran on "${stranger.host}"`, `a host of the list (${listed.join(", ")})`, "start the daemons over SSH on the listed machines");
+    if (stranger)
+      fail(
+        `${stranger.name} ran on "${stranger.host}"`,
+        `a host of the list (${listed.join(", ")})`,
+        "start the daemons over SSH on the listed machines",
+      );
     const unused = listed.slice(0, n).filter((h) => !members.some((m) => m.host === h));
-    if (unused.length) fail(`no daemon on ${unused.join(", ")}`, `daemons on every machine of the list (${n} daemons, ${listed.length} machines)`);
+    if (unused.length)
+      fail(
+        `no daemon on ${unused.join(", ")}`,
+        `daemons on every machine of the list (${n} daemons, ${listed.length} machines)`,
+      );
   }
   return `${n} daemons on ${new Set(members.map((m) => m.host)).size} hosts`;
 }
@@ -140,12 +194,21 @@ export const ringSshGrader: Grader = {
   async run(checker, options: RingSshOptions) {
     const [launcherFile, daemonFile] = programsFor(this, options);
     let hosts = givenHosts(options);
-    const up = await checker.check(hosts ? `SSH hosts from ${hosts.hostfile}` : "SSH test hosts come up (test/hosts/testhosts.sh)", async () => {
-      if (hosts) return `${hosts.entries.length} hosts`;
-      const test = await upTestHosts(3).catch((e: Error) => fail(e.message.split("\n")[0], "3 SSH test hosts", "or give TSMPI_GRADE_HOSTFILE (+ TSMPI_GRADE_SSH_KEY, TSMPI_GRADE_KNOWN_HOSTS)"));
-      hosts = { ...givenHosts({ hostfile: test.hostfile })!, down: () => test.down() };
-      return `${test.mode} mode`;
-    });
+    const up = await checker.check(
+      hosts ? `SSH hosts from ${hosts.hostfile}` : "SSH test hosts come up (test/hosts/testhosts.sh)",
+      async () => {
+        if (hosts) return `${hosts.entries.length} hosts`;
+        const test = await upTestHosts(3).catch((e: Error) =>
+          fail(
+            e.message.split("\n")[0],
+            "3 SSH test hosts",
+            "or give TSMPI_GRADE_HOSTFILE (+ TSMPI_GRADE_SSH_KEY, TSMPI_GRADE_KNOWN_HOSTS)",
+          ),
+        );
+        hosts = { ...givenHosts({ hostfile: test.hostfile })!, down: () => test.down() };
+        return `${test.mode} mode`;
+      },
+    );
     if (!up || !hosts) return;
     const h: Hosts = hosts;
     const shared = options.sharedDir ?? process.env.TSMPI_GRADE_SHARED_DIR;
@@ -161,20 +224,54 @@ export const ringSshGrader: Grader = {
         const procs = new Procs();
         const file = path.join(dir, `shared-${n}${chain ? "-chain" : ""}.txt`);
         const mode = chain ? " as a chain (--chain)" : "";
-        const launcher = procs.start(launcherFile, ["--hostfile", h.hostfile, "--np", n, ...(chain ? ["--chain"] : []), "--daemon", daemonFile, "--file", file, "--rounds", rounds, "--lines", lines, "--line-delay-ms", 15, ...h.sshArgs], "ring-ssh", { env });
+        const launcher = procs.start(
+          launcherFile,
+          [
+            "--hostfile",
+            h.hostfile,
+            "--np",
+            n,
+            ...(chain ? ["--chain"] : []),
+            "--daemon",
+            daemonFile,
+            "--file",
+            file,
+            "--rounds",
+            rounds,
+            "--lines",
+            lines,
+            "--line-delay-ms",
+            15,
+            ...h.sshArgs,
+          ],
+          "ring-ssh",
+          { env },
+        );
         let jobId: string | undefined;
         try {
-          const ring = await checker.check(`N=${n} daemons on ${h.entries.length} hosts${mode}: the ring closes and the gathered message lists every member`, async () => {
-            const { line } = await launcher.waitFor(/GATHERED/, "the GATHERED line (the message back at the launcher)", 60_000 + 5_000 * n);
-            jobId = /^JOB (\S+)/m.exec(launcher.stdout)?.[1];
-            return checkGathered(line, launcher, n, h, chain);
-          });
+          const ring = await checker.check(
+            `N=${n} daemons on ${h.entries.length} hosts${mode}: the ring closes and the gathered message lists every member`,
+            async () => {
+              const { line } = await launcher.waitFor(
+                /GATHERED/,
+                "the GATHERED line (the message back at the launcher)",
+                60_000 + 5_000 * n,
+              );
+              jobId = /^JOB (\S+)/m.exec(launcher.stdout)?.[1];
+              return checkGathered(line, launcher, n, h, chain);
+            },
+          );
           if (ring) {
             await checker.check(`N=${n}${mode}: the token gives mutual exclusion on the shared file`, async () => {
               const { code } = await launcher.waitExit("the launcher to finish the token rounds", 60_000 + 3_000 * n);
               expect(code === 0, launcher.describeExit(), "exit code 0 once every daemon has written its rounds");
               const order = sections(file);
-              expect(order.length === n * rounds, `${order.length} critical sections in the shared file`, `${n * rounds} (${n} daemons × ${rounds} rounds)`, "every daemon enters the critical section once per round");
+              expect(
+                order.length === n * rounds,
+                `${order.length} critical sections in the shared file`,
+                `${n * rounds} (${n} daemons × ${rounds} rounds)`,
+                "every daemon enters the critical section once per round",
+              );
               return `${order.length} critical sections, none overlapping`;
             });
           }
@@ -187,24 +284,51 @@ export const ringSshGrader: Grader = {
         await checker.check(`N=${n}${mode}: no process of the job left on any host`, async () => {
           let left: string[];
           const deadline = Date.now() + 15_000;
-          while ((left = await leftovers(h, jobId)).length > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 250));
+          while ((left = await leftovers(h, jobId)).length > 0 && Date.now() < deadline)
+            await new Promise((r) => setTimeout(r, 250));
           if (left.length) await leftovers(h, jobId, true); // the grader leaves nothing behind either
-          expect(left.length === 0, `${left.length} left 15 s after the launcher ended: ${left.slice(0, 4).join("; ")}`, "none", "stop every daemon at the end, also when the launcher is interrupted (the launcher library's stopAll)");
+          expect(
+            left.length === 0,
+            `${left.length} left 15 s after the launcher ended: ${left.slice(0, 4).join("; ")}`,
+            "none",
+            "stop every daemon at the end, also when the launcher is interrupted (the launcher library's stopAll)",
+          );
         });
       }
       await checker.check("an unknown host and a refused port: one line naming them, nothing started", async () => {
         const first = h.entries[0];
         const bad = path.join(dir, "bad-hosts");
-        fs.writeFileSync(bad, `${first.user ? `${first.user}@` : ""}${first.host}${first.port ? ` port=${first.port}` : ""}\nnosuchhost.invalid\n${first.host} port=9\n`);
+        fs.writeFileSync(
+          bad,
+          `${first.user ? `${first.user}@` : ""}${first.host}${first.port ? ` port=${first.port}` : ""}\nnosuchhost.invalid\n${first.host} port=9\n`,
+        );
         const procs = new Procs();
         try {
-          const launcher = await procs.run(launcherFile, ["--hostfile", bad, "--daemon", daemonFile, "--file", path.join(dir, "bad.txt"), ...h.sshArgs], "ring-ssh", { env, timeoutMs: 40_000 });
+          const launcher = await procs.run(
+            launcherFile,
+            ["--hostfile", bad, "--daemon", daemonFile, "--file", path.join(dir, "bad.txt"), ...h.sshArgs],
+            "ring-ssh",
+            { env, timeoutMs: 40_000 },
+          );
           const err = launcher.stderr.trim();
           expect(launcher.exit?.code !== 0, `exit code ${launcher.exit?.code}`, "a non-zero exit code");
-          expect(!/^\s+at |node:internal/m.test(err), `a stack trace on stderr: "${err.split("\n")[0].slice(0, 120)}"`, "one clear line");
-          expect(/nosuchhost\.invalid/.test(err) && /\b9\b/.test(err), `stderr "${err.slice(0, 300)}"`, "a message naming nosuchhost.invalid and the refused port 9", "report the launcher library's SshError message");
+          expect(
+            !/^\s+at |node:internal/m.test(err),
+            `a stack trace on stderr: "${err.split("\n")[0].slice(0, 120)}"`,
+            "one clear line",
+          );
+          expect(
+            /nosuchhost\.invalid/.test(err) && /\b9\b/.test(err),
+            `stderr "${err.slice(0, 300)}"`,
+            "a message naming nosuchhost.invalid and the refused port 9",
+            "report the launcher library's SshError message",
+          );
           const left = await leftovers(h, /^JOB (\S+)/m.exec(launcher.stdout)?.[1]);
-          expect(left.length === 0, `${left.length} processes started anyway: ${left.slice(0, 3).join("; ")}`, "none: connect to every host before starting anything");
+          expect(
+            left.length === 0,
+            `${left.length} processes started anyway: ${left.slice(0, 3).join("; ")}`,
+            "none: connect to every host before starting anything",
+          );
         } finally {
           await procs.stopAll();
         }

@@ -8,7 +8,11 @@ import { expect, fail, type Grader } from "../lib/grader.ts";
 import { freePort } from "../lib/run.ts";
 import { expectCleanPortError, programsFor, type Proc, Procs } from "./lib/procs.ts";
 
-interface Probe { socket: net.Socket; localPort: number; replies: string }
+interface Probe {
+  socket: net.Socket;
+  localPort: number;
+  replies: string;
+}
 
 /** A raw TCP client of the grader's own: connects and remembers what the server sends. */
 function openProbe(port: number): Promise<Probe> {
@@ -36,17 +40,34 @@ async function expectOk(probe: Probe, text: string, who = "a client"): Promise<v
     onData();
   });
   if (!/OK/i.test(probe.replies)) {
-    if (probe.socket.destroyed && !probe.replies) fail(`${who} (127.0.0.1:${probe.localPort}) was disconnected without a reply`, "OK", "the server must keep accepting and answering clients");
-    fail(`${who} (127.0.0.1:${probe.localPort}) got ${probe.replies ? `"${probe.replies.trim()}"` : "no reply"}${probe.socket.readableEnded ? " and the server closed the connection" : ""}`, "OK");
+    if (probe.socket.destroyed && !probe.replies)
+      fail(
+        `${who} (127.0.0.1:${probe.localPort}) was disconnected without a reply`,
+        "OK",
+        "the server must keep accepting and answering clients",
+      );
+    fail(
+      `${who} (127.0.0.1:${probe.localPort}) got ${probe.replies ? `"${probe.replies.trim()}"` : "no reply"}${probe.socket.readableEnded ? " and the server closed the connection" : ""}`,
+      "OK",
+    );
   }
 }
 
 const leaving = /clos|left|leav|disconnect|gone|quit|end/i;
 const noticesLeaving = (server: Proc, probe: Probe) =>
-  server.waitFor((l) => new RegExp(`\\b${probe.localPort}\\b`).test(l) && leaving.test(l), `a line saying client 127.0.0.1:${probe.localPort} left`, 10_000);
+  server.waitFor(
+    (l) => new RegExp(`\\b${probe.localPort}\\b`).test(l) && leaving.test(l),
+    `a line saying client 127.0.0.1:${probe.localPort} left`,
+    10_000,
+  );
 
 function alive(server: Proc, after: string): void {
-  if (server.exit) fail(`${server.describeExit()} (${after})`, "the server still running", "a client's mistake must never stop the server: handle the socket's error event");
+  if (server.exit)
+    fail(
+      `${server.describeExit()} (${after})`,
+      "the server still running",
+      "a client's mistake must never stop the server: handle the socket's error event",
+    );
 }
 
 export const tcpGrader: Grader = {
@@ -99,7 +120,12 @@ export const tcpGrader: Grader = {
         await expectOk(probe, "about-to-reset");
         probe.socket.write("unread data\n");
         probe.socket.resetAndDestroy();
-        const next = await openProbe(port).catch(() => fail(`${server.exit ? server.describeExit() : "connection refused"} after a client reset`, "the server still accepting clients"));
+        const next = await openProbe(port).catch(() =>
+          fail(
+            `${server.exit ? server.describeExit() : "connection refused"} after a client reset`,
+            "the server still accepting clients",
+          ),
+        );
         await expectOk(next, "after-reset", "the client after the reset").catch(async (error) => {
           await Promise.race([server.exited, new Promise((r) => setTimeout(r, 3000))]); // did it die?
           alive(server, "after a client reset its connection");
@@ -114,7 +140,12 @@ export const tcpGrader: Grader = {
         await new Promise<void>((resolve) => blocker.listen(0, "127.0.0.1", resolve));
         const busy = (blocker.address() as net.AddressInfo).port;
         try {
-          const second = await procs.run(serverFile, ["--port", busy, "--bind", "127.0.0.1"], "tcp-server on a busy port", { timeoutMs: 15_000 });
+          const second = await procs.run(
+            serverFile,
+            ["--port", busy, "--bind", "127.0.0.1"],
+            "tcp-server on a busy port",
+            { timeoutMs: 15_000 },
+          );
           expectCleanPortError(second, busy, `port ${busy} already taken`);
           return second.stderr.trim();
         } finally {

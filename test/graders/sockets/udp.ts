@@ -40,10 +40,18 @@ export const udpGrader: Grader = {
         await proc.waitFor(/listening/i, "a line saying the server is listening");
         for (const n of [1, 2, 3]) {
           const text = `grader-datagram-${n}-${process.pid}`;
-          const sender = await procs.run(client, ["--host", "127.0.0.1", "--port", port, "--message", text], "udp-client");
+          const sender = await procs.run(
+            client,
+            ["--host", "127.0.0.1", "--port", port, "--message", text],
+            "udp-client",
+          );
           expect(sender.exit?.code === 0, `udp-client: ${sender.describeExit()}`, "exit code 0 after sending");
           const { line } = await proc.waitFor((l) => l.includes(text), `the datagram "${text}"`, 10_000);
-          expect(line.includes("127.0.0.1"), `the server printed "${line}"`, "the message with its source address 127.0.0.1:<port>");
+          expect(
+            line.includes("127.0.0.1"),
+            `the server printed "${line}"`,
+            "the message with its source address 127.0.0.1:<port>",
+          );
         }
         return "3 datagrams printed with their source address";
       });
@@ -53,7 +61,9 @@ export const udpGrader: Grader = {
         await new Promise<void>((resolve) => blocker.bind(0, "127.0.0.1", resolve));
         const port = blocker.address().port;
         try {
-          const proc = await procs.run(server, ["--port", port, "--bind", "127.0.0.1"], "udp-server on a busy port", { timeoutMs: 15_000 });
+          const proc = await procs.run(server, ["--port", port, "--bind", "127.0.0.1"], "udp-server on a busy port", {
+            timeoutMs: 15_000,
+          });
           expectCleanPortError(proc, port, `port ${port} already taken`);
           return proc.stderr.trim();
         } finally {
@@ -63,11 +73,16 @@ export const udpGrader: Grader = {
 
       await checker.check("a privileged port is refused with one clear line and a non-zero exit", async () => {
         const lowest = unprivilegedPortStart();
-        if (lowest <= 23) return `skipped: this machine lets every user bind port 23 (net.ipv4.ip_unprivileged_port_start = ${lowest})`;
+        if (lowest <= 23)
+          return `skipped: this machine lets every user bind port 23 (net.ipv4.ip_unprivileged_port_start = ${lowest})`;
         const root = process.getuid?.() === 0;
-        if (root && !readableByEveryone(server)) return `skipped: the grader runs as root and user nobody cannot read ${server}`;
+        if (root && !readableByEveryone(server))
+          return `skipped: the grader runs as root and user nobody cannot read ${server}`;
         const asNobody = root ? { uid: 65534, gid: 65534, cwd: os.tmpdir(), env: { HOME: os.tmpdir() } } : {};
-        const proc = await procs.run(server, ["--port", 23, "--bind", "127.0.0.1"], "udp-server on port 23", { ...asNobody, timeoutMs: 15_000 });
+        const proc = await procs.run(server, ["--port", 23, "--bind", "127.0.0.1"], "udp-server on port 23", {
+          ...asNobody,
+          timeoutMs: 15_000,
+        });
         expectCleanPortError(proc, 23, "port 23 as an ordinary user");
         return `${root ? "as user nobody: " : ""}${proc.stderr.trim()}`;
       });

@@ -4,7 +4,15 @@ import { expect } from "vitest";
 import * as path from "node:path";
 import { runTsrun, projectRoot } from "../../harness/run.ts";
 
-export async function runRanks(np: number, name: string, programArgs: string[] = [], tsrunArgs: string[] = []): Promise<any[]> { // eslint-disable-line @typescript-eslint/no-explicit-any -- each program prints its own JSON
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- each program prints its own JSON
+type RankOutput = any;
+
+export async function runRanks(
+  np: number,
+  name: string,
+  programArgs: string[] = [],
+  tsrunArgs: string[] = [],
+): Promise<RankOutput[]> {
   const program = path.join(projectRoot, "test/runtime/programs", name);
   const r = await runTsrun(np, program, { timeoutMs: 60_000, programArgs, tsrunArgs });
   expect(r.timedOut, `hang: ${r.stderr}`).toBe(false);

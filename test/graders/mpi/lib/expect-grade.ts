@@ -33,12 +33,23 @@ export async function expectPass(id: string, np: number[], minimumChecks = 1): P
 }
 
 /** The grader fails the check whose name contains `check`, with each of `words` in its detail. */
-export function expectFailure(id: string, np: number[], program: string, check: string, words: string[]): Promise<void> {
+export function expectFailure(
+  id: string,
+  np: number[],
+  program: string,
+  check: string,
+  words: string[],
+): Promise<void> {
   return expectFailures(id, np, program, [[check, words]]);
 }
 
 /** One grading run that must fail several checks, each [part of its name, words of its detail]. */
-export async function expectFailures(id: string, np: number[], program: string, expected: [string, string[]][]): Promise<void> {
+export async function expectFailures(
+  id: string,
+  np: number[],
+  program: string,
+  expected: [string, string[]][],
+): Promise<void> {
   const { checker, output } = await runGrader(id, np, program);
   for (const [check, words] of expected) {
     const failed = checker.results.find((r) => !r.passed && r.what.includes(check));

@@ -74,15 +74,39 @@ export async function runMpi(program: string, np: number, options: MpiRunOptions
   const tsrunArgs = ["--timeout", String(timeoutS), ...(dir ? ["--trace", dir] : []), ...(options.tsrunArgs ?? [])];
   let kept: string | null = null;
   try {
-    const result = await runTsrun(np, file, { tsrunArgs: ["--tag-output", ...tsrunArgs], programArgs: args, timeoutMs: (timeoutS + 30) * 1000, env: options.env, cwd: options.cwd ?? scratch });
+    const result = await runTsrun(np, file, {
+      tsrunArgs: ["--tag-output", ...tsrunArgs],
+      programArgs: args,
+      timeoutMs: (timeoutS + 30) * 1000,
+      env: options.env,
+      cwd: options.cwd ?? scratch,
+    });
     const command = `tsrun -np ${np} ${shownPath(file)}${args.length ? " " + args.join(" ") : ""}`;
-    const reproduce = ["tsrun", "-np", np, ...tsrunArgs.filter((a, i, all) => a !== "--trace" && all[i - 1] !== "--trace"), shownPath(file), ...args].join(" ");
+    const reproduce = [
+      "tsrun",
+      "-np",
+      np,
+      ...tsrunArgs.filter((a, i, all) => a !== "--trace" && all[i - 1] !== "--trace"),
+      shownPath(file),
+      ...args,
+    ].join(" ");
     const { lines, byRank } = splitTagged(result.stdout, np);
     const trace = dir && fs.existsSync(dir) ? readTrace(dir, np) : null;
     const failed = result.code !== 0 || result.timedOut;
     if (failed && scratchPolicy.keepFailed && !options.cwd) kept = scratch;
     const stderr = kept ? result.stderr : result.stderr.split(scratch).join("<scratch>");
-    return { ...result, stdout: lines.join("\n") + (lines.length ? "\n" : ""), stderr, np, command, reproduce, lines, byRank, trace, kept };
+    return {
+      ...result,
+      stdout: lines.join("\n") + (lines.length ? "\n" : ""),
+      stderr,
+      np,
+      command,
+      reproduce,
+      lines,
+      byRank,
+      trace,
+      kept,
+    };
   } finally {
     if (!kept) fs.rmSync(scratch, { recursive: true, force: true });
   }
@@ -91,7 +115,12 @@ export async function runMpi(program: string, np: number, options: MpiRunOptions
 /** tsrun's whole report (stderr), indented under a heading, or "" when it said nothing. */
 export function tsrunReport(run: RunResult): string {
   const text = run.stderr.replace(/\s+$/, "");
-  return text ? `\n  tsrun's report:\n${text.split("\n").map((l) => `    ${l}`).join("\n")}` : "";
+  return text
+    ? `\n  tsrun's report:\n${text
+        .split("\n")
+        .map((l) => `    ${l}`)
+        .join("\n")}`
+    : "";
 }
 
 /** How to see the failed run again: the command, and the kept trace with its `tsrun view` command. */
@@ -109,10 +138,15 @@ export function reproduceText(run: MpiRun): string {
 /** Fails unless the run ended with exit code 0, with tsrun's whole report and how to reproduce the run. */
 export function expectSuccess(run: MpiRun): void {
   if (run.code === 0 && !run.timedOut) return;
-  const how = run.timedOut ? "did not finish (the grader's hang guard stopped it)"
-    : run.code === 124 ? "was stopped by --timeout (it hung)" : `exited with code ${run.code ?? run.signal}`;
+  const how = run.timedOut
+    ? "did not finish (the grader's hang guard stopped it)"
+    : run.code === 124
+      ? "was stopped by --timeout (it hung)"
+      : `exited with code ${run.code ?? run.signal}`;
   const hint = run.timedOut ? "look for a receive that is never matched" : "";
-  throw new CheckFailure(`\`${run.command}\` ${how} vs expected exit code 0${hint ? `. ${hint}` : ""}${tsrunReport(run)}${reproduceText(run)}`);
+  throw new CheckFailure(
+    `\`${run.command}\` ${how} vs expected exit code 0${hint ? `. ${hint}` : ""}${tsrunReport(run)}${reproduceText(run)}`,
+  );
 }
 
 /**
@@ -133,7 +167,12 @@ export function withRunReport<T>(run: MpiRun, check: () => T): T {
 
 /** Fails unless the run left a trace. */
 export function traceOf(run: MpiRun): Trace {
-  if (!run.trace) fail(`\`${run.command}\` left no trace`, "a trace from tsrun --trace", "the runtime's tracing is needed for this check");
+  if (!run.trace)
+    fail(
+      `\`${run.command}\` left no trace`,
+      "a trace from tsrun --trace",
+      "the runtime's tracing is needed for this check",
+    );
   return run.trace;
 }
 
@@ -144,7 +183,8 @@ export function perRank(run: MpiRun, pattern: RegExp, what: string, ranks = run.
     const m = pattern.exec(line);
     if (!m) continue;
     const r = Number(m[1]);
-    if (!Number.isInteger(r) || r < 0 || r >= ranks) fail(`a line names rank ${m[1]}: "${line}"`, `ranks 0..${ranks - 1}`);
+    if (!Number.isInteger(r) || r < 0 || r >= ranks)
+      fail(`a line names rank ${m[1]}: "${line}"`, `ranks 0..${ranks - 1}`);
     found[r].push(m);
   }
   const missing = found.flatMap((list, r) => (list.length ? [] : [r]));
@@ -168,7 +208,11 @@ export function forRank(shape: string, rank: number): string {
  */
 export function noLineMatched(run: MpiRun, rank: number, shape: string, hint = ""): never {
   const printed = run.byRank[rank] ?? [];
-  const shown = printed.slice(0, 3).map((l) => `\`${l}\``).join(", ") + (printed.length > 3 ? `, … (${printed.length} lines)` : "");
+  const shown =
+    printed
+      .slice(0, 3)
+      .map((l) => `\`${l}\``)
+      .join(", ") + (printed.length > 3 ? `, … (${printed.length} lines)` : "");
   const said = printed.length ? `rank ${rank} printed: ${shown}` : `rank ${rank} printed nothing`;
   throw new CheckFailure(`no line matched \`${shape}\`; ${said} (${run.command})${hint ? `. ${hint}` : ""}`);
 }
@@ -186,13 +230,19 @@ export function single(run: MpiRun, pattern: RegExp, what: string): RegExpExecAr
   const all = matching(run, pattern);
   const rank = /^rank (\d+)\b/.exec(what);
   if (all.length === 0 && rank) noLineMatched(run, Number(rank[1]), what);
-  if (all.length !== 1) fail(`${all.length} "${what}" lines (${run.command})`, "exactly one", `lines seen: ${sample(run.lines)}`);
+  if (all.length !== 1)
+    fail(`${all.length} "${what}" lines (${run.command})`, "exactly one", `lines seen: ${sample(run.lines)}`);
   return all[0];
 }
 
 export function sample(lines: string[], max = 4): string {
   if (!lines.length) return "(no output)";
-  return lines.slice(0, max).map((l) => `"${l}"`).join(", ") + (lines.length > max ? `, … (${lines.length} lines)` : "");
+  return (
+    lines
+      .slice(0, max)
+      .map((l) => `"${l}"`)
+      .join(", ") + (lines.length > max ? `, … (${lines.length} lines)` : "")
+  );
 }
 
 /** A random seed for one grading run (the program takes --seed; the grader recomputes from it). */

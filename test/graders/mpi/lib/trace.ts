@@ -52,13 +52,18 @@ export function readTrace(dir: string, np: number): Trace {
   for (let r = 0; r < np; r++) {
     const file = path.join(dir, `rank-${r}.jsonl`);
     const text = readRegularFile(file);
-    events.push(text.split("\n").filter((l) => l.trim()).flatMap((l) => {
-      try {
-        return [JSON.parse(l) as TraceEvent];
-      } catch {
-        return []; // a rank killed mid-write leaves a partial last line
-      }
-    }));
+    events.push(
+      text
+        .split("\n")
+        .filter((l) => l.trim())
+        .flatMap((l) => {
+          try {
+            return [JSON.parse(l) as TraceEvent];
+          } catch {
+            return []; // a rank killed mid-write leaves a partial last line
+          }
+        }),
+    );
   }
   return { np, events };
 }
@@ -68,13 +73,24 @@ const isUser = (e: TraceEvent) => typeof e.ctx === "number" && e.ctx % 2 === 0;
 /** The user point-to-point messages of the run (collective traffic excluded), in send order per rank. */
 export function userMessages(trace: Trace): Message[] {
   const received = new Map<string, [number, number]>();
-  trace.events.forEach((list, r) => list.forEach((e, i) => e.kind === "recv" && isUser(e) && received.set(e.msg!, [r, i])));
+  trace.events.forEach((list, r) =>
+    list.forEach((e, i) => e.kind === "recv" && isUser(e) && received.set(e.msg!, [r, i])),
+  );
   const out: Message[] = [];
   trace.events.forEach((list, r) =>
     list.forEach((e, i) => {
       if (e.kind !== "send" || !isUser(e)) return;
       const at = received.get(e.msg!);
-      out.push({ id: e.msg!, source: r, dest: e.peer!, tag: e.tag!, size: e.size!, ctx: e.ctx!, sendAt: i, recvAt: at ? at[1] : -1 });
+      out.push({
+        id: e.msg!,
+        source: r,
+        dest: e.peer!,
+        tag: e.tag!,
+        size: e.size!,
+        ctx: e.ctx!,
+        sendAt: i,
+        recvAt: at ? at[1] : -1,
+      });
     }),
   );
   return out;
@@ -96,7 +112,7 @@ export function messageRounds(trace: Trace, messages: Message[]): Map<string, nu
   const rounds = new Map<string, number>();
   const cursor = new Array<number>(trace.np).fill(0);
   const known = new Array<number>(trace.np).fill(0); // the latest round this rank has taken part in
-  for (let progress = true; progress; ) {
+  for (let progress = true; progress;) {
     progress = false;
     for (let r = 0; r < trace.np; r++) {
       const list = trace.events[r];
@@ -126,7 +142,10 @@ export function firstIndex(trace: Trace, rank: number, test: (e: TraceEvent) => 
 
 /** "0→1, 0→2, 2→3" (at most `max` edges). */
 export function edgesText(messages: Message[], max = 12): string {
-  const text = messages.slice(0, max).map((m) => `${m.source}→${m.dest}`).join(", ");
+  const text = messages
+    .slice(0, max)
+    .map((m) => `${m.source}→${m.dest}`)
+    .join(", ");
   return messages.length > max ? `${text}, … (${messages.length} messages)` : text || "none";
 }
 

@@ -38,9 +38,17 @@ let oracleRun: Promise<Prepared[]> | undefined;
 /** The fruits the reference sequential salad prepares (run once per grading process). */
 export function saladOracle(): Promise<Prepared[]> {
   oracleRun ??= (async () => {
-    const seq = new Live("the S0 oracle (exercises/salad/seq.ts)", path.join(projectRoot, "exercises/salad/seq.ts"), ["--time-scale", "0.002"]);
+    const seq = new Live("the S0 oracle (exercises/salad/seq.ts)", path.join(projectRoot, "exercises/salad/seq.ts"), [
+      "--time-scale",
+      "0.002",
+    ]);
     const exit = await seq.finished(60_000);
-    if (exit.code !== 0) fail(`the oracle ${seq.describe()}`, "the reference seq.ts to run", "The project itself is broken: run exercises/salad/seq.ts by hand");
+    if (exit.code !== 0)
+      fail(
+        `the oracle ${seq.describe()}`,
+        "the reference seq.ts to run",
+        "The project itself is broken: run exercises/salad/seq.ts by hand",
+      );
     return parsePrepared(seq.lines());
   })();
   return oracleRun;
@@ -53,7 +61,10 @@ function countBy<T>(items: T[], key: (t: T) => string): Map<string, number> {
 }
 
 function showCounts(counts: Map<string, number>): string {
-  return [...counts].sort(([a], [b]) => a.localeCompare(b)).map(([k, n]) => `${k}×${n}`).join(", ");
+  return [...counts]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([k, n]) => `${k}×${n}`)
+    .join(", ");
 }
 
 /**
@@ -82,20 +93,32 @@ export function checkEveryFruitOnce(prepared: Prepared[], expected: Prepared[], 
     if (diff > 0) extra.set(fruit, diff);
   }
   if (missing.size || extra.size) {
-    const measured = [missing.size ? `never prepared: ${showCounts(missing)}` : "", extra.size ? `prepared too often: ${showCounts(extra)}` : ""];
-    fail(measured.filter(Boolean).join("; "), `${showCounts(want)} as the sequential salad (S0)`, hint || "Each task must be prepared and reported once");
+    const measured = [
+      missing.size ? `never prepared: ${showCounts(missing)}` : "",
+      extra.size ? `prepared too often: ${showCounts(extra)}` : "",
+    ];
+    fail(
+      measured.filter(Boolean).join("; "),
+      `${showCounts(want)} as the sequential salad (S0)`,
+      hint || "Each task must be prepared and reported once",
+    );
   }
   return `${prepared.length} fruits, each once; by ${showCounts(countBy(prepared, (p) => p.worker))}`;
 }
 
 /** The files of a multi-file exercise: from the directory of `--program` (a folder or one of its files), else the reference. */
-export function exerciseFiles(program: string | undefined, referenceDir: string, names: string[]): Record<string, string> {
+export function exerciseFiles(
+  program: string | undefined,
+  referenceDir: string,
+  names: string[],
+): Record<string, string> {
   let dir = path.join(projectRoot, referenceDir);
   if (program) dir = fs.existsSync(program) && fs.statSync(program).isDirectory() ? program : path.dirname(program);
   const files: Record<string, string> = {};
   for (const name of names) {
     const file = path.join(dir, name);
-    if (!fs.existsSync(file)) fail(`no ${name} in ${dir}`, `${names.join(", ")} side by side`, "Give --program the exercise's folder");
+    if (!fs.existsSync(file))
+      fail(`no ${name} in ${dir}`, `${names.join(", ")} side by side`, "Give --program the exercise's folder");
     files[name] = file;
   }
   return files;

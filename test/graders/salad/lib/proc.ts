@@ -22,11 +22,21 @@ export class Live {
   private readonly pid: number;
   private readonly listeners = new Set<() => void>();
 
-  constructor(readonly name: string, file: string, args: string[], env: NodeJS.ProcessEnv = {}) {
+  constructor(
+    readonly name: string,
+    file: string,
+    args: string[],
+    env: NodeJS.ProcessEnv = {},
+  ) {
     const started = Date.now();
     // through the command wrapper: when a class is graded, the program runs in the student's sandbox
     const run = wrapCommand(process.execPath, ["--import", tsxLoader, file, ...args], projectRoot, env);
-    const child = spawn(run.cmd, run.args, { cwd: projectRoot, env: run.env, stdio: ["ignore", "pipe", "pipe"], detached: true });
+    const child = spawn(run.cmd, run.args, {
+      cwd: projectRoot,
+      env: run.env,
+      stdio: ["ignore", "pipe", "pipe"],
+      detached: true,
+    });
     this.pid = child.pid!;
     const changed = () => this.listeners.forEach((l) => l());
     child.stdout.setEncoding("utf8").on("data", (d: string) => ((this.stdout += d), changed()));
@@ -39,7 +49,14 @@ export class Live {
         resolve(this.exitInfo);
       });
       child.on("close", (code, signal) => {
-        run.done?.({ code, signal, stdout: this.stdout, stderr: this.stderr, timedOut: false, ms: Date.now() - started });
+        run.done?.({
+          code,
+          signal,
+          stdout: this.stdout,
+          stderr: this.stderr,
+          timedOut: false,
+          ms: Date.now() - started,
+        });
         this.exitInfo = { code, signal };
         changed();
         resolve(this.exitInfo);
@@ -56,16 +73,30 @@ export class Live {
   describe(): string {
     if (!this.exitInfo) return `${this.name} still running`;
     // the line that says what happened: not a stack frame, not Node's version banner; an Error line first
-    const lines = this.stderr.split("\n").map((l) => l.trim()).filter((l) => l && !l.startsWith("at ") && !/^Node\.js v/.test(l) && l !== "^");
+    const lines = this.stderr
+      .split("\n")
+      .map((l) => l.trim())
+      .filter((l) => l && !l.startsWith("at ") && !/^Node\.js v/.test(l) && l !== "^");
     const last = [...lines].reverse().find((l) => /Error\b|error:/.test(l)) ?? lines[lines.length - 1];
-    const how = this.exitInfo.signal ? `was killed by ${this.exitInfo.signal}` : `exited with code ${this.exitInfo.code}`;
+    const how = this.exitInfo.signal
+      ? `was killed by ${this.exitInfo.signal}`
+      : `exited with code ${this.exitInfo.code}`;
     return `${this.name} ${how}${last ? `: ${last.slice(0, 300)}` : ""}`;
   }
 
   /** Resolves with the first `count` stdout lines matching `pattern`; fails if the program exits first or after `timeoutMs`. */
   waitForLines(pattern: RegExp, count: number, what: string, timeoutMs = 45_000): Promise<string[]> {
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => done(() => fail(`${this.name} printed ${this.lines(pattern).length} ${what} line(s) in ${timeoutMs / 1000} s`, `${count}`)), timeoutMs);
+      const timer = setTimeout(
+        () =>
+          done(() =>
+            fail(
+              `${this.name} printed ${this.lines(pattern).length} ${what} line(s) in ${timeoutMs / 1000} s`,
+              `${count}`,
+            ),
+          ),
+        timeoutMs,
+      );
       const done = (outcome: () => string[]) => {
         clearTimeout(timer);
         this.listeners.delete(listener);
@@ -78,7 +109,8 @@ export class Live {
       const listener = () => {
         const found = this.lines(pattern);
         if (found.length >= count) done(() => found.slice(0, count));
-        else if (this.exitInfo) done(() => fail(`${this.describe()}, after ${found.length} ${what} line(s)`, `${count} ${what} line(s)`));
+        else if (this.exitInfo)
+          done(() => fail(`${this.describe()}, after ${found.length} ${what} line(s)`, `${count} ${what} line(s)`));
       };
       this.listeners.add(listener);
       listener();
@@ -98,7 +130,11 @@ export class Live {
     clearTimeout(timer);
     if (outcome === "timeout") {
       this.kill();
-      fail(`${this.name} still running after ${timeoutMs / 1000} s`, "it to finish", "It may be waiting forever: look at what it printed last");
+      fail(
+        `${this.name} still running after ${timeoutMs / 1000} s`,
+        "it to finish",
+        "It may be waiting forever: look at what it printed last",
+      );
     }
     return outcome;
   }

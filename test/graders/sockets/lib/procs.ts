@@ -30,7 +30,10 @@ export class Proc {
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   private readonly listeners = new Set<() => void>();
 
-  constructor(readonly label: string, readonly child: ChildProcess) {
+  constructor(
+    readonly label: string,
+    readonly child: ChildProcess,
+  ) {
     let pending = "";
     child.stdout!.setEncoding("utf8").on("data", (chunk: string) => {
       pending += chunk;
@@ -42,9 +45,20 @@ export class Proc {
     child.stderr!.setEncoding("utf8").on("data", (chunk: string) => (this.stderr += chunk));
     child.stdin!.on("error", () => {});
     this.exited = new Promise((resolve) => {
-      child.on("error", (error) => ((this.stderr += String(error)), (this.exit = { code: -1, signal: null }), this.notify(), resolve(this.exit)));
+      child.on(
+        "error",
+        (error) => (
+          (this.stderr += String(error)),
+          (this.exit = { code: -1, signal: null }),
+          this.notify(),
+          resolve(this.exit)
+        ),
+      );
       child.on("close", (code, signal) => {
-        if (pending) { this.lines.push(pending); pending = ""; }
+        if (pending) {
+          this.lines.push(pending);
+          pending = "";
+        }
         this.exit = { code, signal };
         this.notify();
         resolve(this.exit);
@@ -72,7 +86,9 @@ export class Proc {
   /** How the process ended, for messages: "exited with code 1: <last line of stderr>". */
   describeExit(): string {
     if (!this.exit) return "still running";
-    const useful = this.stderr.split("\n").filter((l) => l.trim() && !/^\s+at |^Node\.js v|^\s*\^+\s*$|triggerUncaughtException|^node:internal/.test(l));
+    const useful = this.stderr
+      .split("\n")
+      .filter((l) => l.trim() && !/^\s+at |^Node\.js v|^\s*\^+\s*$|triggerUncaughtException|^node:internal/.test(l));
     const last = useful.find((l) => /\bError\b|Error:/.test(l)) ?? useful.slice(-1)[0];
     return `${this.label} ${this.exit.signal ? `was killed by ${this.exit.signal}` : `exited with code ${this.exit.code}`}${last ? `: ${last.trim().slice(0, 300)}` : ""}`;
   }
@@ -90,9 +106,24 @@ export class Proc {
       const attempt = () => {
         const index = this.find(test, from);
         if (index >= 0) return done(() => resolve({ line: this.lines[index], index }));
-        if (this.exit) return done(() => reject(failure(`${what}: never printed; ${this.describeExit()}`, `${what} printed by ${this.label}`)));
+        if (this.exit)
+          return done(() =>
+            reject(failure(`${what}: never printed; ${this.describeExit()}`, `${what} printed by ${this.label}`)),
+          );
       };
-      const timer = setTimeout(() => done(() => reject(failure(`${what}: not printed after ${((Date.now() - started) / 1000).toFixed(1)} s`, `${what} printed by ${this.label}`, lastLines(this)))), timeoutMs);
+      const timer = setTimeout(
+        () =>
+          done(() =>
+            reject(
+              failure(
+                `${what}: not printed after ${((Date.now() - started) / 1000).toFixed(1)} s`,
+                `${what} printed by ${this.label}`,
+                lastLines(this),
+              ),
+            ),
+          ),
+        timeoutMs,
+      );
       const done = (finish: () => void) => {
         clearTimeout(timer);
         this.listeners.delete(attempt);
@@ -107,7 +138,17 @@ export class Proc {
   async waitExit(what: string, timeoutMs = 20_000): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
     let timer: NodeJS.Timeout | undefined;
     const guard = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(failure(`${what}: ${this.label} still running after ${timeoutMs / 1000} s`, `${this.label} to finish`, lastLines(this))), timeoutMs);
+      timer = setTimeout(
+        () =>
+          reject(
+            failure(
+              `${what}: ${this.label} still running after ${timeoutMs / 1000} s`,
+              `${this.label} to finish`,
+              lastLines(this),
+            ),
+          ),
+        timeoutMs,
+      );
     });
     try {
       return await Promise.race([this.exited, guard]);
@@ -152,18 +193,37 @@ export class Procs {
     // a wrapped (sandboxed) program already runs as an unprivileged user: the grader's uid/gid is not applied
     const ids = commandsWrapped() ? {} : { uid: options.uid, gid: options.gid };
     const started = Date.now();
-    const child = spawn(run.cmd, run.args, { cwd, env: run.env, ...ids, stdio: ["pipe", "pipe", "pipe"], detached: true });
+    const child = spawn(run.cmd, run.args, {
+      cwd,
+      env: run.env,
+      ...ids,
+      stdio: ["pipe", "pipe", "pipe"],
+      detached: true,
+    });
     const proc = new Proc(label, child);
     if (run.done) {
       const done = run.done;
-      void proc.exited.then((exit) => done({ ...exit, stdout: proc.stdout, stderr: proc.stderr, timedOut: false, ms: Date.now() - started } satisfies RunResult));
+      void proc.exited.then((exit) =>
+        done({
+          ...exit,
+          stdout: proc.stdout,
+          stderr: proc.stderr,
+          timedOut: false,
+          ms: Date.now() - started,
+        } satisfies RunResult),
+      );
     }
     this.all.push(proc);
     return proc;
   }
 
   /** Starts a program and waits for its end (a client run). */
-  async run(program: string, args: (string | number)[], label: string, options: StartOptions & { timeoutMs?: number; input?: string } = {}): Promise<Proc> {
+  async run(
+    program: string,
+    args: (string | number)[],
+    label: string,
+    options: StartOptions & { timeoutMs?: number; input?: string } = {},
+  ): Promise<Proc> {
     const proc = this.start(program, args, label, options);
     proc.child.stdin!.end(options.input ?? "");
     await proc.waitExit(`${label} ${args.join(" ")}`, options.timeoutMs ?? 20_000);
@@ -172,7 +232,10 @@ export class Procs {
 
   /** Resumes stopped processes and kills every process group still alive, then waits for them. */
   async stopAll(): Promise<void> {
-    for (const proc of this.all) { proc.signal("SIGCONT"); proc.signal("SIGKILL"); }
+    for (const proc of this.all) {
+      proc.signal("SIGCONT");
+      proc.signal("SIGKILL");
+    }
     await Promise.all(this.all.map((p) => Promise.race([p.exited, new Promise((r) => setTimeout(r, 5000))])));
   }
 }
@@ -189,13 +252,19 @@ export function programsFor(grader: Grader, options: GradeOptions): string[] {
   const roles = references.map((r) => path.basename(r, ".ts"));
   if (fs.existsSync(given) && fs.statSync(given).isDirectory()) {
     return roles.map((role) => {
-      const file = [".ts", ".mts", ".js", ".mjs"].map((ext) => path.join(given, role + ext)).find((f) => fs.existsSync(f));
+      const file = [".ts", ".mts", ".js", ".mjs"]
+        .map((ext) => path.join(given, role + ext))
+        .find((f) => fs.existsSync(f));
       return file ?? fail(`no ${role}.ts in ${given}`, `one file per role: ${roles.map((r) => r + ".ts").join(", ")}`);
     });
   }
   if (!fs.existsSync(given)) fail(`${given} does not exist`, "the path of a program file or folder");
   const base = path.basename(given).replace(/\.[cm]?[jt]s$/, "");
-  const played = roles.map((role, i) => ({ role, i })).filter(({ role }) => base.startsWith(role)).sort((a, b) => b.role.length - a.role.length)[0]?.i ?? 0;
+  const played =
+    roles
+      .map((role, i) => ({ role, i }))
+      .filter(({ role }) => base.startsWith(role))
+      .sort((a, b) => b.role.length - a.role.length)[0]?.i ?? 0;
   return roles.map((role, i) => {
     if (i === played) return given;
     const sibling = path.join(path.dirname(given), role + ".ts");
@@ -217,18 +286,25 @@ export function programPids(proc: Proc): Set<number> {
     }
   };
   const field = (text: string, name: string) => (text.match(new RegExp(`^${name}:\\s*(.*)$`, "m"))?.[1] ?? "").trim();
-  const all = fs.readdirSync("/proc").filter((d) => /^\d+$/.test(d)).map(Number);
+  const all = fs
+    .readdirSync("/proc")
+    .filter((d) => /^\d+$/.test(d))
+    .map(Number);
   const children = new Map<number, number[]>();
   for (const pid of all) {
     const parent = Number(field(status(pid), "PPid"));
     children.set(parent, [...(children.get(parent) ?? []), pid]);
   }
-  for (let queue = [proc.pid]; queue.length; ) {
+  for (let queue = [proc.pid]; queue.length;) {
     const pid = queue.shift()!;
     for (const child of children.get(pid) ?? []) {
       queue.push(child);
       // only the program itself (a Node process), not the sandbox's own processes
-      if (field(status(child), "Name") === "node") field(status(child), "NSpid").split(/\s+/).map(Number).forEach((p) => pids.add(p));
+      if (field(status(child), "Name") === "node")
+        field(status(child), "NSpid")
+          .split(/\s+/)
+          .map(Number)
+          .forEach((p) => pids.add(p));
     }
   }
   return pids;
@@ -259,12 +335,19 @@ export function readWrittenFile(file: string): string {
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === "ENOENT") return "";
-    fail(`${path.basename(file)} cannot be opened (${code === "ELOOP" ? "it is a link" : code})`, "a regular file written by the program");
+    fail(
+      `${path.basename(file)} cannot be opened (${code === "ELOOP" ? "it is a link" : code})`,
+      "a regular file written by the program",
+    );
   }
   try {
     const opened = fs.readlinkSync(`/proc/self/fd/${fd}`);
     const inside = opened.startsWith(fs.realpathSync(os.tmpdir()) + path.sep);
-    if (!fs.fstatSync(fd).isFile() || !inside) fail(`${path.basename(file)} is not a regular file of the program's directory`, "a regular file written by the program");
+    if (!fs.fstatSync(fd).isFile() || !inside)
+      fail(
+        `${path.basename(file)} is not a regular file of the program's directory`,
+        "a regular file written by the program",
+      );
     return fs.readFileSync(fd, "utf8");
   } finally {
     fs.closeSync(fd);
@@ -280,13 +363,27 @@ export function tempDir(prefix: string): string {
 export function expectCleanPortError(proc: Proc, port: number, situation: string): void {
   const stderr = proc.stderr.trim();
   if (proc.exit?.code === 0) {
-    fail(`${situation}: exit code 0${stderr ? "" : " and nothing on stderr"}`, "a non-zero exit code and one line saying why", "handle the socket's error event and exit with an error code when the port cannot be used");
+    fail(
+      `${situation}: exit code 0${stderr ? "" : " and nothing on stderr"}`,
+      "a non-zero exit code and one line saying why",
+      "handle the socket's error event and exit with an error code when the port cannot be used",
+    );
   }
   if (/^\s+at .+\(?.*:\d+:\d+\)?$/m.test(stderr) || /node:internal|triggerUncaughtException/.test(stderr)) {
-    fail(`${situation}: a stack trace on stderr (${stderr.split("\n").length} lines, first: "${stderr.split("\n")[0].slice(0, 120)}")`, "one clear error line", "catch the socket error and print what happened and what to do");
+    fail(
+      `${situation}: a stack trace on stderr (${stderr.split("\n").length} lines, first: "${stderr.split("\n")[0].slice(0, 120)}")`,
+      "one clear error line",
+      "catch the socket error and print what happened and what to do",
+    );
   }
   const lines = stderr.split("\n").filter((l) => l.trim());
-  if (lines.length === 0) fail(`${situation}: nothing on stderr (stdout: "${proc.stdout.slice(0, 120)}")`, "an error message on stderr");
+  if (lines.length === 0)
+    fail(`${situation}: nothing on stderr (stdout: "${proc.stdout.slice(0, 120)}")`, "an error message on stderr");
   if (lines.length > 3) fail(`${situation}: ${lines.length} lines on stderr`, "one clear error line");
-  if (!new RegExp(`\\b${port}\\b`).test(stderr)) fail(`${situation}: "${lines[0].slice(0, 160)}"`, `a message naming port ${port}`, "say which port could not be used");
+  if (!new RegExp(`\\b${port}\\b`).test(stderr))
+    fail(
+      `${situation}: "${lines[0].slice(0, 160)}"`,
+      `a message naming port ${port}`,
+      "say which port could not be used",
+    );
 }
