@@ -40,7 +40,7 @@ describe("the MPI catalogue", () => {
       const grade = /Grade:\s+npm run grade -- (\S+)/.exec(header);
       expect(grade, `${file} header names its grade command`).not.toBeNull();
       expect(ids, file).toContain(grade![1]);
-      expect(header, `${file} header has a run command`).toMatch(/Run:\s+npx tsrun -np \d+ exercises\/mpi\//);
+      expect(header, `${file} header has a run command`).toMatch(/Run:\s+tsrun -np \d+ exercises\/mpi\//);
       expect(read(`exercises/mpi/${file}`).split("\n").length, `${file} length`).toBeLessThanOrEqual(125);
     }
   });
