@@ -4,6 +4,7 @@
 // Ranks here are world ranks; communicators translate. Messages from one sender are matched in the
 // order sent (non-overtaking), because every envelope, eager or RTS, leaves through one ordered queue.
 import { encodeFrame, COALESCE_BYTES, type Frame, type FrameHeader } from "../wire/frame.ts";
+import type { EngineIo, Incoming, Matched, OutgoingEnvelope, PostedProbe, PostedRecv, SendArgs } from "./envelopes.ts";
 import { FrameKind, FrameFlag } from "../protocol.ts";
 import { ANY_SOURCE, ANY_TAG } from "../constants.ts";
 import { EAGER_LIMIT, ENVELOPE_COST } from "./limits.ts";
@@ -11,71 +12,7 @@ import { MatchQueue } from "./queue.ts";
 import { FlowControl } from "./flow.ts";
 import type { EngineObserver } from "../trace/observer.ts";
 
-/** A message as matched by a receive: envelope plus payload. */
-export interface Matched {
-  source: number;
-  tag: number;
-  enc: number;
-  sig: number;
-  size: number;
-  payload: Uint8Array;
-  /** The payload is a buffer of its own: a value may keep it without copying. */
-  owned?: boolean;
-}
-
-/** An arrived envelope (eager with its payload, or a rendezvous request without). */
-interface Incoming {
-  source: number;
-  context: number;
-  tag: number;
-  enc: number;
-  sig: number;
-  size: number;
-  id: number;
-  sync: boolean;
-  payload: Uint8Array | null; // null for a rendezvous request
-}
-
-export interface PostedRecv {
-  source: number; // world rank or ANY_SOURCE
-  tag: number;
-  context: number;
-  deliver: (m: Matched) => void;
-  fail: (err: Error) => void;
-  /** Set once a message is matched (a matched receive can no longer be cancelled). */
-  matched?: boolean;
-  /** Where the receive was posted (set by the trace's observer). */
-  site?: string;
-  /** For ANY_SOURCE: the world ranks that could send it (fault tolerance fails it once all of them are dead). */
-  candidates?: number[];
-}
-
-interface PostedProbe {
-  source: number;
-  tag: number;
-  context: number;
-  resolve: (envelope: Omit<Matched, "payload">) => void;
-}
-
-export interface SendArgs {
-  dest: number;
-  context: number;
-  tag: number;
-  enc: number;
-  sig: number;
-  payload: Uint8Array;
-  sync: boolean;
-}
-
-interface OutgoingEnvelope {
-  header: FrameHeader;
-  payload: Uint8Array | null;
-  cost: number;
-  done: () => void;
-  fail: (err: Error) => void;
-  /** complete only once handed to the kernel (collective traffic: a rank that leaves a collective and dies has sent its part) */
-  flushed?: boolean;
-}
+export type { EngineIo, Matched, PostedRecv, SendArgs } from "./envelopes.ts";
 
 /**
  * Collective traffic (every communicator's collective context is odd: context + 1) never waits behind
@@ -83,15 +20,6 @@ interface OutgoingEnvelope {
  * and returns none; collectives bound their own traffic.
  */
 export const bypassesCredit = (context: number): boolean => (context & 1) === 1;
-
-export interface EngineIo {
-  rank: number;
-  send(dest: number, parts: Buffer[], onWritten?: () => void): void;
-  /** The transport's poll (RankTransport.poll): hands what already arrived to onFrame; true if anything did. */
-  poll?(): boolean;
-  /** The transport's spin budget in microseconds (RankTransport.spinMicros); 0 or absent: never spin. */
-  spinMicros?(): number;
-}
 
 /** A spin that keeps finding frames still gives the event loop (control socket, timers) a turn this often. */
 const MAX_SPIN_MS = 20;
