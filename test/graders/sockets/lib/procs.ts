@@ -324,7 +324,8 @@ export function freeUdpPort(): Promise<number> {
 
 /**
  * Reads a file a student's program wrote in a grader's temporary directory: only a regular file, never
- * through a link, and only inside the temporary directory. When a class is graded the grader runs as the
+ * through a link, and only inside a directory tempDir() made in this process (not merely under /tmp: a
+ * checkout there is under /tmp too). When a class is graded the grader runs as the
  * teacher and the program could have left a link to the teacher's files (or a solution) for the grader's
  * message to quote. Fails the check otherwise; "" when the file does not exist.
  */
@@ -342,7 +343,7 @@ export function readWrittenFile(file: string): string {
   }
   try {
     const opened = fs.readlinkSync(`/proc/self/fd/${fd}`);
-    const inside = opened.startsWith(fs.realpathSync(os.tmpdir()) + path.sep);
+    const inside = insideGraderTempDir(opened);
     if (!fs.fstatSync(fd).isFile() || !inside)
       fail(
         `${path.basename(file)} is not a regular file of the program's directory`,
@@ -354,9 +355,20 @@ export function readWrittenFile(file: string): string {
   }
 }
 
+/** The directories tempDir() made in this process (resolved): the only places readWrittenFile reads. */
+const graderTempDirs = new Set<string>();
+
+/** True when `opened` (a resolved path) lies in a directory tempDir() made. */
+function insideGraderTempDir(opened: string): boolean {
+  for (const dir of graderTempDirs) if (opened.startsWith(dir + path.sep)) return true;
+  return false;
+}
+
 /** A fresh temporary directory (removed by the caller with fs.rmSync). */
 export function tempDir(prefix: string): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), `tsmpi-${prefix}-`));
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `tsmpi-${prefix}-`));
+  graderTempDirs.add(fs.realpathSync(dir));
+  return dir;
 }
 
 /** Checks that a server refused a port cleanly: non-zero exit, no stack trace, a short message naming the port. */
