@@ -10,6 +10,7 @@ import * as net from "node:net";
 import { cli, die, portsAreValid, socketErrorText } from "./common/cli.ts";
 import { listenHostOption, loopbackNote } from "./common/listen.ts";
 import { listen } from "./common/net.ts";
+import { openOwnFile, writeOwnFile } from "./common/own-file.ts";
 
 const program = "fingerd";
 const argv = cli(
@@ -43,11 +44,7 @@ function parseQuery(line: string): { verbose: boolean; user: string } {
 
 function logRequest(client: string, user: string, verbose: boolean): void {
   const line = `${new Date().toISOString()} client=${client} login=${JSON.stringify(user)}${verbose ? " verbose" : ""}\n`;
-  fs.appendFile(
-    argv["log-file"],
-    line,
-    (error) => error && console.error(`${program}: cannot write the log ${argv["log-file"]}: ${error.message}`),
-  );
+  fs.write(logFd, line, (error) => error && console.error(`${program}: cannot write the log: ${error.message}`));
 }
 
 /** Runs finger with the login as a single argv element and streams stdout+stderr to the client. */
@@ -112,13 +109,19 @@ function serve(socket: net.Socket): void {
   socket.on("end", () => answered || handle(query)); // a query without CRLF, ended by the client
 }
 
+let logFd = -1;
 try {
-  fs.writeFileSync(argv["pid-file"], `${process.pid}\n`);
+  writeOwnFile(argv["pid-file"], `${process.pid}\n`);
 } catch (error) {
   die(
     program,
     `cannot write the pid file ${argv["pid-file"]}: ${(error as Error).message}. Choose another with --pid-file`,
   );
+}
+try {
+  logFd = openOwnFile(argv["log-file"], true);
+} catch (error) {
+  die(program, `cannot write the log ${argv["log-file"]}: ${(error as Error).message}. Choose another with --log-file`);
 }
 const server = net.createServer(serve);
 try {
