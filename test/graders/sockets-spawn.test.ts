@@ -11,7 +11,7 @@ const dir = path.join(projectRoot, "exercises/sockets");
 // token-mutex.ts or ring-chain.ts, which only borrow its error texts, are not programs.
 const programs = fs
   .readdirSync(dir)
-  .filter((f) => f.endsWith(".ts") && /\bcli\(program\b|yargs\(/.test(fs.readFileSync(path.join(dir, f), "utf8")));
+  .filter((f) => f.endsWith(".ts") && /\bcli\(\s*program\b|yargs\(/.test(fs.readFileSync(path.join(dir, f), "utf8")));
 const tsx = (file: string, args: string[], timeoutMs = 60_000) =>
   runCommand(process.execPath, ["--import", "tsx", path.join(dir, file), ...args], { timeoutMs });
 
