@@ -1,7 +1,8 @@
 // Several machines, as the course runs: exercises 6, 7 and 8 started with `--spawn N --hostfile F` over
 // real OpenSSH test hosts (test/hosts/testhosts.sh) through the launcher library, as exercise 5 is; and the
 // salad RPC master (S2) on one host with `--host 0.0.0.0`, its workers on the two others (with the default
-// loopback address, a worker on another host cannot reach it). No process is left on any host.
+// loopback address, a worker on another host cannot reach it); and S7's task service and REST master on one
+// host, its workers on the two others and a client on this machine. No process is left on any host.
 import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
@@ -233,6 +234,87 @@ describe.skipIf(!ready(rootRequirement, commandRequirement("/usr/sbin/sshd", "ap
           await closed.stopAll();
           expect(refusedExit.code, lines.join("\n")).not.toBe(0);
         } finally {
+          fs.rmSync(home, { recursive: true, force: true });
+        }
+        expect(sessionProcesses()).toEqual([]);
+      },
+      GUARD_MS,
+    );
+
+    it(
+      "S7: the task service and the REST master on th1 (--host 0.0.0.0), workers on th2 and th3, a client here",
+      async () => {
+        const home = fs.mkdtempSync(path.join(os.tmpdir(), "salad-rest-home-"));
+        const options = hosts.connectOptions(home);
+        const node = (file: string, args: string[]) =>
+          [process.execPath, "--import", tsx, path.join(projectRoot, "exercises/salad/rest", file), ...args]
+            .map((w) => `'${w}'`)
+            .join(" ");
+        const lines: string[] = [];
+        const listening = async (who: string) => {
+          for (let i = 0; i < 600 && !lines.some((l) => l.startsWith(`${who} LISTENING`)); i++)
+            await new Promise((r) => setTimeout(r, 100));
+          return lines.find((l) => l.startsWith(`${who} LISTENING`))!.split(" ")[2];
+        };
+        const scale = ["--time-scale", "0.05"];
+        const th1 = hosts.hosts[0].address;
+        const started: { close(): Promise<void>; stopAll(): Promise<void> }[] = [];
+        try {
+          const service = await startOnHosts(
+            [hosts.targets()[0]],
+            () => node("task-service.ts", ["--host", "0.0.0.0", "--port", "0", "--db", path.join(home, "tasks.db")]),
+            { ...options, onLine: (l) => lines.push(`tasks ${l.text}`) },
+          );
+          started.push(service);
+          const tasks = `http://${th1}:${await listening("tasks")}`;
+          const master = await startOnHosts(
+            [hosts.targets()[0]],
+            () =>
+              node("server.ts", [
+                "--host",
+                "0.0.0.0",
+                "--port",
+                "0",
+                "--db",
+                path.join(home, "orders.db"),
+                "--tasks",
+                tasks,
+                ...scale,
+              ]),
+            { ...options, onLine: (l) => lines.push(`master ${l.text}`) },
+          );
+          started.push(master);
+          const server = `http://${th1}:${await listening("master")}`;
+          const workers = await startOnHosts(
+            hosts.targets().slice(1),
+            (h) => node("worker.ts", ["--server", server, "--name", `w-${h.host}`, ...scale]),
+            { ...options, onLine: (l) => lines.push(`worker ${l.text}`) },
+          );
+          started.push(workers);
+          const client = await runCommand(
+            process.execPath,
+            [
+              "--import",
+              tsx,
+              path.join(projectRoot, "exercises/salad/rest/client.ts"),
+              "--tasks",
+              tasks,
+              "--server",
+              server,
+              ...scale,
+            ],
+            { timeoutMs: 120_000 },
+          );
+          expect(client.code, client.stderr + lines.join("\n")).toBe(0);
+          expect(client.stdout).toMatch(/^TOTAL/m);
+          const by = new Set([...client.stdout.matchAll(/^PREPARED .* by (\S+)$/gm)].map((m) => m[1]));
+          expect(
+            [...by].every((w) => w === "w-th2" || w === "w-th3"),
+            client.stdout,
+          ).toBe(true);
+          expect(lines.join("\n")).toMatch(/^tasks QUEUED /m);
+        } finally {
+          for (const job of started.reverse()) await job.stopAll();
           fs.rmSync(home, { recursive: true, force: true });
         }
         expect(sessionProcesses()).toEqual([]);
