@@ -20,12 +20,13 @@ export class BufSpec {
   readonly count: number;
   /** offset of item 0, in elements of the array's own type (bytes for a DataView) */
   readonly offset: number;
-  /** byte index in the array's bytes of item 0's origin (= offset * BYTES_PER_ELEMENT) */
+  /** @internal byte index in the array's bytes of item 0's origin (= offset * BYTES_PER_ELEMENT) */
   readonly origin: number;
-  /** the ArrayBuffer under the array, and the byte offset in it of item 0's origin */
+  /** @internal the ArrayBuffer under the array */
   readonly buffer: ArrayBufferLike;
+  /** @internal the byte offset in `buffer` of item 0's origin */
   readonly bufferOrigin: number;
-  /** true when the caller gave the count (in a buffer-mode collective it is then the count PER RANK) */
+  /** @internal true when the caller gave the count (in a buffer-mode collective it is then the count PER RANK) */
   readonly countGiven: boolean;
 
   constructor(array: BufferView, type: Datatype, count: number, offset: number, countGiven = true) {
@@ -44,7 +45,7 @@ export class BufSpec {
     return new Uint8Array(this.array.buffer, this.array.byteOffset, this.array.byteLength);
   }
 
-  /** Bytes of data the spec describes (count * type.size): what it sends, or at most what it receives. */
+  /** @internal Bytes of data the spec describes (count * type.size): what it sends, or at most what it receives. */
   get capacityBytes(): number {
     return this.count * this.type.size;
   }

@@ -8,7 +8,7 @@
 import { mpiError } from "../errors.ts";
 import * as ctor from "./constructors.ts";
 import type { ElementInfo, TypedArrayConstructor } from "./basic.ts";
-import type { ByteRun, Layout, LayoutPart, Placement, SigRun } from "./typemap.ts";
+import type { ByteRun, Layout, Placement, SigRun } from "./typemap.ts";
 
 /** MPI's type constructors (MPI_COMBINER_*); NAMED for the predefined types. */
 export type Combiner =
@@ -50,7 +50,7 @@ export interface DatatypeInit {
   combiner: Combiner;
   contents: TypeContents;
   layout: Layout;
-  /** the parts this type concatenates (for typeMap()); empty for a basic type */
+  /** @internal the parts this type concatenates (for typeMap()); empty for a basic type */
   placements: ReadonlyArray<Placement<Datatype>>;
   /** set for the predefined types */
   element?: ElementInfo;
@@ -58,9 +58,11 @@ export interface DatatypeInit {
   reductionBase: Datatype | null | "self";
 }
 
-export class Datatype implements LayoutPart {
+// A LayoutPart in the pure layer's eyes (structurally); its layout members are marked internal, so the .d.ts
+// a student's editor reads leaves them out (tsconfig.build.json: stripInternal).
+export class Datatype {
   readonly name: string;
-  /** wire code of a predefined type; -1 for a derived type */
+  /** @internal wire code of a predefined type; -1 for a derived type */
   readonly code: number;
   /** bytes of data in one item (MPI_Type_size) */
   readonly size: number;
@@ -72,20 +74,21 @@ export class Datatype implements LayoutPart {
   readonly trueUb: number;
   /** span of the bytes actually touched by one item (MPI_Type_get_true_extent) */
   readonly trueExtent: number;
-  /** basic elements in one item */
+  /** @internal basic elements in one item */
   readonly elementCount: number;
+  /** @internal */
   readonly alignment: number;
-  /** true when a resized type set lb/extent somewhere inside (no struct padding then) */
+  /** @internal true when a resized type set lb/extent somewhere inside (no struct padding then) */
   readonly explicitBounds: boolean;
-  /** the byte runs of one item, in type-map (= packing) order */
+  /** @internal the byte runs of one item, in type-map (= packing) order */
   readonly runs: ReadonlyArray<ByteRun>;
-  /** the type signature of one item, run-length */
+  /** @internal the type signature of one item, run-length */
   readonly sig: ReadonlyArray<SigRun>;
   /** true when `count` items are one dense run of count*size bytes starting at origin + trueLb */
   readonly isContiguous: boolean;
-  /** the predefined element this type is (null for a derived type) */
+  /** @internal the predefined element this type is (null for a derived type) */
   readonly element: ElementInfo | null;
-  /** the basic or pair type a reduction combines (null when the type mixes several) */
+  /** @internal the basic or pair type a reduction combines (null when the type mixes several) */
   readonly reductionBase: Datatype | null;
   readonly combiner: Combiner;
   private readonly contents: TypeContents;
@@ -155,7 +158,7 @@ export class Datatype implements LayoutPart {
     this.freed = true;
   }
 
-  /** Throws ERR_TYPE if this type was freed or is DATATYPE_NULL. */
+  /** @internal Throws ERR_TYPE if this type was freed or is DATATYPE_NULL. */
   assertUsable(op: string): void {
     if (this.freed) {
       throw mpiError("ERR_TYPE", op, `datatype ${this.name} was freed`, {

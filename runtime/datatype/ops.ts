@@ -25,7 +25,7 @@ export type UserOpFunction = (a: any, b: any) => any;
 export class Op {
   readonly name: string;
   readonly isCommutative: boolean;
-  /** the user's function; null for a predefined op */
+  /** @internal the user's function; null for a predefined op */
   readonly fn: UserOpFunction | null;
   private freed = false;
 
