@@ -50,6 +50,19 @@ const exercise = (file: string, args: string[]) =>
     ["--import", tsx, path.join(projectRoot, "exercises/sockets", file), ...args, ...sshArgs()],
     { timeoutMs: 120_000, env: { SSH_AUTH_SOCK: "" } },
   );
+/** The shell command that runs a salad program on a test host (the hosts share this machine's checkout). */
+const saladCommand = (folder: string, file: string, args: string[]) =>
+  [process.execPath, "--import", tsx, path.join(projectRoot, "exercises/salad", folder, file), ...args]
+    .map((w) => `'${w}'`)
+    .join(" ");
+
+/** The port a program announced as `<who> LISTENING <port>` among `lines` (waits up to 60 s for the line). */
+async function announcedPort(lines: string[], who: string): Promise<string> {
+  for (let i = 0; i < 600 && !lines.some((l) => l.startsWith(`${who} LISTENING`)); i++)
+    await new Promise((r) => setTimeout(r, 100));
+  return lines.find((l) => l.startsWith(`${who} LISTENING`))!.split(" ")[2];
+}
+
 const spawnedHosts = (out: string) => [...out.matchAll(/^SPAWNED (.+) on (\S+)$/gm)].map((m) => m[2]);
 
 describe.skipIf(!ready(rootRequirement, commandRequirement("/usr/sbin/sshd", "apt-get install -y openssh-server")))(
@@ -176,17 +189,10 @@ describe.skipIf(!ready(rootRequirement, commandRequirement("/usr/sbin/sshd", "ap
       async () => {
         const home = fs.mkdtempSync(path.join(os.tmpdir(), "salad-home-"));
         const options = hosts.connectOptions(home);
-        const node = (file: string, args: string[]) =>
-          [process.execPath, "--import", tsx, path.join(projectRoot, "exercises/salad/rpc", file), ...args]
-            .map((w) => `'${w}'`)
-            .join(" ");
+        const node = (file: string, args: string[]) => saladCommand("rpc", file, args);
         const lines: string[] = [];
         const onLine = ({ index, text }: { index: number; text: string }) => lines.push(`${index} ${text}`);
-        const port = async (masterIndex: number) => {
-          for (let i = 0; i < 600 && !lines.some((l) => l.startsWith(`${masterIndex} LISTENING`)); i++)
-            await new Promise((r) => setTimeout(r, 100));
-          return lines.find((l) => l.startsWith(`${masterIndex} LISTENING`))!.split(" ")[2];
-        };
+        const port = (masterIndex: number) => announcedPort(lines, String(masterIndex));
         try {
           // a salad of about 7 s (time scale 0.2), so that the second worker's SSH start, slow on a loaded
           // machine, cannot find the salad already made by the first
@@ -246,16 +252,9 @@ describe.skipIf(!ready(rootRequirement, commandRequirement("/usr/sbin/sshd", "ap
       async () => {
         const home = fs.mkdtempSync(path.join(os.tmpdir(), "salad-rest-home-"));
         const options = hosts.connectOptions(home);
-        const node = (file: string, args: string[]) =>
-          [process.execPath, "--import", tsx, path.join(projectRoot, "exercises/salad/rest", file), ...args]
-            .map((w) => `'${w}'`)
-            .join(" ");
+        const node = (file: string, args: string[]) => saladCommand("rest", file, args);
         const lines: string[] = [];
-        const listening = async (who: string) => {
-          for (let i = 0; i < 600 && !lines.some((l) => l.startsWith(`${who} LISTENING`)); i++)
-            await new Promise((r) => setTimeout(r, 100));
-          return lines.find((l) => l.startsWith(`${who} LISTENING`))!.split(" ")[2];
-        };
+        const listening = (who: string) => announcedPort(lines, who);
         const scale = ["--time-scale", "0.05"];
         const th1 = hosts.hosts[0].address;
         const started: { close(): Promise<void>; stopAll(): Promise<void> }[] = [];
