@@ -86,9 +86,10 @@ export class Engine {
       }
       const cost = (eager ? a.payload.byteLength : 0) + ENVELOPE_COST;
       this.sentCount++;
-      const env = { header, payload: eager ? a.payload : null, cost, done, fail: reject };
-      if (bypassesCredit(a.context)) this.write(a.dest, { ...env, cost: 0, flushed: true });
-      else this.flow.enqueue(a.dest, env);
+      const payload = eager ? a.payload : null;
+      if (bypassesCredit(a.context))
+        this.write(a.dest, { header, payload, cost: 0, done, fail: reject, flushed: true });
+      else this.flow.enqueue(a.dest, { header, payload, cost, done, fail: reject });
     });
   }
 
