@@ -23,6 +23,14 @@ export const bypassesCredit = (context: number): boolean => (context & 1) === 1;
 
 /** A spin that keeps finding frames still gives the event loop (control socket, timers) a turn this often. */
 const MAX_SPIN_MS = 20;
+/** The longest a parked rank sleeps before its event loop turns again (timers, the launcher's control socket). */
+const PARK_SLICE_MS = 5;
+/**
+ * How long one blocking call may park, slice after slice; a longer wait goes back to the event loop (a wake-up
+ * there costs tens of microseconds, nothing next to such a wait) and leaves the rank quiescent, as the
+ * launcher's deadlock detection needs (a parking rank has an immediate queued: it looks busy).
+ */
+const PARK_FOR_MS = 50;
 
 const matches = (wantSource: number, wantTag: number, source: number, tag: number) =>
   (wantSource === ANY_SOURCE || wantSource === source) && (wantTag === ANY_TAG || wantTag === tag);
@@ -273,13 +281,17 @@ export class Engine {
   /**
    * A blocking call that did not complete at once: while `pending()` holds, polls the transport so that
    * frames already in memory are handled now rather than after an event-loop wake-up, yielding one
-   * microtask between polls so that whatever a frame completed (the awaiting code included) runs on. Gives
-   * up after the transport's spin budget without a frame; and spins, one call after another, at most
-   * MAX_SPIN_MS before the event loop (control socket, timers) gets a turn. The event loop then delivers.
+   * microtask between polls so that whatever a frame completed (the awaiting code included) runs on. Once
+   * the transport's spin budget passes without a frame (at once when it allows none), a transport that can
+   * park does: the event loop turns first (every continuation runs, so no send this rank owes its peers
+   * waits behind the sleep; I/O and timers are served), then the thread sleeps on its futex at most
+   * PARK_SLICE_MS, a peer's frame waking it, for PARK_FOR_MS in all. Without park, spinning (one call after
+   * another) keeps the event loop waiting at most MAX_SPIN_MS. Then the event loop delivers.
    */
   async spinWhile(pending: () => boolean): Promise<void> {
     const budget = (this.io.poll && this.io.spinMicros?.()) || 0;
-    if (budget <= 0) return;
+    const park = this.io.poll ? this.io.park : undefined;
+    if (budget <= 0 && !park) return;
     const start = performance.now();
     if (this.spinningSince < 0) {
       this.spinningSince = start;
@@ -289,7 +301,13 @@ export class Engine {
     while (pending()) {
       const now = performance.now();
       if (this.io.poll!()) idleSince = now;
-      else if (now - idleSince > budget / 1000 || now - this.spinningSince > MAX_SPIN_MS) return;
+      else if (park && now - idleSince > budget / 1000) {
+        if (now - start > PARK_FOR_MS) return;
+        await new Promise<void>((turned) => setImmediate(turned));
+        if (pending() && !this.io.poll!()) park(PARK_SLICE_MS * 1000);
+        idleSince = performance.now() - budget / 1000; // the spin budget is spent: park again at once if idle
+        continue;
+      } else if (now - idleSince > budget / 1000 || now - this.spinningSince > MAX_SPIN_MS) return;
       await null;
     }
   }

@@ -11,8 +11,8 @@ import { FrameDecoder, type Frame } from "../wire/frame.ts";
 import { shmLayout, type PeerAddress } from "../wire/bootstrap.ts";
 import { deliverToSelf, type RankTransport } from "./link.ts";
 
-/** Int32 slots before the rings' indices: a doorbell and a "sleeping" flag per rank. */
-const SLOTS_PER_RANK = 2;
+/** Int32 slots before the rings' indices, per rank: a doorbell, a "sleeping" flag, a "parked" flag, one spare. */
+const SLOTS_PER_RANK = 4;
 /** Per ring: bytes written (tail), bytes read (head), and whether the writer waits for room. */
 const SLOTS_PER_RING = 4;
 const TAIL = 0;
@@ -20,6 +20,8 @@ const HEAD = 1;
 const WRITER_WAITING = 2;
 /** The rank's slot after its doorbell: 1 while it may be asleep (senders notify), 0 while it spins. */
 const SLEEPING = 1;
+/** 1 while the rank's thread sleeps in park() (a futex wait on this slot); the first sender to see it wakes it. */
+const PARKED = 2;
 
 /** Atomics.waitAsync (Node 16+; typed here so the project's ES2023 lib suffices). */
 const waitAsync = (
@@ -80,6 +82,7 @@ export class ShmTransport implements RankTransport {
   private waiting = false;
   /** A spin cleared the sleeping flag; an event-loop turn will restore it (rearm). */
   private rearmQueued = false;
+  private draining = false;
   private loadReadAt = -Infinity;
   private saturated = false;
 
@@ -91,7 +94,11 @@ export class ShmTransport implements RankTransport {
     this.ringBytes = layout.ringBytes;
     this.index = new Int32Array(buffer, 0, size * SLOTS_PER_RANK + size * size * SLOTS_PER_RING);
     this.data = new Uint8Array(buffer, layout.ringsAt);
-    this.decoders = Array.from({ length: size }, (_, source) => new FrameDecoder((f) => this.opt.onFrame(source, f)));
+    // The decoders read straight from the rings (transient chunks): a payload is copied once, ring to its buffer.
+    this.decoders = Array.from(
+      { length: size },
+      (_, source) => new FrameDecoder((f) => this.opt.onFrame(source, f), undefined, undefined, true),
+    );
   }
 
   /** Rank `rank`'s slab of the segment, which only that rank writes (the shared-memory collectives). */
@@ -180,10 +187,22 @@ export class ShmTransport implements RankTransport {
     const bell = rank * SLOTS_PER_RANK;
     Atomics.add(this.index, bell, 1);
     if (Atomics.load(this.index, bell + SLEEPING) === 1) Atomics.notify(this.index, bell, 1);
+    if (Atomics.compareExchange(this.index, bell + PARKED, 1, 0) === 1) Atomics.notify(this.index, bell + PARKED, 1);
   }
 
   /** Moves every byte waiting in a ring towards us into that source's decoder; true if any arrived. */
   private drain(): boolean {
+    // Not re-entered from a frame handler: the bytes being decoded stay in the ring until the push returns.
+    if (this.draining) return false;
+    this.draining = true;
+    try {
+      return this.drainRings();
+    } finally {
+      this.draining = false;
+    }
+  }
+
+  private drainRings(): boolean {
     let any = false;
     const mask = this.ringBytes - 1;
     for (let source = 0; source < this.size; source++) {
@@ -196,18 +215,22 @@ export class ShmTransport implements RankTransport {
       const base = (source * this.size + this.opt.rank) * this.ringBytes;
       const at = head & mask;
       const first = Math.min(n, this.ringBytes - at);
-      const bytes = Buffer.allocUnsafe(n);
-      bytes.set(this.data.subarray(base + at, base + at + first), 0);
-      if (n > first) bytes.set(this.data.subarray(base, base + n - first), first);
-      Atomics.store(this.index, slot + HEAD, (head + n) | 0);
-      if (Atomics.exchange(this.index, slot + WRITER_WAITING, 0) === 1) this.ring(source);
       try {
-        this.decoders[source].push(bytes);
+        // The decoder copies what it keeps; only then may the writer reuse the bytes (HEAD moves after).
+        this.decoders[source].push(this.view(base + at, first));
+        if (n > first) this.decoders[source].push(this.view(base, n - first));
       } catch (err) {
         this.opt.onPeerError(source, err as Error);
       }
+      Atomics.store(this.index, slot + HEAD, (head + n) | 0);
+      if (Atomics.exchange(this.index, slot + WRITER_WAITING, 0) === 1) this.ring(source);
     }
     return any;
+  }
+
+  /** A Buffer over `length` ring bytes at `offset` of the data area (no copy). */
+  private view(offset: number, length: number): Buffer {
+    return Buffer.from(this.data.buffer, this.data.byteOffset + offset, length);
   }
 
   /** Writes what waited for room in a ring; true if anything moved. */
@@ -252,6 +275,28 @@ export class ShmTransport implements RankTransport {
     }
     if (this.backlog.size) this.flushBacklog();
     return this.drain();
+  }
+
+  /**
+   * Sleeps on this rank's parked flag (a futex: the thread leaves the CPU) until a sender clears it or
+   * `micros` pass. Raises the flag first and looks at the rings after, so a frame written just before cannot
+   * be slept through. Called between polls while a blocking call waits.
+   */
+  park(micros: number): void {
+    if (this.closed || micros <= 0) return;
+    const parked = this.opt.rank * SLOTS_PER_RANK + PARKED;
+    Atomics.store(this.index, parked, 1);
+    if (!this.hasBytesWaiting()) Atomics.wait(this.index, parked, 1, micros / 1000);
+    Atomics.store(this.index, parked, 0);
+  }
+
+  /** True if some ring towards this rank holds bytes not yet drained. */
+  private hasBytesWaiting(): boolean {
+    for (let source = 0; source < this.size; source++) {
+      const slot = this.ringSlot(source, this.opt.rank);
+      if (Atomics.load(this.index, slot + TAIL) !== Atomics.load(this.index, slot + HEAD)) return true;
+    }
+    return false;
   }
 
   private readonly rearm = (): void => {

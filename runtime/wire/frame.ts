@@ -110,6 +110,11 @@ export class FrameDecoder {
     /** Largest payload accepted; may be raised once a peer is trusted. */
     public maxPayload = MAX_PAYLOAD_BYTES,
     private readonly pool: ReceivePool | null = receivePool,
+    /**
+     * The chunks pushed are views of memory that will be overwritten (a shared-memory ring): every payload
+     * is copied out of them, never handed on as a view.
+     */
+    private readonly transientChunks = false,
   ) {}
 
   push(chunk: Uint8Array): void {
@@ -135,7 +140,7 @@ export class FrameDecoder {
           this.emit(new Uint8Array(0));
           continue;
         }
-        if (buf.length - pos >= this.payloadBytes) {
+        if (buf.length - pos >= this.payloadBytes && !this.transientChunks) {
           const n = this.payloadBytes;
           this.emit(buf.subarray(pos, pos + n));
           pos += n;

@@ -98,4 +98,31 @@ describe("frame codec", () => {
     d.push(bytes.subarray(200));
     expect(d.idle).toBe(true);
   });
+
+  it("copies every payload out of transient chunks (a ring about to be reused), whatever the splits", () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.uint8Array({ maxLength: 200 }), { minLength: 1, maxLength: 6 }),
+        fc.array(fc.nat(), { maxLength: 8 }),
+        (payloads, rawCuts) => {
+          const bytes = Buffer.concat(payloads.flatMap((p, i) => encodeFrame(header({ id: i, size: p.length }), p)));
+          const frames: Frame[] = [];
+          const d = new FrameDecoder((f) => frames.push(f), undefined, null, true);
+          const cuts = [...rawCuts.map((c) => c % (bytes.length + 1)), bytes.length].sort((a, b) => a - b);
+          let pos = 0;
+          for (const cut of cuts) {
+            const chunk = Buffer.from(bytes.subarray(pos, cut)); // the "ring" bytes, overwritten after the push
+            d.push(chunk);
+            chunk.fill(0xee);
+            pos = cut;
+          }
+          expect(frames.map((f) => Buffer.from(f.payload).toString("hex"))).toEqual(
+            payloads.map((p) => Buffer.from(p).toString("hex")),
+          );
+          expect(frames.every((f) => f.payload.byteLength === 0 || f.owned)).toBe(true);
+        },
+      ),
+      { seed: 19, numRuns: 300 },
+    );
+  });
 });
