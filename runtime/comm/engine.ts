@@ -4,6 +4,7 @@
 // Ranks here are world ranks; communicators translate. Messages from one sender are matched in the
 // order sent (non-overtaking), because every envelope, eager or RTS, leaves through one ordered queue.
 import { encodeFrame, COALESCE_BYTES, type Frame, type FrameHeader } from "../wire/frame.ts";
+import { BlockingProgress } from "./progress.ts";
 import type { EngineIo, Incoming, Matched, OutgoingEnvelope, PostedProbe, PostedRecv, SendArgs } from "./envelopes.ts";
 import { FrameKind, FrameFlag } from "../protocol.ts";
 import { ANY_SOURCE, ANY_TAG } from "../constants.ts";
@@ -20,17 +21,6 @@ export type { EngineIo, Matched, PostedRecv, SendArgs } from "./envelopes.ts";
  * and returns none; collectives bound their own traffic.
  */
 export const bypassesCredit = (context: number): boolean => (context & 1) === 1;
-
-/** A spin that keeps finding frames still gives the event loop (control socket, timers) a turn this often. */
-const MAX_SPIN_MS = 20;
-/** The longest a parked rank sleeps before its event loop turns again (timers, the launcher's control socket). */
-const PARK_SLICE_MS = 5;
-/**
- * How long one blocking call may park, slice after slice; a longer wait goes back to the event loop (a wake-up
- * there costs tens of microseconds, nothing next to such a wait) and leaves the rank quiescent, as the
- * launcher's deadlock detection needs (a parking rank has an immediate queued: it looks busy).
- */
-const PARK_FOR_MS = 50;
 
 const matches = (wantSource: number, wantTag: number, source: number, tag: number) =>
   (wantSource === ANY_SOURCE || wantSource === source) && (wantTag === ANY_TAG || wantTag === tag);
@@ -57,12 +47,14 @@ export class Engine {
   receivedCount = 0;
   /** The diagnostics' and trace's view of each message (runtime/trace/observer.ts); null when both are off. */
   observer: EngineObserver | null = null;
-  /** When spinning began without the event loop turning since (-1: it has turned). */
-  private spinningSince = -1;
   /** Handlers of runtime-internal CONTROL frames, by channel (the frame's context field). */
   private controlHandlers = new Map<number, (source: number, frame: Frame) => void>();
 
-  constructor(private readonly io: EngineIo) {}
+  private readonly progress: BlockingProgress;
+
+  constructor(private readonly io: EngineIo) {
+    this.progress = new BlockingProgress(io);
+  }
 
   // ---- sending ---------------------------------------------------------------------------------
 
@@ -278,38 +270,9 @@ export class Engine {
     recv.deliver({ source: m.source, tag: m.tag, enc: m.enc, sig: m.sig, size: m.size, payload, owned });
   }
 
-  /**
-   * A blocking call that did not complete at once: while `pending()` holds, polls the transport so that
-   * frames already in memory are handled now rather than after an event-loop wake-up, yielding one
-   * microtask between polls so that whatever a frame completed (the awaiting code included) runs on. Once
-   * the transport's spin budget passes without a frame (at once when it allows none), a transport that can
-   * park does: the event loop turns first (every continuation runs, so no send this rank owes its peers
-   * waits behind the sleep; I/O and timers are served), then the thread sleeps on its futex at most
-   * PARK_SLICE_MS, a peer's frame waking it, for PARK_FOR_MS in all. Without park, spinning (one call after
-   * another) keeps the event loop waiting at most MAX_SPIN_MS. Then the event loop delivers.
-   */
-  async spinWhile(pending: () => boolean): Promise<void> {
-    const budget = (this.io.poll && this.io.spinMicros?.()) || 0;
-    const park = this.io.poll ? this.io.park : undefined;
-    if (budget <= 0 && !park) return;
-    const start = performance.now();
-    if (this.spinningSince < 0) {
-      this.spinningSince = start;
-      setImmediate(() => (this.spinningSince = -1)); // runs once the event loop turns
-    }
-    let idleSince = start;
-    while (pending()) {
-      const now = performance.now();
-      if (this.io.poll!()) idleSince = now;
-      else if (park && now - idleSince > budget / 1000) {
-        if (now - start > PARK_FOR_MS) return;
-        await new Promise<void>((turned) => setImmediate(turned));
-        if (pending() && !this.io.poll!()) park(PARK_SLICE_MS * 1000);
-        idleSince = performance.now() - budget / 1000; // the spin budget is spent: park again at once if idle
-        continue;
-      } else if (now - idleSince > budget / 1000 || now - this.spinningSince > MAX_SPIN_MS) return;
-      await null;
-    }
+  /** A blocking call that did not complete at once: progress it on this thread (progress.ts) while it is pending. */
+  spinWhile(pending: () => boolean): Promise<void> {
+    return this.progress.whilePending(pending);
   }
 
   // ---- failures and diagnostics -----------------------------------------------------------------

@@ -4,6 +4,7 @@
 // out" pipe: it moves the bytes encodeFrame produced, in order per (sender, receiver) pair (MPI's
 // non-overtaking rule rests on that), and hands each whole frame to the world's onFrame(source, frame).
 // Matching, flow control and rendezvous stay in the engine above (runtime/comm/engine.ts).
+import * as os from "node:os";
 import { FrameDecoder, type Frame } from "../wire/frame.ts";
 import type { PeerAddress } from "../wire/bootstrap.ts";
 
@@ -52,4 +53,18 @@ export function deliverToSelf(parts: Buffer[], onFrame: (frame: Frame) => void, 
     new FrameDecoder(onFrame).push(whole);
     onWritten?.();
   });
+}
+
+/**
+ * The machine is saturated when its 1-minute load reaches twice its cores: a rank that spins for a peer the
+ * scheduler has not run yet only delays it (Open MPI yields when idle). Twice, because a job's own waiting
+ * ranks count in the load while they spin (up to one per core): the job alone never turns spinning off.
+ */
+export function machineSaturated(cores = os.availableParallelism(), load = os.loadavg()[0]): boolean {
+  return load >= 2 * cores;
+}
+
+/** Spinning pays while this host's ranks fit its cores and the machine is not saturated. */
+export function spinningPays(ranksHere: number, cores = os.availableParallelism(), load = os.loadavg()[0]): boolean {
+  return ranksHere <= cores && !machineSaturated(cores, load);
 }

@@ -10,6 +10,7 @@
 // holds can be overtaken by a later one read here. End of stream and errors are left to the stream.
 import * as fs from "node:fs";
 import * as os from "node:os";
+import { spinningPays } from "./link.ts";
 import type * as net from "node:net";
 
 /** Bytes read per non-blocking read (the size of a socket read in libuv). */
@@ -113,9 +114,8 @@ function descriptorOf(socket: net.Socket): number {
 
 /**
  * How long a rank may spin on poll() before it yields to the event loop: TSMPI_SPIN_US when set (0: never
- * spin), else DEFAULT_SPIN_MICROS when this host's ranks are no more than its cores and the machine was not
- * already busy (1-minute load below the core count: on a shared machine a spinning rank takes the time its
- * peer needs to answer), else 0, as Open MPI yields when oversubscribed.
+ * spin), else DEFAULT_SPIN_MICROS when spinning pays (link.ts: this host's ranks fit its cores and the
+ * machine is not saturated), else 0, as Open MPI yields when oversubscribed.
  */
 export function spinBudget(
   ranksHere: number,
@@ -128,5 +128,5 @@ export function spinBudget(
     const us = Number(forced);
     if (Number.isFinite(us) && us >= 0) return us;
   }
-  return ranksHere <= cores && load < cores ? DEFAULT_SPIN_MICROS : 0;
+  return spinningPays(ranksHere, cores, load) ? DEFAULT_SPIN_MICROS : 0;
 }

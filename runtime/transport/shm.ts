@@ -5,11 +5,10 @@
 // socket would feed, so the engine above sees the same frames in the same order. A receiver that finds
 // nothing spins on its doorbell for a short budget (no spinning when ranks outnumber cores), then sleeps
 // in Atomics.waitAsync until a sender wakes it. A frame larger than the free space goes in pieces.
-import * as os from "node:os";
 import { workerData, isMainThread } from "node:worker_threads";
 import { FrameDecoder, type Frame } from "../wire/frame.ts";
 import { shmLayout, type PeerAddress } from "../wire/bootstrap.ts";
-import { deliverToSelf, type RankTransport } from "./link.ts";
+import { deliverToSelf, machineSaturated, type RankTransport } from "./link.ts";
 
 /** Int32 slots before the rings' indices, per rank: a doorbell, a "sleeping" flag, a "parked" flag, one spare. */
 const SLOTS_PER_RANK = 4;
@@ -55,9 +54,8 @@ export interface ShmTransportOptions {
   /** How long a receiver polls before it sleeps, in microseconds (0: never spin). */
   spinMicros: number;
   /**
-   * Stop polling while the machine is saturated (1-minute load average ≥ twice its cores, re-read every
-   * second): a rank that polls for a peer the scheduler has not run yet only delays it (Open MPI's
-   * yield-when-idle). Off when the user set the polling time (TSMPI_SHM_SPIN_US).
+   * Stop polling while the machine is saturated (link.ts machineSaturated, re-read every second); a rank
+   * then parks at once. Off when the user set the polling time (TSMPI_SHM_SPIN_US).
    */
   yieldWhenLoaded?: boolean;
 }
@@ -256,7 +254,7 @@ export class ShmTransport implements RankTransport {
     const now = Date.now();
     if (now - this.loadReadAt > 1000) {
       this.loadReadAt = now;
-      this.saturated = os.loadavg()[0] >= 2 * os.availableParallelism();
+      this.saturated = machineSaturated();
     }
     return this.saturated ? 0 : this.opt.spinMicros;
   }

@@ -9,6 +9,7 @@ import * as path from "node:path";
 import { randomBytes } from "node:crypto";
 import { Transport } from "../../runtime/transport/transport.ts";
 import { DEFAULT_SPIN_MICROS, spinBudget } from "../../runtime/transport/poller.ts";
+import { machineSaturated } from "../../runtime/transport/link.ts";
 import { encodeFrame, type Frame } from "../../runtime/wire/frame.ts";
 import { FrameKind } from "../../runtime/protocol.ts";
 
@@ -117,7 +118,9 @@ describe("spin budget", () => {
   it("spins when the host's ranks have cores of their own on an idle machine, never when they outnumber them", () => {
     expect(spinBudget(2, {}, 2, 0.3)).toBe(DEFAULT_SPIN_MICROS);
     expect(spinBudget(3, {}, 2, 0.3)).toBe(0);
-    expect(spinBudget(2, {}, 2, 5)).toBe(0); // a machine already busy with other work
+    expect(spinBudget(2, {}, 2, 5)).toBe(0); // a machine saturated with other work
+    expect(spinBudget(2, {}, 2, 3)).toBe(DEFAULT_SPIN_MICROS); // busy, but the job's own spinning counts in the load
+    expect([machineSaturated(2, 3.9), machineSaturated(2, 4)]).toEqual([false, true]); // the one rule shm uses too
     expect(spinBudget(8, { TSMPI_SPIN_US: "50" }, 2, 5)).toBe(50);
     expect(spinBudget(1, { TSMPI_SPIN_US: "0" }, 8, 0)).toBe(0);
     expect(spinBudget(1, { TSMPI_SPIN_US: "lots" }, 8, 0)).toBe(DEFAULT_SPIN_MICROS);
