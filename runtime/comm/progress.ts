@@ -16,23 +16,51 @@ const PARK_SLICE_MS = 5;
  */
 const PARK_FOR_MS = 50;
 
+/** Something this rank queued for the next event-loop turn (a window's frame to itself, a program's setImmediate). */
+const immediateQueued = (): boolean => process.getActiveResourcesInfo().includes("Immediate");
+
+/** One driver per rank: every blocking call joins the loop already running rather than starting its own. */
 export class BlockingProgress {
   /** When spinning began without the event loop turning since (-1: it has turned). */
   private spinningSince = -1;
+  /** The blocking calls the running loop progresses (each one's "still pending?"). */
+  private readonly calls = new Set<() => boolean>();
+  private running = false;
 
   constructor(private readonly io: Pick<EngineIo, "poll" | "spinMicros" | "park">) {}
 
-  /**
-   * A blocking call that did not complete at once: while `pending()` holds, polls the transport so that
-   * frames already in memory are handled now rather than after an event-loop wake-up, yielding one
-   * microtask between polls so that whatever a frame completed (the awaiting code included) runs on. Once
-   * the transport's spin budget passes without a frame (at once when it allows none), a transport that can
-   * park does: the event loop turns first (every continuation runs, so no send this rank owes its peers
-   * waits behind the sleep; I/O and timers are served), then the thread sleeps on its futex at most
-   * PARK_SLICE_MS, a peer's frame waking it, for PARK_FOR_MS in all. Without park, spinning (one call after
-   * another) keeps the event loop waiting at most MAX_SPIN_MS. Then the event loop delivers.
-   */
+  /** Progresses a blocking call that did not complete at once, with every other one (see run()). */
   async whilePending(pending: () => boolean): Promise<void> {
+    this.calls.add(pending);
+    if (this.running) return;
+    this.running = true;
+    try {
+      await this.run();
+    } finally {
+      this.running = false;
+      this.calls.clear(); // what is still pending completes through the event loop
+    }
+  }
+
+  private anyPending(): boolean {
+    for (const pending of this.calls) {
+      if (pending()) return true;
+      this.calls.delete(pending);
+    }
+    return false;
+  }
+
+  /**
+   * While a blocking call is pending, polls the transport so that frames already in memory are handled now
+   * rather than after an event-loop wake-up, yielding one microtask between polls so that whatever a frame
+   * completed (the awaiting code included) runs on. Once the transport's spin budget passes without a frame
+   * (at once when it allows none), a transport that can park does: the event loop turns first, until
+   * nothing this rank queued for it is left (every continuation runs and every frame it sends itself is
+   * delivered, so nothing it owes waits behind the sleep or is overtaken by a peer's later frame), then the
+   * thread sleeps on its futex at most PARK_SLICE_MS, a peer's frame waking it, for PARK_FOR_MS in all.
+   * Without park, spinning keeps the event loop waiting at most MAX_SPIN_MS. Then the event loop delivers.
+   */
+  private async run(): Promise<void> {
     const budget = (this.io.poll && this.io.spinMicros?.()) || 0;
     const park = this.io.poll ? this.io.park : undefined;
     if (budget <= 0 && !park) return;
@@ -42,13 +70,13 @@ export class BlockingProgress {
       setImmediate(() => (this.spinningSince = -1)); // runs once the event loop turns
     }
     let idleSince = start;
-    while (pending()) {
+    while (this.anyPending()) {
       const now = performance.now();
       if (this.io.poll!()) idleSince = now;
       else if (park && now - idleSince > budget / 1000) {
         if (now - start > PARK_FOR_MS) return;
         await new Promise<void>((turned) => setImmediate(turned));
-        if (pending() && !this.io.poll!()) park(PARK_SLICE_MS * 1000);
+        if (this.anyPending() && !immediateQueued() && !this.io.poll!()) park(PARK_SLICE_MS * 1000);
         idleSince = performance.now() - budget / 1000; // the spin budget is spent: park again at once if idle
         continue;
       } else if (now - idleSince > budget / 1000 || now - this.spinningSince > MAX_SPIN_MS) return;

@@ -3,6 +3,7 @@
 // round counters, and the waiters of synchronisation calls. Origin side (origin.ts), target side
 // (target.ts) and the epochs (sync-*.ts) all work on it; waiters are re-checked after every frame.
 import { blocking } from "../trace/activity.ts";
+import { WindowMsg } from "../protocol.ts";
 import type { CommCore } from "../comm/communicator.ts";
 import type { Engine } from "../comm/engine.ts";
 import type { Origin } from "./origin.ts";
@@ -61,10 +62,14 @@ export class WinCore {
   /**
    * Sends a frame of this window to a member (a rank of the window's communicator). Frames to this rank
    * itself are delivered on a later turn of the event loop (setImmediate, in order), never as microtasks:
-   * a program spinning on compareAndSwap of its own window must still let other ranks' frames in.
+   * a program spinning on compareAndSwap of its own window must still let other ranks' frames in. A lock
+   * request on its own window joins the lock's queue at once: the queue is in the order the lock calls were
+   * made, so a request another rank makes after hearing from this one (a message sent after lock()) queues
+   * behind it however soon its frame arrives.
    */
   send(rank: number, kind: number, payload: Uint8Array): void {
     if (rank === this.rank) {
+      if (kind === WindowMsg.LOCK) return this.deliverLocally(this.comm.world.rank, kind, payload);
       setImmediate(() => this.deliverLocally(this.comm.world.rank, kind, payload));
       return;
     }
