@@ -4,7 +4,7 @@
 // several hosts) and over each host's ranks (split by host: all on one segment), with data large enough for
 // the shared-memory algorithms; stdin to rank 0. Every rank checks its results and prints one line per check.
 // argv[2]: "run" (default), "throw" (the last rank throws after everyone has printed), "hang" (all wait for
-// a message that never comes).
+// a message that never comes), "busy" (the last rank computes forever, the others wait for it).
 import * as mpi from "tsmpi";
 import * as readline from "node:readline";
 import { handshake } from "../../runtime/programs/lib/handshake.ts";
@@ -17,6 +17,8 @@ const mode = process.argv[2] ?? "run";
 await handshake(comm);
 if (mode === "throw" && rank === size - 1) throw new Error(`boom on rank ${rank}`);
 if (mode === "hang") await comm.recv(mpi.ANY_SOURCE, 77);
+if (mode === "busy" && rank === size - 1) while (Date.now() > 0);
+if (mode === "busy") await comm.recv(size - 1, 77);
 
 const failures: string[] = [];
 const next = (rank + 1) % size;
