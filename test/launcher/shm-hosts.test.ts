@@ -124,6 +124,13 @@ describe.skipIf(!canRun)(
       await nothingLeft(r.stdout);
     });
 
+    it("comm.abort(5) in a rank on one host ends the job with code 5 on every host", async () => {
+      const r = await tsrun(["-np", "4", "--hostfile", hosts.hostfile, "test/runtime/programs/pids.ts", "3", "abort5"]);
+      expect(r.code).toBe(5);
+      expect(r.stderr).toMatch(/rank 3 called abort with code 5/);
+      await waitFor("remote processes to end", () => remoteJobProcesses().length === 0, 10_000);
+    });
+
     it("--kill-rank ends one thread on a remote host as SIGKILL would, and the job with it", async () => {
       const r = await tsrun(["-np", "4", "--hostfile", hosts.hostfile, "--kill-rank", "2@1", PROGRAM, "busy"]);
       expect(r.code).toBe(137);
