@@ -10,6 +10,9 @@ import type { Frame } from "../wire/frame.ts";
 import type { PeerAddress } from "../wire/bootstrap.ts";
 import type { RankTransport } from "./link.ts";
 
+/** Least time between two polls of the network while a rank spins (20 µs). */
+const NETWORK_POLL_MS = 0.02;
+
 export interface HybridHandlers {
   onFrame: (source: number, frame: Frame) => void;
   onPeerError: (peer: number, error: Error) => void;
@@ -18,6 +21,7 @@ export interface HybridHandlers {
 export class HybridTransport implements RankTransport {
   /** localOf[worldRank]: that rank's index on this host's segment, or -1 for a rank of another host. */
   private readonly localOf: Int32Array;
+  private networkPolledAt = -Infinity;
 
   /**
    * @param localRanks the world ranks of this host, ascending (the local index of each is its position)
@@ -74,9 +78,17 @@ export class HybridTransport implements RankTransport {
     return index >= 0 ? this.local.hasIncomingFrom(index) : this.remote.hasIncomingFrom(peer);
   }
 
-  /** Polls both paths (both, always: a frame on one must not wait for the other to be empty). */
+  /**
+   * Polls the segment every time and the network at most every NETWORK_POLL_MS: a network poll is a
+   * non-blocking read per connection (several microseconds each, tens on a loaded machine), which would
+   * otherwise slow every turn of a spin waiting for a rank of this host, while a frame from another host
+   * takes tens of microseconds to come anyway. Neither path waits for the other to be empty.
+   */
   poll(): boolean {
     const fromHost = this.local.poll?.() ?? false;
+    const now = performance.now();
+    if (now - this.networkPolledAt < NETWORK_POLL_MS) return fromHost;
+    this.networkPolledAt = now;
     const fromNetwork = this.remote.poll?.() ?? false;
     return fromHost || fromNetwork;
   }

@@ -124,6 +124,14 @@ describe.skipIf(!canRun)(
       await nothingLeft(r.stdout);
     });
 
+    it("process.exit(3) in a rank on the second host ends that rank, and the job with code 3", async () => {
+      const r = await tsrun(["-np", "4", "--hostfile", hosts.hostfile, "test/runtime/programs/pids.ts", "2", "exit3"]);
+      expect(r.code).toBe(3);
+      const pid = /^PID 2 (\d+)$/m.exec(r.stdout)?.[1];
+      expect(r.stderr).toMatch(new RegExp(`rank 2 \\(pid ${pid} on th2\\S*\\) exited with code 3`));
+      await waitFor("remote processes to end", () => remoteJobProcesses().length === 0, 10_000);
+    });
+
     it("comm.abort(5) in a rank on one host ends the job with code 5 on every host", async () => {
       const r = await tsrun(["-np", "4", "--hostfile", hosts.hostfile, "test/runtime/programs/pids.ts", "3", "abort5"]);
       expect(r.code).toBe(5);

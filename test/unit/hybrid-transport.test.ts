@@ -137,6 +137,31 @@ describe("hybrid transport: shared memory within a host, the network between hos
   });
 });
 
+describe("hybrid transport: polling", () => {
+  it("polls the segment on every call and the network at most once per 20 µs", () => {
+    const polls = { local: 0, remote: 0 };
+    const stub = (side: "local" | "remote"): RankTransport => ({
+      listen: async () => ({}),
+      setPeers: () => {},
+      send: () => {},
+      queuedBytes: () => 0,
+      hasIncomingFrom: () => false,
+      poll: () => {
+        polls[side]++;
+        return false;
+      },
+      close: async () => {},
+    });
+    const hybrid = new HybridTransport(4, [0, 2], stub("local"), stub("remote"));
+    const start = performance.now();
+    for (let i = 0; i < 20_000; i++) hybrid.poll();
+    const elapsedMs = performance.now() - start;
+    expect(polls.local).toBe(20_000);
+    expect(polls.remote).toBeGreaterThanOrEqual(1);
+    expect(polls.remote).toBeLessThanOrEqual(Math.floor(elapsedMs / 0.02) + 1);
+  });
+});
+
 describe("shared-memory collectives with ranks on two hosts", () => {
   const n = 40_000; // 320 KB of doubles: above the size from which the table picks the slabs
   /** Ranks 0, 2 share slabs, 1, 3 theirs (64 KiB each: the data goes in chunks); another host's slab is null. */
