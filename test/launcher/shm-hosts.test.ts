@@ -77,10 +77,10 @@ describe.skipIf(!canRun)(
   () => {
     for (const mapBy of ["slot", "node"] as const) {
       it(`2 hosts × 2 slots (--map-by ${mapBy}): messages and collectives within and across hosts, one pid per host`, async () => {
-        const r = await tsrun(
-          ["-np", "4", "--hostfile", hosts.hostfile, "--map-by", mapBy, "--tag-output", PROGRAM],
-          "hello\n",
-        );
+        // --map-by node names the hosts with --host h:slots (hosts on port 22; a hostfile otherwise).
+        const onPort22 = hosts.hosts.every((h) => h.port === 22);
+        const where = mapBy === "node" && onPort22 ? ["--host", "th1:2,th2:2"] : ["--hostfile", hosts.hostfile];
+        const r = await tsrun(["-np", "4", ...where, "--map-by", mapBy, "--tag-output", PROGRAM], "hello\n");
         expect(r.code, r.stderr).toBe(0);
         const places = placesOf(r.stdout);
         const onFirst = mapBy === "slot" ? [0, 1] : [0, 2];
