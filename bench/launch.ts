@@ -1,6 +1,8 @@
 // `npm run bench -- launch`: wall time to start and finish an empty tsmpi program at np = 2, 6, 12, locally
 // and on 3 real SSH test hosts (test/hosts/testhosts.sh: network namespaces, or loopback), and a ping-pong
-// across hosts (TCP through the namespace bridge) next to the local one (Unix sockets), in one run.
+// across hosts (TCP through the namespace bridge) next to the local one (Unix sockets), in one run; with
+// --transport shm too (one thread host per host): its start-up, and a ping-pong within a host of a
+// 2-host job (threads over the host's segment) next to rank processes on the same slots.
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -27,6 +29,23 @@ try {
       3,
       env,
     );
+    // --transport shm: one thread host per host instead of one process per rank.
+    const threads = wallMs(
+      process.execPath,
+      [
+        tsrun,
+        "-np",
+        String(np),
+        "--transport",
+        "shm",
+        "--hostfile",
+        hostfile,
+        "--oversubscribe",
+        "bench/programs/empty.ts",
+      ],
+      3,
+      env,
+    );
     emit({
       bench: "launch",
       np,
@@ -34,6 +53,7 @@ try {
       mode,
       localMs: Math.round(local),
       sshMs: Math.round(remote),
+      sshShmMs: Math.round(threads),
       ratio: Number((remote / local).toFixed(2)),
     });
   }
@@ -70,6 +90,29 @@ try {
       crossHostUs: Number((c.oneWayUs as number).toFixed(1)),
       localUs: Number((l.oneWayUs as number).toFixed(1)),
       ratio: Number(((c.oneWayUs as number) / (l.oneWayUs as number)).toFixed(2)),
+    });
+  }
+  // Ranks 0 and 1 on one host of a 2 hosts × 2 slots job: rank processes over a Unix socket, or threads of
+  // one host process over its segment while the other host is reached over TCP (--transport shm).
+  const slots = path.join(dir, "slots");
+  fs.writeFileSync(slots, fs.readFileSync(hostfile, "utf8").split("\n").slice(0, 2).join("\n") + "\n");
+  const onHost = (transport: string) =>
+    jsonLines(
+      process.execPath,
+      [tsrun, "-np", "4", "--transport", transport, "--hostfile", slots, "bench/programs/pingpong.ts", sizes, "typed"],
+      env,
+    );
+  const [processes, threads] = [onHost("unix"), onHost("shm")];
+  for (const t of threads) {
+    const p = processes.find((x) => x.size === t.size)!;
+    emit({
+      bench: "pingpong-within-host",
+      hostsInJob: 2,
+      mode,
+      size: t.size,
+      shmUs: Number((t.oneWayUs as number).toFixed(1)),
+      processesUs: Number((p.oneWayUs as number).toFixed(1)),
+      ratio: Number(((t.oneWayUs as number) / (p.oneWayUs as number)).toFixed(2)),
     });
   }
 } finally {

@@ -116,7 +116,7 @@ function upToDate(abs: string, outfile: string, metaFile: string): boolean {
 }
 
 /** Writes a file under a fresh random name (exclusive create, 0600), then renames it into place. */
-function writeExclusive(file: string, contents: string | Uint8Array): void {
+export function writeExclusive(file: string, contents: string | Uint8Array): void {
   const tmp = `${file}.${randomBytes(8).toString("hex")}.tmp`;
   try {
     fs.writeFileSync(tmp, contents, { flag: "wx", mode: 0o600 });

@@ -15,7 +15,7 @@ import { connectPlacement, closeHosts, shipBundle, type RemoteHosts } from "./re
 import { SshError, SshHostsError } from "./ssh/errors.ts";
 import { parseKillSpecs } from "./fault.ts";
 import { runTraceCommand, TRACE_COMMANDS } from "./view/command.ts";
-import { runUnderSlurm } from "./slurm.ts";
+import { runUnderSlurm, slurmMode } from "./slurm.ts";
 import { packageVersion as VERSION } from "./package-root.ts";
 import { runInit } from "./init.ts";
 import { typeCheck } from "./check.ts";
@@ -120,6 +120,11 @@ async function runJob(
     const checked = await checkTypes(programPath);
     if (checked !== 0 || opts.np === undefined) return checked; // --check without -np only type-checks
   }
+  const transportGiven = launcherArgs.some((a) => a === "--transport" || a.startsWith("--transport="));
+  if (opts.transport === "shm" && transportGiven && slurmMode())
+    return usage(
+      "--transport shm cannot be used under Slurm: srun starts every rank as a process of its own (ranks there talk over sockets); set TSMPI_SLURM=0 to run threads on this machine instead",
+    );
   const underSlurm = await runUnderSlurm(opts, program, programArgs); // a task of srun, or inside an allocation
   if (underSlurm !== undefined) return underSlurm;
   const np = opts.np as number | undefined;
@@ -156,12 +161,11 @@ async function runJob(
   const refusal =
     opts.transport === "shm"
       ? shmRefusal({
-          hosts: placement,
           executable: programKind.kind === "executable",
           faultTolerant: Boolean(opts.faultTolerant),
         })
       : null;
-  if (refusal && launcherArgs.some((a) => a === "--transport" || a.startsWith("--transport="))) return usage(refusal);
+  if (refusal && transportGiven) return usage(refusal);
   if (refusal) opts.transport = "unix"; // only TSMPI_TRANSPORT asked for shm: the job runs as processes
   let bundle: string;
   try {
@@ -181,7 +185,7 @@ async function runJob(
         keyFile: opts.sshKey as string | undefined,
         acceptNewHosts: Boolean(opts.acceptNewHosts),
       });
-      await shipBundle(hosts, bundle);
+      await shipBundle(hosts, bundle, opts.transport === "shm");
     } catch (err) {
       if (hosts) await closeHosts(hosts);
       if (err instanceof SshHostsError || err instanceof SshError) {

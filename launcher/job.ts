@@ -15,6 +15,7 @@ import type { RankProcess, RankSpec } from "./local.ts";
 import { SECRET_FD, spawnLocalRank, startReaper } from "./local.ts";
 import { spawnRemoteRank, type RemoteHosts } from "./remote.ts";
 import { spawnThreadRanks } from "./threads.ts";
+import { spawnRemoteThreadRanks } from "./remote-threads.ts";
 import { describeWaits, findStuckRanks } from "./stuck.ts";
 import { JobDiagnostics } from "./diagnostics/index.ts";
 import { FaultPolicy, describeExit } from "./fault.ts";
@@ -136,7 +137,7 @@ export class Job {
 
   private async startRanks(secret: string): Promise<void> {
     const baseEnv = { ...process.env, ...this.o.env };
-    const starts: Promise<RankProcess>[] = [];
+    const starts: Promise<unknown>[] = [];
     const threadSpecs: RankSpec[] = [];
     const hosts = this.o.hosts;
     const controlPorts = new Map<string, number>();
@@ -147,7 +148,7 @@ export class Job {
       const where = hosts
         ? {
             [Env.CONTROL]: `tcp:${hosts.localAddresses[hostIndex]}:${controlPorts.get(hosts.localAddresses[hostIndex])}`,
-            [Env.TRANSPORT]: this.o.transport === "tcp" ? "tcp" : "mixed",
+            [Env.TRANSPORT]: this.o.transport === "unix" ? "mixed" : this.o.transport,
             [Env.HOST_ID]: `h${hostIndex}`,
             [Env.TCP_BIND]: hosts.addresses[hostIndex],
           }
@@ -189,8 +190,14 @@ export class Job {
       const started = hosts ? spawnRemoteRank(hosts, spec) : spawnLocalRank(spec, os.hostname());
       starts.push(started.then((p) => this.watch(p)));
     }
-    if (threadSpecs.length)
-      starts.push(...(await spawnThreadRanks(threadSpecs, os.hostname())).map((p) => Promise.resolve(this.watch(p))));
+    // Threads: one host process for this machine, or one per host (its ranks only) over SSH.
+    const threadHosts = hosts ? hosts.placement.ranksByHost : [threadSpecs.map((s) => s.rank)];
+    threadHosts.forEach((ranks, hostIndex) => {
+      if (!threadSpecs.length || !ranks.length) return;
+      const group = ranks.map((r) => threadSpecs[r]);
+      const started = hosts ? spawnRemoteThreadRanks(hosts, hostIndex, group) : spawnThreadRanks(group, os.hostname());
+      starts.push(started.then((ps) => void ps.forEach((p) => this.watch(p))));
+    });
     await Promise.all(starts);
   }
 

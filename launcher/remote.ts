@@ -2,7 +2,8 @@
 // per host, opened to all hosts in parallel, every rank of a host started from that connection under the
 // guard of launcher/ssh/hosts.ts (which stops it when the connection or tsrun goes away). The job's
 // variables and secret travel on the guard's stdin, never on a command line. Ranks on one host talk over
-// Unix sockets, ranks on different hosts over TCP, directly; each reaches tsrun's control socket over TCP
+// Unix sockets (or, with --transport shm, run as threads of one process per host: remote-threads.ts), ranks
+// on different hosts over TCP, directly; each reaches tsrun's control socket over TCP
 // at the address this machine uses to reach that host.
 import * as dgram from "node:dgram";
 import * as fs from "node:fs";
@@ -16,6 +17,7 @@ import type { RankProcess, RankSpec } from "./local.ts";
 import { isThisMachine } from "./this-machine.ts";
 import { localConnection } from "./local-host.ts";
 import { Env } from "../runtime/wire/bootstrap.ts";
+import { threadHostBeside } from "./threads.ts";
 
 export interface RemoteHosts {
   jobId: string;
@@ -25,6 +27,8 @@ export interface RemoteHosts {
   addresses: string[];
   /** Address of this machine as seen from each host (for the control socket). */
   localAddresses: string[];
+  /** --transport shm: the thread host's script, at the same path on every host (shipBundle puts it there). */
+  threadHost?: string;
 }
 
 /** The local address the kernel would use to reach `address` (no packet is sent). */
@@ -61,6 +65,19 @@ export async function connectPlacement(placement: Placement, options: ConnectOpt
   return { jobId: newJobId(), placement, connections, addresses, localAddresses };
 }
 
+/** What a rank on another host gets of its spec's environment: tsmpi's variables and those exported with -x. */
+export function remoteEnvironment(spec: RankSpec): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(spec.env).filter(
+      ([k, v]) =>
+        v !== undefined &&
+        k !== Env.SOCKET_DIR &&
+        k !== Env.SECRET_FD &&
+        (k.startsWith("TSMPI_") || spec.exported.includes(k)),
+    ),
+  ) as Record<string, string>;
+}
+
 /** Starts one rank on its host; its output arrives as streams, like a local rank's. */
 export async function spawnRemoteRank(hosts: RemoteHosts, spec: RankSpec): Promise<RankProcess> {
   const hostIndex = hosts.placement.ranks[spec.rank].hostIndex;
@@ -74,15 +91,7 @@ export async function spawnRemoteRank(hosts: RemoteHosts, spec: RankSpec): Promi
     spec.bundle,
     ...spec.args,
   ];
-  const environment = Object.fromEntries(
-    Object.entries(spec.env).filter(
-      ([k, v]) =>
-        v !== undefined &&
-        k !== Env.SOCKET_DIR &&
-        k !== Env.SECRET_FD &&
-        (k.startsWith("TSMPI_") || spec.exported.includes(k)),
-    ),
-  ) as Record<string, string>;
+  const environment = remoteEnvironment(spec);
   const handle: RemoteHandle = await startGuarded(
     connection,
     spec.rank,
@@ -127,9 +136,13 @@ export async function spawnRemoteRank(hosts: RemoteHosts, spec: RankSpec): Promi
   };
 }
 
-/** Makes sure every host has the job's bundle at the same path (copied over SFTP where it is missing). */
-export async function shipBundle(hosts: RemoteHosts, bundle: string): Promise<void> {
-  const files = [bundle, `${bundle}.map`].filter((f) => fs.existsSync(f));
+/**
+ * Makes sure every host has the job's bundle at the same path (copied where it is missing); with `threads`
+ * (--transport shm) also the thread host, a copy beside the bundle (hosts.threadHost).
+ */
+export async function shipBundle(hosts: RemoteHosts, bundle: string, threads = false): Promise<void> {
+  if (threads) hosts.threadHost = threadHostBeside(bundle);
+  const files = [bundle, `${bundle}.map`, hosts.threadHost ?? ""].filter((f) => f && fs.existsSync(f));
   await Promise.all(hosts.connections.map((c) => c.ensureFiles(files)));
 }
 

@@ -3,25 +3,40 @@
 // looks like a rank process: its own stdout and stderr, stdin for rank 0, an exit code, and a kill that
 // ends that rank only (a terminated thread is reported as killed by SIGKILL).
 import { spawn } from "node:child_process";
+import { createHash } from "node:crypto";
+import * as fs from "node:fs";
 import * as path from "node:path";
 import * as net from "node:net";
 import { fileURLToPath } from "node:url";
 import type { Readable } from "node:stream";
 import { Env, shmLayout } from "../runtime/wire/bootstrap.ts";
 import { SpawnError, type RankProcess, type RankSpec } from "./local.ts";
+import { writeExclusive } from "./bundle.ts";
 
-const hostScript = path.join(path.dirname(fileURLToPath(import.meta.url)), "thread-host.mjs");
+export const threadHostScript = path.join(path.dirname(fileURLToPath(import.meta.url)), "thread-host.mjs");
 
 type Exit = { code: number | null; signal: NodeJS.Signals | null };
+
+/**
+ * A copy of the thread host beside `bundle` (in the bundle cache, named by its content), so that other hosts
+ * get it where they get the bundle: the package may live elsewhere there, or not be installed at all.
+ */
+export function threadHostBeside(bundle: string): string {
+  const source = fs.readFileSync(threadHostScript);
+  const copy = path.join(
+    path.dirname(bundle),
+    `thread-host-${createHash("sha256").update(source).digest("hex").slice(0, 16)}.mjs`,
+  );
+  if (!fs.existsSync(copy) || !fs.readFileSync(copy).equals(source)) writeExclusive(copy, source);
+  return copy;
+}
 
 /**
  * Why this job cannot run its ranks as threads, as tsrun's refusal says it; null when it can. A job that
  * only inherits TSMPI_TRANSPORT=shm (no --transport on its command line) runs on the default transport
  * instead, so the variable can be set once for every job.
  */
-export function shmRefusal(o: { hosts?: unknown; executable?: boolean; faultTolerant?: boolean }): string | null {
-  if (o.hosts)
-    return "--transport shm runs every rank on this machine; with --hostfile or --host use the default transport";
+export function shmRefusal(o: { executable?: boolean; faultTolerant?: boolean }): string | null {
   if (o.executable)
     return "--transport shm runs TypeScript or JavaScript programs as threads, not executables; use the default transport";
   if (o.faultTolerant)
@@ -35,10 +50,16 @@ export function shmRefusal(o: { hosts?: unknown; executable?: boolean; faultTole
  * control pipe), not on a descriptor.
  */
 function splitEnv(specs: RankSpec[]): { env: NodeJS.ProcessEnv; rankEnv: NodeJS.ProcessEnv[] } {
-  const envs = specs.map((s) => {
-    const { [Env.SECRET_FD]: _fd, ...rest } = s.env;
-    return s.secret === undefined ? rest : { ...rest, [Env.SECRET]: s.secret };
-  });
+  return splitVariables(
+    specs.map((s) => {
+      const { [Env.SECRET_FD]: _fd, ...rest } = s.env;
+      return s.secret === undefined ? rest : { ...rest, [Env.SECRET]: s.secret };
+    }),
+  );
+}
+
+/** The variables all of `envs` share with the same value, and what each has besides (or instead). */
+export function splitVariables(envs: NodeJS.ProcessEnv[]): { env: NodeJS.ProcessEnv; rankEnv: NodeJS.ProcessEnv[] } {
   const env = { ...envs[0] };
   for (const e of envs) for (const k of Object.keys(env)) if (e[k] !== env[k]) delete env[k];
   const rankEnv = envs.map((e) => Object.fromEntries(Object.entries(e).filter(([k, v]) => env[k] !== v)));
@@ -48,7 +69,7 @@ function splitEnv(specs: RankSpec[]): { env: NodeJS.ProcessEnv; rankEnv: NodeJS.
 export function spawnThreadRanks(specs: RankSpec[], host: string): Promise<RankProcess[]> {
   const size = specs.length;
   const pipes = Array.from({ length: 1 + 2 * size }, () => "pipe" as const);
-  const child = spawn(process.execPath, [...(specs[0].nodeArgs ?? []), "--enable-source-maps", hostScript], {
+  const child = spawn(process.execPath, [...(specs[0].nodeArgs ?? []), "--enable-source-maps", threadHostScript], {
     cwd: specs[0].cwd,
     env: process.env,
     stdio: ["pipe", "inherit", "inherit", ...pipes],
@@ -82,6 +103,7 @@ export function spawnThreadRanks(specs: RankSpec[], host: string): Promise<RankP
       bundle: specs[0].bundle,
       args: specs[0].args,
       size,
+      ranks: specs.map((s) => s.rank),
       shmBytes: shmLayout(size).totalBytes,
       env,
       rankEnv,

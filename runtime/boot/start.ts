@@ -1,14 +1,16 @@
 // Process start-up (MPI_Init's first half), apart from messaging: reads the bootstrap environment tsrun gave
-// this rank, starts its transport (sockets, or shared memory for threads), connects to the launcher's control
-// socket, proves the job secret, publishes this rank's address and receives the address table; then hands
-// the transport and the control socket to the World (comm/world.ts), which owns them from then on.
+// this rank, starts its transport (sockets, shared memory for threads, or both for threads of one host in a
+// job across hosts), connects to the launcher's control socket, proves the job secret, publishes this rank's
+// address and receives the address table; then hands the transport and the control socket to the World
+// (comm/world.ts), which owns them from then on.
 // A task of `srun --mpi=pmi2` with no tsrun parent starts through PMI-2 (pmi-boot.ts); a program started
 // with plain node/tsx is a world of one.
 import * as net from "node:net";
 import * as os from "node:os";
 import { Env, controlProof, parseControlAddress, takeJobSecret, type PeerAddress } from "../wire/bootstrap.ts";
 import { Transport } from "../transport/transport.ts";
-import { ShmTransport, shmOfThisThread } from "../transport/shm.ts";
+import { ShmTransport, shmOfThisThread, type ShmTransportOptions } from "../transport/shm.ts";
+import { HybridTransport } from "../transport/hybrid.ts";
 import type { RankTransport } from "../transport/link.ts";
 import { startKeepAlive } from "../trace/activity.ts";
 import { World, type RuntimeOptions } from "../comm/world.ts";
@@ -65,19 +67,46 @@ async function joinLauncher(world: World, controlPath: string): Promise<void> {
 /** The transport tsrun chose for this rank (TSMPI_TRANSPORT): shared memory between threads, or sockets. */
 function rankTransport(world: World, secret: string): RankTransport {
   const shm = process.env[Env.TRANSPORT] === "shm" ? shmOfThisThread() : null;
-  if (shm) {
-    const shared = new ShmTransport({
-      rank: world.rank,
-      segment: { buffer: shm, size: world.size },
-      onFrame: world.transportHandlers.onFrame,
-      onPeerError: world.transportHandlers.onPeerError,
-      spinMicros: defaultSpinMicros(world.size),
-      yieldWhenLoaded: !process.env.TSMPI_SHM_SPIN_US,
-    });
+  if (!shm) return socketTransport(world, secret, process.env[Env.TRANSPORT] ?? "");
+  const ranks = shm.ranks ?? Array.from({ length: world.size }, (_, r) => r);
+  if (ranks.length === world.size) {
+    const shared = sharedMemory(shm.buffer, world.rank, ranks.length, world.transportHandlers);
     world.sharedSlab = (worldRank) => shared.slab(worldRank);
     return shared;
   }
-  const kind = process.env[Env.TRANSPORT] ?? "";
+  // Threads of one host in a job across hosts: this host's segment within it, TCP to the others.
+  const local = sharedMemory(
+    shm.buffer,
+    ranks.indexOf(world.rank),
+    ranks.length,
+    HybridTransport.translating(ranks, world.transportHandlers),
+  );
+  const hybrid = new HybridTransport(world.size, ranks, local, socketTransport(world, secret, "mixed"));
+  world.sharedSlab = (worldRank) => {
+    const index = hybrid.localIndex(worldRank);
+    return index >= 0 ? local.slab(index) : null;
+  };
+  return hybrid;
+}
+
+/** The rings of a segment shared by `size` ranks, this rank being the `index`-th of them. */
+function sharedMemory(
+  buffer: SharedArrayBuffer,
+  index: number,
+  size: number,
+  handlers: Pick<ShmTransportOptions, "onFrame" | "onPeerError">,
+): ShmTransport {
+  return new ShmTransport({
+    rank: index,
+    segment: { buffer, size },
+    ...handlers,
+    spinMicros: defaultSpinMicros(size),
+    yieldWhenLoaded: !process.env.TSMPI_SHM_SPIN_US,
+  });
+}
+
+/** Sockets: Unix within this host, TCP to other hosts ("mixed") or to every peer ("tcp"). */
+function socketTransport(world: World, secret: string, kind: string): Transport {
   return new Transport({
     rank: world.rank,
     size: world.size,

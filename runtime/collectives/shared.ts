@@ -21,16 +21,20 @@ import type { BytesFold } from "./folds.ts";
 /** Slab bytes before the data: the data's length, encoding and signature (u32 each), padded to 16. */
 const HEADER = 16;
 
-const slabsOf = new WeakMap<World, Uint8Array[]>();
+const slabsOf = new WeakMap<World, (Uint8Array | null)[]>();
 const slabQueues = new WeakMap<World, Promise<void>>();
 
-/** Each rank's slab (by communicator rank) when this blocking call may use them, else null. */
+/**
+ * Each rank's slab (by communicator rank) when this blocking call may use them, else null: only when every
+ * member shares this rank's segment (a job across hosts has one per host), which every member sees alike.
+ */
 export function sharedSlabs(c: CollCall): Uint8Array[] | null {
   const world = c.comm.world;
   if (!c.blocking || !world.sharedSlab || c.size < 2) return null;
   let all = slabsOf.get(world);
   if (!all) slabsOf.set(world, (all = Array.from({ length: world.size }, (_, r) => world.sharedSlab!(r))));
-  return c.comm.members.map((w) => all![w]);
+  const slabs = c.comm.members.map((w) => all![w]);
+  return slabs.every((s) => s !== null) ? (slabs as Uint8Array[]) : null;
 }
 
 /** The data bytes a slab holds (every slab has the same size). */

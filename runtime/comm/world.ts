@@ -53,8 +53,8 @@ export class World {
   readonly fault: FaultState;
   readonly options: RuntimeOptions;
   peers: PeerAddress[] = [];
-  /** Ranks as threads of one process (shm): each world rank's slab of the shared segment; null otherwise. */
-  sharedSlab: ((worldRank: number) => Uint8Array) | null = null;
+  /** Ranks as threads (shm): a world rank's slab of this rank's shared segment (null: not on it); null otherwise. */
+  sharedSlab: ((worldRank: number) => Uint8Array | null) | null = null;
   finalized = false;
   private control: net.Socket | null = null;
   /** A task of `srun --mpi=pmi2` with no tsrun parent: PMI-2 does the launcher's part (boot/pmi-boot.ts). */

@@ -39,11 +39,17 @@ export function createShmSegment(size: number): ShmSegment {
   return { buffer: new SharedArrayBuffer(shmLayout(size).totalBytes), size };
 }
 
-/** The segment the thread host gave this rank's thread, if it runs as one. */
-export function shmOfThisThread(): SharedArrayBuffer | null {
+/**
+ * The segment the thread host gave this rank's thread, if it runs as one, and the world ranks that share it
+ * (ascending; a rank's position is its index on the segment): every rank of the job on one host, or only
+ * this host's ranks when the job spans several hosts (hybrid.ts).
+ */
+export function shmOfThisThread(): { buffer: SharedArrayBuffer; ranks: number[] | null } | null {
   if (isMainThread) return null;
-  const shm = (workerData as { tsmpiShm?: unknown } | null)?.tsmpiShm;
-  return shm instanceof SharedArrayBuffer ? shm : null;
+  const data = workerData as { tsmpiShm?: unknown; tsmpiShmRanks?: unknown } | null;
+  if (!(data?.tsmpiShm instanceof SharedArrayBuffer)) return null;
+  const ranks = Array.isArray(data.tsmpiShmRanks) ? data.tsmpiShmRanks.map(Number) : null;
+  return { buffer: data.tsmpiShm, ranks };
 }
 
 export interface ShmTransportOptions {

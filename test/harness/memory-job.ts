@@ -38,7 +38,7 @@ export function engineJob(size: number, options: MemoryNetworkOptions = {}): Eng
 }
 
 /** The world a communicator needs, without a launcher: its rank and size, the engine, the fault state. */
-function memoryWorld(rank: number, size: number, engine: Engine): World {
+function memoryWorld(rank: number, size: number, engine: Engine, extra: Partial<World> = {}): World {
   const fault = new FaultState(engine);
   const unsupported = (what: string) => () => {
     throw new Error(`${what} needs a launcher; use a process test`);
@@ -56,15 +56,24 @@ function memoryWorld(rank: number, size: number, engine: Engine): World {
     shrink: unsupported("shrink"),
     abort: unsupported("abort"),
     fatal: unsupported("fatal"),
+    sharedSlab: null,
+    ...extra,
   } as unknown as World;
 }
 
-/** `size` ranks' COMM_WORLD over one in-memory network. */
-export function commJob(size: number, options: MemoryNetworkOptions = {}): EngineJob & { comms: Intracomm[] } {
+/**
+ * `size` ranks' COMM_WORLD over one in-memory network. `worldOf(rank)` adds to a rank's world (for instance
+ * `sharedSlab`, the slabs of ranks that share memory).
+ */
+export function commJob(
+  size: number,
+  options: MemoryNetworkOptions = {},
+  worldOf: (rank: number) => Partial<World> = () => ({}),
+): EngineJob & { comms: Intracomm[] } {
   const job = engineJob(size, options);
   const members = Array.from({ length: size }, (_, i) => i);
   const comms = job.engines.map((engine, rank) =>
-    intracommOver(memoryWorld(rank, size, engine), members, 0, "COMM_WORLD"),
+    intracommOver(memoryWorld(rank, size, engine, worldOf(rank)), members, 0, "COMM_WORLD"),
   );
   return { ...job, comms };
 }

@@ -84,24 +84,37 @@ describe("--transport shm", () => {
     );
   });
 
-  it("refuses --hostfile with a clear message", async () => {
-    const r = await runTsrun(2, "test/runtime/programs/shm/ring.ts", {
+  it("runs a --host job naming only this machine as threads of one process (other hosts: test/launcher/shm-hosts.test.ts)", async () => {
+    const r = await runTsrun(2, "test/launcher/programs/slots.ts", {
       tsrunArgs: ["--transport", "shm", "--host", "localhost:2"],
+      input: "hello\n",
     });
-    expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/--transport shm runs every rank on this machine/);
+    expect(r.code, r.stderr).toBe(0);
+    const pids = new Set([...r.stdout.matchAll(/^AT \d+ \S+ (\d+) /gm)].map((m) => m[1]));
+    expect(pids.size).toBe(1);
+    expect(r.stdout).toMatch(/^bcast-host 1 ok$/m);
   });
 
-  it("refuses --fault-tolerant, but TSMPI_TRANSPORT=shm alone leaves such a job (and a --host job) on processes", async () => {
+  it("refuses --fault-tolerant, but TSMPI_TRANSPORT=shm alone leaves such a job on processes", async () => {
     const refused = await runTsrun(2, "test/runtime/programs/shm/ring.ts", {
       tsrunArgs: ["--transport", "shm", "--fault-tolerant"],
     });
     expect(refused.code).toBe(2);
     expect(refused.stderr).toMatch(/--fault-tolerant needs ranks that are processes/);
-    for (const tsrunArgs of [["--fault-tolerant"], ["--host", "localhost:2"]]) {
-      const r = await runTsrun(2, "test/runtime/programs/shm/ring.ts", { tsrunArgs, env: { TSMPI_TRANSPORT: "shm" } });
-      expect(r.code, r.stderr).toBe(0);
-      expect(r.stdout.match(/big intact/g)?.length).toBe(2);
-    }
+    const r = await runTsrun(2, "test/runtime/programs/shm/ring.ts", {
+      tsrunArgs: ["--fault-tolerant"],
+      env: { TSMPI_TRANSPORT: "shm" },
+    });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout.match(/big intact/g)?.length).toBe(2);
+  });
+
+  it("refuses --transport shm under Slurm, where srun starts every rank as a process", async () => {
+    const r = await runTsrun(2, "test/runtime/programs/shm/ring.ts", {
+      tsrunArgs: ["--transport", "shm"],
+      env: { SLURM_JOB_ID: "4242", TSMPI_SLURM: "" },
+    });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/--transport shm cannot be used under Slurm: .*TSMPI_SLURM=0/);
   });
 });
