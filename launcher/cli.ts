@@ -11,7 +11,7 @@ import { Job } from "./job.ts";
 import { splitLauncherArgs, LAUNCHER_OPTIONS, UsageError, nearest, wholeNumber, seconds } from "./args.ts";
 import { parseHostfile, parseHostList, HostfileError, type HostEntry } from "./hostfile.ts";
 import { placeRanks, formatMap, PlacementError, type Placement } from "./placement.ts";
-import { connectPlacement, closeHosts, shipBundle, type RemoteHosts } from "./remote.ts";
+import type { RemoteHosts } from "./remote.ts";
 import { SshError, SshHostsError } from "./ssh/errors.ts";
 import { parseKillSpecs } from "./fault.ts";
 import { runTraceCommand, TRACE_COMMANDS } from "./view/command.ts";
@@ -179,13 +179,16 @@ async function runJob(
   }
   let hosts: RemoteHosts | undefined;
   if (placement && placement.hosts.every(isThisMachine)) placement = undefined; // localhost only: no SSH, as mpirun
+  // The SSH code (ssh2) is loaded only for a job on other hosts: a local job starts without it.
+  const remote = placement ? await import("./remote.ts") : null;
+  const closeHosts = (h: RemoteHosts) => remote!.closeHosts(h);
   if (placement) {
     try {
-      hosts = await connectPlacement(placement, {
+      hosts = await remote!.connectPlacement(placement, {
         keyFile: opts.sshKey as string | undefined,
         acceptNewHosts: Boolean(opts.acceptNewHosts),
       });
-      await shipBundle(hosts, bundle, opts.transport === "shm");
+      await remote!.shipBundle(hosts, bundle, opts.transport === "shm");
     } catch (err) {
       if (hosts) await closeHosts(hosts);
       if (err instanceof SshHostsError || err instanceof SshError) {

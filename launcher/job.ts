@@ -13,9 +13,8 @@ import { Rendezvous } from "./rendezvous.ts";
 import { forwardLines } from "./output.ts";
 import type { RankProcess, RankSpec } from "./local.ts";
 import { SECRET_FD, spawnLocalRank, startReaper } from "./local.ts";
-import { spawnRemoteRank, type RemoteHosts } from "./remote.ts";
+import type { RemoteHosts } from "./remote.ts";
 import { spawnThreadRanks } from "./threads.ts";
-import { spawnRemoteThreadRanks } from "./remote-threads.ts";
 import { describeWaits, findStuckRanks } from "./stuck.ts";
 import { JobDiagnostics } from "./diagnostics/index.ts";
 import { FaultPolicy, describeExit } from "./fault.ts";
@@ -140,6 +139,7 @@ export class Job {
     const starts: Promise<unknown>[] = [];
     const threadSpecs: RankSpec[] = [];
     const hosts = this.o.hosts;
+    const remote = hosts ? await remoteSpawners() : null; // SSH code is loaded only for jobs on other hosts
     const controlPorts = new Map<string, number>();
     for (const address of new Set(hosts?.localAddresses ?? []))
       controlPorts.set(address, await this.rendezvous.listenTcp(address));
@@ -187,7 +187,7 @@ export class Job {
         threadSpecs.push(spec);
         continue;
       }
-      const started = hosts ? spawnRemoteRank(hosts, spec) : spawnLocalRank(spec, os.hostname());
+      const started = hosts ? remote!.spawnRemoteRank(hosts, spec) : spawnLocalRank(spec, os.hostname());
       starts.push(started.then((p) => this.watch(p)));
     }
     // Threads: one host process for this machine, or one per host (its ranks only) over SSH.
@@ -195,7 +195,9 @@ export class Job {
     threadHosts.forEach((ranks, hostIndex) => {
       if (!threadSpecs.length || !ranks.length) return;
       const group = ranks.map((r) => threadSpecs[r]);
-      const started = hosts ? spawnRemoteThreadRanks(hosts, hostIndex, group) : spawnThreadRanks(group, os.hostname());
+      const started = hosts
+        ? remote!.spawnRemoteThreadRanks(hosts, hostIndex, group)
+        : spawnThreadRanks(group, os.hostname());
       starts.push(started.then((ps) => void ps.forEach((p) => this.watch(p))));
     });
     await Promise.all(starts);
@@ -324,4 +326,13 @@ function indent(text: string): string {
     .split("\n")
     .map((l) => `  ${l.trimStart().startsWith("at ") ? "  " + l.trim() : l}`)
     .join("\n");
+}
+
+/** The functions that start ranks over SSH, loaded on demand (ssh2 costs every local job tens of ms to load). */
+async function remoteSpawners() {
+  const [{ spawnRemoteRank }, { spawnRemoteThreadRanks }] = await Promise.all([
+    import("./remote.ts"),
+    import("./remote-threads.ts"),
+  ]);
+  return { spawnRemoteRank, spawnRemoteThreadRanks };
 }

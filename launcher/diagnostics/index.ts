@@ -6,7 +6,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import type { LauncherToRank, RankToLauncher } from "../../runtime/wire/bootstrap.ts";
 import { Monitor } from "./monitor.ts";
-import { LiveView } from "../view/live.ts";
+import type { LiveView } from "../view/live.ts";
 
 export interface DiagnosticsSetup {
   np: number;
@@ -52,6 +52,7 @@ export class JobDiagnostics {
       holdFinalize: () => this.s.rendezvous.holdFinalize(),
     });
     if (this.s.live) {
+      const { LiveView } = await import("../view/live.ts"); // the WebSocket server, only for --live
       this.live = new LiveView(this.s.np, path.basename(this.s.program));
       const url = await this.live.start();
       process.stderr.write(`tsrun: live view at ${url}\n`);
