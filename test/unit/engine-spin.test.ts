@@ -92,4 +92,22 @@ describe("engine spin on a polled transport", () => {
     expect(parked.length).toBe(2);
     expect(parked.every((p) => p.turned && p.continuationRan && p.micros > 0)).toBe(true);
   });
+
+  it("parks only once nothing this rank queued for the event loop is left, and one loop serves every blocking call", async () => {
+    const parkedAfter: boolean[] = [];
+    let chainDone = false;
+    const { engine, eager, polls } = polledEngine(0, () => {
+      parkedAfter.push(chainDone);
+      eager(parkedAfter.length === 1 ? 1 : 2, 40 + parkedAfter.length); // each park is woken by a frame
+    });
+    // Work queued for later turns, as a window's frames to itself are: three turns deep.
+    setImmediate(() => setImmediate(() => setImmediate(() => (chainDone = true))));
+    const first = recv(engine, 1);
+    const second = recv(engine, 2);
+    const loops = [engine.spinWhile(first.pending), engine.spinWhile(second.pending)];
+    await Promise.all(loops);
+    expect([first.pending(), second.pending()]).toEqual([false, false]);
+    expect(parkedAfter).toEqual([true, true]);
+    expect(polls()).toBeGreaterThan(0);
+  });
 });
