@@ -3,6 +3,7 @@
 // one rank, crash(), deadlock and --timeout reports, finalize's report — and what it cannot, tsrun refuses.
 import { describe, expect, it } from "vitest";
 import { runTsrun } from "../harness/run.ts";
+import { runRanks } from "./lib/ranks.ts";
 
 type Extra = { tsrunArgs?: string[]; input?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number };
 const shm = (np: number, name: string, extra: Extra = {}) =>
@@ -23,6 +24,15 @@ describe("--transport shm", () => {
       expect(r.stdout).toContain(`[0] token ${sum}\n`);
     });
   }
+
+  it("window locks stay fair between ranks that park (np=3 on fewer cores): a rank's own lock queues first", async () => {
+    // Rank 0 asks for the lock on its own window, then tells rank 2, which asks for a shared lock: rank 2
+    // must queue behind rank 0 however soon its frame arrives (it read 0 when the own request waited a turn).
+    for (let run = 0; run < 3; run++) {
+      const ranks = await runRanks(3, "rma-locks.ts", [], ["--transport", "shm", "--timeout", "50"]);
+      expect(ranks[2].lateReaderSaw, "a shared request overtook a waiting exclusive one").toBe(1);
+    }
+  });
 
   it("runs 64 ranks", async () => {
     const r = await shm(64, "ring", { timeoutMs: 280_000 });
