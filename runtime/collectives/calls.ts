@@ -4,7 +4,7 @@
 // and, when it differs from the name, what every rank must call alike (the mismatch check's signature, built
 // only when the call runs blocking).
 // Keeping the two forms on one description keeps their names and defaults the same.
-import { type BufSpec, type BufferView, type Datatype, type Op } from "../datatype/index.ts";
+import { type BufSpec, type Op } from "../datatype/index.ts";
 import { typeSignature } from "./collective-comm.ts";
 import type { CollCall } from "./call.ts";
 import type { SendSpec } from "./checks.ts";
@@ -93,30 +93,22 @@ export const allgathervBuf = (send: SendSpec, recv: BufSpec, counts: Counts, dis
   call("allgathervInto()", (c) => allgathervInto(c, send, recv, counts, displs));
 export const alltoallBuf = (send: SendSpec, recv: BufSpec) =>
   call("alltoallInto()", (c) => alltoallInto(c, send, recv));
-export const alltoallvBuf = (
+/** MPI_Alltoallv's arguments after the communicator (the send side is ignored with IN_PLACE, so may be null). */
+type AlltoallvArgs = [
   send: SendSpec,
-  sendcounts: Opt<Counts>,
+  scounts: Opt<Counts>,
   sdispls: Opt<Counts>,
   recv: BufSpec,
-  recvcounts: Counts,
+  rcounts: Counts,
   rdispls?: Counts,
-) =>
+];
+export const alltoallvBuf = (...[send, sendcounts, sdispls, recv, recvcounts, rdispls]: AlltoallvArgs) =>
   call("alltoallvInto()", (c) =>
     alltoallvInto(c, send, sendcounts ?? undefined, sdispls ?? undefined, recv, recvcounts, rdispls),
   );
-export const alltoallwBuf = (
-  sendbuf: BufferView,
-  sendcounts: Counts,
-  sdispls: Counts,
-  sendtypes: ArrayLike<Datatype>,
-  recvbuf: BufferView,
-  recvcounts: Counts,
-  rdispls: Counts,
-  recvtypes: ArrayLike<Datatype>,
-) =>
-  call("alltoallw()", (c) =>
-    alltoallw(c, sendbuf, sendcounts, sdispls, sendtypes, recvbuf, recvcounts, rdispls, recvtypes),
-  );
+/** MPI_Alltoallw's arguments after the communicator: buffers, counts, byte displacements, a datatype per rank. */
+type AlltoallwArgs = Parameters<typeof alltoallw> extends [CollCall, ...infer Rest] ? Rest : never;
+export const alltoallwBuf = (...args: AlltoallwArgs) => call("alltoallw()", (c) => alltoallw(c, ...args));
 export const reduceBuf = (send: SendSpec, recv: Opt<BufSpec>, op: Op, root: number) =>
   call(
     `reduceInto(op=${op}, root=${root})`,
