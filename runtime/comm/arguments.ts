@@ -44,7 +44,7 @@ export function checkSourceRank(comm: Ranks, op: () => string, source: number): 
 }
 
 /** A tag: 0..TAG_UB, or ANY_TAG where a receive allows it (ERR_TAG otherwise). */
-export function checkTag(op: () => string, tag: number, allowAny: boolean): void {
+export function checkTagValue(op: () => string, tag: number, allowAny: boolean): void {
   if (allowAny && tag === ANY_TAG) return;
   if (Number.isInteger(tag) && tag >= 0 && tag <= TAG_UB) return;
   throw mpiError(ErrorCode.ERR_TAG, op(), "invalid tag", {

@@ -13,7 +13,14 @@ import type { BufSpec } from "../datatype/index.ts";
 import type { World } from "./world.ts";
 import { revokedError } from "./fault.ts";
 import type { Matched } from "./engine.ts";
-import { checkDestRank, checkSourceRank, checkTag, describeRecv, fillNull, type StatusFields } from "./arguments.ts";
+import {
+  checkDestRank,
+  checkSourceRank,
+  checkTagValue,
+  describeRecv,
+  fillNull,
+  type StatusFields,
+} from "./arguments.ts";
 
 /** A cartesian topology (collectives/cartcomm.ts): kept by every communicator derived from it. */
 export interface CartTopology {
@@ -91,7 +98,7 @@ export class CommCore {
   }
 
   checkTag(op: () => string, tag: number, allowAny: boolean): void {
-    checkTag(op, tag, allowAny);
+    checkTagValue(op, tag, allowAny);
   }
 
   /** Throws ERR_REVOKED when this communicator was revoked: every operation then fails, PROC_NULL ones too. */
