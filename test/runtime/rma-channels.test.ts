@@ -2,7 +2,8 @@
 // on a communicator made by shrink, or by dup after thousands of dup/free, whose context is congruent to
 // COMM_WORLD's modulo 2^15. Such contexts once folded onto one CONTROL channel: the second Win.create failed
 // with "too many windows alive" (or the frames of the two windows crossed). Both windows are used in the same
-// fence epochs (put, accumulate, get) with different values; each must hold only its own.
+// fence epochs (put, accumulate, get) with different values; each must hold only its own. Then new windows are
+// locked and used at once, round after round, so frames reach ranks still inside the creation exchange.
 import { describe, expect, it } from "vitest";
 import { runRanks } from "./lib/ranks.ts";
 
@@ -25,6 +26,12 @@ describe("window channels of communicators with far-apart contexts", () => {
         expect(r.onFar).toEqual([...range(np).map((s) => 2000 + s * 10 + r.rank), 100 * sumOfRanks]);
         expect(r.worldRight).toEqual([...range(np).map((s) => 1000 + s * 10 + right), sumOfRanks]);
         expect(r.farRight).toEqual([...range(np).map((s) => 2000 + s * 10 + right), 100 * sumOfRanks]);
+      }
+      // windows locked and used at once: each round's fetched values are 0..np-1, the target counted np
+      for (let round = 0; round < 20; round++) {
+        const fetched = ranks.map((r) => r.fetched[round]).sort((a, b) => a - b);
+        expect(fetched, `round ${round}`).toEqual(range(np));
+        ranks.forEach((r) => expect(r.counters[round]).toBe(r.rank === round % np ? np : 0));
       }
     });
   }

@@ -3,7 +3,8 @@
 // so the second Win.create failed with "too many windows alive" or the two windows' frames crossed.
 // argv[2] picks how the far communicator is made: "shrink" (the first shrunk context, 2^24) or "dup"
 // (dup and free COMM_WORLD until a context is congruent to COMM_WORLD's modulo 2^15).
-// Prints one JSON line per rank: the contexts, each window's memory after the epochs and what was read.
+// Then windows used at once after creation, many rounds. Prints one JSON line per rank: the contexts, each
+// window's memory after the epochs, what was read, and each round's fetched value and counter.
 import * as mpi from "tsmpi";
 import { contextOf } from "../../../runtime/internal.ts";
 
@@ -52,6 +53,24 @@ await winWorld.fence(mpi.MODE_NOSUCCEED);
 await winFar.fence(mpi.MODE_NOSUCCEED);
 await winFar.free();
 await winWorld.free();
+
+// windows used the moment they exist: a rank done with the creation exchange may lock and fetchAndOp on a
+// rank still inside it, which must answer on the channel it learns from that exchange; many rounds
+const ROUNDS = 20;
+const fetched: number[] = [];
+const counters: number[] = [];
+for (let round = 0; round < ROUNDS; round++) {
+  const comm = round % 2 === 0 ? far : world;
+  const target = round % size;
+  const counter = new Int32Array(1);
+  const win = await mpi.Win.create(counter, comm);
+  await win.lock(target, mpi.LOCK_SHARED);
+  fetched.push(Number(await win.fetchAndOp(1, target, 0, mpi.SUM)));
+  await win.unlock(target);
+  await comm.barrier();
+  counters.push(counter[0]);
+  await win.free();
+}
 await far.free();
 
 console.log(
@@ -63,6 +82,8 @@ console.log(
     onFar: Array.from(onFar),
     worldRight: Array.from(worldRight),
     farRight: Array.from(farRight),
+    fetched,
+    counters,
   }),
 );
 await mpi.finalize();
