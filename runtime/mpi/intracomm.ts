@@ -15,7 +15,7 @@ import type { Collective, Counts, Opt } from "../collectives/calls.ts";
 import { compareComms, createComm, createGroupComm, dupComm, freeComm, splitComm } from "../collectives/intracomm.ts";
 import { createCartComm } from "../collectives/cartcomm.ts";
 import { Comm, commCore } from "./comm.ts";
-import { Group, groupMembers, newGroup } from "./group.ts";
+import { Group, groupArgumentMembers, newGroup } from "./group.ts";
 import { startRequest, type Request } from "./request.ts";
 import type { Cartcomm } from "./cartcomm.ts";
 
@@ -248,13 +248,13 @@ export class Intracomm extends Comm {
 
   /** MPI_Comm_create: collective over this communicator; members of `group` get the new communicator, others null. */
   async create(group: Group): Promise<Intracomm | null> {
-    const core = await createComm(this.#core, membersOf("create(group)", group));
+    const core = await createComm(this.#core, groupArgumentMembers("create(group)", group));
     return core && make(core);
   }
 
   /** MPI_Comm_create_group: collective over the group's members only (`tag` tells concurrent calls apart). */
   async createGroup(group: Group, tag = 0): Promise<Intracomm | null> {
-    const core = await createGroupComm(this.#core, membersOf(`createGroup(group, tag=${tag})`, group), tag);
+    const core = await createGroupComm(this.#core, groupArgumentMembers(`createGroup(group, tag=${tag})`, group), tag);
     return core && make(core);
   }
 
@@ -279,16 +279,6 @@ export class Intracomm extends Comm {
   #same(core: CommCore): this {
     return new (this.constructor as unknown as new (core: CommCore) => this)(core);
   }
-}
-
-/** The world ranks of a group passed to a constructor (ERR_GROUP when it is not a group). */
-function membersOf(op: string, group: Group): readonly number[] {
-  if (!(group instanceof Group))
-    throw mpiError(ErrorCode.ERR_GROUP, op, "not a group", {
-      measured: typeof group,
-      expected: "comm.group or a group made from it",
-    });
-  return groupMembers(group);
 }
 
 /** The Intracomm over a communicator's engine side (COMM_WORLD, COMM_SELF, tests). */
