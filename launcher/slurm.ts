@@ -7,7 +7,8 @@
 //     once and each task runs that bundle with plain node when its node sees the same file (a content-
 //     addressed copy in the bundle cache: same host, or a shared /tmp); on other nodes the task runs
 //     tsrun in direct launch, which bundles there. --hostfile/--host are refused: Slurm decides placement.
-// TSMPI_SLURM=0 in the environment makes tsrun ignore Slurm and run as it does elsewhere.
+// TSMPI_SLURM=0 in the environment makes tsrun ignore Slurm and run as it does elsewhere. The options refused
+// under Slurm, and why, are in slurm-options.ts.
 import { spawn, type StdioOptions } from "node:child_process";
 import { createHash } from "node:crypto";
 import * as fs from "node:fs";
@@ -16,6 +17,7 @@ import { constants as osConstants } from "node:os";
 import { bundleProgram, BundleError } from "./bundle.ts";
 import { Env } from "../runtime/wire/bootstrap.ts";
 import { tsrunScript } from "./package-root.ts";
+import { refusedOption } from "./slurm-options.ts";
 
 const TSRUN_BIN = tsrunScript;
 /** What a tsrun parent gives its ranks: never passed on to a rank that has none (it would look for that parent). */
@@ -29,45 +31,6 @@ const LAUNCHER_VARIABLES = [
   Env.HOST_ID,
   Env.SOCKET_DIR,
   Env.TRANSPORT,
-];
-
-/** Options that only mean something when tsrun itself places and supervises ranks, with what to use instead. */
-const NOT_UNDER_SLURM: [string, (o: Record<string, unknown>) => boolean, string][] = [
-  [
-    "--hostfile",
-    (o) => o.hostfile !== undefined,
-    "Slurm places the ranks on the allocation's nodes (Open MPI's mpirun would ignore the hostfile's hosts outside the allocation; tsrun refuses it). Outside an allocation, or with TSMPI_SLURM=0, --hostfile starts ranks over SSH",
-  ],
-  [
-    "--host",
-    (o) => o.host !== undefined,
-    "Slurm places the ranks on the allocation's nodes; choose nodes with salloc/sbatch --nodelist",
-  ],
-  ["--timeout", (o) => o.timeout !== undefined, "use srun/sbatch --time"],
-  ["--live", (o) => Boolean(o.live), "the live view needs ranks started by tsrun itself"],
-  ["--trace", (o) => o.trace !== undefined, "traces need ranks started by tsrun itself"],
-  [
-    "--kill-rank",
-    (o) => Array.isArray(o.killRank) && o.killRank.length > 0,
-    "failure injection needs ranks started by tsrun itself",
-  ],
-  ["--fault-tolerant", (o) => Boolean(o.faultTolerant), "under Slurm one failing rank ends the step"],
-  [
-    "--transport tcp",
-    (o) => o.transport === "tcp",
-    "under Slurm ranks use Unix sockets within a node and TCP between nodes",
-  ],
-  [
-    "--display-map",
-    (o) => Boolean(o.displayMap),
-    "Slurm places the ranks; see srun --label or SLURM_NODEID in each rank",
-  ],
-];
-/** Options refused in a task of a step (srun already did their job), with srun's own option. */
-const NOT_IN_A_TASK: [string, (o: Record<string, unknown>) => boolean, string][] = [
-  ["--tag-output", (o) => Boolean(o.tagOutput), "use srun --label"],
-  ["--map-by node", (o) => o.mapBy === "node", "use srun --distribution=cyclic"],
-  ["--oversubscribe", (o) => Boolean(o.oversubscribe), "use srun --overcommit"],
 ];
 
 /** Which Slurm mode tsrun is in, from its environment. */
@@ -103,15 +66,6 @@ export async function runUnderSlurm(
     : runInAllocation(opts, programPath, programArgs, wdir);
 }
 
-function refusedOption(opts: Record<string, unknown>, mode: "task" | "allocation"): string | undefined {
-  const where = mode === "task" ? "in an srun step" : `inside Slurm allocation ${process.env.SLURM_JOB_ID}`;
-  const rules = mode === "task" ? [...NOT_UNDER_SLURM, ...NOT_IN_A_TASK] : NOT_UNDER_SLURM;
-  for (const [name, given, instead] of rules) if (given(opts)) return `${name} cannot be used ${where}: ${instead}`;
-  if (opts.np !== undefined && (!Number.isInteger(opts.np) || (opts.np as number) < 1))
-    return `-np must be a positive integer, got ${String(opts.np)}`;
-  return undefined;
-}
-
 /** Direct launch: this process is one task of the step; run the bundled program as that one rank. */
 async function runAsTask(
   opts: Record<string, unknown>,
@@ -144,12 +98,7 @@ async function runAsTask(
     if (!(err instanceof BundleError)) throw err;
     return fail(err.message, 1, process.env.PMI_RANK === "0"); // one copy of the compiler's message, not N
   }
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    ...exportedVariables(opts),
-    ...runtimeEnvironment(opts, programPath),
-  };
-  for (const name of LAUNCHER_VARIABLES) delete env[name];
+  const env = rankEnvironment(opts, programPath);
   // The PMI socket must be the same descriptor number in the rank (PMI_FD names it).
   const stdio: StdioOptions = ["inherit", "inherit", "inherit"];
   for (let fd = 3; fd <= pmiFd; fd++) stdio.push(fd === pmiFd ? pmiFd : "ignore");
@@ -204,12 +153,7 @@ async function runInAllocation(
     programPath,
     ...programArgs,
   ];
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    ...exportedVariables(opts),
-    ...runtimeEnvironment(opts, programPath),
-  };
-  for (const name of LAUNCHER_VARIABLES) delete env[name];
+  const env = rankEnvironment(opts, programPath);
   const child = spawn("srun", [...srunArgs, ...taskArgs], { stdio: "inherit", env });
   child.once("error", (err) => process.stderr.write(`tsrun: cannot start srun: ${err.message}\n`));
   return superviseChild(child);
@@ -275,6 +219,17 @@ function writeAtomically(file: string, content: string | Buffer): void {
   const tmp = `${file}.${process.pid}.tmp`;
   fs.writeFileSync(tmp, content);
   fs.renameSync(tmp, file);
+}
+
+/** The environment of a rank (or of srun, which passes it on): ours, -x variables, bootstrap, no tsrun parent. */
+function rankEnvironment(opts: Record<string, unknown>, programPath: string): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    ...exportedVariables(opts),
+    ...runtimeEnvironment(opts, programPath),
+  };
+  for (const name of LAUNCHER_VARIABLES) delete env[name];
+  return env;
 }
 
 /** -x VAR / -x VAR=VALUE as variables. */

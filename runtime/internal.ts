@@ -22,6 +22,11 @@ export function membersOf(comm: Comm): readonly number[] {
   return commCore(comm).members;
 }
 
+/** The context id of a communicator (its point-to-point context; collectives use the next one). */
+export function contextOf(comm: Comm): number {
+  return commCore(comm).context;
+}
+
 /** A COMM_WORLD-like Intracomm over `members` of `world` with the given context (tests over the in-memory transport). */
 export function intracommOver(world: World, members: number[], context: number, name: string): Intracomm {
   return newIntracomm(new CommCore(world, members, context, name));

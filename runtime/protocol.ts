@@ -37,19 +37,17 @@ export const Encoding = {
 export const TRACE_CLOCK_CHANNEL = 0x3fff0001;
 /** Where each unreceived message was sent from, for the finalize report (trace/leftovers.ts). */
 export const SEND_SITES_CHANNEL = 0x3fff0002;
-/** One-sided windows: 0x40000000 + 0x10000 × (context pair, 14 bits) + the window's number on its communicator. */
-export const WINDOW_CHANNEL_BASE = 0x40000000;
+/**
+ * One-sided windows: each member of a window receives the window's frames on a channel of this range that it
+ * picked itself, free on its process, and told the others in the window's creation exchange (rma/channels.ts).
+ */
+export const WINDOW_CHANNELS = { first: 0x40000000, end: 0x80000000 } as const;
 /** Revocations of communicators (ULFM, comm/fault.ts). */
 export const REVOKE_CHANNEL = 0xfffffff0;
 /** The step-wide abort of a Slurm step started without tsrun (boot/pmi-boot.ts). */
 export const STEP_ABORT_CHANNEL = 0xfffffff1;
 /** Context of runtime-internal traffic that is not user messages (left out of the unreceived-message report). */
 export const CONTROL_CONTEXT = 0xffffffff;
-
-/** The CONTROL channel of the `n`th window created on the communicator with `context` (the same on every member). */
-export function windowChannel(context: number, n: number): number {
-  return WINDOW_CHANNEL_BASE + ((context >>> 1) & 0x3fff) * 0x10000 + (n & 0xffff);
-}
 
 /** Kinds of a window's CONTROL frames (the frame's tag). Origin → target unless said otherwise. */
 export const WindowMsg = {

@@ -2,19 +2,10 @@
 // (runtime/mpi/) hold in a private field and what the collectives and windows work on. It knows the
 // members (world rank by communicator rank), the two contexts (user point-to-point traffic, and
 // collective traffic one above, so the two never match each other), the argument checks of MPI's
-// point-to-point rules (ranks are the communicator's own, PROC_NULL is a no-op, ANY_SOURCE/ANY_TAG match
-// anything, a bad rank or tag is ERR_RANK/ERR_TAG naming the call), and the paths from a call to the
-// matching engine (comm/engine.ts). Users never see it: a Comm shows only MPI methods.
+// point-to-point calls (their rules are in arguments.ts), and the paths from a call to the matching engine
+// (comm/engine.ts). Users never see it: a Comm shows only MPI methods.
 import { ErrorCode, mpiError } from "../errors.ts";
-import {
-  ANY_SOURCE,
-  ANY_TAG,
-  PROC_NULL,
-  TAG_UB,
-  ERRORS_ARE_FATAL,
-  ERRORS_RETURN,
-  type Errhandler,
-} from "../constants.ts";
+import { ANY_SOURCE, PROC_NULL, ERRORS_ARE_FATAL, ERRORS_RETURN, type Errhandler } from "../constants.ts";
 import { blocking } from "../trace/activity.ts";
 import { nameContext } from "../trace/tracer.ts";
 import { toPayload, fromPayload, intoSpec, type Payload } from "./payload.ts";
@@ -22,13 +13,14 @@ import type { BufSpec } from "../datatype/index.ts";
 import type { World } from "./world.ts";
 import { revokedError } from "./fault.ts";
 import type { Matched } from "./engine.ts";
-
-/** The fields of an mpi.Status the engine fills (the facade's Status has them all). */
-export interface StatusFields {
-  source: number;
-  tag: number;
-  count: number;
-}
+import {
+  checkDestRank,
+  checkSourceRank,
+  checkTagValue,
+  describeRecv,
+  fillNull,
+  type StatusFields,
+} from "./arguments.ts";
 
 /** A cartesian topology (collectives/cartcomm.ts): kept by every communicator derived from it. */
 export interface CartTopology {
@@ -93,37 +85,20 @@ export class CommCore {
     });
   }
 
+  /** A destination rank of this communicator or PROC_NULL (ERR_RANK otherwise), checked after finalize's rule. */
   checkDest(op: () => string, dest: number): void {
     this.checkNotFinalized(op);
-    if (dest === PROC_NULL || (Number.isInteger(dest) && dest >= 0 && dest < this.size)) return;
-    throw mpiError(ErrorCode.ERR_RANK, op(), "destination rank out of range", {
-      measured: dest,
-      peer: dest,
-      expected: `0..${this.size - 1} or PROC_NULL`,
-      hint: `${this.name} has ${this.size} rank${this.size > 1 ? "s" : ""}; check the rank arithmetic (e.g. (rank + 1) % size)`,
-    });
+    checkDestRank(this, op, dest);
   }
 
+  /** A source rank of this communicator, ANY_SOURCE or PROC_NULL, checked after finalize's rule. */
   checkSource(op: () => string, source: number): void {
     this.checkNotFinalized(op);
-    if (source === ANY_SOURCE || source === PROC_NULL) return;
-    if (Number.isInteger(source) && source >= 0 && source < this.size) return;
-    throw mpiError(ErrorCode.ERR_RANK, op(), "source rank out of range", {
-      measured: source,
-      peer: source,
-      expected: `0..${this.size - 1}, ANY_SOURCE or PROC_NULL`,
-      hint: `${this.name} has ${this.size} rank${this.size > 1 ? "s" : ""}`,
-    });
+    checkSourceRank(this, op, source);
   }
 
   checkTag(op: () => string, tag: number, allowAny: boolean): void {
-    if (allowAny && tag === ANY_TAG) return;
-    if (Number.isInteger(tag) && tag >= 0 && tag <= TAG_UB) return;
-    throw mpiError(ErrorCode.ERR_TAG, op(), "invalid tag", {
-      measured: tag,
-      expected: `an integer in 0..TAG_UB (${TAG_UB})${allowAny ? " or ANY_TAG" : ""}`,
-      hint: "tags are non-negative integers; ANY_TAG is only for receives",
-    });
+    checkTagValue(op, tag, allowAny);
   }
 
   /** Throws ERR_REVOKED when this communicator was revoked: every operation then fails, PROC_NULL ones too. */
@@ -313,16 +288,4 @@ export class CommCore {
   abort(errorcode: number): never {
     return this.world.abort(errorcode, `${this.name}.abort(${errorcode}) called on rank ${this.rank}`);
   }
-}
-
-/** A receive call as error texts and diagnostics name it, e.g. "recv(source=ANY_SOURCE, tag=3)". */
-export function describeRecv(name: string, source: number, tag: number): string {
-  return `${name}(source=${source === ANY_SOURCE ? "ANY_SOURCE" : source}, tag=${tag === ANY_TAG ? "ANY_TAG" : tag})`;
-}
-
-/** The status of a receive from PROC_NULL (MPI-4 §3.11). */
-function fillNull(status: StatusFields): void {
-  status.source = PROC_NULL;
-  status.tag = ANY_TAG;
-  status.count = 0;
 }

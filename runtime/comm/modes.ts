@@ -8,7 +8,8 @@ import { PROC_NULL } from "../constants.ts";
 import { toPayload } from "./payload.ts";
 import { blocking } from "../trace/activity.ts";
 import { BufSpec, packBuf } from "../datatype/index.ts";
-import type { CommCore, StatusFields } from "./communicator.ts";
+import type { CommCore } from "./communicator.ts";
+import type { StatusFields } from "./arguments.ts";
 import type { Matched } from "./engine.ts";
 
 // ---- buffered mode ------------------------------------------------------------------------------

@@ -6,7 +6,8 @@
 // Value mode takes any value; buffer mode (…Into) an mpi.buf spec. Intracomm (collectives, new
 // communicators) and Cartcomm (topologies) extend this class.
 import { ANY_SOURCE, ANY_TAG } from "../constants.ts";
-import { describeRecv, type CommCore } from "../comm/communicator.ts";
+import type { CommCore } from "../comm/communicator.ts";
+import { describeRecv } from "../comm/arguments.ts";
 import { bufferedSend, sendrecvReplace, takeMatched } from "../comm/modes.ts";
 import type { Errhandler } from "../constants.ts";
 import type { BufSpec } from "../datatype/index.ts";

@@ -157,5 +157,15 @@ export function groupMembers(group: Group): readonly number[] {
   return membersOf(group);
 }
 
+/** The world ranks of a group passed as an argument to `op` (ERR_GROUP when it is not a group). */
+export function groupArgumentMembers(op: string, group: Group): readonly number[] {
+  if (!(group instanceof Group))
+    throw mpiError(ErrorCode.ERR_GROUP, op, "not a group", {
+      measured: typeof group,
+      expected: "comm.group or a group made from it",
+    });
+  return membersOf(group);
+}
+
 /** MPI_GROUP_EMPTY. */
 export const GROUP_EMPTY = newGroup([], -1);

@@ -1,21 +1,23 @@
 // Making and freeing a window (MPI-4 §12.2, §12.2.5), for Win (runtime/mpi/win.ts): the argument checks,
-// the window's own CONTROL channel, its parts (core.ts, origin.ts, target.ts, epoch.ts), and the exchange
-// of what every member exposes (size, displacement unit, element type) over the communicator's allgather.
-// free() waits until every member has freed, so no frame of this window arrives after it.
+// this rank's CONTROL channel for the window (channels.ts; its handler is registered before the exchange, so
+// no frame a faster member sends is lost), its parts (core.ts, origin.ts, target.ts, epoch.ts), and the
+// exchange of what every member exposes (size, displacement unit, element type, channel) over the
+// communicator's allgather. free() waits until every member has freed, so no frame of this window arrives
+// after it and its channel may be taken again.
 import { mpiError } from "../errors.ts";
 import type { CommCore } from "../comm/communicator.ts";
 import { Datatype, codeOfArray, type BufferView } from "../datatype/index.ts";
 import { runCollective } from "../collectives/collective-comm.ts";
 import { allgatherValue } from "../collectives/allgather.ts";
-import { nextWindowChannel } from "./constants.ts";
-import { WindowMsg } from "../protocol.ts";
+import { WINDOW_CHANNELS, WindowMsg } from "../protocol.ts";
+import { WindowChannels } from "./channels.ts";
 import { WinCore, type PeerWindow, type WinParts } from "./core.ts";
 import { EpochState } from "./epoch.ts";
 import { Origin } from "./origin.ts";
 import { Target } from "./target.ts";
 import { checkOpen } from "./access.ts";
 
-const channelsInUse = new Set<number>();
+const channels = new WindowChannels(WINDOW_CHANNELS);
 let windowsMade = 0;
 
 /** MPI_Win_create (collective): the parts of a window over `array` on `comm`, once every member has joined. */
@@ -34,11 +36,11 @@ export async function createWindow(
   const dispUnit = dispUnitGiven ?? (array instanceof DataView ? 1 : array.BYTES_PER_ELEMENT);
   if (!Number.isSafeInteger(dispUnit) || dispUnit <= 0)
     throw mpiError("ERR_ARG", op, "dispUnit must be a positive integer", { measured: dispUnit, expected: "> 0" });
-  const channel = nextWindowChannel(comm);
-  if (channelsInUse.has(channel))
-    throw mpiError("ERR_WIN", op, "too many windows alive on this communicator", {
-      measured: "65536 or more",
-      hint: "Free windows you no longer use",
+  const channel = channels.take();
+  if (channel === undefined)
+    throw mpiError("ERR_WIN", op, "no CONTROL channel left for a window on this process", {
+      measured: `${channels.inUse} windows alive`,
+      hint: "Free windows you no longer use (win.free())",
     });
   const core = new WinCore(
     comm,
@@ -49,12 +51,16 @@ export async function createWindow(
   const epoch = new EpochState();
   const origin = new Origin(core);
   const target = new Target(core, origin);
-  channelsInUse.add(channel);
   core.deliverLocally = (source, kind, payload) => target.onFrame(source, kind, payload);
   core.engine.onControl(channel, (source, frame) => target.onFrame(source, frame.tag, frame.payload));
-  const mine: PeerWindow = { bytes: array.byteLength, dispUnit, code };
+  const mine: PeerWindow = { bytes: array.byteLength, dispUnit, code, channel };
   const exchange = runCollective(comm, "allgather()", (c) => allgatherValue(c, mine)) as Promise<PeerWindow[]>;
-  core.peers = await core.blocking(exchange, op, core.everyone());
+  try {
+    core.setPeers(await core.blocking(exchange, op, core.everyone()));
+  } catch (e) {
+    closeChannel(core);
+    throw e;
+  }
   return { core, origin, target, epoch };
 }
 
@@ -89,6 +95,11 @@ export async function freeWindow(parts: WinParts): Promise<void> {
     core.everyone(),
   );
   core.freed = true;
+  closeChannel(core);
+}
+
+/** No more frames arrive on this rank's channel of the window: drop its handler and give the channel back. */
+function closeChannel(core: WinCore): void {
   core.engine.onControl(core.channel, null);
-  channelsInUse.delete(core.channel);
+  channels.release(core.channel);
 }
