@@ -10,11 +10,12 @@
 // directory every host sees) or the same as options; without them the grader brings up the project's
 // SSH test hosts (test/hosts/testhosts.sh) and tears them down at the end.
 import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import { parseHostfile, startOnHosts, type ConnectOptions, type HostEntry } from "../../../launcher/index.ts";
 import { isRunning, jobProcesses, upTestHosts } from "../../launcher/testhosts.ts";
 import { expect, fail, type GradeOptions, type Grader } from "../lib/grader.ts";
-import { type Proc, Procs, programsFor, tempDir } from "./lib/procs.ts";
+import { type Proc, Procs, programPids, programsFor, readWrittenFile, tempDir } from "./lib/procs.ts";
 
 export interface RingSshOptions extends GradeOptions {
   hostfile?: string;
@@ -120,7 +121,8 @@ async function leftovers(hosts: Hosts, jobId: string | undefined, kill = false):
 
 /** Blocks of the shared file in order; fails at the first line written by a daemon not in the critical section. */
 function sections(file: string): string[] {
-  const lines = fs.existsSync(file) ? fs.readFileSync(file, "utf8").split("\n").filter(Boolean) : [];
+  // written by the student's daemons: never read through a link they could have left there
+  const lines = readWrittenFile(file).split("\n").filter(Boolean);
   const order: string[] = [];
   lines.forEach((text, i) => {
     const m =
@@ -147,7 +149,11 @@ function checkGathered(line: string, launcher: Proc, n: number, hosts: Hosts, ch
     host: m[2],
     pid: Number(m[3]),
   }));
-  const members = listed.filter((m) => m.pid !== launcher.pid);
+  // the launcher: its pid as it sees itself (in a sandbox's PID namespace too) on this machine; a daemon
+  // elsewhere may have the same pid in its own namespace, never the same host name
+  const launcherPids = programPids(launcher);
+  const isLauncher = (m: { host: string; pid: number }) => launcherPids.has(m.pid) && m.host === os.hostname();
+  const members = listed.filter((m) => !isLauncher(m));
   const shown = members.map((m) => `${m.name}@${m.host}`).join(", ");
   const hint = chain
     ? "in a chain, the last daemon starts the message and each member appends its name and passes it on, the launcher included, until it is back at the last one"
@@ -160,7 +166,7 @@ function checkGathered(line: string, launcher: Proc, n: number, hosts: Hosts, ch
   );
   if (chain) {
     expect(
-      listed.length === n + 1 && listed[0].pid !== launcher.pid,
+      listed.length === n + 1 && !isLauncher(listed[0]),
       `GATHERED lists ${listed.map((m) => `${m.name}@${m.host}`).join(", ")}`,
       "a daemon first (the last one started the message), and the launcher among the members",
       hint,
@@ -191,6 +197,7 @@ export const ringSshGrader: Grader = {
   id: "5",
   title: "ring of daemons started over SSH, gathered members, token mutual exclusion",
   reference: ["exercises/sockets/ring-ssh.ts", "exercises/sockets/ring-daemon.ts"],
+  sshHosts: 3,
   async run(checker, options: RingSshOptions) {
     const [launcherFile, daemonFile] = programsFor(this, options);
     let hosts = givenHosts(options);
@@ -198,10 +205,10 @@ export const ringSshGrader: Grader = {
       hosts ? `SSH hosts from ${hosts.hostfile}` : "SSH test hosts come up (test/hosts/testhosts.sh)",
       async () => {
         if (hosts) return `${hosts.entries.length} hosts`;
-        const test = await upTestHosts(3).catch((e: Error) =>
+        const test = await upTestHosts(this.sshHosts ?? 3).catch((e: Error) =>
           fail(
             e.message.split("\n")[0],
-            "3 SSH test hosts",
+            `${this.sshHosts ?? 3} SSH test hosts`,
             "or give TSMPI_GRADE_HOSTFILE (+ TSMPI_GRADE_SSH_KEY, TSMPI_GRADE_KNOWN_HOSTS)",
           ),
         );
@@ -212,7 +219,7 @@ export const ringSshGrader: Grader = {
     if (!up || !hosts) return;
     const h: Hosts = hosts;
     const shared = options.sharedDir ?? process.env.TSMPI_GRADE_SHARED_DIR;
-    const dir = shared ? fs.mkdtempSync(path.join(shared, "tsmpi-ring-")) : tempDir("ring");
+    const dir = tempDir("ring", shared);
     const env = h.testDir ? { SSH_AUTH_SOCK: "" } : {};
     const [rounds, lines] = [2, 3];
     try {

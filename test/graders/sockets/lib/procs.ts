@@ -364,9 +364,9 @@ function insideGraderTempDir(opened: string): boolean {
   return false;
 }
 
-/** A fresh temporary directory (removed by the caller with fs.rmSync). */
-export function tempDir(prefix: string): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `tsmpi-${prefix}-`));
+/** A fresh temporary directory in `parent` (removed by the caller with fs.rmSync). */
+export function tempDir(prefix: string, parent = os.tmpdir()): string {
+  const dir = fs.mkdtempSync(path.join(parent, `tsmpi-${prefix}-`));
   graderTempDirs.add(fs.realpathSync(dir));
   return dir;
 }
