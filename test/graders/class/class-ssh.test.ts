@@ -4,8 +4,8 @@
 // contained like every other program of the job. Students: a correct one (the reference programs), a wrong
 // one (a launcher that skips a member), an absent one, and a hostile one whose daemon tries to reach the
 // teacher's machine (a listener in the test's own network sees nothing), leaves a process behind with its
-// environment wiped and ignoring SIGTERM, then reads a reference solution (ENOENT). Afterwards no sshd, no
-// daemon, no leftover process and no directory remain. Needs bubblewrap and OpenSSH; takes the hosts lock
+// environment wiped and ignoring SIGTERM (the grader still finds it, in the host's PID namespace), then
+// reads a reference solution (ENOENT). Afterwards no sshd, no daemon, no leftover process and no directory. Needs bubblewrap and OpenSSH; takes the hosts lock
 // like every test that starts sshd: `flock /work/wt/hosts.lock npx vitest run test/graders/class/class-ssh.test.ts`
 // is how a shared machine runs it.
 import { execFileSync } from "node:child_process";
@@ -165,6 +165,14 @@ describe.skipIf(
       .find((l) => l.includes("launcherBindAddress(placement)"))!;
     expect(solution).toBeTruthy();
     expect(fs.readFileSync(path.join(out, "grades.sqlite")).toString("utf8")).not.toContain(solution.trim());
+  });
+
+  it("finds the process the hostile daemon hid (no job id, no session variable: it is in a host's PID namespace) and fails it", () => {
+    const left = rows("hostile").find((c) => c.what === "N=3: no process of the job left on any host")!;
+    expect(left.passed).toBe(0);
+    expect(left.message).toMatch(
+      /\d+ left 15 s after the launcher ended: pid \d+ on th\d: \S*node -e process\.on\('SIGTERM'/,
+    );
   });
 
   it("leaves nothing: no sshd, no daemon, not the process the hostile daemon hid; no directory; the project unchanged", () => {

@@ -152,6 +152,40 @@ function stopSandbox(child: ChildProcess): void {
   } catch {}
 }
 
+/**
+ * The PID namespace a host's sandbox gives its sshd and sessions: where the ring grader looks for what a
+ * daemon left behind even with its environment wiped (hosts.json's pidNamespaces).
+ */
+function sandboxNamespace(child: ChildProcess): string {
+  const parentOf = new Map<number, number>();
+  for (const entry of fs.readdirSync("/proc").filter((e) => /^\d+$/.test(e))) {
+    try {
+      const stat = fs.readFileSync(`/proc/${entry}/stat`, "latin1");
+      parentOf.set(Number(entry), Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]));
+    } catch {}
+  }
+  const descends = (pid: number): boolean => {
+    for (let at = parentOf.get(pid); at !== undefined && at > 1; at = parentOf.get(at))
+      if (at === child.pid) return true;
+    return false;
+  };
+  for (const [pid] of parentOf) {
+    try {
+      if (descends(pid) && fs.readlinkSync(`/proc/${pid}/exe`) === SSHD) return fs.readlinkSync(`/proc/${pid}/ns/pid`);
+    } catch {}
+  }
+  throw new Error(`the sshd of a host sandbox (pid ${child.pid}) is not to be found in /proc`);
+}
+
+/** Adds the hosts' PID namespaces to hosts.json (written by this process, after the hosts' own files). */
+function recordNamespaces(plan: HostsPlan, children: ChildProcess[]): void {
+  const file = path.join(plan.dir, "hosts.json");
+  const info = JSON.parse(fs.readFileSync(file, "utf8"));
+  info.pidNamespaces = Object.fromEntries(plan.names.map((name, i) => [name, sandboxNamespace(children[i])]));
+  fs.rmSync(file);
+  fs.writeFileSync(file, JSON.stringify(info), { flag: "wx", mode: 0o644 });
+}
+
 /** A real login on each host (as a launcher will make it), checking that it lands on the host it names. */
 async function checkLogins(plan: HostsPlan): Promise<void> {
   for (const [i, name] of plan.names.entries()) {
@@ -209,6 +243,7 @@ export async function startJobHosts(spec: SandboxSpec, n: number, wallSeconds: n
       const hostSpec = { ...spec, shareNetwork: true, hostname: name, binds, limits };
       children.push(await startSshd(hostSpec, path.join(dir, name, "sshd_config"), spec.jobDir));
     }
+    recordNamespaces(plan, children);
     await checkLogins(plan);
     return { hostfile: path.join(dir, "hostfile"), binds, down };
   } catch (error) {

@@ -12,111 +12,16 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { parseHostfile, startOnHosts, type ConnectOptions, type HostEntry } from "../../../launcher/index.ts";
-import { isRunning, jobProcesses, upTestHosts } from "../../launcher/testhosts.ts";
+import { upTestHosts } from "../../launcher/testhosts.ts";
 import { expect, fail, type GradeOptions, type Grader } from "../lib/grader.ts";
 import { type Proc, Procs, programPids, programsFor, readWrittenFile, tempDir } from "./lib/procs.ts";
+import { givenHosts, leftovers, type HostOptions, type Hosts } from "./lib/ring-hosts.ts";
 
-export interface RingSshOptions extends GradeOptions {
-  hostfile?: string;
-  sshKey?: string;
-  knownHosts?: string;
+export interface RingSshOptions extends GradeOptions, HostOptions {
   /** A directory at the same path on every host (the shared file goes there). */
   sharedDir?: string;
   /** N for the `--chain` runs (default: one more daemon than hosts; [] for none). */
   chainNp?: number[];
-}
-
-interface Hosts {
-  hostfile: string;
-  entries: HostEntry[];
-  sshArgs: string[];
-  connect: ConnectOptions;
-  /** The test hosts' directory when the hosts are testhosts.sh's (they share this machine's /proc). */
-  testDir?: string;
-  ownHostnames: boolean;
-  down(): Promise<void>;
-}
-
-/** The hosts given by options or environment (a testhosts.sh hostfile brings its key and known_hosts). */
-function givenHosts(options: RingSshOptions): Hosts | undefined {
-  const hostfile = options.hostfile ?? process.env.TSMPI_GRADE_HOSTFILE;
-  if (!hostfile) return undefined;
-  const dir = path.dirname(path.resolve(hostfile));
-  const test = fs.existsSync(path.join(dir, "hosts.json"))
-    ? JSON.parse(fs.readFileSync(path.join(dir, "hosts.json"), "utf8"))
-    : undefined;
-  const key = options.sshKey ?? process.env.TSMPI_GRADE_SSH_KEY ?? (test ? path.join(dir, "userkey") : undefined);
-  const knownHosts =
-    options.knownHosts ?? process.env.TSMPI_GRADE_KNOWN_HOSTS ?? (test ? path.join(dir, "known_hosts") : undefined);
-  return {
-    hostfile,
-    entries: parseHostfile(fs.readFileSync(hostfile, "utf8"), hostfile),
-    sshArgs: [
-      ...(key ? ["--ssh-key", key] : []),
-      ...(knownHosts ? ["--known-hosts", knownHosts] : []),
-      ...(test ? ["--no-ssh-config"] : []),
-    ],
-    connect: {
-      keyFile: key,
-      knownHostsFiles: knownHosts ? [knownHosts] : undefined,
-      ...(test ? { configPath: null } : {}),
-    },
-    testDir: test ? dir : undefined,
-    ownHostnames: test?.ownHostnames ?? false,
-    down: async () => {},
-  };
-}
-
-/** Live processes started in a session on the test hosts (sshd gives them TESTHOSTS_DIR=dir). */
-function sessionProcesses(dir: string): number[] {
-  return fs
-    .readdirSync("/proc")
-    .filter((e) => /^\d+$/.test(e))
-    .flatMap((e) => {
-      try {
-        return fs.readFileSync(`/proc/${e}/environ`, "latin1").split("\0").includes(`TESTHOSTS_DIR=${dir}`) &&
-          isRunning(Number(e))
-          ? [Number(e)]
-          : [];
-      } catch {
-        return [];
-      }
-    });
-}
-
-/** What is still running of the job (killed when `kill`): through /proc on the test hosts, else over SSH on each host. */
-async function leftovers(hosts: Hosts, jobId: string | undefined, kill = false): Promise<string[]> {
-  if (hosts.testDir) {
-    const pids = new Set([...(jobId ? jobProcesses(jobId).map((p) => p.pid) : []), ...sessionProcesses(hosts.testDir)]);
-    const describe = (pid: number) => {
-      try {
-        const host = /(?:^|\0)TESTHOST=([^\0]*)/.exec(fs.readFileSync(`/proc/${pid}/environ`, "latin1"))?.[1] ?? "?";
-        return `pid ${pid} on ${host}: ${fs.readFileSync(`/proc/${pid}/cmdline`, "latin1").replace(/\0/g, " ").trim().slice(0, 60)}`;
-      } catch {
-        return `pid ${pid} (gone)`;
-      }
-    };
-    const found = [...pids].map(describe);
-    if (kill)
-      pids.forEach((pid) => {
-        try {
-          process.kill(pid, "SIGKILL");
-        } catch {}
-      });
-    return found;
-  }
-  if (!jobId) return [];
-  const found: string[] = [];
-  const action = kill ? `kill -KILL "\${pid}"` : `echo "pid \${pid}"`;
-  const probe = `for f in /proc/[0-9]*/environ; do pid=\${f#/proc/}; pid=\${pid%/environ}; grep -qzxF 'TSMPI_JOB_ID=${jobId}' "$f" 2>/dev/null && ${action}; done; true`;
-  const job = await startOnHosts(hosts.entries, () => probe, {
-    ...hosts.connect,
-    onLine: (l) => l.stream === "stdout" && found.push(`${l.text} on ${l.host}`),
-  });
-  await job.exited;
-  await job.close();
-  return found;
 }
 
 /** Blocks of the shared file in order; fails at the first line written by a daemon not in the critical section. */
