@@ -2,13 +2,15 @@
 // on a machine list, they build a ring, a message gathers every member, then a single token gives mutual
 // exclusion on a shared file. For each N (the number of hosts, then more daemons than hosts: several per
 // host) it runs the launcher, then once more with `--chain` (each daemon starts the next one, anonymous
-// members, the last one starts the gather message and prints it; N = hosts + 1), and checks: the GATHERED line lists N distinct daemons (on the listed hosts
-// where they have their own host names); the shared file's blocks of lines never interleave and every
-// daemon wrote all its rounds; no process of the job is left on any host, whatever happened. Also: a
-// machine list with an unknown host and a refused port fails with one line naming them.
-// Hosts: TSMPI_GRADE_HOSTFILE (+ TSMPI_GRADE_SSH_KEY, TSMPI_GRADE_KNOWN_HOSTS, TSMPI_GRADE_SHARED_DIR: a
-// directory every host sees) or the same as options; without them the grader brings up the project's
-// SSH test hosts (test/hosts/testhosts.sh) and tears them down at the end.
+// members, the last one starts the gather message and prints it; N = hosts + 1), and checks: the GATHERED
+// line lists N distinct daemons (on the listed hosts where they have their own host names); the shared
+// file's blocks of lines never interleave and every daemon wrote all its rounds; no process of the job is
+// left on any host, whatever happened. Also: a machine list with an unknown host and a refused port fails
+// with one line naming them.
+// Hosts (lib/ring-hosts.ts): TSMPI_GRADE_HOSTFILE (+ TSMPI_GRADE_SSH_KEY, TSMPI_GRADE_KNOWN_HOSTS,
+// TSMPI_GRADE_SHARED_DIR: a directory every host sees) or the same as options; without them the grader
+// brings up the project's SSH test hosts (test/hosts/testhosts.sh) and tears them down at the end. Class
+// grading gives it `sshHosts` hosts inside the job's sandbox instead (class/ssh-hosts.ts).
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
