@@ -227,7 +227,11 @@ export async function startJobHosts(spec: SandboxSpec, n: number, wallSeconds: n
   const plan: HostsPlan = { dir, uid, user: "", names, ports: names.map((_, i) => FIRST_PORT + i) };
   plan.user = passwdFor(uid, spec.jobDir).user;
   const children: ChildProcess[] = [];
+  // a worker that exits before down() (interrupted, or failing) still takes its hosts with it
+  const killNow = () => children.forEach(stopSandbox);
+  process.on("exit", killNow);
   const down = async () => {
+    process.off("exit", killNow);
     const running = children.splice(0); // a second call has nothing left to stop
     const closed = running.map((c) =>
       c.exitCode !== null || c.signalCode !== null ? Promise.resolve() : new Promise((r) => c.once("close", r)),

@@ -161,6 +161,13 @@ function feedbackText(lines: string[], checks: CheckRow[]): string {
 
 if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(new URL(import.meta.url).pathname)) {
   const job = JSON.parse(process.argv[2]) as WorkerJob;
+  // an interrupted grading (Ctrl-C on a class run) still runs the exit handlers: exercise 5's hosts go down
+  for (const [signal, code] of [
+    ["SIGINT", 130],
+    ["SIGTERM", 143],
+    ["SIGHUP", 129],
+  ] as const)
+    process.on(signal, () => process.exit(code));
   runJob(job).then(
     (result) => {
       fs.writeSync(3, JSON.stringify(result));
