@@ -5,10 +5,11 @@
 // one (a launcher that skips a member), an absent one, and a hostile one whose daemon tries to reach the
 // teacher's machine (a listener in the test's own network sees nothing), leaves a process behind with its
 // environment wiped and ignoring SIGTERM (the grader still finds it, in the host's PID namespace), then
-// reads a reference solution (ENOENT). Afterwards no sshd, no daemon, no leftover process and no directory. Needs bubblewrap and OpenSSH; takes the hosts lock
+// reads a reference solution (ENOENT). Afterwards no sshd, no daemon, no leftover process and no directory;
+// nor after a class run interrupted (SIGINT to its process group, as Ctrl-C) while a job's hosts are up. Needs bubblewrap and OpenSSH; takes the hosts lock
 // like every test that starts sshd: `flock /work/wt/hosts.lock npx vitest run test/graders/class/class-ssh.test.ts`
 // is how a shared machine runs it.
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as net from "node:net";
 import * as os from "node:os";
@@ -16,6 +17,7 @@ import * as path from "node:path";
 import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { commandRequirement, ready, sshKeygenRequirement } from "../../harness/requires.ts";
+import { waitFor } from "../../launcher/testhosts.ts";
 import { projectRoot } from "../lib/run.ts";
 import { gradeClass, type ClassResult } from "./index.ts";
 import { readableByEveryone, referenceStudent } from "./reference-student.ts";
@@ -180,4 +182,28 @@ describe.skipIf(
     expect(fs.readdirSync(scratch)).toEqual([]);
     expect(gitStatus()).toBe(gitBefore);
   });
+
+  it("an interrupted class run (Ctrl-C while a job's SSH hosts are up) leaves no sshd, no daemon, no directory", async () => {
+    const tmp = path.join(work, "tmp-interrupted");
+    fs.mkdirSync(tmp, { mode: 0o755 });
+    const args = ["--class", classDir, "5", "--np", "3", "--jobs", "1", "--force", "--out", path.join(work, "again")];
+    const command = spawn(process.execPath, ["--import", "tsx", "test/graders/grade.ts", ...args], {
+      cwd: projectRoot,
+      env: { ...process.env, TMPDIR: tmp },
+      detached: true, // its own process group, as a terminal's Ctrl-C reaches it
+      stdio: ["ignore", "ignore", "pipe"],
+    });
+    let stderr = "";
+    command.stderr!.setEncoding("utf8").on("data", (d: string) => (stderr += d));
+    const exited = new Promise<number | null>((resolve) => command.on("close", (code) => resolve(code)));
+    const inTmp = () => processesOfTheTest().filter((l) => l.includes(tmp));
+    await waitFor("a job's sshd", () => inTmp().some((l) => /sshd -D/.test(l)), 180_000);
+    process.kill(-command.pid!, "SIGINT");
+    expect(await exited, stderr).toBe(130);
+    expect(stderr).toContain("grade: interrupted (SIGINT)");
+    await waitFor("every process of the interrupted run to end", () => inTmp().length === 0, 30_000).catch(() => {});
+    expect(inTmp()).toEqual([]);
+    // (tsx-<uid>: the compile cache of tsx itself, which ran the command with this TMPDIR)
+    expect(fs.readdirSync(tmp).filter((e) => !/^tsx-\d+$/.test(e))).toEqual([]);
+  }, 300_000);
 });

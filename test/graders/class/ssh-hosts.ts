@@ -113,14 +113,18 @@ async function writeHostFiles(plan: HostsPlan, home: string): Promise<{ from: st
   ];
 }
 
-/** Starts one host's sshd in its sandbox; resolves once it listens, rejects with its last lines if it ends. */
-function startSshd(spec: SandboxSpec, config: string, cwd: string): Promise<ChildProcess> {
+/**
+ * Starts one host's sshd in its sandbox, added to `started` at once (so that it is stopped with the others
+ * whatever happens next); resolves once it listens, rejects with its last lines if it ends.
+ */
+function startSshd(spec: SandboxSpec, config: string, cwd: string, started: ChildProcess[]): Promise<ChildProcess> {
   const wrapped = sandboxCommand(spec, SSHD, ["-D", "-e", "-f", config], process.env, cwd);
   const child = spawn(wrapped.cmd, wrapped.args, {
     env: wrapped.env,
     detached: true,
     stdio: ["ignore", "ignore", "pipe"],
   });
+  started.push(child);
   let log = "";
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
@@ -227,7 +231,8 @@ export async function startJobHosts(spec: SandboxSpec, n: number, wallSeconds: n
   const plan: HostsPlan = { dir, uid, user: "", names, ports: names.map((_, i) => FIRST_PORT + i) };
   plan.user = passwdFor(uid, spec.jobDir).user;
   const children: ChildProcess[] = [];
-  // a worker that exits before down() (interrupted, or failing) still takes its hosts with it
+  // the hosts' sandboxes go down at down(), when this process exits (the worker exits on SIGINT/SIGTERM),
+  // and at the latest at their wall-time limit (`timeout` in front of each, which survives a SIGKILL here)
   const killNow = () => children.forEach(stopSandbox);
   process.on("exit", killNow);
   const down = async () => {
@@ -245,7 +250,7 @@ export async function startJobHosts(spec: SandboxSpec, n: number, wallSeconds: n
     const limits = { ...spec.limits, wallSeconds };
     for (const name of names) {
       const hostSpec = { ...spec, shareNetwork: true, hostname: name, binds, limits };
-      children.push(await startSshd(hostSpec, path.join(dir, name, "sshd_config"), spec.jobDir));
+      await startSshd(hostSpec, path.join(dir, name, "sshd_config"), spec.jobDir, children);
     }
     recordNamespaces(plan, children);
     await checkLogins(plan);

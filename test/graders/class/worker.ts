@@ -159,9 +159,24 @@ function feedbackText(lines: string[], checks: CheckRow[]): string {
     .join("\n");
 }
 
+/**
+ * Kills every other process in this worker's network namespace: the job's own (jobs.ts gives each job
+ * one), so this reaches exactly what the job started there, in whatever sandbox or PID namespace.
+ */
+function stopJobNetwork(): void {
+  const own = fs.readlinkSync("/proc/self/ns/net");
+  for (const entry of fs.readdirSync("/proc").filter((e) => /^\d+$/.test(e) && Number(e) !== process.pid)) {
+    try {
+      if (fs.readlinkSync(`/proc/${entry}/ns/net`) === own) process.kill(Number(entry), "SIGKILL");
+    } catch {}
+  }
+}
+
 if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(new URL(import.meta.url).pathname)) {
   const job = JSON.parse(process.argv[2]) as WorkerJob;
-  // an interrupted grading (Ctrl-C on a class run) still runs the exit handlers: exercise 5's hosts go down
+  // an interrupted grading (Ctrl-C on a class run) still runs the exit handlers: whatever the job started
+  // in its network (servers, exercise 5's hosts and daemons) goes with it
+  if (job.sandbox) process.on("exit", stopJobNetwork);
   for (const [signal, code] of [
     ["SIGINT", 130],
     ["SIGTERM", 143],
