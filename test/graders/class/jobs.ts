@@ -4,7 +4,8 @@
 // namespace of its own (bubblewrap --unshare-net, the whole file system as it is: the grader is the
 // teacher's code): a socket exercise's grader and the student's programs talk over that namespace's
 // loopback and reach nothing else, and two jobs never compete for a port. A worker that dies is a
-// "grader error" for that submission only.
+// "grader error" for that submission only; an interrupted run hands its signal on to the workers
+// (interruptWorkers), which stop what their jobs started before the run exits.
 import { spawn, type ChildProcess } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
