@@ -167,6 +167,9 @@ export async function gradeClass(options: ClassOptions): Promise<ClassResult> {
   }
   const workDir = fs.mkdtempSync(path.join(os.tmpdir(), "tsmpi-class-"));
   fs.chmodSync(workDir, 0o711); // the slots' uids reach their own job directory, and list nothing
+  // an interrupted run (the command exits on SIGINT/SIGTERM) leaves no job directory either
+  const removeWork = () => fs.rmSync(workDir, { recursive: true, force: true, maxRetries: 3 });
+  process.on("exit", removeWork);
   const bar = progressBar(options.progress ?? process.stderr.isTTY === true, tasks.length);
   try {
     const limits = { ...DEFAULT_LIMITS, ...options.limits };
@@ -189,7 +192,8 @@ export async function gradeClass(options: ClassOptions): Promise<ClassResult> {
     );
   } finally {
     bar.stop();
-    fs.rmSync(workDir, { recursive: true, force: true });
+    process.off("exit", removeWork);
+    removeWork();
   }
   const result = writeReports(store, { dir, out, students, exercises, threshold: options.similarityThreshold ?? 0.9 });
   store.close();

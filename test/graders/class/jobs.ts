@@ -4,8 +4,9 @@
 // namespace of its own (bubblewrap --unshare-net, the whole file system as it is: the grader is the
 // teacher's code): a socket exercise's grader and the student's programs talk over that namespace's
 // loopback and reach nothing else, and two jobs never compete for a port. A worker that dies is a
-// "grader error" for that submission only.
-import { spawn } from "node:child_process";
+// "grader error" for that submission only; an interrupted run hands its signal on to the workers
+// (interruptWorkers), which stop what their jobs started before the run exits.
+import { spawn, type ChildProcess } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -34,6 +35,42 @@ export interface PoolOptions {
 }
 
 export type TaskOutcome = { ok: true; result: WorkerResult; ms: number } | { ok: false; error: string; ms: number };
+
+/** The workers running now (the spawned process: the network sandbox around the worker, or the worker). */
+const running = new Map<ChildProcess, boolean>();
+
+/** The children of a process (from /proc), e.g. the worker inside its network sandbox. */
+function childrenOf(pid: number): number[] {
+  return fs
+    .readdirSync("/proc")
+    .filter((e) => /^\d+$/.test(e))
+    .filter((e) => {
+      try {
+        const stat = fs.readFileSync(`/proc/${e}/stat`, "latin1");
+        return Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]) === pid;
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
+}
+
+/**
+ * An interrupted class run: passes `signal` on to every running worker (which then stops what its job
+ * started: worker.ts) and waits for them to end, at most `ms`. Exiting at once would kill the workers
+ * before they can (their network sandbox dies with this process).
+ */
+export async function interruptWorkers(signal: NodeJS.Signals, ms: number): Promise<void> {
+  const ended = [...running.keys()].map((child) => {
+    const done = new Promise((resolve) => child.once("close", resolve));
+    for (const pid of running.get(child) ? childrenOf(child.pid!) : [child.pid!])
+      try {
+        process.kill(pid, signal);
+      } catch {}
+    return done;
+  });
+  await Promise.race([Promise.all(ended), new Promise((resolve) => setTimeout(resolve, ms).unref())]);
+}
 
 /** Spawns the worker for one task and reads its result line. */
 function runWorker(task: GradingTask, slot: number, options: PoolOptions, sequence: number): Promise<TaskOutcome> {
@@ -64,11 +101,13 @@ function runWorker(task: GradingTask, slot: number, options: PoolOptions, sequen
       env: { ...process.env, TMPDIR: jobDir },
       stdio: ["ignore", "ignore", "pipe", "pipe"],
     });
+    running.set(child, options.sandbox);
     let output = "";
     let stderr = "";
     (child.stdio[3] as NodeJS.ReadableStream).setEncoding("utf8").on("data", (d: string) => (output += d));
     child.stderr!.setEncoding("utf8").on("data", (d: string) => (stderr = (stderr + d).slice(-4000)));
     child.on("close", (code) => {
+      running.delete(child);
       fs.rmSync(jobDir, { recursive: true, force: true });
       const ms = Date.now() - started;
       if (code === 0 && output) resolve({ ok: true, result: JSON.parse(output) as WorkerResult, ms });

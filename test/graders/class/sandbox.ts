@@ -50,6 +50,12 @@ export interface SandboxSpec {
    * servers over 127.0.0.1). Only safe when the grader itself runs in a namespace of its own (jobs.ts).
    */
   shareNetwork?: boolean;
+  /** The host name inside (default: this machine's; graders compare processorName() with it). */
+  hostname?: string;
+  /** Files laid read-only over system files inside (`to` an existing file, e.g. /etc/hosts). */
+  binds?: { from: string; to: string }[];
+  /** Programs the command will run besides its arguments (a daemon an sshd starts): exposed as in its args. */
+  alsoRuns?: string[];
 }
 
 /** The bubblewrap command (TSMPI_BWRAP names another, e.g. to test what happens without it). */
@@ -190,8 +196,9 @@ export function sandboxCommand(
     ...namespaces,
     "--die-with-parent",
     "--hostname",
-    os.hostname(), // the machine's name: graders compare processorName() with it
+    spec.hostname ?? os.hostname(), // the machine's name: graders compare processorName() with it
     ...systemMounts(),
+    ...(spec.binds ?? []).flatMap((b) => ["--ro-bind", b.from, b.to]),
     ...projectMounts(spec.projectRoot),
     "--ro-bind",
     spec.studentDir,
@@ -200,7 +207,7 @@ export function sandboxCommand(
     "--bind",
     spec.jobDir,
     spec.jobDir,
-    ...exerciseFilesIn(spec.projectRoot, args, spec.studentDir),
+    ...exerciseFilesIn(spec.projectRoot, [...args, ...(spec.alsoRuns ?? [])], spec.studentDir),
     ...sandboxEnv(env, spec.jobDir, given),
     "--chdir",
     cwd,

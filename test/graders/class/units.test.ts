@@ -1,7 +1,7 @@
 // The pure parts of class grading (similarity of token sequences, the CSV, the id → file name mapping)
 // and what the commands say when they cannot sandbox: a class refuses with the install command, a single
-// --program run goes on with a warning, and with bubblewrap a --program run is sandboxed too. Exercise 5
-// is the one id a class refuses, with its reason.
+// --program run goes on with a warning, and with bubblewrap a --program run is sandboxed too. Every id is
+// a class id, exercise 5 (its SSH hosts run inside the job's sandbox) included.
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -104,10 +104,10 @@ describe("report.html", () => {
 });
 
 describe("the exercises graded for a class", () => {
-  it("are every id but 5: the MPI, socket and salad exercises", () => {
+  it("are every id: the MPI, socket and salad exercises, exercise 5 with its SSH hosts inside the job", () => {
     const ids = classGraders.map((g) => g.id);
-    expect(ids).toEqual(allGraders.map((g) => g.id).filter((id) => id !== "5"));
-    for (const id of ["10.3", "1.1", "1.2", "3", "8-ext", "S0", "S2", "S7"]) expect(ids).toContain(id);
+    expect(ids).toEqual(allGraders.map((g) => g.id));
+    for (const id of ["10.3", "1.1", "1.2", "3", "5", "8-ext", "S0", "S2", "S7"]) expect(ids).toContain(id);
   });
 
   it("are found at the top of a student's folder or where the pack puts them (rpc/master.ts for S2)", () => {
@@ -177,9 +177,10 @@ describe("without a sandbox", () => {
     expect(fs.existsSync(path.join(work, "class", ".grades"))).toBe(false);
   });
 
-  it("refuses exercise 5 with its reason (its SSH hosts are out of a grading job's network), and a missing folder", async () => {
-    await expect(gradeClass({ dir: path.join(work, "class"), ids: ["1.2", "5"], progress: false })).rejects.toThrow(
-      /exercise 5 cannot be graded for a class: its grader runs the ring over SSH/,
+  it("refuses an unknown id and a missing folder; exercise 5 (SSH hosts inside the job) is a class id like the others", async () => {
+    expect(classGraders.find((g) => g.id === "5")?.sshHosts).toBe(3);
+    await expect(gradeClass({ dir: path.join(work, "class"), ids: ["1.2", "55"], progress: false })).rejects.toThrow(
+      /unknown exercise id 55\. Known ids: .*\b5\b/,
     );
     await expect(gradeClass({ dir: path.join(work, "nowhere"), progress: false })).rejects.toThrow(/no such folder/);
     expect(fs.existsSync(path.join(work, "class", ".grades"))).toBe(false);

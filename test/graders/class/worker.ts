@@ -1,15 +1,18 @@
 // One grading job of a class: one student's file for one exercise, graded in this process (the grader
 // runs outside the sandbox, in a network namespace of the job's own: jobs.ts) while every command the
 // grader starts — tsrun and the student's ranks, the student's servers and clients — runs inside the
-// sandbox (sandbox.ts); socket and salad programs share the job's loopback with the grader. Started by jobs.ts as `node --import tsx worker.ts JOB-JSON`; writes its
-// result as one JSON document to file descriptor 3, which no program's output reaches. Traces of runs whose
+// sandbox (sandbox.ts); socket and salad programs share the job's loopback with the grader. Exercise 5's
+// SSH hosts run in that sandbox too (ssh-hosts.ts). Started by jobs.ts as `node --import tsx worker.ts
+// JOB-JSON`; writes its result as one JSON document to file descriptor 3, which no program's output reaches. Traces of runs whose
 // check failed are kept and rendered with `tsrun view` for the report.
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { grade } from "../lib/grader.ts";
+import { grade, type GradeOptions } from "../lib/grader.ts";
 import { runCommand, setCommandWrapper, tsrunBin, type RunResult } from "../lib/run.ts";
+import { programsFor } from "../sockets/lib/procs.ts";
 import { allGraders, tsrunGraders } from "../submissions.ts";
-import { lendToSandbox, limitReason, sandboxCommand, type SandboxLimits } from "./sandbox.ts";
+import { lendToSandbox, limitReason, sandboxCommand, type SandboxLimits, type SandboxSpec } from "./sandbox.ts";
+import { startJobHosts } from "./ssh-hosts.ts";
 
 export interface WorkerJob {
   id: string;
@@ -27,6 +30,8 @@ export interface WorkerJob {
   sandbox: boolean;
   /** The programs share the grader's network namespace (set by runJob for socket and salad exercises). */
   shareNetwork?: boolean;
+  /** Files laid over /etc inside (set by runJob when the job has SSH hosts). */
+  binds?: SandboxSpec["binds"];
 }
 
 export interface CheckRow {
@@ -98,14 +103,29 @@ export async function runJob(job: WorkerJob): Promise<WorkerResult> {
   const grader = allGraders.find((g) => g.id === job.id);
   if (!grader) throw new Error(`no grader ${job.id}`);
   const progress = newProgress();
-  wrapInSandbox({ ...job, shareNetwork: !tsrunGraders.includes(grader) }, progress);
+  const sandboxed = { ...job, shareNetwork: !tsrunGraders.includes(grader) };
   const out = (line: string) => {
     if (line.startsWith("*** ")) progress.starts.push(Date.now());
     if (line.startsWith("--- ")) progress.ends.push(Date.now());
     progress.lines.push(line);
   };
-  const checker = await grade(grader, { program: job.program, np: job.np, out });
-  setCommandWrapper(null);
+  // exercise 5: its SSH hosts inside the job's sandbox (a host that cannot start is a grader error)
+  const hosts =
+    grader.sshHosts && job.sandbox
+      ? await startJobHosts(
+          { ...sandboxed, alsoRuns: programsFor(grader, { program: job.program }) },
+          grader.sshHosts,
+          hostsWallSeconds(job),
+        )
+      : undefined;
+  wrapInSandbox({ ...sandboxed, binds: hosts?.binds }, progress);
+  let checker: Awaited<ReturnType<typeof grade>>;
+  try {
+    checker = await grade(grader, { program: job.program, np: job.np, out, hostfile: hosts?.hostfile } as GradeOptions);
+  } finally {
+    setCommandWrapper(null);
+    await hosts?.down();
+  }
   const checks: CheckRow[] = [];
   for (const [i, r] of checker.results.entries()) {
     const notes = progress.notes.get(i) ?? [];
@@ -116,6 +136,15 @@ export async function runJob(job: WorkerJob): Promise<WorkerResult> {
     checks.push({ what: r.what, passed: r.passed, message, ms, trace });
   }
   return { checks, feedback: feedbackText(progress.lines, checks) };
+}
+
+/**
+ * How long a job's SSH hosts may live: one sandbox wall-time limit per run of the launcher the ring grader
+ * makes (one per N, one as a chain, one with a bad machine list), plus one for the checks between them.
+ */
+function hostsWallSeconds(job: WorkerJob): number {
+  const runs = (job.np?.length ?? 2) + 2;
+  return (runs + 1) * job.limits.wallSeconds;
 }
 
 /** The grader's lines as the student reads them, each FAIL line with the sandbox's reason. */
@@ -130,8 +159,30 @@ function feedbackText(lines: string[], checks: CheckRow[]): string {
     .join("\n");
 }
 
+/**
+ * Kills every other process in this worker's network namespace: the job's own (jobs.ts gives each job
+ * one), so this reaches exactly what the job started there, in whatever sandbox or PID namespace.
+ */
+function stopJobNetwork(): void {
+  const own = fs.readlinkSync("/proc/self/ns/net");
+  for (const entry of fs.readdirSync("/proc").filter((e) => /^\d+$/.test(e) && Number(e) !== process.pid)) {
+    try {
+      if (fs.readlinkSync(`/proc/${entry}/ns/net`) === own) process.kill(Number(entry), "SIGKILL");
+    } catch {}
+  }
+}
+
 if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(new URL(import.meta.url).pathname)) {
   const job = JSON.parse(process.argv[2]) as WorkerJob;
+  // an interrupted grading (Ctrl-C on a class run) still runs the exit handlers: whatever the job started
+  // in its network (servers, exercise 5's hosts and daemons) goes with it
+  if (job.sandbox) process.on("exit", stopJobNetwork);
+  for (const [signal, code] of [
+    ["SIGINT", 130],
+    ["SIGTERM", 143],
+    ["SIGHUP", 129],
+  ] as const)
+    process.on(signal, () => process.exit(code));
   runJob(job).then(
     (result) => {
       fs.writeSync(3, JSON.stringify(result));

@@ -18,6 +18,11 @@ export interface Grader {
   /** The reference program(s), relative to the project root. */
   reference: string | string[];
   run(check: Checker, options: GradeOptions): Promise<void>;
+  /**
+   * How many SSH hosts the grader starts the student's programs on (exercise 5). Class grading brings up
+   * that many inside the job's sandbox and passes their hostfile as the `hostfile` option.
+   */
+  sshHosts?: number;
 }
 
 /** A failed check: what was measured, what was expected, and what to look at. */

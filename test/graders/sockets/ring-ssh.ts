@@ -2,125 +2,34 @@
 // on a machine list, they build a ring, a message gathers every member, then a single token gives mutual
 // exclusion on a shared file. For each N (the number of hosts, then more daemons than hosts: several per
 // host) it runs the launcher, then once more with `--chain` (each daemon starts the next one, anonymous
-// members, the last one starts the gather message and prints it; N = hosts + 1), and checks: the GATHERED line lists N distinct daemons (on the listed hosts
-// where they have their own host names); the shared file's blocks of lines never interleave and every
-// daemon wrote all its rounds; no process of the job is left on any host, whatever happened. Also: a
-// machine list with an unknown host and a refused port fails with one line naming them.
-// Hosts: TSMPI_GRADE_HOSTFILE (+ TSMPI_GRADE_SSH_KEY, TSMPI_GRADE_KNOWN_HOSTS, TSMPI_GRADE_SHARED_DIR: a
-// directory every host sees) or the same as options; without them the grader brings up the project's
-// SSH test hosts (test/hosts/testhosts.sh) and tears them down at the end.
+// members, the last one starts the gather message and prints it; N = hosts + 1), and checks: the GATHERED
+// line lists N distinct daemons (on the listed hosts where they have their own host names); the shared
+// file's blocks of lines never interleave and every daemon wrote all its rounds; no process of the job is
+// left on any host, whatever happened. Also: a machine list with an unknown host and a refused port fails
+// with one line naming them.
+// Hosts (lib/ring-hosts.ts): TSMPI_GRADE_HOSTFILE (+ TSMPI_GRADE_SSH_KEY, TSMPI_GRADE_KNOWN_HOSTS,
+// TSMPI_GRADE_SHARED_DIR: a directory every host sees) or the same as options; without them the grader
+// brings up the project's SSH test hosts (test/hosts/testhosts.sh) and tears them down at the end. Class
+// grading gives it `sshHosts` hosts inside the job's sandbox instead (class/ssh-hosts.ts).
 import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
-import { parseHostfile, startOnHosts, type ConnectOptions, type HostEntry } from "../../../launcher/index.ts";
-import { isRunning, jobProcesses, upTestHosts } from "../../launcher/testhosts.ts";
+import { upTestHosts } from "../../launcher/testhosts.ts";
 import { expect, fail, type GradeOptions, type Grader } from "../lib/grader.ts";
-import { type Proc, Procs, programsFor, tempDir } from "./lib/procs.ts";
+import { type Proc, Procs, programPids, programsFor, readWrittenFile, tempDir } from "./lib/procs.ts";
+import { givenHosts, leftovers, type HostOptions, type Hosts } from "./lib/ring-hosts.ts";
 
-export interface RingSshOptions extends GradeOptions {
-  hostfile?: string;
-  sshKey?: string;
-  knownHosts?: string;
+export interface RingSshOptions extends GradeOptions, HostOptions {
   /** A directory at the same path on every host (the shared file goes there). */
   sharedDir?: string;
   /** N for the `--chain` runs (default: one more daemon than hosts; [] for none). */
   chainNp?: number[];
 }
 
-interface Hosts {
-  hostfile: string;
-  entries: HostEntry[];
-  sshArgs: string[];
-  connect: ConnectOptions;
-  /** The test hosts' directory when the hosts are testhosts.sh's (they share this machine's /proc). */
-  testDir?: string;
-  ownHostnames: boolean;
-  down(): Promise<void>;
-}
-
-/** The hosts given by options or environment (a testhosts.sh hostfile brings its key and known_hosts). */
-function givenHosts(options: RingSshOptions): Hosts | undefined {
-  const hostfile = options.hostfile ?? process.env.TSMPI_GRADE_HOSTFILE;
-  if (!hostfile) return undefined;
-  const dir = path.dirname(path.resolve(hostfile));
-  const test = fs.existsSync(path.join(dir, "hosts.json"))
-    ? JSON.parse(fs.readFileSync(path.join(dir, "hosts.json"), "utf8"))
-    : undefined;
-  const key = options.sshKey ?? process.env.TSMPI_GRADE_SSH_KEY ?? (test ? path.join(dir, "userkey") : undefined);
-  const knownHosts =
-    options.knownHosts ?? process.env.TSMPI_GRADE_KNOWN_HOSTS ?? (test ? path.join(dir, "known_hosts") : undefined);
-  return {
-    hostfile,
-    entries: parseHostfile(fs.readFileSync(hostfile, "utf8"), hostfile),
-    sshArgs: [
-      ...(key ? ["--ssh-key", key] : []),
-      ...(knownHosts ? ["--known-hosts", knownHosts] : []),
-      ...(test ? ["--no-ssh-config"] : []),
-    ],
-    connect: {
-      keyFile: key,
-      knownHostsFiles: knownHosts ? [knownHosts] : undefined,
-      ...(test ? { configPath: null } : {}),
-    },
-    testDir: test ? dir : undefined,
-    ownHostnames: test?.ownHostnames ?? false,
-    down: async () => {},
-  };
-}
-
-/** Live processes started in a session on the test hosts (sshd gives them TESTHOSTS_DIR=dir). */
-function sessionProcesses(dir: string): number[] {
-  return fs
-    .readdirSync("/proc")
-    .filter((e) => /^\d+$/.test(e))
-    .flatMap((e) => {
-      try {
-        return fs.readFileSync(`/proc/${e}/environ`, "latin1").split("\0").includes(`TESTHOSTS_DIR=${dir}`) &&
-          isRunning(Number(e))
-          ? [Number(e)]
-          : [];
-      } catch {
-        return [];
-      }
-    });
-}
-
-/** What is still running of the job (killed when `kill`): through /proc on the test hosts, else over SSH on each host. */
-async function leftovers(hosts: Hosts, jobId: string | undefined, kill = false): Promise<string[]> {
-  if (hosts.testDir) {
-    const pids = new Set([...(jobId ? jobProcesses(jobId).map((p) => p.pid) : []), ...sessionProcesses(hosts.testDir)]);
-    const describe = (pid: number) => {
-      try {
-        const host = /(?:^|\0)TESTHOST=([^\0]*)/.exec(fs.readFileSync(`/proc/${pid}/environ`, "latin1"))?.[1] ?? "?";
-        return `pid ${pid} on ${host}: ${fs.readFileSync(`/proc/${pid}/cmdline`, "latin1").replace(/\0/g, " ").trim().slice(0, 60)}`;
-      } catch {
-        return `pid ${pid} (gone)`;
-      }
-    };
-    const found = [...pids].map(describe);
-    if (kill)
-      pids.forEach((pid) => {
-        try {
-          process.kill(pid, "SIGKILL");
-        } catch {}
-      });
-    return found;
-  }
-  if (!jobId) return [];
-  const found: string[] = [];
-  const action = kill ? `kill -KILL "\${pid}"` : `echo "pid \${pid}"`;
-  const probe = `for f in /proc/[0-9]*/environ; do pid=\${f#/proc/}; pid=\${pid%/environ}; grep -qzxF 'TSMPI_JOB_ID=${jobId}' "$f" 2>/dev/null && ${action}; done; true`;
-  const job = await startOnHosts(hosts.entries, () => probe, {
-    ...hosts.connect,
-    onLine: (l) => l.stream === "stdout" && found.push(`${l.text} on ${l.host}`),
-  });
-  await job.exited;
-  await job.close();
-  return found;
-}
-
 /** Blocks of the shared file in order; fails at the first line written by a daemon not in the critical section. */
 function sections(file: string): string[] {
-  const lines = fs.existsSync(file) ? fs.readFileSync(file, "utf8").split("\n").filter(Boolean) : [];
+  // written by the student's daemons: never read through a link they could have left there
+  const lines = readWrittenFile(file).split("\n").filter(Boolean);
   const order: string[] = [];
   lines.forEach((text, i) => {
     const m =
@@ -147,7 +56,11 @@ function checkGathered(line: string, launcher: Proc, n: number, hosts: Hosts, ch
     host: m[2],
     pid: Number(m[3]),
   }));
-  const members = listed.filter((m) => m.pid !== launcher.pid);
+  // the launcher: its pid as it sees itself (in a sandbox's PID namespace too) on this machine; a daemon
+  // elsewhere may have the same pid in its own namespace, never the same host name
+  const launcherPids = programPids(launcher);
+  const isLauncher = (m: { host: string; pid: number }) => launcherPids.has(m.pid) && m.host === os.hostname();
+  const members = listed.filter((m) => !isLauncher(m));
   const shown = members.map((m) => `${m.name}@${m.host}`).join(", ");
   const hint = chain
     ? "in a chain, the last daemon starts the message and each member appends its name and passes it on, the launcher included, until it is back at the last one"
@@ -160,7 +73,7 @@ function checkGathered(line: string, launcher: Proc, n: number, hosts: Hosts, ch
   );
   if (chain) {
     expect(
-      listed.length === n + 1 && listed[0].pid !== launcher.pid,
+      listed.length === n + 1 && !isLauncher(listed[0]),
       `GATHERED lists ${listed.map((m) => `${m.name}@${m.host}`).join(", ")}`,
       "a daemon first (the last one started the message), and the launcher among the members",
       hint,
@@ -191,6 +104,7 @@ export const ringSshGrader: Grader = {
   id: "5",
   title: "ring of daemons started over SSH, gathered members, token mutual exclusion",
   reference: ["exercises/sockets/ring-ssh.ts", "exercises/sockets/ring-daemon.ts"],
+  sshHosts: 3,
   async run(checker, options: RingSshOptions) {
     const [launcherFile, daemonFile] = programsFor(this, options);
     let hosts = givenHosts(options);
@@ -198,10 +112,10 @@ export const ringSshGrader: Grader = {
       hosts ? `SSH hosts from ${hosts.hostfile}` : "SSH test hosts come up (test/hosts/testhosts.sh)",
       async () => {
         if (hosts) return `${hosts.entries.length} hosts`;
-        const test = await upTestHosts(3).catch((e: Error) =>
+        const test = await upTestHosts(this.sshHosts ?? 3).catch((e: Error) =>
           fail(
             e.message.split("\n")[0],
-            "3 SSH test hosts",
+            `${this.sshHosts ?? 3} SSH test hosts`,
             "or give TSMPI_GRADE_HOSTFILE (+ TSMPI_GRADE_SSH_KEY, TSMPI_GRADE_KNOWN_HOSTS)",
           ),
         );
@@ -212,7 +126,7 @@ export const ringSshGrader: Grader = {
     if (!up || !hosts) return;
     const h: Hosts = hosts;
     const shared = options.sharedDir ?? process.env.TSMPI_GRADE_SHARED_DIR;
-    const dir = shared ? fs.mkdtempSync(path.join(shared, "tsmpi-ring-")) : tempDir("ring");
+    const dir = tempDir("ring", shared);
     const env = h.testDir ? { SSH_AUTH_SOCK: "" } : {};
     const [rounds, lines] = [2, 3];
     try {

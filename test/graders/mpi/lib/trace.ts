@@ -3,11 +3,11 @@
 // id, and what the exercises are about: who sent to whom, how many messages, in how many rounds, and in
 // which order a rank did things. Only user point-to-point traffic counts as "messages" here: collectives
 // travel on their own contexts (odd context ids), which the runtime keeps apart.
-import * as fs from "node:fs";
 import * as path from "node:path";
 
 // The event type is the trace schema's own (docs/trace.md), shared with tsrun's views.
 import type { TraceEvent } from "../../../../launcher/view/trace.ts";
+import { readWrittenFile, UnsafeFileError } from "../../lib/written-file.ts";
 export type { TraceEvent };
 
 export interface Trace {
@@ -31,19 +31,15 @@ export interface Message {
 
 /**
  * A trace file's text, "" when it is missing. The trace folder is writable by the graded program (in class
- * mode, a student's), so a link there is never followed: the grader must not quote a file it points to.
+ * mode, a student's), so a link there is never followed (lib/written-file.ts): the grader must not quote a
+ * file it points to; such a file, or one too large, counts as no trace from that rank.
  */
-function readRegularFile(file: string): string {
-  let fd: number;
+function readRankTrace(file: string): string {
   try {
-    fd = fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW | fs.constants.O_NONBLOCK);
-  } catch {
-    return ""; // missing, or a link: no trace from this rank
-  }
-  try {
-    return fs.fstatSync(fd).isFile() ? fs.readFileSync(fd, "utf8") : "";
-  } finally {
-    fs.closeSync(fd);
+    return readWrittenFile(file);
+  } catch (error) {
+    if (error instanceof UnsafeFileError) return "";
+    throw error;
   }
 }
 
@@ -51,7 +47,7 @@ export function readTrace(dir: string, np: number): Trace {
   const events: TraceEvent[][] = [];
   for (let r = 0; r < np; r++) {
     const file = path.join(dir, `rank-${r}.jsonl`);
-    const text = readRegularFile(file);
+    const text = readRankTrace(file);
     events.push(
       text
         .split("\n")

@@ -9,6 +9,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { fail, type GradeOptions, type Grader } from "../../lib/grader.ts";
 import { commandsWrapped, projectRoot, wrapCommand, type RunResult } from "../../lib/run.ts";
+import { readWrittenFile as readProgramFile, UnsafeFileError } from "../../lib/written-file.ts";
 
 const tsxLoader = import.meta.resolve("tsx");
 
@@ -323,50 +324,26 @@ export function freeUdpPort(): Promise<number> {
 }
 
 /**
- * Reads a file a student's program wrote in a grader's temporary directory: only a regular file, never
- * through a link, and only inside a directory tempDir() made in this process (not merely under /tmp: a
- * checkout there is under /tmp too). When a class is graded the grader runs as the
- * teacher and the program could have left a link to the teacher's files (or a solution) for the grader's
- * message to quote. Fails the check otherwise; "" when the file does not exist.
+ * Reads a file a student's program wrote in a grader's temporary directory (lib/written-file.ts: only a
+ * regular file of the program's, never through a link, bounded in size), and only inside a directory
+ * tempDir() made in this process (not merely under /tmp: a checkout there is under /tmp too). Fails the
+ * check otherwise; "" when the file does not exist.
  */
 export function readWrittenFile(file: string): string {
-  let fd: number;
   try {
-    fd = fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW | fs.constants.O_NONBLOCK);
+    return readProgramFile(file, { within: graderTempDirs });
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === "ENOENT") return "";
-    fail(
-      `${path.basename(file)} cannot be opened (${code === "ELOOP" ? "it is a link" : code})`,
-      "a regular file written by the program",
-    );
-  }
-  try {
-    const opened = fs.readlinkSync(`/proc/self/fd/${fd}`);
-    const inside = insideGraderTempDir(opened);
-    if (!fs.fstatSync(fd).isFile() || !inside)
-      fail(
-        `${path.basename(file)} is not a regular file of the program's directory`,
-        "a regular file written by the program",
-      );
-    return fs.readFileSync(fd, "utf8");
-  } finally {
-    fs.closeSync(fd);
+    if (error instanceof UnsafeFileError) fail(error.message, "a regular file written by the program");
+    throw error;
   }
 }
 
 /** The directories tempDir() made in this process (resolved): the only places readWrittenFile reads. */
 const graderTempDirs = new Set<string>();
 
-/** True when `opened` (a resolved path) lies in a directory tempDir() made. */
-function insideGraderTempDir(opened: string): boolean {
-  for (const dir of graderTempDirs) if (opened.startsWith(dir + path.sep)) return true;
-  return false;
-}
-
-/** A fresh temporary directory (removed by the caller with fs.rmSync). */
-export function tempDir(prefix: string): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `tsmpi-${prefix}-`));
+/** A fresh temporary directory in `parent` (removed by the caller with fs.rmSync). */
+export function tempDir(prefix: string, parent = os.tmpdir()): string {
+  const dir = fs.mkdtempSync(path.join(parent, `tsmpi-${prefix}-`));
   graderTempDirs.add(fs.realpathSync(dir));
   return dir;
 }
