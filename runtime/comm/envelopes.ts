@@ -75,6 +75,4 @@ export interface EngineIo {
   poll?(): boolean;
   /** The transport's spin budget in microseconds (RankTransport.spinMicros); 0 or absent: never spin. */
   spinMicros?(): number;
-  /** The transport's park (RankTransport.park): sleeps on a futex until a frame may have come or `micros` passed. */
-  park?(micros: number): void;
 }

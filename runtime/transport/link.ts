@@ -31,13 +31,6 @@ export interface RankTransport {
   poll?(): boolean;
   /** How long, in microseconds, the engine may spin on poll() while a blocking call waits (0: never). */
   spinMicros?: number;
-  /**
-   * Blocks this thread (Atomics.wait: it leaves the CPU to its peers) until a peer may have sent it a frame or
-   * `micros` passed. A transport that has it lets a blocked rank sleep on a futex, woken in microseconds,
-   * where its spin budget is spent or none is allowed (ranks outnumber cores), rather than wait for the
-   * event loop (tens of microseconds per wake-up). The engine bounds how long a rank keeps its loop blocked.
-   */
-  park?(micros: number): void;
   /** Flushes what is queued, then closes every link. */
   close(): Promise<void>;
 }

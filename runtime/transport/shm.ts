@@ -10,8 +10,8 @@ import { FrameDecoder, type Frame } from "../wire/frame.ts";
 import { shmLayout, type PeerAddress } from "../wire/bootstrap.ts";
 import { deliverToSelf, machineSaturated, type RankTransport } from "./link.ts";
 
-/** Int32 slots before the rings' indices, per rank: a doorbell, a "sleeping" flag, a "parked" flag, one spare. */
-const SLOTS_PER_RANK = 4;
+/** Int32 slots before the rings' indices: a doorbell and a "sleeping" flag per rank. */
+const SLOTS_PER_RANK = 2;
 /** Per ring: bytes written (tail), bytes read (head), and whether the writer waits for room. */
 const SLOTS_PER_RING = 4;
 const TAIL = 0;
@@ -19,8 +19,6 @@ const HEAD = 1;
 const WRITER_WAITING = 2;
 /** The rank's slot after its doorbell: 1 while it may be asleep (senders notify), 0 while it spins. */
 const SLEEPING = 1;
-/** 1 while the rank's thread sleeps in park() (a futex wait on this slot); the first sender to see it wakes it. */
-const PARKED = 2;
 
 /** Atomics.waitAsync (Node 16+; typed here so the project's ES2023 lib suffices). */
 const waitAsync = (
@@ -61,7 +59,7 @@ export interface ShmTransportOptions {
   spinMicros: number;
   /**
    * Stop polling while the machine is saturated (link.ts machineSaturated, re-read every second); a rank
-   * then parks at once. Off when the user set the polling time (TSMPI_SHM_SPIN_US).
+   * then sleeps at once. Off when the user set the polling time (TSMPI_SHM_SPIN_US).
    */
   yieldWhenLoaded?: boolean;
 }
@@ -191,7 +189,6 @@ export class ShmTransport implements RankTransport {
     const bell = rank * SLOTS_PER_RANK;
     Atomics.add(this.index, bell, 1);
     if (Atomics.load(this.index, bell + SLEEPING) === 1) Atomics.notify(this.index, bell, 1);
-    if (Atomics.compareExchange(this.index, bell + PARKED, 1, 0) === 1) Atomics.notify(this.index, bell + PARKED, 1);
   }
 
   /** Moves every byte waiting in a ring towards us into that source's decoder; true if any arrived. */
@@ -279,28 +276,6 @@ export class ShmTransport implements RankTransport {
     }
     if (this.backlog.size) this.flushBacklog();
     return this.drain();
-  }
-
-  /**
-   * Sleeps on this rank's parked flag (a futex: the thread leaves the CPU) until a sender clears it or
-   * `micros` pass. Raises the flag first and looks at the rings after, so a frame written just before cannot
-   * be slept through. Called between polls while a blocking call waits.
-   */
-  park(micros: number): void {
-    if (this.closed || micros <= 0) return;
-    const parked = this.opt.rank * SLOTS_PER_RANK + PARKED;
-    Atomics.store(this.index, parked, 1);
-    if (!this.hasBytesWaiting()) Atomics.wait(this.index, parked, 1, micros / 1000);
-    Atomics.store(this.index, parked, 0);
-  }
-
-  /** True if some ring towards this rank holds bytes not yet drained. */
-  private hasBytesWaiting(): boolean {
-    for (let source = 0; source < this.size; source++) {
-      const slot = this.ringSlot(source, this.opt.rank);
-      if (Atomics.load(this.index, slot + TAIL) !== Atomics.load(this.index, slot + HEAD)) return true;
-    }
-    return false;
   }
 
   private readonly rearm = (): void => {

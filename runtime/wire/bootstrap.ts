@@ -172,7 +172,7 @@ export function shmLayout(size: number): {
   while (slabBytes > 1 << 20 && slabBytes * size > 64 << 20) slabBytes >>= 1;
   const forced = Number(process.env.TSMPI_SHM_SLAB_BYTES); // tests: small slabs make large data go in chunks
   if (forced >= 1024) slabBytes = Math.ceil(forced / 64) * 64;
-  const ringsAt = Math.ceil(((size * 4 + size * size * 4) * 4) / 64) * 64; // per rank 4 slots, per ring 4
+  const ringsAt = Math.ceil(((size * 2 + size * size * 4) * 4) / 64) * 64;
   const slabsAt = ringsAt + size * size * ringBytes;
   return { ringBytes, ringsAt, slabBytes, slabsAt, totalBytes: slabsAt + size * slabBytes };
 }

@@ -25,9 +25,10 @@ describe("--transport shm", () => {
     });
   }
 
-  it("window locks stay fair between ranks that park (np=3 on fewer cores): a rank's own lock queues first", async () => {
+  it("window locks stay fair between threads: a rank's own lock request queues first", async () => {
     // Rank 0 asks for the lock on its own window, then tells rank 2, which asks for a shared lock: rank 2
-    // must queue behind rank 0 however soon its frame arrives (it read 0 when the own request waited a turn).
+    // must queue behind rank 0 however soon its frame arrives (it read 0 whenever a poll handed rank 0 that
+    // frame before its own request, which waited for the next event-loop turn, joined the queue).
     for (let run = 0; run < 3; run++) {
       const ranks = await runRanks(3, "rma-locks.ts", [], ["--transport", "shm", "--timeout", "50"]);
       expect(ranks[2].lateReaderSaw, "a shared request overtook a waiting exclusive one").toBe(1);
