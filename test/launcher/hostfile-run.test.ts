@@ -8,29 +8,13 @@ import * as path from "node:path";
 import * as net from "node:net";
 import { spawn } from "node:child_process";
 import { runCommand, tsrunBin, projectRoot } from "../harness/run.ts";
-import { sshHome, upTestHosts, isRunning, waitFor, type TestHosts } from "./testhosts.ts";
+import { sshHome, upTestHosts, waitFor, type TestHosts, remoteJobProcesses } from "./testhosts.ts";
 
 /** Skips the file with one line naming what is missing (fails instead under TSMPI_REQUIRE_ALL=1). */
 const canRun = ready(sshHostsRequirement());
 
 let hosts: TestHosts;
 let home: string;
-
-/** Processes started through the SSH guard (any job): they carry TSMPI_JOB_ID in their environment. */
-function remoteJobProcesses(): number[] {
-  return fs
-    .readdirSync("/proc")
-    .filter((e) => /^\d+$/.test(e))
-    .flatMap((e) => {
-      try {
-        return fs.readFileSync(`/proc/${e}/environ`, "latin1").includes("TSMPI_JOB_ID=") && isRunning(Number(e))
-          ? [Number(e)]
-          : [];
-      } catch {
-        return [];
-      }
-    });
-}
 
 function tsrun(args: string[], options: { timeoutMs?: number } = {}) {
   return runCommand(process.execPath, [tsrunBin, ...args], {

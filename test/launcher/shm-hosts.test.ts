@@ -8,7 +8,7 @@ import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import { ready, sshHostsRequirement } from "../harness/requires.ts";
 import { runCommand, tsrunBin, projectRoot } from "../harness/run.ts";
-import { sshHome, upTestHosts, isRunning, waitFor, type TestHosts } from "./testhosts.ts";
+import { sshHome, upTestHosts, waitFor, type TestHosts, remoteJobProcesses } from "./testhosts.ts";
 
 const canRun = ready(sshHostsRequirement());
 const PROGRAM = "test/launcher/programs/slots.ts";
@@ -24,22 +24,6 @@ const CHECKS = [
 
 let hosts: TestHosts;
 let home: string;
-
-/** Processes started through the SSH guard (any job): they carry TSMPI_JOB_ID in their environment. */
-function remoteJobProcesses(): number[] {
-  return fs
-    .readdirSync("/proc")
-    .filter((e) => /^\d+$/.test(e))
-    .flatMap((e) => {
-      try {
-        return fs.readFileSync(`/proc/${e}/environ`, "latin1").includes("TSMPI_JOB_ID=") && isRunning(Number(e))
-          ? [Number(e)]
-          : [];
-      } catch {
-        return [];
-      }
-    });
-}
 
 function tsrun(args: string[], input = "") {
   return runCommand(process.execPath, [tsrunBin, "--transport", "shm", ...args], {

@@ -21,6 +21,7 @@ import {
   readFileSync,
   rmSync,
 } from "node:fs";
+import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
@@ -130,6 +131,22 @@ function statOf(pid: number | string): [string, number] | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** Processes started through the SSH guard (any job): they carry TSMPI_JOB_ID in their environment. */
+export function remoteJobProcesses(): number[] {
+  return fs
+    .readdirSync("/proc")
+    .filter((e) => /^\d+$/.test(e))
+    .flatMap((e) => {
+      try {
+        return fs.readFileSync(`/proc/${e}/environ`, "latin1").includes("TSMPI_JOB_ID=") && isRunning(Number(e))
+          ? [Number(e)]
+          : [];
+      } catch {
+        return [];
+      }
+    });
 }
 
 export function isRunning(pid: number): boolean {
