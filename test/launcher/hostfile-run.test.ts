@@ -8,7 +8,7 @@ import * as path from "node:path";
 import * as net from "node:net";
 import { spawn } from "node:child_process";
 import { runCommand, tsrunBin, projectRoot } from "../harness/run.ts";
-import { sshHome, upTestHosts, waitFor, type TestHosts, remoteJobProcesses } from "./testhosts.ts";
+import { sshHome, upTestHosts, waitFor, type TestHosts, remoteJobProcesses, startUntilRanksAt } from "./testhosts.ts";
 
 /** Skips the file with one line naming what is missing (fails instead under TSMPI_REQUIRE_ALL=1). */
 const canRun = ready(sshHostsRequirement());
@@ -207,24 +207,12 @@ describe.skipIf(!canRun)("tsrun --hostfile over real SSH hosts", () => {
   });
 
   it("Ctrl-C stops every remote rank", async () => {
-    const child = spawn(
-      process.execPath,
-      [tsrunBin, "-np", "6", "--hostfile", hosts.hostfile, "test/runtime/programs/remote-kill.ts", "-1", "hang"],
-      {
-        cwd: projectRoot,
-        env: { ...process.env, HOME: home, SSH_AUTH_SOCK: "" },
-        stdio: ["ignore", "pipe", "pipe"],
-      },
-    );
-    let out = "";
-    await new Promise<void>((resolve) =>
-      child.stdout.on("data", (d) => {
-        out += d;
-        if ((out.match(/^AT /gm) ?? []).length === 6) resolve();
-      }),
+    const { child, exited } = await startUntilRanksAt(
+      ["-np", "6", "--hostfile", hosts.hostfile, "test/runtime/programs/remote-kill.ts", "-1", "hang"],
+      home,
+      6,
     );
     expect(remoteJobProcesses().length).toBeGreaterThanOrEqual(6);
-    const exited = new Promise<number | null>((resolve) => child.on("exit", resolve));
     child.kill("SIGINT");
     expect(await exited).toBe(130);
     await waitFor("remote processes to end", () => remoteJobProcesses().length === 0, 10_000);

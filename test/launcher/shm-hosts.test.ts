@@ -4,11 +4,10 @@
 // across hosts, collectives over the world and over each host's ranks, one pid per host, per-rank output and
 // stdin, failures, --timeout and Ctrl-C; nothing left on any host after each job.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import { ready, sshHostsRequirement } from "../harness/requires.ts";
-import { runCommand, tsrunBin, projectRoot } from "../harness/run.ts";
-import { sshHome, upTestHosts, waitFor, type TestHosts, remoteJobProcesses } from "./testhosts.ts";
+import { runCommand, tsrunBin } from "../harness/run.ts";
+import { sshHome, upTestHosts, waitFor, type TestHosts, remoteJobProcesses, startUntilRanksAt } from "./testhosts.ts";
 
 const canRun = ready(sshHostsRequirement());
 const PROGRAM = "test/launcher/programs/slots.ts";
@@ -133,26 +132,14 @@ describe.skipIf(!canRun)(
     });
 
     it("Ctrl-C stops every rank on every host, a rank computing forever included", async () => {
-      const child = spawn(
-        process.execPath,
-        [tsrunBin, "--transport", "shm", "-np", "4", "--hostfile", hosts.hostfile, PROGRAM, "busy"],
-        {
-          cwd: projectRoot,
-          env: { ...process.env, HOME: home, SSH_AUTH_SOCK: "" },
-          stdio: ["ignore", "pipe", "pipe"],
-        },
+      const { child, out, exited } = await startUntilRanksAt(
+        ["--transport", "shm", "-np", "4", "--hostfile", hosts.hostfile, PROGRAM, "busy"],
+        home,
+        4,
       );
-      let out = "";
-      await new Promise<void>((resolve) =>
-        child.stdout.on("data", (d) => {
-          out += d;
-          if ((out.match(/^AT /gm) ?? []).length === 4) resolve();
-        }),
-      );
-      const exited = new Promise<number | null>((resolve) => child.on("exit", resolve));
       child.kill("SIGINT");
       expect(await exited).toBe(130);
-      await nothingLeft(out);
+      await nothingLeft(out());
     });
 
     it("still refuses --fault-tolerant with --hostfile: its ranks must be processes", async () => {

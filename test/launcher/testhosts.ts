@@ -10,7 +10,10 @@
 //   await hosts.down()                      in afterAll (idempotent)
 //   jobProcesses(jobId)                     live processes of a job started by launcher/ssh/hosts.ts
 //   childrenOf(pid), isRunning(pid), waitFor(what, condition, ms)
-import { execFile } from "node:child_process";
+//   startUntilRanksAt(args, home, n)       tsrun over the hosts, once n ranks printed their "AT …" line
+import { execFile, spawn, type ChildProcessByStdio } from "node:child_process";
+import type { Readable } from "node:stream";
+import { tsrunBin } from "../harness/run.ts";
 import {
   chmodSync,
   copyFileSync,
@@ -147,6 +150,36 @@ export function remoteJobProcesses(): number[] {
         return [];
       }
     });
+}
+
+/**
+ * Starts `tsrun args` for a user whose HOME is `home` (no SSH agent) and resolves once `ranks` ranks have
+ * printed their "AT …" line: the job is running on every host. Gives the child, what it printed so far and
+ * its exit code to come.
+ */
+export async function startUntilRanksAt(
+  args: string[],
+  home: string,
+  ranks: number,
+): Promise<{
+  child: ChildProcessByStdio<null, Readable, Readable>;
+  out: () => string;
+  exited: Promise<number | null>;
+}> {
+  const child = spawn(process.execPath, [tsrunBin, ...args], {
+    cwd: projectRoot,
+    env: { ...process.env, HOME: home, SSH_AUTH_SOCK: "" },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  const exited = new Promise<number | null>((resolve) => child.on("exit", resolve));
+  let out = "";
+  await new Promise<void>((resolve) =>
+    child.stdout.on("data", (d) => {
+      out += d;
+      if ((out.match(/^AT /gm) ?? []).length === ranks) resolve();
+    }),
+  );
+  return { child, out: () => out, exited };
 }
 
 export function isRunning(pid: number): boolean {
