@@ -19,22 +19,26 @@ describe("one-sided operations in diagnostics and traces", () => {
 
   it("the trace records each get, put and fence with its target and source line", async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "tsmpi-rma-trace-"));
-    const r = await runTsrun(3, "exercises/mpi/rma-intermediary.ts", { tsrunArgs: ["--trace", dir] });
-    expect(r.code, r.stderr).toBe(0);
-    const events = fs
-      .readdirSync(dir)
-      .filter((f) => f.endsWith(".jsonl"))
-      .flatMap((f) =>
-        fs
-          .readFileSync(path.join(dir, f), "utf8")
-          .trim()
-          .split("\n")
-          .map((l) => JSON.parse(l)),
-      );
-    const rma = events.filter((e) => e.kind === "rma");
-    expect(rma.some((e) => e.rank === 1 && e.op === "get" && e.target === 0)).toBe(true);
-    expect(rma.some((e) => e.rank === 1 && e.op === "put" && e.target === 2)).toBe(true);
-    expect(rma.every((e) => /rma-intermediary\.ts:\d+:\d+$/.test(e.site))).toBe(true);
-    expect(events.filter((e) => e.kind === "epoch" && e.op === "fence").length).toBeGreaterThanOrEqual(3);
+    try {
+      const r = await runTsrun(3, "exercises/mpi/rma-intermediary.ts", { tsrunArgs: ["--trace", dir] });
+      expect(r.code, r.stderr).toBe(0);
+      const events = fs
+        .readdirSync(dir)
+        .filter((f) => f.endsWith(".jsonl"))
+        .flatMap((f) =>
+          fs
+            .readFileSync(path.join(dir, f), "utf8")
+            .trim()
+            .split("\n")
+            .map((l) => JSON.parse(l)),
+        );
+      const rma = events.filter((e) => e.kind === "rma");
+      expect(rma.some((e) => e.rank === 1 && e.op === "get" && e.target === 0)).toBe(true);
+      expect(rma.some((e) => e.rank === 1 && e.op === "put" && e.target === 2)).toBe(true);
+      expect(rma.every((e) => /rma-intermediary\.ts:\d+:\d+$/.test(e.site))).toBe(true);
+      expect(events.filter((e) => e.kind === "epoch" && e.op === "fence").length).toBeGreaterThanOrEqual(3);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
