@@ -100,6 +100,10 @@ function runWorker(task: GradingTask, slot: number, options: PoolOptions, sequen
       cwd: projectRoot,
       env: { ...process.env, TMPDIR: jobDir },
       stdio: ["ignore", "ignore", "pipe", "pipe"],
+      // a session of its own: a terminal's Ctrl-C reaches this run alone, which hands it on to the worker
+      // (interruptWorkers); reaching the network sandbox, it would kill it, and the worker with it
+      // (--die-with-parent) before the worker could stop what its job started
+      detached: options.sandbox,
     });
     running.set(child, options.sandbox);
     let output = "";

@@ -159,19 +159,41 @@ function feedbackText(lines: string[], checks: CheckRow[]): string {
     .join("\n");
 }
 
-/**
- * Kills every other process in this worker's network namespace: the job's own (jobs.ts gives each job
- * one), so this reaches exactly what the job started there, in whatever sandbox or PID namespace.
- */
-function stopJobNetwork(): void {
+const STOP_MS = 5_000;
+
+/** The other live processes in this worker's network namespace (a zombie has no namespace left to read). */
+function othersInJobNetwork(): number[] {
   const own = fs.readlinkSync("/proc/self/ns/net");
-  for (const entry of fs.readdirSync("/proc").filter((e) => /^\d+$/.test(e) && Number(e) !== process.pid)) {
-    try {
-      if (fs.readlinkSync(`/proc/${entry}/ns/net`) === own) process.kill(Number(entry), "SIGKILL");
-    } catch {}
-  }
+  return fs
+    .readdirSync("/proc")
+    .filter((e) => /^\d+$/.test(e) && Number(e) !== process.pid)
+    .filter((e) => {
+      try {
+        return fs.readlinkSync(`/proc/${e}/ns/net`) === own;
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
 }
 
+/**
+ * Kills every other process in this worker's network namespace: the job's own (jobs.ts gives each job
+ * one), so this reaches exactly what the job started there, in whatever sandbox or PID namespace. Again
+ * and again until none is left (at most STOP_MS): a process forked during one pass (a session an SSH host
+ * accepts, a sandbox starting) is found at the next.
+ */
+function stopJobNetwork(): void {
+  const pause = new Int32Array(new SharedArrayBuffer(4));
+  for (const until = Date.now() + STOP_MS; Date.now() < until; Atomics.wait(pause, 0, 0, 10)) {
+    const left = othersInJobNetwork();
+    if (!left.length) return;
+    for (const pid of left)
+      try {
+        process.kill(pid, "SIGKILL");
+      } catch {}
+  }
+}
 if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(new URL(import.meta.url).pathname)) {
   const job = JSON.parse(process.argv[2]) as WorkerJob;
   // an interrupted grading (Ctrl-C on a class run) still runs the exit handlers: whatever the job started
