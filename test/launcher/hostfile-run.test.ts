@@ -8,7 +8,14 @@ import * as path from "node:path";
 import * as net from "node:net";
 import { spawn } from "node:child_process";
 import { runCommand, tsrunBin, projectRoot } from "../harness/run.ts";
-import { sshHome, upTestHosts, waitFor, type TestHosts, remoteJobProcesses, startUntilRanksAt } from "./testhosts.ts";
+import {
+  sshHome,
+  upTestHosts,
+  type TestHosts,
+  remoteJobProcesses,
+  startUntilRanksAt,
+  jobProcessesLeft,
+} from "./testhosts.ts";
 
 /** Skips the file with one line naming what is missing (fails instead under TSMPI_REQUIRE_ALL=1). */
 const canRun = ready(sshHostsRequirement());
@@ -40,7 +47,7 @@ describe.skipIf(!canRun)("tsrun --hostfile over real SSH hosts", () => {
     expect(r.stdout).toMatch(/rank 0: token back with 15 \(expected 15\)/);
     for (let rank = 1; rank < 6; rank++)
       expect(r.stdout).toMatch(new RegExp(`rank ${rank} received token \\d+ from rank ${rank - 1}`));
-    expect(remoteJobProcesses()).toEqual([]);
+    expect(await jobProcessesLeft()).toEqual([]);
   });
 
   it("a hostfile line naming this machine starts its ranks here, without SSH, next to ranks on another host", async () => {
@@ -60,7 +67,7 @@ describe.skipIf(!canRun)("tsrun --hostfile over real SSH hosts", () => {
     expect(r.code, r.stderr).toBe(0);
     const where = Object.fromEntries([...r.stdout.matchAll(/^WHERE (\d) (\S+) 6$/gm)].map((m) => [Number(m[1]), m[2]]));
     expect(where).toEqual({ 0: "here", 1: "here", 2: "th1", 3: "th1" });
-    expect(remoteJobProcesses()).toEqual([]);
+    expect(await jobProcessesLeft()).toEqual([]);
   });
 
   it("places ranks by slot (default) or round robin with --map-by node; each host has its own name", async () => {
@@ -135,7 +142,7 @@ describe.skipIf(!canRun)("tsrun --hostfile over real SSH hosts", () => {
     expect(refused.code).toBe(1);
     expect(refused.stderr).toMatch(new RegExp(`${hosts.hosts[1].name}.*refused`, "i"));
     expect(refused.stdout).not.toMatch(/hello from/);
-    expect(remoteJobProcesses()).toEqual([]);
+    expect(await jobProcessesLeft()).toEqual([]);
   });
 
   it("a remote rank refuses a stranger's connection; stdin reaches rank 0 on its host", async () => {
@@ -203,7 +210,7 @@ describe.skipIf(!canRun)("tsrun --hostfile over real SSH hosts", () => {
     ]);
     expect(r.code).toBe(137);
     expect(r.stderr).toMatch(/rank 3 \(pid \d+ on th2\) was killed by SIGKILL/);
-    await waitFor("remote processes to end", () => remoteJobProcesses().length === 0, 10_000);
+    expect(await jobProcessesLeft()).toEqual([]);
   });
 
   it("Ctrl-C stops every remote rank", async () => {
@@ -215,6 +222,6 @@ describe.skipIf(!canRun)("tsrun --hostfile over real SSH hosts", () => {
     expect(remoteJobProcesses().length).toBeGreaterThanOrEqual(6);
     child.kill("SIGINT");
     expect(await exited).toBe(130);
-    await waitFor("remote processes to end", () => remoteJobProcesses().length === 0, 10_000);
+    expect(await jobProcessesLeft()).toEqual([]);
   });
 });

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as fs from "node:fs";
 import { ready, sshHostsRequirement } from "../harness/requires.ts";
 import { runCommand, tsrunBin } from "../harness/run.ts";
-import { sshHome, upTestHosts, waitFor, type TestHosts, remoteJobProcesses, startUntilRanksAt } from "./testhosts.ts";
+import { sshHome, upTestHosts, type TestHosts, startUntilRanksAt, jobProcessesLeft } from "./testhosts.ts";
 
 const canRun = ready(sshHostsRequirement());
 const PROGRAM = "test/launcher/programs/slots.ts";
@@ -40,7 +40,7 @@ function placesOf(stdout: string): Map<number, { host: string; pid: number; dir:
 
 /** Nothing of the job is left: no process on any host, and each host's private socket directory is gone. */
 async function nothingLeft(stdout: string): Promise<void> {
-  await waitFor("remote processes to end", () => remoteJobProcesses().length === 0, 10_000);
+  expect(await jobProcessesLeft()).toEqual([]);
   for (const { dir } of placesOf(stdout).values()) expect(fs.existsSync(dir), dir).toBe(false);
 }
 
@@ -112,14 +112,14 @@ describe.skipIf(!canRun)(
       expect(r.code).toBe(3);
       const pid = /^PID 2 (\d+)$/m.exec(r.stdout)?.[1];
       expect(r.stderr).toMatch(new RegExp(`rank 2 \\(pid ${pid} on th2\\S*\\) exited with code 3`));
-      await waitFor("remote processes to end", () => remoteJobProcesses().length === 0, 10_000);
+      expect(await jobProcessesLeft()).toEqual([]);
     });
 
     it("comm.abort(5) in a rank on one host ends the job with code 5 on every host", async () => {
       const r = await tsrun(["-np", "4", "--hostfile", hosts.hostfile, "test/runtime/programs/pids.ts", "3", "abort5"]);
       expect(r.code).toBe(5);
       expect(r.stderr).toMatch(/rank 3 called abort with code 5/);
-      await waitFor("remote processes to end", () => remoteJobProcesses().length === 0, 10_000);
+      expect(await jobProcessesLeft()).toEqual([]);
     });
 
     it("--kill-rank ends one thread on a remote host as SIGKILL would, and the job with it", async () => {

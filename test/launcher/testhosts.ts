@@ -136,20 +136,31 @@ function statOf(pid: number | string): [string, number] | undefined {
   }
 }
 
-/** Processes started through the SSH guard (any job): they carry TSMPI_JOB_ID in their environment. */
+/**
+ * Processes of any job on the test hosts: what the SSH guard started (they carry TSMPI_JOB_ID in their
+ * environment) and the guards themselves (`tsmpi-guard` in their arguments), which remove a job's private
+ * directory after its command has ended: a job has left nothing once both are gone.
+ */
 export function remoteJobProcesses(): number[] {
   return fs
     .readdirSync("/proc")
     .filter((e) => /^\d+$/.test(e))
     .flatMap((e) => {
       try {
-        return fs.readFileSync(`/proc/${e}/environ`, "latin1").includes("TSMPI_JOB_ID=") && isRunning(Number(e))
-          ? [Number(e)]
-          : [];
+        const ofJob =
+          fs.readFileSync(`/proc/${e}/environ`, "latin1").includes("TSMPI_JOB_ID=") ||
+          fs.readFileSync(`/proc/${e}/cmdline`, "latin1").split("\0").includes("tsmpi-guard");
+        return ofJob && isRunning(Number(e)) ? [Number(e)] : [];
       } catch {
         return [];
       }
     });
+}
+
+/** What is left of any job on the test hosts once it is all gone or 10 s have passed (a test expects none). */
+export async function jobProcessesLeft(): Promise<number[]> {
+  await waitFor("remote processes to end", () => remoteJobProcesses().length === 0, 10_000).catch(() => {});
+  return remoteJobProcesses();
 }
 
 /**
