@@ -4,7 +4,16 @@
 // numbers with the sequential oracle (lib/oracle.ts, the generator the exercises' headers document),
 // and checks the trace for the collective the handout asks for.
 import { expect, fail, programOf, type Checker, type Grader } from "../lib/grader.ts";
-import { expectSuccess, perRank, randomSeed, runMpi, single, traceOf, type MpiRun } from "./lib/mpirun.ts";
+import {
+  AS_PROCESSES,
+  expectSuccess,
+  perRank,
+  randomSeed,
+  runMpi,
+  single,
+  traceOf,
+  type MpiRun,
+} from "./lib/mpirun.ts";
 import { close, meanOfCubes, normalizeLocalMax, reduceMaxLocal } from "./lib/oracle.ts";
 import type { TraceEvent } from "./lib/trace.ts";
 
@@ -58,7 +67,7 @@ export const bcastPidGrader: Grader = {
       "every rank prints rank 0's pid",
       "bcast from root 0",
       async (n) => {
-        const run = await runMpi(program, n, { trace: true, timeoutS: 30 });
+        const run = await runMpi(program, n, { trace: true, timeoutS: 30, tsrunArgs: AS_PROCESSES });
         expectSuccess(run);
         const own = perRank(run, /^rank (\d+): my pid is (\d+)/, "rank r: my pid is P").map((m) => Number(m[2]));
         const got = perRank(run, /^rank (\d+): rank 0's pid is (\d+)/, "rank r: rank 0's pid is P").map((m) =>

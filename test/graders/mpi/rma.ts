@@ -6,6 +6,7 @@
 // only collectives allowed). When the trace records one-sided operations, 13.1 also checks who did what.
 import { expect, fail, programOf, type Grader } from "../lib/grader.ts";
 import {
+  AS_PROCESSES,
   expectSuccess,
   withRunReport,
   perRank,
@@ -71,7 +72,7 @@ export const intermediaryGrader: Grader = {
       options.np ?? [3, 4],
       () => "rank 2 holds rank 0's pid",
       async (n) => {
-        const run = await runMpi(program, n, { trace: true, timeoutS: 30 });
+        const run = await runMpi(program, n, { trace: true, timeoutS: 30, tsrunArgs: AS_PROCESSES });
         expectSuccess(run);
         const pids = perRank(run, /^rank (\d+): my pid is (\d+)/, "rank r: my pid is P").map((m) => Number(m[2]));
         const held = Number(single(run, /^rank 2 holds (-?\d+)/, "rank 2 holds X")[1]);

@@ -38,6 +38,12 @@ export interface MpiRunOptions {
 }
 
 /**
+ * tsrun options for an exercise about each rank's own pid (11.1, 13.1): its ranks run as processes, whatever
+ * TSMPI_TRANSPORT the person grading has set; ranks as threads (--transport shm) share one pid.
+ */
+export const AS_PROCESSES = ["--transport", "unix"];
+
+/**
  * Whether a failed run's scratch directory (its trace and deadlock graph) is kept for `tsrun view`:
  * `npm run grade` keeps them; tests, which fail programs on purpose, do not unless they ask.
  */
