@@ -2,7 +2,8 @@
 // (everything after the program file belongs to the program, as with mpirun), and declares the options.
 // A misspelt option or command gets the nearest known name as a suggestion ("did you mean --tag-output?").
 import type { Options } from "yargs";
-import { distance } from "fastest-levenshtein";
+import { createRequire } from "node:module";
+import type * as Levenshtein from "fastest-levenshtein";
 
 export class UsageError extends Error {}
 
@@ -83,6 +84,8 @@ export function splitLauncherArgs(argv: string[]): SplitArgs {
 
 /** The nearest of `names` to `word` when it is close enough to be a typo (2 edits, 1 per 3 letters in long words, ≤ 3). */
 export function nearest(word: string, names: readonly string[]): string | undefined {
+  // loaded here, not at start: only a mistyped word needs it
+  const { distance } = createRequire(import.meta.url)("fastest-levenshtein") as typeof Levenshtein;
   let best: string | undefined;
   let bestDistance = Math.min(3, Math.max(2, Math.floor(word.length / 3)));
   for (const name of names) {

@@ -3,7 +3,7 @@
 // (no per-process TypeScript loader: ~80 ms instead of ~380 ms per rank) and top-level await works in any
 // folder, with or without a package.json. import.meta.url keeps naming each source file, process.argv[1]
 // names the program, and source maps make stack traces point at the .ts lines.
-import * as esbuild from "esbuild";
+import type * as esbuild from "esbuild";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -183,7 +183,9 @@ export async function bundleProgram(program: string): Promise<string> {
   if (upToDate(abs, outfile, metaFile)) return outfile;
   let result: esbuild.BuildResult<{ metafile: true; write: false }>;
   try {
-    result = await esbuild.build({
+    // loaded only when a program must be compiled again: a job whose bundle is current starts without it
+    const { build } = await import("esbuild");
+    result = await build({
       entryPoints: [abs],
       outfile,
       write: false,
