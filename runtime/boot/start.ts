@@ -72,6 +72,7 @@ function rankTransport(world: World, secret: string): RankTransport {
   if (ranks.length === world.size) {
     const shared = sharedMemory(shm.buffer, world.rank, ranks.length, world.transportHandlers);
     world.sharedSlab = (worldRank) => shared.slab(worldRank);
+    world.sharedBarriers = shared.barrierTable();
     return shared;
   }
   // Threads of one host in a job across hosts: this host's segment within it, TCP to the others.
@@ -86,6 +87,7 @@ function rankTransport(world: World, secret: string): RankTransport {
     const index = hybrid.localIndex(worldRank);
     return index >= 0 ? local.slab(index) : null;
   };
+  world.sharedBarriers = local.barrierTable();
   return hybrid;
 }
 

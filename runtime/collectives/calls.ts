@@ -8,7 +8,7 @@ import { type BufSpec, type Op } from "../datatype/index.ts";
 import { typeSignature } from "./collective-comm.ts";
 import type { CollCall } from "./call.ts";
 import type { SendSpec } from "./checks.ts";
-import { barrierDissemination } from "./barrier.ts";
+import { barrierOfCall } from "./shared-barrier.ts";
 import { bcastInto, bcastValue } from "./bcast.ts";
 import { reduceInto, reduceValue } from "./reduce.ts";
 import { allreduceInto, allreduceValue } from "./allreduce.ts";
@@ -36,7 +36,7 @@ const call = <T>(op: string, body: (c: CollCall) => Promise<T>, checked?: () => 
 });
 
 // ---- value mode ------------------------------------------------------------------------------------------------
-export const barrier = () => call("barrier()", (c) => barrierDissemination(c));
+export const barrier = () => call("barrier()", (c) => barrierOfCall(c));
 export const bcast = (value: unknown, root: number) => call(`bcast(root=${root})`, (c) => bcastValue(c, value, root));
 export const gather = (value: unknown, root: number) =>
   call(`gather(root=${root})`, (c) => gatherValue(c, value, root));

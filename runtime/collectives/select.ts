@@ -12,7 +12,7 @@
 import { ErrorCode, mpiError } from "../errors.ts";
 
 export const ALGORITHMS = {
-  barrier: ["dissemination"],
+  barrier: ["dissemination", "shared"],
   bcast: ["linear", "binomial", "scatterAllgather", "pipeline", "shared"],
   reduce: ["linear", "binomial", "pipeline"],
   allreduce: ["recursiveDoubling", "ring", "rabenseifner", "reduceBcast", "shared"],

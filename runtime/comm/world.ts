@@ -16,6 +16,7 @@ import { deliverToSelf, type RankTransport } from "../transport/link.ts";
 import { Engine } from "./engine.ts";
 import { FaultState } from "./fault.ts";
 import type { Frame } from "../wire/frame.ts";
+import type { SharedBarrierTable } from "../wire/bootstrap.ts";
 import { CONTROL_CONTEXT, ContextIds, SHRUNK_CONTEXTS } from "../protocol.ts";
 import { blockedCalls, describeBlocked, stopKeepAlive, blocking, setBlockingSpin } from "../trace/activity.ts";
 import { RankDiagnostics } from "../trace/rank.ts";
@@ -55,6 +56,8 @@ export class World {
   peers: PeerAddress[] = [];
   /** Ranks as threads (shm): a world rank's slab of this rank's shared segment (null: not on it); null otherwise. */
   sharedSlab: ((worldRank: number) => Uint8Array | null) | null = null;
+  /** Ranks as threads (shm): the barrier table of this rank's segment (null otherwise). */
+  sharedBarriers: SharedBarrierTable | null = null;
   finalized = false;
   private control: net.Socket | null = null;
   /** A task of `srun --mpi=pmi2` with no tsrun parent: PMI-2 does the launcher's part (boot/pmi-boot.ts). */

@@ -157,13 +157,28 @@ export class LineSplitter {
  * The shared-memory segment of `--transport shm` (runtime/transport/shm.ts): the launcher's thread host
  * allocates it, the ranks map it. Per rank two Int32 slots (doorbell, sleeping), per ordered pair of ranks
  * four (tail, head, writer waiting, spare), then one byte ring per ordered pair, then one slab per rank
- * (the shared-memory collectives, runtime/collectives/shared.ts: a rank writes only its own slab).
+ * (the shared-memory collectives, runtime/collectives/shared.ts: a rank writes only its own slab), then
+ * the barrier table (runtime/collectives/shared-barrier.ts: BARRIER_SLOTS slots of a 64-bit key, an arrival
+ * count and a generation).
  */
+/**
+ * The barrier table of a segment: slot i is keys[2i] (its communicator, 0 while free) over the same bytes as
+ * words[4i..4i+3], of which words[4i+2] counts the ranks arrived and words[4i+3] the barriers completed.
+ */
+export interface SharedBarrierTable {
+  keys: BigInt64Array;
+  words: Int32Array;
+}
+
+/** Slots of the shared barrier table: one per communicator that ran a barrier, the first that many. */
+export const BARRIER_SLOTS = 256;
+
 export function shmLayout(size: number): {
   ringBytes: number;
   ringsAt: number;
   slabBytes: number;
   slabsAt: number;
+  barriersAt: number;
   totalBytes: number;
 } {
   let ringBytes = 1 << 20; // 1 MiB between few ranks, less as size² grows (≤ 256 MiB in all)
@@ -174,7 +189,8 @@ export function shmLayout(size: number): {
   if (forced >= 1024) slabBytes = Math.ceil(forced / 64) * 64;
   const ringsAt = Math.ceil(((size * 2 + size * size * 4) * 4) / 64) * 64;
   const slabsAt = ringsAt + size * size * ringBytes;
-  return { ringBytes, ringsAt, slabBytes, slabsAt, totalBytes: slabsAt + size * slabBytes };
+  const barriersAt = slabsAt + size * slabBytes;
+  return { ringBytes, ringsAt, slabBytes, slabsAt, barriersAt, totalBytes: barriersAt + BARRIER_SLOTS * 16 };
 }
 
 /**
