@@ -11,7 +11,7 @@ import { fileURLToPath } from "node:url";
 import type { Readable } from "node:stream";
 import { Env, shmLayout } from "../runtime/wire/bootstrap.ts";
 import { SpawnError, type RankProcess, type RankSpec } from "./local.ts";
-import { writeExclusive } from "./bundle.ts";
+import { compileCacheEnv, writeExclusive } from "./bundle.ts";
 
 export const threadHostScript = path.join(path.dirname(fileURLToPath(import.meta.url)), "thread-host.mjs");
 
@@ -71,7 +71,7 @@ export function spawnThreadRanks(specs: RankSpec[], host: string): Promise<RankP
   const pipes = Array.from({ length: 1 + 2 * size }, () => "pipe" as const);
   const child = spawn(process.execPath, [...(specs[0].nodeArgs ?? []), "--enable-source-maps", threadHostScript], {
     cwd: specs[0].cwd,
-    env: process.env,
+    env: compileCacheEnv(process.env), // V8's code cache on Node 22.1+, as for rank processes (bundle.ts)
     stdio: ["pipe", "inherit", "inherit", ...pipes],
     detached: true,
   });
