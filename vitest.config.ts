@@ -7,7 +7,7 @@
 // through tsrun, under shm.
 import { defineConfig } from "vitest/config";
 
-export const SHM_CUT = [
+const SHM_CUT = [
   "test/conformance/**/*.test.ts",
   "test/runtime/p2p.test.ts",
   "test/runtime/collectives.test.ts",

@@ -11,6 +11,7 @@ import { Env, controlProof, parseControlAddress, takeJobSecret, type PeerAddress
 import { Transport } from "../transport/transport.ts";
 import { ShmTransport, shmOfThisThread, type ShmTransportOptions } from "../transport/shm.ts";
 import { HybridTransport } from "../transport/hybrid.ts";
+import { sharedBarrierTable } from "../wire/shared-memory.ts";
 import type { RankTransport } from "../transport/link.ts";
 import { startKeepAlive } from "../trace/activity.ts";
 import { World, type RuntimeOptions } from "../comm/world.ts";
@@ -69,10 +70,10 @@ function rankTransport(world: World, secret: string): RankTransport {
   const shm = process.env[Env.TRANSPORT] === "shm" ? shmOfThisThread() : null;
   if (!shm) return socketTransport(world, secret, process.env[Env.TRANSPORT] ?? "");
   const ranks = shm.ranks ?? Array.from({ length: world.size }, (_, r) => r);
+  world.sharedBarriers = sharedBarrierTable(shm.buffer, ranks.length);
   if (ranks.length === world.size) {
     const shared = sharedMemory(shm.buffer, world.rank, ranks.length, world.transportHandlers);
     world.sharedSlab = (worldRank) => shared.slab(worldRank);
-    world.sharedBarriers = shared.barrierTable();
     return shared;
   }
   // Threads of one host in a job across hosts: this host's segment within it, TCP to the others.
@@ -87,7 +88,6 @@ function rankTransport(world: World, secret: string): RankTransport {
     const index = hybrid.localIndex(worldRank);
     return index >= 0 ? local.slab(index) : null;
   };
-  world.sharedBarriers = local.barrierTable();
   return hybrid;
 }
 

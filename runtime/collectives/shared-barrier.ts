@@ -9,7 +9,8 @@
 // enters the next barrier counts towards the next generation). A waiter polls as the engine's blocking
 // calls do (no polling when ranks outnumber cores), then sleeps in Atomics.waitAsync on the generation.
 // Only blocking barriers use it: a nonblocking ibarrier keeps its messages, and so does a traced run.
-import { BARRIER_SLOTS, type SharedBarrierTable } from "../wire/bootstrap.ts";
+import { BARRIER_SLOTS } from "../wire/bootstrap.ts";
+import { waitAsync, type SharedBarrierTable } from "../wire/shared-memory.ts";
 import { barrierDissemination } from "./barrier.ts";
 import type { CollCall } from "./call.ts";
 import { forcedAlgorithms } from "./select.ts";
@@ -19,13 +20,6 @@ import { tracing } from "../trace/tracer.ts";
 const PROBES = 16;
 const ARRIVED = 2;
 const GENERATION = 3;
-
-/** Atomics.waitAsync (Node 16+; typed here so the project's ES2023 lib suffices). */
-const waitAsync = (
-  Atomics as unknown as {
-    waitAsync(array: Int32Array, index: number, value: number): { async: boolean; value: Promise<string> | string };
-  }
-).waitAsync;
 
 const slotOf = new WeakMap<object, number>();
 
@@ -85,7 +79,6 @@ async function barrierShared(c: CollCall, table: SharedBarrierTable, slot: numbe
   }
   const waiting = () => Atomics.load(words, generation) === seen;
   await c.comm.world.engine.spinWhile(waiting);
-  if (!waiting()) return;
   // (the thread stays up meanwhile: a blocked call holds the runtime's keep-alive timer, trace/activity.ts)
   while (waiting()) {
     const wait = waitAsync(words, generation, seen);

@@ -16,7 +16,7 @@ import { deliverToSelf, type RankTransport } from "../transport/link.ts";
 import { Engine } from "./engine.ts";
 import { FaultState } from "./fault.ts";
 import type { Frame } from "../wire/frame.ts";
-import type { SharedBarrierTable } from "../wire/bootstrap.ts";
+import type { SharedBarrierTable } from "../wire/shared-memory.ts";
 import { CONTROL_CONTEXT, ContextIds, SHRUNK_CONTEXTS } from "../protocol.ts";
 import { blockedCalls, describeBlocked, stopKeepAlive, blocking, setBlockingSpin } from "../trace/activity.ts";
 import { RankDiagnostics } from "../trace/rank.ts";

@@ -7,7 +7,8 @@
 // in Atomics.waitAsync until a sender wakes it. A frame larger than the free space goes in pieces.
 import { workerData, isMainThread } from "node:worker_threads";
 import { FrameDecoder, type Frame } from "../wire/frame.ts";
-import { BARRIER_SLOTS, shmLayout, type PeerAddress, type SharedBarrierTable } from "../wire/bootstrap.ts";
+import { shmLayout, type PeerAddress } from "../wire/bootstrap.ts";
+import { waitAsync } from "../wire/shared-memory.ts";
 import { deliverToSelf, machineSaturated, type RankTransport } from "./link.ts";
 
 /** Int32 slots before the rings' indices: a doorbell and a "sleeping" flag per rank. */
@@ -19,13 +20,6 @@ const HEAD = 1;
 const WRITER_WAITING = 2;
 /** The rank's slot after its doorbell: 1 while it may be asleep (senders notify), 0 while it spins. */
 const SLEEPING = 1;
-
-/** Atomics.waitAsync (Node 16+; typed here so the project's ES2023 lib suffices). */
-const waitAsync = (
-  Atomics as unknown as {
-    waitAsync(array: Int32Array, index: number, value: number): { async: boolean; value: Promise<string> | string };
-  }
-).waitAsync;
 
 export interface ShmSegment {
   buffer: SharedArrayBuffer;
@@ -107,16 +101,6 @@ export class ShmTransport implements RankTransport {
   slab(rank: number): Uint8Array {
     const { slabsAt, slabBytes } = this.layout;
     return new Uint8Array(this.opt.segment.buffer, slabsAt + rank * slabBytes, slabBytes);
-  }
-
-  /** The segment's barrier table (runtime/collectives/shared-barrier.ts): a 64-bit key and two counters per slot. */
-  barrierTable(): SharedBarrierTable {
-    const { barriersAt } = this.layout;
-    const { buffer } = this.opt.segment;
-    return {
-      keys: new BigInt64Array(buffer, barriersAt, BARRIER_SLOTS * 2),
-      words: new Int32Array(buffer, barriersAt, BARRIER_SLOTS * 4),
-    };
   }
 
   /** Nothing to listen on: peers are reached through the segment. */

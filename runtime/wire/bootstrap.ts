@@ -153,6 +153,9 @@ export class LineSplitter {
   }
 }
 
+/** Slots of the shared barrier table: one per communicator that ran a barrier, the first that many. */
+export const BARRIER_SLOTS = 256;
+
 /**
  * The shared-memory segment of `--transport shm` (runtime/transport/shm.ts): the launcher's thread host
  * allocates it, the ranks map it. Per rank two Int32 slots (doorbell, sleeping), per ordered pair of ranks
@@ -161,18 +164,6 @@ export class LineSplitter {
  * the barrier table (runtime/collectives/shared-barrier.ts: BARRIER_SLOTS slots of a 64-bit key, an arrival
  * count and a generation).
  */
-/**
- * The barrier table of a segment: slot i is keys[2i] (its communicator, 0 while free) over the same bytes as
- * words[4i..4i+3], of which words[4i+2] counts the ranks arrived and words[4i+3] the barriers completed.
- */
-export interface SharedBarrierTable {
-  keys: BigInt64Array;
-  words: Int32Array;
-}
-
-/** Slots of the shared barrier table: one per communicator that ran a barrier, the first that many. */
-export const BARRIER_SLOTS = 256;
-
 export function shmLayout(size: number): {
   ringBytes: number;
   ringsAt: number;

@@ -4,16 +4,10 @@
 // it may probe is taken (its communicator then keeps the message barrier).
 import { describe, expect, it } from "vitest";
 import { barrierKey, claimSlot } from "../../runtime/collectives/shared-barrier.ts";
-import { BARRIER_SLOTS, shmLayout, type SharedBarrierTable } from "../../runtime/wire/bootstrap.ts";
+import { BARRIER_SLOTS, shmLayout } from "../../runtime/wire/bootstrap.ts";
+import { sharedBarrierTable } from "../../runtime/wire/shared-memory.ts";
 
-function table(): SharedBarrierTable {
-  const layout = shmLayout(2);
-  const buffer = new SharedArrayBuffer(layout.totalBytes);
-  return {
-    keys: new BigInt64Array(buffer, layout.barriersAt, BARRIER_SLOTS * 2),
-    words: new Int32Array(buffer, layout.barriersAt, BARRIER_SLOTS * 4),
-  };
-}
+const table = () => sharedBarrierTable(new SharedArrayBuffer(shmLayout(2).totalBytes), 2);
 
 describe("the shared barrier table", () => {
   it("gives every member of a communicator the same slot, and the groups of a split different ones", () => {

@@ -194,6 +194,7 @@ function stopJobNetwork(): void {
       } catch {}
   }
 }
+
 if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(new URL(import.meta.url).pathname)) {
   const job = JSON.parse(process.argv[2]) as WorkerJob;
   // an interrupted grading (Ctrl-C on a class run) still runs the exit handlers: whatever the job started
