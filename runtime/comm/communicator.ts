@@ -8,7 +8,7 @@ import { ErrorCode, mpiError } from "../errors.ts";
 import { ANY_SOURCE, PROC_NULL, ERRORS_ARE_FATAL, ERRORS_RETURN, type Errhandler } from "../constants.ts";
 import { blocking } from "../trace/activity.ts";
 import { nameContext } from "../trace/tracer.ts";
-import { toPayload, fromPayload, intoSpec, type Payload } from "./payload.ts";
+import { toPayload, fromPayload, intoSpec, checkRecvSpec, type Payload } from "./payload.ts";
 import type { BufSpec } from "../datatype/index.ts";
 import type { World } from "./world.ts";
 import { revokedError } from "./fault.ts";
@@ -208,6 +208,7 @@ export class CommCore {
     const op = () => describeRecv(name, source, tag);
     try {
       this.checkRecv(source, tag, name);
+      if (spec !== null) checkRecvSpec(spec, op());
       this.checkNotRevoked(op);
     } catch (err) {
       return Promise.reject(err);

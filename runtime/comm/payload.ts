@@ -28,6 +28,22 @@ export interface Payload {
 /** Buffer-mode message whose elements are of several basic types: `sig` holds the signature hash. */
 export const MIXED_BYTES = Encoding.BYTES_MIXED;
 
+/**
+ * Throws ERR_ARG unless `spec` is an mpi.buf spec: a receive into something else (a bare TypedArray) would
+ * otherwise fail deep inside once the message arrives.
+ */
+export function checkRecvSpec(spec: unknown, op: string): asserts spec is BufSpec {
+  if (spec instanceof BufSpec) return;
+  const bare = ArrayBuffer.isView(spec);
+  throw mpiError(ErrorCode.ERR_ARG, op, "the receive buffer is not a buffer spec", {
+    measured: spec === null ? "null" : bare ? (spec as object).constructor.name : typeof spec,
+    expected: "mpi.buf(array, …)",
+    hint: bare
+      ? "wrap the array: recvInto(mpi.buf(array), source, tag); or receive a value with recv(source, tag)"
+      : "recvInto takes mpi.buf(typedArray); to receive a value, use recv(source, tag)",
+  });
+}
+
 /** Encodes what the user passed to a send: a BufSpec (buffer mode) or any value. */
 export function toPayload(data: unknown, op: string): Payload {
   if (

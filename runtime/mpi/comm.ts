@@ -8,6 +8,7 @@
 import { ANY_SOURCE, ANY_TAG } from "../constants.ts";
 import type { CommCore } from "../comm/communicator.ts";
 import { describeRecv } from "../comm/arguments.ts";
+import { checkRecvSpec } from "../comm/payload.ts";
 import { bufferedSend, sendrecvReplace, takeMatched } from "../comm/modes.ts";
 import type { Errhandler } from "../constants.ts";
 import type { BufSpec } from "../datatype/index.ts";
@@ -149,6 +150,7 @@ export class Comm {
   #irecv(source: number, tag: number, spec: BufSpec | null, name: string): Request {
     const core = this.#core;
     core.checkRecv(source, tag, name);
+    if (spec !== null) checkRecvSpec(spec, describeRecv(name, source, tag));
     let cancel: (() => boolean) | null = null;
     const start = (status: Status) => core.receive(source, tag, status, spec, name, (c) => (cancel = c));
     return startRequest(start, describeRecv(name, source, tag), core.waitsFor(source), () => cancel?.() ?? false);

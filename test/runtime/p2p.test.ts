@@ -50,6 +50,11 @@ for (const transport of ["unix", "tcp"]) {
         /^ERR_TRUNCATE recvInto\(source=0, tag=11\) on rank 1: message truncated \(64 bytes vs expected at most 32 bytes\)/,
       );
       expect(r1.typeMismatch).toMatch(/^ERR_TYPE .*FLOAT64.*INT32/);
+      // A bare TypedArray is refused before anything is posted (it crashed once the message arrived).
+      for (const bare of [r1.bareArray, r1.bareArrayNonblocking])
+        expect(bare).toMatch(
+          /^ERR_ARG i?recvInto\(source=0, tag=12\) on rank 1: the receive buffer is not a buffer spec \(Uint8Array vs expected mpi\.buf/,
+        );
       expect(r1.bigIntact).toBe(true);
       expect(r1.sendrecv).toBe("from 0");
     });

@@ -64,6 +64,8 @@ if (comm.rank === 0) {
   checks.recvInto = Array.from(into);
   checks.truncate = await code(() => comm.recvInto(mpi.buf(new Float64Array(4)), 0, 11));
   checks.typeMismatch = await code(() => comm.recvInto(mpi.buf(new Int32Array(4)), 0, 12));
+  checks.bareArray = await code(() => comm.recvInto(new Uint8Array(4) as unknown as mpi.BufSpec, 0, 12));
+  checks.bareArrayNonblocking = await code(() => comm.irecvInto(new Uint8Array(4) as unknown as mpi.BufSpec, 0, 12));
   const big = (await comm.recv(0, 13)) as Uint8Array;
   checks.bigIntact = big.length === 4 * 1024 * 1024 && big.every((b, i) => b === i % 251);
   await comm.recv(0, 19);
