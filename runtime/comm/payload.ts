@@ -39,7 +39,7 @@ export function checkRecvSpec(spec: unknown, op: string): asserts spec is BufSpe
     measured: spec === null ? "null" : bare ? (spec as object).constructor.name : typeof spec,
     expected: "mpi.buf(array, …)",
     hint: bare
-      ? "wrap the array: recvInto(mpi.buf(array), source, tag); or receive a value with recv(source, tag)"
+      ? "Wrap the array: recvInto(mpi.buf(array), source, tag); or receive a value with recv(source, tag)"
       : "recvInto takes mpi.buf(typedArray); to receive a value, use recv(source, tag)",
   });
 }
