@@ -43,15 +43,25 @@ export function writeHeader(target: Buffer, offset: number, h: FrameHeader, payl
       `message of ${payloadBytes} bytes exceeds the largest frame payload (${MAX_PAYLOAD_BYTES} bytes)`,
     );
   }
-  target.writeUInt32LE(bodyLength, offset);
+  // Byte stores, not Buffer's writeUInt32LE: its argument checks cost more than the stores (every frame).
+  put32(target, offset, bodyLength);
   target[offset + 4] = h.kind;
   target[offset + 5] = h.enc;
-  target.writeUInt16LE(h.flags, offset + 6);
-  target.writeUInt32LE(h.context >>> 0, offset + 8);
-  target.writeInt32LE(h.tag | 0, offset + 12);
-  target.writeUInt32LE(h.id >>> 0, offset + 16);
-  target.writeUInt32LE(h.size >>> 0, offset + 20);
-  target.writeUInt32LE(h.sig >>> 0, offset + 24);
+  target[offset + 6] = h.flags;
+  target[offset + 7] = h.flags >>> 8;
+  put32(target, offset + 8, h.context);
+  put32(target, offset + 12, h.tag);
+  put32(target, offset + 16, h.id);
+  put32(target, offset + 20, h.size);
+  put32(target, offset + 24, h.sig);
+}
+
+/** Stores the low 32 bits of `v` little-endian (a tag's sign is its two's complement, as writeInt32LE). */
+function put32(target: Uint8Array, at: number, v: number): void {
+  target[at] = v;
+  target[at + 1] = v >>> 8;
+  target[at + 2] = v >>> 16;
+  target[at + 3] = v >>> 24;
 }
 
 /** Below this payload size a frame is built as one buffer (one write); above, header and payload go separately. */
@@ -71,18 +81,26 @@ export function encodeFrame(h: FrameHeader, payload?: Uint8Array): Buffer[] {
   return [head, Buffer.from(payload!.buffer, payload!.byteOffset, n)];
 }
 
-function readHeader(b: Buffer, o: number): FrameHeader {
+function readHeader(b: Uint8Array, o: number): FrameHeader {
   return {
     kind: b[o + 4],
     enc: b[o + 5],
-    flags: b.readUInt16LE(o + 6),
-    context: b.readUInt32LE(o + 8),
-    tag: b.readInt32LE(o + 12),
-    id: b.readUInt32LE(o + 16),
-    size: b.readUInt32LE(o + 20),
-    sig: b.readUInt32LE(o + 24),
+    flags: b[o + 6] | (b[o + 7] << 8),
+    context: get32(b, o + 8) >>> 0,
+    tag: get32(b, o + 12),
+    id: get32(b, o + 16) >>> 0,
+    size: get32(b, o + 20) >>> 0,
+    sig: get32(b, o + 24) >>> 0,
   };
 }
+
+/** The signed 32-bit little-endian word at `at` (`>>> 0` makes it unsigned). */
+function get32(b: Uint8Array, at: number): number {
+  return b[at] | (b[at + 1] << 8) | (b[at + 2] << 16) | (b[at + 3] << 24);
+}
+
+/** Payloads up to this size that must be copied out of a transient chunk are copied byte by byte into a small array. */
+const SMALL_COPY_BYTES = 64;
 
 function protocolError(what: string): MpiError {
   return new MpiError(
@@ -118,38 +136,50 @@ export class FrameDecoder {
   ) {}
 
   push(chunk: Uint8Array): void {
-    if (this.failed) return;
     const buf = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
-    let pos = 0;
-    while (pos < buf.length) {
+    this.pushRange(buf, 0, buf.length);
+  }
+
+  /** push() of `buf`'s bytes from `start` to `end`, without making a view of them (the shared-memory rings). */
+  pushRange(buf: Buffer, start: number, end: number): void {
+    if (this.failed) return;
+    let pos = start;
+    while (pos < end) {
       if (this.header === null) {
-        if (this.headFill === 0 && buf.length - pos >= HEADER_BYTES) {
-          this.header = this.validate(readHeader(buf, pos), buf.readUInt32LE(pos));
+        if (this.headFill === 0 && end - pos >= HEADER_BYTES) {
+          this.header = this.validate(readHeader(buf, pos), get32(buf, pos) >>> 0);
           pos += HEADER_BYTES;
         } else {
-          const take = Math.min(HEADER_BYTES - this.headFill, buf.length - pos);
+          const take = Math.min(HEADER_BYTES - this.headFill, end - pos);
           buf.copy(this.head, this.headFill, pos, pos + take);
           this.headFill += take;
           pos += take;
           if (this.headFill < HEADER_BYTES) return;
-          this.header = this.validate(readHeader(this.head, 0), this.head.readUInt32LE(0));
+          this.header = this.validate(readHeader(this.head, 0), get32(this.head, 0) >>> 0);
           this.headFill = 0;
         }
         if (this.failed) return;
-        if (this.payloadBytes === 0) {
+        const n = this.payloadBytes;
+        if (n === 0) {
           this.emit(new Uint8Array(0));
           continue;
         }
-        if (buf.length - pos >= this.payloadBytes && !this.transientChunks) {
-          const n = this.payloadBytes;
+        if (end - pos >= n && !this.transientChunks) {
           this.emit(buf.subarray(pos, pos + n));
           pos += n;
           continue;
         }
-        this.body = this.bodyBuffer(this.payloadBytes);
+        if (end - pos >= n && n <= SMALL_COPY_BYTES) {
+          const copy = new Uint8Array(n); // small enough to live on V8's heap: cheaper than a Buffer
+          for (let i = 0; i < n; i++) copy[i] = buf[pos + i];
+          pos += n;
+          this.emit(copy, true);
+          continue;
+        }
+        this.body = this.bodyBuffer(n);
         this.bodyFill = 0;
       }
-      const take = Math.min(this.payloadBytes - this.bodyFill, buf.length - pos);
+      const take = Math.min(this.payloadBytes - this.bodyFill, end - pos);
       if (this.bodyFill + take > this.body!.length) this.grow(this.bodyFill + take);
       buf.copy(this.body!, this.bodyFill, pos, pos + take);
       this.bodyFill += take;

@@ -54,8 +54,41 @@ describe("frame codec", () => {
           frames.forEach((f, i) => expect(Buffer.compare(Buffer.from(f.payload), Buffer.from(messages[i][0]))).toBe(0));
         },
       ),
-      { numRuns: 200 },
+      { seed: 7, numRuns: 200 },
     );
+  });
+
+  it("round-trips every header field at its extremes, read in place from the middle of a larger buffer", () => {
+    const extremes = [
+      header({
+        flags: 0xffff,
+        context: 2 ** 32 - 1,
+        tag: -(2 ** 31),
+        id: 2 ** 32 - 1,
+        size: 2 ** 32 - 1,
+        sig: 2 ** 32 - 1,
+      }),
+      header({
+        kind: FrameKind.CONTROL,
+        enc: 255,
+        flags: 0x8001,
+        context: 0x80000000,
+        tag: 2 ** 31 - 1,
+        id: 0,
+        sig: 0x7fffffff,
+      }),
+    ];
+    for (const h of extremes) {
+      const payload = Buffer.from("in place");
+      const framed = Buffer.concat(encodeFrame(h, payload));
+      const around = Buffer.concat([Buffer.alloc(5, 0xaa), framed, Buffer.alloc(3, 0xbb)]);
+      const frames: Frame[] = [];
+      new FrameDecoder((f) => frames.push(f), undefined, null, true).pushRange(around, 5, 5 + framed.length);
+      expect(frames).toHaveLength(1);
+      const { payload: got, owned: _owned, ...fields } = frames[0];
+      expect(fields).toEqual(h);
+      expect(Buffer.from(got).toString()).toBe("in place");
+    }
   });
 
   it("coalesces small frames into one buffer and keeps large payloads apart (one writev)", () => {
