@@ -6,13 +6,13 @@
 // (comm/engine.ts). Users never see it: a Comm shows only MPI methods.
 import { ErrorCode, mpiError } from "../errors.ts";
 import { ANY_SOURCE, PROC_NULL, ERRORS_ARE_FATAL, ERRORS_RETURN, type Errhandler } from "../constants.ts";
-import { blocking } from "../trace/activity.ts";
+import { blocking, tracingBlocks } from "../trace/activity.ts";
 import { nameContext } from "../trace/tracer.ts";
 import { toPayload, fromPayload, intoSpec, checkRecvSpec, type Payload } from "./payload.ts";
 import type { BufSpec } from "../datatype/index.ts";
 import type { World } from "./world.ts";
 import { revokedError } from "./fault.ts";
-import type { Matched } from "./engine.ts";
+import { SENT, type Matched } from "./engine.ts";
 import {
   checkDestRank,
   checkSourceRank,
@@ -178,6 +178,7 @@ export class CommCore {
       const payload = this.prepareSend(data, dest, tag, name);
       if (payload === null) return Promise.resolve();
       const sending = this.sendPayload(payload, dest, tag, this.context, sync);
+      if (sending === SENT && !tracingBlocks()) return sending; // written already: nothing to wait for
       return blocking(sending, () => this.describeSend(`${name}(dest=${dest}, tag=${tag})`, dest), this.name, [
         this.members[dest],
       ]);

@@ -22,6 +22,12 @@ export type { EngineIo, Matched, PostedRecv, SendArgs } from "./envelopes.ts";
  */
 export const bypassesCredit = (context: number): boolean => (context & 1) === 1;
 
+/**
+ * What send() returns when the send completed before returning (an eager message with credit, written):
+ * the caller need not treat it as a blocking call (no bookkeeping, no spin on an already settled promise).
+ */
+export const SENT: Promise<void> = Promise.resolve();
+
 const matches = (wantSource: number, wantTag: number, source: number, tag: number) =>
   (wantSource === ANY_SOURCE || wantSource === source) && (wantTag === ANY_TAG || wantTag === tag);
 
@@ -60,7 +66,8 @@ export class Engine {
 
   /** Starts a send; the promise resolves when MPI says the send is complete. */
   send(a: SendArgs): Promise<void> {
-    return new Promise((resolve, reject) => {
+    let completedNow = false;
+    const sending = new Promise<void>((resolve, reject) => {
       const dead = this.dead.get(a.dest);
       if (dead) return reject(dead("send"));
       const eager = a.payload.byteLength <= EAGER_LIMIT;
@@ -76,7 +83,10 @@ export class Engine {
         size: a.payload.byteLength,
         sig: a.sig,
       };
-      let done: () => void = resolve;
+      let done = () => {
+        completedNow = true;
+        resolve();
+      };
       if (!eager) {
         this.rndvSends.set(id, { dest: a.dest, payload: a.payload, done: resolve, fail: reject });
         done = () => {};
@@ -91,6 +101,7 @@ export class Engine {
         this.write(a.dest, { header, payload, cost: 0, done, fail: reject, flushed: true });
       else this.flow.enqueue(a.dest, { header, payload, cost, done, fail: reject });
     });
+    return completedNow ? SENT : sending;
   }
 
   /** Writes an envelope that has its flow-control credit. */

@@ -42,6 +42,11 @@ export function setBlockTracer(t: BlockTracer | null): void {
   blockTracer = t;
 }
 
+/** True when every blocking call, even one that completes at once, must be recorded (the trace draws it). */
+export function tracingBlocks(): boolean {
+  return blockTracer !== null;
+}
+
 /** Told once the world is up (init connected every rank): the trace marks the end of start-up. */
 let startedListener: (() => void) | null = null;
 export function onWorldStarted(listener: (() => void) | null): void {
