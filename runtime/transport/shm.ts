@@ -2,24 +2,22 @@
 // One SharedArrayBuffer holds a byte ring per ordered pair of ranks (single producer, single consumer,
 // lock-free) and a doorbell per rank. A sender copies a frame's bytes into the ring towards its peer and
 // rings the peer's doorbell; the receiver drains every ring that has bytes into the same frame decoder a
-// socket would feed, so the engine above sees the same frames in the same order. A receiver that finds
-// nothing spins on its doorbell for a short budget (no spinning when ranks outnumber cores), then sleeps
-// in Atomics.waitAsync until a sender wakes it. A frame larger than the free space goes in pieces.
+// socket would feed, so the engine above sees the same frames in the same order. A rank blocked in a call
+// polls the rings for a short budget (none when ranks outnumber cores), then blocks its thread on its
+// doorbell (Atomics.wait) for a bounded time; between calls it sleeps in Atomics.waitAsync (the event
+// loop) until a sender wakes it. A frame larger than the free space goes in pieces.
 import { workerData, isMainThread } from "node:worker_threads";
 import { FrameDecoder, type Frame } from "../wire/frame.ts";
-import { shmLayout, type PeerAddress } from "../wire/bootstrap.ts";
+import { shmLayout, SHM_SLOTS_PER_RANK, SHM_SLOTS_PER_RING, type PeerAddress } from "../wire/bootstrap.ts";
 import { waitAsync } from "../wire/shared-memory.ts";
 import { deliverToSelf, machineSaturated, type RankTransport } from "./link.ts";
 
-/** Int32 slots before the rings' indices: a doorbell and a "sleeping" flag per rank. */
-const SLOTS_PER_RANK = 2;
-/** Per ring: bytes written (tail), bytes read (head), and whether the writer waits for room. */
-const SLOTS_PER_RING = 4;
-const TAIL = 0;
-const HEAD = 1;
-const WRITER_WAITING = 2;
-/** The rank's slot after its doorbell: 1 while it may be asleep (senders notify), 0 while it spins. */
+/** A rank's slots: its doorbell, and 1 while it may be asleep (senders notify), 0 while it spins. */
 const SLEEPING = 1;
+/** A ring's slots: bytes written (tail; the writer's line), bytes read (head) and whether the writer waits for room (the reader's line). */
+const TAIL = 0;
+const HEAD = 16;
+const WRITER_WAITING = 17;
 
 export interface ShmSegment {
   buffer: SharedArrayBuffer;
@@ -67,6 +65,8 @@ interface PendingWrite {
 export class ShmTransport implements RankTransport {
   private readonly index: Int32Array;
   private readonly data: Uint8Array;
+  /** The same bytes as a Buffer, which the decoders read from in place. */
+  private readonly bytes: Buffer;
   private readonly size: number;
   private readonly ringBytes: number;
   private readonly layout: ReturnType<typeof shmLayout>;
@@ -88,8 +88,9 @@ export class ShmTransport implements RankTransport {
     this.layout = layout;
     this.size = size;
     this.ringBytes = layout.ringBytes;
-    this.index = new Int32Array(buffer, 0, size * SLOTS_PER_RANK + size * size * SLOTS_PER_RING);
+    this.index = new Int32Array(buffer, 0, size * SHM_SLOTS_PER_RANK + size * size * SHM_SLOTS_PER_RING);
     this.data = new Uint8Array(buffer, layout.ringsAt);
+    this.bytes = Buffer.from(buffer, layout.ringsAt);
     // The decoders read straight from the rings (transient chunks): a payload is copied once, ring to its buffer.
     this.decoders = Array.from(
       { length: size },
@@ -116,16 +117,45 @@ export class ShmTransport implements RankTransport {
     if (this.closed) return;
     if (dest === this.opt.rank) return deliverToSelf(parts, (frame) => this.opt.onFrame(dest, frame), onWritten);
     for (let i = 0; i < parts.length; i++) {
-      const write: PendingWrite = {
-        bytes: parts[i],
-        offset: 0,
-        onWritten: i === parts.length - 1 ? onWritten : undefined,
-      };
-      const queue = this.backlog.get(dest);
-      if (queue) queue.push(write);
-      else if (!this.write(dest, write)) this.backlog.set(dest, [write]);
+      const bytes = parts[i];
+      const last = i === parts.length - 1;
+      const queue = this.backlog.size ? this.backlog.get(dest) : undefined;
+      if (queue) {
+        queue.push({ bytes, offset: 0, onWritten: last ? onWritten : undefined });
+        continue;
+      }
+      const offset = this.write(dest, bytes, 0);
+      if (offset < bytes.length) this.backlog.set(dest, [{ bytes, offset, onWritten: last ? onWritten : undefined }]);
+      else if (last) onWritten?.();
     }
     this.ring(dest);
+  }
+
+  /**
+   * RankTransport.waitForNews, in a worker thread only (on a main thread Atomics.wait would also stop the
+   * process's own I/O): raises the sleeping flag so that senders (and the shared barrier's last rank)
+   * ring, then sleeps on the doorbell unless bytes already wait or the calls' condition changed meanwhile
+   * (looked at after the flag is up, so a ring cannot fall between the look and the sleep). The flag goes
+   * down again after: the caller polls on (the event loop's
+   * rearm puts it back up for the event-loop wait).
+   */
+  readonly waitForNews?: (ms: number, stillWaiting: () => boolean) => void = isMainThread
+    ? undefined
+    : (ms, stillWaiting) => {
+        const bell = this.opt.rank * SHM_SLOTS_PER_RANK;
+        Atomics.store(this.index, bell + SLEEPING, 1);
+        const seen = Atomics.load(this.index, bell);
+        if (!this.bytesWaiting() && stillWaiting()) Atomics.wait(this.index, bell, seen, ms);
+        Atomics.store(this.index, bell + SLEEPING, 0);
+      };
+
+  /** True if a ring towards this rank holds bytes, or one of ours has room for what waits for it. */
+  private bytesWaiting(): boolean {
+    for (let source = 0; source < this.size; source++) {
+      const slot = this.ringSlot(source, this.opt.rank);
+      if (Atomics.load(this.index, slot + TAIL) !== Atomics.load(this.index, slot + HEAD)) return true;
+    }
+    return this.backlog.size > 0 && this.flushBacklog();
   }
 
   /** True while bytes from `peer` wait in its ring or in the middle of a frame: they may still be delivered. */
@@ -146,43 +176,52 @@ export class ShmTransport implements RankTransport {
   }
 
   private ringSlot(source: number, dest: number): number {
-    return this.size * SLOTS_PER_RANK + (source * this.size + dest) * SLOTS_PER_RING;
+    return this.size * SHM_SLOTS_PER_RANK + (source * this.size + dest) * SHM_SLOTS_PER_RING;
   }
 
-  /** Writes as much of `w` as fits; true once it is all written. */
-  private write(dest: number, w: PendingWrite): boolean {
+  /** Writes as much of `bytes` from `offset` as fits in the ring towards `dest`; returns the offset reached. */
+  private write(dest: number, bytes: Uint8Array, offset: number): number {
     const slot = this.ringSlot(this.opt.rank, dest);
     const base = (this.opt.rank * this.size + dest) * this.ringBytes;
     const mask = this.ringBytes - 1;
-    for (;;) {
+    while (offset < bytes.length) {
       const tail = Atomics.load(this.index, slot + TAIL);
       const head = Atomics.load(this.index, slot + HEAD);
       const free = this.ringBytes - ((tail - head) | 0);
-      const left = w.bytes.length - w.offset;
-      if (left === 0) break;
       if (free === 0) {
         Atomics.store(this.index, slot + WRITER_WAITING, 1);
         // The reader may have drained between our look and the flag: look again before giving up.
         if (Atomics.load(this.index, slot + HEAD) !== head) continue;
-        return false;
+        return offset;
       }
-      const n = Math.min(free, left);
+      const n = Math.min(free, bytes.length - offset);
       const at = tail & mask;
       const first = Math.min(n, this.ringBytes - at);
-      this.data.set(w.bytes.subarray(w.offset, w.offset + first), base + at);
-      if (n > first) this.data.set(w.bytes.subarray(w.offset + first, w.offset + n), base);
-      w.offset += n;
+      if (offset === 0 && first === bytes.length)
+        this.data.set(bytes, base + at); // the usual case: no view to make
+      else this.data.set(bytes.subarray(offset, offset + first), base + at);
+      if (n > first) this.data.set(bytes.subarray(offset + first, offset + n), base);
+      offset += n;
       Atomics.store(this.index, slot + TAIL, (tail + n) | 0);
     }
-    w.onWritten?.();
-    return true;
+    return offset;
   }
 
-  /** Wakes `rank` if it sleeps on its doorbell. */
+  /** Wakes the `rank`-th rank of the segment if it may sleep on its doorbell (the shared barrier's release). */
+  wake(rank: number): void {
+    this.ring(rank);
+  }
+
+  /**
+   * Wakes `rank` if it may sleep on its doorbell. A rank that polls (flag down) needs no ring: it clears the
+   * flag before polling and raises it before it reads the bell to sleep, then drains once more, so with
+   * sequentially consistent atomics either this sender sees the flag up or that drain sees the bytes.
+   */
   private ring(rank: number): void {
-    const bell = rank * SLOTS_PER_RANK;
+    const bell = rank * SHM_SLOTS_PER_RANK;
+    if (Atomics.load(this.index, bell + SLEEPING) !== 1) return;
     Atomics.add(this.index, bell, 1);
-    if (Atomics.load(this.index, bell + SLEEPING) === 1) Atomics.notify(this.index, bell, 1);
+    Atomics.notify(this.index, bell); // every waiter: the event loop's waitAsync and a blocked call's wait may both be there
   }
 
   /** Moves every byte waiting in a ring towards us into that source's decoder; true if any arrived. */
@@ -212,8 +251,8 @@ export class ShmTransport implements RankTransport {
       const first = Math.min(n, this.ringBytes - at);
       try {
         // The decoder copies what it keeps; only then may the writer reuse the bytes (HEAD moves after).
-        this.decoders[source].push(this.view(base + at, first));
-        if (n > first) this.decoders[source].push(this.view(base, n - first));
+        this.decoders[source].pushRange(this.bytes, base + at, base + at + first);
+        if (n > first) this.decoders[source].pushRange(this.bytes, base, base + n - first);
       } catch (err) {
         this.opt.onPeerError(source, err as Error);
       }
@@ -223,20 +262,17 @@ export class ShmTransport implements RankTransport {
     return any;
   }
 
-  /** A Buffer over `length` ring bytes at `offset` of the data area (no copy). */
-  private view(offset: number, length: number): Buffer {
-    return Buffer.from(this.data.buffer, this.data.byteOffset + offset, length);
-  }
-
   /** Writes what waited for room in a ring; true if anything moved. */
   private flushBacklog(): boolean {
     let moved = false;
     for (const [dest, queue] of this.backlog) {
       while (queue.length) {
-        const before = queue[0].offset;
-        const done = this.write(dest, queue[0]);
-        if (queue[0].offset !== before) moved = true;
-        if (!done) break;
+        const w = queue[0];
+        const offset = this.write(dest, w.bytes, w.offset);
+        if (offset !== w.offset) moved = true;
+        w.offset = offset;
+        if (offset < w.bytes.length) break;
+        w.onWritten?.();
         queue.shift();
       }
       if (moved) this.ring(dest);
@@ -265,7 +301,7 @@ export class ShmTransport implements RankTransport {
     if (this.closed) return false;
     if (!this.rearmQueued) {
       this.rearmQueued = true;
-      Atomics.store(this.index, this.opt.rank * SLOTS_PER_RANK + SLEEPING, 0);
+      Atomics.store(this.index, this.opt.rank * SHM_SLOTS_PER_RANK + SLEEPING, 0);
       setImmediate(this.rearm);
     }
     if (this.backlog.size) this.flushBacklog();
@@ -283,7 +319,7 @@ export class ShmTransport implements RankTransport {
    * (poll) only while a blocking call waits.
    */
   private sleep(): void {
-    const bell = this.opt.rank * SLOTS_PER_RANK;
+    const bell = this.opt.rank * SHM_SLOTS_PER_RANK;
     while (!this.closed) {
       Atomics.store(this.index, bell + SLEEPING, 1);
       const seen = Atomics.load(this.index, bell);

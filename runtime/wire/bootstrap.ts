@@ -157,9 +157,18 @@ export class LineSplitter {
 export const BARRIER_SLOTS = 256;
 
 /**
+ * Int32 slots of the segment's index per rank (its doorbell and sleeping flag) and per ordered pair of ranks
+ * (a ring's tail, then its head and writer-waiting flag a cache line further): 64-byte cache lines, so that
+ * a word one thread writes never shares a line with a word another thread polls (false sharing made every
+ * store wait for the line to come back from the polling core).
+ */
+export const SHM_SLOTS_PER_RANK = 16;
+export const SHM_SLOTS_PER_RING = 32;
+
+/**
  * The shared-memory segment of `--transport shm` (runtime/transport/shm.ts): the launcher's thread host
- * allocates it, the ranks map it. Per rank two Int32 slots (doorbell, sleeping), per ordered pair of ranks
- * four (tail, head, writer waiting, spare), then one byte ring per ordered pair, then one slab per rank
+ * allocates it, the ranks map it. The index (SHM_SLOTS_PER_RANK per rank, SHM_SLOTS_PER_RING per ordered
+ * pair of ranks), then one byte ring per ordered pair, then one slab per rank
  * (the shared-memory collectives, runtime/collectives/shared.ts: a rank writes only its own slab), then
  * the barrier table (runtime/collectives/shared-barrier.ts: BARRIER_SLOTS slots of a 64-bit key, an arrival
  * count and a generation).
@@ -178,7 +187,7 @@ export function shmLayout(size: number): {
   while (slabBytes > 1 << 20 && slabBytes * size > 64 << 20) slabBytes >>= 1;
   const forced = Number(process.env.TSMPI_SHM_SLAB_BYTES); // tests: small slabs make large data go in chunks
   if (forced >= 1024) slabBytes = Math.ceil(forced / 64) * 64;
-  const ringsAt = Math.ceil(((size * 2 + size * size * 4) * 4) / 64) * 64;
+  const ringsAt = (size * SHM_SLOTS_PER_RANK + size * size * SHM_SLOTS_PER_RING) * 4;
   const slabsAt = ringsAt + size * size * ringBytes;
   const barriersAt = slabsAt + size * slabBytes;
   return { ringBytes, ringsAt, slabBytes, slabsAt, barriersAt, totalBytes: barriersAt + BARRIER_SLOTS * 16 };
