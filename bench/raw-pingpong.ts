@@ -1,6 +1,6 @@
 // The floor for the transport: a ping-pong between two Node processes over a raw Unix socket with
 // length-prefixed frames (one write per frame; large frames read straight into a preallocated buffer).
-// `npx tsx bench/raw-pingpong.ts [sizes]` prints one JSON line per size (one-way µs, median of 3 passes).
+// `npx tsx bench/raw-pingpong.ts [sizes]` prints one JSON line per size (one-way µs, median of 4 timed passes after 2 untimed, as bench/programs/pingpong.ts).
 import * as net from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -8,7 +8,7 @@ import { fork } from "node:child_process";
 import { fileURLToPath } from "node:url";
 
 const sizes = (process.argv[2] ?? "8,1024,65536,1048576,16777216").split(",").map(Number);
-const repsFor = (size: number) => (size <= 1024 ? 4000 : size <= 65536 ? 800 : size <= 1048576 ? 100 : 12);
+const repsFor = (size: number) => (size <= 1024 ? 10000 : size <= 65536 ? 800 : size <= 1048576 ? 100 : 12);
 
 /** Reads length-prefixed frames; calls onFrame(payload) for each. */
 function frameReader(socket: net.Socket, onFrame: (payload: Buffer) => void): void {
@@ -72,13 +72,13 @@ if (process.argv[3] === "--echo") {
     const payload = Buffer.alloc(size, 7);
     const reps = repsFor(size);
     const passes: number[] = [];
-    for (let pass = 0; pass < 4; pass++) {
+    for (let pass = 0; pass < 6; pass++) {
       const t0 = performance.now();
       for (let i = 0; i < reps; i++) await roundTrip(payload);
-      if (pass > 0) passes.push(((performance.now() - t0) / reps / 2) * 1000);
+      if (pass >= 2) passes.push(((performance.now() - t0) / reps / 2) * 1000);
     }
     passes.sort((a, b) => a - b);
-    console.log(JSON.stringify({ mode: "raw-unix", size, oneWayUs: passes[1] }));
+    console.log(JSON.stringify({ mode: "raw-unix", size, oneWayUs: passes[passes.length >> 1] }));
   }
   child.kill();
   socket.destroy();
