@@ -6,7 +6,6 @@ import type * as net from "node:net";
 import {
   LineSplitter,
   encodeControl,
-  type BlockedCall,
   type LauncherToRank,
   type PeerAddress,
   type RankToLauncher,
@@ -17,37 +16,19 @@ import { Engine } from "./engine.ts";
 import { FaultState } from "./fault.ts";
 import type { Frame } from "../wire/frame.ts";
 import type { SharedBarrierTable } from "../wire/shared-memory.ts";
+import type { StepControl, WorldLinks, RuntimeOptions } from "./world-links.ts";
 import { CONTROL_CONTEXT, ContextIds, SHRUNK_CONTEXTS } from "../protocol.ts";
-import { blockedCalls, describeBlocked, stopKeepAlive, blocking, setBlockingSpin } from "../trace/activity.ts";
+import {
+  blockedCalls,
+  describeBlocked,
+  stopKeepAlive,
+  blocking,
+  setBlockingSpin,
+  reportNeverAwaited,
+} from "../trace/activity.ts";
 import { RankDiagnostics } from "../trace/rank.ts";
 
-/** What a Slurm step started without tsrun does in the launcher's place (runtime/boot/pmi-boot.ts). */
-export interface StepControl {
-  /** This rank failed: one message, then the whole step ends with `code`. */
-  failed(message: string, blocked: BlockedCall[], code: number): never;
-  /** MPI_Abort on this rank: the whole step ends with `code`. */
-  aborted(code: number, message: string): never;
-  /** MPI_Finalize's barrier; resolves with how many frames were sent to this rank in all. */
-  finalize(sentTo: Map<number, number>): Promise<number>;
-  close(): Promise<void>;
-}
-
-/** How the boot code reaches this world: the transport it started and the peers' addresses. */
-export interface WorldLinks {
-  transport: RankTransport | null;
-  peers: PeerAddress[];
-  /** The launcher's control socket (under tsrun). */
-  control?: net.Socket;
-  /** The Slurm step's PMI (srun --mpi=pmi2 without tsrun). */
-  step?: StepControl;
-}
-
-export interface RuntimeOptions {
-  strict?: boolean;
-  check?: boolean;
-  trace?: string;
-  faultTolerant?: boolean;
-}
+export type { StepControl, WorldLinks, RuntimeOptions } from "./world-links.ts";
 
 export class World {
   readonly engine: Engine;
@@ -262,7 +243,7 @@ export class World {
     }
     if (this.step) await this.waitForArrivals(await blocking(this.step.finalize(this.sentTo), "finalize()"));
     this.reportUnreceived();
-    this.reportNeverAwaited(neverAwaited);
+    reportNeverAwaited(neverAwaited, this.rank, Boolean(this.options.strict));
     await this.flushed();
     await this.transport?.close();
     await this.step?.close();
@@ -275,44 +256,21 @@ export class World {
    * connection still being opened would otherwise be lost, and its receiver would wait for it in vain.
    */
   private async flushed(): Promise<void> {
-    const deadline = Date.now() + 5000; // a dead peer (fault-tolerant mode) never takes its frames
-    while (this.unflushed > 0 && Date.now() < deadline) {
-      await new Promise<void>((resolve) => {
-        this.flushWaiter = resolve;
-        setTimeout(resolve, 50);
-      });
-    }
-    this.flushWaiter = null;
+    // a dead peer (fault-tolerant mode) never takes its frames
+    await waitUntil(
+      () => this.unflushed <= 0,
+      5000,
+      (wake) => (this.flushWaiter = wake),
+    );
   }
 
   /** Frames in flight towards us when finalize completed still have to land before we count leftovers. */
   private async waitForArrivals(expected: number): Promise<void> {
-    const deadline = Date.now() + 2000;
-    while (this.arrived < expected && Date.now() < deadline) {
-      await new Promise<void>((resolve) => {
-        this.arrivalWaiter = resolve;
-        setTimeout(resolve, 50);
-      });
-    }
-    this.arrivalWaiter = null;
-  }
-
-  /** Blocking calls (recv, send, probe, a collective) whose Promise was never awaited before finalize. */
-  private reportNeverAwaited(calls: ReturnType<typeof blockedCalls>): void {
-    if (!calls.length) return;
-    const level = this.options.strict ? "error" : "warning";
-    const lines = calls
-      .slice(0, 10)
-      .map(
-        (c) =>
-          `  ${c.call}${c.comm && c.comm !== "COMM_WORLD" ? ` on ${c.comm}` : ""}${c.site ? ` at ${c.site}` : ""} was never completed`,
-      );
-    if (calls.length > 10) lines.push(`  … and ${calls.length - 10} more`);
-    process.stderr.write(
-      `tsmpi ${level}: rank ${this.rank} finalize: ${calls.length} call${calls.length > 1 ? "s were" : " was"} still pending (started, never awaited):\n${lines.join("\n")}\n` +
-        `  hint: await every MPI call (or keep its Promise and await it) before mpi.finalize()\n`,
+    await waitUntil(
+      () => this.arrived >= expected,
+      2000,
+      (wake) => (this.arrivalWaiter = wake),
     );
-    if (this.options.strict) process.exitCode = 1;
   }
 
   private reportUnreceived(): void {
@@ -325,4 +283,23 @@ export class World {
   describeState(): string {
     return describeBlocked(blockedCalls());
   }
+}
+
+/**
+ * Waits until `done()`, at most `withinMs`: looks again whenever the caller's `wake` (handed to `onWake`, and
+ * taken back at the end) is called, and every 50 ms.
+ */
+async function waitUntil(
+  done: () => boolean,
+  withinMs: number,
+  onWake: (wake: (() => void) | null) => void,
+): Promise<void> {
+  const deadline = Date.now() + withinMs;
+  while (!done() && Date.now() < deadline) {
+    await new Promise<void>((resolve) => {
+      onWake(resolve);
+      setTimeout(resolve, 50);
+    });
+  }
+  onWake(null);
 }

@@ -185,3 +185,20 @@ export function describeBlocked(calls: BlockedCall[]): string {
   if (!calls.length) return "not in an MPI call";
   return calls.map((c) => `${c.call}${c.comm && c.comm !== "COMM_WORLD" ? ` on ${c.comm}` : ""}`).join(", ");
 }
+
+/** Warns (an error with strict checks) of blocking calls still pending at finalize: started, never awaited. */
+export function reportNeverAwaited(calls: BlockedCall[], rank: number, strict: boolean): void {
+  if (!calls.length) return;
+  const lines = calls
+    .slice(0, 10)
+    .map(
+      (c) =>
+        `  ${c.call}${c.comm && c.comm !== "COMM_WORLD" ? ` on ${c.comm}` : ""}${c.site ? ` at ${c.site}` : ""} was never completed`,
+    );
+  if (calls.length > 10) lines.push(`  … and ${calls.length - 10} more`);
+  process.stderr.write(
+    `tsmpi ${strict ? "error" : "warning"}: rank ${rank} finalize: ${calls.length} call${calls.length > 1 ? "s were" : " was"} still pending (started, never awaited):\n${lines.join("\n")}\n` +
+      `  hint: await every MPI call (or keep its Promise and await it) before mpi.finalize()\n`,
+  );
+  if (strict) process.exitCode = 1;
+}
