@@ -70,10 +70,10 @@ function rankTransport(world: World, secret: string): RankTransport {
   const shm = process.env[Env.TRANSPORT] === "shm" ? shmOfThisThread() : null;
   if (!shm) return socketTransport(world, secret, process.env[Env.TRANSPORT] ?? "");
   const ranks = shm.ranks ?? Array.from({ length: world.size }, (_, r) => r);
+  world.sharedBarriers = sharedBarrierTable(shm.buffer, ranks.length);
   if (ranks.length === world.size) {
     const shared = sharedMemory(shm.buffer, world.rank, ranks.length, world.transportHandlers);
     world.sharedSlab = (worldRank) => shared.slab(worldRank);
-    world.sharedBarriers = sharedBarrierTable(shm.buffer, ranks.length, (worldRank) => shared.wake(worldRank));
     return shared;
   }
   // Threads of one host in a job across hosts: this host's segment within it, TCP to the others.
@@ -88,10 +88,6 @@ function rankTransport(world: World, secret: string): RankTransport {
     const index = hybrid.localIndex(worldRank);
     return index >= 0 ? local.slab(index) : null;
   };
-  world.sharedBarriers = sharedBarrierTable(shm.buffer, ranks.length, (worldRank) => {
-    const index = hybrid.localIndex(worldRank);
-    if (index >= 0) local.wake(index);
-  });
   return hybrid;
 }
 

@@ -6,9 +6,8 @@
 // the dissemination barrier.
 // A rank reads the slot's generation, then adds itself to its arrival count; the last to arrive resets the
 // count, then bumps the generation and wakes the waiters (sense reversal: a rank that leaves at once and
-// enters the next barrier counts towards the next generation). A waiter polls and blocks as the engine's
-// blocking calls do (progress.ts; it blocks on its doorbell, which the last rank rings as a sender would),
-// then sleeps in Atomics.waitAsync on the generation.
+// enters the next barrier counts towards the next generation). A waiter polls as the engine's blocking
+// calls do (no polling when ranks outnumber cores), then sleeps in Atomics.waitAsync on the generation.
 // Only blocking barriers use it: a nonblocking ibarrier keeps its messages, and so does a traced run.
 import { BARRIER_SLOTS } from "../wire/bootstrap.ts";
 import { waitAsync, type SharedBarrierTable } from "../wire/shared-memory.ts";
@@ -75,8 +74,7 @@ async function barrierShared(c: CollCall, table: SharedBarrierTable, slot: numbe
   if (Atomics.add(words, slot * 4 + ARRIVED, 1) + 1 === c.size) {
     Atomics.store(words, slot * 4 + ARRIVED, 0);
     Atomics.add(words, generation, 1);
-    Atomics.notify(words, generation); // the members waiting in their event loop
-    for (const member of c.comm.members) if (member !== c.comm.world.rank) table.wake(member); // those blocked in a call
+    Atomics.notify(words, generation);
     return;
   }
   const waiting = () => Atomics.load(words, generation) === seen;

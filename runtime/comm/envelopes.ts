@@ -75,6 +75,4 @@ export interface EngineIo {
   poll?(): boolean;
   /** The transport's spin budget in microseconds (RankTransport.spinMicros); 0 or absent: never spin. */
   spinMicros?(): number;
-  /** The transport's blocking wait for news (RankTransport.waitForNews), or null when it has none. */
-  waitForNews?(): ((ms: number, stillWaiting: () => boolean) => void) | null;
 }

@@ -71,7 +71,6 @@ export class World {
       send: (dest, parts, onWritten) => this.sendFrame(dest, parts, onWritten),
       poll: () => this.transport?.poll?.() ?? false,
       spinMicros: () => (this.transport?.poll ? (this.transport.spinMicros ?? 0) : 0),
-      waitForNews: () => this.transport?.waitForNews ?? null,
     });
     this.fault = new FaultState(this.engine, (peer) => this.transport?.hasIncomingFrom(peer) ?? false);
     this.fault.enabled = Boolean(this.options.faultTolerant);

@@ -31,14 +31,6 @@ export interface RankTransport {
   poll?(): boolean;
   /** How long, in microseconds, the engine may spin on poll() while a blocking call waits (0: never). */
   spinMicros?: number;
-  /**
-   * Blocks this thread until a frame may have arrived, the thread is woken, or `ms` passed: a blocked call
-   * that spun its budget sleeps in the kernel instead of the event loop, which wakes much sooner when the
-   * frame comes. It does not block when `stillWaiting()` is false once it can be woken (what the calls
-   * wait for happened meanwhile). Only a transport whose senders can wake a blocked thread has it (shared
-   * memory, in a worker thread).
-   */
-  waitForNews?: (ms: number, stillWaiting: () => boolean) => void;
   /** Flushes what is queued, then closes every link. */
   close(): Promise<void>;
 }

@@ -3,9 +3,8 @@
 // lock-free) and a doorbell per rank. A sender copies a frame's bytes into the ring towards its peer and
 // rings the peer's doorbell; the receiver drains every ring that has bytes into the same frame decoder a
 // socket would feed, so the engine above sees the same frames in the same order. A rank blocked in a call
-// polls the rings for a short budget (none when ranks outnumber cores), then blocks its thread on its
-// doorbell (Atomics.wait) for a bounded time; between calls it sleeps in Atomics.waitAsync (the event
-// loop) until a sender wakes it. A frame larger than the free space goes in pieces.
+// polls the rings for a short budget (none when ranks outnumber cores), then sleeps in Atomics.waitAsync
+// until a sender wakes it. A frame larger than the free space goes in pieces.
 import { workerData, isMainThread } from "node:worker_threads";
 import { FrameDecoder, type Frame } from "../wire/frame.ts";
 import { shmLayout, SHM_SLOTS_PER_RANK, SHM_SLOTS_PER_RING, type PeerAddress } from "../wire/bootstrap.ts";
@@ -131,33 +130,6 @@ export class ShmTransport implements RankTransport {
     this.ring(dest);
   }
 
-  /**
-   * RankTransport.waitForNews, in a worker thread only (on a main thread Atomics.wait would also stop the
-   * process's own I/O): raises the sleeping flag so that senders (and the shared barrier's last rank)
-   * ring, then sleeps on the doorbell unless bytes already wait or the calls' condition changed meanwhile
-   * (looked at after the flag is up, so a ring cannot fall between the look and the sleep). The flag goes
-   * down again after: the caller polls on (the event loop's
-   * rearm puts it back up for the event-loop wait).
-   */
-  readonly waitForNews?: (ms: number, stillWaiting: () => boolean) => void = isMainThread
-    ? undefined
-    : (ms, stillWaiting) => {
-        const bell = this.opt.rank * SHM_SLOTS_PER_RANK;
-        Atomics.store(this.index, bell + SLEEPING, 1);
-        const seen = Atomics.load(this.index, bell);
-        if (!this.bytesWaiting() && stillWaiting()) Atomics.wait(this.index, bell, seen, ms);
-        Atomics.store(this.index, bell + SLEEPING, 0);
-      };
-
-  /** True if a ring towards this rank holds bytes, or one of ours has room for what waits for it. */
-  private bytesWaiting(): boolean {
-    for (let source = 0; source < this.size; source++) {
-      const slot = this.ringSlot(source, this.opt.rank);
-      if (Atomics.load(this.index, slot + TAIL) !== Atomics.load(this.index, slot + HEAD)) return true;
-    }
-    return this.backlog.size > 0 && this.flushBacklog();
-  }
-
   /** True while bytes from `peer` wait in its ring or in the middle of a frame: they may still be delivered. */
   hasIncomingFrom(peer: number): boolean {
     const slot = this.ringSlot(peer, this.opt.rank);
@@ -207,11 +179,6 @@ export class ShmTransport implements RankTransport {
     return offset;
   }
 
-  /** Wakes the `rank`-th rank of the segment if it may sleep on its doorbell (the shared barrier's release). */
-  wake(rank: number): void {
-    this.ring(rank);
-  }
-
   /**
    * Wakes `rank` if it may sleep on its doorbell. A rank that polls (flag down) needs no ring: it clears the
    * flag before polling and raises it before it reads the bell to sleep, then drains once more, so with
@@ -221,7 +188,7 @@ export class ShmTransport implements RankTransport {
     const bell = rank * SHM_SLOTS_PER_RANK;
     if (Atomics.load(this.index, bell + SLEEPING) !== 1) return;
     Atomics.add(this.index, bell, 1);
-    Atomics.notify(this.index, bell); // every waiter: the event loop's waitAsync and a blocked call's wait may both be there
+    Atomics.notify(this.index, bell, 1);
   }
 
   /** Moves every byte waiting in a ring towards us into that source's decoder; true if any arrived. */

@@ -10,21 +10,14 @@ import { BARRIER_SLOTS, shmLayout } from "./bootstrap.ts";
 export interface SharedBarrierTable {
   keys: BigInt64Array;
   words: Int32Array;
-  /** Rings a world rank's doorbell (ShmTransport.wake), so that a call blocked on it looks again. */
-  wake: (worldRank: number) => void;
 }
 
-/** The barrier table of a segment shared by `size` ranks, whose doorbells `wake` rings. */
-export function sharedBarrierTable(
-  buffer: SharedArrayBuffer,
-  size: number,
-  wake: (worldRank: number) => void = () => {},
-): SharedBarrierTable {
+/** The barrier table of a segment shared by `size` ranks. */
+export function sharedBarrierTable(buffer: SharedArrayBuffer, size: number): SharedBarrierTable {
   const { barriersAt } = shmLayout(size);
   return {
     keys: new BigInt64Array(buffer, barriersAt, BARRIER_SLOTS * 2),
     words: new Int32Array(buffer, barriersAt, BARRIER_SLOTS * 4),
-    wake,
   };
 }
 

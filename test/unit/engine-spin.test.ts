@@ -1,14 +1,13 @@
 // The engine's spin (Engine.spinWhile): a blocking call that is still pending polls the transport and is
 // completed by frames that poll() hands over, before the event loop gets a turn; without poll, or with a
-// budget of 0, it returns at once; with nothing arriving it gives up after its budget. A transport that can
-// block (waitForNews) is waited on after the budget, once every promise reaction has run.
+// budget of 0, it returns at once; with nothing arriving it gives up after its budget.
 import { describe, expect, it } from "vitest";
 import { Engine, type Matched } from "../../runtime/comm/engine.ts";
 import { encodeFrame, FrameDecoder } from "../../runtime/wire/frame.ts";
 import { FrameKind } from "../../runtime/protocol.ts";
 
 /** Rank 1's engine whose frames from rank 0 arrive only when poll() is called (a polled transport). */
-function polledEngine(spinMicros: number, waitForNews?: (ms: number, stillWaiting: () => boolean) => void) {
+function polledEngine(spinMicros: number) {
   const inbox: Buffer[][] = [];
   let polls = 0;
   const engine: Engine = new Engine({
@@ -22,7 +21,6 @@ function polledEngine(spinMicros: number, waitForNews?: (ms: number, stillWaitin
       return true;
     },
     spinMicros: () => spinMicros,
-    waitForNews: () => waitForNews ?? null,
   });
   const eager = (tag: number, byte: number) =>
     inbox.push(
@@ -68,50 +66,5 @@ describe("engine spin on a polled transport", () => {
     const idle = polledEngine(0);
     await idle.engine.spinWhile(recv(idle.engine, 9).pending);
     expect(idle.polls()).toBe(0);
-  });
-
-  it("blocks on the transport after its budget; a frame that comes meanwhile completes the call", async () => {
-    const waits: { ms: number; stillWaiting: boolean }[] = [];
-    const t = polledEngine(0, (ms, stillWaiting) => {
-      waits.push({ ms, stillWaiting: stillWaiting() });
-      t.eager(3, 33); // a sender wrote while this thread slept
-    });
-    const r = recv(t.engine, 3);
-    await t.engine.spinWhile(r.pending);
-    expect(r.pending()).toBe(false);
-    expect(waits).toHaveLength(1);
-    expect(waits[0].stillWaiting).toBe(true);
-    expect(waits[0].ms).toBeGreaterThan(0);
-    expect(waits[0].ms).toBeLessThanOrEqual(20);
-    expect((await r.promise).payload[0]).toBe(33);
-  });
-
-  it("does not block for a call that completed while its news still travels through promise reactions", async () => {
-    let blocked = 0;
-    const t = polledEngine(0, () => blocked++);
-    t.eager(5, 55);
-    const inner = recv(t.engine, 5);
-    let done = false;
-    let chain: Promise<unknown> = inner.promise;
-    for (let i = 0; i < 200; i++) chain = chain.then((x) => x); // a long way up, as through nested async calls
-    void chain.then(() => (done = true));
-    await t.engine.spinWhile(() => !done);
-    expect(done).toBe(true);
-    expect(blocked).toBe(0);
-  });
-
-  it("tells the transport that the calls no longer wait when any of the nested ones is done", async () => {
-    let innerDone = false;
-    const seen: boolean[] = [];
-    const t = polledEngine(0, (_ms, stillWaiting) => {
-      seen.push(stillWaiting());
-      innerDone = true; // another thread released what the inner call waits for (a shared barrier)
-      seen.push(stillWaiting());
-    });
-    let outerDone = false;
-    const inner = t.engine.spinWhile(() => !innerDone).then(() => (outerDone = true));
-    await t.engine.spinWhile(() => !outerDone);
-    await inner;
-    expect(seen.slice(0, 2)).toEqual([true, false]);
   });
 });
