@@ -53,7 +53,7 @@ const ours = (transport: string) =>
     transport,
     "bench/programs/pingpong.ts",
     SIZES,
-    "typed,value",
+    "typed,value,buffer",
   ]);
 const byTransport = { unix: ours("unix"), shm: ours("shm") };
 const theirs = peer
@@ -69,6 +69,13 @@ for (const size of [8, 1048576]) {
   row(
     `shm np=2 ${label} TypedArray one-way vs mpi4py buffer`,
     find(byTransport.shm, "typed", size)!,
+    "mpi4pyUs",
+    buffer,
+    1.0,
+  );
+  row(
+    `shm np=2 ${label} buffer mode (recvInto) one-way vs mpi4py buffer`,
+    find(byTransport.shm, "buffer", size)!,
     "mpi4pyUs",
     buffer,
     1.0,
@@ -90,6 +97,14 @@ for (const size of [8, 1048576]) {
     size === 8 ? 0.15 : 1 / 0.9,
   );
   row(`processes np=2 ${label} TypedArray one-way vs mpi4py buffer`, unixTyped, "mpi4pyUs", buffer, size === 8 ? 3 : 2);
+  const unixBuffer = find(byTransport.unix, "buffer", size)!;
+  row(
+    `processes np=2 ${label} buffer mode one-way vs mpi4py buffer`,
+    unixBuffer,
+    "mpi4pyUs",
+    buffer,
+    size === 8 ? 3 : 2,
+  );
 }
 
 // --- collectives at np = 4 --------------------------------------------------------------------------------

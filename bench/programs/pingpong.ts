@@ -1,5 +1,7 @@
 // Benchmark program (run through tsrun -np 2): one-way latency of a blocking ping-pong between ranks 0 and 1,
-// for each size, in TypedArray mode (raw bytes) and value mode (a msgpack-encoded object holding a string).
+// for each size, in TypedArray mode (value mode with raw bytes: each receive returns a new array), value mode
+// (a msgpack-encoded object holding a string) and buffer mode (mpi.buf sends, recvInto one preallocated
+// array: what mpi4py's Send/Recv of a numpy array does).
 // Prints one JSON line per (mode, size) from rank 0: the median of 4 timed passes of `reps` round trips.
 import * as mpi from "tsmpi";
 
@@ -16,6 +18,20 @@ function messageOf(mode: string, size: number): unknown {
   return { seq: 1, data: "x".repeat(Math.max(0, size - 16)) };
 }
 
+/** One pass of `reps` round trips in buffer mode: every message lands in the same preallocated array. */
+async function bufferPass(size: number, reps: number): Promise<void> {
+  const spec = mpi.buf(new Uint8Array(size).fill(7));
+  for (let i = 0; i < reps; i++) {
+    if (comm.rank === 0) {
+      await comm.send(spec, 1, 0);
+      await comm.recvInto(spec, 1, 0);
+    } else if (comm.rank === 1) {
+      await comm.recvInto(spec, 0, 0);
+      await comm.send(spec, 0, 0);
+    }
+  }
+}
+
 for (const mode of modes) {
   for (const size of sizes) {
     const message = messageOf(mode, size);
@@ -23,7 +39,8 @@ for (const mode of modes) {
     const passes: number[] = [];
     for (let pass = 0; pass < PASSES; pass++) {
       const t0 = performance.now();
-      if (comm.rank === 0) {
+      if (mode === "buffer") await bufferPass(size, reps);
+      else if (comm.rank === 0) {
         for (let i = 0; i < reps; i++) {
           await comm.send(message, 1, 0);
           await comm.recv(1, 0);
