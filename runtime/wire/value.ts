@@ -4,7 +4,9 @@
 // functions and symbols with ERR_ARG naming the path of the offending field; an invalid Date stays one. An own property named
 // "__proto__" (JSON.parse makes them) arrives as an own property too, never as the received object's
 // prototype: such objects travel as their list of entries and are rebuilt with defineProperty.
-import { Packr, addExtension } from "msgpackr";
+// "msgpackr/pack" is msgpackr without its optional native string extractor (a compiled addon the default
+// entry loads when installed): no native module in a rank, and one less thing to load per rank.
+import { Packr, addExtension } from "msgpackr/pack";
 import { Encoding } from "../protocol.ts";
 import { ErrorCode, mpiError } from "../errors.ts";
 

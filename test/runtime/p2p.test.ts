@@ -61,6 +61,20 @@ for (const transport of ["unix", "tcp"]) {
   });
 }
 
+describe("the runtime loads no compiled addon", () => {
+  // msgpackr's default entry loads its native string extractor when the package is installed (npm installs it as
+  // an optional dependency): a rank must run on plain JavaScript alone.
+  for (const transport of ["unix", "shm"]) {
+    it(`no .node file in a rank after value-mode traffic (${transport})`, async () => {
+      const r = await runTsrun(2, program("no-addons"), { tsrunArgs: ["--transport", transport] });
+      expect(r.code, r.stderr).toBe(0);
+      const ranks = lastJson(r.stdout);
+      expect(ranks).toHaveLength(2);
+      for (const rank of ranks) expect(rank).toMatchObject({ addons: [], intact: true });
+    });
+  }
+});
+
 describe("flow control and ordering at volume", () => {
   it("1 000 000 small messages arrive complete and in order; a sender far ahead is held back", async () => {
     const r = await runTsrun(2, program("p2p-flood"), { timeoutMs: 180_000 });
