@@ -194,6 +194,8 @@ export async function bundleProgram(program: string): Promise<string> {
       format: "esm",
       target: "node20",
       sourcemap: "linked",
+      // positions only: Node reads and parses the map in every rank at start (sources would triple its size)
+      sourcesContent: false,
       metafile: true,
       logLevel: "silent",
       absWorkingDir: path.dirname(abs),
