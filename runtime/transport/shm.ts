@@ -13,7 +13,10 @@ import { deliverToSelf, machineSaturated, type RankTransport } from "./link.ts";
 
 /** A rank's slots: its doorbell, and 1 while it may be asleep (senders notify), 0 while it spins. */
 const SLEEPING = 1;
-/** A ring's slots: bytes written (tail; the writer's line), bytes read (head) and whether the writer waits for room (the reader's line). */
+/**
+ * A ring's slots: bytes written (tail, on the writer's cache line), then bytes read (head) and whether the
+ * writer waits for room (on the reader's line).
+ */
 const TAIL = 0;
 const HEAD = 16;
 const WRITER_WAITING = 17;
