@@ -1,17 +1,16 @@
 // fingerd writes its pid and its log at well-known paths (by default in /tmp). On a shared lab machine
 // another user may have left a link there aimed at one of your files: fingerd refuses it, one line, and the
 // file the link points to is left as it was.
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import { createRequire } from "node:module";
 import { pathToFileURL } from "node:url";
 import { projectRoot, runCommand } from "../harness/run.ts";
+import { scratchDir } from "../harness/scratch.ts";
 
 const tsx = pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href;
-const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "tsmpi-fingerd-files-"));
-afterAll(() => fs.rmSync(scratch, { recursive: true, force: true }));
+const scratch = scratchDir("tsmpi-fingerd-files-");
 
 const fingerd = (pidFile: string, logFile: string) =>
   runCommand(

@@ -6,15 +6,14 @@
 import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import { createRequire } from "node:module";
-import * as os from "node:os";
 import * as path from "node:path";
 import { pathToFileURL } from "node:url";
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { projectRoot } from "../harness/run.ts";
+import { scratchDir } from "../harness/scratch.ts";
 
 const tsx = pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href;
-const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "listen-host-"));
-afterAll(() => fs.rmSync(scratch, { recursive: true, force: true }));
+const scratch = scratchDir("listen-host-");
 
 /** "0100007F:1F90" (little-endian IPv4:port, as /proc/net/tcp writes it) → "127.0.0.1". */
 function ipv4(hex: string): string {

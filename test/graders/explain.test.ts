@@ -3,18 +3,17 @@
 // report, the command that reproduces it and the kept trace with its `tsrun view` command; 12.3 requires
 // derived datatypes; 10.1's latency is half the round trip; `npm run grade` resolves --program from the
 // caller's directory, stops at once on a missing file, and writes --json results.
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import { projectRoot, runCommand } from "./lib/run.ts";
 import { CheckFailure, Checker } from "./lib/grader.ts";
 import { exerciseEntry, gradeResult, RESULT_FORMAT, type GradeResult } from "./lib/result.ts";
 import { scratchPolicy, splitTagged } from "./mpi/lib/mpirun.ts";
 import { expectFailure, fixture, GUARD, runGrader } from "./mpi/lib/expect-grade.ts";
+import { scratchDir } from "../harness/scratch.ts";
 
-const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "tsmpi-explain-"));
-afterAll(() => fs.rmSync(scratch, { recursive: true, force: true }));
+const scratch = scratchDir("tsmpi-explain-");
 
 /** `npm run grade -- ARGS` as npm runs it: tsx on grade.ts, INIT_CWD the caller's directory. */
 function gradeCli(args: string[], callerDir: string) {

@@ -1,13 +1,12 @@
 // The graders' trace reader never follows a link: in class mode the trace folder is writable by the graded
 // program, which could otherwise make the grader read (and quote) a file the link points to.
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import { readTrace } from "./mpi/lib/trace.ts";
+import { scratchDir } from "../harness/scratch.ts";
 
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), "tsmpi-trace-links-"));
-afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+const dir = scratchDir("tsmpi-trace-links-");
 
 describe("readTrace", () => {
   it("reads a rank's regular file and ignores a rank's link", () => {

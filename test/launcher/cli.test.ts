@@ -2,14 +2,14 @@
 // a whole number, help fits the terminal, failure messages say "other ranks" only next to a failed rank
 // and use the right plural, a hostfile of this machine's names runs without SSH, and `tsrun init` makes a
 // folder where hello.ts runs and type-checks (tsrun --check). All through the real tsrun.
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { runCommand, runTsrun, tsrunBin, projectRoot } from "../harness/run.ts";
+import { scratchDir } from "../harness/scratch.ts";
 
-const work = fs.mkdtempSync(path.join(os.tmpdir(), "tsrun-cli-"));
-afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
+const work = scratchDir("tsrun-cli-");
 const tsrun = (args: string[], env: NodeJS.ProcessEnv = {}, cwd = projectRoot) =>
   runCommand(process.execPath, [tsrunBin, ...args], { env, cwd, timeoutMs: 120_000 });
 const program = (name: string, source: string) => {

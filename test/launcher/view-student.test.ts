@@ -6,12 +6,12 @@
 // (np = 4) overlap, in either axis; the wall-time axis starts at init; `tsrun view --svg` writes an SVG
 // that parses and has the page's labels.
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { chromium, type BrowserContext, type Page } from "playwright-core";
 import { runCommand, runTsrun, tsrunBin } from "../harness/run.ts";
 import { commandRequirement, ready } from "../harness/requires.ts";
+import { scratchDir } from "../harness/scratch.ts";
 
 /** The page's document, in functions that run in the browser (the project compiles without the DOM lib). */
 declare const document: { querySelectorAll(s: string): ArrayLike<Box> };
@@ -28,7 +28,7 @@ interface Box {
 }
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-const work = fs.mkdtempSync(path.join(os.tmpdir(), "tsmpi-view-student-"));
+const work = scratchDir("tsmpi-view-student-");
 const programs = "test/launcher/programs";
 let browser: BrowserContext;
 

@@ -6,12 +6,12 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import * as fs from "node:fs";
 import * as http from "node:http";
-import * as os from "node:os";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ready, chromiumRequirement } from "../harness/requires.ts";
 import { chromium, type BrowserContext, type Page } from "playwright-core";
 import { projectRoot, runCommand, runTsrun, tsrunBin } from "../harness/run.ts";
+import { scratchDir } from "../harness/scratch.ts";
 
 /** Skips the file with one line naming what is missing (fails instead under TSMPI_REQUIRE_ALL=1). */
 const canRun = ready(chromiumRequirement());
@@ -23,7 +23,7 @@ declare const document: {
 };
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-const work = fs.mkdtempSync(path.join(os.tmpdir(), "tsmpi-view-test-"));
+const work = scratchDir("tsmpi-view-test-");
 let browser: BrowserContext;
 const children: ChildProcess[] = [];
 

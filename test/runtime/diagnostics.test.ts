@@ -6,16 +6,15 @@
 // unreceived messages (with the send's line) and requests never waited for, and --strict makes it fail.
 import { spawn } from "node:child_process";
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { projectRoot, runTsrun, tsrunBin } from "../harness/run.ts";
+import { scratchDir } from "../harness/scratch.ts";
 
 const deadlocks = path.join(projectRoot, "test/runtime/programs/diag-deadlocks.ts");
 const healthy = path.join(projectRoot, "test/runtime/programs/diag-healthy.ts");
 const leftovers = path.join(projectRoot, "test/runtime/programs/diag-leftovers.ts");
-const work = fs.mkdtempSync(path.join(os.tmpdir(), "tsmpi-diag-test-"));
-afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
+const work = scratchDir("tsmpi-diag-test-");
 
 interface Stopped {
   code: number | null;

@@ -3,20 +3,19 @@
 // events), sends pair with receives by message id, collectives and marks are recorded; the ShiViz export
 // of the run matches ShiViz's regex and its clock rules; the trace subcommands fail clearly on bad input.
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { runCommand, runTsrun, tsrunBin } from "../harness/run.ts";
 import type { TraceEvent } from "../../launcher/view/trace.ts";
+import { scratchDir } from "../harness/scratch.ts";
 
 type Event = TraceEvent;
 
 const NP = 4;
 const ROUNDS = 40;
-const work = fs.mkdtempSync(path.join(os.tmpdir(), "tsmpi-trace-test-"));
+const work = scratchDir("tsmpi-trace-test-");
 const dir = path.join(work, "trace");
 let events: Event[][] = [];
-afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
 
 beforeAll(async () => {
   const seed = String(1 + Math.floor(Math.random() * 1e9));

@@ -3,10 +3,9 @@
 // ~/.ssh/config resolution and precedence, and the authentication plan (order, passphrase, missing keys).
 import { execFileSync } from "node:child_process";
 import net from "node:net";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import os from "node:os";
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { ready, sshKeygenRequirement } from "../harness/requires.ts";
 import { AuthSetupError, planAuthentication } from "../../launcher/ssh/auth.ts";
 import { resolveSshTarget } from "../../launcher/ssh/config.ts";
@@ -19,11 +18,11 @@ import {
   patternsMatch,
   verdictMessage,
 } from "../../launcher/ssh/knownhosts.ts";
+import { scratchDir } from "../harness/scratch.ts";
 
 /** Skips the file with one line naming what is missing (fails instead under TSMPI_REQUIRE_ALL=1). */
 const canRun = ready(sshKeygenRequirement());
-const tmp = mkdtempSync(path.join(os.tmpdir(), "tsmpi-sshkeys-"));
-afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+const tmp = scratchDir("tsmpi-sshkeys-");
 
 function newKey(name: string, passphrase = ""): { file: string; pub: string; blob: Buffer } {
   const file = path.join(tmp, name);

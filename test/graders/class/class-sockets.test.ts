@@ -8,7 +8,6 @@
 import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as net from "node:net";
-import * as os from "node:os";
 import * as path from "node:path";
 import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -16,6 +15,7 @@ import { commandRequirement, ready } from "../../harness/requires.ts";
 import { projectRoot } from "../lib/run.ts";
 import { gradeClass, type ClassResult } from "./index.ts";
 import { readableByEveryone, referenceStudent } from "./reference-student.ts";
+import { scratchDir } from "../../harness/scratch.ts";
 
 const LIMITS = { wallSeconds: 90, cpuSeconds: 30, memoryMiB: 1024, processes: 400, fileMiB: 16 };
 const IDS = ["1.1", "1.2", "S1", "S3"];
@@ -33,7 +33,7 @@ const hostile = (port: number): Record<string, string> => ({
   reader: `import * as fs from "node:fs";\nconsole.log(fs.readFileSync(${JSON.stringify(referenceServer)}, "utf8"));\n`,
 });
 
-const work = fs.mkdtempSync(path.join(os.tmpdir(), "tsmpi-class-sockets-"));
+const work = scratchDir("tsmpi-class-sockets-");
 const classDir = path.join(work, "class");
 const out = path.join(work, "grades");
 const connections: string[] = [];

@@ -12,7 +12,6 @@
 import { execFileSync, spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as net from "node:net";
-import * as os from "node:os";
 import * as path from "node:path";
 import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -22,11 +21,12 @@ import { projectRoot } from "../lib/run.ts";
 import { gradeClass, type ClassResult } from "./index.ts";
 import { readableByEveryone, referenceStudent } from "./reference-student.ts";
 import { SSHD_INSTALL } from "./ssh-hosts.ts";
+import { scratchDir } from "../../harness/scratch.ts";
 
 const LIMITS = { wallSeconds: 90, cpuSeconds: 30, memoryMiB: 1024, processes: 600, fileMiB: 16 };
 const referenceLauncher = path.join(projectRoot, "exercises/sockets/ring-ssh.ts");
 
-const work = fs.mkdtempSync(path.join(os.tmpdir(), "tsmpi-class-ssh-"));
+const work = scratchDir("tsmpi-class-ssh-");
 const classDir = path.join(work, "class");
 const out = path.join(work, "grades");
 /** The grading's own temporary directory (TMPDIR while grading): empty again afterwards. */

@@ -7,7 +7,6 @@
 import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as net from "node:net";
-import * as os from "node:os";
 import * as path from "node:path";
 import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -15,6 +14,7 @@ import { chromium, type BrowserContext } from "playwright-core";
 import { commandRequirement, ready } from "../../harness/requires.ts";
 import { projectRoot } from "../lib/run.ts";
 import { gradeClass, type ClassResult } from "./index.ts";
+import { scratchDir } from "../../harness/scratch.ts";
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const LIMITS = { wallSeconds: 40, cpuSeconds: 8, memoryMiB: 512, processes: 160, fileMiB: 16 };
@@ -31,7 +31,7 @@ const hostile = (port: number): Record<string, string> => ({
   spinner: `${preamble}if (comm.rank === 0) for (;;) {}\nawait mpi.finalize();\n`,
 });
 
-const work = fs.mkdtempSync(path.join(os.tmpdir(), "tsmpi-class-test-"));
+const work = scratchDir("tsmpi-class-test-");
 const classDir = path.join(work, "class");
 const out = path.join(work, "grades");
 const connections: string[] = [];

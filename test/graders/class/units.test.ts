@@ -3,9 +3,8 @@
 // --program run goes on with a warning, and with bubblewrap a --program run is sandboxed too. Every id is
 // a class id, exercise 5 (its SSH hosts run inside the job's sandbox) included.
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { commandRequirement, ready } from "../../harness/requires.ts";
 import { projectRoot, runCommand } from "../lib/run.ts";
 import { allGraders, classGraders, submissionFile, submissionIn } from "../submissions.ts";
@@ -14,9 +13,9 @@ import { toCsv, toHtml, cellKey } from "./export.ts";
 import { gradeClass } from "./index.ts";
 import { similarity, similarPairs, tokens } from "./similarity.ts";
 import type { Submission } from "./store.ts";
+import { scratchDir } from "../../harness/scratch.ts";
 
-const work = fs.mkdtempSync(path.join(os.tmpdir(), "tsmpi-class-units-"));
-afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
+const work = scratchDir("tsmpi-class-units-");
 
 const ringA = `const comm = await mpi.init();\nconst left = (comm.rank - 1 + comm.size) % comm.size;\nif (comm.rank === 0) { await comm.send(0, 1, 0); }\nconsole.log("rank " + comm.rank);`;
 const ringB = `// my ring\nconst c = await mpi.init();\nconst prev = (c.rank - 7 + c.size) % c.size;\nif (c.rank === 3) { await c.send(42, 9, 1); }\nconsole.log('r ' + c.rank);`;

@@ -4,16 +4,15 @@
 // the size bound — each with its reason; then the two graders' wrappers (sockets and MPI traces) over it.
 import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { isRoot } from "../../harness/requires.ts";
 import { readTrace } from "../mpi/lib/trace.ts";
 import { readWrittenFile as readInGraderDir, tempDir } from "../sockets/lib/procs.ts";
 import { readWrittenFile, UnsafeFileError, type UnsafeReason } from "./written-file.ts";
+import { scratchDir } from "../../harness/scratch.ts";
 
-const work = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), "tsmpi-written-")));
-afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
+const work = fs.realpathSync(scratchDir("tsmpi-written-"));
 
 /** A fresh directory with `files` (name → text) in it. */
 function folder(name: string, files: Record<string, string> = {}): string {
