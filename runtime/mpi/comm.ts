@@ -150,10 +150,11 @@ export class Comm {
   #irecv(source: number, tag: number, spec: BufSpec | null, name: string): Request {
     const core = this.#core;
     core.checkRecv(source, tag, name);
-    if (spec !== null) checkRecvSpec(spec, describeRecv(name, source, tag));
+    const op = describeRecv(name, source, tag);
+    if (spec !== null) checkRecvSpec(spec, op);
     let cancel: (() => boolean) | null = null;
     const start = (status: Status) => core.receive(source, tag, status, spec, name, (c) => (cancel = c));
-    return startRequest(start, describeRecv(name, source, tag), core.waitsFor(source), () => cancel?.() ?? false);
+    return startRequest(start, op, core.waitsFor(source), () => cancel?.() ?? false);
   }
 
   // ---- probes (§3.8) ---------------------------------------------------------------------------------
