@@ -4,7 +4,7 @@
 // (in finalize, exited), collectives some members never called, messages waiting at a blocked receiver
 // with another tag or communicator than its receive asks for ("tag mismatch?", with the line that sent
 // them), and a hint that fits the calls.
-import { blockedCallText, type BlockedCall } from "../../runtime/wire/bootstrap.ts";
+import type { BlockedCall } from "../../runtime/wire/bootstrap.ts";
 import type { Deadlock, DeadRank } from "./deadlock.ts";
 import { ranksWord } from "./collectives.ts";
 
@@ -13,6 +13,10 @@ export interface WaitContext {
   inFinalize: Set<number>;
   /** one line per communicator whose members called different numbers of collectives */
   collectiveLags: string[];
+}
+
+function callText(c: BlockedCall): string {
+  return `${c.call}${c.comm && c.comm !== "COMM_WORLD" ? ` on ${c.comm}` : ""}`;
 }
 
 function fate(rank: number, ctx: WaitContext): string | undefined {
@@ -38,7 +42,7 @@ function whom(d: DeadRank, call: BlockedCall, waits: number[], ctx: WaitContext)
 export function deadlockSummary(d: Deadlock, ctx: WaitContext): string {
   const clauses = d.dead.map(
     (r) =>
-      `rank ${r.rank} waits in ${r.calls.map((c, i) => `${blockedCallText(c)} ${whom(r, c, r.waitsFor[i], ctx)}`).join(" and in ")}`,
+      `rank ${r.rank} waits in ${r.calls.map((c, i) => `${callText(c)} ${whom(r, c, r.waitsFor[i], ctx)}`).join(" and in ")}`,
   );
   const head = d.global
     ? "deadlock"
@@ -56,7 +60,8 @@ export function deadlockReport(d: Deadlock, ctx: WaitContext, dotPath: string | 
       ? `  every rank${stillRunning} is blocked and no message is in flight, so none can ever continue:`
       : "  these ranks are blocked and no message they wait for is in flight, so none of them can ever continue:",
   );
-  for (const r of d.dead) for (const c of r.calls) lines.push(`    rank ${r.rank}: ${blockedCallText(c, true)}`);
+  for (const r of d.dead)
+    for (const c of r.calls) lines.push(`    rank ${r.rank}: ${callText(c)}${c.site ? ` at ${c.site}` : ""}`);
   for (const m of mismatches(d)) lines.push(`  ${m.text}`);
   for (const lag of ctx.collectiveLags) lines.push(`  ${lag}`);
   if (dotPath)
@@ -94,7 +99,7 @@ export function mismatches(d: Pick<Deadlock, "dead">): Mismatch[] {
         const where = m.site ? ` (sent at ${m.site})` : "";
         out.push({
           kind,
-          text: `rank ${r.rank} waits in ${blockedCallText(c, true)}; an unmatched message from rank ${m.source} ${what}${where} is waiting at rank ${r.rank}: ${kind} mismatch?`,
+          text: `rank ${r.rank} waits in ${callText(c)}${c.site ? ` at ${c.site}` : ""}; an unmatched message from rank ${m.source} ${what}${where} is waiting at rank ${r.rank}: ${kind} mismatch?`,
         });
       }
     }
@@ -135,7 +140,7 @@ export function deadlockDot(d: Deadlock, ctx: WaitContext): string {
   if (d.cycle) for (let i = 0; i + 1 < d.cycle.length; i++) cycleEdges.add(`${d.cycle[i]}->${d.cycle[i + 1]}`);
   const named = new Set<number>();
   for (const r of d.dead) {
-    const calls = r.calls.map((c) => `${blockedCallText(c)}${c.site ? `\\n${c.site}` : ""}`).join("\\n");
+    const calls = r.calls.map((c) => `${callText(c)}${c.site ? `\\n${c.site}` : ""}`).join("\\n");
     lines.push(`  r${r.rank} [label=${quote(`rank ${r.rank}\\n${calls}`)}];`);
     named.add(r.rank);
   }

@@ -11,7 +11,7 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { blockedCallText, type LauncherToRank, type RankToLauncher } from "../../runtime/wire/bootstrap.ts";
+import type { BlockedCall, LauncherToRank, RankToLauncher } from "../../runtime/wire/bootstrap.ts";
 import { findDeadlock, type PolledState } from "./deadlock.ts";
 import {
   CollectiveLedger,
@@ -250,7 +250,7 @@ export class Monitor {
       if (fate) return `; it ${fate}`;
       if (!state) return "; it is computing (it did not answer)";
       const now = state.blocked.filter((c) => c.call !== "finalize()");
-      if (now.length) return `; it is in ${now.map((c) => blockedCallText(c, true)).join(" and in ")}`;
+      if (now.length) return `; it is in ${now.map(callAt).join(" and in ")}`;
       return round.inFinalize.has(rank) ? "; it is in finalize()" : "";
     };
   }
@@ -270,4 +270,8 @@ export class Monitor {
     }
     return null;
   }
+}
+
+function callAt(c: BlockedCall): string {
+  return `${c.call}${c.comm && c.comm !== "COMM_WORLD" ? ` on ${c.comm}` : ""}${c.site ? ` at ${c.site}` : ""}`;
 }

@@ -7,7 +7,6 @@ import type { AddressInfo } from "node:net";
 import { randomBytes, timingSafeEqual } from "node:crypto";
 import { WebSocketServer, type WebSocket } from "ws";
 import type { Round } from "../diagnostics/monitor.ts";
-import { blockedCallText } from "../../runtime/wire/bootstrap.ts";
 import { livePage } from "./live-page.ts";
 
 export interface LiveRank {
@@ -129,6 +128,6 @@ function liveRank(rank: number, round: Round): LiveRank {
   if (!s)
     return { rank, status: "silent", text: "not answering (busy computing, not in an MPI call)", calls: [], ...counts };
   if (!calls.length) return { rank, status: "running", text: "running (not in an MPI call)", calls, ...counts };
-  const text = `blocked in ${calls.map((c) => blockedCallText(c, true)).join(", ")}`;
+  const text = `blocked in ${calls.map((c) => `${c.call}${c.comm && c.comm !== "COMM_WORLD" ? ` on ${c.comm}` : ""}${c.site ? ` at ${c.site}` : ""}`).join(", ")}`;
   return { rank, status: "blocked", text, calls, ...counts };
 }

@@ -6,14 +6,15 @@ import { fileURLToPath } from "node:url";
 import { MpiError } from "../errors.ts";
 import type { World } from "../comm/world.ts";
 import { blockedCalls } from "../trace/activity.ts";
-import { blockedCallText } from "../wire/bootstrap.ts";
 
 /** Node's exit code for a program whose top-level await can never settle (the event loop ran dry). */
 const UNSETTLED_TOP_LEVEL_AWAIT = 13;
 
 /** Why a rank exits with code 13: the MPI call its top-level await was blocked in, which nothing can complete now. */
 export function explainUnsettledAwait(rank: number, finalized: boolean): string {
-  const calls = blockedCalls().map((c) => blockedCallText(c, true));
+  const calls = blockedCalls().map(
+    (c) => `${c.call}${c.comm && c.comm !== "COMM_WORLD" ? ` on ${c.comm}` : ""}${c.site ? ` at ${c.site}` : ""}`,
+  );
   const what = calls.length
     ? `it was blocked in ${calls.join(", ")}`
     : "it was awaiting a Promise that nothing resolves";

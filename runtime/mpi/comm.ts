@@ -150,11 +150,10 @@ export class Comm {
   #irecv(source: number, tag: number, spec: BufSpec | null, name: string): Request {
     const core = this.#core;
     core.checkRecv(source, tag, name);
-    const op = describeRecv(name, source, tag);
-    if (spec !== null) checkRecvSpec(spec, op);
+    if (spec !== null) checkRecvSpec(spec, describeRecv(name, source, tag));
     let cancel: (() => boolean) | null = null;
     const start = (status: Status) => core.receive(source, tag, status, spec, name, (c) => (cancel = c));
-    return startRequest(start, op, core.waitsFor(source), () => cancel?.() ?? false);
+    return startRequest(start, describeRecv(name, source, tag), core.waitsFor(source), () => cancel?.() ?? false);
   }
 
   // ---- probes (§3.8) ---------------------------------------------------------------------------------

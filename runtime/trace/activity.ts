@@ -10,7 +10,7 @@
 // `await comm.recv(...)` that is stuck. Calls that complete before anyone asks never pay for a stack.
 // With --trace, each blocking call is also a pair of trace events (block, unblock: tracer.ts), and the
 // world's start (init connected) is one ("ready"), so the view can draw waits and fold the start-up.
-import { blockedCallText, type BlockedCall } from "../wire/bootstrap.ts";
+import type { BlockedCall } from "../wire/bootstrap.ts";
 import { captureStack, userSite } from "./sites.ts";
 
 interface Entry {
@@ -183,13 +183,18 @@ export function keepAliveHeld(): boolean {
 
 export function describeBlocked(calls: BlockedCall[]): string {
   if (!calls.length) return "not in an MPI call";
-  return calls.map((c) => blockedCallText(c)).join(", ");
+  return calls.map((c) => `${c.call}${c.comm && c.comm !== "COMM_WORLD" ? ` on ${c.comm}` : ""}`).join(", ");
 }
 
 /** Warns (an error with strict checks) of blocking calls still pending at finalize: started, never awaited. */
 export function reportNeverAwaited(calls: BlockedCall[], rank: number, strict: boolean): void {
   if (!calls.length) return;
-  const lines = calls.slice(0, 10).map((c) => `  ${blockedCallText(c, true)} was never completed`);
+  const lines = calls
+    .slice(0, 10)
+    .map(
+      (c) =>
+        `  ${c.call}${c.comm && c.comm !== "COMM_WORLD" ? ` on ${c.comm}` : ""}${c.site ? ` at ${c.site}` : ""} was never completed`,
+    );
   if (calls.length > 10) lines.push(`  … and ${calls.length - 10} more`);
   process.stderr.write(
     `tsmpi ${strict ? "error" : "warning"}: rank ${rank} finalize: ${calls.length} call${calls.length > 1 ? "s were" : " was"} still pending (started, never awaited):\n${lines.join("\n")}\n` +

@@ -45,14 +45,6 @@ export interface BlockedCall {
 }
 
 /**
- * A blocked call as people read it: "recv(source=1, tag=0)", then " on <communicator>" unless it is
- * COMM_WORLD, then with `withSite` " at <file:line>" when the user's line is known.
- */
-export function blockedCallText(c: Pick<BlockedCall, "call" | "comm" | "site">, withSite = false): string {
-  return `${c.call}${c.comm && c.comm !== "COMM_WORLD" ? ` on ${c.comm}` : ""}${withSite && c.site ? ` at ${c.site}` : ""}`;
-}
-
-/**
  * A rank's collective calls on one communicator since its previous report, run-length encoded: `runs`
  * are [descriptor, count], the first call being number `from` (1-based) on that communicator. The
  * launcher compares ranks' descriptors call by call to find mismatched collectives.
